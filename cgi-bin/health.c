@@ -1,0 +1,42 @@
+/*
+ * health.c: /healthz (the process answers) and /readyz (the database
+ * answers a query; 503 with Retry-After otherwise).
+ */
+#include <string.h>
+
+#include "db.h"
+#include "server.h"
+
+static void send_text(stint_req *r, int status, const char *json)
+{
+	stint_resp_json_text(r, status, json, strlen(json));
+}
+
+static void healthz(stint_req *r)
+{
+	send_text(r, 200, "{\"status\":\"ok\"}");
+}
+
+static void readyz(stint_req *r)
+{
+	if (stint_db_ping(r->db)) {
+		send_text(r, 200, "{\"status\":\"ready\",\"database\":\"ok\"}");
+		return;
+	}
+	stint_resp_header(r, "Retry-After", "5");
+	send_text(r, 503, "{\"status\":\"unavailable\",\"database\":\"unreachable\"}");
+}
+
+static const stint_route health_routes[] = {
+	{ "GET", "/healthz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, healthz },
+	{ "GET", "/readyz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, readyz },
+};
+
+int main(int argc, char **argv)
+{
+	static const stint_app app = {
+		"health", health_routes, sizeof(health_routes) / sizeof(health_routes[0]), NULL, NULL
+	};
+
+	return stint_server_main(argc, argv, &app);
+}

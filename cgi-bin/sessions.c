@@ -1,0 +1,153 @@
+/*
+ * sessions.c: the JSON API of sports sessions, /api/v1/sessions.
+ * List (search and filters), create, get, patch, delete (archived whole
+ * first) and restore. Rules for the fields are in lib/sessions.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "server.h"
+#include "sessions.h"
+
+static void fail_invalid(stint_req *r, cJSON *errors)
+{
+	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
+	cJSON_Delete(errors);
+}
+
+static void fail_no_session(stint_req *r)
+{
+	stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
+}
+
+/* Send session id as stored, with status (200 or 201). */
+static void send_session(stint_req *r, int status, const char *id)
+{
+	char *json = NULL;
+	stint_db_rc rc = stint_session_get(r->db, id, &json);
+
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (json == NULL)
+		fail_no_session(r);
+	else
+		stint_resp_json_text(r, status, json, strlen(json));
+	free(json);
+}
+
+static void list_sessions(stint_req *r)
+{
+	stint_session_query q;
+	cJSON *errors = NULL;
+	char *json = NULL;
+	stint_db_rc rc;
+
+	if (stint_session_query_parse(&r->query, &q, &errors) != 0) {
+		fail_invalid(r, errors);
+		return;
+	}
+	rc = stint_session_list(r->db, &q, &json);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else
+		stint_resp_json_text(r, 200, json, strlen(json));
+	free(json);
+}
+
+static void create_session(stint_req *r)
+{
+	cJSON *errors = NULL;
+	char id[37], location[64];
+	stint_db_rc rc;
+
+	if (stint_session_validate(r->json, 0, &errors) != 0) {
+		fail_invalid(r, errors);
+		return;
+	}
+	rc = stint_session_create(r->db, r->body.data, id);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	snprintf(location, sizeof(location), "/api/v1/sessions/%s", id);
+	stint_resp_header(r, "Location", location);
+	send_session(r, 201, id);
+}
+
+static void get_session(stint_req *r)
+{
+	send_session(r, 200, r->params[0]);
+}
+
+static void patch_session(stint_req *r)
+{
+	cJSON *errors = NULL;
+	stint_db_rc rc;
+	int found;
+
+	if (stint_session_validate(r->json, 1, &errors) != 0) {
+		fail_invalid(r, errors);
+		return;
+	}
+	rc = stint_session_patch(r->db, r->params[0], r->body.data, &found);
+	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0)
+		fail_invalid(r, errors);
+	else if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (!found)
+		fail_no_session(r);
+	else
+		send_session(r, 200, r->params[0]);
+}
+
+static void delete_session(stint_req *r)
+{
+	stint_db_rc rc;
+	int found;
+
+	rc = stint_session_archive(r->db, r->params[0], &found);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (!found)
+		fail_no_session(r);
+	else
+		stint_resp_send(r, 204, NULL, NULL, 0);
+}
+
+static void restore_session(stint_req *r)
+{
+	stint_db_rc rc;
+	int found;
+
+	rc = stint_session_restore(r->db, r->params[0], &found);
+	if (rc == STINT_DB_CONFLICT)
+		stint_fail(r, 409, "conflict", "A session with this id exists already.", NULL);
+	else if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (!found)
+		stint_fail(r, 404, "not_found", "There is no deleted session with this id to restore.", NULL);
+	else
+		send_session(r, 200, r->params[0]);
+}
+
+#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f }
+
+static const stint_route session_routes[] = {
+	JSON_ROUTE("GET", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, list_sessions),
+	JSON_ROUTE("POST", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_JSON, create_session),
+	JSON_ROUTE("GET", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, get_session),
+	JSON_ROUTE("PATCH", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_session),
+	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_session),
+	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/restore", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, restore_session),
+};
+
+int main(int argc, char **argv)
+{
+	static const stint_app app = {
+		"sessions", session_routes, sizeof(session_routes) / sizeof(session_routes[0]), NULL, NULL
+	};
+
+	return stint_server_main(argc, argv, &app);
+}

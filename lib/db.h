@@ -1,0 +1,58 @@
+/*
+ * db.h: one libpq connection per worker and the statement catalogue.
+ *
+ * Every statement Stint runs is named in lib/sql.h (STYLE.md habit 4). It is
+ * prepared on its first use on a connection and run with PQexecPrepared:
+ * parameters are always bound, never spliced into SQL. A connection that
+ * broke is reset before the next statement, so handlers survive a database
+ * restart; while the database is away they get STINT_DB_UNAVAILABLE.
+ */
+#ifndef STINT_DB_H
+#define STINT_DB_H
+
+#include <libpq-fe.h>
+
+#include "sql.h"
+
+typedef enum stint_db_rc {
+	STINT_DB_OK = 0,
+	STINT_DB_UNAVAILABLE,   /* no connection: answer 503 + Retry-After */
+	STINT_DB_CONFLICT,      /* unique violation (SQLSTATE 23505) */
+	STINT_DB_INVALID,       /* data exception or check violation (22xxx, 23514, 23503) */
+	STINT_DB_ERROR          /* anything else: a bug, logged, answer 500 */
+} stint_db_rc;
+
+typedef struct stint_db {
+	PGconn *conn;
+	char *conninfo;
+	unsigned char prepared[STINT_SQL__COUNT];
+	char sqlstate[6];         /* of the last failed statement */
+	char constraint[64];      /* the constraint it violated, or "" */
+} stint_db;
+
+/*
+ * Remember conninfo and try to connect (a failure is not an error: the
+ * first statement tries again). Returns 0, or -1 on out of memory.
+ */
+int stint_db_init(stint_db *db, const char *conninfo);
+
+/* Close the connection and free db's memory. */
+void stint_db_close(stint_db *db);
+
+/*
+ * Run catalogue statement id with n text parameters (NULL is SQL NULL).
+ * On STINT_DB_OK *res (may be NULL to discard) is the result, which the
+ * caller PQclear()s; otherwise *res is NULL and the error is logged.
+ */
+stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
+			  const char *const *params, PGresult **res);
+
+/* BEGIN / COMMIT / ROLLBACK by catalogue; same results as stint_db_exec. */
+stint_db_rc stint_db_begin(stint_db *db);
+stint_db_rc stint_db_commit(stint_db *db);
+void stint_db_rollback(stint_db *db);
+
+/* 1 when the database answers a trivial query now, else 0. */
+int stint_db_ping(stint_db *db);
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * http.h: one FastCGI request and its response.
+ *
+ * A stint_req lives for one request: stint_req_begin() after FCGX_Accept_r,
+ * stint_req_end() before FCGX_Finish_r. Strings it hands out live in its
+ * arena and die with the request. The response is written once, by
+ * stint_resp_send() (or the helpers built on it), which adds the fixed
+ * security headers (STYLE.md habit 6) and refuses CR/LF in header values.
+ */
+#ifndef STINT_HTTP_H
+#define STINT_HTTP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <fcgiapp.h>
+
+#include "arena.h"
+#include "buf.h"
+
+struct stint_db;
+struct stint_route;
+
+/* One name/value pair of a query string, form body or cookie header. */
+typedef struct stint_kv {
+	const char *key, *value;
+} stint_kv;
+
+typedef struct stint_kvlist {
+	stint_kv *items;
+	size_t n, cap;
+} stint_kvlist;
+
+#define STINT_ROUTE_PARAMS 4
+
+typedef struct stint_req {
+	FCGX_Request *fcgx;
+	stint_arena arena;
+	const char *method;       /* "GET", ... (HEAD is answered as GET without body) */
+	const char *path;         /* decoded, normalised by nginx ($document_uri) */
+	stint_kvlist query;       /* decoded query parameters, in order */
+	stint_kvlist form;        /* decoded urlencoded body, when the route takes one */
+	stint_kvlist cookies;
+	const char *params[STINT_ROUTE_PARAMS]; /* route pattern captures */
+	stint_buf body;           /* raw request body (read by the dispatcher) */
+	cJSON *json;              /* parsed JSON body or NULL; freed by stint_req_end */
+	char request_id[17];      /* 16 hex digits, also sent as X-Request-Id */
+	struct timespec started;
+	const struct stint_route *route;
+	struct stint_db *db;
+	int is_head;
+	int status;               /* status sent, 0 until then */
+	size_t bytes_out;         /* body bytes sent */
+	stint_buf headers;        /* extra header lines queued before sending */
+	stint_buf out;            /* scratch for building response bodies */
+} stint_req;
+
+/*
+ * Start request r over the accepted FastCGI request f: copies method and
+ * path, parses query string and cookies. Returns 0, or -1 on out of memory.
+ */
+int stint_req_begin(stint_req *r, FCGX_Request *f, struct stint_db *db);
+
+/* Release everything request r holds (memory is kept for the next one). */
+void stint_req_end(stint_req *r);
+
+/* Free the buffers kept between requests (at worker exit). */
+void stint_req_free(stint_req *r);
+
+/* The CGI parameter name (e.g. "HTTP_IDEMPOTENCY_KEY"), or NULL. */
+const char *stint_req_env(const stint_req *r, const char *name);
+
+/* First value of key in list l, or NULL. */
+const char *stint_kv_get(const stint_kvlist *l, const char *key);
+
+/*
+ * Read the body into r->body, at most max bytes. Returns 0, or 413 when the
+ * body is larger, or -1 on a read error or out of memory.
+ */
+int stint_req_read_body(stint_req *r, size_t max);
+
+/*
+ * Parse application/x-www-form-urlencoded text s (n bytes) into l, with
+ * '+' as space and %XX decoded; keys and values are arena copies. A bad
+ * %-escape is kept literally. Returns 0 or -1 on out of memory.
+ */
+int stint_parse_urlencoded(stint_arena *a, const char *s, size_t n, stint_kvlist *l);
+
+/*
+ * Parse a Cookie header value ("a=1; b=2") into l. Returns 0 or -1.
+ */
+int stint_parse_cookies(stint_arena *a, const char *s, stint_kvlist *l);
+
+/*
+ * Queue one response header. Returns 0, or -1 when name or value holds CR
+ * or LF (nothing is queued) or the response has already started.
+ */
+int stint_resp_header(stint_req *r, const char *name, const char *value);
+
+/*
+ * Send the whole response: status line, security headers, queued headers,
+ * Content-Type (ctype may be NULL for no body), Content-Length and body.
+ * Returns 0, or -1 when the response was already sent or the write failed.
+ */
+int stint_resp_send(stint_req *r, int status, const char *ctype,
+		    const char *body, size_t len);
+
+/* Send json (not consumed) unformatted with application/json. */
+int stint_resp_json(stint_req *r, int status, const cJSON *json);
+
+/* Send the JSON text body (len bytes) with application/json. */
+int stint_resp_json_text(stint_req *r, int status, const char *body, size_t len);
+
+/*
+ * Send the error format of ARCHITECTURE.md:
+ * {"error":{"code":code,"message":message,"fields":fields}}; fields is an
+ * object of field name -> problem, or NULL (not consumed).
+ */
+int stint_resp_error(stint_req *r, int status, const char *code,
+		     const char *message, const cJSON *fields);
+
+/* 303 See Other to location (a path on this site). */
+int stint_resp_redirect(stint_req *r, const char *location);
+
+/* The reason phrase of an HTTP status ("Not Found"), "Unknown" if unlisted. */
+const char *stint_status_text(int status);
+
+#endif

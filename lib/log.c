@@ -1,0 +1,37 @@
+/* log.c: one-line log records on stderr (see log.h). */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *log_program = "stint";
+
+void stint_log_init(const char *program)
+{
+	log_program = program;
+	setvbuf(stderr, NULL, _IOLBF, 0);
+}
+
+void stint_log(stint_log_level level, const char *fmt, ...)
+{
+	static const char *const names[] = { "INFO", "WARN", "ERROR" };
+	char msg[2048], stamp[32];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (p = msg; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ldZ %s %s[%ld] %s\n", stamp, ts.tv_nsec / 1000000L,
+		names[level], log_program, (long)getpid(), msg);
+}

@@ -1,0 +1,42 @@
+/* route.c: path pattern matching (see route.h). */
+#include "route.h"
+
+#include <string.h>
+
+#include "validate.h"
+
+static size_t seg_len(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	return slash ? (size_t)(slash - s) : strlen(s);
+}
+
+int stint_route_match(stint_arena *a, const char *pattern, const char *path,
+		      const char **params)
+{
+	int np = 0;
+	size_t pl, sl;
+	char *seg;
+
+	while (*pattern == '/' && *path == '/') {
+		pattern++, path++;
+		pl = seg_len(pattern);
+		sl = seg_len(path);
+		if (*pattern == ':') {
+			if (np == STINT_ROUTE_PARAMS || sl == 0 || sl > 64)
+				return 0;
+			seg = stint_arena_strndup(a, path, sl);
+			if (seg == NULL)
+				return -1;
+			if (pl == 5 && strncmp(pattern, ":uuid", 5) == 0 && !stint_is_uuid(seg))
+				return 0;
+			params[np++] = seg;
+		} else if (pl != sl || strncmp(pattern, path, pl) != 0) {
+			return 0;
+		}
+		pattern += pl;
+		path += sl;
+	}
+	return *pattern == '\0' && *path == '\0';
+}

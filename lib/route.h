@@ -1,0 +1,57 @@
+/*
+ * route.h: the route table every handler program declares (STYLE.md habit
+ * 2), and the access levels the dispatcher enforces for every route.
+ */
+#ifndef STINT_ROUTE_H
+#define STINT_ROUTE_H
+
+#include <stddef.h>
+
+#include "http.h"
+
+/* Who may call a route; checked centrally before the handler runs. */
+typedef enum stint_access {
+	STINT_ACCESS_PUBLIC,          /* anyone, signed in or not */
+	STINT_ACCESS_SIGNED_IN,       /* any signed-in user or token */
+	STINT_ACCESS_SESSION_VIEWER,  /* may read the session named by params[0] */
+	STINT_ACCESS_SESSION_EDITOR,  /* may change that session */
+	STINT_ACCESS_ADMIN
+} stint_access;
+
+/* What body a route accepts; anything else is 415 before the handler runs. */
+typedef enum stint_body {
+	STINT_BODY_NONE,
+	STINT_BODY_JSON,      /* application/json, parsed into req->json */
+	STINT_BODY_FORM       /* application/x-www-form-urlencoded, into req->form */
+} stint_body;
+
+/* The response format of a route: decides how errors are written. */
+typedef enum stint_format { STINT_FORMAT_JSON, STINT_FORMAT_HTML } stint_format;
+
+/*
+ * A handler sends exactly one response through the http.h writers. If it
+ * returns without sending one, the dispatcher answers 500.
+ */
+typedef void (*stint_handler)(stint_req *req);
+
+typedef struct stint_route {
+	const char *method;     /* "GET", "POST", "PATCH", "DELETE" */
+	const char *pattern;    /* literal segments and ":uuid" captures, e.g.
+				   "/api/v1/sessions/:uuid/restore" */
+	stint_access access;
+	stint_body body;
+	stint_format format;
+	stint_handler fn;
+} stint_route;
+
+/*
+ * Match path against pattern, storing captures in params (at most
+ * STINT_ROUTE_PARAMS; they point into path copies made in arena a).
+ * ":uuid" matches a canonical UUID only; ":id" any non-empty segment of
+ * at most 64 characters. Returns 1 on a match, 0 otherwise, -1 on out of
+ * memory.
+ */
+int stint_route_match(stint_arena *a, const char *pattern, const char *path,
+		      const char **params);
+
+#endif

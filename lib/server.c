@@ -1,0 +1,345 @@
+/* server.c: prefork pool and request dispatcher (see server.h). */
+#include "server.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "csrf.h"
+#include "db.h"
+#include "log.h"
+
+#define MAX_WORKERS 64
+
+static const stint_app *server_app;
+static volatile sig_atomic_t server_stop;
+static volatile sig_atomic_t worker_busy;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	server_stop = 1;
+}
+
+static void on_worker_term(int sig)
+{
+	(void)sig;
+	if (!worker_busy)
+		_exit(0);
+	server_stop = 1;
+}
+
+void stint_fail(stint_req *req, int status, const char *code, const char *message,
+		const cJSON *fields)
+{
+	if (req->route != NULL && req->route->format == STINT_FORMAT_HTML &&
+	    server_app->html_error != NULL) {
+		server_app->html_error(req, status, message);
+		return;
+	}
+	stint_resp_error(req, status, code, message, fields);
+}
+
+void stint_fail_db(stint_req *req, int rc)
+{
+	switch (rc) {
+	case STINT_DB_UNAVAILABLE:
+		stint_resp_header(req, "Retry-After", "5");
+		stint_fail(req, 503, "unavailable",
+			   "The database is temporarily unavailable; try again in a few seconds.", NULL);
+		break;
+	case STINT_DB_CONFLICT:
+		stint_fail(req, 409, "conflict", "That conflicts with data already stored.", NULL);
+		break;
+	case STINT_DB_INVALID:
+		stint_fail(req, 422, "invalid", "The database refused a value as out of range.", NULL);
+		break;
+	default:
+		stint_fail(req, 500, "internal", "Internal error; it has been logged.", NULL);
+	}
+}
+
+static int content_type_is(const stint_req *r, const char *want)
+{
+	const char *ct = stint_req_env(r, "CONTENT_TYPE");
+	size_t n = strlen(want);
+
+	return ct != NULL && strncasecmp(ct, want, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Find the route for r; answers 404/405 itself and returns NULL then. */
+static const stint_route *find_route(stint_req *r)
+{
+	const stint_route *rt;
+	const char *params[STINT_ROUTE_PARAMS];
+	stint_buf allow = STINT_BUF_INIT;
+	size_t i;
+	int m;
+
+	for (i = 0; i < server_app->nroutes; i++) {
+		rt = &server_app->routes[i];
+		memset(params, 0, sizeof(params));
+		m = stint_route_match(&r->arena, rt->pattern, r->path, params);
+		if (m <= 0)
+			continue;
+		if (strcmp(rt->method, r->method) == 0) {
+			memcpy(r->params, params, sizeof(params));
+			stint_buf_free(&allow);
+			return rt;
+		}
+		stint_buf_printf(&allow, "%s%s", allow.len ? ", " : "", rt->method);
+		r->route = rt;  /* for the error format */
+	}
+	if (allow.len > 0) {
+		stint_resp_header(r, "Allow", allow.data);
+		stint_fail(r, 405, "method_not_allowed", "This method is not allowed here.", NULL);
+	} else {
+		stint_fail(r, 404, "not_found", "There is nothing at this address.", NULL);
+	}
+	stint_buf_free(&allow);
+	return NULL;
+}
+
+/*
+ * 1 when JSON text s (n bytes) holds the escape \u0000: C strings would cut
+ * the value there, so such bodies are refused rather than truncated.
+ */
+static int json_has_nul_escape(const char *s, size_t n)
+{
+	size_t i, slashes = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\') {
+			slashes++;
+			continue;
+		}
+		if (slashes % 2 == 1 && s[i] == 'u' && i + 4 < n && strncmp(s + i + 1, "0000", 4) == 0)
+			return 1;
+		slashes = 0;
+	}
+	return 0;
+}
+
+/* Read and parse the body the route takes; answers errors itself (returns -1). */
+static int take_body(stint_req *r, const stint_route *rt)
+{
+	static const long mib = 1024L * 1024L;
+	const char *want = rt->body == STINT_BODY_JSON ? "application/json" :
+			   "application/x-www-form-urlencoded";
+	size_t max = (size_t)stint_config_int("max_body_bytes", mib, 1024, 64 * mib);
+	const char *end = NULL;
+	int rc;
+
+	if (rt->body == STINT_BODY_NONE)
+		return 0;
+	if (!content_type_is(r, want)) {
+		stint_fail(r, 415, "unsupported_media_type",
+			   rt->body == STINT_BODY_JSON ? "Send the body as application/json." :
+			   "Send the form as application/x-www-form-urlencoded.", NULL);
+		return -1;
+	}
+	rc = stint_req_read_body(r, max);
+	if (rc == 413) {
+		stint_fail(r, 413, "too_large", "The request body is too large.", NULL);
+		return -1;
+	}
+	if (rc != 0) {
+		stint_fail(r, 400, "bad_request", "The request body could not be read.", NULL);
+		return -1;
+	}
+	if (rt->body == STINT_BODY_FORM) {
+		if (stint_parse_urlencoded(&r->arena, r->body.data, r->body.len, &r->form) != 0) {
+			stint_fail(r, 500, "internal", "Out of memory.", NULL);
+			return -1;
+		}
+		if (!stint_csrf_valid(r)) {
+			stint_fail(r, 403, "csrf", "This form has expired; reload the page and try again.", NULL);
+			return -1;
+		}
+		return 0;
+	}
+	if (json_has_nul_escape(r->body.data, r->body.len)) {
+		stint_fail(r, 400, "malformed_json", "JSON strings must not contain \\u0000.", NULL);
+		return -1;
+	}
+	r->json = cJSON_ParseWithLengthOpts(r->body.data, r->body.len + 1, &end, 1);
+	if (r->json == NULL) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "The body is not valid JSON (near byte %ld).",
+			 end ? (long)(end - r->body.data) : 0L);
+		stint_fail(r, 400, "malformed_json", msg, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Access check for every route. Accounts land with the accounts issue
+ * (issue 6); until then every caller is treated as the local operator.
+ */
+static int check_access(stint_req *r, const stint_route *rt)
+{
+	(void)r;
+	(void)rt;
+	return 0;
+}
+
+static void dispatch(stint_req *r)
+{
+	const stint_route *rt = find_route(r);
+
+	if (rt == NULL)
+		return;
+	r->route = rt;
+	if (take_body(r, rt) != 0 || check_access(r, rt) != 0)
+		return;
+	rt->fn(r);
+	if (r->status == 0) {
+		stint_log(STINT_LOG_ERROR, "%s %s: handler sent no response", r->method, r->path);
+		stint_fail(r, 500, "internal", "Internal error; it has been logged.", NULL);
+	}
+}
+
+static void log_request(const stint_req *r)
+{
+	struct timespec now;
+	double ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
+	     (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;
+	stint_log(STINT_LOG_INFO, "req=%s %s %s %d %.2fms %lub", r->request_id,
+		  r->is_head ? "HEAD" : r->method, r->path, r->status, ms,
+		  (unsigned long)r->bytes_out);
+}
+
+static int worker_main(int listen_fd)
+{
+	FCGX_Request fr;
+	stint_req req;
+	stint_db db;
+
+	signal(SIGTERM, on_worker_term);
+	signal(SIGINT, on_worker_term);
+	signal(SIGPIPE, SIG_IGN);
+	memset(&req, 0, sizeof(req));
+	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0)
+		return 1;
+	if (server_app->worker_init != NULL && server_app->worker_init() != 0)
+		return 1;
+	FCGX_InitRequest(&fr, listen_fd, 0);
+	while (!server_stop && FCGX_Accept_r(&fr) >= 0) {
+		worker_busy = 1;
+		if (stint_req_begin(&req, &fr, &db) == 0)
+			dispatch(&req);
+		else
+			stint_resp_send(&req, 500, "text/plain", "out of memory\n", 14);
+		stint_db_rollback(&db);
+		log_request(&req);
+		stint_req_end(&req);
+		FCGX_Finish_r(&fr);
+		worker_busy = 0;
+	}
+	stint_req_free(&req);
+	stint_db_close(&db);
+	return 0;
+}
+
+static pid_t spawn(int listen_fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(worker_main(listen_fd));
+	if (pid < 0)
+		stint_log(STINT_LOG_ERROR, "fork: %s", strerror(errno));
+	return pid;
+}
+
+static void supervise(int listen_fd, pid_t *pids, int n)
+{
+	time_t started[MAX_WORKERS] = { 0 };
+	int status, i;
+	pid_t pid;
+
+	for (i = 0; i < n; i++) {
+		pids[i] = spawn(listen_fd);
+		started[i] = time(NULL);
+	}
+	while (!server_stop) {
+		pid = waitpid(-1, &status, 0);
+		if (pid < 0)
+			continue;
+		for (i = 0; i < n && pids[i] != pid; i++)
+			;
+		if (i == n || server_stop)
+			continue;
+		stint_log(STINT_LOG_WARN, "worker %ld %s %d; restarting", (long)pid,
+			  WIFSIGNALED(status) ? "killed by signal" : "exited with",
+			  WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		if (time(NULL) - started[i] < 1)
+			sleep(1);  /* a worker that dies at once must not spin */
+		pids[i] = spawn(listen_fd);
+		started[i] = time(NULL);
+	}
+}
+
+static void stop_workers(const pid_t *pids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
+int stint_server_main(int argc, char **argv, const stint_app *app)
+{
+	const char *socket_path = NULL;
+	pid_t pids[MAX_WORKERS] = { 0 };
+	struct sigaction sa;
+	int workers = 2, fd, i;
+
+	server_app = app;
+	stint_log_init(app->name);
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--socket") == 0)
+			socket_path = argv[i + 1];
+		else if (strcmp(argv[i], "--workers") == 0)
+			workers = atoi(argv[i + 1]);
+	}
+	if (socket_path == NULL || workers < 1 || workers > MAX_WORKERS || i != argc) {
+		fprintf(stderr, "usage: %s --socket PATH [--workers 1..%d]\n", argv[0], MAX_WORKERS);
+		return 2;
+	}
+	if (stint_config_load(NULL) != 0 || FCGX_Init() != 0)
+		return 1;
+	unlink(socket_path);  /* a killed master leaves its socket behind */
+	fd = FCGX_OpenSocket(socket_path, 128);
+	if (fd < 0) {
+		stint_log(STINT_LOG_ERROR, "cannot listen on %s", socket_path);
+		return 1;
+	}
+	chmod(socket_path, 0660);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	stint_log(STINT_LOG_INFO, "listening on %s with %d workers", socket_path, workers);
+	supervise(fd, pids, workers);
+	stop_workers(pids, workers);
+	unlink(socket_path);
+	stint_log(STINT_LOG_INFO, "stopped");
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* sessions.c: the session resource's rules and statements (see sessions.h). */
+#include "sessions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const session_kinds[] = { "match", "training", "climb", "dj_set", "other", NULL };
+static const char *const session_statuses[] = { "planned", "live", "completed", "abandoned", NULL };
+
+#define JSON_OBJECT_MAX (64 * 1024)
+
+const stint_field stint_session_fields[] = {
+	{ "title", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL },
+	{ "kind", STINT_F_ENUM, 0, 0, 0, session_kinds },
+	{ "venue", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL },
+	{ "status", STINT_F_ENUM, 0, 0, 0, session_statuses },
+	{ "starts_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
+	{ "ends_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
+	{ "meta", STINT_F_OBJECT, 0, 0, JSON_OBJECT_MAX, NULL },
+	{ "data", STINT_F_OBJECT, 0, 0, JSON_OBJECT_MAX, NULL },
+	{ "id", STINT_F_UUID, STINT_F_READONLY, 0, 0, NULL },
+	{ "owner_id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL },
+	{ "processing_status", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL },
+	{ "report_url", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL },
+	{ "last_processed_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
+	{ "created_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
+	{ "updated_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
+	{ "teams", STINT_F_OBJECT, STINT_F_READONLY, 0, 0, NULL },
+};
+const size_t stint_session_nfields = sizeof(stint_session_fields) / sizeof(stint_session_fields[0]);
+
+static const stint_field query_fields[] = {
+	{ "q", STINT_F_STRING, 0, 0, 200, NULL },
+	{ "status", STINT_F_ENUM, 0, 0, 0, session_statuses },
+	{ "kind", STINT_F_ENUM, 0, 0, 0, session_kinds },
+	{ "limit", STINT_F_INT, 0, 1, 1000, NULL },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+};
+
+int stint_session_query_parse(const stint_kvlist *query, stint_session_query *out,
+			      cJSON **errors)
+{
+	const char *vals[5], *problem;
+	int i, count = 0;
+
+	for (i = 0; i < 5; i++) {
+		vals[i] = stint_kv_get(query, query_fields[i].name);
+		if (vals[i] != NULL && *vals[i] == '\0')
+			vals[i] = NULL;  /* an empty filter box means no filter */
+		if (vals[i] == NULL || (problem = stint_validate_text(&query_fields[i], vals[i])) == NULL)
+			continue;
+		if (*errors == NULL)
+			*errors = cJSON_CreateObject();
+		cJSON_AddStringToObject(*errors, query_fields[i].name, problem);
+		count++;
+		vals[i] = NULL;
+	}
+	out->q = vals[0];
+	out->status = vals[1];
+	out->kind = vals[2];
+	out->limit = vals[3] ? strtol(vals[3], NULL, 10) : 50;
+	out->offset = vals[4] ? strtol(vals[4], NULL, 10) : 0;
+	return count;
+}
+
+static int time_order_error(cJSON **errors)
+{
+	if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
+		return -1;
+	return cJSON_AddStringToObject(*errors, "ends_at", "must not be before starts_at") ? 1 : -1;
+}
+
+int stint_session_validate(const cJSON *body, int partial, cJSON **errors)
+{
+	const cJSON *s, *e;
+	double s_sec, e_sec;
+	int n = stint_validate_json(body, stint_session_fields, stint_session_nfields,
+				    partial, errors);
+
+	if (n != 0)
+		return n;
+	s = cJSON_GetObjectItemCaseSensitive(body, "starts_at");
+	e = cJSON_GetObjectItemCaseSensitive(body, "ends_at");
+	if (cJSON_IsString(s) && cJSON_IsString(e) &&
+	    stint_timestamp_epoch(s->valuestring, &s_sec) == 0 &&
+	    stint_timestamp_epoch(e->valuestring, &e_sec) == 0 && e_sec < s_sec)
+		return time_order_error(errors);
+	return 0;
+}
+
+int stint_session_db_problem(const stint_db *db, cJSON **errors)
+{
+	if (strcmp(db->constraint, "sessions_time_order") == 0)
+		return time_order_error(errors);
+	return 0;
+}
+
+/* Run a statement returning one text cell; *out is a heap copy or NULL. */
+static stint_db_rc query_text(stint_db *db, stint_sql id, int n, const char *const *p, char **out)
+{
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(db, id, n, p, &res);
+
+	*out = NULL;
+	if (rc != STINT_DB_OK)
+		return rc;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+		*out = strdup(PQgetvalue(res, 0, 0));
+		if (*out == NULL)
+			rc = STINT_DB_ERROR;
+	}
+	PQclear(res);
+	return rc;
+}
+
+stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char **json)
+{
+	char limit[24], offset[24];
+	const char *p[5];
+
+	snprintf(limit, sizeof(limit), "%ld", q->limit);
+	snprintf(offset, sizeof(offset), "%ld", q->offset);
+	p[0] = q->q;
+	p[1] = q->status;
+	p[2] = q->kind;
+	p[3] = limit;
+	p[4] = offset;
+	return query_text(db, STINT_SQL_SESSION_LIST, 5, p, json);
+}
+
+stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
+{
+	return query_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
+}
+
+stint_db_rc stint_session_create(stint_db *db, const char *body_json, char id_out[37])
+{
+	const char *p[2] = { body_json, NULL };
+	char *id = NULL;
+	stint_db_rc rc;
+
+	rc = query_text(db, STINT_SQL_SESSION_CREATE, 2, p, &id);
+	if (rc == STINT_DB_OK && id != NULL)
+		snprintf(id_out, 37, "%s", id);
+	else if (rc == STINT_DB_OK)
+		rc = STINT_DB_ERROR;
+	free(id);
+	return rc;
+}
+
+stint_db_rc stint_session_patch(stint_db *db, const char *id, const char *patch_json, int *found)
+{
+	const char *p[2] = { id, patch_json };
+	char *got = NULL;
+	stint_db_rc rc;
+
+	rc = query_text(db, STINT_SQL_SESSION_PATCH, 2, p, &got);
+	*found = got != NULL;
+	free(got);
+	return rc;
+}
+
+stint_db_rc stint_session_archive(stint_db *db, const char *id, int *found)
+{
+	char *bid = NULL;
+	stint_db_rc rc = query_text(db, STINT_SQL_SESSION_ARCHIVE, 1, &id, &bid);
+
+	*found = bid != NULL;
+	free(bid);
+	return rc;
+}
+
+stint_db_rc stint_session_restore(stint_db *db, const char *id, int *found)
+{
+	char *ok = NULL;
+	stint_db_rc rc = query_text(db, STINT_SQL_SESSION_RESTORE, 1, &id, &ok);
+
+	*found = ok != NULL && strcmp(ok, "t") == 0;
+	free(ok);
+	return rc;
+}
+
+stint_db_rc stint_session_backup_title(stint_db *db, const char *id, char **title)
+{
+	return query_text(db, STINT_SQL_SESSION_BACKUP_TITLE, 1, &id, title);
+}

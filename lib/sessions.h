@@ -1,0 +1,93 @@
+/*
+ * sessions.h: the sports session resource, shared by the JSON API
+ * (cgi-bin/sessions.c) and the pages (cgi-bin/pages.c). Field rules live
+ * here once; the database enforces them a second time with CHECKs.
+ */
+#ifndef STINT_SESSIONS_H
+#define STINT_SESSIONS_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "validate.h"
+
+/* The fields a client may send on create (POST) and change (PATCH). */
+extern const stint_field stint_session_fields[];
+extern const size_t stint_session_nfields;
+
+/* Query parameters of the session list. */
+typedef struct stint_session_query {
+	const char *q;        /* search over title and venue, or NULL */
+	const char *status;   /* filter, or NULL */
+	const char *kind;     /* filter, or NULL */
+	long limit;           /* 1..1000, default 50 */
+	long offset;          /* >= 0 */
+} stint_session_query;
+
+/*
+ * Read and check the list parameters from query (q, status, kind, limit,
+ * offset); problems go to *errors as in stint_validate_json(). Returns the
+ * number of problems.
+ */
+int stint_session_query_parse(const stint_kvlist *query, stint_session_query *out,
+			      cJSON **errors);
+
+/*
+ * Validate body (a create when partial is 0, a patch otherwise) and check
+ * that ends_at is not before starts_at when both are given. Returns the
+ * number of problems (details in *errors), -1 on out of memory.
+ */
+int stint_session_validate(const cJSON *body, int partial, cJSON **errors);
+
+/*
+ * After STINT_DB_INVALID from a write: name the field the database refused
+ * (the time-order CHECK when a patch moves only one end). Returns 1 with
+ * *errors set, 0 when the problem is not a known one, -1 on out of memory.
+ */
+int stint_session_db_problem(const stint_db *db, cJSON **errors);
+
+/*
+ * The page of sessions matching q as JSON text {"items":[...],"total":n,
+ * "limit":n,"offset":n} in *json (caller frees).
+ */
+stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char **json);
+
+/*
+ * One session with its teams as JSON text in *json (caller frees), or
+ * *json NULL when there is no such session.
+ */
+stint_db_rc stint_session_get(stint_db *db, const char *id, char **json);
+
+/*
+ * Create a session from body_json, the text of a validated body (passed to
+ * PostgreSQL as it came, so numbers in meta keep their precision); its new id (36 characters and a
+ * NUL) is written to id_out.
+ */
+stint_db_rc stint_session_create(stint_db *db, const char *body_json, char id_out[37]);
+
+/*
+ * Apply patch_json, the text of a validated patch (only the keys present
+ * change); *found is 0 when there is no such session.
+ */
+stint_db_rc stint_session_patch(stint_db *db, const char *id, const char *patch_json, int *found);
+
+/*
+ * Archive the session whole in backups and remove it; *found as above.
+ */
+stint_db_rc stint_session_archive(stint_db *db, const char *id, int *found);
+
+/*
+ * Restore the newest unrestored backup of session id; *found is 0 when
+ * there is none. STINT_DB_CONFLICT when a session with that id exists.
+ */
+stint_db_rc stint_session_restore(stint_db *db, const char *id, int *found);
+
+/*
+ * The title of the newest unrestored backup of session id in *title
+ * (caller frees), or NULL when there is none.
+ */
+stint_db_rc stint_session_backup_title(stint_db *db, const char *id, char **title);
+
+#endif

@@ -1,0 +1,336 @@
+/* validate.c: field validators (see validate.h). */
+#include "validate.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+long stint_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	long n = 0;
+	int extra, i;
+	unsigned cp;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++, n++;
+			continue;
+		}
+		if ((*p & 0xE0) == 0xC0)
+			extra = 1, cp = *p & 0x1F;
+		else if ((*p & 0xF0) == 0xE0)
+			extra = 2, cp = *p & 0x0F;
+		else if ((*p & 0xF8) == 0xF0)
+			extra = 3, cp = *p & 0x07;
+		else
+			return -1;
+		for (i = 1; i <= extra; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return -1;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
+		    (extra == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return -1;
+		p += extra + 1;
+		n++;
+	}
+	return n;
+}
+
+int stint_is_uuid(const char *s)
+{
+	int i;
+
+	if (s == NULL || strlen(s) != 36)
+		return 0;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return 0;
+		} else if (!isxdigit((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 1;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* RFC 3339 section 5.6: full-date "T" partial-time time-offset. */
+int stint_is_timestamp(const char *s)
+{
+	int y, mo, d, h, mi, sec, oh, om;
+
+	if (s == NULL || strlen(s) < 20 || strlen(s) > 35)
+		return 0;
+	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || !digits(s + 17, 2, &sec))
+		return 0;
+	if (y < 1900 || y > 9998 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return 0;
+	s += 19;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		return 1;
+	if ((*s != '+' && *s != '-') || !digits(s + 1, 2, &oh) || s[3] != ':' ||
+	    !digits(s + 4, 2, &om) || s[6] != '\0')
+		return 0;
+	return oh <= 15 && om <= 59;
+}
+
+int stint_timestamp_epoch(const char *s, double *out)
+{
+	struct tm tm;
+	int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, oh = 0, om = 0;
+	double frac = 0, scale = 0.1;
+	const char *p;
+
+	if (!stint_is_timestamp(s))
+		return -1;
+	digits(s, 4, &y), digits(s + 5, 2, &mo), digits(s + 8, 2, &d);
+	digits(s + 11, 2, &h), digits(s + 14, 2, &mi), digits(s + 17, 2, &sec);
+	p = s + 19;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+			frac += (*p - '0') * scale;
+	if (*p == '+' || *p == '-') {
+		digits(p + 1, 2, &oh), digits(p + 4, 2, &om);
+		if (*p == '-')
+			oh = -oh, om = -om;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*out = (double)timegm(&tm) + frac - (double)(oh * 3600 + om * 60);
+	return 0;
+}
+
+static const char *check_string(const stint_field *f, const char *s)
+{
+	long n = stint_utf8_len(s);
+
+	if (n < 0)
+		return "must be valid UTF-8";
+	if (strpbrk(s, "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13"
+			"\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f") != NULL)
+		return "must not contain control characters";
+	if (n < f->min)
+		return f->min == 1 ? "must not be empty" : "is too short";
+	if (n > f->max)
+		return "is too long";
+	return NULL;
+}
+
+static const char *check_enum(const stint_field *f, const char *s)
+{
+	const char *const *c;
+
+	for (c = f->choices; *c != NULL; c++)
+		if (strcmp(*c, s) == 0)
+			return NULL;
+	return "is not one of the allowed values";
+}
+
+const char *stint_validate_text(const stint_field *f, const char *value)
+{
+	long long v;
+	double d;
+	char *end;
+
+	switch (f->type) {
+	case STINT_F_STRING:
+		return check_string(f, value);
+	case STINT_F_ENUM:
+		return check_enum(f, value);
+	case STINT_F_TIMESTAMP:
+		return stint_is_timestamp(value) ? NULL : "must be an RFC 3339 date-time (years 1900 to 9998)";
+	case STINT_F_UUID:
+		return stint_is_uuid(value) ? NULL : "must be a UUID";
+	case STINT_F_INT:
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0')
+			return "must be an integer";
+		return v < f->min || v > f->max ? "is out of range" : NULL;
+	case STINT_F_NUMBER:
+		errno = 0;
+		d = strtod(value, &end);
+		if (errno != 0 || end == value || *end != '\0' || !isfinite(d))
+			return "must be a number";
+		return d < (double)f->min || d > (double)f->max ? "is out of range" : NULL;
+	default:
+		return "is not a text field";
+	}
+}
+
+static const char *check_value(const stint_field *f, const cJSON *v)
+{
+	char *text;
+	size_t len;
+
+	if (cJSON_IsNull(v))
+		return f->flags & STINT_F_NULLABLE ? NULL : "must not be null";
+	switch (f->type) {
+	case STINT_F_STRING:
+	case STINT_F_ENUM:
+	case STINT_F_TIMESTAMP:
+	case STINT_F_UUID:
+		if (!cJSON_IsString(v))
+			return "must be a string";
+		return stint_validate_text(f, v->valuestring);
+	case STINT_F_INT:
+		if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
+			return "must be an integer";
+		return v->valuedouble < (double)f->min || v->valuedouble > (double)f->max ?
+			"is out of range" : NULL;
+	case STINT_F_NUMBER:
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+			return "must be a number";
+		return v->valuedouble < (double)f->min || v->valuedouble > (double)f->max ?
+			"is out of range" : NULL;
+	case STINT_F_BOOL:
+		return cJSON_IsBool(v) ? NULL : "must be true or false";
+	case STINT_F_OBJECT:
+		if (!cJSON_IsObject(v))
+			return "must be an object";
+		text = cJSON_PrintUnformatted(v);
+		len = text ? strlen(text) : 0;
+		free(text);
+		return len > (size_t)f->max ? "is too large" : NULL;
+	}
+	return "has an unknown type";
+}
+
+static int add_error(cJSON **errors, const char *field, const char *message)
+{
+	if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
+		return -1;
+	if (cJSON_GetObjectItemCaseSensitive(*errors, field) != NULL)
+		return 0;
+	return cJSON_AddStringToObject(*errors, field, message) ? 0 : -1;
+}
+
+static const stint_field *find_field(const stint_field *spec, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(spec[i].name, name) == 0)
+			return &spec[i];
+	return NULL;
+}
+
+int stint_validate_json(const cJSON *obj, const stint_field *spec, size_t n,
+			int partial, cJSON **errors)
+{
+	const stint_field *f;
+	const cJSON *v;
+	const char *problem;
+	int count = 0;
+	size_t i;
+
+	if (!cJSON_IsObject(obj))
+		return add_error(errors, "(body)", "must be a JSON object") ? -1 : 1;
+	cJSON_ArrayForEach(v, obj) {
+		f = find_field(spec, n, v->string);
+		problem = f == NULL ? "is not a known field" :
+			f->flags & STINT_F_READONLY ? "is read-only" : check_value(f, v);
+		if (problem != NULL) {
+			if (add_error(errors, v->string, problem) != 0)
+				return -1;
+			count++;
+		}
+	}
+	for (i = 0; !partial && i < n; i++) {
+		if ((spec[i].flags & STINT_F_REQUIRED) &&
+		    cJSON_GetObjectItemCaseSensitive(obj, spec[i].name) == NULL) {
+			if (add_error(errors, spec[i].name, "is required") != 0)
+				return -1;
+			count++;
+		}
+	}
+	return count;
+}
+
+static cJSON *form_value(const stint_field *f, const char *s)
+{
+	char stamp[32];
+	char *end;
+	double d;
+
+	if (*s == '\0')
+		return f->flags & STINT_F_NULLABLE ? cJSON_CreateNull() : NULL;
+	switch (f->type) {
+	case STINT_F_INT:
+	case STINT_F_NUMBER:
+		d = strtod(s, &end);
+		return end != s && *end == '\0' ? cJSON_CreateNumber(d) : cJSON_CreateString(s);
+	case STINT_F_TIMESTAMP:
+		if (strlen(s) == 16 && s[10] == 'T') {
+			snprintf(stamp, sizeof(stamp), "%s:00Z", s);
+			return cJSON_CreateString(stamp);
+		}
+		return cJSON_CreateString(s);
+	case STINT_F_BOOL:
+		return cJSON_CreateBool(strcmp(s, "on") == 0 || strcmp(s, "true") == 0);
+	default:
+		return cJSON_CreateString(s);
+	}
+}
+
+cJSON *stint_form_to_json(const stint_kvlist *form, const stint_field *spec, size_t n)
+{
+	cJSON *obj = cJSON_CreateObject(), *v;
+	const char *s;
+	size_t i;
+
+	for (i = 0; obj != NULL && i < n; i++) {
+		if (spec[i].flags & STINT_F_READONLY || spec[i].type == STINT_F_OBJECT)
+			continue;
+		s = stint_kv_get(form, spec[i].name);
+		if (s == NULL || (v = form_value(&spec[i], s)) == NULL)
+			continue;
+		cJSON_AddItemToObject(obj, spec[i].name, v);
+	}
+	return obj;
+}

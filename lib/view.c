@@ -1,0 +1,115 @@
+/* view.c: template store and page rendering (see view.h). */
+#include "view.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csrf.h"
+#include "log.h"
+#include "mustache.h"
+
+#define VIEW_MAX 64
+
+static struct { char *name, *text; size_t len; } views[VIEW_MAX];
+static int nviews;
+
+static int read_file(const char *path, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	stint_buf b = STINT_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (stint_buf_append(&b, chunk, n) != 0)
+			goto out;
+	if (ferror(f))
+		goto out;
+	*len = b.len;
+	*text = stint_buf_take(&b);
+	rc = *text != NULL ? 0 : -1;
+out:
+	fclose(f);
+	stint_buf_free(&b);
+	return rc;
+}
+
+int stint_view_load(const char *dir)
+{
+	static const char ext[] = ".mustache";
+	char path[4096];
+	struct dirent *e;
+	size_t n;
+	DIR *d = opendir(dir);
+
+	if (d == NULL) {
+		stint_log(STINT_LOG_ERROR, "cannot open template directory %s", dir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL && nviews < VIEW_MAX) {
+		n = strlen(e->d_name);
+		if (n <= sizeof(ext) - 1 || strcmp(e->d_name + n - (sizeof(ext) - 1), ext) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		views[nviews].name = strndup(e->d_name, n - (sizeof(ext) - 1));
+		if (views[nviews].name == NULL ||
+		    read_file(path, &views[nviews].text, &views[nviews].len) != 0) {
+			stint_log(STINT_LOG_ERROR, "cannot read template %s", path);
+			closedir(d);
+			return -1;
+		}
+		nviews++;
+	}
+	closedir(d);
+	return 0;
+}
+
+static const char *view_partial(void *ctx, const char *name, size_t *len)
+{
+	int i;
+
+	(void)ctx;
+	for (i = 0; i < nviews; i++) {
+		if (strcmp(views[i].name, name) == 0) {
+			*len = views[i].len;
+			return views[i].text;
+		}
+	}
+	return NULL;
+}
+
+int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
+{
+	stint_buf err = STINT_BUF_INIT;
+	const char *tmpl, *token;
+	size_t len;
+	int rc = -1;
+
+	tmpl = view_partial(NULL, name, &len);
+	token = stint_csrf_token(r);
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "csrf");
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "app");
+	if (tmpl == NULL || token == NULL ||
+	    !cJSON_AddStringToObject(data, "csrf", token) ||
+	    !cJSON_AddStringToObject(data, "app", "Stint")) {
+		stint_log(STINT_LOG_ERROR, "template %s missing", name);
+		goto fail;
+	}
+	stint_buf_reset(&r->out);
+	if (stint_mustache_render(tmpl, len, data, view_partial, NULL, &r->out, &err) != 0) {
+		stint_log(STINT_LOG_ERROR, "template %s: %s", name, err.data ? err.data : "out of memory");
+		goto fail;
+	}
+	rc = stint_resp_send(r, status, "text/html; charset=utf-8", r->out.data, r->out.len);
+	goto out;
+fail:
+	stint_resp_send(r, 500, "text/plain; charset=utf-8", "Internal error; it has been logged.\n", 36);
+out:
+	stint_buf_free(&err);
+	return rc;
+}

@@ -1,0 +1,27 @@
+/*
+ * view.h: server-rendered pages. Templates are the *.mustache files of the
+ * template directory (setting template_dir), read once per worker; a page
+ * template extends "layout" through mustache inheritance ({{<layout}}).
+ */
+#ifndef STINT_VIEW_H
+#define STINT_VIEW_H
+
+#include <cjson/cJSON.h>
+
+#include "http.h"
+
+/*
+ * Read every *.mustache file of dir (name = file name without extension).
+ * Returns 0, or -1 with a log line naming the file.
+ */
+int stint_view_load(const char *dir);
+
+/*
+ * Render template name with data and send it as text/html with status.
+ * Adds to data (which stays the caller's): "csrf" (the request's CSRF
+ * token, see csrf.h) and "app" ("Stint"). Returns 0, or -1 after answering
+ * 500 itself when the template is missing or broken.
+ */
+int stint_view_send(stint_req *r, int status, const char *name, cJSON *data);
+
+#endif
