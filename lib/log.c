@@ -1,17 +1,32 @@
 /* log.c: one-line log records on stderr (see log.h). */
 #include "log.h"
+#include "conf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char *log_program = "stint";
+static stint_log_level log_min = STINT_LOG_INFO;
 
 void stint_log_init(const char *program)
 {
 	log_program = program;
 	setvbuf(stderr, NULL, _IOLBF, 0);
+}
+
+void stint_log_configure(void)
+{
+	const char *v = stint_config_get("log_level", "info");
+
+	if (strcmp(v, "warn") == 0)
+		log_min = STINT_LOG_WARN;
+	else if (strcmp(v, "error") == 0)
+		log_min = STINT_LOG_ERROR;
+	else
+		log_min = STINT_LOG_INFO;
 }
 
 void stint_log(stint_log_level level, const char *fmt, ...)
@@ -23,6 +38,8 @@ void stint_log(stint_log_level level, const char *fmt, ...)
 	va_list ap;
 	char *p;
 
+	if (level < log_min)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

@@ -12,6 +12,12 @@ typedef enum { STINT_LOG_INFO, STINT_LOG_WARN, STINT_LOG_ERROR } stint_log_level
 /* Name the program in every line (e.g. "sessions"); call once at start. */
 void stint_log_init(const char *program);
 
+/*
+ * Drop records less severe than the setting log_level ("info", "warn" or
+ * "error"; default info). Call after the settings are loaded.
+ */
+void stint_log_configure(void);
+
 /* Write one record; CR and LF in the formatted text become spaces. */
 void stint_log(stint_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -325,6 +325,7 @@ int stint_server_main(int argc, char **argv, const stint_app *app)
 	}
 	if (stint_config_load(NULL) != 0 || FCGX_Init() != 0)
 		return 1;
+	stint_log_configure();
 	unlink(socket_path);  /* a killed master leaves its socket behind */
 	fd = FCGX_OpenSocket(socket_path, 128);
 	if (fd < 0) {
