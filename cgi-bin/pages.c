@@ -92,18 +92,6 @@ static void decorate(cJSON *s)
 	add_when(s, "created_at", "created_shown", "created_input");
 }
 
-static void html_error(stint_req *r, int status, const char *message)
-{
-	cJSON *data = cJSON_CreateObject();
-
-	cJSON_AddNumberToObject(data, "status", status);
-	cJSON_AddStringToObject(data, "reason", stint_status_text(status));
-	cJSON_AddStringToObject(data, "message", message);
-	cJSON_AddBoolToObject(data, "unavailable", status == 503);
-	stint_view_send(r, status, "error", data);
-	cJSON_Delete(data);
-}
-
 static void add_flash(stint_req *r, cJSON *data)
 {
 	const char *key = stint_kv_get(&r->query, "flash");
@@ -173,6 +161,8 @@ static void render_dashboard(stint_req *r, int status, cJSON *form, cJSON *error
 
 	stint_session_query_parse(&r->query, &q, &qerr);
 	q.limit = 20;
+	q.user_id = r->user.id_text;
+	q.is_admin = strcmp(r->user.role, "admin") == 0;
 	rc = stint_session_list(r->db, &q, &json);
 	if (rc != STINT_DB_OK) {
 		cJSON_Delete(form);
@@ -238,7 +228,7 @@ static void create_session(stint_req *r)
 	}
 	text = cJSON_PrintUnformatted(body);
 	cJSON_Delete(body);
-	rc = text ? stint_session_create(r->db, text, id) : STINT_DB_ERROR;
+	rc = text ? stint_session_create(r, text, id) : STINT_DB_ERROR;
 	free(text);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -310,7 +300,7 @@ static void update_session(stint_req *r)
 		return;
 	}
 	text = cJSON_PrintUnformatted(body);
-	rc = text ? stint_session_patch(r->db, r->params[0], text, &found) : STINT_DB_ERROR;
+	rc = text ? stint_session_patch(r, r->params[0], text, &found) : STINT_DB_ERROR;
 	free(text);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0) {
 		render_session(r, 422, body, errors);
@@ -331,7 +321,7 @@ static void delete_session(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_archive(r->db, r->params[0], &found);
+	rc = stint_session_archive(r, r->params[0], &found);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 	} else if (!found) {
@@ -347,7 +337,7 @@ static void restore_session(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_restore(r->db, r->params[0], &found);
+	rc = stint_session_restore(r, r->params[0], &found);
 	if (rc == STINT_DB_CONFLICT)
 		stint_fail(r, 409, "conflict", "This session exists already; it was restored before.", NULL);
 	else if (rc != STINT_DB_OK)
@@ -367,7 +357,7 @@ static int pages_init(void)
 
 static const stint_route page_routes[] = {
 	PAGE("GET", "/", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, dashboard),
-	PAGE("POST", "/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_FORM, create_session),
+	PAGE("POST", "/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_FORM, create_session),
 	PAGE("GET", "/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, show_session),
 	PAGE("POST", "/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, update_session),
 	PAGE("POST", "/sessions/:uuid/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, delete_session),
@@ -377,7 +367,7 @@ static const stint_route page_routes[] = {
 int main(int argc, char **argv)
 {
 	static const stint_app app = {
-		"pages", page_routes, COUNT(page_routes), pages_init, html_error
+		"pages", page_routes, COUNT(page_routes), pages_init, stint_view_error
 	};
 
 	return stint_server_main(argc, argv, &app);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "db.h"
 #include "server.h"
 #include "sessions.h"
@@ -48,6 +49,8 @@ static void list_sessions(stint_req *r)
 		fail_invalid(r, errors);
 		return;
 	}
+	q.user_id = r->user.id_text;
+	q.is_admin = strcmp(r->user.role, "admin") == 0;
 	rc = stint_session_list(r->db, &q, &json);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -66,7 +69,7 @@ static void create_session(stint_req *r)
 		fail_invalid(r, errors);
 		return;
 	}
-	rc = stint_session_create(r->db, r->body.data, id);
+	rc = stint_session_create(r, r->body.data, id);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
@@ -91,7 +94,7 @@ static void patch_session(stint_req *r)
 		fail_invalid(r, errors);
 		return;
 	}
-	rc = stint_session_patch(r->db, r->params[0], r->body.data, &found);
+	rc = stint_session_patch(r, r->params[0], r->body.data, &found);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0)
 		fail_invalid(r, errors);
 	else if (rc != STINT_DB_OK)
@@ -107,7 +110,7 @@ static void delete_session(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_archive(r->db, r->params[0], &found);
+	rc = stint_session_archive(r, r->params[0], &found);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (!found)
@@ -121,7 +124,7 @@ static void restore_session(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_restore(r->db, r->params[0], &found);
+	rc = stint_session_restore(r, r->params[0], &found);
 	if (rc == STINT_DB_CONFLICT)
 		stint_fail(r, 409, "conflict", "A session with this id exists already.", NULL);
 	else if (rc != STINT_DB_OK)
@@ -132,15 +135,99 @@ static void restore_session(stint_req *r)
 		send_session(r, 200, r->params[0]);
 }
 
+static const char *const share_roles[] = { "viewer", "editor", NULL };
+static const stint_field share_fields[] = {
+	{ "email", STINT_F_STRING, STINT_F_REQUIRED, 3, 254, NULL },
+	{ "role", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, share_roles },
+};
+
+static void send_text_result(stint_req *r, stint_sql id, int n, const char *const *p)
+{
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
+
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	stint_resp_json_text(r, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+	PQclear(res);
+}
+
+static void list_shares(stint_req *r)
+{
+	send_text_result(r, STINT_SQL_SHARE_LIST, 1, r->params);
+}
+
+/* Share the session with a user (by email) as viewer or editor. */
+static void put_share(stint_req *r)
+{
+	cJSON *errors = NULL;
+	const char *p[3] = { r->params[0], NULL, NULL };
+	PGresult *res = NULL;
+	stint_db_rc rc;
+
+	if (stint_validate_json(r->json, share_fields, 2, 0, &errors) != 0) {
+		fail_invalid(r, errors);
+		return;
+	}
+	p[1] = cJSON_GetObjectItem(r->json, "email")->valuestring;
+	p[2] = cJSON_GetObjectItem(r->json, "role")->valuestring;
+	rc = stint_db_begin(r->db);
+	if (rc == STINT_DB_OK)
+		rc = stint_db_exec(r->db, STINT_SQL_SHARE_PUT, 3, p, &res);
+	if (rc == STINT_DB_OK && PQntuples(res) == 1)
+		rc = stint_audit(r, "session.share", "session", r->params[0], r->body.data);
+	if (rc == STINT_DB_OK)
+		rc = stint_db_commit(r->db);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (PQntuples(res) == 0 && (errors = cJSON_CreateObject()) != NULL &&
+		 cJSON_AddStringToObject(errors, "email", "is not a user of this server") != NULL)
+		fail_invalid(r, errors);
+	else
+		list_shares(r);
+	PQclear(res);
+}
+
+static void delete_share(stint_req *r)
+{
+	const char *p[2] = { r->params[0], r->params[1] };
+	PGresult *res = NULL;
+	stint_db_rc rc;
+
+	if (strspn(r->params[1], "0123456789") != strlen(r->params[1]) || strlen(r->params[1]) > 18) {
+		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
+		return;
+	}
+	rc = stint_db_begin(r->db);
+	if (rc == STINT_DB_OK)
+		rc = stint_db_exec(r->db, STINT_SQL_SHARE_DELETE, 2, p, &res);
+	if (rc == STINT_DB_OK && PQntuples(res) == 1)
+		rc = stint_audit(r, "session.unshare", "session", r->params[0], NULL);
+	if (rc == STINT_DB_OK)
+		rc = stint_db_commit(r->db);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (PQntuples(res) == 0)
+		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
+	else
+		stint_resp_send(r, 204, NULL, NULL, 0);
+	PQclear(res);
+}
+
 #define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f }
 
 static const stint_route session_routes[] = {
 	JSON_ROUTE("GET", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, list_sessions),
-	JSON_ROUTE("POST", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_JSON, create_session),
+	JSON_ROUTE("POST", "/api/v1/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_JSON, create_session),
 	JSON_ROUTE("GET", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, get_session),
 	JSON_ROUTE("PATCH", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_session),
 	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_session),
 	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/restore", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, restore_session),
+	JSON_ROUTE("GET", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, list_shares),
+	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, put_share),
+	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid/shares/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_share),
 };
 
 int main(int argc, char **argv)

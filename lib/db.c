@@ -21,10 +21,10 @@ static void db_notice(void *arg, const char *message)
 }
 
 /*
- * An idle connection has nothing to read; if it has, the server sent its
- * goodbye (restart, admin shutdown) or closed the socket. Reading it marks
- * the connection bad, so it is replaced before a statement is sent rather
- * than failing that statement.
+ * An idle connection (Stint never LISTENs on these) has nothing to read; if
+ * it has, the server most likely sent its goodbye (restart, shutdown) and
+ * closed the socket. Such a connection is replaced before a statement is
+ * sent, so the statement is not lost to it.
  */
 static void db_check_idle(stint_db *db)
 {
@@ -36,8 +36,10 @@ static void db_check_idle(stint_db *db)
 	p.fd = PQsocket(db->conn);
 	p.events = POLLIN;
 	p.revents = 0;
-	if (poll(&p, 1, 0) > 0)
-		(void)PQconsumeInput(db->conn);
+	if (poll(&p, 1, 0) > 0) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
 }
 
 static int db_connect(stint_db *db)
@@ -47,7 +49,7 @@ static int db_connect(stint_db *db)
 		return 0;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
-	memset(db->prepared, 0, sizeof(db->prepared));
+	memset(db->prepared, 0, sizeof(db->prepared));  /* a new connection has none */
 	db->conn = PQconnectdb(db->conninfo);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		stint_log(STINT_LOG_WARN, "database unavailable: %s", PQerrorMessage(db->conn));

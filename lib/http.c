@@ -165,6 +165,7 @@ int stint_req_begin(stint_req *r, FCGX_Request *f, struct stint_db *db)
 	memset(r->params, 0, sizeof(r->params));
 	r->json = NULL;
 	r->route = NULL;
+	memset(&r->user, 0, sizeof(r->user));
 	r->status = 0;
 	r->bytes_out = 0;
 	stint_buf_reset(&r->body);

@@ -34,6 +34,17 @@ typedef struct stint_kvlist {
 
 #define STINT_ROUTE_PARAMS 4
 
+/* Who is calling: set by the dispatcher's access check (lib/auth.c). */
+typedef struct stint_principal {
+	long long id;             /* users.id, 0 when nobody is signed in */
+	char id_text[24];         /* the same as text, for statement parameters */
+	const char *role;         /* "admin", "coach", "analyst", "viewer" */
+	const char *email;
+	const char *name;
+	int via_token;            /* 1: API token; 0: browser login */
+	int can_write;            /* 0 for read-scope tokens */
+} stint_principal;
+
 typedef struct stint_req {
 	FCGX_Request *fcgx;
 	stint_arena arena;
@@ -49,6 +60,7 @@ typedef struct stint_req {
 	struct timespec started;
 	const struct stint_route *route;
 	struct stint_db *db;
+	stint_principal user;
 	int is_head;
 	int status;               /* status sent, 0 until then */
 	size_t bytes_out;         /* body bytes sent */

@@ -713,8 +713,8 @@ static const cJSON *obj_get(const cJSON *v, const char *name, size_t n)
 	if (!cJSON_IsObject(v))
 		return NULL;
 	for (it = v->child; it != NULL; it = it->next) {
-		if (it->string != NULL && strncmp(it->string, name, n) == 0 &&
-		    it->string[n] == '\0')
+		if (it->string != NULL && it->string[0] == name[0] &&
+		    strncmp(it->string, name, n) == 0 && it->string[n] == '\0')
 			return it;
 	}
 	return NULL;
@@ -764,6 +764,21 @@ static int truthy(const cJSON *v)
 	return 1;
 }
 
+/* Writes an integer of magnitude at most 2^53 in decimal. */
+static int put_integer(stint_buf *out, double d)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	unsigned long long u = (unsigned long long)(d < 0 ? -d : d);
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (d < 0)
+		*--p = '-';
+	return stint_buf_append(out, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 /*
  * Writes a number as its shortest round-tripping form: integers up to 2^53
  * without a fraction or exponent, others with %.15g, or %.17g when %.15g
@@ -775,11 +790,9 @@ static int put_number(stint_buf *out, double d)
 
 	if (!isfinite(d))
 		return 0;
-	if (d == 0)
-		d = 0;		/* no "-0" */
 	if (d >= -9007199254740992.0 && d <= 9007199254740992.0 &&
 	    (double)(long long)d == d)
-		return stint_buf_printf(out, "%lld", (long long)d);
+		return put_integer(out, d);
 	snprintf(tmp, sizeof(tmp), "%.15g", d);
 	if (strtod(tmp, NULL) != d)
 		snprintf(tmp, sizeof(tmp), "%.17g", d);

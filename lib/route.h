@@ -13,6 +13,7 @@
 typedef enum stint_access {
 	STINT_ACCESS_PUBLIC,          /* anyone, signed in or not */
 	STINT_ACCESS_SIGNED_IN,       /* any signed-in user or token */
+	STINT_ACCESS_AUTHOR,          /* may create sessions: admin, coach, analyst */
 	STINT_ACCESS_SESSION_VIEWER,  /* may read the session named by params[0] */
 	STINT_ACCESS_SESSION_EDITOR,  /* may change that session */
 	STINT_ACCESS_ADMIN

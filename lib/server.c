@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "conf.h"
 #include "csrf.h"
 #include "db.h"
@@ -182,17 +183,6 @@ static int take_body(stint_req *r, const stint_route *rt)
 	return 0;
 }
 
-/*
- * Access check for every route. Accounts land with the accounts issue
- * (issue 6); until then every caller is treated as the local operator.
- */
-static int check_access(stint_req *r, const stint_route *rt)
-{
-	(void)r;
-	(void)rt;
-	return 0;
-}
-
 static void dispatch(stint_req *r)
 {
 	const stint_route *rt = find_route(r);
@@ -200,7 +190,7 @@ static void dispatch(stint_req *r)
 	if (rt == NULL)
 		return;
 	r->route = rt;
-	if (take_body(r, rt) != 0 || check_access(r, rt) != 0)
+	if (stint_auth_check(r, rt) != 0 || take_body(r, rt) != 0)
 		return;
 	rt->fn(r);
 	if (r->status == 0) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
+
 static const char *const session_kinds[] = { "match", "training", "climb", "dj_set", "other", NULL };
 static const char *const session_statuses[] = { "planned", "live", "completed", "abandoned", NULL };
 
@@ -117,7 +119,7 @@ static stint_db_rc query_text(stint_db *db, stint_sql id, int n, const char *con
 stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char **json)
 {
 	char limit[24], offset[24];
-	const char *p[5];
+	const char *p[7];
 
 	snprintf(limit, sizeof(limit), "%ld", q->limit);
 	snprintf(offset, sizeof(offset), "%ld", q->offset);
@@ -126,7 +128,9 @@ stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char 
 	p[2] = q->kind;
 	p[3] = limit;
 	p[4] = offset;
-	return query_text(db, STINT_SQL_SESSION_LIST, 5, p, json);
+	p[5] = q->user_id;
+	p[6] = q->is_admin ? "true" : "false";
+	return query_text(db, STINT_SQL_SESSION_LIST, 7, p, json);
 }
 
 stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
@@ -134,13 +138,41 @@ stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
 	return query_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
 }
 
-stint_db_rc stint_session_create(stint_db *db, const char *body_json, char id_out[37])
+/*
+ * Run statement id (n parameters) and its audit row in one transaction.
+ * *found: the statement returned a non-NULL value (and only then is the
+ * change audited and kept); *value (may be NULL) gets a heap copy of it.
+ */
+static stint_db_rc audited(stint_req *r, stint_sql id, int n, const char *const *p,
+			   const char *action, const char *target, int *found, char **value)
 {
-	const char *p[2] = { body_json, NULL };
-	char *id = NULL;
-	stint_db_rc rc;
+	char *got = NULL;
+	stint_db_rc rc = stint_db_begin(r->db);
 
-	rc = query_text(db, STINT_SQL_SESSION_CREATE, 2, p, &id);
+	if (rc == STINT_DB_OK)
+		rc = query_text(r->db, id, n, p, &got);
+	*found = got != NULL && strcmp(got, "f") != 0;
+	if (rc == STINT_DB_OK && *found)
+		rc = stint_audit(r, action, "session", target ? target : got, NULL);
+	if (rc == STINT_DB_OK)
+		rc = stint_db_commit(r->db);
+	else
+		stint_db_rollback(r->db);
+	if (rc == STINT_DB_OK && value != NULL) {
+		*value = got;
+		got = NULL;
+	}
+	free(got);
+	return rc;
+}
+
+stint_db_rc stint_session_create(stint_req *r, const char *body_json, char id_out[37])
+{
+	const char *p[2] = { body_json, r->user.id_text[0] ? r->user.id_text : NULL };
+	char *id = NULL;
+	int found;
+	stint_db_rc rc = audited(r, STINT_SQL_SESSION_CREATE, 2, p, "session.create", NULL, &found, &id);
+
 	if (rc == STINT_DB_OK && id != NULL)
 		snprintf(id_out, 37, "%s", id);
 	else if (rc == STINT_DB_OK)
@@ -149,36 +181,21 @@ stint_db_rc stint_session_create(stint_db *db, const char *body_json, char id_ou
 	return rc;
 }
 
-stint_db_rc stint_session_patch(stint_db *db, const char *id, const char *patch_json, int *found)
+stint_db_rc stint_session_patch(stint_req *r, const char *id, const char *patch_json, int *found)
 {
 	const char *p[2] = { id, patch_json };
-	char *got = NULL;
-	stint_db_rc rc;
 
-	rc = query_text(db, STINT_SQL_SESSION_PATCH, 2, p, &got);
-	*found = got != NULL;
-	free(got);
-	return rc;
+	return audited(r, STINT_SQL_SESSION_PATCH, 2, p, "session.update", id, found, NULL);
 }
 
-stint_db_rc stint_session_archive(stint_db *db, const char *id, int *found)
+stint_db_rc stint_session_archive(stint_req *r, const char *id, int *found)
 {
-	char *bid = NULL;
-	stint_db_rc rc = query_text(db, STINT_SQL_SESSION_ARCHIVE, 1, &id, &bid);
-
-	*found = bid != NULL;
-	free(bid);
-	return rc;
+	return audited(r, STINT_SQL_SESSION_ARCHIVE, 1, &id, "session.delete", id, found, NULL);
 }
 
-stint_db_rc stint_session_restore(stint_db *db, const char *id, int *found)
+stint_db_rc stint_session_restore(stint_req *r, const char *id, int *found)
 {
-	char *ok = NULL;
-	stint_db_rc rc = query_text(db, STINT_SQL_SESSION_RESTORE, 1, &id, &ok);
-
-	*found = ok != NULL && strcmp(ok, "t") == 0;
-	free(ok);
-	return rc;
+	return audited(r, STINT_SQL_SESSION_RESTORE, 1, &id, "session.restore", id, found, NULL);
 }
 
 stint_db_rc stint_session_backup_title(stint_db *db, const char *id, char **title)

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "db.h"
+#include "http.h"
 #include "validate.h"
 
 /* The fields a client may send on create (POST) and change (PATCH). */
@@ -24,6 +25,8 @@ typedef struct stint_session_query {
 	const char *kind;     /* filter, or NULL */
 	long limit;           /* 1..1000, default 50 */
 	long offset;          /* >= 0 */
+	const char *user_id;  /* only sessions this user may see... */
+	int is_admin;         /* ...unless an admin asks */
 } stint_session_query;
 
 /*
@@ -61,28 +64,31 @@ stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char 
 stint_db_rc stint_session_get(stint_db *db, const char *id, char **json);
 
 /*
+ * The changes below run in one transaction with their audit_log row, as
+ * the caller r->user.
+ *
  * Create a session from body_json, the text of a validated body (passed to
- * PostgreSQL as it came, so numbers in meta keep their precision); its new id (36 characters and a
- * NUL) is written to id_out.
+ * PostgreSQL as it came, so numbers in meta keep their precision), owned by
+ * the caller; its new id (36 characters and a NUL) is written to id_out.
  */
-stint_db_rc stint_session_create(stint_db *db, const char *body_json, char id_out[37]);
+stint_db_rc stint_session_create(stint_req *r, const char *body_json, char id_out[37]);
 
 /*
  * Apply patch_json, the text of a validated patch (only the keys present
  * change); *found is 0 when there is no such session.
  */
-stint_db_rc stint_session_patch(stint_db *db, const char *id, const char *patch_json, int *found);
+stint_db_rc stint_session_patch(stint_req *r, const char *id, const char *patch_json, int *found);
 
 /*
  * Archive the session whole in backups and remove it; *found as above.
  */
-stint_db_rc stint_session_archive(stint_db *db, const char *id, int *found);
+stint_db_rc stint_session_archive(stint_req *r, const char *id, int *found);
 
 /*
  * Restore the newest unrestored backup of session id; *found is 0 when
  * there is none. STINT_DB_CONFLICT when a session with that id exists.
  */
-stint_db_rc stint_session_restore(stint_db *db, const char *id, int *found);
+stint_db_rc stint_session_restore(stint_req *r, const char *id, int *found);
 
 /*
  * The title of the newest unrestored backup of session id in *title

@@ -9,7 +9,8 @@
 #define STINT_SQL_H
 
 #define STINT_SESSION_FILTER \
-	" FROM sessions s WHERE ($1::text IS NULL OR (s.title || ' ' || s.venue)" \
+	" FROM sessions s WHERE stint_session_visible(s, $6::bigint, $7::boolean)" \
+	" AND ($1::text IS NULL OR (s.title || ' ' || s.venue)" \
 	" ILIKE '%' || stint_like_escape($1) || '%')" \
 	" AND ($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.kind = $3)"
 
@@ -18,8 +19,8 @@
 	X(COMMIT, 0, "COMMIT") \
 	X(ROLLBACK, 0, "ROLLBACK") \
 	X(PING, 0, "SELECT 1") \
-	/* q, status, kind, limit, offset -> one JSON page */ \
-	X(SESSION_LIST, 5, \
+	/* q, status, kind, limit, offset, user id, is admin -> one JSON page */ \
+	X(SESSION_LIST, 7, \
 	  "SELECT json_build_object('items', coalesce((SELECT json_agg(j) FROM (" \
 	  "SELECT stint_session_json(s) AS j" STINT_SESSION_FILTER \
 	  " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) p), '[]')," \
@@ -48,7 +49,80 @@
 	X(SESSION_RESTORE, 1, "SELECT stint_session_restore($1::uuid)") \
 	X(SESSION_BACKUP_TITLE, 1, \
 	  "SELECT title FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL" \
-	  " ORDER BY id DESC LIMIT 1")
+	  " ORDER BY id DESC LIMIT 1") \
+	/* session id, user id -> 'edit' | 'view' | 'none' | NULL (no such session) */ \
+	X(SESSION_ACCESS, 2, "SELECT stint_session_access($1::uuid, $2::bigint)") \
+	X(SHARE_LIST, 1, \
+	  "SELECT coalesce(json_agg(json_build_object('user_id', u.id, 'email', u.email, 'name', u.name," \
+	  " 'role', sh.role, 'created_at', sh.created_at) ORDER BY u.email), '[]')::text" \
+	  " FROM session_shares sh JOIN users u ON u.id = sh.user_id WHERE sh.session_id = $1::uuid") \
+	/* session id, email, role -> user id, or no row when there is no such user */ \
+	X(SHARE_PUT, 3, \
+	  "INSERT INTO session_shares (session_id, user_id, role)" \
+	  " SELECT $1::uuid, id, $3 FROM users WHERE lower(email) = lower($2) AND disabled_at IS NULL" \
+	  " ON CONFLICT (session_id, user_id) DO UPDATE SET role = EXCLUDED.role RETURNING user_id::text") \
+	X(SHARE_DELETE, 2, \
+	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
+	/* token hash (bytea hex) -> id, role, email, name, scope (last use noted once a minute) */ \
+	X(AUTH_TOKEN, 1, \
+	  "WITH t AS (SELECT t.id, t.user_id, t.scope, t.last_used_at FROM api_tokens t" \
+	  " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL)," \
+	  " touch AS (UPDATE api_tokens a SET last_used_at = now() FROM t WHERE a.id = t.id" \
+	  " AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds'))" \
+	  " SELECT u.id::text, u.role, u.email, u.name, t.scope FROM t JOIN users u ON u.id = t.user_id" \
+	  " WHERE u.disabled_at IS NULL") \
+	/* cookie token hash -> id, role, email, name, login id, due for rotation */ \
+	X(AUTH_WEB_SESSION, 1, \
+	  "SELECT u.id::text, u.role, u.email, u.name, w.id::text," \
+	  " w.rotated_at < now() - interval '15 minutes' FROM web_sessions w JOIN users u ON u.id = w.user_id" \
+	  " WHERE w.token_hash = $1::bytea AND w.expires_at > now() AND u.disabled_at IS NULL") \
+	/* login id, new token hash: a new cookie value, expiry slides */ \
+	X(WEB_SESSION_ROTATE, 2, \
+	  "UPDATE web_sessions SET token_hash = $2::bytea, rotated_at = now()," \
+	  " expires_at = now() + interval '12 hours' WHERE id = $1::bigint") \
+	X(WEB_SESSION_CREATE, 2, \
+	  "INSERT INTO web_sessions (user_id, token_hash, expires_at)" \
+	  " VALUES ($1::bigint, $2::bytea, now() + interval '12 hours')") \
+	X(WEB_SESSION_DELETE, 1, "DELETE FROM web_sessions WHERE token_hash = $1::bytea") \
+	/* email -> id, password hash, seconds still locked (0 when not) */ \
+	X(USER_FOR_LOGIN, 1, \
+	  "SELECT id::text, coalesce(password_hash, ''), greatest(0, ceil(extract(epoch FROM locked_until - now())))::int" \
+	  " FROM users WHERE lower(email) = lower($1) AND disabled_at IS NULL") \
+	/* after a wrong password: from the 5th failure on, lock for 30 s doubling to 1 h */ \
+	X(USER_LOGIN_FAILED, 1, \
+	  "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE" \
+	  " WHEN failed_logins + 1 >= 5 THEN now() + least(interval '1 hour'," \
+	  " interval '30 seconds' * power(2, least(failed_logins + 1 - 5, 10))) END WHERE id = $1::bigint") \
+	X(USER_LOGIN_OK, 1, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1::bigint") \
+	/* email, name, role, password hash -> id */ \
+	X(USER_CREATE, 4, \
+	  "INSERT INTO users (email, name, role, password_hash) VALUES (lower($1), $2, $3, $4) RETURNING id::text") \
+	X(USER_SET_PASSWORD, 2, \
+	  "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL" \
+	  " WHERE lower(email) = lower($1) RETURNING id::text") \
+	/* disable a user and end their logins and tokens at once */ \
+	X(USER_DISABLE, 1, \
+	  "WITH u AS (UPDATE users SET disabled_at = now() WHERE lower(email) = lower($1) RETURNING id)," \
+	  " w AS (DELETE FROM web_sessions WHERE user_id IN (SELECT id FROM u))," \
+	  " t AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id IN (SELECT id FROM u) AND revoked_at IS NULL)" \
+	  " SELECT id::text FROM u") \
+	X(USER_ID_BY_EMAIL, 1, "SELECT id::text FROM users WHERE lower(email) = lower($1)") \
+	/* user id, name, hash, scope -> the token's JSON (without the secret) */ \
+	X(TOKEN_CREATE, 4, \
+	  "INSERT INTO api_tokens (user_id, name, token_hash, scope) VALUES ($1::bigint, $2, $3::bytea, $4)" \
+	  " RETURNING json_build_object('id', id, 'name', name, 'scope', scope, 'created_at', created_at," \
+	  " 'last_used_at', last_used_at)::text") \
+	X(TOKEN_LIST, 1, \
+	  "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'scope', scope," \
+	  " 'created_at', created_at, 'last_used_at', last_used_at) ORDER BY id DESC), '[]')::text" \
+	  " FROM api_tokens WHERE user_id = $1::bigint AND revoked_at IS NULL") \
+	X(TOKEN_REVOKE, 2, \
+	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
+	  " AND revoked_at IS NULL RETURNING id::text") \
+	/* user id, action, target type, target id, detail (JSON) */ \
+	X(AUDIT, 5, \
+	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \
+	  " VALUES (nullif($1, '0')::bigint, $2, $3, $4, coalesce($5::jsonb, '{}'))")
 
 typedef enum stint_sql {
 #define STINT_SQL_ENUM(id, n, text) STINT_SQL_##id,

@@ -94,6 +94,14 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 	token = stint_csrf_token(r);
 	cJSON_DeleteItemFromObjectCaseSensitive(data, "csrf");
 	cJSON_DeleteItemFromObjectCaseSensitive(data, "app");
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "user");
+	if (r->user.id != 0) {
+		cJSON *u = cJSON_AddObjectToObject(data, "user");
+
+		cJSON_AddStringToObject(u, "email", r->user.email);
+		cJSON_AddStringToObject(u, "name", r->user.name);
+		cJSON_AddStringToObject(u, "role", r->user.role);
+	}
 	if (tmpl == NULL || token == NULL ||
 	    !cJSON_AddStringToObject(data, "csrf", token) ||
 	    !cJSON_AddStringToObject(data, "app", "Stint")) {
@@ -112,4 +120,16 @@ fail:
 out:
 	stint_buf_free(&err);
 	return rc;
+}
+
+void stint_view_error(stint_req *r, int status, const char *message)
+{
+	cJSON *data = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(data, "status", status);
+	cJSON_AddStringToObject(data, "reason", stint_status_text(status));
+	cJSON_AddStringToObject(data, "message", message);
+	cJSON_AddBoolToObject(data, "unavailable", status == 503);
+	stint_view_send(r, status, "error", data);
+	cJSON_Delete(data);
 }

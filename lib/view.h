@@ -19,9 +19,16 @@ int stint_view_load(const char *dir);
 /*
  * Render template name with data and send it as text/html with status.
  * Adds to data (which stays the caller's): "csrf" (the request's CSRF
- * token, see csrf.h) and "app" ("Stint"). Returns 0, or -1 after answering
+ * token, see csrf.h), "app" ("Stint") and "user" (email, name, role of the
+ * signed-in caller). Returns 0, or -1 after answering
  * 500 itself when the template is missing or broken.
  */
 int stint_view_send(stint_req *r, int status, const char *name, cJSON *data);
+
+/*
+ * The error page: status, its reason phrase and message (a "temporarily
+ * unavailable" page for 503). Fits stint_app.html_error.
+ */
+void stint_view_error(stint_req *r, int status, const char *message);
 
 #endif

@@ -1,6 +1,8 @@
 // Helpers shared by the integration tests: the running stack's address,
 // JSON API calls and a tiny browser-like client (cookies, forms) for pages.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,9 +10,39 @@ export const BASE = process.env.STINT_TEST_URL ?? 'http://127.0.0.1:18080';
 export const PREFIX = process.env.STINT_TEST_PREFIX;
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Calls the JSON API; returns { status, headers, body (parsed JSON or text) }. */
-export async function api(method, url, { json, body, headers = {} } = {}) {
+/** Runs `bin/stint ARGS --prefix PREFIX` (the test stack) and returns its output. */
+export function stint(...args) {
+  if (!PREFIX) throw new Error('STINT_TEST_PREFIX is not set');
+  const opts = typeof args.at(-1) === 'object' ? args.pop() : {};
+  return execFileSync(path.join(REPO, 'bin/stint'), [...args, '--prefix', PREFIX], { encoding: 'utf8', ...opts });
+}
+
+export const ADMIN_EMAIL = 'admin@stint.local';
+export const ADMIN_PASSWORD = PREFIX ? readFileSync(path.join(PREFIX, 'admin-password'), 'utf8').trim() : '';
+
+/** Creates an API token for the user (scope read or write) and returns it. */
+export function tokenFor(email, scope = 'write') {
+  return stint('token', 'create', '--user', email, '--scope', scope, '--name', 'tests').trim();
+}
+
+/** The administrator's write token, used by api() unless told otherwise. */
+export const ADMIN_TOKEN = PREFIX ? tokenFor(ADMIN_EMAIL) : '';
+
+/** Creates a user with a role; returns { email, password, token (write) }. */
+export function makeUser(role) {
+  const email = `${role}-${randomBytes(4).toString('hex')}@test.local`;
+  const password = randomBytes(12).toString('hex');
+  stint('user', 'add', email, '--role', role, '--password-stdin', { input: `${password}\n` });
+  return { email, password, token: tokenFor(email) };
+}
+
+/**
+ * Calls the JSON API; returns { status, headers, body (parsed JSON or text) }.
+ * Sends the administrator's token unless `token` says otherwise (null: none).
+ */
+export async function api(method, url, { json, body, headers = {}, token = ADMIN_TOKEN } = {}) {
   const init = { method, headers: { ...headers }, redirect: 'manual' };
+  if (token) init.headers.authorization ??= `Bearer ${token}`;
   if (json !== undefined) {
     init.body = JSON.stringify(json);
     init.headers['content-type'] ??= 'application/json';
@@ -49,6 +81,14 @@ export class Browser {
     }
   }
 
+  /** Signs in through the login form; throws unless it redirects. */
+  async login(email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+    await this.get('/login');
+    const res = await this.post('/login', { email, password, next: '/' });
+    if (res.status !== 303) throw new Error(`login as ${email} failed: ${res.status}`);
+    return this;
+  }
+
   async get(url) {
     const res = await fetch(BASE + url, { headers: { cookie: this.cookieHeader() }, redirect: 'manual' });
     this.remember(res);
@@ -69,12 +109,6 @@ export class Browser {
     this.remember(res);
     return { status: res.status, headers: res.headers, html: await res.text() };
   }
-}
-
-/** Runs `bin/stint ARGS --prefix PREFIX` (the test stack) and returns its output. */
-export function stint(...args) {
-  if (!PREFIX) throw new Error('STINT_TEST_PREFIX is not set');
-  return execFileSync(path.join(REPO, 'bin/stint'), [...args, '--prefix', PREFIX], { encoding: 'utf8' });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

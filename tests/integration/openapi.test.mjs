@@ -21,6 +21,8 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 
+import { ADMIN_TOKEN } from './lib.mjs';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = (process.env.STINT_TEST_URL ?? '').replace(/\/+$/, '');
 const doc = YAML.parse(readFileSync(path.join(ROOT, 'docs', 'openapi.yaml'), 'utf8'));
@@ -95,7 +97,7 @@ function headerValue(schemaPtr, text) {
 
 /* One request; body is the parsed JSON answer, the text, or null when empty. */
 async function call(method, url, { json, raw, type } = {}) {
-  const headers = {};
+  const headers = ADMIN_TOKEN ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
   let body = raw;
   if (json !== undefined) {
     body = JSON.stringify(json);

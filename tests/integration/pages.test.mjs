@@ -6,19 +6,22 @@ import { api, createSession, Browser } from './lib.mjs';
 
 test('the dashboard sets a CSRF cookie and puts the token in its forms', async () => {
   const b = new Browser();
-  const page = await b.get('/');
-  assert.equal(page.status, 200);
-  assert.match(page.headers.get('content-type'), /^text\/html; charset=utf-8/);
-  const cookie = page.headers.getSetCookie().find((c) => c.startsWith('stint_csrf='));
+  const login = await b.get('/login');
+  assert.equal(login.status, 200);
+  assert.match(login.headers.get('content-type'), /^text\/html; charset=utf-8/);
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith('stint_csrf='));
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Lax/);
+  assert.ok(login.html.includes(`name="csrf" value="${b.cookies.get('stint_csrf')}"`));
+  await b.login();
+  const page = await b.get('/');
+  assert.equal(page.status, 200);
   assert.ok(page.html.includes(`name="csrf" value="${b.cookies.get('stint_csrf')}"`));
   assert.match(page.html, /<h1>Sessions<\/h1>/);
 });
 
 test('create, edit, delete and restore through the forms', async () => {
-  const b = new Browser();
-  await b.get('/');
+  const b = await new Browser().login();
   const tag = `page${Date.now()}`;
   const created = await b.post('/sessions', { title: `${tag} <b>bold</b>`, kind: 'training', venue: 'Hall & Court', starts_at: '2026-11-22T18:30' });
   assert.equal(created.status, 303);
@@ -59,8 +62,7 @@ test('create, edit, delete and restore through the forms', async () => {
 });
 
 test('a form without the CSRF token is refused and stores nothing', async () => {
-  const b = new Browser();
-  await b.get('/');
+  const b = await new Browser().login();
   const tag = `csrf${Date.now()}`;
   for (const csrf of [null, 'f'.repeat(64), 'short']) {
     const r = await b.post('/sessions', { title: tag }, { csrf });
@@ -71,8 +73,7 @@ test('a form without the CSRF token is refused and stores nothing', async () => 
 });
 
 test('a form with mistakes comes back with the fields named and the input kept', async () => {
-  const b = new Browser();
-  await b.get('/');
+  const b = await new Browser().login();
   const r = await b.post('/sessions', { title: '', venue: 'Kept "venue"', kind: 'climb' });
   assert.equal(r.status, 422);
   assert.match(r.html, /Title is required\./);
@@ -83,7 +84,7 @@ test('a form with mistakes comes back with the fields named and the input kept',
 test('search, filters, pagination and the empty state', async () => {
   const tag = `dash${Date.now()}`;
   for (let i = 0; i < 23; i++) await createSession({ title: `${tag} #${i}`, kind: i % 2 ? 'match' : 'training' });
-  const b = new Browser();
+  const b = await new Browser().login();
   let page = await b.get(`/?q=${tag}`);
   assert.match(page.html, /1–20 of 23/);
   const next = page.html.match(/href="([^"]+)" rel="next"/)[1].replaceAll('&amp;', '&');
@@ -98,7 +99,7 @@ test('search, filters, pagination and the empty state', async () => {
 });
 
 test('unknown pages answer a finished 404 page', async () => {
-  const b = new Browser();
+  const b = await new Browser().login();
   const r = await b.get('/sessions/00000000-0000-4000-8000-000000000000');
   assert.equal(r.status, 404);
   assert.match(r.html, /<title>Not Found · Stint<\/title>/);

@@ -32,6 +32,7 @@ test('a worker killed with SIGKILL is replaced and no request fails', async () =
 });
 
 test('PostgreSQL stopped and restarted under requests', { timeout: 60000 }, async () => {
+  const browser = await new Browser().login();
   const seen = new Map();
   let running = true;
   const load = (async () => {
@@ -51,7 +52,7 @@ test('PostgreSQL stopped and restarted under requests', { timeout: 60000 }, asyn
     const tag = `down${Date.now()}`;
     const create = await api('POST', '/api/v1/sessions', { json: { title: tag } });
     assert.equal(create.status, 503);
-    const page = await new Browser().get('/');
+    const page = await browser.get('/');
     assert.equal(page.status, 503);
     assert.match(page.html, /Temporarily unavailable/);
     assert.equal((await api('GET', '/readyz')).status, 503);

@@ -1,0 +1,238 @@
+/*
+ * stint-admin: accounts from the command line (bin/stint user ..., bin/stint
+ * token ...). Talks to the database named by STINT_DATABASE_URL.
+ *
+ *   stint-admin user add EMAIL --role admin|coach|analyst|viewer [--name NAME] [--password-stdin]
+ *   stint-admin user passwd EMAIL [--password-stdin]
+ *   stint-admin user disable EMAIL
+ *   stint-admin token create --user EMAIL --scope read|write [--name NAME]
+ *
+ * Without --password-stdin a random password is made and printed once.
+ * Exit status: 0 done, 1 refused (with a message), 2 usage.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "db.h"
+#include "log.h"
+
+typedef struct admin_opts {
+	const char *email, *role, *name, *user, *scope;
+	int password_stdin;
+} admin_opts;
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: stint-admin user add EMAIL --role admin|coach|analyst|viewer [--name NAME] [--password-stdin]\n"
+		"       stint-admin user passwd EMAIL [--password-stdin]\n"
+		"       stint-admin user disable EMAIL\n"
+		"       stint-admin token create --user EMAIL --scope read|write [--name NAME]\n");
+	return 2;
+}
+
+static int parse_opts(int argc, char **argv, int from, admin_opts *o)
+{
+	const char **slot;
+	int i;
+
+	for (i = from; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--password-stdin") == 0) {
+			o->password_stdin = 1;
+			continue;
+		}
+		if (a[0] != '-') {
+			if (o->email != NULL)
+				return -1;
+			o->email = a;
+			continue;
+		}
+		if (strcmp(a, "--role") == 0)
+			slot = &o->role;
+		else if (strcmp(a, "--name") == 0)
+			slot = &o->name;
+		else if (strcmp(a, "--user") == 0)
+			slot = &o->user;
+		else if (strcmp(a, "--scope") == 0)
+			slot = &o->scope;
+		else
+			return -1;
+		if (++i == argc)
+			return -1;
+		*slot = argv[i];
+	}
+	return 0;
+}
+
+/*
+ * The password: one line from stdin, or (generated set to 1) 24 random hex
+ * digits (96 bits) that the caller prints once.
+ */
+static int get_password(const admin_opts *o, char *out, size_t size, int *generated)
+{
+	size_t n;
+
+	*generated = !o->password_stdin;
+	if (*generated) {
+		if (stint_secret_new(out, size, 0) != 0)
+			return -1;
+		out[24] = '\0';
+		return 0;
+	}
+	if (fgets(out, (int)size, stdin) == NULL)
+		return -1;
+	n = strcspn(out, "\r\n");
+	out[n] = '\0';
+	if (n < 8) {
+		fprintf(stderr, "stint-admin: a password has at least 8 characters\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int one_value(stint_db *db, stint_sql id, int n, const char *const *p, char *out, size_t size)
+{
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(db, id, n, p, &res);
+	int found;
+
+	if (rc != STINT_DB_OK) {
+		fprintf(stderr, "stint-admin: %s\n", rc == STINT_DB_CONFLICT ? "that user exists already" :
+			rc == STINT_DB_UNAVAILABLE ? "the database is not reachable" : "the database refused it");
+		return -1;
+	}
+	found = PQntuples(res) > 0;
+	if (found && out != NULL)
+		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return found ? 1 : 0;
+}
+
+static void audit(stint_db *db, const char *action, const char *type, const char *id)
+{
+	const char *p[5] = { "0", action, type, id, "{\"via\":\"stint-admin\"}" };
+
+	(void)stint_db_exec(db, STINT_SQL_AUDIT, 5, p, NULL);
+}
+
+static int user_add(stint_db *db, const admin_opts *o)
+{
+	static const char *const roles[] = { "admin", "coach", "analyst", "viewer" };
+	char password[1100], hash[crypto_pwhash_STRBYTES], id[24];
+	const char *p[4];
+	int generated, i, ok = 0;
+
+	for (i = 0; o->role != NULL && i < 4; i++)
+		ok |= strcmp(o->role, roles[i]) == 0;
+	if (o->email == NULL || strchr(o->email, '@') == NULL || !ok)
+		return usage();
+	if (get_password(o, password, sizeof(password), &generated) != 0 ||
+	    stint_password_hash(password, hash) != 0)
+		return 1;
+	p[0] = o->email;
+	p[1] = o->name ? o->name : "";
+	p[2] = o->role;
+	p[3] = hash;
+	if (one_value(db, STINT_SQL_USER_CREATE, 4, p, id, sizeof(id)) != 1)
+		return 1;
+	audit(db, "user.create", "user", id);
+	if (generated)
+		printf("%s\n", password);
+	return 0;
+}
+
+static int user_passwd(stint_db *db, const admin_opts *o)
+{
+	char password[1100], hash[crypto_pwhash_STRBYTES], id[24];
+	const char *p[2];
+	int generated, found;
+
+	if (o->email == NULL)
+		return usage();
+	if (get_password(o, password, sizeof(password), &generated) != 0 ||
+	    stint_password_hash(password, hash) != 0)
+		return 1;
+	p[0] = o->email;
+	p[1] = hash;
+	found = one_value(db, STINT_SQL_USER_SET_PASSWORD, 2, p, id, sizeof(id));
+	if (found == 0)
+		fprintf(stderr, "stint-admin: no user %s\n", o->email);
+	if (found != 1)
+		return 1;
+	audit(db, "user.password", "user", id);
+	if (generated)
+		printf("%s\n", password);
+	return 0;
+}
+
+static int user_disable(stint_db *db, const admin_opts *o)
+{
+	char id[24];
+	int found;
+
+	if (o->email == NULL)
+		return usage();
+	found = one_value(db, STINT_SQL_USER_DISABLE, 1, &o->email, id, sizeof(id));
+	if (found == 0)
+		fprintf(stderr, "stint-admin: no user %s\n", o->email);
+	if (found != 1)
+		return 1;
+	audit(db, "user.disable", "user", id);
+	return 0;
+}
+
+static int token_create(stint_db *db, const admin_opts *o)
+{
+	char token[STINT_TOKEN_LEN + 1], hash[STINT_HASH_PARAM_LEN + 1], id[24];
+	const char *p[4];
+	int found;
+
+	if (o->user == NULL || o->scope == NULL ||
+	    (strcmp(o->scope, "read") != 0 && strcmp(o->scope, "write") != 0))
+		return usage();
+	found = one_value(db, STINT_SQL_USER_ID_BY_EMAIL, 1, &o->user, id, sizeof(id));
+	if (found == 0)
+		fprintf(stderr, "stint-admin: no user %s\n", o->user);
+	if (found != 1 || stint_secret_new(token, sizeof(token), 1) != 0)
+		return 1;
+	stint_secret_hash(token, hash);
+	p[0] = id;
+	p[1] = o->name ? o->name : "command line";
+	p[2] = hash;
+	p[3] = o->scope;
+	if (one_value(db, STINT_SQL_TOKEN_CREATE, 4, p, NULL, 0) != 1)
+		return 1;
+	audit(db, "token.create", "user", id);
+	printf("%s\n", token);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	admin_opts o = { 0 };
+	stint_db db;
+	int rc;
+
+	stint_log_init("stint-admin");
+	if (argc < 3 || parse_opts(argc, argv, 3, &o) != 0 || stint_config_load(NULL) != 0)
+		return usage();
+	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0)
+		return 1;
+	if (strcmp(argv[1], "user") == 0 && strcmp(argv[2], "add") == 0)
+		rc = user_add(&db, &o);
+	else if (strcmp(argv[1], "user") == 0 && strcmp(argv[2], "passwd") == 0)
+		rc = user_passwd(&db, &o);
+	else if (strcmp(argv[1], "user") == 0 && strcmp(argv[2], "disable") == 0)
+		rc = user_disable(&db, &o);
+	else if (strcmp(argv[1], "token") == 0 && strcmp(argv[2], "create") == 0)
+		rc = token_create(&db, &o);
+	else
+		rc = usage();
+	stint_db_close(&db);
+	return rc;
+}

@@ -1,0 +1,292 @@
+/* auth.c: tokens, logins, passwords and the access check (see auth.h). */
+#include "auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "conf.h"
+#include "db.h"
+#include "escape.h"
+#include "log.h"
+#include "server.h"
+
+#define COOKIE "stint_session"
+#define LOGIN_TTL_S (12 * 3600)
+
+static void to_hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int stint_secret_new(char *out, size_t size, int api)
+{
+	unsigned char raw[STINT_SECRET_HEX / 2];
+	size_t skip = api ? 3 : 0;
+
+	if (size < skip + STINT_SECRET_HEX + 1 || sodium_init() < 0)
+		return -1;
+	randombytes_buf(raw, sizeof(raw));
+	if (api)
+		memcpy(out, "st_", 3);
+	to_hex(raw, sizeof(raw), out + skip);
+	return 0;
+}
+
+void stint_secret_hash(const char *secret, char out[STINT_HASH_PARAM_LEN + 1])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	EVP_Digest(secret, strlen(secret), md, &n, EVP_sha256(), NULL);
+	out[0] = '\\';
+	out[1] = 'x';
+	to_hex(md, sizeof(md), out + 2);
+}
+
+int stint_password_hash(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+	if (sodium_init() < 0)
+		return -1;
+	return crypto_pwhash_str(out, password, strlen(password),
+				 crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				 crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+int stint_password_verify(const char *hash, const char *password)
+{
+	char decoy[crypto_pwhash_STRBYTES];
+
+	if (sodium_init() < 0)
+		return 0;
+	if (hash == NULL || *hash == '\0') {
+		(void)stint_password_hash(password, decoy);  /* the same work, no answer */
+		return 0;
+	}
+	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+static int is_https(const stint_req *r)
+{
+	const char *https = stint_req_env(r, "HTTPS");
+	const char *base = stint_config_get("public_base_url", "");
+
+	return (https != NULL && strcmp(https, "on") == 0) || strncmp(base, "https:", 6) == 0;
+}
+
+static void set_cookie(stint_req *r, const char *value, long max_age)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
+		 value, max_age, is_https(r) ? "; Secure" : "");
+	stint_resp_header(r, "Set-Cookie", line);
+}
+
+/* Fill r->user from the first row of res (id, role, email, name). */
+static int take_user(stint_req *r, PGresult *res)
+{
+	stint_principal *u = &r->user;
+
+	snprintf(u->id_text, sizeof(u->id_text), "%s", PQgetvalue(res, 0, 0));
+	u->id = strtoll(u->id_text, NULL, 10);
+	u->role = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 1));
+	u->email = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 2));
+	u->name = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 3));
+	return u->role && u->email && u->name ? 0 : -1;
+}
+
+static stint_db_rc identify_token(stint_req *r, const char *token)
+{
+	char hash[STINT_HASH_PARAM_LEN + 1];
+	const char *p = hash;
+	PGresult *res;
+	stint_db_rc rc;
+
+	stint_secret_hash(token, hash);
+	rc = stint_db_exec(r->db, STINT_SQL_AUTH_TOKEN, 1, &p, &res);
+	if (rc != STINT_DB_OK)
+		return rc;
+	if (PQntuples(res) == 1 && take_user(r, res) == 0) {
+		r->user.via_token = 1;
+		r->user.can_write = strcmp(PQgetvalue(res, 0, 4), "write") == 0;
+	}
+	PQclear(res);
+	return STINT_DB_OK;
+}
+
+/* Give the login a new cookie value (limits what a stolen cookie is worth). */
+static void rotate_login(stint_req *r, const char *login_id)
+{
+	char secret[STINT_SECRET_HEX + 1], hash[STINT_HASH_PARAM_LEN + 1];
+	const char *p[2] = { login_id, hash };
+
+	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
+		return;
+	stint_secret_hash(secret, hash);
+	if (stint_db_exec(r->db, STINT_SQL_WEB_SESSION_ROTATE, 2, p, NULL) == STINT_DB_OK)
+		set_cookie(r, secret, LOGIN_TTL_S);
+}
+
+static stint_db_rc identify_cookie(stint_req *r, const char *cookie)
+{
+	char hash[STINT_HASH_PARAM_LEN + 1], login_id[24];
+	const char *p = hash;
+	PGresult *res;
+	stint_db_rc rc;
+	int rotate = 0;
+
+	if (strlen(cookie) != STINT_SECRET_HEX)
+		return STINT_DB_OK;
+	stint_secret_hash(cookie, hash);
+	rc = stint_db_exec(r->db, STINT_SQL_AUTH_WEB_SESSION, 1, &p, &res);
+	if (rc != STINT_DB_OK)
+		return rc;
+	if (PQntuples(res) == 1 && take_user(r, res) == 0) {
+		r->user.can_write = 1;
+		rotate = strcmp(PQgetvalue(res, 0, 5), "t") == 0;
+		snprintf(login_id, sizeof(login_id), "%s", PQgetvalue(res, 0, 4));
+	}
+	PQclear(res);
+	if (rotate && strcmp(r->method, "GET") == 0)
+		rotate_login(r, login_id);
+	return STINT_DB_OK;
+}
+
+static stint_db_rc identify(stint_req *r)
+{
+	const char *authz = stint_req_env(r, "HTTP_AUTHORIZATION");
+	const char *cookie = stint_kv_get(&r->cookies, COOKIE);
+
+	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0)
+		return identify_token(r, authz + 7);
+	if (cookie != NULL)
+		return identify_cookie(r, cookie);
+	return STINT_DB_OK;
+}
+
+/* Nobody signed in: 401 for the API, the login page for pages. */
+static void need_login(stint_req *r, const stint_route *rt)
+{
+	stint_buf loc = STINT_BUF_INIT;
+
+	if (rt->format == STINT_FORMAT_JSON) {
+		stint_resp_header(r, "WWW-Authenticate", "Bearer realm=\"stint\"");
+		stint_fail(r, 401, "unauthorized",
+			   "Sign in, or send an API token as Authorization: Bearer.", NULL);
+		return;
+	}
+	stint_buf_puts(&loc, "/login?next=");
+	stint_url_arg(&loc, strcmp(r->method, "GET") == 0 ? r->path : "/");
+	stint_resp_redirect(r, loc.data ? loc.data : "/login");
+	stint_buf_free(&loc);
+}
+
+/* Session access for params[0]; 1 to go on, 0 after answering. */
+static int check_session(stint_req *r, int edit)
+{
+	const char *p[2] = { r->params[0], r->user.id_text };
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 2, p, &res);
+	const char *grant;
+	int ok;
+
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return 0;
+	}
+	grant = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
+	ok = grant != NULL && (strcmp(grant, "edit") == 0 || (!edit && strcmp(grant, "view") == 0));
+	if (grant == NULL)
+		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
+	else if (!ok)
+		stint_fail(r, 403, "forbidden", strcmp(grant, "view") == 0 ?
+			   "You may view this session but not change it." :
+			   "You do not have access to this session.", NULL);
+	PQclear(res);
+	return ok;
+}
+
+int stint_auth_check(stint_req *r, const stint_route *rt)
+{
+	stint_db_rc rc;
+	int writes = strcmp(r->method, "GET") != 0;
+
+	if (rt->access == STINT_ACCESS_PUBLIC)
+		return 0;
+	rc = identify(r);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return -1;
+	}
+	if (r->user.id == 0) {
+		need_login(r, rt);
+		return -1;
+	}
+	if (writes && !r->user.can_write) {
+		stint_fail(r, 403, "forbidden", "This API token is read-only.", NULL);
+		return -1;
+	}
+	switch (rt->access) {
+	case STINT_ACCESS_AUTHOR:
+		if (strcmp(r->user.role, "viewer") != 0)
+			return 0;
+		stint_fail(r, 403, "forbidden", "Viewers cannot create sessions.", NULL);
+		return -1;
+	case STINT_ACCESS_ADMIN:
+		if (strcmp(r->user.role, "admin") == 0)
+			return 0;
+		stint_fail(r, 403, "forbidden", "Only administrators may do this.", NULL);
+		return -1;
+	case STINT_ACCESS_SESSION_VIEWER:
+	case STINT_ACCESS_SESSION_EDITOR:
+		return check_session(r, rt->access == STINT_ACCESS_SESSION_EDITOR) ? 0 : -1;
+	default:
+		return 0;
+	}
+}
+
+int stint_auth_login(stint_req *r, const char *user_id)
+{
+	char secret[STINT_SECRET_HEX + 1], hash[STINT_HASH_PARAM_LEN + 1];
+	const char *p[2] = { user_id, hash };
+	stint_db_rc rc;
+
+	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
+		return STINT_DB_ERROR;
+	stint_secret_hash(secret, hash);
+	rc = stint_db_exec(r->db, STINT_SQL_WEB_SESSION_CREATE, 2, p, NULL);
+	if (rc == STINT_DB_OK)
+		set_cookie(r, secret, LOGIN_TTL_S);
+	return rc;
+}
+
+void stint_auth_logout(stint_req *r)
+{
+	const char *cookie = stint_kv_get(&r->cookies, COOKIE);
+	char hash[STINT_HASH_PARAM_LEN + 1];
+	const char *p = hash;
+
+	if (cookie != NULL) {
+		stint_secret_hash(cookie, hash);
+		(void)stint_db_exec(r->db, STINT_SQL_WEB_SESSION_DELETE, 1, &p, NULL);
+	}
+	set_cookie(r, "", 0);
+}
+
+int stint_audit(stint_req *r, const char *action, const char *type, const char *id,
+		const char *detail)
+{
+	const char *p[5] = { r->user.id_text[0] ? r->user.id_text : "0", action, type, id, detail };
+
+	return stint_db_exec(r->db, STINT_SQL_AUDIT, 5, p, NULL);
+}

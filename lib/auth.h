@@ -1,0 +1,73 @@
+/*
+ * auth.h: who is calling, and may they (issue "Accounts, access control").
+ *
+ * Two ways in: an API token (`Authorization: Bearer st_...`, scope read or
+ * write) or a browser login (cookie `stint_session`, HttpOnly, SameSite=Lax,
+ * Secure behind TLS, naming a web_sessions row that expires after 12 idle
+ * hours and gets a new value every 15 minutes). Both secrets are 32 random
+ * bytes; only their SHA-256 is stored. Passwords are argon2id
+ * (libsodium crypto_pwhash_str, its "interactive" limits).
+ */
+#ifndef STINT_AUTH_H
+#define STINT_AUTH_H
+
+#include <sodium.h>
+
+#include "http.h"
+#include "route.h"
+
+#define STINT_SECRET_HEX 64                 /* 32 random bytes in hex */
+#define STINT_TOKEN_LEN (3 + STINT_SECRET_HEX) /* "st_" + hex */
+#define STINT_HASH_PARAM_LEN (2 + 64)          /* "\x" + SHA-256 hex, a bytea literal */
+
+/*
+ * A new random secret: "st_" + 64 hex digits when api is 1 (API token),
+ * else 64 hex digits (cookie value). Returns 0, or -1 when no randomness.
+ */
+int stint_secret_new(char *out, size_t size, int api);
+
+/*
+ * The SHA-256 of secret as a bytea parameter ("\x" + 64 hex digits) in out
+ * (STINT_HASH_PARAM_LEN + 1 bytes).
+ */
+void stint_secret_hash(const char *secret, char out[STINT_HASH_PARAM_LEN + 1]);
+
+/*
+ * argon2id hash of password into out (crypto_pwhash_STRBYTES bytes).
+ * Returns 0, or -1 when memory for the hash could not be had.
+ */
+int stint_password_hash(const char *password, char out[crypto_pwhash_STRBYTES]);
+
+/*
+ * 1 when password matches hash, else 0. With an empty hash it still spends
+ * the time of a verification, so unknown accounts answer as slowly.
+ */
+int stint_password_verify(const char *hash, const char *password);
+
+/*
+ * The access check every route passes before its handler: identifies the
+ * caller into r->user, then applies the route's access level. Returns 0 to
+ * go on, or -1 after answering: 401 (JSON, with WWW-Authenticate) or a
+ * redirect to /login (pages) when nobody is signed in; 403 when the caller
+ * may not; 503 when the database is away.
+ */
+int stint_auth_check(stint_req *r, const stint_route *rt);
+
+/*
+ * Start a browser login for user_id: store it and queue its Set-Cookie.
+ * Returns a stint_db_rc.
+ */
+int stint_auth_login(stint_req *r, const char *user_id);
+
+/* End the request's browser login, if any, and clear the cookie. */
+void stint_auth_logout(stint_req *r);
+
+/*
+ * Record in audit_log that the caller did action ("session.create") to
+ * target (type "session", id). detail is JSON text or NULL. Returns a
+ * stint_db_rc; callers run it in the transaction of the change.
+ */
+int stint_audit(stint_req *r, const char *action, const char *type, const char *id,
+		const char *detail);
+
+#endif
