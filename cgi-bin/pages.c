@@ -143,7 +143,7 @@ static void add_deleted_notice(stint_req *r, cJSON *data)
 	cJSON *d;
 
 	if (id == NULL || !stint_is_uuid(id) ||
-	    stint_session_backup_title(r->db, id, &title) != STINT_DB_OK || title == NULL)
+	    stint_session_backup_title(r->db, id, r->user.id_text, &title) != STINT_DB_OK || title == NULL)
 		return;
 	d = cJSON_AddObjectToObject(data, "deleted");
 	cJSON_AddStringToObject(d, "id", id);
@@ -353,7 +353,7 @@ static int pages_init(void)
 	return stint_view_load(stint_config_get("template_dir", "templates"));
 }
 
-#define PAGE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_HTML, f }
+#define PAGE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_HTML, f, 0 }
 
 static const stint_route page_routes[] = {
 	PAGE("GET", "/", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, dashboard),
@@ -361,7 +361,7 @@ static const stint_route page_routes[] = {
 	PAGE("GET", "/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, show_session),
 	PAGE("POST", "/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, update_session),
 	PAGE("POST", "/sessions/:uuid/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, delete_session),
-	PAGE("POST", "/sessions/:uuid/restore", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, restore_session),
+	PAGE("POST", "/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_FORM, restore_session),
 };
 
 int main(int argc, char **argv)

@@ -192,11 +192,11 @@ static void need_login(stint_req *r, const stint_route *rt)
 }
 
 /* Session access for params[0]; 1 to go on, 0 after answering. */
-static int check_session(stint_req *r, int edit)
+static int check_session(stint_req *r, int edit, int deleted)
 {
-	const char *p[2] = { r->params[0], r->user.id_text };
+	const char *p[3] = { r->params[0], r->user.id_text, deleted ? "true" : "false" };
 	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 2, p, &res);
+	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &res);
 	const char *grant;
 	int ok;
 
@@ -207,7 +207,8 @@ static int check_session(stint_req *r, int edit)
 	grant = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
 	ok = grant != NULL && (strcmp(grant, "edit") == 0 || (!edit && strcmp(grant, "view") == 0));
 	if (grant == NULL)
-		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
+		stint_fail(r, 404, "not_found", deleted ? "There is no deleted session with this id to restore." :
+			   "There is no session with this id.", NULL);
 	else if (!ok)
 		stint_fail(r, 403, "forbidden", strcmp(grant, "view") == 0 ?
 			   "You may view this session but not change it." :
@@ -248,8 +249,11 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 		stint_fail(r, 403, "forbidden", "Only administrators may do this.", NULL);
 		return -1;
 	case STINT_ACCESS_SESSION_VIEWER:
+		return check_session(r, 0, 0) ? 0 : -1;
 	case STINT_ACCESS_SESSION_EDITOR:
-		return check_session(r, rt->access == STINT_ACCESS_SESSION_EDITOR) ? 0 : -1;
+		return check_session(r, 1, 0) ? 0 : -1;
+	case STINT_ACCESS_DELETED_SESSION_EDITOR:
+		return check_session(r, 1, 1) ? 0 : -1;
 	default:
 		return 0;
 	}

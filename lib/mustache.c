@@ -16,17 +16,20 @@
  * line of its template is flagged, and a chain of indentation strings on the
  * C stack (one link per standalone partial, parent or block being expanded)
  * is written before such a token and after each newline inside a text
- * token. Block reindentation (the spec's ~inheritance "Block reindentation"
- * and "Intrinsic indentation" tests, github.com/mustache/spec PR #131) also
- * strips the common leading blanks of a standalone block's content, so a
- * render-time transform is a pair (indentation chain, blanks to strip).
+ * token. Block reindentation (the ~inheritance tests "Block reindentation",
+ * "Intrinsic indentation", "Nested block reindentation") also strips the
+ * common leading blanks of a standalone block's content, so a render-time
+ * transform is a pair (indentation chain, blanks to strip). A standalone
+ * block is written at its own content's indentation, or at the blanks
+ * before its tag when that content has none.
  *
  * Inheritance. A parent tag's direct block children are its arguments; the
- * render keeps a chain of argument lists (outermost last), and a block takes
- * the outermost argument of its name, else its own content. Standalone
- * pairs follow the spec's tests: "{{<p}}{{/p}}", "{{<p}}{{$b}}" and
- * "{{/b}}{{/p}}" alone on a line are standalone as if one tag, and so is
- * "{{$b}}{{/b}}", which keeps its line ending.
+ * render keeps a chain of argument lists, and a block takes the outermost
+ * argument of its name, else its own content, evaluated in the context
+ * stack where the block stands. As the ~inheritance tests require,
+ * "{{<p}}{{/p}}", "{{<p}}{{$b}}" and "{{/b}}{{/p}}" alone on a line are
+ * standalone as if one tag; so is "{{$b}}{{/b}}", but it keeps its line
+ * ending (github.com/mustache/spec pull 131, review discussion).
  */
 #include "mustache.h"
 
@@ -39,7 +42,7 @@
 
 #include "escape.h"
 
-#define MU_MAX_DEPTH 64		/* partials, parents and arguments expanded */
+#define MU_MAX_DEPTH 64		/* partials, parents and arguments in use */
 #define MU_NAME_MAX 255		/* bytes in a partial's name */
 #define MU_NONE SIZE_MAX
 
@@ -68,7 +71,7 @@ struct mu_tok {
 	size_t n;
 	const char *ws;		/* standalone: the blanks before the tag */
 	size_t wsn;
-	const char *dind;	/* standalone block: its content's indentation */
+	const char *dind;	/* standalone block: content's indentation */
 	size_t dindn;
 	size_t end;		/* container: index past its content */
 	unsigned char type;
@@ -107,7 +110,7 @@ struct mu_comp {
 	size_t open;		/* innermost open container, or MU_NONE */
 	size_t text;		/* start of text not yet emitted */
 	enum mu_pair pair;
-	const char *name;	/* partial name for messages, NULL for the top */
+	const char *name;	/* partial's name for messages; NULL: top */
 	stint_buf *err;
 };
 
@@ -230,7 +233,7 @@ static int name_len_int(size_t n)
 	return n > 200 ? 200 : (int)n;
 }
 
-/* Trims blanks around [*s, *s + *n). */
+/* Trims white space around [*s, *s + *n). */
 static void trim(const char **s, size_t *n)
 {
 	while (*n > 0 && is_space(**s)) {
@@ -551,8 +554,6 @@ static void block_indent(const char *t, size_t from, size_t to,
 	const char *first = NULL;
 	size_t common = 0, i, k;
 
-	tk->dind = NULL;
-	tk->dindn = 0;
 	for (i = from; i < to; i = k + 1) {
 		for (k = i; k < to && is_blank(t[k]); k++)
 			;
@@ -913,6 +914,23 @@ static struct mu_xf tag_xf(const struct mu_frame *f, const char *ws,
 	return xf;
 }
 
+/*
+ * Partials, parents and block arguments nest at most MU_MAX_DEPTH deep; a
+ * deeper one fails the render at once, since runaway recursion can also
+ * fan out (a recursive partial inside a list section) and would otherwise
+ * render for ever before every branch reached the limit.
+ */
+static int too_deep(struct mu_render *r, const char *what, const char *name,
+		    size_t n)
+{
+	if (r->depth < MU_MAX_DEPTH)
+		return 0;
+	if (r->err != NULL)
+		stint_buf_printf(r->err, "%s \"%.*s\" nested deeper than %d levels",
+				 what, name_len_int(n), name, MU_MAX_DEPTH);
+	return 1;
+}
+
 /* Loads the template a partial or parent tag names; NULL when none. */
 static const char *load_target(struct mu_render *r, const struct mu_frame *f,
 			       const struct mu_tok *tk, char *buf,
@@ -948,11 +966,11 @@ static int render_partial(struct mu_render *r, const struct mu_frame *f,
 	size_t len = 0;
 	int rc;
 
-	if (r->depth >= MU_MAX_DEPTH)
-		return 0;
 	text = load_target(r, f, tk, buf, &name, &len);
 	if (text == NULL)
 		return 0;
+	if (too_deep(r, "partial", name, strlen(name)))
+		return -1;
 	if (tmpl_get(r, name, text, len, &sub.tm) != 0)
 		return -1;
 	sub.xf.ind = NULL;
@@ -1025,8 +1043,8 @@ static int render_block(struct mu_render *r, const struct mu_frame *f,
 		}
 	}
 	if (best != NULL) {
-		if (r->depth >= MU_MAX_DEPTH)
-			return 0;
+		if (too_deep(r, "block", tk->s, tk->n))
+			return -1;
 		sub.tm = best->tm;
 		src = &best->tm->tok[first - 1];
 	}
@@ -1034,9 +1052,9 @@ static int render_block(struct mu_render *r, const struct mu_frame *f,
 	if ((tk->flags & MU_STANDALONE) && !(src->flags & MU_STANDALONE) &&
 	    first < src->end && put_indent(r, sub.xf.ind) != 0)
 		return -1;
-	r->depth++;
+	r->depth += best != NULL;
 	rc = render_range(r, &sub, first, src->end);
-	r->depth--;
+	r->depth -= best != NULL;
 	return rc;
 }
 

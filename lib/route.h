@@ -16,6 +16,7 @@ typedef enum stint_access {
 	STINT_ACCESS_AUTHOR,          /* may create sessions: admin, coach, analyst */
 	STINT_ACCESS_SESSION_VIEWER,  /* may read the session named by params[0] */
 	STINT_ACCESS_SESSION_EDITOR,  /* may change that session */
+	STINT_ACCESS_DELETED_SESSION_EDITOR, /* could change that session, now deleted (restore) */
 	STINT_ACCESS_ADMIN
 } stint_access;
 
@@ -23,7 +24,8 @@ typedef enum stint_access {
 typedef enum stint_body {
 	STINT_BODY_NONE,
 	STINT_BODY_JSON,      /* application/json, parsed into req->json */
-	STINT_BODY_FORM       /* application/x-www-form-urlencoded, into req->form */
+	STINT_BODY_FORM,      /* application/x-www-form-urlencoded, into req->form */
+	STINT_BODY_CSV        /* text/csv, raw in req->body */
 } stint_body;
 
 /* The response format of a route: decides how errors are written. */
@@ -43,6 +45,7 @@ typedef struct stint_route {
 	stint_body body;
 	stint_format format;
 	stint_handler fn;
+	size_t max_body;        /* bytes; 0: the setting max_body_bytes (1 MiB) */
 } stint_route;
 
 /*

@@ -134,17 +134,19 @@ static int take_body(stint_req *r, const stint_route *rt)
 {
 	static const long mib = 1024L * 1024L;
 	const char *want = rt->body == STINT_BODY_JSON ? "application/json" :
-			   "application/x-www-form-urlencoded";
-	size_t max = (size_t)stint_config_int("max_body_bytes", mib, 1024, 64 * mib);
+			   rt->body == STINT_BODY_CSV ? "text/csv" : "application/x-www-form-urlencoded";
+	size_t max = rt->max_body ? rt->max_body :
+		     (size_t)stint_config_int("max_body_bytes", mib, 1024, 64 * mib);
 	const char *end = NULL;
 	int rc;
 
 	if (rt->body == STINT_BODY_NONE)
 		return 0;
 	if (!content_type_is(r, want)) {
-		stint_fail(r, 415, "unsupported_media_type",
-			   rt->body == STINT_BODY_JSON ? "Send the body as application/json." :
-			   "Send the form as application/x-www-form-urlencoded.", NULL);
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "Send the body as %s.", want);
+		stint_fail(r, 415, "unsupported_media_type", msg, NULL);
 		return -1;
 	}
 	rc = stint_req_read_body(r, max);
@@ -156,6 +158,8 @@ static int take_body(stint_req *r, const stint_route *rt)
 		stint_fail(r, 400, "bad_request", "The request body could not be read.", NULL);
 		return -1;
 	}
+	if (rt->body == STINT_BODY_CSV)
+		return 0;
 	if (rt->body == STINT_BODY_FORM) {
 		if (stint_parse_urlencoded(&r->arena, r->body.data, r->body.len, &r->form) != 0) {
 			stint_fail(r, 500, "internal", "Out of memory.", NULL);

@@ -198,7 +198,10 @@ stint_db_rc stint_session_restore(stint_req *r, const char *id, int *found)
 	return audited(r, STINT_SQL_SESSION_RESTORE, 1, &id, "session.restore", id, found, NULL);
 }
 
-stint_db_rc stint_session_backup_title(stint_db *db, const char *id, char **title)
+stint_db_rc stint_session_backup_title(stint_db *db, const char *id, const char *user_id,
+				       char **title)
 {
-	return query_text(db, STINT_SQL_SESSION_BACKUP_TITLE, 1, &id, title);
+	const char *p[2] = { id, user_id };
+
+	return query_text(db, STINT_SQL_SESSION_BACKUP_TITLE, 2, p, title);
 }

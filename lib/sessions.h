@@ -92,8 +92,9 @@ stint_db_rc stint_session_restore(stint_req *r, const char *id, int *found);
 
 /*
  * The title of the newest unrestored backup of session id in *title
- * (caller frees), or NULL when there is none.
+ * (caller frees), or NULL when there is none that user_id may restore.
  */
-stint_db_rc stint_session_backup_title(stint_db *db, const char *id, char **title);
+stint_db_rc stint_session_backup_title(stint_db *db, const char *id, const char *user_id,
+				       char **title);
 
 #endif

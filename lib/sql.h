@@ -14,6 +14,11 @@
 	" ILIKE '%' || stint_like_escape($1) || '%')" \
 	" AND ($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.kind = $3)"
 
+#define STINT_EVENT_FILTER \
+	" FROM events e WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
+	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
+	" AND ($5::float8 IS NULL OR e.t_sec >= $5) AND ($6::float8 IS NULL OR e.t_sec <= $6)"
+
 #define STINT_SQL_CATALOGUE(X) \
 	X(BEGIN, 0, "BEGIN") \
 	X(COMMIT, 0, "COMMIT") \
@@ -47,11 +52,12 @@
 	  " WHERE id = $1::uuid RETURNING id::text") \
 	X(SESSION_ARCHIVE, 1, "SELECT stint_session_archive($1::uuid)") \
 	X(SESSION_RESTORE, 1, "SELECT stint_session_restore($1::uuid)") \
-	X(SESSION_BACKUP_TITLE, 1, \
+	/* session id, user id: the title, when that user may restore the session */ \
+	X(SESSION_BACKUP_TITLE, 2, \
 	  "SELECT title FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL" \
-	  " ORDER BY id DESC LIMIT 1") \
-	/* session id, user id -> 'edit' | 'view' | 'none' | NULL (no such session) */ \
-	X(SESSION_ACCESS, 2, "SELECT stint_session_access($1::uuid, $2::bigint)") \
+	  " AND stint_session_access($1::uuid, $2::bigint, true) = 'edit' ORDER BY id DESC LIMIT 1") \
+	/* session id, user id, deleted -> 'edit' | 'view' | 'none' | NULL (no such session) */ \
+	X(SESSION_ACCESS, 3, "SELECT stint_session_access($1::uuid, $2::bigint, $3::boolean)") \
 	X(SHARE_LIST, 1, \
 	  "SELECT coalesce(json_agg(json_build_object('user_id', u.id, 'email', u.email, 'name', u.name," \
 	  " 'role', sh.role, 'created_at', sh.created_at) ORDER BY u.email), '[]')::text" \
@@ -119,6 +125,56 @@
 	X(TOKEN_REVOKE, 2, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
+	/* session, events (JSON array, validated), source -> {"inserted", "ids"} */ \
+	X(EVENTS_INSERT, 3, \
+	  "WITH ins AS (INSERT INTO events (session_id, clip_id, t_sec, event_type, actor_team, actor_number," \
+	  " payload, source) SELECT $1::uuid, (e->>'clip_id')::bigint, (e->>'t_sec')::float8, e->>'event_type'," \
+	  " e->>'actor_team', (e->>'actor_number')::int, coalesce(e->'payload', '{}'), $3" \
+	  " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
+	  " SELECT json_build_object('inserted', count(*), 'ids', coalesce(json_agg(id ORDER BY id), '[]'))::text FROM ins") \
+	/* session, clip ids (a bigint[] literal) -> the ids that are clips of the session */ \
+	X(CLIPS_OF_SESSION, 2, \
+	  "SELECT coalesce(json_agg(id), '[]')::text FROM clips WHERE session_id = $1::uuid AND id = ANY($2::bigint[])") \
+	/* session, type, team, player, from, to, limit, offset -> a JSON page */ \
+	X(EVENTS_LIST, 8, \
+	  "SELECT json_build_object('items', coalesce((SELECT json_agg(j ORDER BY t_sec, id) FROM (" \
+	  "SELECT stint_event_json(e) AS j, e.t_sec, e.id" STINT_EVENT_FILTER \
+	  " ORDER BY e.t_sec, e.id LIMIT $7 OFFSET $8) p), '[]'), 'total', (SELECT count(*)" STINT_EVENT_FILTER \
+	  "), 'limit', $7::int, 'offset', $8::int)::text") \
+	X(EVENT_GET, 2, "SELECT stint_event_json(e)::text FROM events e WHERE e.session_id = $1::uuid AND e.id = $2::bigint") \
+	/* session, event id, patch (validated JSON object: only the keys present change) */ \
+	X(EVENT_PATCH, 3, \
+	  "UPDATE events SET" \
+	  " t_sec = CASE WHEN $3::jsonb ? 't_sec' THEN ($3::jsonb->>'t_sec')::float8 ELSE t_sec END," \
+	  " event_type = CASE WHEN $3::jsonb ? 'event_type' THEN $3::jsonb->>'event_type' ELSE event_type END," \
+	  " actor_team = CASE WHEN $3::jsonb ? 'actor_team' THEN $3::jsonb->>'actor_team' ELSE actor_team END," \
+	  " actor_number = CASE WHEN $3::jsonb ? 'actor_number' THEN ($3::jsonb->>'actor_number')::int ELSE actor_number END," \
+	  " clip_id = CASE WHEN $3::jsonb ? 'clip_id' THEN ($3::jsonb->>'clip_id')::bigint ELSE clip_id END," \
+	  " payload = CASE WHEN $3::jsonb ? 'payload' THEN $3::jsonb->'payload' ELSE payload END" \
+	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_event_json(events)::text") \
+	X(EVENT_DELETE, 2, "DELETE FROM events WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
+	X(ROLLUP_GET, 1, "SELECT stint_rollup_json($1::uuid)::text") \
+	X(ROLLUP_REBUILD, 1, "SELECT stint_rollup_rebuild($1::uuid)") \
+	/* RFC 4180: CRLF line ends, fields with a comma, quote or line end quoted */ \
+	X(EXPORT_EVENTS_CSV, 1, \
+	  "SELECT 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload' || E'\\r\\n' ||" \
+	  " coalesce(string_agg(concat_ws(',', coalesce(e.clip_id::text, ''), e.t_sec::text," \
+	  " stint_csv_field(e.event_type), coalesce(e.actor_team, ''), coalesce(e.actor_number::text, '')," \
+	  " stint_csv_field(r.player_name), stint_csv_field(e.payload::text)) || E'\\r\\n', '' ORDER BY e.t_sec, e.id), '')" \
+	  " FROM events e LEFT JOIN roster r ON r.session_id = e.session_id AND r.side = e.actor_team" \
+	  " AND r.number = e.actor_number WHERE e.session_id = $1::uuid") \
+	X(EXPORT_ROLLUP_CSV, 1, \
+	  "SELECT 'team_side,number,event_type,count' || E'\\r\\n' || coalesce(string_agg(concat_ws(','," \
+	  " coalesce(team_side, ''), coalesce(number::text, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
+	  " ORDER BY team_side NULLS LAST, number NULLS FIRST, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
+	/* session, key, body SHA-256 -> a row when this request claimed the key */ \
+	X(IDEM_CLAIM, 3, \
+	  "INSERT INTO idempotency_keys (session_id, key, request_sha256) VALUES ($1::uuid, $2, $3)" \
+	  " ON CONFLICT DO NOTHING RETURNING 1") \
+	X(IDEM_GET, 2, \
+	  "SELECT request_sha256, status, response FROM idempotency_keys WHERE session_id = $1::uuid AND key = $2") \
+	X(IDEM_STORE, 4, \
+	  "UPDATE idempotency_keys SET status = $3::int, response = $4 WHERE session_id = $1::uuid AND key = $2") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -161,6 +161,17 @@ static const char *check_string(const stint_field *f, const char *s)
 	return NULL;
 }
 
+static const char *check_ident(const stint_field *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < (size_t)f->min || n > (size_t)f->max)
+		return n > (size_t)f->max ? "is too long" : "must not be empty";
+	if (!(s[0] >= 'a' && s[0] <= 'z') || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+		return "must be lower-case letters, digits and _, starting with a letter";
+	return NULL;
+}
+
 static const char *check_enum(const stint_field *f, const char *s)
 {
 	const char *const *c;
@@ -186,6 +197,8 @@ const char *stint_validate_text(const stint_field *f, const char *value)
 		return stint_is_timestamp(value) ? NULL : "must be an RFC 3339 date-time (years 1900 to 9998)";
 	case STINT_F_UUID:
 		return stint_is_uuid(value) ? NULL : "must be a UUID";
+	case STINT_F_IDENT:
+		return check_ident(f, value);
 	case STINT_F_INT:
 		errno = 0;
 		v = strtoll(value, &end, 10);
@@ -215,6 +228,7 @@ static const char *check_value(const stint_field *f, const cJSON *v)
 	case STINT_F_ENUM:
 	case STINT_F_TIMESTAMP:
 	case STINT_F_UUID:
+	case STINT_F_IDENT:
 		if (!cJSON_IsString(v))
 			return "must be a string";
 		return stint_validate_text(f, v->valuestring);

@@ -24,7 +24,8 @@ typedef enum stint_ftype {
 	STINT_F_NUMBER,     /* finite number in min..max */
 	STINT_F_BOOL,
 	STINT_F_OBJECT,     /* JSON object, serialised size <= max bytes */
-	STINT_F_UUID        /* canonical 8-4-4-4-12 hex */
+	STINT_F_UUID,       /* canonical 8-4-4-4-12 hex */
+	STINT_F_IDENT       /* a name like serve or end_of_set: [a-z][a-z0-9_]*, length min..max */
 } stint_ftype;
 
 enum {

@@ -68,6 +68,8 @@ STINT_TEST_URL="http://127.0.0.1:$port" STINT_TEST_PREFIX="$prefix" \
 	tests/integration/*.test.mjs
 np=$(grep -E '^# pass [0-9]+' "$out/integration.tap" | awk '{print $3}')
 nf=$(grep -E '^# fail [0-9]+' "$out/integration.tap" | awk '{print $3}')
+nc=$(grep -E '^# cancelled [0-9]+' "$out/integration.tap" | awk '{print $3}')
+nf=$(( ${nf:-1} + ${nc:-0} ))  # a cancelled test (its suite failed early) did not pass
 passed=$((passed + ${np:-0}))
 failed=$((failed + ${nf:-1}))
 if [ "${nf:-1}" -ne 0 ]; then

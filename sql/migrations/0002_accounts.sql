@@ -53,11 +53,12 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id, at DESC);
 
 -- What user uid may do with session sid: 'edit', 'view', 'none' (the
--- session exists but is not theirs), or NULL when there is no such session
--- and no backup of one. Admins edit everything; the owner and editors edit;
--- viewers view; a user whose role is viewer never edits. A deleted session
--- is judged by its newest backup, so only those who could edit it restore it.
-CREATE FUNCTION stint_session_access(sid uuid, uid bigint) RETURNS text
+-- session exists but is not theirs), or NULL when there is no such session.
+-- Admins edit everything; the owner and editors edit; viewers view; a user
+-- whose role is viewer never edits. With deleted, the session is looked for
+-- among the deleted ones (its newest backup), so only those who could edit it
+-- may restore it.
+CREATE FUNCTION stint_session_access(sid uuid, uid bigint, deleted boolean) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	urole text;
@@ -65,19 +66,22 @@ DECLARE
 	share text;
 	grant_ text;
 BEGIN
-	SELECT owner_id INTO owner FROM sessions WHERE id = sid;
-	IF NOT FOUND THEN
+	IF deleted THEN
 		SELECT (data->'session'->>'owner_id')::bigint INTO owner FROM backups
 			WHERE session_id = sid AND restored_at IS NULL ORDER BY id DESC LIMIT 1;
-		IF NOT FOUND THEN
-			RETURN NULL;
-		END IF;
+	ELSE
+		SELECT owner_id INTO owner FROM sessions WHERE id = sid;
+	END IF;
+	IF NOT FOUND THEN
+		RETURN NULL;
 	END IF;
 	SELECT role INTO urole FROM users WHERE id = uid AND disabled_at IS NULL;
 	IF urole IS NULL THEN
 		RETURN 'none';
 	END IF;
-	SELECT role INTO share FROM session_shares WHERE session_id = sid AND user_id = uid;
+	IF NOT deleted THEN
+		SELECT role INTO share FROM session_shares WHERE session_id = sid AND user_id = uid;
+	END IF;
 	grant_ := CASE
 		WHEN urole = 'admin' OR owner = uid OR share = 'editor' THEN 'edit'
 		WHEN share = 'viewer' THEN 'view'

@@ -14,7 +14,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export function stint(...args) {
   if (!PREFIX) throw new Error('STINT_TEST_PREFIX is not set');
   const opts = typeof args.at(-1) === 'object' ? args.pop() : {};
-  return execFileSync(path.join(REPO, 'bin/stint'), [...args, '--prefix', PREFIX], { encoding: 'utf8', ...opts });
+  const argv = args[0] === 'psql' ? ['psql', '--prefix', PREFIX, ...args.slice(1)] : [...args, '--prefix', PREFIX];
+  return execFileSync(path.join(REPO, 'bin/stint'), argv, { encoding: 'utf8', ...opts });
 }
 
 export const ADMIN_EMAIL = 'admin@stint.local';

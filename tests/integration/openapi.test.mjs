@@ -7,11 +7,16 @@
 //    documented operation is a route in the code.
 // 3. Field and parameter rules: the document's schemas and the server agree
 //    on which inputs are valid.
+// 4. Security: every /api/v1 operation requires a credential and answers 401
+//    without one; the access rules (roles, shares, token scopes) are examples.
+//    The full role-by-route table is access.test.mjs.
 //
-// Run against a stack: STINT_TEST_URL=http://127.0.0.1:18080 node --test tests/integration/openapi.test.mjs
+// Run against a stack: STINT_TEST_URL=http://127.0.0.1:18080 STINT_TEST_PREFIX=var \
+//   node --test tests/integration/openapi.test.mjs
 // Without STINT_TEST_URL only the checks that need no server run.
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +26,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 
-import { ADMIN_TOKEN } from './lib.mjs';
+import { ADMIN_EMAIL, ADMIN_TOKEN, PREFIX, makeUser, tokenFor } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = (process.env.STINT_TEST_URL ?? '').replace(/\/+$/, '');
@@ -95,9 +100,12 @@ function headerValue(schemaPtr, text) {
 
 // --- the server ---------------------------------------------------------------
 
-/* One request; body is the parsed JSON answer, the text, or null when empty. */
-async function call(method, url, { json, raw, type } = {}) {
-  const headers = ADMIN_TOKEN ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
+/*
+ * One request; body is the parsed JSON answer, the text, or null when empty.
+ * Sent with the administrator's token unless `token` names another (null: none).
+ */
+async function call(method, url, { json, raw, type, token = ADMIN_TOKEN } = {}) {
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
   let body = raw;
   if (json !== undefined) {
     body = JSON.stringify(json);
@@ -155,9 +163,16 @@ function check(opId, res, body) {
 
 // --- fixtures -------------------------------------------------------------------
 
+/* One value from the test stack's database (bin/stint psql; --prefix must come first). */
+function sql(query) {
+  return execFileSync(path.join(ROOT, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
+    { encoding: 'utf8' }).trim();
+}
+
 const TAG = `oa${randomUUID().slice(0, 8)}`;  // marks this run's sessions
 const created = [];  // ids to delete afterwards
 const fx = {};       // shared fixtures, made in before()
+const UNKNOWN_TOKEN = `st_${'0'.repeat(64)}`;
 
 /* Create a session through the API (checked as createSession). */
 async function newSession(fields = {}) {
@@ -170,6 +185,23 @@ async function newSession(fields = {}) {
 }
 
 const sessionUrl = (id) => `/api/v1/sessions/${id}`;
+const sharesUrl = (id) => `/api/v1/sessions/${id}/shares`;
+
+/* Create an API token for the administrator through the API (checked as createToken). */
+async function newToken(scope = 'write', token = ADMIN_TOKEN) {
+  const { res, body } = await call('POST', '/api/v1/tokens', { json: { name: `${TAG} ${scope}`, scope }, token });
+  check('createToken', res, body);
+  assert.equal(res.status, 201, JSON.stringify(body));
+  return body;
+}
+
+/* Call operation opId (checked) and expect a status. */
+async function expectCall(opId, status, method, url, opts) {
+  const { res, body } = await call(method, url, opts);
+  check(opId, res, body);
+  assert.equal(res.status, status, `${method} ${url}: ${JSON.stringify(body)}`);
+  return body;
+}
 const fieldsOf = (body) => Object.keys(body?.error?.fields ?? {}).sort();
 const instant = (s) => new Date(s).getTime();
 const FULL_INPUT = {
@@ -223,6 +255,28 @@ const examples = {
       run: () => call('GET', `/api/v1/sessions?q=${'x'.repeat(201)}&status=done&kind=golf&limit=0&offset=-1`),
       then: (b) => assert.deepEqual(fieldsOf(b), ['kind', 'limit', 'offset', 'q', 'status']),
     },
+    {
+      name: 'a read-only token may list', status: 200,
+      run: () => call('GET', `/api/v1/sessions?q=${TAG}+LAKESIDE`, { token: fx.readToken }),
+      then: (b) => assert.ok(b.items.some((s) => s.id === fx.session.id)),
+    },
+    {
+      name: "another user's sessions are not in the list", status: 200,
+      run: () => call('GET', `/api/v1/sessions?q=${TAG}`, { token: fx.coach.token }),
+      then: (b) => assert.deepEqual([b.items, b.total], [[], 0]),
+    },
+    {
+      name: 'no credentials', status: 401,
+      run: () => call('GET', '/api/v1/sessions', { token: null }),
+      then: (b, res) => {
+        assert.equal(b.error.code, 'unauthorized');
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="stint"');
+      },
+    },
+    {
+      name: 'a token that does not exist', status: 401,
+      run: () => call('GET', '/api/v1/sessions', { token: UNKNOWN_TOKEN }),
+    },
   ],
   createSession: [
     {
@@ -236,7 +290,7 @@ const examples = {
         assert.equal(instant(b.starts_at), instant(FULL_INPUT.starts_at));
         assert.equal(instant(b.ends_at), instant(FULL_INPUT.ends_at));
         assert.deepEqual([b.owner_id, b.processing_status, b.report_url, b.teams],
-          [null, 'pending', null, []]);
+          [fx.adminId, 'pending', null, []], 'the creator owns it');
       },
     },
     {
@@ -290,6 +344,20 @@ const examples = {
       run: () => call('POST', '/api/v1/sessions',
         { json: { title: 'x', meta: { a: 'x'.repeat(1100 * 1024) } } }),
     },
+    {
+      name: 'a coach creates and owns a session', status: 201,
+      run: () => call('POST', '/api/v1/sessions', { json: { title: `${TAG} coach's` }, token: fx.coach.token }),
+      then: (b) => assert.equal(b.owner_id, fx.coach.id),
+    },
+    {
+      name: 'a user whose role is viewer cannot create', status: 403,
+      run: () => call('POST', '/api/v1/sessions', { json: { title: `${TAG} viewer's` }, token: fx.viewer.token }),
+      then: (b) => assert.equal(b.error.code, 'forbidden'),
+    },
+    {
+      name: 'a read-only token cannot create', status: 403,
+      run: () => call('POST', '/api/v1/sessions', { json: { title: `${TAG} read` }, token: fx.readToken }),
+    },
   ],
   getSession: [
     {
@@ -299,6 +367,11 @@ const examples = {
     },
     { name: 'an unknown id', status: 404, run: () => call('GET', sessionUrl(randomUUID())) },
     { name: 'an id that is not a UUID', status: 404, run: () => call('GET', sessionUrl('42')) },
+    {
+      name: "another user's session", status: 403,
+      run: () => call('GET', sessionUrl(fx.session.id), { token: fx.coach.token }),
+      then: (b) => assert.equal(b.error.code, 'forbidden'),
+    },
   ],
   updateSession: [
     {
@@ -347,6 +420,18 @@ const examples = {
       name: 'a body over 1 MiB', status: 413,
       run: () => call('PATCH', sessionUrl(fx.session.id), { json: { data: { a: 'x'.repeat(1100 * 1024) } } }),
     },
+    {
+      name: 'a read-only token cannot change', status: 403,
+      run: () => call('PATCH', sessionUrl(fx.session.id), { json: { title: 'x' }, token: fx.readToken }),
+    },
+    {
+      name: "another user's session: refused before the body is looked at", status: 403,
+      run: () => call('PATCH', sessionUrl(fx.session.id), { json: { colour: 'red' }, token: fx.coach.token }),
+    },
+    {
+      name: 'an unknown id: not found before the body is looked at', status: 404,
+      run: () => call('PATCH', sessionUrl(randomUUID()), { json: { colour: 'red' } }),
+    },
   ],
   deleteSession: [
     {
@@ -362,6 +447,10 @@ const examples = {
       },
     },
     { name: 'an unknown id', status: 404, run: () => call('DELETE', sessionUrl(randomUUID())) },
+    {
+      name: "another user's session", status: 403,
+      run: () => call('DELETE', sessionUrl(fx.session.id), { token: fx.coach.token }),
+    },
   ],
   restoreSession: [
     {
@@ -383,6 +472,232 @@ const examples = {
       run: () => call('POST', `${sessionUrl(fx.session.id)}/restore`),
     },
     { name: 'an unknown id', status: 404, run: () => call('POST', `${sessionUrl(randomUUID())}/restore`) },
+    {
+      name: "another user's deleted session", status: 403,
+      run: () => call('POST', `${sessionUrl(fx.deleted.id)}/restore`, { token: fx.coach.token }),
+    },
+  ],
+  listShares: [
+    {
+      name: 'not shared with anyone yet', status: 200,
+      run: () => call('GET', sharesUrl(fx.shared.id)),
+      then: (b) => assert.deepEqual(b, []),
+    },
+    {
+      name: "another user's session", status: 403,
+      run: () => call('GET', sharesUrl(fx.shared.id), { token: fx.coach.token }),
+    },
+    { name: 'an unknown session', status: 404, run: () => call('GET', sharesUrl(randomUUID())) },
+  ],
+  shareSession: [
+    {
+      name: 'share as viewer: the user may read, not change', status: 200,
+      run: () => call('POST', sharesUrl(fx.shared.id),
+        { json: { email: fx.analyst.email.toUpperCase(), role: 'viewer' } }),
+      then: async (b) => {
+        assert.equal(b.length, 1);
+        assert.deepEqual([b[0].user_id, b[0].email, b[0].role], [fx.analyst.id, fx.analyst.email, 'viewer']);
+        await expectCall('getSession', 200, 'GET', sessionUrl(fx.shared.id), { token: fx.analyst.token });
+        await expectCall('updateSession', 403, 'PATCH', sessionUrl(fx.shared.id),
+          { json: { venue: 'x' }, token: fx.analyst.token });
+        const list = await expectCall('listSessions', 200, 'GET', `/api/v1/sessions?q=${TAG}`, { token: fx.analyst.token });
+        assert.deepEqual(list.items.map((s) => s.id), [fx.shared.id], 'a shared session is in the list');
+        assert.deepEqual(await expectCall('listShares', 200, 'GET', sharesUrl(fx.shared.id), { token: fx.analyst.token }), b);
+      },
+    },
+    {
+      name: 'share again as editor: the role changes, the user may change the session', status: 200,
+      run: () => call('POST', sharesUrl(fx.shared.id), { json: { email: fx.analyst.email, role: 'editor' } }),
+      then: async (b) => {
+        assert.deepEqual(b.map((x) => [x.email, x.role]), [[fx.analyst.email, 'editor']]);
+        await expectCall('updateSession', 200, 'PATCH', sessionUrl(fx.shared.id),
+          { json: { venue: 'changed by an editor' }, token: fx.analyst.token });
+      },
+    },
+    {
+      name: 'a user whose role is viewer, shared as editor, still only reads', status: 200,
+      run: () => call('POST', sharesUrl(fx.shared.id), { json: { email: fx.viewer.email, role: 'editor' } }),
+      then: async (b) => {
+        assert.deepEqual(b.map((x) => x.email), [fx.analyst.email, fx.viewer.email].sort(), 'ordered by email');
+        await expectCall('getSession', 200, 'GET', sessionUrl(fx.shared.id), { token: fx.viewer.token });
+        await expectCall('updateSession', 403, 'PATCH', sessionUrl(fx.shared.id),
+          { json: { venue: 'x' }, token: fx.viewer.token });
+      },
+    },
+    {
+      name: 'an editor may share in turn', status: 200,
+      run: () => call('POST', sharesUrl(fx.shared.id),
+        { json: { email: fx.coach.email, role: 'viewer' }, token: fx.analyst.token }),
+      then: (b) => assert.equal(b.length, 3),
+    },
+    {
+      name: 'no user with this email', status: 422,
+      run: () => call('POST', sharesUrl(fx.shared.id), { json: { email: `nobody-${TAG}@test.local`, role: 'viewer' } }),
+      then: (b) => assert.deepEqual(b.error.fields, { email: 'is not a user of this server' }),
+    },
+    {
+      name: 'missing email, unknown role and field', status: 422,
+      run: () => call('POST', sharesUrl(fx.shared.id), { json: { role: 'owner', colour: 'red' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['colour', 'email', 'role']),
+    },
+    {
+      name: 'a user who may only read cannot share', status: 403,
+      run: () => call('POST', sharesUrl(fx.shared.id),
+        { json: { email: fx.coach.email, role: 'editor' }, token: fx.viewer.token }),
+    },
+    {
+      name: 'a read-only token cannot share', status: 403,
+      run: () => call('POST', sharesUrl(fx.shared.id), { json: { email: fx.coach.email, role: 'editor' }, token: fx.readToken }),
+    },
+    {
+      name: 'an unknown session', status: 404,
+      run: () => call('POST', sharesUrl(randomUUID()), { json: { email: fx.analyst.email, role: 'viewer' } }),
+    },
+    {
+      name: 'malformed JSON', status: 400,
+      run: () => call('POST', sharesUrl(fx.shared.id), { raw: '{"email":', type: 'application/json' }),
+    },
+    {
+      name: 'not sent as application/json', status: 415,
+      run: () => call('POST', sharesUrl(fx.shared.id), { raw: 'email=x', type: 'application/x-www-form-urlencoded' }),
+    },
+  ],
+  unshareSession: [
+    {
+      name: 'stop sharing: the user no longer sees the session', status: 204,
+      run: () => call('DELETE', `${sharesUrl(fx.shared.id)}/${fx.coach.id}`),
+      then: async () => {
+        await expectCall('getSession', 403, 'GET', sessionUrl(fx.shared.id), { token: fx.coach.token });
+        const list = await expectCall('listShares', 200, 'GET', sharesUrl(fx.shared.id));
+        assert.ok(!list.some((x) => x.user_id === fx.coach.id));
+      },
+    },
+    {
+      name: 'not shared with this user (any more)', status: 404,
+      run: () => call('DELETE', `${sharesUrl(fx.shared.id)}/${fx.coach.id}`),
+    },
+    {
+      name: 'a user id that is not a number', status: 404,
+      run: () => call('DELETE', `${sharesUrl(fx.shared.id)}/abc`),
+    },
+    {
+      name: 'an unknown session', status: 404,
+      run: () => call('DELETE', `${sharesUrl(randomUUID())}/${fx.analyst.id}`),
+    },
+    {
+      name: 'a user who may only read cannot unshare', status: 403,
+      run: () => call('DELETE', `${sharesUrl(fx.shared.id)}/${fx.analyst.id}`, { token: fx.viewer.token }),
+    },
+    {
+      name: 'a read-only token cannot unshare', status: 403,
+      run: () => call('DELETE', `${sharesUrl(fx.shared.id)}/${fx.analyst.id}`, { token: fx.readToken }),
+    },
+  ],
+  listTokens: [
+    {
+      name: "the caller's tokens, newest first, without secrets", status: 200,
+      run: () => call('GET', '/api/v1/tokens'),
+      then: (b) => {
+        assert.ok(b.length >= 2, 'the admin token of lib.mjs and the read token');
+        assert.ok(b.every((t) => !('token' in t)));
+        assert.deepEqual(b.map((t) => t.id), b.map((t) => t.id).sort((x, y) => y - x));
+        assert.ok(b.some((t) => t.scope === 'read'));
+      },
+    },
+    {
+      name: 'a read-only token may list', status: 200,
+      run: () => call('GET', '/api/v1/tokens', { token: fx.readToken }),
+    },
+    {
+      name: 'each user sees only their own', status: 200,
+      run: () => call('GET', '/api/v1/tokens', { token: fx.coach.token }),
+      then: (b) => assert.equal(b.length, 1),
+    },
+    { name: 'no credentials', status: 401, run: () => call('GET', '/api/v1/tokens', { token: null }) },
+  ],
+  createToken: [
+    {
+      name: 'a token, shown once, that works', status: 201,
+      run: () => call('POST', '/api/v1/tokens', { json: { name: `${TAG} script`, scope: 'read' } }),
+      then: async (b) => {
+        assert.deepEqual([b.name, b.scope, b.last_used_at], [`${TAG} script`, 'read', null]);
+        await expectCall('listSessions', 200, 'GET', '/api/v1/sessions?limit=1', { token: b.token });
+        const list = await expectCall('listTokens', 200, 'GET', '/api/v1/tokens');
+        const listed = list.find((t) => t.id === b.id);
+        assert.ok(listed && !('token' in listed), 'listed, without its secret');
+        assert.ok(!JSON.stringify(list).includes(b.token.slice(3)));
+        await expectCall('deleteToken', 204, 'DELETE', `/api/v1/tokens/${b.id}`);
+      },
+    },
+    {
+      name: 'missing name, unknown scope and field', status: 422,
+      run: () => call('POST', '/api/v1/tokens', { json: { scope: 'admin', colour: 'red' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['colour', 'name', 'scope']),
+    },
+    {
+      name: 'a name over 100 characters', status: 422,
+      run: () => call('POST', '/api/v1/tokens', { json: { name: 'x'.repeat(101), scope: 'read' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['name']),
+    },
+    {
+      name: 'a read-only token cannot create tokens', status: 403,
+      run: () => call('POST', '/api/v1/tokens', { json: { name: 'x', scope: 'write' }, token: fx.readToken }),
+    },
+    {
+      name: 'malformed JSON', status: 400,
+      run: () => call('POST', '/api/v1/tokens', { raw: '{"name"', type: 'application/json' }),
+    },
+    {
+      name: 'not sent as application/json', status: 415,
+      run: () => call('POST', '/api/v1/tokens', { raw: 'name=x&scope=read', type: 'application/x-www-form-urlencoded' }),
+    },
+    {
+      name: 'a body over 1 MiB', status: 413,
+      run: () => call('POST', '/api/v1/tokens', { json: { name: 'x'.repeat(1100 * 1024), scope: 'read' } }),
+    },
+  ],
+  deleteToken: [
+    {
+      name: 'revoke a token: it stops working at once', status: 204,
+      run: async () => {
+        fx.revoked = await newToken('write');
+        await expectCall('listSessions', 200, 'GET', '/api/v1/sessions?limit=1', { token: fx.revoked.token });
+        return call('DELETE', `/api/v1/tokens/${fx.revoked.id}`);
+      },
+      then: async () => {
+        const b = await expectCall('listSessions', 401, 'GET', '/api/v1/sessions?limit=1', { token: fx.revoked.token });
+        assert.equal(b.error.code, 'unauthorized');
+      },
+    },
+    {
+      name: 'a token revokes itself', status: 204,
+      run: async () => {
+        const t = await newToken('write');
+        fx.selfRevoked = t;
+        return call('DELETE', `/api/v1/tokens/${t.id}`, { token: t.token });
+      },
+      then: () => expectCall('listTokens', 401, 'GET', '/api/v1/tokens', { token: fx.selfRevoked.token }),
+    },
+    {
+      name: 'revoked already', status: 404,
+      run: () => call('DELETE', `/api/v1/tokens/${fx.revoked.id}`),
+    },
+    {
+      name: "another user's token, even for an admin", status: 404,
+      run: async () => {
+        const [coachToken] = await expectCall('listTokens', 200, 'GET', '/api/v1/tokens', { token: fx.coach.token });
+        return call('DELETE', `/api/v1/tokens/${coachToken.id}`);
+      },
+      then: () => expectCall('listTokens', 200, 'GET', '/api/v1/tokens', { token: fx.coach.token }),
+    },
+    { name: 'an id that is not a number', status: 404, run: () => call('DELETE', '/api/v1/tokens/abc') },
+    {
+      name: 'a read-only token cannot revoke', status: 403,
+      run: async () => {
+        const [own] = await expectCall('listTokens', 200, 'GET', '/api/v1/tokens', { token: fx.readToken });
+        return call('DELETE', `/api/v1/tokens/${own.id}`, { token: fx.readToken });
+      },
+    },
   ],
 };
 
@@ -441,11 +756,44 @@ test('the route tables in cgi-bin and the document list the same operations', ()
   assert.deepEqual(missing, [], 'operations in docs/openapi.yaml that no route in cgi-bin/ serves');
 });
 
+const isPublic = (o) => !o.path.startsWith('/api/');
+const securityOf = (o) => o.op.security ?? doc.security ?? [];
+
+test('every /api/v1 operation requires a credential and documents 401 and 403; the probes are public', () => {
+  assert.deepEqual(doc.security, [{ bearerAuth: [] }, { cookieAuth: [] }], 'the document requires a token or the cookie');
+  assert.equal(doc.components.securitySchemes.cookieAuth.name, 'stint_session');
+  assert.equal(doc.components.securitySchemes.bearerAuth.scheme, 'bearer');
+  for (const [opId, o] of operations) {
+    if (isPublic(o)) {
+      assert.deepEqual(o.op.security, [], `${opId} is public: security: []`);
+      assert.ok(!('401' in o.op.responses) && !('403' in o.op.responses), `${opId} is public: no 401/403`);
+      continue;
+    }
+    assert.deepEqual(securityOf(o), doc.security, `${opId} needs the document's security`);
+    const [ptr401, r401] = follow(`${o.ptr}/responses/401`);
+    assert.equal(ptr401, '#/components/responses/Unauthorized', `${opId}: 401 is the Unauthorized response`);
+    assert.ok(r401.headers['WWW-Authenticate'], `${opId}: 401 documents WWW-Authenticate`);
+    const [ptr403] = follow(`${o.ptr}/responses/403`);
+    assert.equal(ptr403, '#/components/responses/Forbidden', `${opId}: 403 is the Forbidden response`);
+  }
+});
+
 // --- against the server ------------------------------------------------------------
 
 describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set' }, () => {
   before(async () => {
+    assert.ok(PREFIX, 'STINT_TEST_PREFIX must name the test stack (for its users and tokens)');
+    fx.adminId = Number(sql(`SELECT id FROM users WHERE email = '${ADMIN_EMAIL}'`));
+    const user = (role) => {
+      const u = makeUser(role);
+      return { ...u, id: Number(sql(`SELECT id FROM users WHERE email = '${u.email}'`)) };
+    };
+    fx.coach = user('coach');      // another author: none of the admin's sessions are theirs
+    fx.analyst = user('analyst');  // shared with as viewer, then editor
+    fx.viewer = user('viewer');    // shared with as editor, still only reads
+    fx.readToken = tokenFor(ADMIN_EMAIL, 'read');
     fx.session = await newSession({ ...FULL_INPUT, title: `${TAG} Lakeside final` });
+    fx.shared = await newSession({ title: `${TAG} shared` });
   });
   after(async () => {
     for (const id of created) await call('DELETE', sessionUrl(id));
@@ -473,6 +821,46 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
       assert.deepEqual(res.headers.get('allow')?.split(', ').sort(), documented.sort(), `${what}: Allow`);
       assertValid('#/components/headers/Allow/schema', res.headers.get('allow'), `${what}: Allow`);
       assertValid('#/components/responses/MethodNotAllowed/content/application~1json/schema', body, what);
+    }
+  });
+
+  /* A documented path with its parameters filled in from their examples. */
+  const samplePath = (o) => o.path.replace(/\{([^}]+)\}/g, (_, name) => {
+    const item = doc.paths[o.path];
+    const param = [...(item.parameters ?? []), ...(o.op.parameters ?? [])]
+      .map((p) => (p.$ref ? follow(p.$ref)[1] : p)).find((p) => p.in === 'path' && p.name === name);
+    assert.ok(param?.example !== undefined, `${o.path}: no example for {${name}}`);
+    return String(param.example);
+  });
+
+  it('every protected operation answers 401 without a valid credential, before anything else', async () => {
+    for (const [opId, o] of operations) {
+      const url = samplePath(o);
+      const body = o.op.requestBody ? { raw: 'not even JSON', type: 'text/plain' } : {};
+      if (isPublic(o)) {
+        const { res } = await call(o.method, url, { token: null });
+        assert.equal(res.status, 200, `${opId} is public`);
+        continue;
+      }
+      for (const token of [null, UNKNOWN_TOKEN, fx.revoked.token, 'not-a-token']) {
+        const { res, body: b } = await call(o.method, url, { ...body, token });
+        check(opId, res, b);
+        const what = `${o.method} ${url} with ${token ? token.slice(0, 12) : 'no token'}`;
+        assert.equal(res.status, 401, `${what}: ${JSON.stringify(b)}`);
+        assert.equal(b.error.code, 'unauthorized', what);
+        assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="stint"', what);
+      }
+    }
+  });
+
+  it('read-only tokens: every GET is allowed through, every other method refused with 403', async () => {
+    for (const [opId, o] of operations) {
+      if (isPublic(o)) continue;
+      const url = samplePath(o);
+      const { res, body } = await call(o.method, url, { token: fx.readToken, json: {} });
+      check(opId, res, body);
+      if (o.method === 'GET') assert.notEqual(res.status, 403, `${opId}: ${JSON.stringify(body)}`);
+      else assert.deepEqual([res.status, body.error.code], [403, 'forbidden'], `${opId}: ${JSON.stringify(body)}`);
     }
   });
 

@@ -1,0 +1,234 @@
+/* events.c: event rules and CSV reading (see events.h). */
+#include "events.h"
+
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const event_teams[] = { "A", "B", NULL };
+
+const stint_field stint_event_fields[] = {
+	{ "t_sec", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 10000000, NULL },
+	{ "event_type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL },
+	{ "actor_team", STINT_F_ENUM, STINT_F_NULLABLE, 0, 0, event_teams },
+	{ "actor_number", STINT_F_INT, STINT_F_NULLABLE, 0, 999, NULL },
+	{ "clip_id", STINT_F_INT, STINT_F_NULLABLE, 1, 9000000000000000000LL, NULL },
+	{ "payload", STINT_F_OBJECT, 0, 0, 16384, NULL },
+	{ "id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL },
+	{ "session_id", STINT_F_UUID, STINT_F_READONLY, 0, 0, NULL },
+	{ "source", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL },
+	{ "created_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
+};
+const size_t stint_event_nfields = sizeof(stint_event_fields) / sizeof(stint_event_fields[0]);
+
+#define MAX_NAMED_ERRORS 100
+
+/* Copy each problem of one item into errors as "<prefix>.field". */
+static int prefix_errors(cJSON **errors, const char *prefix, const cJSON *item_errors, int *named)
+{
+	char key[160];
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, item_errors) {
+		if (*named >= MAX_NAMED_ERRORS)
+			return 0;
+		if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
+			return -1;
+		if (strcmp(e->string, "(body)") == 0)
+			snprintf(key, sizeof(key), "%s", prefix);
+		else
+			snprintf(key, sizeof(key), "%s.%s", prefix, e->string);
+		if (cJSON_AddStringToObject(*errors, key, e->valuestring) == NULL)
+			return -1;
+		(*named)++;
+	}
+	return 0;
+}
+
+int stint_events_validate(const cJSON *events, cJSON **errors)
+{
+	int n = cJSON_GetArraySize(events), i = 0, bad = 0, named = 0, rc;
+	char prefix[32];
+	const cJSON *e;
+	cJSON *item_errors;
+
+	if (!cJSON_IsArray(events) || n < 1 || n > STINT_EVENTS_MAX_BATCH) {
+		if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddStringToObject(*errors, "events", "must be an array of 1 to 10000 events");
+		return 1;
+	}
+	cJSON_ArrayForEach(e, events) {
+		item_errors = NULL;
+		rc = stint_validate_json(e, stint_event_fields, stint_event_nfields, 0, &item_errors);
+		if (rc > 0) {
+			bad++;
+			snprintf(prefix, sizeof(prefix), "events[%d]", i);
+			rc = prefix_errors(errors, prefix, item_errors, &named);
+		}
+		cJSON_Delete(item_errors);
+		if (rc < 0)
+			return -1;
+		i++;
+	}
+	if (bad > 0 && named >= MAX_NAMED_ERRORS)
+		cJSON_AddStringToObject(*errors, "events", "has more problems than are listed here");
+	return bad;
+}
+
+/* --- CSV --------------------------------------------------------------- */
+
+#define CSV_COLUMNS 7
+
+static const char *const csv_header[CSV_COLUMNS] = {
+	"clip_id", "t_sec", "event_type", "actor_team", "actor_number", "actor_name", "payload"
+};
+
+typedef struct csv_state {
+	cJSON *out, *row, **errors;
+	int col, rows, problems, header_ok, failed;
+	char *fields[CSV_COLUMNS];
+} csv_state;
+
+static void csv_problem(csv_state *st, const char *field, const char *msg)
+{
+	char key[64];
+
+	st->problems++;
+	if (st->problems > MAX_NAMED_ERRORS)
+		return;
+	if (*st->errors == NULL && (*st->errors = cJSON_CreateObject()) == NULL) {
+		st->failed = 1;
+		return;
+	}
+	if (field != NULL)
+		snprintf(key, sizeof(key), "row %d.%s", st->rows, field);
+	else
+		snprintf(key, sizeof(key), "row %d", st->rows);
+	cJSON_AddStringToObject(*st->errors, key, msg);
+}
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	csv_state *st = data;
+
+	if (st->col < CSV_COLUMNS && !st->failed) {
+		st->fields[st->col] = s ? strndup(s, len) : NULL;
+		if (s != NULL && st->fields[st->col] == NULL)
+			st->failed = 1;
+	}
+	st->col++;
+}
+
+/* A number column: empty is null; otherwise it must parse whole. */
+static cJSON *csv_number(csv_state *st, const char *name, const char *v)
+{
+	char *end;
+	double d;
+
+	if (v == NULL || *v == '\0')
+		return cJSON_CreateNull();
+	d = strtod(v, &end);
+	if (end == v || *end != '\0') {
+		csv_problem(st, name, "must be a number");
+		return NULL;
+	}
+	return cJSON_CreateNumber(d);
+}
+
+static void csv_build_row(csv_state *st)
+{
+	cJSON *e = cJSON_CreateObject(), *v;
+	const char *payload = st->fields[6];
+
+	if (e == NULL) {
+		st->failed = 1;
+		return;
+	}
+	if ((v = csv_number(st, "clip_id", st->fields[0])) != NULL)
+		cJSON_AddItemToObject(e, "clip_id", v);
+	if ((v = csv_number(st, "t_sec", st->fields[1])) != NULL)
+		cJSON_AddItemToObject(e, "t_sec", v);
+	cJSON_AddStringToObject(e, "event_type", st->fields[2] ? st->fields[2] : "");
+	if (st->fields[3] && *st->fields[3])
+		cJSON_AddStringToObject(e, "actor_team", st->fields[3]);
+	else
+		cJSON_AddNullToObject(e, "actor_team");
+	if ((v = csv_number(st, "actor_number", st->fields[4])) != NULL)
+		cJSON_AddItemToObject(e, "actor_number", v);
+	if (payload != NULL && *payload != '\0') {
+		v = cJSON_Parse(payload);
+		if (v == NULL)
+			csv_problem(st, "payload", "must be a JSON object");
+		else
+			cJSON_AddItemToObject(e, "payload", v);
+	}
+	cJSON_AddItemToArray(st->out, e);
+}
+
+static void csv_row_end(int c, void *data)
+{
+	csv_state *st = data;
+	int i;
+
+	(void)c;
+	if (!st->header_ok) {
+		st->header_ok = st->col == CSV_COLUMNS;
+		for (i = 0; st->header_ok && i < CSV_COLUMNS; i++)
+			st->header_ok = st->fields[i] && strcmp(st->fields[i], csv_header[i]) == 0;
+		if (!st->header_ok) {
+			csv_problem(st, NULL, "the header must be clip_id,t_sec,event_type,actor_team,"
+				    "actor_number,actor_name,payload");
+			st->header_ok = -1;
+		}
+	} else if (st->header_ok > 0) {
+		if (st->col != CSV_COLUMNS)
+			csv_problem(st, NULL, "must have 7 fields");
+		else if (cJSON_GetArraySize(st->out) >= STINT_EVENTS_MAX_BATCH)
+			csv_problem(st, NULL, "is past the 10000 events one request may hold");
+		else
+			csv_build_row(st);
+	}
+	for (i = 0; i < CSV_COLUMNS; i++) {
+		free(st->fields[i]);
+		st->fields[i] = NULL;
+	}
+	st->col = 0;
+	st->rows++;
+}
+
+int stint_events_from_csv(const char *data, size_t len, cJSON **out, cJSON **errors)
+{
+	struct csv_parser p;
+	csv_state st;
+	int rc = -1;
+
+	memset(&st, 0, sizeof(st));
+	st.errors = errors;
+	*out = NULL;
+	if (csv_init(&p, CSV_STRICT | CSV_EMPTY_IS_NULL | CSV_STRICT_FINI) != 0)
+		return -1;
+	st.out = cJSON_CreateArray();
+	if (st.out == NULL)
+		goto out;
+	if (csv_parse(&p, data, len, csv_field, csv_row_end, &st) != len ||
+	    csv_fini(&p, csv_field, csv_row_end, &st) != 0) {
+		csv_problem(&st, NULL, csv_strerror(csv_error(&p)));
+	}
+	if (st.failed)
+		goto out;
+	if (st.header_ok == 0)
+		csv_problem(&st, NULL, "the CSV is empty");
+	rc = st.problems;
+	if (rc == 0) {
+		*out = st.out;
+		st.out = NULL;
+	}
+out:
+	for (int i = 0; i < CSV_COLUMNS; i++)
+		free(st.fields[i]);
+	cJSON_Delete(st.out);
+	csv_free(&p);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * events.h: the rules for tagged events (what happened when, by whom), and
+ * reading them from the CSV that export/events.csv writes.
+ */
+#ifndef STINT_EVENTS_H
+#define STINT_EVENTS_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "validate.h"
+
+#define STINT_EVENTS_MAX_BATCH 10000
+
+/* The fields of one event a client may send (create and patch). */
+extern const stint_field stint_event_fields[];
+extern const size_t stint_event_nfields;
+
+/*
+ * Validate the events of a batch (a JSON array). Problems go to *errors
+ * under "events[i].field" (at most 100 of them are named). Returns the
+ * number of invalid events, -1 on out of memory. A batch that is empty or
+ * longer than STINT_EVENTS_MAX_BATCH is one problem under "events".
+ */
+int stint_events_validate(const cJSON *events, cJSON **errors);
+
+/*
+ * Read the CSV text data (len bytes) with the header of export/events.csv
+ * (clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload;
+ * RFC 4180 quoting; actor_name is only for people and is ignored) into a
+ * JSON array of events in *out (caller deletes). Values are typed as the
+ * JSON API takes them (numbers, null for empty, payload parsed as JSON).
+ * Returns 0, or the count of problems in *errors under "row N" / "row N.field"
+ * (rows count from 1 after the header), or -1 on out of memory. Uses libcsv.
+ */
+int stint_events_from_csv(const char *data, size_t len, cJSON **out, cJSON **errors);
+
+#endif

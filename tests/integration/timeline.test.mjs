@@ -1,0 +1,191 @@
+// The session timeline: event batches (idempotent, all-or-nothing), exact
+// rollups through every insert, edit and delete, KPIs, CSV export and import.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, createSession, stint } from './lib.mjs';
+
+const ev = (t_sec, event_type, actor_team, actor_number, payload = {}) =>
+  ({ t_sec, event_type, actor_team, actor_number, payload });
+
+async function rollupRows(id) {
+  const r = await api('GET', `/api/v1/sessions/${id}/rollup`);
+  assert.equal(r.status, 200);
+  return r.body.rows;
+}
+
+test('a batch is stored in one go and the rollups follow every change', async () => {
+  const s = await createSession({ kind: 'match' });
+  const post = await api('POST', `/api/v1/sessions/${s.id}/events`, {
+    json: { events: [ev(12.4, 'serve', 'A', 9, { skill: 'S', evaluation: '#' }),
+      ev(14.0, 'reception', 'B', 3, { evaluation: '+' }), ev(15.2, 'serve', 'A', 9, { evaluation: '=' }),
+      ev(20, 'timeout', 'B', null)] },
+  });
+  assert.equal(post.status, 201);
+  assert.equal(post.body.inserted, 4);
+  assert.equal(post.body.ids.length, 4);
+  assert.deepEqual(await rollupRows(s.id), [
+    { team_side: 'A', number: 9, event_type: 'serve', count: 2 },
+    { team_side: 'B', number: null, event_type: 'timeout', count: 1 },
+    { team_side: 'B', number: 3, event_type: 'reception', count: 1 },
+  ]);
+
+  const [serve1, , serve2] = post.body.ids;
+  const patched = await api('PATCH', `/api/v1/sessions/${s.id}/events/${serve2}`, { json: { actor_number: 4, t_sec: 15.5 } });
+  assert.equal(patched.status, 200);
+  assert.equal(patched.body.actor_number, 4);
+  assert.equal(patched.body.t_sec, 15.5);
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}/events/${serve1}`)).status, 204);
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}/events/${serve1}`)).status, 404);
+  const rows = await rollupRows(s.id);
+  assert.deepEqual(rows.filter((r) => r.event_type === 'serve'), [
+    { team_side: 'A', number: 4, event_type: 'serve', count: 1 },
+  ], 'the A #9 serve row is gone, #4 has one');
+
+  const rebuilt = await api('POST', `/api/v1/sessions/${s.id}/rollup/rebuild`);
+  assert.equal(rebuilt.status, 200);
+  assert.deepEqual(rebuilt.body.rows, rows, 'rebuild gives the same rows');
+
+  const detail = (await api('GET', `/api/v1/sessions/${s.id}`)).body;
+  assert.equal(detail.counts.events, 3);
+  assert.deepEqual(detail.rollup_summary, { serve: 1, reception: 1, timeout: 1 });
+});
+
+test('events filter by type, team, player and time', async () => {
+  const s = await createSession();
+  const events = [];
+  for (let i = 0; i < 30; i++) events.push(ev(i, i % 3 ? 'pass' : 'shot', i % 2 ? 'A' : 'B', i % 5));
+  assert.equal((await api('POST', `/api/v1/sessions/${s.id}/events`, { json: events })).status, 201);
+  const get = async (qs) => (await api('GET', `/api/v1/sessions/${s.id}/events?${qs}`)).body;
+  assert.equal((await get('')).total, 30);
+  assert.equal((await get('type=shot')).total, 10);
+  assert.equal((await get('team=A&type=pass')).total, 10);
+  assert.deepEqual((await get('player=4&team=B')).items.map((e) => e.t_sec), [4, 14, 24]);
+  const window = await get('from=10&to=12.5');
+  assert.deepEqual(window.items.map((e) => e.t_sec), [10, 11, 12]);
+  const page = await get('limit=5&offset=25');
+  assert.deepEqual(page.items.map((e) => e.t_sec), [25, 26, 27, 28, 29]);
+  const bad = await api('GET', `/api/v1/sessions/${s.id}/events?team=C&player=x`);
+  assert.equal(bad.status, 422);
+  assert.ok(bad.body.error.fields.team && bad.body.error.fields.player);
+});
+
+test('a retried batch with the same Idempotency-Key is stored once', async () => {
+  const s = await createSession();
+  const key = `batch-${Date.now()}`;
+  const body = { events: [ev(1, 'serve', 'A', 1), ev(2, 'serve', 'A', 2)] };
+  const first = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: body, headers: { 'idempotency-key': key } });
+  const again = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: body, headers: { 'idempotency-key': key } });
+  assert.equal(first.status, 201);
+  assert.equal(again.status, 201);
+  assert.deepEqual(again.body, first.body, 'the same answer');
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events`)).body.total, 2);
+  const other = await api('POST', `/api/v1/sessions/${s.id}/events`, {
+    json: { events: [ev(3, 'serve', 'A', 3)] }, headers: { 'idempotency-key': key } });
+  assert.equal(other.status, 422);
+  assert.equal(other.body.error.code, 'idempotency_key_reused');
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events`)).body.total, 2);
+});
+
+test('one bad event refuses the whole batch, naming index and field', async () => {
+  const s = await createSession();
+  const events = Array.from({ length: 5000 }, (_, i) => ev(i / 10, 'pass', 'A', i % 12));
+  events[4999] = { ...events[4999], t_sec: 'late' };
+  events[17] = { ...events[17], actor_team: 'C', colour: 'red' };
+  const r = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: { events } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.fields['events[4999].t_sec'], 'must be a number');
+  assert.equal(r.body.error.fields['events[17].actor_team'], 'is not one of the allowed values');
+  assert.equal(r.body.error.fields['events[17].colour'], 'is not a known field');
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events`)).body.total, 0, 'nothing stored');
+  assert.deepEqual(await rollupRows(s.id), []);
+
+  const tooMany = await api('POST', `/api/v1/sessions/${s.id}/events`, {
+    json: { events: Array.from({ length: 10001 }, (_, i) => ev(i, 'pass', 'A', 1)) } });
+  assert.equal(tooMany.status, 422);
+  assert.ok(tooMany.body.error.fields.events);
+  const empty = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: { events: [] } });
+  assert.equal(empty.status, 422);
+});
+
+test('an event may only point at a clip of its own session', async () => {
+  const a = await createSession();
+  const b = await createSession();
+  const clipId = stint('psql', '-X', '-A', '-t', '-q', '-c',
+    `INSERT INTO clips (session_id, kind, uri) VALUES ('${b.id}', 'video', 'https://example.invalid/b.mp4') RETURNING id`).trim();
+  const r = await api('POST', `/api/v1/sessions/${a.id}/events`, { json: { events: [{ ...ev(1, 'serve', 'A', 1), clip_id: Number(clipId) }] } });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.fields['events[0].clip_id'], 'is not a clip of this session');
+  const ok = await api('POST', `/api/v1/sessions/${b.id}/events`, { json: { events: [{ ...ev(1, 'serve', 'A', 1), clip_id: Number(clipId) }] } });
+  assert.equal(ok.status, 201);
+});
+
+test('volleyball KPIs follow openvolley definitions', async () => {
+  const s = await createSession({ kind: 'match' });
+  const attacks = ['#', '#', '#', '=', '/', '+', '-', '!'].map((e, i) => ev(i, 'attack', 'A', 10, { evaluation: e }));
+  const serves = ['#', '=', '+', '-'].map((e, i) => ev(20 + i, 'serve', 'A', 10, { evaluation: e }));
+  const receptions = ['#', '+', '+', '-', '='].map((e, i) => ev(30 + i, 'reception', 'B', 5, { evaluation: e }));
+  assert.equal((await api('POST', `/api/v1/sessions/${s.id}/events`, { json: [...attacks, ...serves, ...receptions] })).status, 201);
+  const r = (await api('GET', `/api/v1/sessions/${s.id}/rollup`)).body;
+  const p10 = r.players.find((p) => p.team_side === 'A' && p.number === 10);
+  assert.equal(p10.attack_attempts, 8);
+  assert.equal(p10.attack_kill_pct, 37.5);
+  assert.equal(p10.attack_efficiency, 0.125, '(3 kills - 1 error - 1 blocked) / 8');
+  assert.equal(p10.serve_ace_pct, 25);
+  assert.equal(p10.serve_error_pct, 25);
+  const p5 = r.players.find((p) => p.team_side === 'B' && p.number === 5);
+  assert.equal(p5.reception_positive_pct, 60);
+  assert.equal(p5.reception_perfect_pct, 20);
+  assert.equal(r.teams.find((t) => t.team_side === 'A').attack_attempts, 8);
+});
+
+test('events.csv and rollup.csv export, and events.csv imports back the same events', async () => {
+  const s = await createSession();
+  const events = [ev(1.5, 'serve', 'A', 9, { note: 'comma, "quote"\nnewline' }), ev(2, 'timeout', null, null),
+    ev(3.25, 'attack', 'B', 11, { evaluation: '#', zones: [4, 1] })];
+  assert.equal((await api('POST', `/api/v1/sessions/${s.id}/events`, { json: events })).status, 201);
+  const csv = await api('GET', `/api/v1/sessions/${s.id}/export/events.csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-type'), /^text\/csv/);
+  assert.match(csv.headers.get('content-disposition'), /attachment; filename=".*events\.csv"/);
+  const lines = csv.text.split('\r\n');
+  assert.equal(lines[0], 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload');
+  assert.equal(lines[2], ',2,timeout,,,,{}');
+  assert.ok(csv.text.includes('"{""note"": ""comma, \\""quote\\""\\nnewline""}"'), csv.text);
+
+  const rollup = await api('GET', `/api/v1/sessions/${s.id}/export/rollup.csv`);
+  assert.equal(rollup.text, 'team_side,number,event_type,count\r\nA,9,serve,1\r\nB,11,attack,1\r\n,,timeout,1\r\n');
+
+  const copy = await createSession();
+  const imported = await api('POST', `/api/v1/sessions/${copy.id}/import/events.csv`, {
+    body: csv.text, headers: { 'content-type': 'text/csv' } });
+  assert.equal(imported.status, 201, imported.text);
+  const strip = (list) => list.map(({ t_sec, event_type, actor_team, actor_number, payload, clip_id }) =>
+    ({ t_sec, event_type, actor_team, actor_number, payload, clip_id }));
+  const a = (await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items;
+  const b = (await api('GET', `/api/v1/sessions/${copy.id}/events`)).body.items;
+  assert.deepEqual(strip(b), strip(a));
+  assert.ok(b.every((e) => e.source === 'import:csv'));
+
+  const broken = await api('POST', `/api/v1/sessions/${copy.id}/import/events.csv`, {
+    body: 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload\r\n,abc,serve,A,1,,{}\r\n,1,serve,Z,1,,\r\n',
+    headers: { 'content-type': 'text/csv' } });
+  assert.equal(broken.status, 422);
+  assert.equal(broken.body.error.fields['row 1.t_sec'], 'must be a number');
+  const badHeader = await api('POST', `/api/v1/sessions/${copy.id}/import/events.csv`, {
+    body: 'a,b\r\n1,2\r\n', headers: { 'content-type': 'text/csv' } });
+  assert.equal(badHeader.status, 422);
+  assert.equal((await api('GET', `/api/v1/sessions/${copy.id}/events`)).body.total, 3, 'nothing more stored');
+});
+
+test('deleting a session archives its events; restore brings them and the rollups back', async () => {
+  const s = await createSession();
+  await api('POST', `/api/v1/sessions/${s.id}/events`, { json: [ev(1, 'serve', 'A', 1), ev(2, 'dig', 'B', 2)] });
+  const before = (await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items;
+  const rollBefore = await rollupRows(s.id);
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}`)).status, 204);
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events`)).status, 404);
+  assert.equal((await api('POST', `/api/v1/sessions/${s.id}/restore`)).status, 200);
+  assert.deepEqual((await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items, before);
+  assert.deepEqual(await rollupRows(s.id), rollBefore);
+});
