@@ -6,7 +6,11 @@
  *   stint-admin user passwd EMAIL [--password-stdin]
  *   stint-admin user disable EMAIL
  *   stint-admin token create --user EMAIL --scope read|write [--name NAME]
+ *   stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]
  *
+ * import copies the video into the media folder (setting var_dir) and
+ * stores the match as one session; with --demo-key a session imported
+ * under that key before is left as it is (bin/stint demo runs twice).
  * Without --password-stdin a random password is made and printed once.
  * Exit status: 0 done, 1 refused (with a message), 2 usage.
  */
@@ -14,13 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "importer.h"
 #include "log.h"
+#include "probe.h"
 
 typedef struct admin_opts {
-	const char *email, *role, *name, *user, *scope;
+	const char *arg, *role, *name, *user, *scope, *video, *title, *demo_key;
 	int password_stdin;
 } admin_opts;
 
@@ -30,7 +39,8 @@ static int usage(void)
 		"usage: stint-admin user add EMAIL --role admin|coach|analyst|viewer [--name NAME] [--password-stdin]\n"
 		"       stint-admin user passwd EMAIL [--password-stdin]\n"
 		"       stint-admin user disable EMAIL\n"
-		"       stint-admin token create --user EMAIL --scope read|write [--name NAME]\n");
+		"       stint-admin token create --user EMAIL --scope read|write [--name NAME]\n"
+		"       stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]\n");
 	return 2;
 }
 
@@ -47,9 +57,9 @@ static int parse_opts(int argc, char **argv, int from, admin_opts *o)
 			continue;
 		}
 		if (a[0] != '-') {
-			if (o->email != NULL)
+			if (o->arg != NULL)
 				return -1;
-			o->email = a;
+			o->arg = a;
 			continue;
 		}
 		if (strcmp(a, "--role") == 0)
@@ -60,6 +70,14 @@ static int parse_opts(int argc, char **argv, int from, admin_opts *o)
 			slot = &o->user;
 		else if (strcmp(a, "--scope") == 0)
 			slot = &o->scope;
+		else if (strcmp(a, "--video") == 0)
+			slot = &o->video;
+		else if (strcmp(a, "--owner") == 0)
+			slot = &o->user;
+		else if (strcmp(a, "--title") == 0)
+			slot = &o->title;
+		else if (strcmp(a, "--demo-key") == 0)
+			slot = &o->demo_key;
 		else
 			return -1;
 		if (++i == argc)
@@ -129,12 +147,12 @@ static int user_add(stint_db *db, const admin_opts *o)
 
 	for (i = 0; o->role != NULL && i < 4; i++)
 		ok |= strcmp(o->role, roles[i]) == 0;
-	if (o->email == NULL || strchr(o->email, '@') == NULL || !ok)
+	if (o->arg == NULL || strchr(o->arg, '@') == NULL || !ok)
 		return usage();
 	if (get_password(o, password, sizeof(password), &generated) != 0 ||
 	    stint_password_hash(password, hash) != 0)
 		return 1;
-	p[0] = o->email;
+	p[0] = o->arg;
 	p[1] = o->name ? o->name : "";
 	p[2] = o->role;
 	p[3] = hash;
@@ -152,16 +170,16 @@ static int user_passwd(stint_db *db, const admin_opts *o)
 	const char *p[2];
 	int generated, found;
 
-	if (o->email == NULL)
+	if (o->arg == NULL)
 		return usage();
 	if (get_password(o, password, sizeof(password), &generated) != 0 ||
 	    stint_password_hash(password, hash) != 0)
 		return 1;
-	p[0] = o->email;
+	p[0] = o->arg;
 	p[1] = hash;
 	found = one_value(db, STINT_SQL_USER_SET_PASSWORD, 2, p, id, sizeof(id));
 	if (found == 0)
-		fprintf(stderr, "stint-admin: no user %s\n", o->email);
+		fprintf(stderr, "stint-admin: no user %s\n", o->arg);
 	if (found != 1)
 		return 1;
 	audit(db, "user.password", "user", id);
@@ -175,11 +193,11 @@ static int user_disable(stint_db *db, const admin_opts *o)
 	char id[24];
 	int found;
 
-	if (o->email == NULL)
+	if (o->arg == NULL)
 		return usage();
-	found = one_value(db, STINT_SQL_USER_DISABLE, 1, &o->email, id, sizeof(id));
+	found = one_value(db, STINT_SQL_USER_DISABLE, 1, &o->arg, id, sizeof(id));
 	if (found == 0)
-		fprintf(stderr, "stint-admin: no user %s\n", o->email);
+		fprintf(stderr, "stint-admin: no user %s\n", o->arg);
 	if (found != 1)
 		return 1;
 	audit(db, "user.disable", "user", id);
@@ -212,6 +230,125 @@ static int token_create(stint_db *db, const admin_opts *o)
 	return 0;
 }
 
+static int read_file(const char *path, stint_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL) {
+		fprintf(stderr, "stint-admin: cannot open %s\n", path);
+		return -1;
+	}
+	while (rc == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = stint_buf_append(out, chunk, n);
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	return rc;
+}
+
+/*
+ * Copy the video into var/media/import/ (temp name, then rename) unless a
+ * file of that name and size is there; its var-relative name into rel.
+ */
+static int stage_video(const char *src, char *rel, size_t size)
+{
+	const char *base = strrchr(src, '/') ? strrchr(src, '/') + 1 : src;
+	const char *var = stint_config_get("var_dir", "var");
+	char dir[4096], dst[4200], tmp[4300];
+	stint_buf data = STINT_BUF_INIT;
+	struct stat a, b;
+	FILE *f;
+	int rc = -1;
+
+	if (strspn(base, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(base) ||
+	    base[0] == '.' || stat(src, &a) != 0) {
+		fprintf(stderr, "stint-admin: %s: name the video with letters, digits and . _ -\n", src);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s/media", var);
+	mkdir(dir, 0750);
+	snprintf(dir, sizeof(dir), "%s/media/import", var);
+	mkdir(dir, 0750);
+	snprintf(rel, size, "media/import/%s", base);
+	snprintf(dst, sizeof(dst), "%s/%s", var, rel);
+	if (stat(dst, &b) == 0 && b.st_size == a.st_size)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
+	if (read_file(src, &data) != 0 || (f = fopen(tmp, "wb")) == NULL)
+		goto out;
+	if (fwrite(data.data, 1, data.len, f) == data.len && fclose(f) == 0)
+		rc = rename(tmp, dst);
+	else
+		fclose(f);
+	if (rc != 0) {
+		fprintf(stderr, "stint-admin: cannot write %s\n", tmp);
+		unlink(tmp);
+	}
+out:
+	stint_buf_free(&data);
+	return rc;
+}
+
+static int import_match(stint_db *db, const admin_opts *o)
+{
+	stint_import opt = { 0 };
+	stint_buf data = STINT_BUF_INIT, warnings = STINT_BUF_INIT;
+	stint_media_info info;
+	char owner[24] = "", rel[600], abs[4800], id[37];
+	const char *who = o->user ? o->user : "admin@stint.local";
+	stint_db_rc db_rc;
+	long events;
+	int rc = 1;
+
+	if (o->arg == NULL)
+		return usage();
+	if (o->demo_key != NULL && one_value(db, STINT_SQL_SESSION_BY_DEMO_KEY, 1, &o->demo_key, id, sizeof(id)) == 1) {
+		printf("%s (imported before)\n", id);
+		return 0;
+	}
+	if (one_value(db, STINT_SQL_USER_ID_BY_EMAIL, 1, &who, owner, sizeof(owner)) != 1) {
+		fprintf(stderr, "stint-admin: no user %s to own the session\n", who);
+		return 1;
+	}
+	if (read_file(o->arg, &data) != 0)
+		goto out;
+	if (o->video != NULL) {
+		if (stage_video(o->video, rel, sizeof(rel)) != 0)
+			goto out;
+		snprintf(abs, sizeof(abs), "%s/%s", stint_config_get("var_dir", "var"), rel);
+		if (stint_media_probe(abs, &info) != 0) {
+			fprintf(stderr, "stint-admin: %s is not a video ffprobe can read\n", o->video);
+			goto out;
+		}
+		opt.video_path = rel;
+		opt.video_duration_sec = info.duration_sec;
+	}
+	opt.owner_id = owner;
+	opt.title = o->title;
+	opt.demo_key = o->demo_key;
+	switch (stint_import_dvw(db, &opt, data.data, data.len, id, &events, &warnings, &db_rc)) {
+	case STINT_IMPORT_OK:
+		if (warnings.len > 0)
+			fprintf(stderr, "%s", warnings.data);
+		printf("%s (%ld events)\n", id, events);
+		rc = 0;
+		break;
+	case STINT_IMPORT_BAD_FILE:
+		fprintf(stderr, "stint-admin: %s: %s", o->arg, warnings.data ? warnings.data : "not a DataVolley file\n");
+		break;
+	case STINT_IMPORT_DB:
+		fprintf(stderr, "stint-admin: the database refused the import\n");
+		break;
+	}
+out:
+	stint_buf_free(&data);
+	stint_buf_free(&warnings);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	admin_opts o = { 0 };
@@ -219,7 +356,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	stint_log_init("stint-admin");
-	if (argc < 3 || parse_opts(argc, argv, 3, &o) != 0 || stint_config_load(NULL) != 0)
+	if (argc < 3 || parse_opts(argc, argv, strcmp(argv[1], "import") == 0 ? 2 : 3, &o) != 0 ||
+	    stint_config_load(NULL) != 0)
 		return usage();
 	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0)
 		return 1;
@@ -231,6 +369,8 @@ int main(int argc, char **argv)
 		rc = user_disable(&db, &o);
 	else if (strcmp(argv[1], "token") == 0 && strcmp(argv[2], "create") == 0)
 		rc = token_create(&db, &o);
+	else if (strcmp(argv[1], "import") == 0)
+		rc = import_match(&db, &o);
 	else
 		rc = usage();
 	stint_db_close(&db);

@@ -43,13 +43,14 @@ typedef enum stint_dvw_result {
 /*
  * Parse the DataVolley file in data[0..len) (not NUL-terminated; any bytes).
  *
- * Text comes out as UTF-8: the file is read as UTF-8 when it is valid UTF-8
- * (or when more lines hold valid multi-byte UTF-8 than hold invalid bytes,
- * which keeps a UTF-8 file with a few damaged lines readable); otherwise in
- * the code page [3MATCH] field 9 declares (1250..1258, 874, 2859x, 65001);
- * otherwise ISO-8859-2 when bytes that are letters only there appear
- * inside words and no byte 0x80-0x9F does; otherwise Windows-1250. Line ends
- * may be CRLF or LF; a leading UTF-8 BOM is skipped.
+ * Fields are counted from 1 here. Text comes out as UTF-8. The file is read
+ * as UTF-8 when it is valid UTF-8, or when more lines hold valid multi-byte
+ * UTF-8 than hold invalid bytes (a UTF-8 file with a few damaged lines);
+ * otherwise in the code page the 9th field of the [3MATCH] row declares
+ * (874, 1250-1258, 28591-28599, 28603, 28605, 65001); otherwise as
+ * ISO-8859-2 when bytes that are letters only there (0xA9 Š, 0xAE Ž, 0xB1 ą,
+ * ...) appear inside words and no byte 0x80-0x9F appears; otherwise as
+ * Windows-1250. Line ends may be CRLF or LF; a leading UTF-8 BOM is skipped.
  *
  * On STINT_DVW_OK *match_out is a new cJSON object the caller frees with
  * cJSON_Delete():
@@ -69,8 +70,9 @@ typedef enum stint_dvw_result {
  *   "video":   the first file in [3VIDEO], or null
  *   "events":  one per [3SCOUT] line read: {line (1-based line number in
  *               the file), t_sec (video time in seconds, field 13, or null),
- *               event_type, actor_team ("A"|"B"|null), actor_number,
- *               payload}
+ *               event_type, actor_team ("A"|"B"|null), actor_number
+ *               (the player; the setter for "P" codes, the player coming
+ *               on for substitutions; null if none), payload}
  *   "warnings": the number of warnings
  * event_type is serve, reception, attack, block, dig, set, freeball (the
  * skills), point, substitution, timeout, setter_position ("z" codes),
@@ -92,7 +94,9 @@ typedef enum stint_dvw_result {
  * bytes or bytes invalid in the charset, or is longer than
  * STINT_DVW_MAX_LINE is skipped; a line with a readable code but missing or
  * bad fields is kept with those fields null. Either way one warning
- * "line N: <why>\n" is appended to warnings (may be NULL).
+ * "line N: <why>\n" (several problems joined by "; ") is appended to
+ * warnings, which may be NULL; past STINT_DVW_MAX_WARNINGS they are only
+ * counted and a last line "(K further warnings not shown)" is appended.
  *
  * On any other result *match_out is NULL and, when warnings is not NULL, one
  * line saying why is appended to it (e.g. "not a DataVolley file: no

@@ -25,7 +25,8 @@ typedef enum stint_body {
 	STINT_BODY_NONE,
 	STINT_BODY_JSON,      /* application/json, parsed into req->json */
 	STINT_BODY_FORM,      /* application/x-www-form-urlencoded, into req->form */
-	STINT_BODY_CSV        /* text/csv, raw in req->body */
+	STINT_BODY_CSV,       /* text/csv, raw in req->body */
+	STINT_BODY_RAW        /* any content type (a file), raw in req->body */
 } stint_body;
 
 /* The response format of a route: decides how errors are written. */

@@ -142,7 +142,7 @@ static int take_body(stint_req *r, const stint_route *rt)
 
 	if (rt->body == STINT_BODY_NONE)
 		return 0;
-	if (!content_type_is(r, want)) {
+	if (rt->body != STINT_BODY_RAW && !content_type_is(r, want)) {
 		char msg[96];
 
 		snprintf(msg, sizeof(msg), "Send the body as %s.", want);
@@ -158,7 +158,7 @@ static int take_body(stint_req *r, const stint_route *rt)
 		stint_fail(r, 400, "bad_request", "The request body could not be read.", NULL);
 		return -1;
 	}
-	if (rt->body == STINT_BODY_CSV)
+	if (rt->body == STINT_BODY_CSV || rt->body == STINT_BODY_RAW)
 		return 0;
 	if (rt->body == STINT_BODY_FORM) {
 		if (stint_parse_urlencoded(&r->arena, r->body.data, r->body.len, &r->form) != 0) {

@@ -175,6 +175,54 @@
 	  "SELECT request_sha256, status, response FROM idempotency_keys WHERE session_id = $1::uuid AND key = $2") \
 	X(IDEM_STORE, 4, \
 	  "UPDATE idempotency_keys SET status = $3::int, response = $4 WHERE session_id = $1::uuid AND key = $2") \
+	/* session, teams (the .dvw parser's JSON array) */ \
+	X(TEAMS_IMPORT, 2, \
+	  "INSERT INTO teams (session_id, side, name) SELECT $1::uuid, t->>'side'," \
+	  " left(coalesce(nullif(t->>'name', ''), 'Team ' || (t->>'side')), 200)" \
+	  " FROM jsonb_array_elements($2::jsonb) t") \
+	/* session, players (the parser's JSON array); a shirt number given twice is kept once */ \
+	X(ROSTER_IMPORT, 2, \
+	  "INSERT INTO roster (session_id, side, number, player_name, role)" \
+	  " SELECT $1::uuid, p->>'side', (p->>'number')::int, left(coalesce(p->>'name', ''), 200)," \
+	  " left(coalesce(p->>'role', ''), 50) FROM jsonb_array_elements($2::jsonb) p" \
+	  " WHERE (p->>'number') ~ '^[0-9]{1,3}$' ON CONFLICT DO NOTHING") \
+	/* demo key -> the session imported under it, if any */ \
+	X(SESSION_BY_DEMO_KEY, 1, "SELECT id::text FROM sessions WHERE meta->>'demo_key' = $1") \
+	X(CLIP_LIST, 1, \
+	  "SELECT coalesce(json_agg(stint_clip_json(c) ORDER BY c.offset_sec, c.id), '[]')::text" \
+	  " FROM clips c WHERE c.session_id = $1::uuid") \
+	X(CLIP_GET, 2, "SELECT stint_clip_json(c)::text FROM clips c WHERE c.session_id = $1::uuid AND c.id = $2::bigint") \
+	/* session, clip (validated JSON: kind, title, uri or path, content_type, size_bytes, durations) */ \
+	X(CLIP_CREATE, 2, \
+	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta)" \
+	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
+	  " (c->>'size_bytes')::bigint, (c->>'duration_sec')::float8, coalesce((c->>'offset_sec')::float8, 0)," \
+	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x RETURNING stint_clip_json(clips)::text") \
+	X(CLIP_PATCH, 3, \
+	  "UPDATE clips SET" \
+	  " title = CASE WHEN $3::jsonb ? 'title' THEN coalesce($3::jsonb->>'title', '') ELSE title END," \
+	  " offset_sec = CASE WHEN $3::jsonb ? 'offset_sec' THEN ($3::jsonb->>'offset_sec')::float8 ELSE offset_sec END," \
+	  " duration_sec = CASE WHEN $3::jsonb ? 'duration_sec' THEN ($3::jsonb->>'duration_sec')::float8 ELSE duration_sec END," \
+	  " meta = CASE WHEN $3::jsonb ? 'meta' THEN $3::jsonb->'meta' ELSE meta END" \
+	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_clip_json(clips)::text") \
+	/* -> the file to remove after commit ('' for a reference) */ \
+	X(CLIP_DELETE, 2, \
+	  "DELETE FROM clips WHERE session_id = $1::uuid AND id = $2::bigint RETURNING coalesce(path, '')") \
+	X(CLIP_FILE, 2, \
+	  "SELECT path, coalesce(content_type, '') FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
+	X(ARTIFACT_LIST, 1, \
+	  "SELECT coalesce(json_agg(stint_artifact_json(a) ORDER BY a.id), '[]')::text" \
+	  " FROM artifacts a WHERE a.session_id = $1::uuid") \
+	X(ARTIFACT_GET, 2, \
+	  "SELECT stint_artifact_json(a)::text FROM artifacts a WHERE a.session_id = $1::uuid AND a.id = $2::bigint") \
+	/* session, type, name, path (under the var folder), content type, size */ \
+	X(ARTIFACT_CREATE, 6, \
+	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes)" \
+	  " VALUES ($1::uuid, $2, $3, $4, $5, $6::bigint) RETURNING stint_artifact_json(artifacts)::text") \
+	X(ARTIFACT_DELETE, 2, \
+	  "DELETE FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path") \
+	X(ARTIFACT_FILE, 2, \
+	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

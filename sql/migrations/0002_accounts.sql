@@ -57,7 +57,7 @@ CREATE INDEX audit_log_target_idx ON audit_log (target_type, target_id, at DESC)
 -- Admins edit everything; the owner and editors edit; viewers view; a user
 -- whose role is viewer never edits. With deleted, the session is looked for
 -- among the deleted ones (its newest backup), so only those who could edit it
--- may restore it.
+-- may restore it (the backup keeps the shares).
 CREATE FUNCTION stint_session_access(sid uuid, uid bigint, deleted boolean) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -67,7 +67,10 @@ DECLARE
 	grant_ text;
 BEGIN
 	IF deleted THEN
-		SELECT (data->'session'->>'owner_id')::bigint INTO owner FROM backups
+		SELECT (data->'session'->>'owner_id')::bigint,
+		       (SELECT sh->>'role' FROM jsonb_array_elements(coalesce(data->'shares', '[]')) sh
+			WHERE (sh->>'user_id')::bigint = uid)
+			INTO owner, share FROM backups
 			WHERE session_id = sid AND restored_at IS NULL ORDER BY id DESC LIMIT 1;
 	ELSE
 		SELECT owner_id INTO owner FROM sessions WHERE id = sid;

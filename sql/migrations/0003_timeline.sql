@@ -225,7 +225,8 @@ CREATE OR REPLACE FUNCTION stint_session_detail_json(sid uuid) RETURNS jsonb LAN
 	FROM sessions s WHERE s.id = sid
 $$;
 
--- Archives now hold clips, events and artifacts too (rollups are rebuilt).
+-- Archives now hold clips, events, artifacts and shares too (rollups are
+-- rebuilt by the events' triggers).
 CREATE OR REPLACE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object(
 		'version', 2,
@@ -234,7 +235,8 @@ CREATE OR REPLACE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUA
 		'roster', coalesce((SELECT jsonb_agg(to_jsonb(r)) FROM roster r WHERE r.session_id = sid), '[]'),
 		'clips', coalesce((SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id) FROM clips c WHERE c.session_id = sid), '[]'),
 		'events', coalesce((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM events e WHERE e.session_id = sid), '[]'),
-		'artifacts', coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM artifacts a WHERE a.session_id = sid), '[]'))
+		'artifacts', coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM artifacts a WHERE a.session_id = sid), '[]'),
+		'shares', coalesce((SELECT jsonb_agg(to_jsonb(sh)) FROM session_shares sh WHERE sh.session_id = sid), '[]'))
 	FROM sessions s WHERE s.id = sid
 $$;
 
@@ -246,4 +248,6 @@ BEGIN
 	INSERT INTO clips SELECT * FROM jsonb_populate_recordset(NULL::clips, coalesce(doc->'clips', '[]'));
 	INSERT INTO events SELECT * FROM jsonb_populate_recordset(NULL::events, coalesce(doc->'events', '[]'));
 	INSERT INTO artifacts SELECT * FROM jsonb_populate_recordset(NULL::artifacts, coalesce(doc->'artifacts', '[]'));
+	INSERT INTO session_shares SELECT sh.* FROM jsonb_populate_recordset(NULL::session_shares,
+		coalesce(doc->'shares', '[]')) sh WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = sh.user_id);
 END $$;

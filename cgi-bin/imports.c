@@ -1,0 +1,113 @@
+/*
+ * imports.c: POST /api/v1/imports: a DataVolley (.dvw) match file as the
+ * body becomes a session (teams, rosters, sets, one event per scout line).
+ * Query: title (optional), video (optional: a file under the media folder
+ * the events are synced to).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "db.h"
+#include "importer.h"
+#include "probe.h"
+#include "server.h"
+#include "sessions.h"
+#include "validate.h"
+
+#define IMPORT_MAX (20 * 1024 * 1024)
+
+static void fail_field(stint_req *r, const char *field, const char *problem)
+{
+	cJSON *errors = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(errors, field, problem);
+	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
+	cJSON_Delete(errors);
+}
+
+/* The warnings text ("line N: why\n"...) as a JSON array of lines. */
+static cJSON *warning_list(const stint_buf *w)
+{
+	cJSON *list = cJSON_CreateArray();
+	const char *s = w->data, *nl;
+	char *line;
+
+	while (s != NULL && *s != '\0') {
+		nl = strchr(s, '\n');
+		line = strndup(s, nl ? (size_t)(nl - s) : strlen(s));
+		cJSON_AddItemToArray(list, cJSON_CreateString(line ? line : ""));
+		free(line);
+		s = nl ? nl + 1 : NULL;
+	}
+	return list;
+}
+
+static const stint_field title_field = { "title", STINT_F_STRING, 0, 1, 200, NULL };
+
+static void import_dvw(stint_req *r)
+{
+	const char *title = stint_kv_get(&r->query, "title"), *video = stint_kv_get(&r->query, "video");
+	stint_import opt = { 0 };
+	stint_media_info info;
+	stint_buf warnings = STINT_BUF_INIT;
+	char id[37], path[600], abs[4200], location[64], *detail = NULL;
+	const char *problem;
+	cJSON *out = NULL;
+	stint_db_rc db_rc;
+	long events;
+
+	if (title != NULL && (problem = stint_validate_text(&title_field, title)) != NULL) {
+		fail_field(r, "title", problem);
+		return;
+	}
+	if (video != NULL) {
+		snprintf(path, sizeof(path), "media/%s", video);
+		snprintf(abs, sizeof(abs), "%s/%s", stint_config_get("var_dir", "var"), path);
+		if (strlen(video) > 500 || strstr(video, "..") != NULL || video[0] == '/' ||
+		    stint_media_probe(abs, &info) != 0) {
+			fail_field(r, "video", "must be a video file under the media folder");
+			return;
+		}
+		opt.video_path = path;
+		opt.video_duration_sec = info.duration_sec;
+	}
+	opt.owner_id = r->user.id_text;
+	opt.title = title;
+	switch (stint_import_dvw(r->db, &opt, r->body.data, r->body.len, id, &events, &warnings, &db_rc)) {
+	case STINT_IMPORT_BAD_FILE:
+		stint_fail(r, 422, "not_datavolley", warnings.data ? warnings.data : "Not a DataVolley file.", NULL);
+		break;
+	case STINT_IMPORT_DB:
+		stint_fail_db(r, db_rc);
+		break;
+	case STINT_IMPORT_OK:
+		if (stint_session_get(r->db, id, &detail) != STINT_DB_OK || detail == NULL) {
+			stint_fail(r, 500, "internal", "The imported session could not be read back.", NULL);
+			break;
+		}
+		out = cJSON_CreateObject();
+		cJSON_AddItemToObject(out, "session", cJSON_Parse(detail));
+		cJSON_AddNumberToObject(out, "events", (double)events);
+		cJSON_AddItemToObject(out, "warnings", warning_list(&warnings));
+		snprintf(location, sizeof(location), "/api/v1/sessions/%s", id);
+		stint_resp_header(r, "Location", location);
+		stint_resp_json(r, 201, out);
+		break;
+	}
+	cJSON_Delete(out);
+	free(detail);
+	stint_buf_free(&warnings);
+}
+
+static const stint_route import_routes[] = {
+	{ "POST", "/api/v1/imports", STINT_ACCESS_AUTHOR, STINT_BODY_RAW, STINT_FORMAT_JSON, import_dvw, IMPORT_MAX },
+};
+
+int main(int argc, char **argv)
+{
+	static const stint_app app = { "imports", import_routes, 1, NULL, NULL };
+
+	return stint_server_main(argc, argv, &app);
+}

@@ -1,0 +1,143 @@
+// DataVolley import and media: real match files from ../shared/data, a real
+// broadcast clip uploaded through nginx, served back with Range.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { api, createSession, REPO } from './lib.mjs';
+
+const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
+const dvw = (name) => readFileSync(path.join(DATA, 'volleyball', name));
+const MP4 = readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
+
+async function importFile(name, query = '') {
+  return api('POST', `/api/v1/imports${query}`, { body: dvw(name), headers: { 'content-type': 'application/octet-stream' } });
+}
+
+const plays = (events) => events.filter((e) => ['serve', 'reception', 'attack', 'block', 'dig', 'set', 'freeball'].includes(e.event_type))
+  .map((e) => `${e.actor_team}${e.actor_number}${e.event_type}${e.payload.evaluation}`);
+
+test('example_data.dvw: teams, sets, and 74 v 54 serves in the rollups', async () => {
+  const r = await importFile('example_data.dvw');
+  assert.equal(r.status, 201, r.text);
+  const s = r.body.session;
+  assert.equal(s.title, 'Braslovče v Nova KBM Branik');
+  assert.equal(s.kind, 'match');
+  assert.deepEqual(s.meta.sets.map((x) => `${x.home}-${x.visiting}`), ['25-16', '25-14', '25-22']);
+  assert.deepEqual(s.teams.map((t) => t.name), ['Braslovče', 'Nova KBM Branik']);
+  assert.ok(s.teams.every((t) => t.roster.length > 0));
+  assert.equal(r.body.events, 1031);
+  assert.deepEqual(r.body.warnings, []);
+  const rollup = (await api('GET', `/api/v1/sessions/${s.id}/rollup`)).body;
+  const serves = (side) => rollup.rows.filter((x) => x.event_type === 'serve' && x.team_side === side)
+    .reduce((n, x) => n + x.count, 0);
+  assert.equal(serves('A'), 74);
+  assert.equal(serves('B'), 54);
+  assert.equal(rollup.teams.find((t) => t.team_side === 'A').serves, 74);
+});
+
+test('testing_truncated.dvw yields the same plays, with a warning naming the line', async () => {
+  const good = await importFile('example_data.dvw');
+  const bad = await importFile('testing_truncated.dvw');
+  assert.equal(bad.status, 201);
+  assert.ok(bad.body.warnings.some((w) => /^line \d+: /.test(w)), JSON.stringify(bad.body.warnings));
+  const all = async (id) => (await api('GET', `/api/v1/sessions/${id}/events?limit=10000`)).body.items;
+  assert.deepEqual(plays(await all(bad.body.session.id)), plays(await all(good.body.session.id)));
+});
+
+test('PM06.dvw (Windows-1250) names come out as UTF-8', async () => {
+  const r = await importFile('PM06.dvw');
+  assert.equal(r.status, 201);
+  const names = r.body.session.teams.flatMap((t) => t.roster.map((p) => p.player_name));
+  for (const name of ['Alen Šket', 'Jan Klobučar', 'Iztok Žitnik']) assert.ok(names.includes(name), `${name} in ${names}`);
+});
+
+test('the KATS-BEDS clip: uploaded video, events synced at 1 to 20 s', async () => {
+  const holder = await createSession({ title: 'upload holder' });
+  const up = await api('POST', `/api/v1/sessions/${holder.id}/clips/upload?kind=video&title=broadcast`, {
+    body: MP4, headers: { 'content-type': 'video/mp4' } });
+  assert.equal(up.status, 201, up.text);
+  assert.ok(Math.abs(up.body.duration_sec - 15.9) < 0.1, `duration ${up.body.duration_sec}`);
+  assert.equal(up.body.size_bytes, MP4.length);
+  const video = up.body.path.replace(/^media\//, '');
+  const r = await importFile('190301_kats_beds-clip.dvw', `?video=${encodeURIComponent(video)}`);
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.body.session.teams.map((t) => t.name), ['GKS Katowice', 'MKS Będzin']);
+  assert.equal(r.body.events, 21);
+  const clips = (await api('GET', `/api/v1/sessions/${r.body.session.id}/clips`)).body;
+  assert.equal(clips.length, 1);
+  const events = (await api('GET', `/api/v1/sessions/${r.body.session.id}/events`)).body.items;
+  const skills = events.filter((e) => ['serve', 'reception', 'attack', 'block', 'dig', 'set', 'freeball'].includes(e.event_type));
+  assert.ok(skills.length > 0 && skills.every((e) => e.t_sec >= 1 && e.t_sec <= 20 && e.clip_id === clips[0].id));
+
+  const media = await api('GET', clips[0].media_url, { headers: { range: 'bytes=100-199' } });
+  assert.equal(media.status, 206);
+  assert.equal(media.headers.get('content-range'), `bytes 100-199/${MP4.length}`);
+  assert.equal(media.headers.get('content-type'), 'video/mp4');
+});
+
+test('bad import files: a clear 4xx and nothing stored', async () => {
+  const before = (await api('GET', '/api/v1/sessions?limit=1')).body.total;
+  const cases = [
+    [Buffer.from('title,venue\nnot,volleyball\n'), 422, 'not_datavolley'],
+    [Buffer.alloc(0), 422, 'not_datavolley'],
+    [Buffer.alloc(50 * 1024 * 1024, 0x41), 413, 'too_large'],
+  ];
+  for (const [body, status, code] of cases) {
+    const r = await api('POST', '/api/v1/imports', { body, headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(r.status, status, r.text.slice(0, 200));
+    assert.equal(r.body.error.code, code);
+  }
+  const wrongVideo = await importFile('example_data.dvw', '?video=../../etc/passwd');
+  assert.equal(wrongVideo.status, 422);
+  assert.ok(wrongVideo.body.error.fields.video);
+  assert.equal((await api('GET', '/api/v1/sessions?limit=1')).body.total, before);
+});
+
+test('clips: references, offsets, refusals and deletion', async () => {
+  const s = await createSession();
+  const ref = await api('POST', `/api/v1/sessions/${s.id}/clips`, { json: { kind: 'audio', uri: 'https://example.org/set.ogg', offset_sec: 30, duration_sec: 600 } });
+  assert.equal(ref.status, 201);
+  assert.equal(ref.body.media_url, null);
+  const moved = await api('PATCH', `/api/v1/sessions/${s.id}/clips/${ref.body.id}`, { json: { offset_sec: 45.5 } });
+  assert.equal(moved.body.offset_sec, 45.5);
+  for (const [json, field] of [[{ kind: 'video', file: '../../../etc/passwd' }, 'file'],
+    [{ kind: 'video', uri: 'file:///etc/passwd' }, 'uri'], [{ kind: 'video' }, 'uri'],
+    [{ kind: 'video', uri: 'https://x.org/a', file: 'a.mp4' }, 'uri'], [{ kind: 'hologram', uri: 'https://x.org/a' }, 'kind']]) {
+    const r = await api('POST', `/api/v1/sessions/${s.id}/clips`, { json });
+    assert.equal(r.status, 422, JSON.stringify(json));
+    assert.ok(r.body.error.fields[field], JSON.stringify(r.body));
+  }
+  const notMedia = await api('POST', `/api/v1/sessions/${s.id}/clips/upload?kind=video`, {
+    body: Buffer.from('just text, not a video'), headers: { 'content-type': 'video/mp4' } });
+  assert.equal(notMedia.status, 415);
+  const noKind = await api('POST', `/api/v1/sessions/${s.id}/clips/upload`, { body: MP4, headers: { 'content-type': 'video/mp4' } });
+  assert.equal(noKind.status, 422);
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/clips`)).body.length, 1, 'only the reference');
+
+  const up = await api('POST', `/api/v1/sessions/${s.id}/clips/upload?kind=video&offset_sec=12`, { body: MP4, headers: { 'content-type': 'video/mp4' } });
+  assert.equal(up.status, 201);
+  assert.equal((await api('GET', up.body.media_url)).status, 200);
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}/clips/${up.body.id}`)).status, 204);
+  assert.equal((await api('GET', up.body.media_url)).status, 404);
+});
+
+test('artifacts: attach, list, download, delete', async () => {
+  const s = await createSession();
+  const body = Buffer.from('<h1>notes</h1>');
+  const up = await api('POST', `/api/v1/sessions/${s.id}/artifacts/upload?type=export&name=${encodeURIComponent('Notes – set 1.html')}`,
+    { body, headers: { 'content-type': 'text/html' } });
+  assert.equal(up.status, 201, up.text);
+  assert.equal(up.body.size_bytes, body.length);
+  const list = (await api('GET', `/api/v1/sessions/${s.id}/artifacts`)).body;
+  assert.deepEqual(list.map((a) => a.name), ['Notes – set 1.html']);
+  const dl = await api('GET', up.body.download_url);
+  assert.equal(dl.status, 200);
+  assert.equal(dl.text, body.toString());
+  assert.match(dl.headers.get('content-disposition'), /^attachment; filename\*=UTF-8''Notes%20%E2%80%93%20set%201\.html$/);
+  assert.equal(dl.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}/artifacts/${up.body.id}`)).status, 204);
+  assert.equal((await api('GET', up.body.download_url)).status, 404);
+  const bad = await api('POST', `/api/v1/sessions/${s.id}/artifacts/upload?type=Bad%20Type&name=x`, { body, headers: { 'content-type': 'text/html' } });
+  assert.equal(bad.status, 422);
+});
