@@ -351,7 +351,9 @@ static void patch_clip(stint_req *r)
 		rc = stint_audit(r, "clip.update", "clip", r->params[1], r->body.data);
 	if (rc == STINT_DB_OK)
 		rc = stint_db_commit(r->db);
-	if (rc != STINT_DB_OK)
+	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
+		fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
+	else if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (res == NULL)
 		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);

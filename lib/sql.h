@@ -198,13 +198,18 @@
 	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
 	  " (c->>'size_bytes')::bigint, (c->>'duration_sec')::float8, coalesce((c->>'offset_sec')::float8, 0)," \
 	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x RETURNING stint_clip_json(clips)::text") \
+	/* session, clip, patch: a new offset moves the clip's events with it */ \
 	X(CLIP_PATCH, 3, \
-	  "UPDATE clips SET" \
+	  "WITH old AS (SELECT id, offset_sec FROM clips WHERE session_id = $1::uuid AND id = $2::bigint FOR UPDATE)," \
+	  " upd AS (UPDATE clips c SET" \
 	  " title = CASE WHEN $3::jsonb ? 'title' THEN coalesce($3::jsonb->>'title', '') ELSE title END," \
-	  " offset_sec = CASE WHEN $3::jsonb ? 'offset_sec' THEN ($3::jsonb->>'offset_sec')::float8 ELSE offset_sec END," \
+	  " offset_sec = CASE WHEN $3::jsonb ? 'offset_sec' THEN ($3::jsonb->>'offset_sec')::float8 ELSE c.offset_sec END," \
 	  " duration_sec = CASE WHEN $3::jsonb ? 'duration_sec' THEN ($3::jsonb->>'duration_sec')::float8 ELSE duration_sec END," \
 	  " meta = CASE WHEN $3::jsonb ? 'meta' THEN $3::jsonb->'meta' ELSE meta END" \
-	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_clip_json(clips)::text") \
+	  " FROM old WHERE c.id = old.id RETURNING c.id, c.offset_sec - old.offset_sec AS shift, stint_clip_json(c)::text AS j)," \
+	  " moved AS (UPDATE events e SET t_sec = e.t_sec + upd.shift FROM upd" \
+	  " WHERE e.session_id = $1::uuid AND e.clip_id = upd.id AND upd.shift <> 0)" \
+	  " SELECT j FROM upd") \
 	/* -> the file to remove after commit ('' for a reference) */ \
 	X(CLIP_DELETE, 2, \
 	  "DELETE FROM clips WHERE session_id = $1::uuid AND id = $2::bigint RETURNING coalesce(path, '')") \

@@ -64,11 +64,21 @@ test('the KATS-BEDS clip: uploaded video, events synced at 1 to 20 s', async () 
   assert.equal(r.status, 201, r.text);
   assert.deepEqual(r.body.session.teams.map((t) => t.name), ['GKS Katowice', 'MKS Będzin']);
   assert.equal(r.body.events, 21);
-  const clips = (await api('GET', `/api/v1/sessions/${r.body.session.id}/clips`)).body;
+  const sid = r.body.session.id;
+  const clips = (await api('GET', `/api/v1/sessions/${sid}/clips`)).body;
   assert.equal(clips.length, 1);
-  const events = (await api('GET', `/api/v1/sessions/${r.body.session.id}/events`)).body.items;
-  const skills = events.filter((e) => ['serve', 'reception', 'attack', 'block', 'dig', 'set', 'freeball'].includes(e.event_type));
+  const skillsOf = async () => (await api('GET', `/api/v1/sessions/${sid}/events`)).body.items
+    .filter((e) => ['serve', 'reception', 'attack', 'block', 'dig', 'set', 'freeball'].includes(e.event_type));
+  const skills = await skillsOf();
   assert.ok(skills.length > 0 && skills.every((e) => e.t_sec >= 1 && e.t_sec <= 20 && e.clip_id === clips[0].id));
+
+  // moving the clip on the session timeline moves its events with it
+  const moved = await api('PATCH', `/api/v1/sessions/${sid}/clips/${clips[0].id}`, { json: { offset_sec: 60 } });
+  assert.equal(moved.status, 200);
+  assert.deepEqual((await skillsOf()).map((e) => e.t_sec), skills.map((e) => e.t_sec + 60));
+  const tooEarly = await api('PATCH', `/api/v1/sessions/${sid}/clips/${clips[0].id}`, { json: { offset_sec: -100 } });
+  assert.equal(tooEarly.status, 422);
+  assert.ok(tooEarly.body.error.fields.offset_sec);
 
   const media = await api('GET', clips[0].media_url, { headers: { range: 'bytes=100-199' } });
   assert.equal(media.status, 206);

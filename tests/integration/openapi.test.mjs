@@ -729,16 +729,28 @@ test('every $ref resolves and every component schema compiles', () => {
   for (const name of Object.keys(doc.components.schemas)) validator(`#/components/schemas/${name}`);
 });
 
-/* JSON routes of cgi-bin/*.c as "METHOD /path/{}" (captures written {}). */
+/*
+ * JSON routes of cgi-bin/*.c as "METHOD /path/{}" (captures written {}). A
+ * route table entry is { "METHOD", "/path", ... } or NAME("METHOD", "/path",
+ * ...) with NAME any macro #defined in the same file; it is a page (left out)
+ * when its braces, or NAME's definition, say STINT_FORMAT_HTML.
+ */
 function codeRoutes() {
-  const entry = /(\bPAGE\s*\(|\bJSON_ROUTE\s*\(|\{)\s*"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)"\s*,\s*"(\/[^"]*)"/g;
+  const define = /^#define\s+(\w+)\s*\([^)]*\)((?:.*\\\n)*.*)$/gm;
+  const entry = /(?:\b([A-Z][A-Z0-9_]*)\s*\(|\{)\s*"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)"\s*,\s*"(\/[^"]*)"/g;
   const routes = new Map();  // route -> file
   const dir = path.join(ROOT, 'cgi-bin');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.c'))) {
     const src = readFileSync(path.join(dir, file), 'utf8');
+    const htmlMacro = new Map([...src.matchAll(define)].map((d) => [d[1], /STINT_FORMAT_HTML/.test(d[2])]));
     for (const m of src.matchAll(entry)) {
-      const rest = src.slice(m.index, src.indexOf('}', m.index + 1) + 1);
-      const html = m[1].startsWith('PAGE') || /STINT_FORMAT_HTML/.test(rest);
+      let html;
+      if (m[1]) {
+        assert.ok(htmlMacro.has(m[1]), `${file}: route macro ${m[1]}() is not #defined in the file`);
+        html = htmlMacro.get(m[1]);
+      } else {
+        html = /STINT_FORMAT_HTML/.test(src.slice(m.index, src.indexOf('}', m.index + 1) + 1));
+      }
       if (html || m[3].startsWith('/bench/')) continue;
       routes.set(`${m[2]} ${m[3].replace(/:[A-Za-z_]+/g, '{}')}`, file);
     }
