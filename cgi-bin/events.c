@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "db.h"
 #include "events.h"
+#include "live.h"
 #include "server.h"
 #include "validate.h"
 
@@ -173,6 +174,37 @@ static int valid_key(const char *key)
 	return n >= 1 && n <= 200;
 }
 
+/* Record event_added (from EVENTS_INSERT's {"ids": [...]}) and rollup_updated. */
+static stint_db_rc record_added(stint_req *r, const char *insert_result)
+{
+	cJSON *res = cJSON_Parse(insert_result), *id;
+	stint_buf ids = STINT_BUF_INIT;
+	const char *p[2];
+	stint_db_rc rc;
+
+	stint_buf_putc(&ids, '{');
+	cJSON_ArrayForEach(id, cJSON_GetObjectItem(res, "ids"))
+		stint_buf_printf(&ids, "%s%.0f", ids.len > 1 ? "," : "", id->valuedouble);
+	stint_buf_putc(&ids, '}');
+	cJSON_Delete(res);
+	p[0] = r->params[0];
+	p[1] = ids.data;
+	rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_EVENTS, 2, p);
+	if (rc == STINT_DB_OK)
+		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p);
+	stint_buf_free(&ids);
+	return rc;
+}
+
+/* Record one message about an event, then rollup_updated. */
+static stint_db_rc record_event(stint_req *r, const char *type, const char *data)
+{
+	const char *p[3] = { r->params[0], type, data };
+	stint_db_rc rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, p);
+
+	return rc == STINT_DB_OK ? stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p) : rc;
+}
+
 /* Store a validated batch (JSON array text) in one transaction; answers. */
 static void store_batch(stint_req *r, const char *events_json, const char *source)
 {
@@ -205,7 +237,9 @@ static void store_batch(stint_req *r, const char *events_json, const char *sourc
 	if (rc == STINT_DB_OK)
 		rc = stint_audit(r, "events.add", "session", r->params[0], NULL);
 	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+		rc = record_added(r, result);
+	if (rc == STINT_DB_OK)
+		rc = stint_live_commit(r);
 	if (rc != STINT_DB_OK) {
 		stint_db_rollback(r->db);
 		stint_fail_db(r, rc);
@@ -372,8 +406,10 @@ static void patch_event(stint_req *r)
 		rc = one_text(r, STINT_SQL_EVENT_PATCH, 3, p, &result);
 	if (rc == STINT_DB_OK && result != NULL)
 		rc = stint_audit(r, "event.update", "event", r->params[1], r->body.data);
+	if (rc == STINT_DB_OK && result != NULL)
+		rc = record_event(r, "event_updated", result);
 	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+		rc = stint_live_commit(r);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (result == NULL)
@@ -397,8 +433,14 @@ static void delete_event(stint_req *r)
 		rc = one_text(r, STINT_SQL_EVENT_DELETE, 2, r->params, &gone);
 	if (rc == STINT_DB_OK && gone != NULL)
 		rc = stint_audit(r, "event.delete", "event", r->params[1], NULL);
+	if (rc == STINT_DB_OK && gone != NULL) {
+		char data[64];
+
+		snprintf(data, sizeof(data), "{\"id\":%s}", gone);
+		rc = record_event(r, "event_deleted", data);
+	}
 	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+		rc = stint_live_commit(r);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (gone == NULL)
@@ -422,7 +464,9 @@ static void rebuild_rollup(stint_req *r)
 	if (rc == STINT_DB_OK)
 		rc = stint_audit(r, "rollup.rebuild", "session", r->params[0], NULL);
 	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, r->params);
+	if (rc == STINT_DB_OK)
+		rc = stint_live_commit(r);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else

@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "db.h"
 #include "escape.h"
+#include "live.h"
 #include "probe.h"
 #include "server.h"
 #include "validate.h"
@@ -156,8 +157,13 @@ static void create_clip_row(stint_req *r, cJSON *clip)
 		rc = one_row(r, STINT_SQL_CLIP_CREATE, 2, p, &res);
 	if (rc == STINT_DB_OK)
 		rc = stint_audit(r, "clip.add", "session", r->params[0], NULL);
+	if (rc == STINT_DB_OK) {
+		const char *lp[3] = { r->params[0], "clip_added", PQgetvalue(res, 0, 0) };
+
+		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, lp);
+	}
 	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+		rc = stint_live_commit(r);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else

@@ -16,7 +16,7 @@
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; " \
 	"form-action 'self'; frame-ancestors 'none'\r\n"
 
-static int kv_add(stint_arena *a, stint_kvlist *l, const char *k, const char *v)
+int stint_kv_add(stint_arena *a, stint_kvlist *l, const char *k, const char *v)
 {
 	stint_kv *items;
 
@@ -96,7 +96,7 @@ int stint_parse_urlencoded(stint_arena *a, const char *s, size_t n, stint_kvlist
 			k = url_decode(a, s, (size_t)(eq - s));
 			v = url_decode(a, eq < amp ? eq + 1 : amp,
 				       eq < amp ? (size_t)(amp - eq - 1) : 0);
-			if (k == NULL || v == NULL || kv_add(a, l, k, v) != 0)
+			if (k == NULL || v == NULL || stint_kv_add(a, l, k, v) != 0)
 				return -1;
 		}
 		s = amp + 1;
@@ -123,7 +123,7 @@ int stint_parse_cookies(stint_arena *a, const char *s, stint_kvlist *l)
 				ke--;
 			key = stint_arena_strndup(a, k, (size_t)(ke - k));
 			value = stint_arena_strndup(a, eq + 1, (size_t)(semi - eq - 1));
-			if (key == NULL || value == NULL || kv_add(a, l, key, value) != 0)
+			if (key == NULL || value == NULL || stint_kv_add(a, l, key, value) != 0)
 				return -1;
 		}
 		s = *semi ? semi + 1 : semi;
@@ -162,6 +162,7 @@ int stint_req_begin(stint_req *r, FCGX_Request *f, struct stint_db *db)
 	memset(&r->query, 0, sizeof(r->query));
 	memset(&r->form, 0, sizeof(r->form));
 	memset(&r->cookies, 0, sizeof(r->cookies));
+	memset(&r->live, 0, sizeof(r->live));
 	memset(r->params, 0, sizeof(r->params));
 	r->json = NULL;
 	r->route = NULL;

@@ -65,6 +65,7 @@ typedef struct stint_req {
 	int status;               /* status sent, 0 until then */
 	size_t bytes_out;         /* body bytes sent */
 	stint_buf headers;        /* extra header lines queued before sending */
+	stint_kvlist live;        /* live messages recorded: session id -> message text */
 	stint_buf out;            /* scratch for building response bodies */
 } stint_req;
 
@@ -82,6 +83,9 @@ void stint_req_free(stint_req *r);
 
 /* The CGI parameter name (e.g. "HTTP_IDEMPOTENCY_KEY"), or NULL. */
 const char *stint_req_env(const stint_req *r, const char *name);
+
+/* Append key/value (kept as given: arena strings) to l; 0 or -1. */
+int stint_kv_add(stint_arena *a, stint_kvlist *l, const char *k, const char *v);
 
 /* First value of key in list l, or NULL. */
 const char *stint_kv_get(const stint_kvlist *l, const char *key);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "live.h"
 
 static const char *const session_kinds[] = { "match", "training", "climb", "dj_set", "other", NULL };
 static const char *const session_statuses[] = { "planned", "live", "completed", "abandoned", NULL };
@@ -154,8 +155,10 @@ static stint_db_rc audited(stint_req *r, stint_sql id, int n, const char *const 
 	*found = got != NULL && strcmp(got, "f") != 0;
 	if (rc == STINT_DB_OK && *found)
 		rc = stint_audit(r, action, "session", target ? target : got, NULL);
+	if (rc == STINT_DB_OK && *found && id == STINT_SQL_SESSION_PATCH)
+		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
 	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+		rc = stint_live_commit(r);
 	else
 		stint_db_rollback(r->db);
 	if (rc == STINT_DB_OK && value != NULL) {

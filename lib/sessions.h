@@ -65,7 +65,7 @@ stint_db_rc stint_session_get(stint_db *db, const char *id, char **json);
 
 /*
  * The changes below run in one transaction with their audit_log row, as
- * the caller r->user.
+ * the caller r->user; a change to a session is published live (session_updated).
  *
  * Create a session from body_json, the text of a validated body (passed to
  * PostgreSQL as it came, so numbers in meta keep their precision), owned by

@@ -228,6 +228,45 @@
 	  "DELETE FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path") \
 	X(ARTIFACT_FILE, 2, \
 	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
+	/* session, type, data (JSON) -> the stored message's text */ \
+	X(LIVE_RECORD, 3, "SELECT stint_live_record($1::uuid, $2, $3::jsonb)") \
+	/* session, type, data array: one message per element */ \
+	X(LIVE_RECORD_MANY, 3, \
+	  "SELECT stint_live_record($1::uuid, $2, f) FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(f, i) ORDER BY i") \
+	/* session, event ids (a bigint[] literal): the events, or a count for big batches */ \
+	X(LIVE_RECORD_EVENTS, 2, \
+	  "SELECT stint_live_record($1::uuid, 'event_added', CASE WHEN cardinality($2::bigint[]) <= 500" \
+	  " THEN jsonb_build_object('events', (SELECT jsonb_agg(stint_event_json(e) ORDER BY e.t_sec, e.id)" \
+	  " FROM events e WHERE e.session_id = $1::uuid AND e.id = ANY($2::bigint[])))" \
+	  " ELSE jsonb_build_object('count', cardinality($2::bigint[]), 'truncated', true) END)") \
+	/* session: data is the session's rollup (after events changed) */ \
+	X(LIVE_RECORD_ROLLUP, 1, "SELECT stint_live_record($1::uuid, 'rollup_updated', stint_rollup_json($1::uuid))") \
+	/* session, type: data is the session (after it changed) */ \
+	X(LIVE_RECORD_SESSION, 1, \
+	  "SELECT stint_live_record($1::uuid, 'session_updated', stint_session_json(s)) FROM sessions s WHERE s.id = $1::uuid") \
+	/* session, seq list (a bigint[] literal) */ \
+	X(LIVE_MARK_PUBLISHED, 2, \
+	  "UPDATE live_messages SET published_at = clock_timestamp()" \
+	  " WHERE session_id = $1::uuid AND seq = ANY($2::bigint[]) AND published_at IS NULL") \
+	/* messages nchan has not taken yet, oldest first, claimed by this flusher */ \
+	X(LIVE_UNPUBLISHED, 1, \
+	  "SELECT session_id::text, seq::text, type, body::text FROM live_messages" \
+	  " WHERE published_at IS NULL AND at < clock_timestamp() - make_interval(secs => $1::float8)" \
+	  " ORDER BY session_id, seq LIMIT 500 FOR UPDATE SKIP LOCKED") \
+	/* session, after seq, limit -> {"messages": [...], "last_seq": n} */ \
+	X(LIVE_TIMELINE, 3, \
+	  "SELECT json_build_object('messages', coalesce((SELECT json_agg(body ORDER BY seq) FROM (" \
+	  "SELECT body, seq FROM live_messages WHERE session_id = $1::uuid AND seq > $2::bigint" \
+	  " ORDER BY seq LIMIT $3::int) m), '[]'), 'last_seq', coalesce((SELECT last FROM live_seq" \
+	  " WHERE session_id = $1::uuid), 0))::text") \
+	/* session, holds (validated JSON array) -> {"holds": all holds after the merge} */ \
+	X(CLIMB_MERGE, 2, "SELECT stint_climb_merge($1::uuid, $2::jsonb)::text") \
+	/* session, status, starts_at, ends_at (a live session_update) */ \
+	X(SESSION_LIVE_STATUS, 4, \
+	  "UPDATE sessions SET status = $2," \
+	  " starts_at = coalesce($3::timestamptz, CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END)," \
+	  " ends_at = coalesce($4::timestamptz, CASE WHEN $2 IN ('completed', 'abandoned') THEN coalesce(ends_at, now()) ELSE ends_at END)" \
+	  " WHERE id = $1::uuid RETURNING id::text") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -1,7 +1,8 @@
 /*
  * fuzz_dvw.c: libFuzzer target for the DataVolley parser (lib/dvw.c).
  *
- * Build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
+ * Built and run by tests/fuzz/run.sh; by hand:
+ * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
  *   lib/buf.c lib/dvw.c tests/fuzz/fuzz_dvw.c $(pkg-config --cflags --libs libcjson)
  * Seeds: the .dvw files in $STINT_DATA_DIR/volleyball (copied to a scratch
  * corpus directory, never into the repository).

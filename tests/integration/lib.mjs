@@ -113,3 +113,62 @@ export class Browser {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * An EventSource-like subscriber on /live/sessions/<id> built on fetch:
+ * collects { id, event, data (parsed) } in order. Resolves once nchan's
+ * greeting arrived, so nothing published afterwards is missed.
+ */
+export async function subscribe(sessionId, { token = ADMIN_TOKEN, lastEventId, query = '' } = {}) {
+  const ctrl = new AbortController();
+  const headers = { accept: 'text/event-stream' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (lastEventId) headers['last-event-id'] = lastEventId;
+  const res = await fetch(`${BASE}/live/sessions/${sessionId}${query}`, { headers, signal: ctrl.signal });
+  const sub = { status: res.status, messages: [], lastId: lastEventId, closed: false };
+  if (res.status !== 200) return { ...sub, close() {} };
+  let ready;
+  const greeted = new Promise((r) => { ready = r; });
+  const waiters = [];
+  (async () => {
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for await (const chunk of res.body) {
+        buf += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          const ev = { data: '' };
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) ready();
+            else if (line.startsWith('id: ')) ev.id = line.slice(4);
+            else if (line.startsWith('event: ')) ev.event = line.slice(7);
+            else if (line.startsWith('data: ')) ev.data += line.slice(6);
+          }
+          if (ev.data) {
+            ev.data = JSON.parse(ev.data);
+            sub.messages.push(ev);
+            sub.lastId = ev.id;
+            waiters.forEach((w) => w());
+          }
+        }
+      }
+    } catch { /* aborted */ }
+    sub.closed = true;
+    ready();
+  })();
+  await Promise.race([greeted, sleep(3000)]);
+  sub.close = () => ctrl.abort();
+  /** Waits until n messages arrived (or ms passed); returns the messages. */
+  sub.waitFor = async (n, ms = 10000) => {
+    const deadline = Date.now() + ms;
+    while (sub.messages.length < n && Date.now() < deadline) {
+      await new Promise((r) => { waiters.push(r); setTimeout(r, 100); });
+      waiters.length = 0;
+    }
+    return sub.messages;
+  };
+  return sub;
+}

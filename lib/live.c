@@ -1,0 +1,162 @@
+/* live.c: record, publish, re-publish live messages (see live.h). */
+#include "live.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include "conf.h"
+#include "log.h"
+
+/* One handle per process, so the connection to nchan is reused. */
+static CURL *live_curl;
+
+stint_db_rc stint_live_record(stint_req *r, stint_sql id, int n, const char *const *params)
+{
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(r->db, id, n, params, &res);
+	char *sid, *copy;
+	int i;
+
+	if (rc != STINT_DB_OK)
+		return rc;
+	sid = stint_arena_strdup(&r->arena, params[0]);
+	for (i = 0; i < PQntuples(res) && rc == STINT_DB_OK; i++) {
+		if (PQgetisnull(res, i, 0))
+			continue;
+		copy = stint_arena_strdup(&r->arena, PQgetvalue(res, i, 0));
+		if (sid == NULL || copy == NULL || stint_kv_add(&r->arena, &r->live, sid, copy) != 0)
+			rc = STINT_DB_ERROR;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
+}
+
+int stint_live_send(const char *session_id, const char *type, const char *body)
+{
+	char url[128], event[96], sock[4200];
+	struct curl_slist *h = NULL;
+	long status = 0;
+	CURLcode cc;
+
+	if (live_curl == NULL && (live_curl = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(sock, sizeof(sock), "%s", stint_config_get("nchan_socket", ""));
+	if (sock[0] == '\0')
+		snprintf(sock, sizeof(sock), "%s/run/nchan-pub.sock", stint_config_get("var_dir", "var"));
+	snprintf(url, sizeof(url), "http://localhost/pub/sessions/%.36s", session_id);
+	snprintf(event, sizeof(event), "X-EventSource-Event: %.60s", type);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, event);
+	h = curl_slist_append(h, "Expect:");
+	curl_easy_reset(live_curl);
+	curl_easy_setopt(live_curl, CURLOPT_UNIX_SOCKET_PATH, sock);
+	curl_easy_setopt(live_curl, CURLOPT_URL, url);
+	curl_easy_setopt(live_curl, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(live_curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	curl_easy_setopt(live_curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(live_curl, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(live_curl, CURLOPT_CONNECTTIMEOUT_MS, 500L);
+	curl_easy_setopt(live_curl, CURLOPT_TIMEOUT_MS, 2000L);
+	curl_easy_setopt(live_curl, CURLOPT_NOSIGNAL, 1L);
+	cc = curl_easy_perform(live_curl);
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(live_curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	if (status == 201 || status == 202)
+		return 0;
+	stint_log(STINT_LOG_WARN, "nchan did not take a %s message for %.36s (%s, HTTP %ld); it stays queued",
+		  type, session_id, curl_easy_strerror(cc), status);
+	return -1;
+}
+
+/* Publish one stored message; append its seq to seqs when nchan took it. */
+static int publish_one(const char *sid, const char *body, stint_buf *seqs)
+{
+	cJSON *msg = cJSON_Parse(body);
+	const cJSON *type = cJSON_GetObjectItem(msg, "type"), *seq = cJSON_GetObjectItem(msg, "seq");
+	int rc = -1;
+
+	if (cJSON_IsString(type) && cJSON_IsNumber(seq) &&
+	    stint_live_send(sid, type->valuestring, body) == 0)
+		rc = stint_buf_printf(seqs, "%s%.0f", seqs->len > 1 ? "," : "", seq->valuedouble);
+	cJSON_Delete(msg);
+	return rc;
+}
+
+static void mark(stint_db *db, const char *sid, stint_buf *seqs)
+{
+	const char *p[2] = { sid, NULL };
+
+	if (seqs->len <= 1)
+		return;
+	stint_buf_putc(seqs, '}');
+	p[1] = seqs->data;
+	(void)stint_db_exec(db, STINT_SQL_LIVE_MARK_PUBLISHED, 2, p, NULL);
+}
+
+stint_db_rc stint_live_commit(stint_req *r)
+{
+	stint_buf seqs = STINT_BUF_INIT;
+	stint_db_rc rc = stint_db_commit(r->db);
+	size_t i;
+
+	if (rc != STINT_DB_OK || r->live.n == 0)
+		return rc;
+	stint_buf_putc(&seqs, '{');
+	for (i = 0; i < r->live.n; i++)
+		if (publish_one(r->live.items[i].key, r->live.items[i].value, &seqs) != 0)
+			break;  /* keep the order: the rest waits for the re-publisher */
+	mark(r->db, r->live.items[0].key, &seqs);
+	r->live.n = 0;
+	stint_buf_free(&seqs);
+	return rc;
+}
+
+long stint_live_republish(stint_db *db, double min_age_s)
+{
+	char age[32], sid[37] = "";
+	const char *p = age;
+	stint_buf seqs = STINT_BUF_INIT;
+	PGresult *res = NULL;
+	long done = 0;
+	int i, n, stuck = 0;
+
+	snprintf(age, sizeof(age), "%.3f", min_age_s);
+	if (stint_db_begin(db) != STINT_DB_OK ||
+	    stint_db_exec(db, STINT_SQL_LIVE_UNPUBLISHED, 1, &p, &res) != STINT_DB_OK) {
+		stint_db_rollback(db);
+		return -1;
+	}
+	n = PQntuples(res);
+	stint_buf_putc(&seqs, '{');
+	for (i = 0; i < n; i++) {
+		if (strcmp(sid, PQgetvalue(res, i, 0)) != 0) {
+			mark(db, sid, &seqs);
+			stint_buf_reset(&seqs);
+			stint_buf_putc(&seqs, '{');
+			snprintf(sid, sizeof(sid), "%s", PQgetvalue(res, i, 0));
+			stuck = 0;
+		}
+		if (stuck)
+			continue;  /* a session's messages go in order or not at all */
+		if (publish_one(sid, PQgetvalue(res, i, 3), &seqs) == 0)
+			done++;
+		else
+			stuck = 1;
+	}
+	mark(db, sid, &seqs);
+	PQclear(res);
+	stint_buf_free(&seqs);
+	return stint_db_commit(db) == STINT_DB_OK ? done : -1;
+}

@@ -1,0 +1,45 @@
+/*
+ * live.h: live messages (ARCHITECTURE.md, "Live"). A change records its
+ * messages in live_messages inside its own transaction; after COMMIT they are
+ * published to nchan (POST over the publisher's unix socket, one reused
+ * libcurl handle per process). What nchan did not take stays unpublished and
+ * bin/stint-livepub delivers it once nchan is back, so nothing is lost.
+ */
+#ifndef STINT_LIVE_H
+#define STINT_LIVE_H
+
+#include "db.h"
+#include "http.h"
+
+/*
+ * Run a catalogue statement that records messages and returns their texts,
+ * one a row (LIVE_RECORD, LIVE_RECORD_MANY, LIVE_RECORD_ROLLUP, ...; its
+ * first parameter is the session id) in r's open transaction, and keep them
+ * for stint_live_commit(). Returns a stint_db_rc.
+ */
+stint_db_rc stint_live_record(stint_req *r, stint_sql id, int n, const char *const *params);
+
+/*
+ * COMMIT r's transaction, then publish the messages recorded in it, in
+ * order, and mark those nchan took. Returns the COMMIT's stint_db_rc (a
+ * publishing failure is not an error: the re-publisher delivers later).
+ */
+stint_db_rc stint_live_commit(stint_req *r);
+
+/*
+ * POST one message (JSON text) to nchan's channel for session_id, with the
+ * SSE event name type. Returns 0 when nchan took it (201 or 202), else -1.
+ * The publisher socket is the setting nchan_socket (default
+ * VAR_DIR/run/nchan-pub.sock).
+ */
+int stint_live_send(const char *session_id, const char *type, const char *body);
+
+/*
+ * Deliver messages older than min_age_s that are still unpublished (the
+ * re-publisher's step): claims up to 500 with SKIP LOCKED, publishes in
+ * order, marks them. Returns how many were published, -1 on a database
+ * error.
+ */
+long stint_live_republish(stint_db *db, double min_age_s);
+
+#endif
