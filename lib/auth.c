@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "conf.h"
+#include "csrf.h"
 #include "db.h"
 #include "escape.h"
 #include "log.h"
@@ -235,6 +236,11 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 	}
 	if (writes && !r->user.can_write) {
 		stint_fail(r, 403, "forbidden", "This API token is read-only.", NULL);
+		return -1;
+	}
+	/* a page's script writing with the login cookie proves it read the page */
+	if (writes && !r->user.via_token && rt->format == STINT_FORMAT_JSON && !stint_csrf_header_valid(r)) {
+		stint_fail(r, 403, "csrf", "Send the page's CSRF token in the X-CSRF-Token header.", NULL);
 		return -1;
 	}
 	switch (rt->access) {

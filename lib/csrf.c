@@ -50,11 +50,20 @@ const char *stint_csrf_token(stint_req *r)
 	return t;
 }
 
-int stint_csrf_valid(const stint_req *r)
+static int matches_cookie(const stint_req *r, const char *token)
 {
 	const char *cookie = stint_kv_get(&r->cookies, "stint_csrf");
-	const char *field = stint_kv_get(&r->form, "csrf");
 
-	return well_formed(cookie) && well_formed(field) &&
-	       CRYPTO_memcmp(cookie, field, CSRF_HEX) == 0;
+	return well_formed(cookie) && well_formed(token) &&
+	       CRYPTO_memcmp(cookie, token, CSRF_HEX) == 0;
+}
+
+int stint_csrf_valid(const stint_req *r)
+{
+	return matches_cookie(r, stint_kv_get(&r->form, "csrf"));
+}
+
+int stint_csrf_header_valid(const stint_req *r)
+{
+	return matches_cookie(r, stint_req_env(r, "HTTP_X_CSRF_TOKEN"));
 }

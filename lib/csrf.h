@@ -19,4 +19,10 @@ const char *stint_csrf_token(stint_req *r);
 /* 1 when the form field `csrf` matches the cookie (constant time), else 0. */
 int stint_csrf_valid(const stint_req *r);
 
+/*
+ * 1 when the header X-CSRF-Token matches the cookie (constant time): what a
+ * page's script sends when it writes to the JSON API with the login cookie.
+ */
+int stint_csrf_header_valid(const stint_req *r);
+
 #endif

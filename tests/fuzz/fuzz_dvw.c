@@ -4,8 +4,9 @@
  * Built and run by tests/fuzz/run.sh; by hand:
  * clang -g -O1 -fsanitize=fuzzer,address,undefined -Ilib \
  *   lib/buf.c lib/dvw.c tests/fuzz/fuzz_dvw.c $(pkg-config --cflags --libs libcjson)
- * Seeds: the .dvw files in $STINT_DATA_DIR/volleyball (copied to a scratch
- * corpus directory, never into the repository).
+ * Seeds: the .dvw files in $STINT_DATA_DIR/volleyball and the same files cut
+ * 40 lines into [3SCOUT] (written to a scratch corpus directory, never into
+ * the repository).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -43,6 +43,9 @@ CFLAGS_BASE="-std=c17 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$repo/lib
 	$(for p in $PKGS; do pkg-config --cflags "$p" 2>/dev/null; done)"
 WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Werror"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+# Longest input tried: .dvw seeds are up to 130 KB, but mutating files that
+# size runs a few dozen times a second; mustache skips longer templates.
+declare -A MAX_LEN=([dvw]=16384 [mustache]=4096)
 
 [ ${#targets[@]} -gt 0 ] || read -ra targets <<<"$TARGETS"
 for t in "${targets[@]}"; do
@@ -154,8 +157,8 @@ seed_dvw() {
 	for f in "$data"/volleyball/*.dvw; do
 		[ -f "$f" ] || continue
 		cp "$f" "$d/" || return 1
-		# the same file cut a few lines into [3SCOUT]: small and quick to mutate
-		awk '/^\[3SCOUT\]/ { s = 1 } { print } s && ++n > 12 { exit }' "$f" \
+		# the same file cut 40 lines into [3SCOUT]: small and quick to mutate
+		awk '/^\[3SCOUT\]/ { s = 1 } { print } s && ++n > 40 { exit }' "$f" \
 			>"$d/head-$(basename "$f")"
 	done
 }
@@ -202,6 +205,7 @@ run_target() {
 	mkdir -p "$art"
 	dict="$here/$t.dict"
 	[ -f "$dict" ] && opts+=(-dict="$dict")
+	[ -n "${MAX_LEN[$t]:-}" ] && opts+=(-max_len="${MAX_LEN[$t]}")
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
 		"$build/fuzz_$t" "${opts[@]}" "$corpus" >"$log" 2>&1
@@ -215,8 +219,11 @@ run_target() {
 	fi
 	kind=$(basename "${unit:-crash-}")
 	kind=${kind%%-*}
-	echo "fuzz $t: ${execs:-0} execs, 1 $kind (exit $rc): ${unit:-no input saved}; log $log"
-	grep -E 'ERROR: |SUMMARY: |runtime error|^    #[0-9]+ ' "$log" | head -n 25 | sed 's/^/  /'
+	echo "fuzz $t: ${execs:-0} execs, 1 $kind (exit $rc): ${unit:-no input saved}"
+	grep -E 'ERROR: |SUMMARY: |runtime error|^ +#[0-9]+ ' "$log" |
+		grep -vE 'fuzzer::|libc_start|in _start |in main ' | head -n 20 | sed 's/^/  /'
+	echo "  log: $log"
+	[ -n "$unit" ] && echo "  reproduce: $build/fuzz_$t $unit"
 	return 1
 }
 

@@ -2,7 +2,7 @@
 // forms post with a CSRF token and redirect; everything typed is escaped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createSession, Browser } from './lib.mjs';
+import { api, createSession, Browser, BASE } from './lib.mjs';
 
 test('the dashboard sets a CSRF cookie and puts the token in its forms', async () => {
   const b = new Browser();
@@ -105,4 +105,16 @@ test('unknown pages answer a finished 404 page', async () => {
   assert.match(r.html, /<title>Not Found · Stint<\/title>/);
   assert.match(r.html, /Back to sessions/);
   assert.equal((await b.get('/no/such/page')).status, 404);
+});
+
+test('a page script writing JSON with the login cookie must send the CSRF token', async () => {
+  const b = await new Browser().login();
+  await b.get('/');
+  const without = await b.json('POST', '/api/v1/sessions', { title: 'cookie write' }, { csrfHeader: false });
+  assert.equal(without.status, 403);
+  assert.equal(without.body.error.code, 'csrf');
+  const withToken = await b.json('POST', '/api/v1/sessions', { title: 'cookie write' });
+  assert.equal(withToken.status, 201);
+  const read = await fetch(`${BASE}/api/v1/sessions/${withToken.body.id}`, { headers: { cookie: b.cookieHeader() } });
+  assert.equal(read.status, 200, 'reads need no token');
 });
