@@ -125,12 +125,13 @@
 	X(TOKEN_REVOKE, 2, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
-	/* session, events (JSON array, validated), source -> {"inserted", "ids"} */ \
+	/* session, events (validated: an array, or an object whose "events" is one), source -> {"inserted", "ids"} */ \
 	X(EVENTS_INSERT, 3, \
 	  "WITH ins AS (INSERT INTO events (session_id, clip_id, t_sec, event_type, actor_team, actor_number," \
 	  " payload, source) SELECT $1::uuid, (e->>'clip_id')::bigint, (e->>'t_sec')::float8, e->>'event_type'," \
 	  " e->>'actor_team', (e->>'actor_number')::int, coalesce(e->'payload', '{}'), $3" \
-	  " FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
+	  " FROM jsonb_array_elements(CASE jsonb_typeof($2::jsonb) WHEN 'array' THEN $2::jsonb ELSE $2::jsonb->'events' END)" \
+	  " WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
 	  " SELECT json_build_object('inserted', count(*), 'ids', coalesce(json_agg(id ORDER BY id), '[]'))::text FROM ins") \
 	/* session, clip ids (a bigint[] literal) -> the ids that are clips of the session */ \
 	X(CLIPS_OF_SESSION, 2, \

@@ -216,11 +216,26 @@ const char *stint_validate_text(const stint_field *f, const char *value)
 	}
 }
 
+/*
+ * 1 when v printed as compact JSON takes at most max bytes: printed into a
+ * buffer of that size (on the stack when small), which fails when too small.
+ */
+static int object_fits(const cJSON *v, size_t max)
+{
+	char small[4096], *buf = max < sizeof(small) - 5 ? small : malloc(max + 6);
+	int ok;
+
+	if (buf == NULL)
+		return 0;
+	/* cJSON wants 5 bytes of slack over the printed length */
+	ok = cJSON_PrintPreallocated((cJSON *)v, buf, (int)max + 6, 0) && strlen(buf) <= max;
+	if (buf != small)
+		free(buf);
+	return ok;
+}
+
 static const char *check_value(const stint_field *f, const cJSON *v)
 {
-	char *text;
-	size_t len;
-
 	if (cJSON_IsNull(v))
 		return f->flags & STINT_F_NULLABLE ? NULL : "must not be null";
 	switch (f->type) {
@@ -247,10 +262,7 @@ static const char *check_value(const stint_field *f, const cJSON *v)
 	case STINT_F_OBJECT:
 		if (!cJSON_IsObject(v))
 			return "must be an object";
-		text = cJSON_PrintUnformatted(v);
-		len = text ? strlen(text) : 0;
-		free(text);
-		return len > (size_t)f->max ? "is too large" : NULL;
+		return object_fits(v, (size_t)f->max) ? NULL : "is too large";
 	}
 	return "has an unknown type";
 }

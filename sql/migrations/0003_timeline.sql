@@ -46,12 +46,32 @@ CREATE TABLE rollups (
 );
 CREATE UNIQUE INDEX rollups_key ON rollups (session_id, team_side, number, event_type) NULLS NOT DISTINCT;
 
+-- The same counts split by evaluation (payload.evaluation, DataVolley's
+-- # + ! - / =), kept the same way: the KPIs are computed from these small
+-- rows instead of scanning every event of a session.
+CREATE TABLE rollup_evaluations (
+	session_id uuid NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+	team_side char(1),
+	number integer,
+	event_type text NOT NULL,
+	evaluation text NOT NULL,
+	count bigint NOT NULL CHECK (count > 0)
+);
+CREATE UNIQUE INDEX rollup_evaluations_key
+	ON rollup_evaluations (session_id, team_side, number, event_type, evaluation) NULLS NOT DISTINCT;
+
 CREATE FUNCTION stint_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO rollups AS r (session_id, team_side, number, event_type, count)
 		SELECT session_id, actor_team, actor_number, event_type, count(*)
 		FROM new_rows GROUP BY 1, 2, 3, 4
 	ON CONFLICT (session_id, team_side, number, event_type)
+		DO UPDATE SET count = r.count + EXCLUDED.count;
+	INSERT INTO rollup_evaluations AS r (session_id, team_side, number, event_type, evaluation, count)
+		SELECT session_id, actor_team, actor_number, event_type, payload->>'evaluation', count(*)
+		FROM new_rows WHERE payload ? 'evaluation' AND jsonb_typeof(payload->'evaluation') = 'string'
+		GROUP BY 1, 2, 3, 4, 5
+	ON CONFLICT (session_id, team_side, number, event_type, evaluation)
 		DO UPDATE SET count = r.count + EXCLUDED.count;
 	RETURN NULL;
 END $$;
@@ -72,6 +92,19 @@ BEGIN
 	WHERE r.session_id = g.session_id AND r.team_side IS NOT DISTINCT FROM g.actor_team
 	  AND r.number IS NOT DISTINCT FROM g.actor_number AND r.event_type = g.event_type
 	  AND r.count > g.n;
+	WITH gone AS (
+		SELECT session_id, actor_team, actor_number, event_type, payload->>'evaluation' AS ev, count(*) AS n
+		FROM old_rows WHERE payload ? 'evaluation' AND jsonb_typeof(payload->'evaluation') = 'string'
+		GROUP BY 1, 2, 3, 4, 5),
+	dropped AS (
+		DELETE FROM rollup_evaluations r USING gone g
+		WHERE r.session_id = g.session_id AND r.team_side IS NOT DISTINCT FROM g.actor_team
+		  AND r.number IS NOT DISTINCT FROM g.actor_number AND r.event_type = g.event_type
+		  AND r.evaluation = g.ev AND r.count <= g.n)
+	UPDATE rollup_evaluations r SET count = r.count - g.n FROM gone g
+	WHERE r.session_id = g.session_id AND r.team_side IS NOT DISTINCT FROM g.actor_team
+	  AND r.number IS NOT DISTINCT FROM g.actor_number AND r.event_type = g.event_type
+	  AND r.evaluation = g.ev AND r.count > g.n;
 	RETURN NULL;
 END $$;
 
@@ -91,10 +124,16 @@ DECLARE
 BEGIN
 	PERFORM 1 FROM sessions WHERE id = sid FOR UPDATE;
 	DELETE FROM rollups WHERE session_id = sid;
+	DELETE FROM rollup_evaluations WHERE session_id = sid;
 	INSERT INTO rollups (session_id, team_side, number, event_type, count)
 		SELECT session_id, actor_team, actor_number, event_type, count(*)
 		FROM events WHERE session_id = sid GROUP BY 1, 2, 3, 4;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	INSERT INTO rollup_evaluations (session_id, team_side, number, event_type, evaluation, count)
+		SELECT session_id, actor_team, actor_number, event_type, payload->>'evaluation', count(*)
+		FROM events WHERE session_id = sid AND payload ? 'evaluation'
+		  AND jsonb_typeof(payload->'evaluation') = 'string'
+		GROUP BY 1, 2, 3, 4, 5;
 	RETURN n;
 END $$;
 
@@ -159,24 +198,27 @@ $$;
 -- attempts with kill '#', error '=', blocked '/'; serve ace% '#' and error% '='
 -- of serves; reception positive% ('#' or '+') and perfect% ('#').
 CREATE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-	WITH ev AS (
-		SELECT actor_team AS team, actor_number AS number, event_type,
-		       payload->>'evaluation' AS ev
-		FROM events WHERE session_id = sid AND actor_team IS NOT NULL
+	WITH totals AS (
+		SELECT team_side AS team, number, event_type, count AS n, NULL::text AS ev
+		FROM rollups WHERE session_id = sid AND team_side IS NOT NULL
+		  AND event_type IN ('attack', 'serve', 'reception')
+		UNION ALL
+		SELECT team_side, number, event_type, count, evaluation
+		FROM rollup_evaluations WHERE session_id = sid AND team_side IS NOT NULL
 		  AND event_type IN ('attack', 'serve', 'reception')),
 	per AS (
 		SELECT team, number,
-			count(*) FILTER (WHERE event_type = 'attack') AS att,
-			count(*) FILTER (WHERE event_type = 'attack' AND ev = '#') AS att_kill,
-			count(*) FILTER (WHERE event_type = 'attack' AND ev = '=') AS att_err,
-			count(*) FILTER (WHERE event_type = 'attack' AND ev = '/') AS att_blocked,
-			count(*) FILTER (WHERE event_type = 'serve') AS srv,
-			count(*) FILTER (WHERE event_type = 'serve' AND ev = '#') AS srv_ace,
-			count(*) FILTER (WHERE event_type = 'serve' AND ev = '=') AS srv_err,
-			count(*) FILTER (WHERE event_type = 'reception') AS rec,
-			count(*) FILTER (WHERE event_type = 'reception' AND ev IN ('#', '+')) AS rec_pos,
-			count(*) FILTER (WHERE event_type = 'reception' AND ev = '#') AS rec_perf
-		FROM ev GROUP BY GROUPING SETS ((team, number), (team))),
+			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev IS NULL), 0) AS att,
+			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev = '#'), 0) AS att_kill,
+			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev = '='), 0) AS att_err,
+			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev = '/'), 0) AS att_blocked,
+			coalesce(sum(n) FILTER (WHERE event_type = 'serve' AND ev IS NULL), 0) AS srv,
+			coalesce(sum(n) FILTER (WHERE event_type = 'serve' AND ev = '#'), 0) AS srv_ace,
+			coalesce(sum(n) FILTER (WHERE event_type = 'serve' AND ev = '='), 0) AS srv_err,
+			coalesce(sum(n) FILTER (WHERE event_type = 'reception' AND ev IS NULL), 0) AS rec,
+			coalesce(sum(n) FILTER (WHERE event_type = 'reception' AND ev IN ('#', '+')), 0) AS rec_pos,
+			coalesce(sum(n) FILTER (WHERE event_type = 'reception' AND ev = '#'), 0) AS rec_perf
+		FROM totals GROUP BY GROUPING SETS ((team, number), (team))),
 	kpi AS (
 		SELECT team, number, jsonb_build_object(
 			'team_side', team, 'number', number,
