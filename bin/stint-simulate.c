@@ -33,6 +33,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,7 @@ typedef struct sim {
 	const char *url;          /* base URL without a trailing '/' */
 	char *auth;               /* "Authorization: Bearer ..." (heap) */
 	char session[37];
+	sim_kind kind;
 	double t0_s;              /* monotonic clock at the start */
 	double next_report_s;     /* run time of the next progress line */
 	uint64_t rng;             /* xorshift64* state */
@@ -87,7 +89,18 @@ typedef struct sim {
 	stint_buf resp;           /* the last answer's body */
 } sim;
 
+/* Set by SIGINT/SIGTERM: the run stops at its next wait or request. */
+static volatile sig_atomic_t sim_interrupted;
+
 static const char *const kind_names[] = { "climb", "volleyball", "pose" };
+/* What one message is, per kind (progress lines). */
+static const char *const kind_units[] = { "updates", "events", "frames" };
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	sim_interrupted = 1;
+}
 
 static int usage(void)
 {
@@ -162,18 +175,18 @@ static void report(sim *s)
 	if (t < s->next_report_s)
 		return;
 	s->next_report_s = floor(t) + 1.0;
-	printf("[%4.0f s] %ld requests, %ld messages, %ld retried, %ld failed\n",
-	       floor(t), s->requests, s->messages, s->retries, s->failed);
+	printf("[%4.0f s] %ld requests, %ld %s, %ld retried, %ld failed\n",
+	       floor(t), s->requests, s->messages, kind_units[s->kind], s->retries, s->failed);
 	fflush(stdout);
 }
 
-/* Sleep until run time at_s, printing progress on the way. */
+/* Sleep until run time at_s (or an interruption), printing progress on the way. */
 static void wait_until(sim *s, double at_s)
 {
 	struct timespec ts;
 	double left;
 
-	for (;;) {
+	while (!sim_interrupted) {
 		report(s);
 		left = at_s - run_s(s);
 		if (left <= 0)
@@ -182,7 +195,7 @@ static void wait_until(sim *s, double at_s)
 			left = fmax(s->next_report_s - run_s(s), 0.001);
 		ts.tv_sec = (time_t)left;
 		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !sim_interrupted)
 			;
 	}
 }
@@ -239,13 +252,17 @@ static CURLcode perform(sim *s, const char *path, const char *body, const char *
  * answer's body is in s->resp. Returns SIM_OK on 2xx, else SIM_FAILED after
  * saying why on stderr.
  */
-static sim_rc request(sim *s, const char *method, const char *path, const char *body,
-		      const char *idem_key)
+static sim_rc request(sim *s, const char *path, const char *body, const char *idem_key)
 {
+	const char *method = body == NULL ? "GET" : "POST";
 	long status = 0;
 	CURLcode cc = CURLE_OK;
 	int attempt;
 
+	if (sim_interrupted) {
+		fprintf(stderr, "stint-simulate: interrupted\n");
+		return SIM_FAILED;
+	}
 	for (attempt = 0; attempt <= SIM_RETRIES; attempt++) {
 		if (attempt > 0) {
 			s->retries++;
@@ -279,7 +296,7 @@ static sim_rc post_json(sim *s, const char *path, cJSON *value, long messages, c
 		fprintf(stderr, "stint-simulate: out of memory\n");
 		return SIM_FAILED;
 	}
-	rc = request(s, "POST", path, text, idem_key);
+	rc = request(s, path, text, idem_key);
 	if (rc == SIM_OK)
 		s->messages += messages;
 	free(text);
@@ -316,7 +333,7 @@ static sim_rc create_session(sim *s, sim_kind kind, const char *title)
 	cJSON_Delete(body);
 	if (text == NULL)
 		return SIM_FAILED;
-	rc = request(s, "POST", "/api/v1/sessions", text, NULL);
+	rc = request(s, "/api/v1/sessions", text, NULL);
 	free(text);
 	if (rc != SIM_OK)
 		return rc;
@@ -338,7 +355,7 @@ static sim_rc check_session(sim *s)
 	char path[80];
 
 	snprintf(path, sizeof(path), "/api/v1/sessions/%s", s->session);
-	return request(s, "GET", path, NULL, NULL);
+	return request(s, path, NULL, NULL);
 }
 
 /* --- climb ------------------------------------------------------------------------- */
@@ -540,6 +557,11 @@ static sim_rc post_event(sim *s, const cJSON *ev, int pass, int i, double t_sec,
 	return post_json(s, path, batch, 1, key);
 }
 
+/*
+ * The rally from its first serve to its point (19 s in the clip) is squeezed
+ * into a shorter duration; a longer one replays it every rally + 6 s until
+ * the duration is up (the last pass may stop mid-rally).
+ */
 static sim_rc run_volleyball(sim *s, const sim_opts *o, cJSON *rally, double end_t_sec)
 {
 	const cJSON *ev;
@@ -553,10 +575,12 @@ static sim_rc run_volleyball(sim *s, const sim_opts *o, cJSON *rally, double end
 		 (long)getpid());
 	if (length > o->duration_s)
 		scale = o->duration_s / length;
-	for (pass = 0; pass == 0 || pass * period + length <= o->duration_s; pass++) {
+	for (pass = 0; pass * period < o->duration_s; pass++) {
 		i = 0;
 		cJSON_ArrayForEach(ev, rally) {
 			t = cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "t_sec"));
+			if (pass * period + (t - first) * scale > o->duration_s)
+				break;
 			wait_until(s, pass * period + (t - first) * scale);
 			if ((rc = post_event(s, ev, pass, i++, t + pass * period, run_id)) != SIM_OK)
 				return rc;
@@ -772,6 +796,7 @@ static sim_rc run(sim *s, const sim_opts *o)
 int main(int argc, char **argv)
 {
 	sim_opts o = { NULL, 0, 0, SIM_CLIMB, 30 };
+	struct sigaction sa;
 	sim s;
 	char url[1024];
 	double took;
@@ -780,6 +805,11 @@ int main(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	if (parse_opts(argc, argv, &o) != 0)
 		return usage();
+	s.kind = o.kind;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (from_env(&s, url, sizeof(url)) != 0)
 		return SIM_FAILED;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || (s.curl = curl_easy_init()) == NULL) {
@@ -795,9 +825,9 @@ int main(int argc, char **argv)
 	s.t0_s = mono_s();
 	rc = run(&s, &o);
 	took = run_s(&s);
-	printf("%s %s: %ld requests, %ld messages in %.1f s (%.1f messages/s), %ld retried, %ld failed\n",
-	       rc == SIM_OK ? "done" : "stopped", kind_names[o.kind], s.requests, s.messages, took,
-	       took > 0 ? (double)s.messages / took : 0.0, s.retries, s.failed);
+	printf("%s %s: %ld requests, %ld %s in %.1f s (%.1f/s), %ld retried, %ld failed\n",
+	       rc == SIM_OK ? "done" : "stopped", kind_names[o.kind], s.requests, s.messages,
+	       kind_units[o.kind], took, took > 0 ? (double)s.messages / took : 0.0, s.retries, s.failed);
 	curl_easy_cleanup(s.curl);
 	curl_global_cleanup();
 	stint_buf_free(&s.resp);

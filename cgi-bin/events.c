@@ -3,7 +3,8 @@
  * /api/v1/sessions/<id>/events (batch POST with Idempotency-Key, CSV
  * import, filtered GET), /events/<event id> (GET, PATCH, DELETE),
  * /rollup (+ /rebuild) and /export/events.csv, /export/rollup.csv.
- * Rollups change in the same transaction as the events (database triggers).
+ * Rollups change in the same transaction as the events (database triggers);
+ * the writes themselves are lib/timeline.c, shared with the pages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "events.h"
 #include "live.h"
 #include "server.h"
+#include "timeline.h"
 #include "validate.h"
 
 #define BATCH_BODY_MAX (16 * 1024 * 1024)
@@ -54,60 +56,6 @@ static void send_one(stint_req *r, stint_sql id, int n, const char *const *p, co
 	else
 		stint_resp_send(r, 200, ctype, text, strlen(text));
 	free(text);
-}
-
-/*
- * Events naming a clip must name a clip of this session: each offender is
- * reported as events[i].clip_id. Returns problems found, -1 on a database
- * error (answered).
- */
-static int check_clips(stint_req *r, const cJSON *events, cJSON **errors)
-{
-	stint_buf ids = STINT_BUF_INIT;
-	const char *p[2];
-	char *known = NULL, key[40];
-	cJSON *ok = NULL;
-	const cJSON *e, *c, *k;
-	int i = 0, bad = 0, found;
-	stint_db_rc rc;
-
-	stint_buf_putc(&ids, '{');
-	cJSON_ArrayForEach(e, events)
-		if (cJSON_IsNumber(c = cJSON_GetObjectItem(e, "clip_id")))
-			stint_buf_printf(&ids, "%s%.0f", ids.len > 1 ? "," : "", c->valuedouble);
-	stint_buf_putc(&ids, '}');
-	if (ids.len == 2) {
-		stint_buf_free(&ids);
-		return 0;
-	}
-	p[0] = r->params[0];
-	p[1] = ids.data;
-	rc = one_text(r, STINT_SQL_CLIPS_OF_SESSION, 2, p, &known);
-	stint_buf_free(&ids);
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		return -1;
-	}
-	ok = cJSON_Parse(known);
-	cJSON_ArrayForEach(e, events) {
-		c = cJSON_GetObjectItem(e, "clip_id");
-		if (cJSON_IsNumber(c)) {
-			found = 0;
-			cJSON_ArrayForEach(k, ok)
-				found |= k->valuedouble == c->valuedouble;
-			if (!found) {
-				if (*errors == NULL)
-					*errors = cJSON_CreateObject();
-				snprintf(key, sizeof(key), "events[%d].clip_id", i);
-				cJSON_AddStringToObject(*errors, key, "is not a clip of this session");
-				bad++;
-			}
-		}
-		i++;
-	}
-	cJSON_Delete(ok);
-	free(known);
-	return bad;
 }
 
 static void body_sha256(const stint_req *r, char out[65])
@@ -174,42 +122,10 @@ static int valid_key(const char *key)
 	return n >= 1 && n <= 200;
 }
 
-/* Record event_added (from EVENTS_INSERT's {"ids": [...]}) and rollup_updated. */
-static stint_db_rc record_added(stint_req *r, const char *insert_result)
-{
-	cJSON *res = cJSON_Parse(insert_result), *id;
-	stint_buf ids = STINT_BUF_INIT;
-	const char *p[2];
-	stint_db_rc rc;
-
-	stint_buf_putc(&ids, '{');
-	cJSON_ArrayForEach(id, cJSON_GetObjectItem(res, "ids"))
-		stint_buf_printf(&ids, "%s%.0f", ids.len > 1 ? "," : "", id->valuedouble);
-	stint_buf_putc(&ids, '}');
-	cJSON_Delete(res);
-	p[0] = r->params[0];
-	p[1] = ids.data;
-	rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_EVENTS, 2, p);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p);
-	stint_buf_free(&ids);
-	return rc;
-}
-
-/* Record one message about an event, then rollup_updated. */
-static stint_db_rc record_event(stint_req *r, const char *type, const char *data)
-{
-	const char *p[3] = { r->params[0], type, data };
-	stint_db_rc rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, p);
-
-	return rc == STINT_DB_OK ? stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p) : rc;
-}
-
 /* Store a validated batch (JSON array text) in one transaction; answers. */
 static void store_batch(stint_req *r, const char *events_json, const char *source)
 {
 	const char *key = stint_req_env(r, "HTTP_IDEMPOTENCY_KEY");
-	const char *p[3] = { r->params[0], events_json, source };
 	const char *sp[4];
 	char *result = NULL;
 	stint_db_rc rc;
@@ -226,7 +142,7 @@ static void store_batch(stint_req *r, const char *events_json, const char *sourc
 		return;
 	}
 	if (rc == STINT_DB_OK)
-		rc = one_text(r, STINT_SQL_EVENTS_INSERT, 3, p, &result);
+		rc = stint_timeline_insert(r, r->params[0], events_json, source, &result);
 	if (rc == STINT_DB_OK && key != NULL) {
 		sp[0] = r->params[0];
 		sp[1] = key;
@@ -234,10 +150,6 @@ static void store_batch(stint_req *r, const char *events_json, const char *sourc
 		sp[3] = result;
 		rc = stint_db_exec(r->db, STINT_SQL_IDEM_STORE, 4, sp, NULL);
 	}
-	if (rc == STINT_DB_OK)
-		rc = stint_audit(r, "events.add", "session", r->params[0], NULL);
-	if (rc == STINT_DB_OK)
-		rc = record_added(r, result);
 	if (rc == STINT_DB_OK)
 		rc = stint_live_commit(r);
 	if (rc != STINT_DB_OK) {
@@ -254,11 +166,11 @@ static int batch_ok(stint_req *r, const cJSON *events)
 {
 	cJSON *errors = NULL;
 	int bad = stint_events_validate(events, &errors);
+	stint_db_rc rc;
 
-	if (bad == 0)
-		bad = check_clips(r, events, &errors);
-	if (bad < 0 && r->status != 0) {
+	if (bad == 0 && (rc = stint_timeline_check_clips(r, r->params[0], events, &errors, &bad)) != STINT_DB_OK) {
 		cJSON_Delete(errors);
+		stint_fail_db(r, rc);
 		return 0;
 	}
 	if (bad != 0) {
@@ -374,9 +286,8 @@ static void get_event(stint_req *r)
 static void patch_event(stint_req *r)
 {
 	cJSON *errors = NULL, *batch;
-	const char *p[3] = { r->params[0], r->params[1], r->body.data };
 	char *result = NULL;
-	stint_db_rc rc;
+	stint_db_rc rc = STINT_DB_OK;
 	int bad;
 
 	if (!event_id_ok(r))
@@ -384,24 +295,15 @@ static void patch_event(stint_req *r)
 	bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, &errors);
 	if (bad == 0 && (batch = cJSON_CreateArray()) != NULL) {
 		cJSON_AddItemReferenceToArray(batch, r->json);
-		bad = check_clips(r, batch, &errors);
+		rc = stint_timeline_check_clips(r, r->params[0], batch, &errors, &bad);
 		cJSON_Delete(batch);
-		if (bad < 0)
-			goto out;
 	}
-	if (bad != 0) {
+	if (rc == STINT_DB_OK && bad != 0) {
 		fail_invalid(r, errors);
 		return;
 	}
-	rc = stint_db_begin(r->db);
 	if (rc == STINT_DB_OK)
-		rc = one_text(r, STINT_SQL_EVENT_PATCH, 3, p, &result);
-	if (rc == STINT_DB_OK && result != NULL)
-		rc = stint_audit(r, "event.update", "event", r->params[1], r->body.data);
-	if (rc == STINT_DB_OK && result != NULL)
-		rc = record_event(r, "event_updated", result);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
+		rc = stint_timeline_patch(r, r->params[0], r->params[1], r->body.data, &result);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (result == NULL)
@@ -409,37 +311,23 @@ static void patch_event(stint_req *r)
 	else
 		stint_resp_json_text(r, 200, result, strlen(result));
 	free(result);
-out:
 	cJSON_Delete(errors);
 }
 
 static void delete_event(stint_req *r)
 {
-	char *gone = NULL;
 	stint_db_rc rc;
+	int found = 0;
 
 	if (!event_id_ok(r))
 		return;
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = one_text(r, STINT_SQL_EVENT_DELETE, 2, r->params, &gone);
-	if (rc == STINT_DB_OK && gone != NULL)
-		rc = stint_audit(r, "event.delete", "event", r->params[1], NULL);
-	if (rc == STINT_DB_OK && gone != NULL) {
-		char data[64];
-
-		snprintf(data, sizeof(data), "{\"id\":%s}", gone);
-		rc = record_event(r, "event_deleted", data);
-	}
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
+	rc = stint_timeline_delete(r, r->params[0], r->params[1], &found);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (gone == NULL)
+	else if (!found)
 		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
 	else
 		stint_resp_send(r, 204, NULL, NULL, 0);
-	free(gone);
 }
 
 static void get_rollup(stint_req *r)

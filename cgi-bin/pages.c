@@ -1,61 +1,132 @@
 /*
- * pages.c: the server-rendered pages: the dashboard (/) and a session's
- * page (/sessions/<id>). Forms POST and redirect (303) so they work
- * without JavaScript; every form carries the CSRF token the dispatcher
- * checks.
+ * pages.c: the server-rendered pages' program: its route table, the
+ * dashboard (/), the session's Details form, delete and restore, and the
+ * helpers the other parts share (pages.h). Forms POST and redirect (303)
+ * so they work without JavaScript; every form carries the CSRF token the
+ * dispatcher checks (the multipart import form checks its own).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 #include "escape.h"
+#include "pages.h"
 #include "server.h"
 #include "sessions.h"
 #include "view.h"
 
-static const struct { const char *value, *label; } kind_labels[] = {
+#define IMPORT_BODY_MAX (20 * 1024 * 1024)
+
+static const page_choice kind_labels[] = {
 	{ "match", "Match" }, { "training", "Training" }, { "climb", "Climb" },
 	{ "dj_set", "DJ set" }, { "other", "Other" },
 };
-static const struct { const char *value, *label; } status_labels[] = {
+static const page_choice status_labels[] = {
 	{ "planned", "Planned" }, { "live", "Live" }, { "completed", "Completed" },
 	{ "abandoned", "Abandoned" },
 };
-static const struct { const char *key, *text; } flashes[] = {
+static const page_choice flashes[] = {
 	{ "created", "Session created." }, { "saved", "Changes saved." },
-	{ "restored", "Session restored." },
+	{ "restored", "Session restored." }, { "imported", "Match imported." },
+	{ "event_added", "Event added." }, { "event_saved", "Event saved." },
+	{ "event_deleted", "Event deleted." }, { "clip_saved", "Clip saved; its events moved with it." },
 };
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+static const page_choice type_labels[] = {
+	{ "serve", "Serve" }, { "reception", "Reception" }, { "set", "Set" }, { "attack", "Attack" },
+	{ "block", "Block" }, { "dig", "Dig" }, { "freeball", "Free ball" }, { "point", "Point" },
+	{ "timeout", "Time-out" }, { "substitution", "Substitution" }, { "end_of_set", "End of set" },
+};
 
-/* [{value, label, selected}] for a <select>, marking current. */
-#define OPTIONS(arr, current) options_json((const void *)(arr), COUNT(arr), current)
-static cJSON *options_json(const void *arr, size_t n, const char *current)
+#define OPTIONS(arr, current) page_options(arr, COUNT(arr), current)
+
+cJSON *page_options(const page_choice *c, size_t n, const char *current)
 {
-	const struct { const char *value, *label; } *o = arr;
 	cJSON *list = cJSON_CreateArray(), *item;
 	size_t i;
 
 	for (i = 0; list != NULL && i < n; i++) {
 		item = cJSON_CreateObject();
-		cJSON_AddStringToObject(item, "value", o[i].value);
-		cJSON_AddStringToObject(item, "label", o[i].label);
-		cJSON_AddBoolToObject(item, "selected", current && strcmp(current, o[i].value) == 0);
+		cJSON_AddStringToObject(item, "value", c[i].value);
+		cJSON_AddStringToObject(item, "label", c[i].label);
+		cJSON_AddBoolToObject(item, "selected", current && strcmp(current, c[i].value) == 0);
 		cJSON_AddItemToArray(list, item);
 	}
 	return list;
 }
 
-static const char *label_of(const void *arr, size_t n, const char *value)
+cJSON *page_kind_options(const char *current)
 {
-	const struct { const char *value, *label; } *o = arr;
+	return OPTIONS(kind_labels, current);
+}
+
+cJSON *page_status_options(const char *current)
+{
+	return OPTIONS(status_labels, current);
+}
+
+const char *page_label(const page_choice *c, size_t n, const char *value)
+{
 	size_t i;
 
 	for (i = 0; value != NULL && i < n; i++)
-		if (strcmp(o[i].value, value) == 0)
-			return o[i].label;
+		if (strcmp(c[i].value, value) == 0)
+			return c[i].label;
 	return value ? value : "";
+}
+
+void page_type_label(const char *type, char *out, size_t size)
+{
+	const char *known = page_label(type_labels, COUNT(type_labels), type);
+	size_t i;
+
+	snprintf(out, size, "%s", known);
+	if (known != type)
+		return;
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] == '_')
+			out[i] = ' ';
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+void page_clock(double t_sec, char *out, size_t size)
+{
+	long tenths = lround(fabs(t_sec) * 10);
+	long h = tenths / 36000, m = tenths / 600 % 60, s = tenths / 10 % 60;
+
+	if (h > 0)
+		snprintf(out, size, "%s%ld:%02ld:%02ld", t_sec < 0 ? "-" : "", h, m, s);
+	else
+		snprintf(out, size, "%s%ld:%02ld.%ld", t_sec < 0 ? "-" : "", m, s, tenths % 10);
+}
+
+stint_db_rc page_one_text(stint_req *r, stint_sql id, int n, const char *const *p, char **out)
+{
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
+
+	*out = NULL;
+	if (rc != STINT_DB_OK)
+		return rc;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) && (*out = strdup(PQgetvalue(res, 0, 0))) == NULL)
+		rc = STINT_DB_ERROR;
+	PQclear(res);
+	return rc;
+}
+
+stint_db_rc page_one_json(stint_req *r, stint_sql id, int n, const char *const *p, cJSON **out)
+{
+	char *text = NULL;
+	stint_db_rc rc = page_one_text(r, id, n, p, &text);
+
+	*out = text ? cJSON_Parse(text) : NULL;
+	if (rc == STINT_DB_OK && text != NULL && *out == NULL)
+		rc = STINT_DB_ERROR;
+	free(text);
+	return rc;
 }
 
 /* "2026-11-22 10:00 UTC" from an RFC 3339 value (pages show UTC). */
@@ -77,29 +148,45 @@ static void add_when(cJSON *obj, const char *key, const char *out_key, const cha
 	cJSON_AddStringToObject(obj, input_key, input);
 }
 
-/* Labels and display dates the templates show for one session object. */
-static void decorate(cJSON *s)
+void page_decorate_session(cJSON *s)
 {
 	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(s, "kind");
 	const cJSON *status = cJSON_GetObjectItemCaseSensitive(s, "status");
 
 	cJSON_AddStringToObject(s, "kind_label",
-		label_of(kind_labels, COUNT(kind_labels), cJSON_GetStringValue(kind)));
+		page_label(kind_labels, COUNT(kind_labels), cJSON_GetStringValue(kind)));
 	cJSON_AddStringToObject(s, "status_label",
-		label_of(status_labels, COUNT(status_labels), cJSON_GetStringValue(status)));
+		page_label(status_labels, COUNT(status_labels), cJSON_GetStringValue(status)));
 	add_when(s, "starts_at", "starts_shown", "starts_input");
 	add_when(s, "ends_at", "ends_shown", "ends_input");
 	add_when(s, "created_at", "created_shown", "created_input");
 }
 
-static void add_flash(stint_req *r, cJSON *data)
+void page_add_flash(stint_req *r, cJSON *data)
 {
 	const char *key = stint_kv_get(&r->query, "flash");
 	size_t i;
 
 	for (i = 0; key != NULL && i < COUNT(flashes); i++)
-		if (strcmp(key, flashes[i].key) == 0)
-			cJSON_AddStringToObject(data, "flash", flashes[i].text);
+		if (strcmp(key, flashes[i].value) == 0)
+			cJSON_AddStringToObject(data, "flash", flashes[i].label);
+}
+
+void page_redirect_session(stint_req *r, const char *id, const char *suffix, const char *flash,
+			   const char *view, const char *anchor)
+{
+	stint_buf b = STINT_BUF_INIT;
+
+	stint_buf_printf(&b, "/sessions/%.36s%s?flash=%s", id, suffix ? suffix : "", flash);
+	if (view != NULL && *view != '\0')
+		stint_buf_printf(&b, "&%s", view);
+	if (anchor != NULL)
+		stint_buf_printf(&b, "#%s", anchor);
+	if (b.data == NULL)
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	else
+		stint_resp_redirect(r, b.data);
+	stint_buf_free(&b);
 }
 
 /* The dashboard URL for another page of the same search. */
@@ -151,11 +238,36 @@ static void add_deleted_notice(stint_req *r, cJSON *data)
 	free(title);
 }
 
-/* Render the dashboard; form/errors are the create form's values on a retry. */
-static void render_dashboard(stint_req *r, int status, cJSON *form, cJSON *errors)
+/* Each listed session's event and clip counts, from one statement. */
+static stint_db_rc add_counts(stint_req *r, cJSON *sessions)
+{
+	stint_buf ids = STINT_BUF_INIT;
+	const cJSON *id, *c;
+	cJSON *item, *counts = NULL;
+	const char *p;
+	stint_db_rc rc;
+
+	stint_buf_putc(&ids, '{');
+	cJSON_ArrayForEach(item, sessions)
+		if (cJSON_IsString(id = cJSON_GetObjectItem(item, "id")))
+			stint_buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", id->valuestring);
+	stint_buf_putc(&ids, '}');
+	p = ids.data;
+	rc = p ? page_one_json(r, STINT_SQL_SESSION_COUNTS, 1, &p, &counts) : STINT_DB_ERROR;
+	cJSON_ArrayForEach(item, sessions) {
+		c = cJSON_GetObjectItem(counts, cJSON_GetStringValue(cJSON_GetObjectItem(item, "id")));
+		cJSON_AddNumberToObject(item, "events", cJSON_GetNumberValue(cJSON_GetObjectItem(c, "events")));
+		cJSON_AddNumberToObject(item, "clips", cJSON_GetNumberValue(cJSON_GetObjectItem(c, "clips")));
+	}
+	cJSON_Delete(counts);
+	stint_buf_free(&ids);
+	return rc;
+}
+
+void page_render_dashboard(stint_req *r, int status, cJSON *extra)
 {
 	stint_session_query q;
-	cJSON *data = NULL, *page = NULL, *qerr = NULL, *item;
+	cJSON *data = NULL, *page = NULL, *qerr = NULL, *item, *sessions;
 	char *json = NULL;
 	stint_db_rc rc;
 
@@ -164,34 +276,36 @@ static void render_dashboard(stint_req *r, int status, cJSON *form, cJSON *error
 	q.user_id = r->user.id_text;
 	q.is_admin = strcmp(r->user.role, "admin") == 0;
 	rc = stint_session_list(r->db, &q, &json);
+	page = rc == STINT_DB_OK ? cJSON_Parse(json) : NULL;
+	data = cJSON_CreateObject();
+	sessions = cJSON_DetachItemFromObject(page, "items");
+	cJSON_AddItemToObject(data, "sessions", sessions);
+	if (rc == STINT_DB_OK)
+		rc = add_counts(r, sessions);
 	if (rc != STINT_DB_OK) {
-		cJSON_Delete(form);
 		stint_fail_db(r, rc);
 		goto out;
 	}
-	page = cJSON_Parse(json);
-	data = cJSON_CreateObject();
-	cJSON_AddItemToObject(data, "sessions", cJSON_DetachItemFromObject(page, "items"));
-	cJSON_ArrayForEach(item, cJSON_GetObjectItem(data, "sessions"))
-		decorate(item);
-	cJSON_AddBoolToObject(data, "has_sessions",
-			      cJSON_GetArraySize(cJSON_GetObjectItem(data, "sessions")) > 0);
+	cJSON_ArrayForEach(item, sessions)
+		page_decorate_session(item);
+	cJSON_AddBoolToObject(data, "has_sessions", cJSON_GetArraySize(sessions) > 0);
 	cJSON_AddStringToObject(data, "q", q.q ? q.q : "");
 	cJSON_AddBoolToObject(data, "filtered", q.q || q.status || q.kind);
+	cJSON_AddBoolToObject(data, "can_create", strcmp(r->user.role, "viewer") != 0);
 	cJSON_AddItemToObject(data, "status_options", OPTIONS(status_labels, q.status));
 	cJSON_AddItemToObject(data, "kind_options", OPTIONS(kind_labels, q.kind));
 	add_pager(r, data, &q, (long)cJSON_GetNumberValue(cJSON_GetObjectItem(page, "total")));
-	add_flash(r, data);
+	page_add_flash(r, data);
 	add_deleted_notice(r, data);
-	cJSON_AddItemToObject(data, "form", form ? form : cJSON_CreateObject());
 	cJSON_AddItemToObject(data, "new_kind_options", OPTIONS(kind_labels,
-		cJSON_GetStringValue(cJSON_GetObjectItem(form, "kind"))));
-	if (errors != NULL)
-		cJSON_AddItemToObject(data, "errors", errors);
-	errors = NULL;
+		cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(extra, "form"), "kind"))));
+	while (extra != NULL && extra->child != NULL) {
+		item = extra->child;
+		cJSON_AddItemToObject(data, item->string, cJSON_DetachItemViaPointer(extra, item));
+	}
 	stint_view_send(r, status, "dashboard", data);
 out:
-	cJSON_Delete(errors);
+	cJSON_Delete(extra);
 	cJSON_Delete(qerr);
 	cJSON_Delete(page);
 	cJSON_Delete(data);
@@ -200,21 +314,13 @@ out:
 
 static void dashboard(stint_req *r)
 {
-	render_dashboard(r, 200, NULL, NULL);
-}
-
-static void redirect_session(stint_req *r, const char *id, const char *flash)
-{
-	char location[96];
-
-	snprintf(location, sizeof(location), "/sessions/%s?flash=%s", id, flash);
-	stint_resp_redirect(r, location);
+	page_render_dashboard(r, 200, NULL);
 }
 
 static void create_session(stint_req *r)
 {
 	cJSON *body = stint_form_to_json(&r->form, stint_session_fields, stint_session_nfields);
-	cJSON *errors = NULL;
+	cJSON *errors = NULL, *extra;
 	char id[37], *text;
 	stint_db_rc rc;
 
@@ -223,7 +329,10 @@ static void create_session(stint_req *r)
 		return;
 	}
 	if (stint_session_validate(body, 0, &errors) != 0) {
-		render_dashboard(r, 422, body, errors);
+		extra = cJSON_CreateObject();
+		cJSON_AddItemToObject(extra, "form", body);
+		cJSON_AddItemToObject(extra, "errors", errors ? errors : cJSON_CreateObject());
+		page_render_dashboard(r, 422, extra);
 		return;
 	}
 	text = cJSON_PrintUnformatted(body);
@@ -233,54 +342,16 @@ static void create_session(stint_req *r)
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else
-		redirect_session(r, id, "created");
+		page_redirect_session(r, id, NULL, "created", NULL, NULL);
 }
 
-/* Render a session's page; form/errors as in render_dashboard. */
-static void render_session(stint_req *r, int status, cJSON *form, cJSON *errors)
+static void details_problems(stint_req *r, cJSON *body, cJSON *errors)
 {
-	cJSON *data = NULL, *s = NULL;
-	char *json = NULL;
-	stint_db_rc rc = stint_session_get(r->db, r->params[0], &json);
+	page_problems p = { 0 };
 
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		goto out;
-	}
-	if (json == NULL) {
-		stint_fail(r, 404, "not_found", "There is no session with this id. It may have been deleted.", NULL);
-		goto out;
-	}
-	s = cJSON_Parse(json);
-	decorate(s);
-	cJSON_AddBoolToObject(s, "has_teams", cJSON_GetArraySize(cJSON_GetObjectItem(s, "teams")) > 0);
-	data = cJSON_CreateObject();
-	cJSON_AddItemToObject(data, "session", s);
-	if (form != NULL) {
-		/* show what the user typed, not what is stored */
-		cJSON *v;
-		cJSON_ArrayForEach(v, form)
-			cJSON_ReplaceItemInObject(s, v->string, cJSON_Duplicate(v, 1));
-	}
-	cJSON_AddItemToObject(data, "kind_options", OPTIONS(kind_labels,
-		cJSON_GetStringValue(cJSON_GetObjectItem(s, "kind"))));
-	cJSON_AddItemToObject(data, "status_options", OPTIONS(status_labels,
-		cJSON_GetStringValue(cJSON_GetObjectItem(s, "status"))));
-	add_flash(r, data);
-	if (errors != NULL)
-		cJSON_AddItemToObject(data, "errors", errors);
-	errors = NULL;
-	stint_view_send(r, status, "session", data);
-out:
-	cJSON_Delete(errors);
-	cJSON_Delete(form);
-	cJSON_Delete(data);
-	free(json);
-}
-
-static void show_session(stint_req *r)
-{
-	render_session(r, 200, NULL, NULL);
+	p.details_form = body;
+	p.details_errors = errors;
+	page_render_editor(r, 422, &p);
 }
 
 static void update_session(stint_req *r)
@@ -296,14 +367,14 @@ static void update_session(stint_req *r)
 		return;
 	}
 	if (stint_session_validate(body, 0, &errors) != 0) {
-		render_session(r, 422, body, errors);
+		details_problems(r, body, errors);
 		return;
 	}
 	text = cJSON_PrintUnformatted(body);
 	rc = text ? stint_session_patch(r, r->params[0], text, &found) : STINT_DB_ERROR;
 	free(text);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0) {
-		render_session(r, 422, body, errors);
+		details_problems(r, body, errors);
 		return;
 	}
 	cJSON_Delete(body);
@@ -312,7 +383,7 @@ static void update_session(stint_req *r)
 	else if (!found)
 		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
 	else
-		redirect_session(r, r->params[0], "saved");
+		page_redirect_session(r, r->params[0], NULL, "saved", NULL, "details");
 }
 
 static void delete_session(stint_req *r)
@@ -345,7 +416,7 @@ static void restore_session(stint_req *r)
 	else if (!found)
 		stint_fail(r, 404, "not_found", "There is no deleted session with this id.", NULL);
 	else
-		redirect_session(r, r->params[0], "restored");
+		page_redirect_session(r, r->params[0], NULL, "restored", NULL, NULL);
 }
 
 static int pages_init(void)
@@ -358,10 +429,18 @@ static int pages_init(void)
 static const stint_route page_routes[] = {
 	PAGE("GET", "/", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, dashboard),
 	PAGE("POST", "/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_FORM, create_session),
-	PAGE("GET", "/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, show_session),
+	{ "POST", "/sessions/import", STINT_ACCESS_AUTHOR, STINT_BODY_RAW, STINT_FORMAT_HTML, page_import, IMPORT_BODY_MAX },
+	PAGE("GET", "/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_editor),
 	PAGE("POST", "/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, update_session),
 	PAGE("POST", "/sessions/:uuid/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, delete_session),
 	PAGE("POST", "/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_FORM, restore_session),
+	PAGE("GET", "/sessions/:uuid/stats", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_stats),
+	PAGE("GET", "/sessions/:uuid/live", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_live),
+	PAGE("GET", "/sessions/:uuid/board", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_board),
+	PAGE("POST", "/sessions/:uuid/events", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_add),
+	PAGE("POST", "/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_edit),
+	PAGE("POST", "/sessions/:uuid/events/:id/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_delete),
+	PAGE("POST", "/sessions/:uuid/clips/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_clip_edit),
 };
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
  */
 #include "multipart.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 

@@ -31,6 +31,12 @@
 	  " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) p), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_SESSION_FILTER "), 'limit', $4::int, 'offset', $5::int)::text") \
 	X(SESSION_GET, 1, "SELECT stint_session_detail_json($1::uuid)::text") \
+	/* session ids (a uuid[] literal) -> {"<id>": {"events": n, "clips": n}} for the dashboard */ \
+	X(SESSION_COUNTS, 1, \
+	  "SELECT coalesce(json_object_agg(x.id, json_build_object(" \
+	  "'events', (SELECT count(*) FROM events e WHERE e.session_id = x.id)," \
+	  " 'clips', (SELECT count(*) FROM clips c WHERE c.session_id = x.id))), '{}')::text" \
+	  " FROM unnest($1::uuid[]) AS x(id)") \
 	/* body (validated JSON object), owner_id */ \
 	X(SESSION_CREATE, 2, \
 	  "INSERT INTO sessions (title, kind, venue, status, starts_at, ends_at, meta, data, owner_id)" \
@@ -143,6 +149,13 @@
 	  " ORDER BY e.t_sec, e.id LIMIT $7 OFFSET $8) p), '[]'), 'total', (SELECT count(*)" STINT_EVENT_FILTER \
 	  "), 'limit', $7::int, 'offset', $8::int)::text") \
 	X(EVENT_GET, 2, "SELECT stint_event_json(e)::text FROM events e WHERE e.session_id = $1::uuid AND e.id = $2::bigint") \
+	/* session, n -> {"recent": the last n events, newest first, "score": the newest event whose payload */ \
+	/* carries home_score and visiting_score, or null} for the live view */ \
+	X(EVENTS_RECENT, 2, \
+	  "SELECT json_build_object('recent', coalesce((SELECT json_agg(stint_event_json(e) ORDER BY e.t_sec DESC, e.id DESC)" \
+	  " FROM (SELECT * FROM events WHERE session_id = $1::uuid ORDER BY t_sec DESC, id DESC LIMIT $2::int) e), '[]')," \
+	  " 'score', (SELECT stint_event_json(e) FROM events e WHERE e.session_id = $1::uuid" \
+	  " AND e.payload ? 'home_score' AND e.payload ? 'visiting_score' ORDER BY e.t_sec DESC, e.id DESC LIMIT 1))::text") \
 	/* session, event id, patch (validated JSON object: only the keys present change) */ \
 	X(EVENT_PATCH, 3, \
 	  "UPDATE events SET" \
