@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "conf.h"
 #include "db.h"
 #include "importer.h"
@@ -65,8 +66,7 @@ static void import_dvw(stint_req *r)
 	if (video != NULL) {
 		snprintf(path, sizeof(path), "media/%s", video);
 		snprintf(abs, sizeof(abs), "%s/%s", stint_config_get("var_dir", "var"), path);
-		if (strlen(video) > 500 || strstr(video, "..") != NULL || video[0] == '/' ||
-		    stint_media_probe(abs, &info) != 0) {
+		if (strlen(video) > 500 || !stint_auth_media_file(r, video) || stint_media_probe(abs, &info) != 0) {
 			fail_field(r, "video", "must be a video file under the media folder");
 			return;
 		}
@@ -77,7 +77,9 @@ static void import_dvw(stint_req *r)
 	opt.title = title;
 	switch (stint_import_dvw(r->db, &opt, r->body.data, r->body.len, id, &events, &warnings, &db_rc)) {
 	case STINT_IMPORT_BAD_FILE:
-		stint_fail(r, 422, "not_datavolley", warnings.data ? warnings.data : "Not a DataVolley file.", NULL);
+		while (warnings.len > 0 && warnings.data[warnings.len - 1] == '\n')
+			warnings.data[--warnings.len] = '\0';
+		stint_fail(r, 422, "not_datavolley", warnings.len ? warnings.data : "Not a DataVolley file.", NULL);
 		break;
 	case STINT_IMPORT_DB:
 		stint_fail_db(r, db_rc);

@@ -118,6 +118,21 @@ static const stint_field keypoint_fields[] = {
 	{ "name", STINT_F_STRING, 0, 1, 40, NULL },
 };
 
+/* errors with every key put under prefix ("status" -> "data.status"); consumes errors. */
+static cJSON *prefixed(cJSON *errors, const char *prefix)
+{
+	cJSON *out = cJSON_CreateObject();
+	const cJSON *e;
+	char key[160];
+
+	cJSON_ArrayForEach(e, errors) {
+		snprintf(key, sizeof(key), "%s.%s", prefix, e->string);
+		cJSON_AddStringToObject(out, key, e->valuestring);
+	}
+	cJSON_Delete(errors);
+	return out;
+}
+
 /* Check each element of list against fields; problems as "<prefix>[i].field". */
 static int check_list(const cJSON *list, const stint_field *fields, size_t n, size_t max,
 		      const char *prefix, cJSON **errors)
@@ -212,7 +227,7 @@ static void session_update(stint_req *r, const cJSON *data)
 	stint_db_rc rc;
 
 	if (stint_validate_json(data, session_update_fields, 3, 0, &errors) != 0) {
-		fail_invalid(r, errors);
+		fail_invalid(r, prefixed(errors, "data"));
 		return;
 	}
 	status = cJSON_GetObjectItem(data, "status")->valuestring;
@@ -283,6 +298,17 @@ static void pose_update(stint_req *r, const cJSON *data)
 	stint_db_rc rc;
 
 	if (batch != NULL) {
+		const cJSON *f;
+
+		cJSON_ArrayForEach(f, data) {
+			if (strcmp(f->string, "frames") != 0) {
+				char key[80];
+
+				snprintf(key, sizeof(key), "data.%.60s", f->string);
+				fail_field(r, key, "is not a known field (send single frames without frames)");
+				return;
+			}
+		}
 		frames = cJSON_Duplicate(batch, 1);
 	} else {
 		frames = cJSON_CreateArray();
@@ -336,10 +362,12 @@ static void post_live(stint_req *r)
 }
 
 #define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0 }
+#define LIVE_BODY_MAX (8 * 1024 * 1024)  /* 300 frames of 200 keypoints */
 
 static const stint_route live_routes[] = {
 	ROUTE("GET", "/live/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, subscribe),
-	ROUTE("POST", "/api/v1/sessions/:uuid/live", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, post_live),
+	{ "POST", "/api/v1/sessions/:uuid/live", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON,
+	  STINT_FORMAT_JSON, post_live, LIVE_BODY_MAX },
 	ROUTE("GET", "/api/v1/sessions/:uuid/timeline", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, timeline),
 };
 

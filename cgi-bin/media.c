@@ -105,28 +105,6 @@ static int id_ok(stint_req *r, const char *what)
 	return 0;
 }
 
-/*
- * 1 when rel is a safe relative path: segments of [A-Za-z0-9._-], none
- * empty, "." or "..".
- */
-static int safe_relative(const char *rel)
-{
-	const char *seg = rel, *slash;
-	size_t n;
-
-	if (*rel == '\0' || strspn(rel, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/") != strlen(rel))
-		return 0;
-	for (;;) {
-		slash = strchr(seg, '/');
-		n = slash ? (size_t)(slash - seg) : strlen(seg);
-		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
-			return 0;
-		if (slash == NULL)
-			return 1;
-		seg = slash + 1;
-	}
-}
-
 /* The absolute name of var-relative rel in out; 0, or -1 when too long. */
 static int var_path(const char *rel, char *out, size_t size)
 {
@@ -198,8 +176,8 @@ static void register_clip(stint_req *r)
 	clip = cJSON_Duplicate(r->json, 1);
 	if (file != NULL) {
 		snprintf(rel, sizeof(rel), "media/%s", file->valuestring);
-		if (!safe_relative(file->valuestring) || var_path(rel, abs, sizeof(abs)) != 0) {
-			fail_field(r, "file", "must be a plain path inside the media folder");
+		if (!stint_auth_media_file(r, file->valuestring) || var_path(rel, abs, sizeof(abs)) != 0) {
+			fail_field(r, "file", "must be a plain path inside the media folder, of a session you may view");
 			goto out;
 		}
 		if (stint_media_probe(abs, &info) != 0) {
@@ -408,7 +386,7 @@ static void send_file(stint_req *r, const char *rel, const char *ctype, const ch
 {
 	stint_buf loc = STINT_BUF_INIT, disp = STINT_BUF_INIT;
 
-	if (!safe_relative(rel)) {
+	if (!stint_is_safe_relpath(rel)) {
 		stint_fail(r, 404, "not_found", "The file is gone.", NULL);
 		return;
 	}

@@ -13,6 +13,7 @@
 #include "escape.h"
 #include "log.h"
 #include "server.h"
+#include "validate.h"
 
 #define COOKIE "stint_session"
 #define LOGIN_TTL_S (12 * 3600)
@@ -263,6 +264,28 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 	default:
 		return 0;
 	}
+}
+
+int stint_auth_media_file(stint_req *r, const char *file)
+{
+	char sid[37];
+	const char *p[3] = { sid, r->user.id_text, "false" };
+	PGresult *res;
+	int ok;
+
+	if (!stint_is_safe_relpath(file))
+		return 0;
+	if (strlen(file) < 37 || file[36] != '/')
+		return 1;
+	snprintf(sid, sizeof(sid), "%.36s", file);
+	if (!stint_is_uuid(sid))
+		return 1;
+	if (stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &res) != STINT_DB_OK)
+		return 0;
+	ok = !PQgetisnull(res, 0, 0) && (strcmp(PQgetvalue(res, 0, 0), "view") == 0 ||
+					 strcmp(PQgetvalue(res, 0, 0), "edit") == 0);
+	PQclear(res);
+	return ok;
 }
 
 int stint_auth_login(stint_req *r, const char *user_id)

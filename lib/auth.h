@@ -54,6 +54,14 @@ int stint_password_verify(const char *hash, const char *password);
 int stint_auth_check(stint_req *r, const stint_route *rt);
 
 /*
+ * 1 when file (a path under the media folder, as clients name it) is a
+ * plain relative path and, when it lies in a session's folder
+ * (<session id>/...), the caller may view that session; else 0 (also when
+ * the database cannot say).
+ */
+int stint_auth_media_file(stint_req *r, const char *file);
+
+/*
  * Start a browser login for user_id: store it and queue its Set-Cookie.
  * Returns a stint_db_rc.
  */

@@ -52,8 +52,8 @@ typedef struct stint_route {
 /*
  * Match path against pattern, storing captures in params (at most
  * STINT_ROUTE_PARAMS; they point into path copies made in arena a).
- * ":uuid" matches a canonical UUID only; ":id" any non-empty segment of
- * at most 64 characters. Returns 1 on a match, 0 otherwise, -1 on out of
+ * ":uuid" matches a canonical UUID only (captured in lower case); ":id" a
+ * row id, 1 to 18 digits. Returns 1 on a match, 0 otherwise, -1 on out of
  * memory.
  */
 int stint_route_match(stint_arena *a, const char *pattern, const char *path,

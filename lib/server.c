@@ -129,6 +129,26 @@ static int json_has_nul_escape(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * 1 when some object in json names a key twice. Such bodies are refused
+ * (RFC 7493, I-JSON): a validator reading the first and the database the
+ * last value would not agree on what was checked.
+ */
+static int json_has_duplicate_key(const cJSON *json)
+{
+	const cJSON *a, *b;
+
+	cJSON_ArrayForEach(a, json) {
+		if (cJSON_IsObject(json))
+			for (b = a->next; b != NULL; b = b->next)
+				if (strcmp(a->string, b->string) == 0)
+					return 1;
+		if ((cJSON_IsObject(a) || cJSON_IsArray(a)) && json_has_duplicate_key(a))
+			return 1;
+	}
+	return 0;
+}
+
 /* Read and parse the body the route takes; answers errors itself (returns -1). */
 static int take_body(stint_req *r, const stint_route *rt)
 {
@@ -182,6 +202,10 @@ static int take_body(stint_req *r, const stint_route *rt)
 		snprintf(msg, sizeof(msg), "The body is not valid JSON (near byte %ld).",
 			 end ? (long)(end - r->body.data) : 0L);
 		stint_fail(r, 400, "malformed_json", msg, NULL);
+		return -1;
+	}
+	if (json_has_duplicate_key(r->json)) {
+		stint_fail(r, 400, "malformed_json", "An object in the body names the same key twice.", NULL);
 		return -1;
 	}
 	return 0;

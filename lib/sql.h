@@ -224,9 +224,13 @@
 	  " moved AS (UPDATE events e SET t_sec = e.t_sec + upd.shift FROM upd" \
 	  " WHERE e.session_id = $1::uuid AND e.clip_id = upd.id AND upd.shift <> 0)" \
 	  " SELECT j FROM upd") \
-	/* -> the file to remove after commit ('' for a reference) */ \
+	/* -> the file to remove after commit: '' unless it is this session's own upload */ \
+	/* and no other clip or artifact points at it */ \
 	X(CLIP_DELETE, 2, \
-	  "DELETE FROM clips WHERE session_id = $1::uuid AND id = $2::bigint RETURNING coalesce(path, '')") \
+	  "WITH d AS (DELETE FROM clips WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path)" \
+	  " SELECT CASE WHEN d.path LIKE 'media/' || $1 || '/%' AND NOT EXISTS (SELECT 1 FROM clips c" \
+	  " WHERE c.path = d.path AND c.id <> $2::bigint) AND NOT EXISTS (SELECT 1 FROM artifacts a" \
+	  " WHERE a.path = d.path) THEN d.path ELSE '' END FROM d") \
 	X(CLIP_FILE, 2, \
 	  "SELECT path, coalesce(content_type, '') FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
 	X(ARTIFACT_LIST, 1, \
@@ -239,7 +243,9 @@
 	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes)" \
 	  " VALUES ($1::uuid, $2, $3, $4, $5, $6::bigint) RETURNING stint_artifact_json(artifacts)::text") \
 	X(ARTIFACT_DELETE, 2, \
-	  "DELETE FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path") \
+	  "WITH d AS (DELETE FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path)" \
+	  " SELECT CASE WHEN d.path LIKE 'media/' || $1 || '/%' AND NOT EXISTS (SELECT 1 FROM clips c" \
+	  " WHERE c.path = d.path) THEN d.path ELSE '' END FROM d") \
 	X(ARTIFACT_FILE, 2, \
 	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* session, type, data (JSON) -> the stored message's text */ \

@@ -44,6 +44,24 @@ long stint_utf8_len(const char *s)
 	return n;
 }
 
+int stint_is_safe_relpath(const char *rel)
+{
+	const char *seg = rel, *slash;
+	size_t n;
+
+	if (*rel == '\0' || strspn(rel, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-/") != strlen(rel))
+		return 0;
+	for (;;) {
+		slash = strchr(seg, '/');
+		n = slash ? (size_t)(slash - seg) : strlen(seg);
+		if (n == 0 || (n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+			return 0;
+		if (slash == NULL)
+			return 1;
+		seg = slash + 1;
+	}
+}
+
 int stint_is_uuid(const char *s)
 {
 	int i;

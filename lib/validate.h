@@ -75,6 +75,12 @@ int stint_is_timestamp(const char *s);
  */
 int stint_timestamp_epoch(const char *s, double *out);
 
+/*
+ * 1 when rel is a plain relative path: segments of [A-Za-z0-9._-], none
+ * empty, "." or ".." (no way out of the folder it is taken in), else 0.
+ */
+int stint_is_safe_relpath(const char *rel);
+
 /* Number of UTF-8 characters in s, or -1 when s is not valid UTF-8. */
 long stint_utf8_len(const char *s);
 

@@ -207,7 +207,7 @@ CREATE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS
 		FROM rollup_evaluations WHERE session_id = sid AND team_side IS NOT NULL
 		  AND event_type IN ('attack', 'serve', 'reception')),
 	per AS (
-		SELECT team, number,
+		SELECT team, number, GROUPING(number) AS is_team,
 			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev IS NULL), 0) AS att,
 			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev = '#'), 0) AS att_kill,
 			coalesce(sum(n) FILTER (WHERE event_type = 'attack' AND ev = '='), 0) AS att_err,
@@ -220,7 +220,7 @@ CREATE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS
 			coalesce(sum(n) FILTER (WHERE event_type = 'reception' AND ev = '#'), 0) AS rec_perf
 		FROM totals GROUP BY GROUPING SETS ((team, number), (team))),
 	kpi AS (
-		SELECT team, number, jsonb_build_object(
+		SELECT team, number, is_team, jsonb_build_object(
 			'team_side', team, 'number', number,
 			'attack_attempts', att, 'attack_kills', att_kill, 'attack_errors', att_err,
 			'attack_blocked', att_blocked,
@@ -241,9 +241,9 @@ CREATE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS
 		'players', coalesce((SELECT jsonb_agg(j || jsonb_build_object('player_name', r.player_name)
 			ORDER BY k.team, k.number)
 			FROM kpi k LEFT JOIN roster r ON r.session_id = sid AND r.side = k.team AND r.number = k.number
-			WHERE k.number IS NOT NULL), '[]'),
+			WHERE k.is_team = 0 AND k.number IS NOT NULL), '[]'),
 		'teams', coalesce((SELECT jsonb_agg(j - 'number' ORDER BY team)
-			FROM kpi WHERE number IS NULL), '[]'))
+			FROM kpi WHERE is_team = 1), '[]'))
 $$;
 
 -- Session details now carry counts and the rollup summary.

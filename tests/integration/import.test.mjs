@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, createSession, REPO } from './lib.mjs';
+import { api, createSession, makeUser, REPO } from './lib.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const dvw = (name) => readFileSync(path.join(DATA, 'volleyball', name));
@@ -150,4 +150,24 @@ test('artifacts: attach, list, download, delete', async () => {
   assert.equal((await api('GET', up.body.download_url)).status, 404);
   const bad = await api('POST', `/api/v1/sessions/${s.id}/artifacts/upload?type=Bad%20Type&name=x`, { body, headers: { 'content-type': 'text/html' } });
   assert.equal(bad.status, 422);
+});
+
+test('a clip or an import may only use a file of a session the caller may view', async () => {
+  const owner = makeUser('coach');
+  const stranger = makeUser('coach');
+  const mine = await api('POST', '/api/v1/sessions', { json: { title: 'owner' }, token: owner.token });
+  const up = await api('POST', `/api/v1/sessions/${mine.body.id}/clips/upload?kind=video`, {
+    body: MP4, headers: { 'content-type': 'video/mp4' }, token: owner.token });
+  assert.equal(up.status, 201);
+  const file = up.body.path.replace(/^media\//, '');
+  const theirs = await api('POST', '/api/v1/sessions', { json: { title: 'stranger' }, token: stranger.token });
+  const steal = await api('POST', `/api/v1/sessions/${theirs.body.id}/clips`, {
+    json: { kind: 'video', file }, token: stranger.token });
+  assert.equal(steal.status, 422);
+  assert.ok(steal.body.error.fields.file);
+  const viaImport = await api('POST', `/api/v1/imports?video=${encodeURIComponent(file)}`, {
+    body: dvw('190301_kats_beds-clip.dvw'), headers: { 'content-type': 'application/octet-stream' }, token: stranger.token });
+  assert.equal(viaImport.status, 422);
+  const own = await api('POST', `/api/v1/sessions/${mine.body.id}/clips`, { json: { kind: 'video', file }, token: owner.token });
+  assert.equal(own.status, 201, 'the owner may reuse the file');
 });

@@ -7,9 +7,13 @@
 //    documented operation is a route in the code.
 // 3. Field and parameter rules: the document's schemas and the server agree
 //    on which inputs are valid.
-// 4. Security: every /api/v1 operation requires a credential and answers 401
-//    without one; the access rules (roles, shares, token scopes) are examples.
-//    The full role-by-route table is access.test.mjs.
+// 4. Security: every operation but the two probes requires a credential and
+//    answers 401 without one; the access rules (roles, shares, token scopes, the
+//    CSRF header of cookie-authenticated writes) are examples. The full
+//    role-by-route table is access.test.mjs.
+//
+// Files and streams (downloads, uploads, server-sent events) are checked for
+// status, headers and content type; their bytes are not validated by a schema.
 //
 // Run against a stack: STINT_TEST_URL=http://127.0.0.1:18080 STINT_TEST_PREFIX=var \
 //   node --test tests/integration/openapi.test.mjs
@@ -24,9 +28,10 @@ import { fileURLToPath } from 'node:url';
 
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import WebSocket from 'ws';
 import YAML from 'yaml';
 
-import { ADMIN_EMAIL, ADMIN_TOKEN, PREFIX, makeUser, tokenFor } from './lib.mjs';
+import { ADMIN_EMAIL, ADMIN_TOKEN, Browser, PREFIX, makeUser, tokenFor } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = (process.env.STINT_TEST_URL ?? '').replace(/\/+$/, '');
@@ -92,19 +97,29 @@ function assertValid(ptr, value, what) {
     `got: ${JSON.stringify(value)?.slice(0, 2000)}`);
 }
 
-/* Header values are text; an integer schema is checked on the number. */
+/* Header and query values are text; an integer or number schema is checked on the number. */
 function headerValue(schemaPtr, text) {
   const [, schema] = follow(schemaPtr);
-  return schema?.type === 'integer' && /^-?\d+$/.test(text) ? Number(text) : text;
+  if (schema?.type === 'integer' && /^-?\d+$/.test(text)) return Number(text);
+  if (schema?.type === 'number' && /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return Number(text);
+  return text;
 }
 
 // --- the server ---------------------------------------------------------------
 
+/* The body of a stream that was not read (check() looks only at its status and headers). */
+const UNREAD = Symbol('unread');
+
 /*
  * One request; body is the parsed JSON answer, the text, or null when empty.
  * Sent with the administrator's token unless `token` names another (null: none).
+ * `headers` are added. A successful answer is not read as text with `binary`
+ * (body: a Buffer of the bytes) or `stream` (body: UNREAD, the connection is
+ * closed once the headers arrived); `timeout` (ms) bounds the whole request.
  */
-async function call(method, url, { json, raw, type, token = ADMIN_TOKEN } = {}) {
+async function call(method, url, {
+  json, raw, type, token = ADMIN_TOKEN, headers: extra = {}, binary = false, stream = false, timeout = 60000,
+} = {}) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
   let body = raw;
   if (json !== undefined) {
@@ -112,13 +127,33 @@ async function call(method, url, { json, raw, type, token = ADMIN_TOKEN } = {}) 
     type ??= 'application/json';
   }
   if (type) headers['content-type'] = type;
-  const res = await fetch(BASE + url, { method, headers, body, redirect: 'manual' });
-  const text = await res.text();
+  Object.assign(headers, extra);
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(new Error(`${method} ${url}: no answer in ${timeout} ms`)), timeout);
+  try {
+    const res = await fetch(BASE + url, { method, headers, body, redirect: 'manual', signal: ctrl.signal });
+    if (stream && res.status < 300) {
+      ctrl.abort();
+      return { res, body: UNREAD };
+    }
+    if (binary && res.status < 300) return { res, body: Buffer.from(await res.arrayBuffer()) };
+    return { res, body: parse(await res.text()) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parse(text) {
   let parsed = text === '' ? null : text;
   try {
     parsed = JSON.parse(text);
   } catch { /* not JSON: kept as text, and no schema will accept it */ }
-  return { res, body: parsed };
+  return parsed;
+}
+
+/* The documented media type for Content-Type type: exact, then type/*, then * / *. */
+function mediaType(content, type) {
+  return [type, `${type.split('/')[0]}/*`, '*/*'].find((t) => t in content);
 }
 
 const seen = new Map();  // operationId -> statuses answered
@@ -154,9 +189,11 @@ function check(opId, res, body) {
     return body;
   }
   const type = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  assert.ok(type in response.content,
+  const documented = type && mediaType(response.content, type);
+  assert.ok(documented,
     `${what}: Content-Type ${type || '(none)'} is not one of ${Object.keys(response.content)}`);
-  assertValid(`${rptr}/content/${escapePointer(type)}/schema`, body, what);
+  if (body === UNREAD || !response.content[documented].schema) return body;  // a stream or a file
+  assertValid(`${rptr}/content/${escapePointer(documented)}/schema`, body, what);
   if (res.status >= 400) assertValid('#/components/schemas/Error', body, `${what} (Error)`);
   return body;
 }
@@ -214,6 +251,39 @@ const FULL_INPUT = {
   meta: { competition: 'Regional league', round: 7, nested: { ok: [1, 'two', null] } },
   data: { holds: [{ x: 0.25, y: 0.5 }] },
 };
+
+// A session's timeline, media and live fixtures.
+const tl = (suffix = '', id = fx.tl.id) => `/api/v1/sessions/${id}${suffix}`;
+const DATA = process.env.STINT_DATA_DIR ?? path.join(ROOT, '..', 'shared', 'data');
+const files = new Map();
+/* A test file of ../shared/data/volleyball (read once). */
+function dataFile(name) {
+  if (!files.has(name)) files.set(name, readFileSync(path.join(DATA, 'volleyball', name)));
+  return files.get(name);
+}
+const MP4_NAME = '2019_03_01-KATS-BEDS-clip.mp4';
+const RALLY = [
+  { t_sec: 10, event_type: 'serve', actor_team: 'A', actor_number: 7, payload: { evaluation: '#' } },
+  { t_sec: 12.5, event_type: 'attack', actor_team: 'B', actor_number: 3, payload: { evaluation: '=' } },
+  { t_sec: 14, event_type: 'timeout', actor_team: 'B' },
+  { t_sec: 20, event_type: 'end_of_set' },
+];
+const TRICKY_EVENT = { t_sec: 30.125, event_type: 'note', payload: { text: 'comma, "quote"\nand a line', n: [1, 2] } };
+const IDEM_BODY = JSON.stringify([{ t_sec: 40, event_type: 'reception', actor_team: 'A', actor_number: 7, payload: { evaluation: '+' } }]);
+const CSV_HEADER = 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload';
+const ARTIFACT_NAME = 'Match report – set 1.pdf';
+const ARTIFACT_BODY = Buffer.from('%PDF-1.4 not really a PDF');
+const POSE_FRAME = { timestamp: 12.033, frame: 361, keypoints: [{ name: 'nose', x: 0.512, y: 0.231, confidence: 0.97 }] };
+
+/* A call with the administrator's login cookie, as a page's script makes it: with X-CSRF-Token unless csrf is false. */
+function cookieCall(method, url, json, { csrf = true } = {}) {
+  const headers = { cookie: fx.browser.cookieHeader() };
+  if (csrf) headers['x-csrf-token'] = fx.browser.cookies.get('stint_csrf');
+  return call(method, url, { json, token: null, headers });
+}
+
+// Paths whose 405 answer has a wrong Allow (a known server bug; see the todo test).
+const ALLOW_BUG_PATHS = new Set(['/api/v1/sessions/{id}/clips/upload', '/api/v1/sessions/{id}/artifacts/upload']);
 
 // --- examples: at least one per operation --------------------------------------
 //
@@ -699,6 +769,805 @@ const examples = {
       },
     },
   ],
+
+  // --- a session's timeline: events, rollup, exports -----------------------------
+  addEvents: [
+    {
+      name: 'a batch as {"events": [...]}', status: 201,
+      run: () => call('POST', tl('/events'), { json: { events: RALLY } }),
+      then: async (b) => {
+        assert.equal(b.inserted, RALLY.length);
+        assert.deepEqual(b.ids, [...b.ids].sort((x, y) => x - y));
+        fx.eventIds = b.ids;
+        const list = await expectCall('listEvents', 200, 'GET', tl('/events'));
+        const mine = list.items.filter((e) => b.ids.includes(e.id));
+        assert.deepEqual(mine.map((e) => [e.t_sec, e.event_type, e.actor_team, e.actor_number, e.payload, e.source]),
+          RALLY.map((e) => [e.t_sec, e.event_type, e.actor_team ?? null, e.actor_number ?? null, e.payload ?? {}, 'manual']));
+      },
+    },
+    {
+      name: 'a bare array, with an Idempotency-Key', status: 201,
+      run: () => call('POST', tl('/events'), { raw: IDEM_BODY, type: 'application/json', headers: { 'idempotency-key': `${TAG}-k1` } }),
+      then: (b, res) => {
+        assert.equal(res.headers.get('idempotent-replayed'), null);
+        fx.idem = b;
+      },
+    },
+    {
+      name: 'the same key and body again: the first answer, nothing added', status: 201,
+      run: async () => {
+        fx.countBefore = (await expectCall('listEvents', 200, 'GET', tl('/events?limit=1'))).total;
+        return call('POST', tl('/events'), { raw: IDEM_BODY, type: 'application/json', headers: { 'idempotency-key': `${TAG}-k1` } });
+      },
+      then: async (b, res) => {
+        assert.equal(res.headers.get('idempotent-replayed'), 'true');
+        assert.deepEqual(b, fx.idem);
+        assert.equal((await expectCall('listEvents', 200, 'GET', tl('/events?limit=1'))).total, fx.countBefore);
+      },
+    },
+    {
+      name: 'the same key with another body', status: 422,
+      run: () => call('POST', tl('/events'), { json: [{ t_sec: 1, event_type: 'note' }], headers: { 'idempotency-key': `${TAG}-k1` } }),
+      then: (b) => assert.deepEqual([b.error.code, b.error.fields], ['idempotency_key_reused', undefined]),
+    },
+    {
+      name: 'an Idempotency-Key over 200 characters', status: 400,
+      run: () => call('POST', tl('/events'), { json: [{ t_sec: 1, event_type: 'note' }], headers: { 'idempotency-key': 'k'.repeat(201) } }),
+      then: (b) => assert.equal(b.error.code, 'bad_idempotency_key'),
+    },
+    {
+      name: 'every problem named by position and field', status: 422,
+      run: () => call('POST', tl('/events'), {
+        json: [{ t_sec: 1, event_type: 'serve' }, { t_sec: 2, event_type: 'serve', colour: 'red' },
+          { t_sec: 3, event_type: 'serve', id: 7, source: 'x' }, { t_sec: -1, event_type: 'Serve', actor_team: 'C', actor_number: 1000 },
+          { event_type: 'serve', payload: [] }],
+      }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['events[1].colour', 'events[2].id', 'events[2].source',
+        'events[3].actor_number', 'events[3].actor_team', 'events[3].event_type', 'events[3].t_sec',
+        'events[4].payload', 'events[4].t_sec']),
+    },
+    {
+      name: 'a payload over 16 KiB', status: 422,
+      run: () => call('POST', tl('/events'), { json: [{ t_sec: 1, event_type: 'note', payload: { a: 'x'.repeat(16400) } }] }),
+      then: (b) => assert.deepEqual(b.error.fields, { 'events[0].payload': 'is too large' }),
+    },
+    {
+      name: 'a clip_id that is not a clip of this session', status: 422,
+      run: () => call('POST', tl('/events'), { json: [{ t_sec: 1, event_type: 'serve' }, { t_sec: 1, event_type: 'serve', clip_id: 900000000 }] }),
+      then: (b) => assert.deepEqual(b.error.fields, { 'events[1].clip_id': 'is not a clip of this session' }),
+    },
+    {
+      name: 'no events', status: 422,
+      run: () => call('POST', tl('/events'), { json: { events: [] } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['events']),
+    },
+    {
+      name: 'a field other than events', status: 422,
+      run: () => call('POST', tl('/events'), { json: { events: RALLY, colour: 'red' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['colour']),
+    },
+    {
+      name: 'malformed JSON', status: 400,
+      run: () => call('POST', tl('/events'), { raw: '[{"t_sec": 1,', type: 'application/json' }),
+      then: (b) => assert.equal(b.error.code, 'malformed_json'),
+    },
+    {
+      name: 'not sent as application/json', status: 415,
+      run: () => call('POST', tl('/events'), { raw: 't_sec=1', type: 'application/x-www-form-urlencoded' }),
+    },
+    {
+      name: 'a body over 16 MiB', status: 413,
+      run: () => call('POST', tl('/events'), { json: [{ t_sec: 1, event_type: 'note', payload: { a: 'x'.repeat(17 * 1024 * 1024) } }] }),
+      then: (b) => assert.equal(b.error.code, 'too_large'),
+    },
+    {
+      name: 'with the login cookie and X-CSRF-Token', status: 201,
+      run: () => cookieCall('POST', tl('/events'), [{ t_sec: 90, event_type: 'note' }]),
+    },
+    {
+      name: 'with the login cookie but without X-CSRF-Token', status: 403,
+      run: () => cookieCall('POST', tl('/events'), [{ t_sec: 90, event_type: 'note' }], { csrf: false }),
+      then: (b) => assert.equal(b.error.code, 'csrf'),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/events'), { json: RALLY, token: fx.watcher.token }),
+      then: (b) => assert.equal(b.error.code, 'forbidden'),
+    },
+    {
+      name: 'a read-only token', status: 403,
+      run: () => call('POST', tl('/events'), { json: RALLY, token: fx.readToken }),
+    },
+    { name: 'an unknown session', status: 404, run: () => call('POST', tl('/events', randomUUID()), { json: RALLY }) },
+  ],
+  importEventsCsv: [
+    {
+      name: "another session's export reads back the same", status: 201,
+      run: async () => {
+        const src = await newSession({ title: `${TAG} csv source` });
+        fx.csvSource = src;
+        await expectCall('addEvents', 201, 'POST', tl('/events', src.id), { json: [...RALLY, TRICKY_EVENT] });
+        const csv = await expectCall('exportEventsCsv', 200, 'GET', tl('/export/events.csv', src.id));
+        fx.csvCopy = await newSession({ title: `${TAG} csv copy` });
+        return call('POST', tl('/import/events.csv', fx.csvCopy.id), { raw: csv, type: 'text/csv' });
+      },
+      then: async (b) => {
+        assert.equal(b.inserted, RALLY.length + 1);
+        const key = (e) => [e.t_sec, e.event_type, e.actor_team, e.actor_number, e.payload];
+        const [from, to] = await Promise.all([fx.csvSource, fx.csvCopy].map((s) =>
+          expectCall('listEvents', 200, 'GET', tl('/events', s.id))));
+        assert.deepEqual(to.items.map(key), from.items.map(key));
+        assert.ok(to.items.every((e) => e.source === 'import:csv'));
+      },
+    },
+    {
+      name: 'problems of the CSV named by row and column', status: 422,
+      run: () => call('POST', tl('/import/events.csv'), {
+        raw: `${CSV_HEADER}\r\n,1,serve,A,7,,\r\n,soon,serve,A,7,,\r\n,3,serve\r\n,4,serve,,,,{oops\r\n`, type: 'text/csv',
+      }),
+      then: (b) => {
+        assert.equal(b.error.code, 'invalid_csv');
+        assert.deepEqual(fieldsOf(b), ['row 2.t_sec', 'row 3', 'row 4.payload']);
+      },
+    },
+    {
+      name: 'a wrong header', status: 422,
+      run: () => call('POST', tl('/import/events.csv'), { raw: 't,type\r\n1,serve\r\n', type: 'text/csv' }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['invalid_csv', ['row 0']]),
+    },
+    {
+      name: 'then the field rules, named by position', status: 422,
+      run: () => call('POST', tl('/import/events.csv'), {
+        raw: `${CSV_HEADER}\r\n,1,serve,A,7,,\r\n,2,serve,C,7,,\r\n`, type: 'text/csv; charset=utf-8',
+      }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['invalid_fields', ['events[1].actor_team']]),
+    },
+    {
+      name: 'not sent as text/csv', status: 415,
+      run: () => call('POST', tl('/import/events.csv'), { raw: `${CSV_HEADER}\r\n`, type: 'application/json' }),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/import/events.csv'), { raw: `${CSV_HEADER}\r\n,1,serve,,,,\r\n`, type: 'text/csv', token: fx.watcher.token }),
+    },
+    {
+      name: 'an unknown session', status: 404,
+      run: () => call('POST', tl('/import/events.csv', randomUUID()), { raw: `${CSV_HEADER}\r\n`, type: 'text/csv' }),
+    },
+  ],
+  listEvents: [
+    {
+      name: 'first page with the defaults, in timeline order', status: 200,
+      run: () => call('GET', tl('/events')),
+      then: (b) => {
+        assert.deepEqual([b.limit, b.offset, b.total >= RALLY.length], [1000, 0, true]);
+        const order = b.items.map((e) => [e.t_sec, e.id]);
+        assert.deepEqual(order, [...order].sort((x, y) => x[0] - y[0] || x[1] - y[1]));
+      },
+    },
+    {
+      name: 'filters and paging', status: 200,
+      run: () => call('GET', tl('/events?type=serve&team=A&player=7&from=0&to=100.5&limit=1&offset=0')),
+      then: (b) => {
+        assert.equal(b.total, RALLY.filter((e) => e.event_type === 'serve' && e.actor_team === 'A' && e.actor_number === 7).length);
+        assert.equal(b.items.length, 1);
+        assert.deepEqual([b.items[0].event_type, b.items[0].actor_team, b.items[0].actor_number], ['serve', 'A', 7]);
+      },
+    },
+    {
+      name: 'empty parameters count as not sent', status: 200,
+      run: () => call('GET', tl('/events?type=&team=&player=&from=&to=&limit=&offset=')),
+    },
+    {
+      name: 'every invalid parameter is named', status: 422,
+      run: () => call('GET', tl('/events?type=Serve&team=C&player=x&from=-1&to=abc&limit=10001&offset=-1')),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['from', 'limit', 'offset', 'player', 'team', 'to', 'type']),
+    },
+    {
+      name: 'a user the session is shared with as viewer may list', status: 200,
+      run: () => call('GET', tl('/events'), { token: fx.watcher.token }),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/events'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/events', randomUUID())) },
+  ],
+  getEvent: [
+    {
+      name: 'an event', status: 200,
+      run: () => call('GET', tl(`/events/${fx.eventIds[0]}`)),
+      then: async (b) => {
+        const list = await expectCall('listEvents', 200, 'GET', tl('/events'));
+        assert.deepEqual(b, list.items.find((e) => e.id === fx.eventIds[0]));
+      },
+    },
+    { name: 'an unknown id', status: 404, run: () => call('GET', tl('/events/999999999999')) },
+    { name: 'an id that is not a number', status: 404, run: () => call('GET', tl('/events/abc')) },
+    {
+      name: 'an event of another session', status: 404,
+      run: () => call('GET', tl(`/events/${fx.eventIds[0]}`, fx.csvCopy.id)),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl(`/events/${fx.eventIds[0]}`), { token: fx.coach.token }) },
+  ],
+  updateEvent: [
+    {
+      name: 'change some fields, clear the team', status: 200,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: 101.25, actor_team: null, payload: { evaluation: '!' } } }),
+      then: (b) => {
+        assert.deepEqual([b.id, b.t_sec, b.actor_team, b.actor_number, b.payload],
+          [fx.eventIds[1], 101.25, null, RALLY[1].actor_number, { evaluation: '!' }]);
+      },
+    },
+    { name: 'an empty patch', status: 200, run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: {} }) },
+    {
+      name: 'null where not allowed, read-only and unknown fields', status: 422,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: null, event_type: 'x y', id: 1, colour: 'red', clip_id: 0 } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['clip_id', 'colour', 'event_type', 'id', 't_sec']),
+    },
+    {
+      name: 'a clip_id that is not a clip of this session', status: 422,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { clip_id: 900000000 } }),
+      then: (b) => assert.ok(fieldsOf(b).length === 1 && fieldsOf(b)[0].endsWith('clip_id'), JSON.stringify(b)),
+    },
+    {
+      name: 'not a JSON object', status: 422,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: ['t_sec'] }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['(body)']),
+    },
+    { name: 'an unknown id', status: 404, run: () => call('PATCH', tl('/events/999999999999'), { json: { t_sec: 1 } }) },
+    {
+      name: 'malformed JSON', status: 400,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { raw: '{"t_sec"', type: 'application/json' }),
+    },
+    {
+      name: 'not sent as application/json', status: 415,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { raw: 't_sec=1', type: 'text/plain' }),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: 1 }, token: fx.watcher.token }),
+    },
+  ],
+  deleteEvent: [
+    {
+      name: 'an event', status: 204,
+      run: () => call('DELETE', tl(`/events/${fx.eventIds.at(-1)}`)),
+      then: () => expectCall('getEvent', 404, 'GET', tl(`/events/${fx.eventIds.at(-1)}`)),
+    },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/events/${fx.eventIds.at(-1)}`)) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('DELETE', tl(`/events/${fx.eventIds[0]}`), { token: fx.watcher.token }),
+    },
+  ],
+  getRollup: [
+    {
+      name: 'counts that add up to the events, and KPIs', status: 200,
+      run: () => call('GET', tl('/rollup', fx.csvSource.id)),
+      then: async (b) => {
+        const events = await expectCall('listEvents', 200, 'GET', tl('/events', fx.csvSource.id));
+        assert.equal(b.rows.reduce((n, r) => n + r.count, 0), events.total);
+        const a7 = b.players.find((p) => p.team_side === 'A' && p.number === 7);
+        assert.deepEqual([a7.serves, a7.serve_aces, a7.serve_ace_pct, a7.player_name], [1, 1, 100, null]);
+        const b3 = b.players.find((p) => p.team_side === 'B' && p.number === 3);
+        assert.deepEqual([b3.attack_attempts, b3.attack_errors, b3.attack_kill_pct, b3.attack_efficiency], [1, 1, 0, -1]);
+      },
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/rollup'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/rollup', randomUUID())) },
+  ],
+  rebuildRollup: [
+    {
+      name: 'the same rollup, recounted', status: 200,
+      run: async () => {
+        fx.rollup = await expectCall('getRollup', 200, 'GET', tl('/rollup'));
+        return call('POST', tl('/rollup/rebuild'));
+      },
+      then: (b) => assert.deepEqual(b, fx.rollup),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/rollup/rebuild'), { token: fx.watcher.token }),
+    },
+    { name: 'an unknown session', status: 404, run: () => call('POST', tl('/rollup/rebuild', randomUUID())) },
+  ],
+  exportEventsCsv: [
+    {
+      name: 'every event, one a row', status: 200,
+      run: () => call('GET', tl('/export/events.csv')),
+      then: async (b, res) => {
+        assert.equal(res.headers.get('content-type'), 'text/csv; charset=utf-8; header=present');
+        assert.equal(res.headers.get('content-disposition'), `attachment; filename="${fx.tl.id}-events.csv"`);
+        const { total } = await expectCall('listEvents', 200, 'GET', tl('/events?limit=1'));
+        assert.equal(b.split('\r\n').length, total + 2, 'header, rows, and the empty string after the last CRLF');
+      },
+    },
+    {
+      name: 'a user the session is shared with as viewer may export', status: 200,
+      run: () => call('GET', tl('/export/events.csv'), { token: fx.watcher.token }),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/export/events.csv'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/export/events.csv', randomUUID())) },
+  ],
+  exportRollupCsv: [
+    {
+      name: 'the rollup rows', status: 200,
+      run: () => call('GET', tl('/export/rollup.csv', fx.csvSource.id)),
+      then: async (b, res) => {
+        assert.equal(res.headers.get('content-disposition'), `attachment; filename="${fx.csvSource.id}-rollup.csv"`);
+        const rollup = await expectCall('getRollup', 200, 'GET', tl('/rollup', fx.csvSource.id));
+        assert.deepEqual(b.split('\r\n').slice(1, -1),
+          rollup.rows.map((r) => [r.team_side ?? '', r.number ?? '', r.event_type, r.count].join(',')));
+      },
+    },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/export/rollup.csv', randomUUID())) },
+  ],
+
+  // --- media: clips, artifacts, downloads ---------------------------------------------
+  uploadClip: [
+    {
+      name: 'a video file as the body', status: 201,
+      run: () => call('POST', tl('/clips/upload?kind=video&title=Broadcast%20camera&offset_sec=2'),
+        { raw: dataFile(MP4_NAME), type: 'video/mp4' }),
+      then: (b) => {
+        fx.clip = b;
+        assert.deepEqual([b.kind, b.title, b.offset_sec, b.content_type, b.size_bytes, b.uri],
+          ['video', 'Broadcast camera', 2, 'video/mp4', dataFile(MP4_NAME).length, null]);
+        assert.ok(Math.abs(b.duration_sec - 15.9) < 0.1, `duration ${b.duration_sec}`);
+        assert.equal(b.media_url, `/media/sessions/${fx.tl.id}/clips/${b.id}`);
+      },
+    },
+    {
+      name: 'a body that is not media', status: 415,
+      run: () => call('POST', tl('/clips/upload?kind=video'), { raw: 'just text', type: 'video/mp4' }),
+      then: (b) => assert.equal(b.error.code, 'not_media'),
+    },
+    {
+      name: 'no body', status: 400,
+      run: () => call('POST', tl('/clips/upload?kind=audio')),
+      then: (b) => assert.equal(b.error.code, 'no_file'),
+    },
+    {
+      name: 'no kind, an offset that is not a number', status: 422,
+      run: () => call('POST', tl('/clips/upload?offset_sec=soon'), { raw: 'x', type: 'application/octet-stream' }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['kind', 'offset_sec']),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/clips/upload?kind=video'), { raw: 'x', type: 'video/mp4', token: fx.watcher.token }),
+    },
+    { name: 'an unknown session', status: 404, run: () => call('POST', tl('/clips/upload?kind=video', randomUUID()), { raw: 'x' }) },
+  ],
+  registerClip: [
+    {
+      name: 'a reference by URI', status: 201,
+      run: () => call('POST', tl('/clips'), {
+        json: { kind: 'audio', title: 'DJ set', uri: 'https://media.example.org/set.ogg', offset_sec: 30, duration_sec: 600, meta: { a: 1 } },
+      }),
+      then: (b) => {
+        fx.refClip = b;
+        assert.deepEqual([b.uri, b.path, b.media_url, b.content_type, b.size_bytes, b.duration_sec, b.meta],
+          ['https://media.example.org/set.ogg', null, null, null, null, 600, { a: 1 }]);
+      },
+    },
+    {
+      name: 'a file in the media folder: ffprobe gives the duration', status: 201,
+      run: () => call('POST', tl('/clips', fx.csvCopy.id), { json: { kind: 'video', file: fx.clip.path.replace(/^media\//, '') } }),
+      then: (b) => {
+        assert.deepEqual([b.path, b.uri, b.title, b.offset_sec], [fx.clip.path, null, '', 0]);
+        assert.equal(b.duration_sec, fx.clip.duration_sec);
+        assert.equal(b.media_url, `/media/sessions/${fx.csvCopy.id}/clips/${b.id}`);
+      },
+    },
+    {
+      name: 'both uri and file', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { kind: 'video', uri: 'https://x.org/a.mp4', file: 'a.mp4' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['uri']),
+    },
+    { name: 'neither uri nor file', status: 422, run: () => call('POST', tl('/clips'), { json: { kind: 'video' } }) },
+    {
+      name: 'a URI that is not https:// or s3://', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { kind: 'video', uri: 'file:///etc/passwd' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['uri']),
+    },
+    {
+      name: 'a file outside the media folder', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { kind: 'video', file: '../../etc/passwd' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['file']),
+    },
+    {
+      name: 'a file that is not there', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { kind: 'video', file: `${TAG}/nothing.mp4` } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['file']),
+    },
+    {
+      name: 'an unknown kind, fields only uploads set', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { kind: 'hologram', uri: 'https://x.org/a', path: 'media/x', size_bytes: 1 } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['kind', 'path', 'size_bytes']),
+    },
+    {
+      name: 'not sent as application/json', status: 415,
+      run: () => call('POST', tl('/clips'), { raw: 'kind=video', type: 'application/x-www-form-urlencoded' }),
+    },
+    { name: 'malformed JSON', status: 400, run: () => call('POST', tl('/clips'), { raw: '{"kind":', type: 'application/json' }) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/clips'), { json: { kind: 'video', uri: 'https://x.org/a.mp4' }, token: fx.watcher.token }),
+    },
+  ],
+  listClips: [
+    {
+      name: 'by offset', status: 200,
+      run: () => call('GET', tl('/clips')),
+      then: (b) => assert.deepEqual(b.map((c) => c.id), [fx.clip.id, fx.refClip.id]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/clips'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/clips', randomUUID())) },
+  ],
+  getClip: [
+    {
+      name: 'a clip', status: 200,
+      run: () => call('GET', tl(`/clips/${fx.clip.id}`)),
+      then: (b) => assert.deepEqual(b, fx.clip),
+    },
+    { name: 'an unknown id', status: 404, run: () => call('GET', tl('/clips/999999999')) },
+    { name: 'an id that is not a number', status: 404, run: () => call('GET', tl('/clips/first')) },
+    { name: 'a clip of another session', status: 404, run: () => call('GET', tl(`/clips/${fx.clip.id}`, fx.csvCopy.id)) },
+    { name: "another user's session", status: 403, run: () => call('GET', tl(`/clips/${fx.clip.id}`), { token: fx.coach.token }) },
+  ],
+  updateClip: [
+    {
+      name: 'move a clip: its events move with it', status: 200,
+      run: async () => {
+        const added = await expectCall('addEvents', 201, 'POST', tl('/events'),
+          { json: [{ t_sec: 5, event_type: 'serve', clip_id: fx.clip.id }] });
+        fx.clipEvent = added.ids[0];
+        return call('PATCH', tl(`/clips/${fx.clip.id}`), { json: { offset_sec: 12.5 } });
+      },
+      then: async (b) => {
+        assert.equal(b.offset_sec, 12.5);
+        const e = await expectCall('getEvent', 200, 'GET', tl(`/events/${fx.clipEvent}`));
+        assert.equal(e.t_sec, 5 + 10.5);
+      },
+    },
+    {
+      name: 'a move that would put an event before 0', status: 422,
+      run: () => call('PATCH', tl(`/clips/${fx.clip.id}`), { json: { offset_sec: -100 } }),
+      then: async (b) => {
+        assert.deepEqual(fieldsOf(b), ['offset_sec']);
+        assert.equal((await expectCall('getEvent', 200, 'GET', tl(`/events/${fx.clipEvent}`))).t_sec, 15.5, 'nothing moved');
+      },
+    },
+    {
+      name: 'clear the title and duration, replace meta', status: 200,
+      run: () => call('PATCH', tl(`/clips/${fx.refClip.id}`), { json: { title: null, duration_sec: null, meta: { b: 2 } } }),
+      then: (b) => assert.deepEqual([b.title, b.duration_sec, b.meta, b.offset_sec], ['', null, { b: 2 }, 30]),
+    },
+    {
+      name: 'fields that cannot change', status: 422,
+      run: () => call('PATCH', tl(`/clips/${fx.refClip.id}`), { json: { kind: 'video', uri: 'https://x.org/b.mp4', offset_sec: null } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['kind', 'offset_sec', 'uri']),
+    },
+    { name: 'an unknown id', status: 404, run: () => call('PATCH', tl('/clips/999999999'), { json: { title: 'x' } }) },
+    {
+      name: 'not sent as application/json', status: 415,
+      run: () => call('PATCH', tl(`/clips/${fx.refClip.id}`), { raw: 'title=x', type: 'text/plain' }),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('PATCH', tl(`/clips/${fx.refClip.id}`), { json: { title: 'x' }, token: fx.watcher.token }),
+    },
+  ],
+  deleteClip: [
+    {
+      name: 'its events stay, without the clip', status: 204,
+      run: async () => {
+        const clip = await expectCall('registerClip', 201, 'POST', tl('/clips'), { json: { kind: 'video', uri: 'https://x.org/gone.mp4' } });
+        fx.goneClip = clip;
+        const added = await expectCall('addEvents', 201, 'POST', tl('/events'), { json: [{ t_sec: 1, event_type: 'note', clip_id: clip.id }] });
+        fx.orphan = added.ids[0];
+        return call('DELETE', tl(`/clips/${clip.id}`));
+      },
+      then: async () => {
+        await expectCall('getClip', 404, 'GET', tl(`/clips/${fx.goneClip.id}`));
+        assert.equal((await expectCall('getEvent', 200, 'GET', tl(`/events/${fx.orphan}`))).clip_id, null);
+      },
+    },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/clips/${fx.goneClip.id}`)) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('DELETE', tl(`/clips/${fx.refClip.id}`), { token: fx.watcher.token }),
+    },
+  ],
+  downloadClip: [
+    {
+      name: 'the whole file', status: 200,
+      run: () => call('GET', fx.clip.media_url, { binary: true }),
+      then: (b, res) => {
+        assert.equal(res.headers.get('content-type'), 'video/mp4');
+        assert.ok(b.equals(dataFile(MP4_NAME)));
+      },
+    },
+    {
+      name: 'a byte range', status: 206,
+      run: () => call('GET', fx.clip.media_url, { binary: true, headers: { range: 'bytes=100-199' } }),
+      then: (b, res) => {
+        assert.equal(res.headers.get('content-range'), `bytes 100-199/${dataFile(MP4_NAME).length}`);
+        assert.ok(b.equals(dataFile(MP4_NAME).subarray(100, 200)));
+      },
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 206,
+      run: () => call('GET', fx.clip.media_url, { binary: true, token: fx.watcher.token, headers: { range: 'bytes=0-0' } }),
+    },
+    {
+      name: 'a reference clip has no file here', status: 404,
+      run: () => call('GET', `/media/sessions/${fx.tl.id}/clips/${fx.refClip.id}`, { binary: true }),
+      then: (b) => assert.equal(b.error.code, 'not_stored'),
+    },
+    {
+      name: 'a range past the end', status: 416,
+      run: () => call('GET', fx.clip.media_url, { binary: true, headers: { range: 'bytes=99999999-' } }),
+      then: (b, res) => assert.equal(res.headers.get('content-range'), `bytes */${dataFile(MP4_NAME).length}`),
+    },
+    { name: 'an unknown clip', status: 404, run: () => call('GET', `/media/sessions/${fx.tl.id}/clips/999999999`, { binary: true }) },
+    { name: "another user's session", status: 403, run: () => call('GET', fx.clip.media_url, { binary: true, token: fx.coach.token }) },
+    { name: 'no credentials', status: 401, run: () => call('GET', fx.clip.media_url, { binary: true, token: null }) },
+  ],
+  uploadArtifact: [
+    {
+      name: 'a file with its content type', status: 201,
+      run: () => call('POST', tl(`/artifacts/upload?type=report&name=${encodeURIComponent(ARTIFACT_NAME)}`),
+        { raw: ARTIFACT_BODY, type: 'application/pdf' }),
+      then: (b) => {
+        fx.artifact = b;
+        assert.deepEqual([b.type, b.name, b.content_type, b.size_bytes], ['report', ARTIFACT_NAME, 'application/pdf', ARTIFACT_BODY.length]);
+        assert.equal(b.download_url, `/media/sessions/${fx.tl.id}/artifacts/${b.id}`);
+      },
+    },
+    {
+      name: 'no type, no name', status: 422,
+      run: () => call('POST', tl('/artifacts/upload'), { raw: 'x', type: 'text/plain' }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['name', 'type']),
+    },
+    {
+      name: 'a type that is not a name', status: 422,
+      run: () => call('POST', tl('/artifacts/upload?type=Match%20Report&name=x'), { raw: 'x', type: 'text/plain' }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['type']),
+    },
+    {
+      name: 'no body', status: 400,
+      run: () => call('POST', tl('/artifacts/upload?type=report&name=x')),
+      then: (b) => assert.equal(b.error.code, 'no_file'),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/artifacts/upload?type=report&name=x'), { raw: 'x', type: 'text/plain', token: fx.watcher.token }),
+    },
+  ],
+  listArtifacts: [
+    {
+      name: 'oldest first', status: 200,
+      run: () => call('GET', tl('/artifacts')),
+      then: (b) => assert.deepEqual(b, [fx.artifact]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/artifacts'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/artifacts', randomUUID())) },
+  ],
+  getArtifact: [
+    { name: 'an artifact', status: 200, run: () => call('GET', tl(`/artifacts/${fx.artifact.id}`)), then: (b) => assert.deepEqual(b, fx.artifact) },
+    { name: 'an unknown id', status: 404, run: () => call('GET', tl('/artifacts/999999999')) },
+    { name: "another user's session", status: 403, run: () => call('GET', tl(`/artifacts/${fx.artifact.id}`), { token: fx.coach.token }) },
+  ],
+  downloadArtifact: [
+    {
+      name: 'the file, as an attachment', status: 200,
+      run: () => call('GET', fx.artifact.download_url, { binary: true }),
+      then: (b, res) => {
+        assert.ok(b.equals(ARTIFACT_BODY));
+        assert.equal(res.headers.get('content-type'), 'application/pdf');
+        assert.equal(res.headers.get('content-disposition'), `attachment; filename*=UTF-8''${encodeURIComponent(ARTIFACT_NAME)}`);
+        assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+      },
+    },
+    {
+      name: 'a byte range', status: 206,
+      run: () => call('GET', fx.artifact.download_url, { binary: true, headers: { range: 'bytes=1-2' } }),
+      then: (b) => assert.ok(b.equals(ARTIFACT_BODY.subarray(1, 3))),
+    },
+    {
+      name: 'a range past the end', status: 416,
+      run: () => call('GET', fx.artifact.download_url, { binary: true, headers: { range: `bytes=${ARTIFACT_BODY.length}-` } }),
+    },
+    { name: 'an unknown artifact', status: 404, run: () => call('GET', `/media/sessions/${fx.tl.id}/artifacts/999999999`, { binary: true }) },
+    { name: "another user's session", status: 403, run: () => call('GET', fx.artifact.download_url, { binary: true, token: fx.coach.token }) },
+  ],
+  deleteArtifact: [
+    {
+      name: 'the artifact and its file', status: 204,
+      run: () => call('DELETE', tl(`/artifacts/${fx.artifact.id}`)),
+      then: async () => {
+        await expectCall('getArtifact', 404, 'GET', tl(`/artifacts/${fx.artifact.id}`));
+        await expectCall('downloadArtifact', 404, 'GET', fx.artifact.download_url);
+      },
+    },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/artifacts/${fx.artifact.id}`)) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('DELETE', tl(`/artifacts/${fx.artifact.id}`), { token: fx.watcher.token }),
+    },
+  ],
+
+  // --- DataVolley imports -----------------------------------------------------------------
+  importDataVolley: [
+    {
+      name: 'a match file synced to an uploaded video', status: 201,
+      run: () => call('POST', `/api/v1/imports?title=${encodeURIComponent(`${TAG} imported`)}&video=${encodeURIComponent(fx.clip.path.replace(/^media\//, ''))}`,
+        { raw: dataFile('190301_kats_beds-clip.dvw'), type: 'application/octet-stream' }),
+      then: async (b, res) => {
+        const s = b.session;
+        assert.equal(res.headers.get('location'), sessionUrl(s.id));
+        assert.deepEqual([s.title, s.kind, s.status, s.owner_id, s.meta.source], [`${TAG} imported`, 'match', 'completed', fx.adminId, 'dvw']);
+        assert.deepEqual(s.teams.map((t) => t.name), ['GKS Katowice', 'MKS Będzin']);
+        assert.deepEqual([b.events, b.warnings, s.counts.events, s.counts.clips], [21, [], 21, 1]);
+        const [clip] = await expectCall('listClips', 200, 'GET', tl('/clips', s.id));
+        assert.equal(clip.path, fx.clip.path);
+      },
+    },
+    {
+      name: 'lines that cannot be read whole are warnings', status: 201,
+      run: () => call('POST', '/api/v1/imports', { raw: dataFile('testing_truncated.dvw') }),
+      then: (b) => {
+        assert.ok(b.warnings.length > 0 && b.warnings.every((w) => /^line \d+: /.test(w)), JSON.stringify(b.warnings));
+        assert.equal(b.session.counts.events, b.events);
+      },
+    },
+    {
+      name: 'not a DataVolley file', status: 422,
+      run: () => call('POST', '/api/v1/imports', { raw: 'title,venue\nnot,volleyball\n', type: 'text/csv' }),
+      then: (b) => assert.equal(b.error.code, 'not_datavolley'),
+    },
+    {
+      name: 'an empty body', status: 422,
+      run: () => call('POST', '/api/v1/imports'),
+      then: (b) => assert.equal(b.error.code, 'not_datavolley'),
+    },
+    {
+      name: 'a video that is not in the media folder', status: 422,
+      run: () => call('POST', '/api/v1/imports?video=../../etc/passwd', { raw: dataFile('190301_kats_beds-clip.dvw') }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['video']),
+    },
+    {
+      name: 'a file over 20 MiB', status: 413,
+      run: () => call('POST', '/api/v1/imports', { raw: Buffer.alloc(21 * 1024 * 1024, 0x41) }),
+      then: (b) => assert.equal(b.error.code, 'too_large'),
+    },
+    {
+      name: 'a user whose role is viewer', status: 403,
+      run: () => call('POST', '/api/v1/imports', { raw: dataFile('190301_kats_beds-clip.dvw'), token: fx.viewer.token }),
+    },
+    {
+      name: 'a read-only token', status: 403,
+      run: () => call('POST', '/api/v1/imports', { raw: dataFile('190301_kats_beds-clip.dvw'), token: fx.readToken }),
+    },
+  ],
+
+  // --- live ---------------------------------------------------------------------------------
+  subscribeLive: [
+    {
+      name: 'server-sent events', status: 200,
+      run: () => call('GET', `/live/sessions/${fx.tl.id}`, { stream: true, headers: { accept: 'text/event-stream' } }),
+      then: (b, res) => assert.equal(res.headers.get('cache-control'), 'no-store'),
+    },
+    {
+      name: 'long-poll: the oldest message the live server holds', status: 200,
+      run: () => call('GET', `/live/sessions/${fx.tl.id}`, { timeout: 10000 }),
+      then: (b) => assert.deepEqual([b.session_id, b.seq], [fx.tl.id, 1]),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 200,
+      run: () => call('GET', `/live/sessions/${fx.tl.id}?last_event_id=`, { stream: true, token: fx.watcher.token, headers: { accept: 'text/event-stream' } }),
+    },
+    {
+      name: 'a last_event_id this server did not give', status: 422,
+      run: () => call('GET', `/live/sessions/${fx.tl.id}?last_event_id=${encodeURIComponent('1\r\nX-Evil: 1')}`),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['last_event_id']),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', `/live/sessions/${fx.tl.id}`, { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', `/live/sessions/${randomUUID()}`) },
+    { name: 'no credentials', status: 401, run: () => call('GET', `/live/sessions/${fx.tl.id}`, { token: null }) },
+  ],
+  postLiveUpdate: [
+    {
+      name: 'session_update: the session starts', status: 202,
+      run: () => call('POST', tl('/live'), { json: { type: 'session_update', data: { status: 'started' } } }),
+      then: async (b) => {
+        assert.deepEqual(b, { messages: 1 });
+        const s = await expectCall('getSession', 200, 'GET', sessionUrl(fx.tl.id));
+        assert.ok(s.status === 'live' && s.starts_at, JSON.stringify(s));
+      },
+    },
+    {
+      name: 'climb_update: holds merged by id', status: 202,
+      run: async () => {
+        await expectCall('postLiveUpdate', 202, 'POST', tl('/live'), {
+          json: { type: 'climb_update', data: { holds: [{ id: 'h1', type: 'start', status: 'completed', time: '2026-11-22T10:00:00Z' }, { id: 'h2' }] } },
+        });
+        return call('POST', tl('/live'), { json: { type: 'climb_update', data: { holds: [{ id: 'h2', status: 'completed', time: null }] } } });
+      },
+      then: async () => {
+        const s = await expectCall('getSession', 200, 'GET', sessionUrl(fx.tl.id));
+        assert.deepEqual(s.data.holds, [{ id: 'h1', type: 'start', status: 'completed', time: '2026-11-22T10:00:00Z' }, { id: 'h2', status: 'completed', time: null }]);
+      },
+    },
+    {
+      name: 'pose_update: one message per frame', status: 202,
+      run: () => call('POST', tl('/live'), { json: { type: 'pose_update', data: { frames: [POSE_FRAME, { ...POSE_FRAME, frame: 362 }] } } }),
+      then: (b) => assert.deepEqual(b, { messages: 2 }),
+    },
+    {
+      name: 'pose_update: a single frame', status: 202,
+      run: () => call('POST', tl('/live'), { json: { type: 'pose_update', data: POSE_FRAME } }),
+      then: (b) => assert.deepEqual(b, { messages: 1 }),
+    },
+    {
+      name: 'an unknown type', status: 422,
+      run: () => call('POST', tl('/live'), { json: { type: 'teleport', data: {} } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['type']),
+    },
+    {
+      name: 'problems named by their path in data', status: 422,
+      run: () => call('POST', tl('/live'), {
+        json: { type: 'pose_update', data: { frames: [POSE_FRAME, { timestamp: -1, frame: 1, keypoints: [{ x: 1, y: 1, confidence: 2 }] }] } },
+      }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['data.frames[1].keypoints[0].confidence', 'data.frames[1].timestamp']),
+    },
+    {
+      name: 'an end before the start', status: 422,
+      run: () => call('POST', tl('/live'), { json: { type: 'session_update', data: { status: 'completed', starts_at: '2026-11-22T10:00:00Z', ends_at: '2026-11-22T09:00:00Z' } } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['data.ends_at']),
+    },
+    {
+      name: 'no data', status: 422,
+      run: () => call('POST', tl('/live'), { json: { type: 'session_update' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['data']),
+    },
+    { name: 'malformed JSON', status: 400, run: () => call('POST', tl('/live'), { raw: '{"type":', type: 'application/json' }) },
+    { name: 'not sent as application/json', status: 415, run: () => call('POST', tl('/live'), { raw: 'type=x', type: 'text/plain' }) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/live'), { json: { type: 'pose_update', data: POSE_FRAME }, token: fx.watcher.token }),
+    },
+    { name: 'an unknown session', status: 404, run: () => call('POST', tl('/live', randomUUID()), { json: { type: 'pose_update', data: POSE_FRAME } }) },
+  ],
+  getTimeline: [
+    {
+      name: 'every message, in seq order without gaps', status: 200,
+      run: () => call('GET', tl('/timeline?limit=5000')),
+      then: (b) => {
+        assert.deepEqual(b.messages.map((m) => m.seq), b.messages.map((_, i) => i + 1));
+        assert.equal(b.last_seq, b.messages.length);
+        const types = new Set(b.messages.map((m) => m.type));
+        for (const t of ['event_added', 'event_updated', 'event_deleted', 'rollup_updated', 'clip_added',
+          'session_updated', 'climb_updated', 'pose_updated']) assert.ok(types.has(t), `${t} in ${[...types]}`);
+      },
+    },
+    {
+      name: 'after a seq, a page at a time', status: 200,
+      run: () => call('GET', tl('/timeline?after_seq=2&limit=3')),
+      then: (b) => {
+        assert.deepEqual(b.messages.map((m) => m.seq), [3, 4, 5]);
+        assert.ok(b.last_seq > 5);
+      },
+    },
+    { name: 'empty parameters count as not sent', status: 200, run: () => call('GET', tl('/timeline?after_seq=&limit=')) },
+    {
+      name: 'a negative after_seq', status: 422,
+      run: () => call('GET', tl('/timeline?after_seq=-1')),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['after_seq']),
+    },
+    { name: 'a limit over 5000', status: 422, run: () => call('GET', tl('/timeline?limit=5001')) },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/timeline'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/timeline', randomUUID())) },
+  ],
 };
 
 // --- checks that need no server ---------------------------------------------------
@@ -759,9 +1628,9 @@ function codeRoutes() {
 }
 
 // Handler programs whose routes are not documented yet: their routes are listed
-// by the todo test below instead of failing the strict one. Remove a file from
-// here once its routes are in docs/openapi.yaml.
-const UNDOCUMENTED_FILES = new Set(['events.c', 'imports.c', 'live.c', 'media.c']);
+// by a todo test instead of failing the strict one. Remove a file from here
+// once its routes are in docs/openapi.yaml.
+const UNDOCUMENTED_FILES = new Set([]);
 
 function routeDiff() {
   const inCode = codeRoutes();
@@ -779,15 +1648,19 @@ test('the route tables in cgi-bin and the document list the same operations', ()
   assert.deepEqual(missing, [], 'operations in docs/openapi.yaml that no route in cgi-bin/ serves');
 });
 
-test(`routes of ${[...UNDOCUMENTED_FILES].join(', ')} are documented`,
-  { todo: 'not documented yet: the timeline, import, live and media routes' }, () => {
-    assert.deepEqual(routeDiff().pending, [], 'routes awaiting docs/openapi.yaml');
-  });
+if (UNDOCUMENTED_FILES.size > 0) {
+  test(`routes of ${[...UNDOCUMENTED_FILES].join(', ')} are documented`,
+    { todo: 'not documented yet' }, () => {
+      assert.deepEqual(routeDiff().pending, [], 'routes awaiting docs/openapi.yaml');
+    });
+}
 
-const isPublic = (o) => !o.path.startsWith('/api/');
+// Only the probes are public; /api/v1, /media and /live all need a credential.
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+const isPublic = (o) => PUBLIC_PATHS.has(o.path);
 const securityOf = (o) => o.op.security ?? doc.security ?? [];
 
-test('every /api/v1 operation requires a credential and documents 401 and 403; the probes are public', () => {
+test('every operation but the probes requires a credential and documents 401 and 403; the probes are public', () => {
   assert.deepEqual(doc.security, [{ bearerAuth: [] }, { cookieAuth: [] }], 'the document requires a token or the cookie');
   assert.equal(doc.components.securitySchemes.cookieAuth.name, 'stint_session');
   assert.equal(doc.components.securitySchemes.bearerAuth.scheme, 'bearer');
@@ -822,6 +1695,12 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     fx.readToken = tokenFor(ADMIN_EMAIL, 'read');
     fx.session = await newSession({ ...FULL_INPUT, title: `${TAG} Lakeside final` });
     fx.shared = await newSession({ title: `${TAG} shared` });
+    // the timeline, media and live examples: fx.tl, shared with fx.watcher as viewer
+    fx.watcher = user('analyst');
+    fx.tl = await newSession({ title: `${TAG} timeline`, kind: 'match' });
+    fx.cases = await newSession({ title: `${TAG} input cases`, kind: 'climb' });
+    await expectCall('shareSession', 200, 'POST', sharesUrl(fx.tl.id), { json: { email: fx.watcher.email, role: 'viewer' } });
+    fx.browser = await new Browser().login();
   });
   after(async () => {
     for (const id of created) await call('DELETE', sessionUrl(id));
@@ -831,7 +1710,8 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     for (const ex of list) {
       it(`${opId}: ${ex.name} -> ${ex.status}`, async () => {
         const { res, body } = await ex.run();
-        if (res.status === 201) created.push(body.id);
+        const newId = body?.session?.id ?? body?.id;  // a session made (imports answer {session, ...})
+        if (res.status === 201 && typeof newId === 'string') created.push(newId);
         check(opId, res, body);
         assert.equal(res.status, ex.status, `expected ${ex.status}, got ${res.status}: ${JSON.stringify(body)}`);
         await ex.then?.(body, res);
@@ -843,12 +1723,22 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     for (const [p, item] of Object.entries(doc.paths)) {
       const documented = HTTP_METHODS.filter((m) => item[m]).map((m) => m.toUpperCase());
       const method = ['PUT', 'PATCH', 'DELETE', 'POST'].find((m) => !documented.includes(m));
-      const { res, body } = await call(method, p.replace(/\{[^}]+\}/g, randomUUID()));
+      // a session id is a UUID, every other id a row number
+      const { res, body } = await call(method, p.replace('/sessions/{id}', `/sessions/${randomUUID()}`).replace(/\{[^}]+\}/g, '1'));
       const what = `${method} ${p}`;
       assert.equal(res.status, 405, `${what}: ${JSON.stringify(body)}`);
       assert.deepEqual(res.headers.get('allow')?.split(', ').sort(), documented.sort(), `${what}: Allow`);
       assertValid('#/components/headers/Allow/schema', res.headers.get('allow'), `${what}: Allow`);
       assertValid('#/components/responses/MethodNotAllowed/content/application~1json/schema', body, what);
+    }
+  });
+
+  // The upload paths are not clip or artifact ids ({clipId} is a number).
+  it('the upload paths answer 405 with Allow: POST', async () => {
+    for (const p of ALLOW_BUG_PATHS) {
+      const { res } = await call('PUT', p.replace(/\{[^}]+\}/g, randomUUID()));
+      assert.equal(res.status, 405);
+      assert.equal(res.headers.get('allow'), 'POST', p);
     }
   });
 
@@ -871,7 +1761,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
         continue;
       }
       for (const token of [null, UNKNOWN_TOKEN, fx.revoked.token, 'not-a-token']) {
-        const { res, body: b } = await call(o.method, url, { ...body, token });
+        const { res, body: b } = await call(o.method, url, { ...body, token, stream: true });
         check(opId, res, b);
         const what = `${o.method} ${url} with ${token ? token.slice(0, 12) : 'no token'}`;
         assert.equal(res.status, 401, `${what}: ${JSON.stringify(b)}`);
@@ -886,7 +1776,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
       if (isPublic(o)) continue;
       const url = samplePath(o);
       const { res, body } = await call(o.method, url,
-        { token: fx.readToken, json: o.op.requestBody ? {} : undefined });
+        { token: fx.readToken, json: o.op.requestBody ? {} : undefined, stream: true });
       check(opId, res, body);
       if (o.method === 'GET') assert.notEqual(res.status, 403, `${opId}: ${JSON.stringify(body)}`);
       else assert.deepEqual([res.status, body.error.code], [403, 'forbidden'], `${opId}: ${JSON.stringify(body)}`);
@@ -983,11 +1873,19 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     ['q', 'bell\u0007', false],
   ];
 
+  /* Query parameter name -> JSON pointer of its schema, for operation opId. */
+  function querySchemas(opId) {
+    const o = operations.get(opId);
+    return Object.fromEntries((o.op.parameters ?? []).map((p, i) => {
+      const [ptr, param] = follow(`${o.ptr}/parameters/${i}`);
+      return [param, `${ptr}/schema`];
+    }).filter(([param]) => param.in === 'query').map(([param, ptr]) => [param.name, ptr]));
+  }
+
   it('list parameters: the schemas and GET agree on what is valid', async () => {
-    const byName = Object.fromEntries(Object.entries(doc.components.parameters)
-      .filter(([, p]) => p.in === 'query').map(([key, p]) => [p.name, key]));
+    const byName = querySchemas('listSessions');
     for (const [name, text, valid] of queryCases) {
-      const ptr = `#/components/parameters/${byName[name]}/schema`;
+      const ptr = byName[name];
       const label = `${name}=${text.slice(0, 20)}`;
       assert.equal(isValid(ptr, headerValue(ptr, text)), valid, `schema on ${label}`);
       const { res, body } = await call('GET', `/api/v1/sessions?${new URLSearchParams({ [name]: text })}`);
@@ -1013,6 +1911,200 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
   bug('a time before year 1 in UTC is refused, not answered as "... BC"',
     { json: { title: 'x', starts_at: '0001-01-01T00:30:00+01:00' } },
     (res) => assert.equal(res.status, 422));
+
+  it('subscribeLive: WebSocket with the subprotocol ws+meta.nchan -> 101', async () => {
+    const ws = new WebSocket(`${BASE.replace(/^http/, 'ws')}/live/sessions/${fx.tl.id}`, 'ws+meta.nchan',
+      { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    try {
+      const first = new Promise((resolve) => ws.once('message', (buf) => resolve(buf.toString())));
+      const status = await new Promise((resolve, reject) => {
+        ws.once('upgrade', (res) => resolve(res.statusCode));
+        ws.once('unexpected-response', (req, res) => resolve(res.statusCode));
+        ws.once('error', reject);
+      });
+      assert.equal(status, 101);
+      assert.ok('101' in operations.get('subscribeLive').op.responses);
+      seen.get('subscribeLive')?.add('101');
+      await new Promise((resolve) => (ws.readyState === WebSocket.OPEN ? resolve() : ws.once('open', resolve)));
+      assert.equal(ws.protocol, 'ws+meta.nchan');
+      const text = await Promise.race([first, new Promise((_, reject) => setTimeout(() => reject(new Error('no message in 5 s')), 5000))]);
+      const blank = text.indexOf('\n\n');
+      assert.match(text.slice(0, blank), /^id: [0-9:,[\]-]+\ncontent-type: application\/json$/);
+      assertValid('#/components/schemas/LiveMessage', JSON.parse(text.slice(blank + 2)), 'a WebSocket message');
+    } finally {
+      ws.close();
+    }
+  });
+
+  // The timeline, media and live inputs: the document's schemas and the server agree
+  // (the size of payload and meta objects, 16 KiB, is an example above).
+  const eventCases = [
+    [{ t_sec: 0, event_type: 'a' }, true],
+    [{ t_sec: 10000000, event_type: 'x'.repeat(40) }, true],
+    [{ t_sec: 10000000.5, event_type: 'serve' }, false],
+    [{ t_sec: -0.001, event_type: 'serve' }, false],
+    [{ t_sec: '1', event_type: 'serve' }, false],
+    [{ t_sec: 1, event_type: 'x'.repeat(41) }, false],
+    [{ t_sec: 1, event_type: '1serve' }, false],
+    [{ t_sec: 1, event_type: 'end_of_set2' }, true],
+    [{ t_sec: 1, event_type: 'Serve' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_team: null, actor_number: null, clip_id: null, payload: {} }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_team: 'a' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 999 }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 1000 }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 7.5 }, false],
+    [{ t_sec: 1, event_type: 'serve', clip_id: 0 }, false],
+    [{ t_sec: 1, event_type: 'serve', payload: null }, false],
+    [{ t_sec: 1, event_type: 'serve', payload: [] }, false],
+    [{ t_sec: 1, event_type: 'serve', payload: { a: 'x'.repeat(16000) } }, true],
+    [{ t_sec: 1, event_type: 'serve', source: 'manual' }, false],
+    [{ t_sec: 1 }, false],
+    [{ event_type: 'serve' }, false],
+    ['serve', false],
+  ];
+
+  it('EventInput: the schema and POST .../events agree on what is valid', async () => {
+    for (const [input, valid] of eventCases) {
+      const label = JSON.stringify(input).slice(0, 80);
+      assert.equal(isValid('#/components/schemas/EventInput', input), valid, `schema on ${label}`);
+      const { res, body } = await call('POST', tl('/events', fx.cases.id), { json: [input] });
+      check('addEvents', res, body);
+      assert.equal(res.status, valid ? 201 : 422, `server on ${label}: ${JSON.stringify(body)}`);
+    }
+  });
+
+  const eventQueryCases = [
+    ['type', 'serve', true], ['type', 'Serve', false], ['type', 'x'.repeat(41), false],
+    ['team', 'B', true], ['team', 'b', false],
+    ['player', '0', true], ['player', '999', true], ['player', '1000', false], ['player', '7.0', false],
+    ['from', '0', true], ['from', '12.5', true], ['from', '-0.5', false],
+    ['to', '10000000', true], ['to', '10000001', false], ['to', 'x', false],
+    ['limit', '10000', true], ['limit', '10001', false], ['limit', '0', false],
+    ['offset', '100000000', true], ['offset', '100000001', false],
+  ];
+
+  it('event list parameters: the schemas and GET agree on what is valid', async () => {
+    const byName = querySchemas('listEvents');
+    for (const [name, text, valid] of eventQueryCases) {
+      const ptr = byName[name];
+      const label = `${name}=${text.slice(0, 20)}`;
+      assert.equal(isValid(ptr, headerValue(ptr, text)), valid, `schema on ${label}`);
+      const { res, body } = await call('GET', `${tl('/events', fx.cases.id)}?${new URLSearchParams({ [name]: text })}`);
+      check('listEvents', res, body);
+      assert.equal(res.status, valid ? 200 : 422, `server on ${label}: ${JSON.stringify(body)}`);
+      if (!valid) assert.deepEqual(fieldsOf(body), [name]);
+    }
+  });
+
+  const clipCases = [
+    [{ kind: 'video', uri: 'https://a.b/c' }, true],
+    [{ kind: 'audio', uri: 's3://bucket/key.ogg', title: null, offset_sec: -10000000, duration_sec: null, meta: {} }, true],
+    [{ kind: 'video', uri: 's3://a' }, false],
+    [{ kind: 'video', uri: 'http://a.b/c' }, false],
+    [{ kind: 'video', uri: 'https://a.b/c', offset_sec: 10000001 }, false],
+    [{ kind: 'video', uri: 'https://a.b/c', duration_sec: -1 }, false],
+    [{ kind: 'video', uri: 'https://a.b/c', title: 'x'.repeat(201) }, false],
+    [{ kind: 'video', uri: 'https://a.b/c', meta: [] }, false],
+    [{ kind: 'VIDEO', uri: 'https://a.b/c' }, false],
+    [{ uri: 'https://a.b/c' }, false],
+    [{ kind: 'video', uri: 'https://a.b/c', file: 'a.mp4' }, false],
+    [{ kind: 'video' }, false],
+    [{ kind: 'video', file: 'a/../b.mp4' }, false],
+    [{ kind: 'video', file: '/etc/passwd' }, false],
+    [{ kind: 'video', file: 'a b.mp4' }, false],
+  ];
+
+  it('ClipInput: the schema and POST .../clips agree on what is valid', async () => {
+    for (const [input, valid] of clipCases) {
+      const label = JSON.stringify(input).slice(0, 80);
+      assert.equal(isValid('#/components/schemas/ClipInput', input), valid, `schema on ${label}`);
+      const { res, body } = await call('POST', tl('/clips', fx.cases.id), { json: input });
+      check('registerClip', res, body);
+      assert.equal(res.status, valid ? 201 : 422, `server on ${label}: ${JSON.stringify(body)}`);
+    }
+  });
+
+  const liveCases = [
+    [{ type: 'session_update', data: { status: 'abandoned', ends_at: null } }, true],
+    [{ type: 'session_update', data: { status: 'live' } }, false],
+    [{ type: 'session_update', data: { status: 'started', starts_at: '1899-12-31T23:59:59Z' } }, false],
+    [{ type: 'session_update', data: { status: 'started', colour: 1 } }, false],
+    [{ type: 'climb_update', data: { holds: [{ id: 'x'.repeat(64), type: 'finish', status: 'untouched', time: null }] } }, true],
+    [{ type: 'climb_update', data: { holds: [{ id: 'x'.repeat(65) }] } }, false],
+    [{ type: 'climb_update', data: { holds: [{ type: 'start' }] } }, false],
+    [{ type: 'climb_update', data: { holds: [{ id: 'a', time: '2026-02-29T10:00:00Z' }] } }, false],
+    [{ type: 'climb_update', data: { holds: [{ id: 'a' }], extra: 1 } }, false],
+    [{ type: 'pose_update', data: POSE_FRAME }, true],
+    [{ type: 'pose_update', data: { ...POSE_FRAME, keypoints: [] } }, false],
+    [{ type: 'pose_update', data: { ...POSE_FRAME, frame: 1.5 } }, false],
+    [{ type: 'pose_update', data: { ...POSE_FRAME, colour: 'red' } }, false],
+    [{ type: 'pose_update', data: { frames: [] } }, false],
+    [{ type: 'pose_update', data: { frames: Array(301).fill(POSE_FRAME) } }, false],
+    [{ type: 'pose_update', data: { frames: Array(300).fill(POSE_FRAME) } }, true],
+    [{ type: 'pose_update', data: [] }, false],
+    [{ type: 'teleport', data: {} }, false],
+    [{ type: 'pose_update', data: POSE_FRAME, extra: 1 }, false],
+  ];
+
+  it('LiveUpdate: the schema and POST .../live agree on what is valid', async () => {
+    for (const [input, valid] of liveCases) {
+      const label = JSON.stringify(input).slice(0, 80);
+      assert.equal(isValid('#/components/schemas/LiveUpdate', input), valid, `schema on ${label}`);
+      const { res, body } = await call('POST', tl('/live', fx.cases.id), { json: input });
+      check('postLiveUpdate', res, body);
+      assert.equal(res.status, valid ? 202 : 422, `server on ${label}: ${JSON.stringify(body)}`);
+    }
+  });
+
+  it('every stored live message is a LiveMessage of its type', async () => {
+    for (const s of [fx.tl, fx.cases]) {
+      const b = await expectCall('getTimeline', 200, 'GET', tl('/timeline?limit=5000', s.id));
+      assert.ok(b.messages.length > 0);
+    }
+  });
+
+  // Server bugs found while writing this contract: todo until they are fixed.
+  it('rollup teams: one entry per team, also when some events have a team but no player',
+    async () => {
+      const s = await newSession({ title: `${TAG} rollup teams` });
+      await expectCall('addEvents', 201, 'POST', tl('/events', s.id), {
+        json: [{ t_sec: 1, event_type: 'serve', actor_team: 'A', actor_number: 7, payload: { evaluation: '#' } },
+          { t_sec: 2, event_type: 'serve', actor_team: 'A', payload: { evaluation: '=' } }],
+      });
+      const r = await expectCall('getRollup', 200, 'GET', tl('/rollup', s.id));
+      assert.deepEqual(r.teams.map((t) => [t.team_side, t.serves]), [['A', 2]]);
+    });
+
+  it('deleting a clip registered from a file leaves the file to the other clips that use it',
+    async () => {
+      const s = await newSession({ title: `${TAG} shared file` });
+      const up = await expectCall('uploadClip', 201, 'POST', tl('/clips/upload?kind=video', s.id), { raw: dataFile(MP4_NAME), type: 'video/mp4' });
+      const other = await newSession({ title: `${TAG} shared file, 2` });
+      const ref = await expectCall('registerClip', 201, 'POST', tl('/clips', other.id), { json: { kind: 'video', file: up.path.replace(/^media\//, '') } });
+      await expectCall('deleteClip', 204, 'DELETE', tl(`/clips/${ref.id}`, other.id));
+      const { res } = await call('GET', up.media_url, { binary: true });
+      assert.equal(res.status, 200, 'the uploaded clip still has its file');
+    });
+
+  it('PATCH an event with a clip of another session names clip_id',
+    { todo: 'server bug: the field is named events[0].clip_id (check_clips of a batch)' }, async () => {
+      const b = await expectCall('updateEvent', 422, 'PATCH', tl(`/events/${fx.eventIds[0]}`), { json: { clip_id: 900000000 } });
+      assert.deepEqual(fieldsOf(b), ['clip_id']);
+    });
+
+  it('pose_update with frames refuses unknown fields next to them',
+    async () => {
+      const input = { type: 'pose_update', data: { frames: [POSE_FRAME], colour: 'red' } };
+      assert.equal(isValid('#/components/schemas/LiveUpdate', input), false);
+      const b = await expectCall('postLiveUpdate', 422, 'POST', tl('/live', fx.cases.id), { json: input });
+      assert.deepEqual(fieldsOf(b), ['data.colour']);
+    });
+
+  it('a subscription by the session id in upper case',
+    async () => {
+      const { res } = await call('GET', `/live/sessions/${fx.tl.id.toUpperCase()}`, { stream: true, headers: { accept: 'text/event-stream' } });
+      assert.equal(res.status, 200);
+    });
 
   it('documented answers this run did not produce (informational)', (t) => {
     for (const [opId, o] of operations) {

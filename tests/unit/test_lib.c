@@ -137,7 +137,10 @@ static const struct { const char *pattern, *path; int match; const char *p0; } r
 	{ "/api/v1/sessions/:uuid/restore", "/api/v1/sessions/0b6e4f00-1234-4abc-8def-0123456789ab/restore",
 	  1, "0b6e4f00-1234-4abc-8def-0123456789ab" },
 	{ "/x/:id", "/x/", 0, NULL },
-	{ "/x/:id", "/x/abc", 1, "abc" },
+	{ "/x/:id", "/x/abc", 0, NULL },
+	{ "/x/:id", "/x/042", 1, "042" },
+	{ "/x/:id", "/x/1234567890123456789", 0, NULL },
+	{ "/x/:uuid", "/x/0B6E4F00-1234-4ABC-8DEF-0123456789AB", 1, "0b6e4f00-1234-4abc-8def-0123456789ab" },
 };
 
 START_TEST(test_route)

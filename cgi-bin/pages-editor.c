@@ -1,0 +1,530 @@
+/*
+ * pages-editor.c: the session editor, /sessions/<id>. Everything works as
+ * plain HTML (forms post to pages-events.c and redirect back); the page's
+ * script (static/editor.js) adds the video timeline, tagging from the
+ * keyboard, inline editing and the live panel, reading what it needs from
+ * data-* attributes written here (JSON in an attribute is HTML-escaped by
+ * the template, so it cannot end the attribute).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "pages.h"
+#include "server.h"
+#include "sessions.h"
+#include "validate.h"
+#include "view.h"
+
+#define EVENTS_PAGE 50
+#define EVENTS_PAGE_TEXT "50"
+
+/* The tagging panel's event types, with their keyboard shortcuts (DataVolley skill letters). */
+static const struct { const char *type, *key; } tag_types[] = {
+	{ "serve", "S" }, { "reception", "R" }, { "set", "E" }, { "attack", "A" },
+	{ "block", "B" }, { "dig", "D" }, { "freeball", "F" }, { "point", "P" },
+};
+
+/* DataVolley's evaluation codes (the KPIs in stint_rollup_json read them). */
+static const struct { const char *code, *slug, *label; } evaluations[] = {
+	{ "#", "perfect", "perfect / kill" }, { "+", "positive", "positive" }, { "!", "ok", "OK" },
+	{ "-", "negative", "negative" }, { "/", "poor", "poor / blocked" }, { "=", "error", "error" },
+};
+
+/* The form fields' names in messages ("time is required"). */
+static const page_choice field_names[] = {
+	{ "t_sec", "time" }, { "event_type", "type" }, { "who", "who" }, { "number", "number" },
+	{ "evaluation", "evaluation" }, { "clip_id", "clip" },
+};
+
+/* A form's problems (consumed) as [{field, message}] for a one-line summary. */
+static cJSON *problem_list(cJSON *errors)
+{
+	cJSON *list = cJSON_CreateArray(), *p;
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, errors) {
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "field", page_label(field_names, COUNT(field_names), e->string));
+		cJSON_AddStringToObject(p, "message", cJSON_GetStringValue(e));
+		cJSON_AddItemToArray(list, p);
+	}
+	cJSON_Delete(errors);
+	return list;
+}
+
+/* s followed by '&', to put more parameters after a view's query (arena string). */
+static const char *with_amp(stint_arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *out = stint_arena_alloc(a, n + 2);
+
+	if (out == NULL)
+		return "";
+	memcpy(out, s, n);
+	out[n] = '&';
+	out[n + 1] = '\0';
+	return out;
+}
+
+/* [{value, slug, label, selected}] of the evaluations, marking current. */
+static cJSON *evaluation_list(const char *current)
+{
+	cJSON *list = cJSON_CreateArray(), *c;
+	size_t i;
+
+	for (i = 0; i < COUNT(evaluations); i++) {
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "value", evaluations[i].code);
+		cJSON_AddStringToObject(c, "slug", evaluations[i].slug);
+		cJSON_AddStringToObject(c, "label", evaluations[i].label);
+		cJSON_AddBoolToObject(c, "selected", current && strcmp(current, evaluations[i].code) == 0);
+		cJSON_AddBoolToObject(c, "last", i + 1 == COUNT(evaluations));
+		cJSON_AddItemToArray(list, c);
+	}
+	return list;
+}
+
+static const stint_field view_fields[] = {
+	{ "type", STINT_F_IDENT, 0, 1, 40, NULL },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+};
+
+static const char *valid_or_null(const stint_field *f, const char *v)
+{
+	return v != NULL && *v != '\0' && stint_validate_text(f, v) == NULL ? v : NULL;
+}
+
+void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v)
+{
+	const char *who = stint_kv_get(l, "who");
+	size_t digits;
+
+	memset(v, 0, sizeof(*v));
+	v->type = valid_or_null(&view_fields[0], stint_kv_get(l, "type"));
+	v->offset = valid_or_null(&view_fields[1], stint_kv_get(l, "offset"));
+	if (who == NULL || (who[0] != 'A' && who[0] != 'B'))
+		return;
+	digits = who[1] == '-' ? strspn(who + 2, "0123456789") : 0;
+	if (who[1] == '\0' || (digits >= 1 && digits <= 3 && who[2 + digits] == '\0')) {
+		v->who = who;
+		v->team = stint_arena_strndup(a, who, 1);
+		v->player = who[1] == '-' ? who + 2 : NULL;
+	}
+}
+
+char *page_view_query(stint_arena *a, const page_view *v)
+{
+	const char *keys[] = { "who", "type", "offset" }, *vals[] = { v->who, v->type, v->offset };
+	stint_buf b = STINT_BUF_INIT;
+	char *out;
+	size_t i;
+
+	stint_buf_puts(&b, "");
+	for (i = 0; i < COUNT(keys); i++) {
+		if (vals[i] == NULL)
+			continue;
+		stint_buf_printf(&b, "%s%s=", b.len ? "&" : "", keys[i]);
+		stint_url_arg(&b, vals[i]);
+	}
+	out = stint_arena_strdup(a, b.data ? b.data : "");
+	stint_buf_free(&b);
+	return out;
+}
+
+/*
+ * Both teams for a team/player choice, marking current ("A", "A-16"):
+ * [{side, label (team name), team_label, team_selected, players: [{value,
+ * number, name, label, selected}]}].
+ */
+static cJSON *who_groups(const cJSON *session, const char *current)
+{
+	cJSON *groups = cJSON_CreateArray(), *g, *players, *o;
+	const cJSON *team, *p;
+	char value[16], label[240], name[210];
+	const char *sides[] = { "A", "B" }, *pname;
+	double number;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		g = cJSON_CreateObject();
+		cJSON_AddStringToObject(g, "side", sides[i]);
+		cJSON_AddStringToObject(g, "label", page_team_name(session, sides[i], name, sizeof(name)));
+		snprintf(label, sizeof(label), "Whole team: %s", name);
+		cJSON_AddStringToObject(g, "team_label", label);
+		cJSON_AddBoolToObject(g, "team_selected", current && strcmp(current, sides[i]) == 0);
+		players = cJSON_AddArrayToObject(g, "players");
+		cJSON_ArrayForEach(team, cJSON_GetObjectItem(session, "teams")) {
+			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(team, "side")), sides[i]) != 0)
+				continue;
+			cJSON_ArrayForEach(p, cJSON_GetObjectItem(team, "roster")) {
+				number = cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number"));
+				pname = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
+				snprintf(value, sizeof(value), "%s-%.0f", sides[i], number);
+				snprintf(label, sizeof(label), "#%.0f %s", number, pname ? pname : "");
+				o = cJSON_CreateObject();
+				cJSON_AddStringToObject(o, "value", value);
+				cJSON_AddNumberToObject(o, "number", number);
+				cJSON_AddStringToObject(o, "name", pname ? pname : "");
+				cJSON_AddStringToObject(o, "label", label);
+				cJSON_AddBoolToObject(o, "selected", current && strcmp(current, value) == 0);
+				cJSON_AddItemToArray(players, o);
+			}
+		}
+		cJSON_AddItemToArray(groups, g);
+	}
+	return groups;
+}
+
+/* The "who" value of an event: "A-16", "A" or "". */
+static void event_who(const cJSON *e, char *out, size_t size)
+{
+	const char *team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
+	const cJSON *num = cJSON_GetObjectItem(e, "actor_number");
+
+	if (team == NULL)
+		snprintf(out, size, "%s", "");
+	else if (cJSON_IsNumber(num))
+		snprintf(out, size, "%s-%.0f", team, num->valuedouble);
+	else
+		snprintf(out, size, "%s", team);
+}
+
+/* Labels the events table shows for one event. */
+static void decorate_event(cJSON *e, const cJSON *session)
+{
+	const char *team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
+	const cJSON *num = cJSON_GetObjectItem(e, "actor_number");
+	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "payload"), "evaluation"));
+	char buf[210], who[16];
+
+	page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "t_sec")), buf, sizeof(buf));
+	cJSON_AddStringToObject(e, "t_shown", buf);
+	page_type_label(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
+	cJSON_AddStringToObject(e, "type_label", buf);
+	cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
+	cJSON_AddBoolToObject(e, "has_player", team != NULL && cJSON_IsNumber(num));
+	if (team != NULL && cJSON_IsNumber(num))
+		cJSON_AddStringToObject(e, "player_name", page_player_name(session, team, num->valuedouble));
+	cJSON_AddStringToObject(e, "evaluation", eval ? eval : "");
+	event_who(e, who, sizeof(who));
+	cJSON_AddStringToObject(e, "who", who);
+}
+
+/* The row of edit_id becomes the inline edit form (with errors from a failed save). */
+static void mark_editing(cJSON *items, const cJSON *session, const char *edit_id, page_problems *pp)
+{
+	cJSON *e, *o;
+	char id[32];
+
+	cJSON_ArrayForEach(e, items) {
+		snprintf(id, sizeof(id), "%.0f", cJSON_GetNumberValue(cJSON_GetObjectItem(e, "id")));
+		if (edit_id == NULL || strcmp(id, edit_id) != 0)
+			continue;
+		cJSON_AddBoolToObject(e, "editing", 1);
+		if (pp->event_form != NULL && pp->edit_id != NULL) {
+			cJSON_ArrayForEach(o, pp->event_form) {
+				cJSON_DeleteItemFromObject(e, o->string);
+				cJSON_AddItemToObject(e, o->string, cJSON_Duplicate(o, 1));
+			}
+			cJSON_AddBoolToObject(e, "has_row_errors", 1);
+			cJSON_AddItemToObject(e, "row_errors", problem_list(pp->event_errors));
+			pp->event_errors = NULL;
+		}
+		cJSON_AddItemToObject(e, "who_groups", who_groups(session, cJSON_GetStringValue(cJSON_GetObjectItem(e, "who"))));
+		cJSON_AddItemToObject(e, "evaluations", evaluation_list(cJSON_GetStringValue(cJSON_GetObjectItem(e, "evaluation"))));
+	}
+}
+
+/* One page of the events table, filtered by the view, with its pager. */
+static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, const page_view *v,
+			      page_problems *pp)
+{
+	const char *p[8] = { r->params[0], v->type, v->team, v->player, NULL, NULL, EVENTS_PAGE_TEXT,
+			     v->offset ? v->offset : "0" };
+	const char *edit = pp->edit_id ? pp->edit_id : stint_kv_get(&r->query, "edit");
+	page_view other = *v;
+	cJSON *page = NULL, *items, *e;
+	long offset = atol(p[7]), total;
+	char num[24];
+	stint_db_rc rc = page_one_json(r, STINT_SQL_EVENTS_LIST, 8, p, &page);
+
+	if (rc != STINT_DB_OK)
+		return rc;
+	items = cJSON_DetachItemFromObject(page, "items");
+	total = (long)cJSON_GetNumberValue(cJSON_GetObjectItem(page, "total"));
+	cJSON_ArrayForEach(e, items)
+		decorate_event(e, session);
+	mark_editing(items, session, edit, pp);
+	cJSON_AddItemToObject(data, "events", items);
+	cJSON_AddBoolToObject(data, "has_events", cJSON_GetArraySize(items) > 0);
+	cJSON_AddNumberToObject(data, "events_total", (double)total);
+	cJSON_AddNumberToObject(data, "events_from", total ? (double)offset + 1 : 0);
+	cJSON_AddNumberToObject(data, "events_to", (double)(offset + EVENTS_PAGE < total ? offset + EVENTS_PAGE : total));
+	if (offset > 0) {
+		snprintf(num, sizeof(num), "%ld", offset > EVENTS_PAGE ? offset - EVENTS_PAGE : 0);
+		other.offset = num;
+		cJSON_AddStringToObject(data, "events_prev", page_view_query(&r->arena, &other));
+	}
+	if (offset + EVENTS_PAGE < total) {
+		snprintf(num, sizeof(num), "%ld", offset + EVENTS_PAGE);
+		other.offset = num;
+		cJSON_AddStringToObject(data, "events_next", page_view_query(&r->arena, &other));
+	}
+	cJSON_Delete(page);
+	return STINT_DB_OK;
+}
+
+/* The highest live message seq so far: the script catches up from here. */
+static stint_db_rc add_last_seq(stint_req *r, cJSON *data)
+{
+	const char *p[3] = { r->params[0], "9000000000000000000", "1" };
+	cJSON *t = NULL;
+	stint_db_rc rc = page_one_json(r, STINT_SQL_LIVE_TIMELINE, 3, p, &t);
+
+	cJSON_AddNumberToObject(data, "last_seq", cJSON_GetNumberValue(cJSON_GetObjectItem(t, "last_seq")));
+	cJSON_Delete(t);
+	return rc;
+}
+
+static stint_db_rc add_access(stint_req *r, cJSON *data)
+{
+	const char *p[3] = { r->params[0], r->user.id_text, "false" };
+	char *grant = NULL;
+	stint_db_rc rc = page_one_text(r, STINT_SQL_SESSION_ACCESS, 3, p, &grant);
+
+	cJSON_AddBoolToObject(data, "can_edit", grant != NULL && strcmp(grant, "edit") == 0);
+	free(grant);
+	return rc;
+}
+
+static void human_size(double bytes, char *out, size_t size)
+{
+	if (bytes >= 1e6)
+		snprintf(out, size, "%.1f MB", bytes / 1e6);
+	else
+		snprintf(out, size, "%.0f kB", bytes / 1e3 < 1 ? 1 : bytes / 1e3);
+}
+
+/* Clips (with the one whose offset form failed), the playable ones for the video. */
+static stint_db_rc add_clips(stint_req *r, cJSON *data, page_problems *pp)
+{
+	cJSON *clips = NULL, *c, *videos = cJSON_CreateArray(), *v;
+	const char *url;
+	char buf[32], *json;
+	stint_db_rc rc = page_one_json(r, STINT_SQL_CLIP_LIST, 1, r->params, &clips);
+
+	cJSON_ArrayForEach(c, clips) {
+		page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(c, "duration_sec")), buf, sizeof(buf));
+		cJSON_AddStringToObject(c, "duration_shown", cJSON_IsNumber(cJSON_GetObjectItem(c, "duration_sec")) ? buf : "–");
+		page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(c, "offset_sec")), buf, sizeof(buf));
+		cJSON_AddStringToObject(c, "offset_shown", buf);
+		snprintf(buf, sizeof(buf), "%.0f", cJSON_GetNumberValue(cJSON_GetObjectItem(c, "id")));
+		if (pp->clip_id != NULL && strcmp(pp->clip_id, buf) == 0) {
+			cJSON_AddItemToObject(c, "clip_errors", pp->clip_errors);
+			pp->clip_errors = NULL;
+		}
+		url = cJSON_GetStringValue(cJSON_GetObjectItem(c, "media_url"));
+		if (url == NULL || strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c, "kind")), "video") != 0)
+			continue;
+		v = cJSON_CreateObject();
+		cJSON_AddItemToObject(v, "id", cJSON_Duplicate(cJSON_GetObjectItem(c, "id"), 1));
+		cJSON_AddItemToObject(v, "title", cJSON_Duplicate(cJSON_GetObjectItem(c, "title"), 1));
+		cJSON_AddStringToObject(v, "media_url", url);
+		cJSON_AddItemToObject(v, "offset_sec", cJSON_Duplicate(cJSON_GetObjectItem(c, "offset_sec"), 1));
+		cJSON_AddItemToObject(v, "duration_sec", cJSON_Duplicate(cJSON_GetObjectItem(c, "duration_sec"), 1));
+		cJSON_AddItemToArray(videos, v);
+	}
+	json = cJSON_PrintUnformatted(videos);
+	cJSON_AddStringToObject(data, "videos_json", json ? json : "[]");
+	free(json);
+	cJSON_AddBoolToObject(data, "has_clips", cJSON_GetArraySize(clips) > 0);
+	cJSON_AddItemToObject(data, "clips", clips ? clips : cJSON_CreateArray());
+	if (cJSON_GetArraySize(videos) > 0)
+		cJSON_AddItemToObject(data, "video", cJSON_Duplicate(cJSON_GetArrayItem(videos, 0), 1));
+	cJSON_AddBoolToObject(data, "many_videos", cJSON_GetArraySize(videos) > 1);
+	cJSON_AddItemToObject(data, "videos", videos);
+	return rc;
+}
+
+static stint_db_rc add_artifacts(stint_req *r, cJSON *data)
+{
+	cJSON *list = NULL, *a;
+	char buf[32];
+	stint_db_rc rc = page_one_json(r, STINT_SQL_ARTIFACT_LIST, 1, r->params, &list);
+
+	cJSON_ArrayForEach(a, list) {
+		human_size(cJSON_GetNumberValue(cJSON_GetObjectItem(a, "size_bytes")), buf, sizeof(buf));
+		cJSON_AddStringToObject(a, "size_shown", cJSON_IsNumber(cJSON_GetObjectItem(a, "size_bytes")) ? buf : "");
+	}
+	cJSON_AddBoolToObject(data, "has_artifacts", cJSON_GetArraySize(list) > 0);
+	cJSON_AddItemToObject(data, "artifacts", list ? list : cJSON_CreateArray());
+	return rc;
+}
+
+/* The stats tables and the list of types the session has (for the filters). */
+static stint_db_rc add_stats(stint_req *r, cJSON *data, const cJSON *session)
+{
+	cJSON *rollup = NULL;
+	stint_db_rc rc = page_one_json(r, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+
+	if (rc == STINT_DB_OK)
+		cJSON_AddItemToObject(data, "stats", page_stats_data(rollup, session));
+	cJSON_Delete(rollup);
+	return rc;
+}
+
+/* Types for the filter and the edit form's list: the tagging types, then the session's own. */
+static void add_types(cJSON *data, const cJSON *session, const char *current)
+{
+	cJSON *opts = cJSON_CreateArray(), *map = cJSON_CreateObject(), *o;
+	const cJSON *t;
+	char label[64], *json;
+	size_t i;
+
+	for (i = 0; i < COUNT(tag_types); i++) {
+		page_type_label(tag_types[i].type, label, sizeof(label));
+		cJSON_AddStringToObject(map, tag_types[i].type, label);
+	}
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "rollup_summary")) {
+		page_type_label(t->string, label, sizeof(label));
+		if (!cJSON_HasObjectItem(map, t->string))
+			cJSON_AddStringToObject(map, t->string, label);
+	}
+	cJSON_ArrayForEach(t, map) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "value", t->string);
+		cJSON_AddStringToObject(o, "label", t->valuestring);
+		cJSON_AddBoolToObject(o, "selected", current && strcmp(current, t->string) == 0);
+		cJSON_AddItemToArray(opts, o);
+	}
+	json = cJSON_PrintUnformatted(map);
+	cJSON_AddStringToObject(data, "types_json", json ? json : "{}");
+	free(json);
+	cJSON_Delete(map);
+	cJSON_AddItemToObject(data, "type_options", opts);
+}
+
+/* The tagging panel: types with keys, both teams with their players, evaluations. */
+static void add_tagger(cJSON *data, const cJSON *session, page_problems *pp)
+{
+	const cJSON *form = pp->edit_id == NULL ? pp->event_form : NULL;
+	const char *who = cJSON_GetStringValue(cJSON_GetObjectItem(form, "who"));
+	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(form, "evaluation"));
+	cJSON *tag = cJSON_AddObjectToObject(data, "tag"), *list, *o;
+	char label[64];
+	size_t i;
+
+	list = cJSON_AddArrayToObject(tag, "types");
+	for (i = 0; i < COUNT(tag_types); i++) {
+		o = cJSON_CreateObject();
+		page_type_label(tag_types[i].type, label, sizeof(label));
+		cJSON_AddStringToObject(o, "value", tag_types[i].type);
+		cJSON_AddStringToObject(o, "label", label);
+		cJSON_AddStringToObject(o, "key", tag_types[i].key);
+		cJSON_AddItemToArray(list, o);
+	}
+	cJSON_AddItemToObject(tag, "evaluations", evaluation_list(eval));
+	cJSON_AddBoolToObject(tag, "no_eval", eval == NULL || *eval == '\0');
+	cJSON_AddBoolToObject(tag, "nobody", who == NULL || *who == '\0');
+	cJSON_AddItemToObject(tag, "teams", who_groups(session, who));
+	if (form != NULL)
+		cJSON_AddItemToObject(tag, "form", cJSON_Duplicate(form, 1));
+	if (pp->edit_id == NULL && pp->event_errors != NULL) {
+		cJSON_AddBoolToObject(tag, "has_errors", 1);
+		cJSON_AddItemToObject(tag, "errors", problem_list(pp->event_errors));
+		pp->event_errors = NULL;
+	}
+}
+
+/* The session with labels; the Details form's values when it came back. */
+static stint_db_rc load_session(stint_req *r, page_problems *pp, cJSON **out)
+{
+	char *json = NULL, *teams;
+	cJSON *s, *v;
+	stint_db_rc rc = stint_session_get(r->db, r->params[0], &json);
+
+	*out = NULL;
+	if (rc != STINT_DB_OK || json == NULL) {
+		free(json);
+		return rc;
+	}
+	*out = s = cJSON_Parse(json);
+	free(json);
+	if (s == NULL)
+		return STINT_DB_ERROR;
+	page_decorate_session(s);
+	cJSON_AddBoolToObject(s, "has_teams", cJSON_GetArraySize(cJSON_GetObjectItem(s, "teams")) > 0);
+	teams = cJSON_PrintUnformatted(cJSON_GetObjectItem(s, "teams"));
+	cJSON_AddStringToObject(s, "teams_json", teams ? teams : "[]");
+	free(teams);
+	cJSON_ArrayForEach(v, pp->details_form)
+		cJSON_ReplaceItemInObject(s, v->string, cJSON_Duplicate(v, 1));
+	return STINT_DB_OK;
+}
+
+static void free_problems(page_problems *pp)
+{
+	cJSON_Delete(pp->details_form);
+	cJSON_Delete(pp->details_errors);
+	cJSON_Delete(pp->event_form);
+	cJSON_Delete(pp->event_errors);
+	cJSON_Delete(pp->clip_errors);
+}
+
+void page_render_editor(stint_req *r, int status, page_problems *problems)
+{
+	page_problems none = { 0 }, *pp = problems ? problems : &none;
+	cJSON *data = cJSON_CreateObject(), *s = NULL;
+	page_view view;
+	char *view_text;
+	stint_db_rc rc;
+
+	page_view_parse(&r->arena, &r->query, &view);
+	rc = add_last_seq(r, data);  /* first: anything later is caught up by the script */
+	if (rc == STINT_DB_OK)
+		rc = load_session(r, pp, &s);
+	if (rc == STINT_DB_OK && s == NULL) {
+		stint_fail(r, 404, "not_found", "There is no session with this id. It may have been deleted.", NULL);
+		goto out;
+	}
+	cJSON_AddItemToObject(data, "session", s);
+	if (rc == STINT_DB_OK)
+		rc = add_access(r, data);
+	if (rc == STINT_DB_OK)
+		rc = add_clips(r, data, pp);
+	if (rc == STINT_DB_OK)
+		rc = add_artifacts(r, data);
+	if (rc == STINT_DB_OK)
+		rc = add_events(r, data, s, &view, pp);
+	if (rc == STINT_DB_OK)
+		rc = add_stats(r, data, s);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		goto out;
+	}
+	add_types(data, s, view.type);
+	add_tagger(data, s, pp);
+	cJSON_AddItemToObject(data, "who_groups", who_groups(s, view.who));
+	view_text = page_view_query(&r->arena, &view);
+	cJSON_AddStringToObject(data, "view", view_text);
+	cJSON_AddStringToObject(data, "view_prefix", *view_text ? with_amp(&r->arena, view_text) : "");
+	cJSON_AddBoolToObject(data, "filtered", view.who != NULL || view.type != NULL);
+	cJSON_AddItemToObject(data, "kind_options", page_kind_options(cJSON_GetStringValue(cJSON_GetObjectItem(s, "kind"))));
+	cJSON_AddItemToObject(data, "status_options", page_status_options(cJSON_GetStringValue(cJSON_GetObjectItem(s, "status"))));
+	page_add_flash(r, data);
+	if (pp->details_errors != NULL) {
+		cJSON_AddItemToObject(data, "errors", pp->details_errors);
+		pp->details_errors = NULL;
+	}
+	stint_view_send(r, status, "editor", data);
+out:
+	free_problems(pp);
+	cJSON_Delete(data);
+}
+
+void page_editor(stint_req *r)
+{
+	page_render_editor(r, 200, NULL);
+}

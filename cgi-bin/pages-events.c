@@ -1,0 +1,313 @@
+/*
+ * pages-events.c: the editor's forms: tag (add) an event, edit one, delete
+ * one, move a clip. They change the timeline through lib/timeline.c as the
+ * JSON API does, so rollups stay exact and the same live messages go out.
+ * Each answers 303 back to the editor (with its filtered view, at the
+ * changed part), or the editor again with the problems named (422).
+ *
+ * Form fields: t_sec (seconds on the session's timeline), event_type (the
+ * button pressed) or other_type (when filled in), who ("A", "B", "A-16": a team or one of
+ * its players), number (a shirt number not on the roster, with a team),
+ * evaluation (a DataVolley code: # + ! - / =), clip_id, view (the
+ * editor's query string, to come back to).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "live.h"
+#include "pages.h"
+#include "server.h"
+#include "timeline.h"
+
+static const char evaluation_codes[] = "#+!-/=";
+
+static const stint_field clip_offset_field = { "offset_sec", STINT_F_NUMBER, STINT_F_REQUIRED, -10000000, 10000000, NULL };
+
+static const stint_field *event_field(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < stint_event_nfields; i++)
+		if (strcmp(stint_event_fields[i].name, name) == 0)
+			return &stint_event_fields[i];
+	return NULL;
+}
+
+static void problem(cJSON **errors, const char *field, const char *message)
+{
+	if (*errors == NULL)
+		*errors = cJSON_CreateObject();
+	if (!cJSON_HasObjectItem(*errors, field))
+		cJSON_AddStringToObject(*errors, field, message);
+}
+
+static const char *field_value(stint_req *r, const char *name)
+{
+	const char *v = stint_kv_get(&r->form, name);
+
+	return v != NULL ? v : "";
+}
+
+/* actor_team and actor_number of ev from the who and number fields. */
+static void add_who(cJSON *ev, const char *who, const char *number, cJSON **errors)
+{
+	char team[2] = "";
+	const char *num = NULL, *bad;
+
+	if ((who[0] == 'A' || who[0] == 'B') && (who[1] == '\0' || who[1] == '-')) {
+		team[0] = who[0];
+		num = who[1] == '-' ? who + 2 : NULL;
+	} else if (*who != '\0') {
+		problem(errors, "who", "must be a team or one of its players");
+		return;
+	}
+	if (num == NULL && *number != '\0')
+		num = number;
+	if (num != NULL && team[0] == '\0') {
+		problem(errors, "number", "needs a team: choose the team first");
+		return;
+	}
+	if (num != NULL && (bad = stint_validate_text(event_field("actor_number"), num)) != NULL) {
+		problem(errors, "number", bad);
+		return;
+	}
+	if (team[0] != '\0')
+		cJSON_AddStringToObject(ev, "actor_team", team);
+	else
+		cJSON_AddNullToObject(ev, "actor_team");
+	if (num != NULL)
+		cJSON_AddNumberToObject(ev, "actor_number", atoi(num));
+	else
+		cJSON_AddNullToObject(ev, "actor_number");
+}
+
+/*
+ * The event a tag or edit form describes, as the JSON API takes it (a new
+ * object, caller deletes). *form gets what was typed, for sending the form
+ * back; problems go to *errors under the form's field names.
+ */
+static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON **errors)
+{
+	const char *names[] = { "t_sec", "event_type", "other_type", "who", "number", "evaluation" };
+	const char *t = field_value(r, "t_sec"), *type = field_value(r, "event_type");
+	const char *eval = field_value(r, "evaluation"), *clip = field_value(r, "clip_id"), *bad;
+	cJSON *ev = cJSON_CreateObject(), *payload;
+	size_t i;
+
+	*form = cJSON_CreateObject();
+	for (i = 0; i < COUNT(names); i++)
+		cJSON_AddStringToObject(*form, names[i], field_value(r, names[i]));
+	if (*field_value(r, "other_type") != '\0')
+		type = field_value(r, "other_type");  /* written in: it wins over the button pressed */
+	if (*t == '\0')
+		problem(errors, "t_sec", "is required");
+	else if ((bad = stint_validate_text(event_field("t_sec"), t)) != NULL)
+		problem(errors, "t_sec", bad);
+	else
+		cJSON_AddNumberToObject(ev, "t_sec", strtod(t, NULL));
+	if (*type == '\0')
+		problem(errors, "event_type", "is required: press a type, or write one under Other");
+	else if ((bad = stint_validate_text(event_field("event_type"), type)) != NULL)
+		problem(errors, "event_type", "must be lower-case letters, digits and _ (e.g. free_kick)");
+	else
+		cJSON_AddStringToObject(ev, "event_type", type);
+	add_who(ev, field_value(r, "who"), field_value(r, "number"), errors);
+	payload = cJSON_AddObjectToObject(ev, "payload");
+	if (*eval != '\0' && (eval[1] != '\0' || strchr(evaluation_codes, eval[0]) == NULL))
+		problem(errors, "evaluation", "must be one of # + ! - / =");
+	else if (*eval != '\0')
+		cJSON_AddStringToObject(payload, "evaluation", eval);
+	if (with_clip && *clip != '\0') {
+		if (stint_validate_text(event_field("clip_id"), clip) != NULL)
+			problem(errors, "clip_id", "is not a clip of this session");
+		else
+			cJSON_AddNumberToObject(ev, "clip_id", strtod(clip, NULL));
+	}
+	return ev;
+}
+
+/* The editor view the form came from, canonical (arena string), also set as r's query. */
+static const char *form_view(stint_req *r)
+{
+	const char *text = field_value(r, "view");
+	page_view v;
+
+	if (stint_parse_urlencoded(&r->arena, text, strlen(text), &r->query) != 0)
+		return "";
+	page_view_parse(&r->arena, &r->query, &v);
+	return page_view_query(&r->arena, &v);
+}
+
+static int event_id_ok(stint_req *r)
+{
+	size_t n = strlen(r->params[1]);
+
+	if (n >= 1 && n <= 18 && strspn(r->params[1], "0123456789") == n)
+		return 1;
+	stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
+	return 0;
+}
+
+static void send_back(stint_req *r, cJSON *form, cJSON *errors, const char *edit_id)
+{
+	page_problems p = { 0 };
+
+	p.event_form = form;
+	p.event_errors = errors;
+	p.edit_id = edit_id;
+	page_render_editor(r, 422, &p);
+}
+
+void page_event_add(stint_req *r)
+{
+	cJSON *form = NULL, *errors = NULL, *clip_errors = NULL, *batch = cJSON_CreateArray();
+	const char *view = form_view(r);
+	char *text = NULL, *result = NULL;
+	stint_db_rc rc = STINT_DB_OK;
+	int bad = 0;
+
+	cJSON_AddItemToArray(batch, event_from_form(r, 1, &form, &errors));
+	if (errors == NULL)
+		rc = stint_timeline_check_clips(r, r->params[0], batch, &clip_errors, &bad);
+	if (bad > 0)
+		problem(&errors, "clip_id", "is not a clip of this session");
+	if (rc == STINT_DB_OK && errors != NULL) {
+		send_back(r, form, errors, NULL);
+		form = errors = NULL;
+		goto out;
+	}
+	text = cJSON_PrintUnformatted(batch);
+	if (rc == STINT_DB_OK)
+		rc = text ? stint_db_begin(r->db) : STINT_DB_ERROR;
+	if (rc == STINT_DB_OK)
+		rc = stint_timeline_insert(r, r->params[0], text, "manual", &result);
+	if (rc == STINT_DB_OK)
+		rc = stint_live_commit(r);
+	if (rc != STINT_DB_OK) {
+		stint_db_rollback(r->db);
+		stint_fail_db(r, rc);
+	} else {
+		page_redirect_session(r, r->params[0], NULL, "event_added", view, "tag");
+	}
+out:
+	free(text);
+	free(result);
+	cJSON_Delete(form);
+	cJSON_Delete(errors);
+	cJSON_Delete(clip_errors);
+	cJSON_Delete(batch);
+}
+
+/* The patch for an edit: the form's fields, the evaluation set in a copy of the stored payload. */
+static stint_db_rc edit_patch(stint_req *r, cJSON *ev, char **text)
+{
+	cJSON *current = NULL, *payload;
+	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"), "evaluation"));
+	stint_db_rc rc = page_one_json(r, STINT_SQL_EVENT_GET, 2, r->params, &current);
+
+	*text = NULL;
+	if (rc != STINT_DB_OK || current == NULL)
+		return rc;
+	payload = cJSON_DetachItemFromObject(current, "payload");
+	if (!cJSON_IsObject(payload)) {
+		cJSON_Delete(payload);
+		payload = cJSON_CreateObject();
+	}
+	cJSON_DeleteItemFromObject(payload, "evaluation");
+	if (eval != NULL)
+		cJSON_AddStringToObject(payload, "evaluation", eval);
+	cJSON_ReplaceItemInObject(ev, "payload", payload);
+	*text = cJSON_PrintUnformatted(ev);
+	cJSON_Delete(current);
+	return *text ? STINT_DB_OK : STINT_DB_ERROR;
+}
+
+void page_event_edit(stint_req *r)
+{
+	cJSON *form = NULL, *errors = NULL, *ev;
+	const char *view;
+	char *text = NULL, *result = NULL, anchor[32];
+	stint_db_rc rc;
+
+	if (!event_id_ok(r))
+		return;
+	view = form_view(r);
+	ev = event_from_form(r, 0, &form, &errors);
+	if (errors != NULL) {
+		send_back(r, form, errors, r->params[1]);
+		cJSON_Delete(ev);
+		return;
+	}
+	rc = edit_patch(r, ev, &text);
+	if (rc == STINT_DB_OK && text != NULL)
+		rc = stint_timeline_patch(r, r->params[0], r->params[1], text, &result);
+	snprintf(anchor, sizeof(anchor), "ev-%.20s", r->params[1]);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (result == NULL)
+		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
+	else
+		page_redirect_session(r, r->params[0], NULL, "event_saved", view, anchor);
+	free(text);
+	free(result);
+	cJSON_Delete(form);
+	cJSON_Delete(ev);
+}
+
+void page_event_delete(stint_req *r)
+{
+	const char *view;
+	stint_db_rc rc;
+	int found = 0;
+
+	if (!event_id_ok(r))
+		return;
+	view = form_view(r);
+	rc = stint_timeline_delete(r, r->params[0], r->params[1], &found);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (!found)
+		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
+	else
+		page_redirect_session(r, r->params[0], NULL, "event_deleted", view, "events");
+}
+
+static void clip_problem(stint_req *r, const char *message)
+{
+	page_problems p = { 0 };
+
+	p.clip_errors = cJSON_CreateObject();
+	cJSON_AddStringToObject(p.clip_errors, "offset_sec", message);
+	p.clip_id = r->params[1];
+	page_render_editor(r, 422, &p);
+}
+
+void page_clip_edit(stint_req *r)
+{
+	const char *offset = field_value(r, "offset_sec"), *bad;
+	char patch[64], *result = NULL;
+	size_t n = strlen(r->params[1]);
+	stint_db_rc rc;
+
+	if (n < 1 || n > 18 || strspn(r->params[1], "0123456789") != n) {
+		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
+		return;
+	}
+	if ((bad = *offset ? stint_validate_text(&clip_offset_field, offset) : "is required") != NULL) {
+		clip_problem(r, bad);
+		return;
+	}
+	snprintf(patch, sizeof(patch), "{\"offset_sec\":%.17g}", strtod(offset, NULL));
+	rc = stint_timeline_move_clip(r, r->params[0], r->params[1], patch, &result);
+	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
+		clip_problem(r, "would move an event of this clip before the session's start");
+	else if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (result == NULL)
+		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
+	else
+		page_redirect_session(r, r->params[0], NULL, "clip_saved", NULL, "clips");
+	free(result);
+}

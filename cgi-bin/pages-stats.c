@@ -1,0 +1,306 @@
+/*
+ * pages-stats.c: a session's rollup as the tables the editor and the live
+ * view show: events by type per team and per player (counts from the
+ * rollups table, kept exact by the database), and the volleyball KPIs
+ * stint_rollup_json derives (openvolley's definitions, see
+ * sql/migrations/0003_timeline.sql). GET /sessions/<id>/stats answers the
+ * tables alone, for the editor's script to swap in after a change.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pages.h"
+#include "server.h"
+#include "view.h"
+
+/* Types in the order a volleyball rally runs; others follow by name. */
+static const char *const rally_order[] = {
+	"serve", "reception", "set", "attack", "block", "dig", "freeball", "point",
+};
+
+/* KPI columns: rollup key, header, unit hint for screen readers. */
+static const struct { const char *key, *label, *title; } kpi_columns[] = {
+	{ "attack_attempts", "Att.", "Attacks" },
+	{ "attack_kills", "Kills", "Attack kills (#)" },
+	{ "attack_kill_pct", "Kill %", "Kills per attack, %" },
+	{ "attack_efficiency", "Eff.", "Attack efficiency: (kills - errors - blocked) / attempts" },
+	{ "serves", "Serves", "Serves" },
+	{ "serve_aces", "Aces", "Serve aces (#)" },
+	{ "serve_ace_pct", "Ace %", "Aces per serve, %" },
+	{ "serve_error_pct", "S. err %", "Serve errors per serve, %" },
+	{ "receptions", "Rec.", "Receptions" },
+	{ "reception_positive_pct", "Pos. %", "Positive receptions (# or +), %" },
+	{ "reception_perfect_pct", "Perf. %", "Perfect receptions (#), %" },
+};
+
+const char *page_team_name(const cJSON *session, const char *side, char *buf, size_t size)
+{
+	const cJSON *t;
+	const char *name;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
+		name = cJSON_GetStringValue(cJSON_GetObjectItem(t, "name"));
+		if (side != NULL && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) == 0 &&
+		    name != NULL && *name != '\0') {
+			snprintf(buf, size, "%s", name);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "Team %s", side ? side : "?");
+	return buf;
+}
+
+const char *page_player_name(const cJSON *session, const char *side, double number)
+{
+	const cJSON *t, *p;
+	const char *name;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) != 0)
+			continue;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(t, "roster")) {
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
+			if (cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number")) == number && name != NULL)
+				return name;
+		}
+	}
+	return "";
+}
+
+static int type_rank(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(rally_order); i++)
+		if (strcmp(type, rally_order[i]) == 0)
+			return (int)i;
+	return (int)COUNT(rally_order);
+}
+
+static int type_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int rx = type_rank(x), ry = type_rank(y);
+
+	return rx != ry ? rx - ry : strcmp(x, y);
+}
+
+/* The distinct types of rows (only those with a player when players_only), in rally order. */
+static cJSON *row_types(const cJSON *rows, int players_only)
+{
+	const char *names[256];
+	const cJSON *row;
+	cJSON *seen = cJSON_CreateObject(), *out;
+	const char *t;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(row, rows) {
+		t = cJSON_GetStringValue(cJSON_GetObjectItem(row, "event_type"));
+		if (t == NULL || (players_only && !cJSON_IsNumber(cJSON_GetObjectItem(row, "number"))) ||
+		    cJSON_HasObjectItem(seen, t) || n == COUNT(names))
+			continue;
+		cJSON_AddNullToObject(seen, t);
+		names[n++] = t;
+	}
+	qsort(names, n, sizeof(names[0]), type_cmp);
+	out = cJSON_CreateStringArray(names, (int)n);
+	cJSON_Delete(seen);
+	return out;
+}
+
+/* [{value, label}] headers for types. */
+static cJSON *type_headers(const cJSON *types)
+{
+	cJSON *out = cJSON_CreateArray(), *h;
+	const cJSON *t;
+	char label[64];
+
+	cJSON_ArrayForEach(t, types) {
+		page_type_label(t->valuestring, label, sizeof(label));
+		h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "value", t->valuestring);
+		cJSON_AddStringToObject(h, "label", label);
+		cJSON_AddItemToArray(out, h);
+	}
+	return out;
+}
+
+/* The row's key: "A" for a team total, "A-16" for a player, "-" for no team. */
+static void row_key(const cJSON *row, int per_player, char *out, size_t size)
+{
+	const char *side = cJSON_GetStringValue(cJSON_GetObjectItem(row, "team_side"));
+	const cJSON *num = cJSON_GetObjectItem(row, "number");
+
+	if (per_player && cJSON_IsNumber(num))
+		snprintf(out, size, "%s-%.0f", side ? side : "", num->valuedouble);
+	else
+		snprintf(out, size, "%s", side ? side : "-");
+}
+
+/* {key: {type: count}} summed over rows (players only when per_player). */
+static cJSON *tally(const cJSON *rows, int per_player)
+{
+	cJSON *by = cJSON_CreateObject(), *counts, *c;
+	const cJSON *row;
+	const char *type;
+	char key[32];
+
+	cJSON_ArrayForEach(row, rows) {
+		if (per_player && (!cJSON_IsNumber(cJSON_GetObjectItem(row, "number")) ||
+				   !cJSON_IsString(cJSON_GetObjectItem(row, "team_side"))))
+			continue;
+		row_key(row, per_player, key, sizeof(key));
+		type = cJSON_GetStringValue(cJSON_GetObjectItem(row, "event_type"));
+		if ((counts = cJSON_GetObjectItem(by, key)) == NULL)
+			counts = cJSON_AddObjectToObject(by, key);
+		if ((c = cJSON_GetObjectItem(counts, type)) == NULL)
+			c = cJSON_AddNumberToObject(counts, type, 0);
+		cJSON_SetNumberValue(c, c->valuedouble + cJSON_GetNumberValue(cJSON_GetObjectItem(row, "count")));
+	}
+	return by;
+}
+
+/* {cells: [{v}], total} for counts over types. */
+static void add_cells(cJSON *out, const cJSON *counts, const cJSON *types)
+{
+	cJSON *cells = cJSON_AddArrayToObject(out, "cells"), *cell;
+	const cJSON *t;
+	double n, total = 0;
+
+	cJSON_ArrayForEach(t, types) {
+		n = cJSON_GetNumberValue(cJSON_GetObjectItem(counts, t->valuestring));
+		n = n == n ? n : 0;  /* NaN when absent */
+		total += n;
+		cell = cJSON_CreateObject();
+		cJSON_AddNumberToObject(cell, "v", n);
+		cJSON_AddItemToArray(cells, cell);
+	}
+	cJSON_AddNumberToObject(out, "total", total);
+}
+
+/* Team rows (A, B, then events of no team) of counts by type. */
+static cJSON *team_rows(const cJSON *rows, const cJSON *types, const cJSON *session)
+{
+	cJSON *by = tally(rows, 0), *out = cJSON_CreateArray(), *row;
+	const char *keys[] = { "A", "B", "-" };
+	char name[210];
+	size_t i;
+
+	for (i = 0; i < COUNT(keys); i++) {
+		const cJSON *counts = cJSON_GetObjectItem(by, keys[i]);
+
+		if (counts == NULL)
+			continue;
+		row = cJSON_CreateObject();
+		cJSON_AddStringToObject(row, "name", i < 2 ? page_team_name(session, keys[i], name, sizeof(name)) : "No team");
+		add_cells(row, counts, types);
+		cJSON_AddItemToArray(out, row);
+	}
+	cJSON_Delete(by);
+	return out;
+}
+
+/* One row per player of counts by type, in team and shirt-number order. */
+static cJSON *player_rows(const cJSON *rows, const cJSON *types, const cJSON *session)
+{
+	cJSON *by = tally(rows, 1), *out = cJSON_CreateArray(), *row;
+	const cJSON *counts;
+	char side[2] = "", name[210];
+	double number;
+
+	cJSON_ArrayForEach(counts, by) {
+		side[0] = counts->string[0];
+		number = atof(counts->string + 2);
+		row = cJSON_CreateObject();
+		cJSON_AddStringToObject(row, "team", page_team_name(session, side, name, sizeof(name)));
+		cJSON_AddNumberToObject(row, "number", number);
+		cJSON_AddStringToObject(row, "name", page_player_name(session, side, number));
+		add_cells(row, counts, types);
+		cJSON_AddItemToArray(out, row);
+	}
+	cJSON_Delete(by);
+	return out;
+}
+
+/* KPI rows from stint_rollup_json's players or teams: a dash where a KPI has no attempts. */
+static cJSON *kpi_rows(const cJSON *list, const cJSON *session, int players)
+{
+	cJSON *out = cJSON_CreateArray(), *row, *cells, *cell;
+	const cJSON *k, *v;
+	const char *side;
+	char name[210];
+	size_t i;
+
+	cJSON_ArrayForEach(k, list) {
+		side = cJSON_GetStringValue(cJSON_GetObjectItem(k, "team_side"));
+		row = cJSON_CreateObject();
+		cJSON_AddStringToObject(row, "team", page_team_name(session, side, name, sizeof(name)));
+		if (players) {
+			cJSON_AddItemToObject(row, "number", cJSON_Duplicate(cJSON_GetObjectItem(k, "number"), 1));
+			v = cJSON_GetObjectItem(k, "player_name");
+			cJSON_AddStringToObject(row, "name", cJSON_IsString(v) ? v->valuestring : "");
+		}
+		cells = cJSON_AddArrayToObject(row, "cells");
+		for (i = 0; i < COUNT(kpi_columns); i++) {
+			v = cJSON_GetObjectItem(k, kpi_columns[i].key);
+			cell = cJSON_CreateObject();
+			if (cJSON_IsNumber(v))
+				cJSON_AddNumberToObject(cell, "v", v->valuedouble);
+			else
+				cJSON_AddStringToObject(cell, "v", "–");
+			cJSON_AddItemToArray(cells, cell);
+		}
+		cJSON_AddItemToArray(out, row);
+	}
+	return out;
+}
+
+cJSON *page_stats_data(const cJSON *rollup, const cJSON *session)
+{
+	const cJSON *rows = cJSON_GetObjectItem(rollup, "rows");
+	cJSON *out = cJSON_CreateObject(), *types = row_types(rows, 0), *ptypes = row_types(rows, 1), *h;
+	size_t i;
+
+	cJSON_AddBoolToObject(out, "has_rows", cJSON_GetArraySize(rows) > 0);
+	cJSON_AddItemToObject(out, "types", type_headers(types));
+	cJSON_AddItemToObject(out, "teams", team_rows(rows, types, session));
+	cJSON_AddItemToObject(out, "player_types", type_headers(ptypes));
+	cJSON_AddItemToObject(out, "players", player_rows(rows, ptypes, session));
+	cJSON_AddBoolToObject(out, "has_players", cJSON_GetArraySize(ptypes) > 0);
+	cJSON_AddBoolToObject(out, "has_kpi", cJSON_GetArraySize(cJSON_GetObjectItem(rollup, "teams")) > 0);
+	cJSON_AddItemToObject(out, "kpi_teams", kpi_rows(cJSON_GetObjectItem(rollup, "teams"), session, 0));
+	cJSON_AddItemToObject(out, "kpi_players", kpi_rows(cJSON_GetObjectItem(rollup, "players"), session, 1));
+	h = cJSON_AddArrayToObject(out, "kpi_columns");
+	for (i = 0; i < COUNT(kpi_columns); i++) {
+		cJSON *c = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(c, "label", kpi_columns[i].label);
+		cJSON_AddStringToObject(c, "title", kpi_columns[i].title);
+		cJSON_AddItemToArray(h, c);
+	}
+	cJSON_Delete(types);
+	cJSON_Delete(ptypes);
+	return out;
+}
+
+void page_stats(stint_req *r)
+{
+	cJSON *rollup = NULL, *session = NULL, *data = NULL;
+	stint_db_rc rc = page_one_json(r, STINT_SQL_SESSION_GET, 1, r->params, &session);
+
+	if (rc == STINT_DB_OK)
+		rc = page_one_json(r, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+	} else if (session == NULL) {
+		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
+	} else {
+		data = cJSON_CreateObject();
+		cJSON_AddItemToObject(data, "stats", page_stats_data(rollup, session));
+		stint_view_send(r, 200, "stats", data);
+	}
+	cJSON_Delete(data);
+	cJSON_Delete(rollup);
+	cJSON_Delete(session);
+}

@@ -1,0 +1,653 @@
+// editor.js: the session editor's enhancements (the page works without it):
+// the video with a timeline of event markers, tagging from the buttons and
+// the keyboard at the video's time, undo, inline edit and delete through the
+// JSON API (X-CSRF-Token from the page's meta tag), sortable statistics, and
+// the live panel that applies everyone's changes as they happen.
+import { follow, showState } from './feed.js';
+import { sortable } from './sort.js';
+
+const $ = (id) => document.getElementById(id);
+const root = $('editor');
+const sid = root.dataset.session;
+const canEdit = root.dataset.canEdit === '1';
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+const videos = JSON.parse(root.dataset.videos || '[]');
+const teams = JSON.parse(root.dataset.teams || '[]');
+const typeLabels = JSON.parse(root.dataset.types || '{}');
+const video = $('video');
+const form = $('tag-form');
+const EVALS = { '#': 'perfect', '+': 'positive', '!': 'ok', '-': 'negative', '/': 'poor', '=': 'error' };
+
+const state = {
+  events: new Map(),   // id -> event, as the API gives it
+  shown: [],           // the events that pass the filter, in time order
+  clip: videos[0] ?? null,
+  who: $('v-who').value,
+  type: $('v-type').value,
+  current: null,       // id of the highlighted event
+  undo: [],
+  digits: '',
+  digitAt: 0,
+};
+
+document.documentElement.classList.add('js');
+
+// --- small helpers ------------------------------------------------------------
+
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('data-') || k.startsWith('aria-')) el.setAttribute(k, v);
+    else el[k] = v;
+  }
+  el.append(...children.filter((c) => c !== null && c !== undefined));
+  return el;
+}
+
+function clock(t) {
+  const tenths = Math.round(Math.abs(t) * 10);
+  const hr = Math.floor(tenths / 36000);
+  const m = Math.floor(tenths / 600) % 60;
+  const s = Math.floor(tenths / 10) % 60;
+  const sign = t < 0 ? '-' : '';
+  if (hr > 0) return `${sign}${hr}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return `${sign}${m}:${String(s).padStart(2, '0')}.${tenths % 10}`;
+}
+
+const teamName = (side) => teams.find((t) => t.side === side)?.name || (side ? `Team ${side}` : '');
+const playerName = (side, n) =>
+  teams.find((t) => t.side === side)?.roster.find((p) => p.number === n)?.player_name ?? '';
+const typeLabel = (t) => typeLabels[t] ?? t.charAt(0).toUpperCase() + t.slice(1).replaceAll('_', ' ');
+const evaluation = (e) => e.payload?.evaluation ?? '';
+
+function whoText(e) {
+  if (!e.actor_team) return '';
+  const num = e.actor_number ?? null;
+  return num === null ? teamName(e.actor_team) : `${teamName(e.actor_team)} #${num}`;
+}
+
+function randomKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Calls the session's JSON API with the page's CSRF token; retries network failures. */
+async function api(method, path, body, headers = {}) {
+  const init = {
+    method,
+    headers: { accept: 'application/json', 'x-csrf-token': csrf, ...headers },
+  };
+  if (body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(`/api/v1/sessions/${sid}${path}`, init);
+      break;
+    } catch (err) {
+      if (attempt >= 2) throw new Error('the server cannot be reached');
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
+  }
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const fields = Object.entries(data?.error?.fields ?? {}).map(([k, v]) => `${k} ${v}`).join('; ');
+    throw new Error(fields || data?.error?.message || `HTTP ${res.status}`);
+  }
+  return data;
+}
+
+const say = (text, problem = false) => {
+  const el = $('tag-status');
+  if (!el) return;
+  el.textContent = text;
+  el.classList.toggle('problem', problem);
+};
+
+// --- events: state, filter, table, markers -------------------------------------
+
+const byTime = (a, b) => a.t_sec - b.t_sec || a.id - b.id;
+
+function passes(e) {
+  const [team, num] = state.who.split('-');
+  if (team && e.actor_team !== team) return false;
+  if (num !== undefined && e.actor_number !== Number(num)) return false;
+  return !state.type || e.event_type === state.type;
+}
+
+function timelineEnd() {
+  let end = 1;
+  for (const e of state.events.values()) end = Math.max(end, e.t_sec);
+  for (const c of videos) end = Math.max(end, (c.offset_sec ?? 0) + (c.duration_sec ?? 0));
+  return end;
+}
+
+function row(e) {
+  const seek = h('button', { type: 'button', class: 'seek link', 'aria-label': `Go to ${clock(e.t_sec)}` },
+    clock(e.t_sec));
+  const player = e.actor_number === null || e.actor_number === undefined ? '' :
+    [h('b', {}, String(e.actor_number)), ` ${playerName(e.actor_team, e.actor_number)}`];
+  const tr = h('tr', { id: `ev-${e.id}`, class: `t-${e.event_type}`, 'data-id': e.id },
+    h('td', { class: 'time' }, seek),
+    h('td', { class: 'tl' }, typeLabel(e.event_type)),
+    h('td', {}, teamName(e.actor_team)),
+    h('td', {}, ...[player].flat()),
+    h('td', { class: 'eval' }, evaluation(e)));
+  if (canEdit) {
+    tr.append(h('td', { class: 'row-actions' },
+      h('button', { type: 'button', class: 'link', 'data-act': 'edit' }, 'Edit',
+        h('span', { class: 'sr' }, ` the event at ${clock(e.t_sec)}`)),
+      ' ',
+      h('button', { type: 'button', class: 'link danger', 'data-act': 'delete' }, 'Delete',
+        h('span', { class: 'sr' }, ` the event at ${clock(e.t_sec)}`))));
+  }
+  if (e.id === state.current) tr.classList.add('current');
+  return tr;
+}
+
+function renderTable() {
+  const body = $('event-rows');
+  if (state.shown.length === 0) {
+    const text = state.events.size ? 'No event matches this view.' : 'No events yet.';
+    body.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colSpan: 6 }, text)));
+  } else {
+    const editing = body.querySelector('tr.editing');  // keep a row being edited as it is
+    body.replaceChildren(...state.shown.map((e) => (editing && editing.dataset.id === String(e.id) ? editing : row(e))));
+  }
+  const all = state.events.size;
+  $('events-count').textContent = state.shown.length === all ? `${all}` : `${state.shown.length} of ${all}`;
+}
+
+function renderMarkers() {
+  const track = $('track');
+  const end = timelineEnd();
+  state.end = end;
+  track.querySelectorAll('.marker').forEach((m) => m.remove());
+  track.append(...state.shown.map((e) => {
+    const label = `${clock(e.t_sec)} ${typeLabel(e.event_type)} ${whoText(e)}`.trim();
+    const m = h('button', { type: 'button', class: `marker t-${e.event_type}`, tabIndex: -1,
+      title: label, 'aria-label': label, 'data-id': e.id });
+    m.style.left = `${(e.t_sec / end) * 100}%`;
+    if (e.id === state.current) m.classList.add('current');
+    return m;
+  }));
+  $('t-end').textContent = clock(end);
+}
+
+let renderQueued = false;
+function render() {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    state.shown = [...state.events.values()].filter(passes).sort(byTime);
+    renderTable();
+    renderMarkers();
+    onTime();
+  });
+}
+
+function upsert(e) {
+  state.events.set(e.id, e);
+  render();
+}
+
+function forget(id) {
+  state.events.delete(id);
+  render();
+}
+
+async function loadEvents() {
+  const res = await fetch(`/api/v1/sessions/${sid}/events?limit=10000`, { headers: { accept: 'application/json' } });
+  if (!res.ok) return;
+  const page = await res.json();
+  state.events = new Map(page.items.map((e) => [e.id, e]));
+  $('events-pager').hidden = true;
+  $('timeline').hidden = false;
+  render();
+}
+
+// --- video: seeking, the playhead, the current event ---------------------------
+
+const sessionTime = () => (video && state.clip ? (state.clip.offset_sec ?? 0) + video.currentTime : null);
+
+function clipFor(e) {
+  return videos.find((c) => c.id === e.clip_id) ??
+    videos.find((c) => e.t_sec >= c.offset_sec && e.t_sec <= c.offset_sec + (c.duration_sec ?? Infinity)) ??
+    state.clip;
+}
+
+function ready() {
+  return video.readyState >= 1 ? Promise.resolve() :
+    new Promise((r) => video.addEventListener('loadedmetadata', r, { once: true }));
+}
+
+async function useClip(clip) {
+  if (!video || !clip || clip === state.clip) return;
+  state.clip = clip;
+  video.src = clip.media_url;
+  if ($('clip-select')) $('clip-select').value = String(clip.id);
+  if ($('tag-clip')) $('tag-clip').value = String(clip.id);
+}
+
+/** Shows event e: highlights it and moves the video to it (t_sec minus the clip's offset). */
+async function seekTo(e) {
+  highlight(e.id, false);
+  if (!video) return;
+  const clip = clipFor(e);
+  await useClip(clip);
+  await ready();
+  video.currentTime = Math.max(0, e.t_sec - (clip.offset_sec ?? 0));
+}
+
+function highlight(id, scroll) {
+  if (id === state.current) return;
+  document.querySelectorAll('.current').forEach((el) => el.classList.remove('current'));
+  state.current = id;
+  if (id === null) return;
+  const tr = $(`ev-${id}`);
+  tr?.classList.add('current');
+  document.querySelector(`.marker[data-id="${id}"]`)?.classList.add('current');
+  const box = $('events-scroll');
+  if (scroll && tr && box) {
+    const top = tr.offsetTop - box.clientHeight / 2;
+    box.scrollTo({ top: Math.max(0, top), behavior: 'smooth' });
+  }
+}
+
+/** The last shown event at or before session time t (binary search), or null. */
+function eventAt(t) {
+  let lo = 0;
+  let hi = state.shown.length - 1;
+  let found = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (state.shown[mid].t_sec <= t + 0.05) {
+      found = state.shown[mid];
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+function onTime() {
+  const t = sessionTime();
+  if (t === null) return;
+  $('playhead').style.left = `${Math.min(100, (t / (state.end || 1)) * 100)}%`;
+  $('t-now').textContent = clock(t);
+  const input = form?.elements.t_sec;
+  if (input && document.activeElement !== input) input.value = t.toFixed(2);
+  if (!video.paused) highlight(eventAt(t)?.id ?? null, true);
+}
+
+function step(direction) {
+  const t = sessionTime() ?? 0;
+  const list = state.shown;
+  const next = direction > 0 ? list.find((e) => e.t_sec > t + 0.05) :
+    [...list].reverse().find((e) => e.t_sec < t - 0.3);
+  if (next) seekTo(next);
+}
+
+// --- tagging, undo, edit, delete -------------------------------------------------
+
+const who = () => form.elements.who.value;
+const strip = (e) => ({ t_sec: e.t_sec, event_type: e.event_type, actor_team: e.actor_team ?? null,
+  actor_number: e.actor_number ?? null, clip_id: e.clip_id ?? null, payload: e.payload ?? {} });
+
+function pushUndo(label, fn) {
+  state.undo.push({ label, fn });
+  if (state.undo.length > 50) state.undo.shift();
+  $('undo').disabled = false;
+}
+
+async function undo() {
+  const last = state.undo.pop();
+  $('undo').disabled = state.undo.length === 0;
+  if (!last) return;
+  try {
+    await last.fn();
+    say(`Undone: ${last.label}.`);
+  } catch (err) {
+    say(`Could not undo: ${err.message}.`, true);
+  }
+}
+
+async function add(e) {
+  const res = await api('POST', '/events', { events: [e] }, { 'idempotency-key': randomKey() });
+  const added = { ...e, id: res.ids[0], session_id: sid, source: 'manual' };
+  upsert(added);
+  refreshStats();
+  return added;
+}
+
+async function remove(id) {
+  await api('DELETE', `/events/${id}`);
+  forget(id);
+  refreshStats();
+}
+
+async function patch(id, fields) {
+  const updated = await api('PATCH', `/events/${id}`, fields);
+  upsert(updated);
+  refreshStats();
+  return updated;
+}
+
+function selection() {
+  const value = who();
+  const [team, num] = value.split('-');
+  const other = form.elements.number.value.trim();
+  const number = num ?? (team && /^\d{1,3}$/.test(other) ? other : null);
+  return { team: team || null, number: number === null ? null : Number(number) };
+}
+
+function showSelection() {
+  const { team, number } = selection();
+  const ev = form.elements.evaluation.value;
+  const parts = [team ? teamName(team) : 'Nobody'];
+  if (number !== null) parts.push(`#${number}`);
+  if (ev) parts.push(`evaluation ${ev}`);
+  $('tag-pending').textContent = `Next: ${parts.join(' · ')}`;
+}
+
+async function tag(type) {
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(type)) {
+    say('Choose a type, or write one in lower case under Other (e.g. free_kick).', true);
+    return;
+  }
+  const t = sessionTime() ?? Number(form.elements.t_sec.value);
+  if (form.elements.t_sec.value === '' && sessionTime() === null) {
+    say('Set the time (At) first.', true);
+    form.elements.t_sec.focus();
+    return;
+  }
+  const { team, number } = selection();
+  const ev = form.elements.evaluation.value;
+  const e = { t_sec: Math.round(Math.max(0, t) * 100) / 100, event_type: type, actor_team: team,
+    actor_number: number, clip_id: state.clip?.id ?? null, payload: ev ? { evaluation: ev } : {} };
+  try {
+    const added = await add(e);
+    pushUndo(`${typeLabel(type)} at ${clock(added.t_sec)}`, () => remove(added.id));
+    say(`Added ${typeLabel(type)} at ${clock(added.t_sec)} ${whoText(added)}.`.replace(' .', '.'));
+    resetSelection(team);
+  } catch (err) {
+    say(`Not added: ${err.message}.`, true);
+  }
+}
+
+function resetSelection(team) {
+  const radio = team ? $(`w-${team}`) : $('w-none');
+  if (radio) radio.checked = true;
+  form.elements.number.value = '';
+  form.elements.other_type.value = '';
+  $('e-none').checked = true;
+  state.digits = '';
+  showSelection();
+}
+
+async function deleteEvent(id) {
+  const old = state.events.get(id);
+  try {
+    await remove(id);
+    pushUndo(`delete of ${typeLabel(old.event_type)} at ${clock(old.t_sec)}`, () => add(strip(old)));
+    say(`Deleted ${typeLabel(old.event_type)} at ${clock(old.t_sec)}. Ctrl+Z brings it back.`);
+  } catch (err) {
+    say(`Not deleted: ${err.message}.`, true);
+  }
+}
+
+function whoSelect(current) {
+  const select = h('select', { name: 'who', 'aria-label': 'Who' }, h('option', { value: '' }, 'Nobody'));
+  for (const t of teams.length ? teams : [{ side: 'A', roster: [] }, { side: 'B', roster: [] }]) {
+    const group = h('optgroup', { label: teamName(t.side) },
+      h('option', { value: t.side }, `Whole team: ${teamName(t.side)}`),
+      ...t.roster.map((p) => h('option', { value: `${t.side}-${p.number}` }, `#${p.number} ${p.player_name}`)));
+    select.append(group);
+  }
+  select.value = current;
+  return select;
+}
+
+function editRow(id) {
+  const e = state.events.get(id);
+  const tr = $(`ev-${id}`);
+  if (!e || !tr) return;
+  const current = e.actor_team ? (e.actor_number === null ? e.actor_team : `${e.actor_team}-${e.actor_number}`) : '';
+  const evalSelect = h('select', { name: 'evaluation', 'aria-label': 'Evaluation' }, h('option', { value: '' }, 'None'),
+    ...Object.keys(EVALS).map((c) => h('option', { value: c }, c)));
+  evalSelect.value = evaluation(e);
+  const f = h('form', { class: 'row-form' },
+    h('input', { name: 't_sec', type: 'number', step: '0.01', min: '0', value: String(e.t_sec), 'aria-label': 'Time (s)', required: true }),
+    h('input', { name: 'event_type', value: e.event_type, 'aria-label': 'Type', required: true, maxLength: 40 }),
+    whoSelect(current), evalSelect,
+    h('button', { type: 'submit', class: 'primary' }, 'Save'),
+    h('button', { type: 'button', 'data-act': 'cancel' }, 'Cancel'));
+  f.elements.event_type.setAttribute('list', 'type-list');
+  tr.replaceChildren(h('td', { colSpan: 6 }, f));
+  tr.classList.add('editing');
+  f.elements.t_sec.focus();
+  f.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      tr.classList.remove('editing');
+      tr.replaceWith(row(e));
+    }
+  });
+  f.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const [team, num] = f.elements.who.value.split('-');
+    const payload = { ...(e.payload ?? {}) };
+    if (f.elements.evaluation.value) payload.evaluation = f.elements.evaluation.value;
+    else delete payload.evaluation;
+    const fields = { t_sec: Number(f.elements.t_sec.value), event_type: f.elements.event_type.value.trim(),
+      actor_team: team || null, actor_number: num === undefined ? null : Number(num), payload };
+    try {
+      tr.classList.remove('editing');
+      const updated = await patch(id, fields);
+      pushUndo(`edit of ${typeLabel(updated.event_type)} at ${clock(updated.t_sec)}`, () => patch(id, strip(e)));
+      say(`Saved ${typeLabel(updated.event_type)} at ${clock(updated.t_sec)}.`);
+    } catch (err) {
+      tr.classList.add('editing');
+      say(`Not saved: ${err.message}.`, true);
+    }
+  });
+}
+
+// --- statistics ------------------------------------------------------------------
+
+let statsTimer = 0;
+function refreshStats() {
+  clearTimeout(statsTimer);
+  statsTimer = setTimeout(async () => {
+    const res = await fetch(`/sessions/${sid}/stats`);
+    if (!res.ok) return;
+    const body = $('stats-body');
+    body.innerHTML = await res.text();
+    sortable(body);
+  }, 150);
+}
+
+// --- live panel ----------------------------------------------------------------------
+
+function feedLine(msg, text) {
+  const list = $('feed');
+  list.querySelector('.muted')?.remove();
+  const at = new Date(msg.at);
+  list.prepend(h('li', {}, h('time', { dateTime: msg.at }, at.toLocaleTimeString()), ` ${text}`));
+  while (list.children.length > 30) list.lastElementChild.remove();
+}
+
+function onMessage(msg) {
+  const d = msg.data ?? {};
+  switch (msg.type) {
+  case 'event_added':
+    if (Array.isArray(d.events)) {
+      d.events.forEach(upsert);
+      feedLine(msg, d.events.length === 1 ?
+        `${typeLabel(d.events[0].event_type)} at ${clock(d.events[0].t_sec)} added ${whoText(d.events[0])}`.trim() :
+        `${d.events.length} events added`);
+    } else {
+      loadEvents();
+      feedLine(msg, `${d.count} events added`);
+    }
+    break;
+  case 'event_updated':
+    upsert(d);
+    feedLine(msg, `${typeLabel(d.event_type)} at ${clock(d.t_sec)} changed`);
+    break;
+  case 'event_deleted':
+    feedLine(msg, state.events.has(d.id) ?
+      `${typeLabel(state.events.get(d.id).event_type)} at ${clock(state.events.get(d.id).t_sec)} deleted` : 'An event was deleted');
+    forget(d.id);
+    break;
+  case 'rollup_updated':
+    refreshStats();
+    break;
+  case 'session_updated':
+    feedLine(msg, 'The session’s details changed (reload to see them)');
+    break;
+  case 'clip_added':
+    feedLine(msg, 'A clip was added (reload to play it)');
+    break;
+  default:
+    feedLine(msg, msg.type.replaceAll('_', ' '));
+  }
+}
+
+// --- wiring ------------------------------------------------------------------------
+
+function onKey(ev) {
+  const t = ev.target;
+  const typing = t.closest('input:not([type=radio]), select, textarea, [contenteditable]');
+  if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && ev.key.toLowerCase() === 'z' && !typing && canEdit) {
+    ev.preventDefault();
+    undo();
+    return;
+  }
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || typing || ev.defaultPrevented) return;
+  const k = ev.key;
+  const upper = k.length === 1 ? k.toUpperCase() : k;
+  const tagButton = form?.querySelector(`button[aria-keyshortcuts="${CSS.escape(upper)}"]`);
+  if (k === ' ' && (t === video || t.closest('button, a, summary'))) return;
+  if (video && (k === ' ' || upper === 'K')) {
+    if (video.paused) video.play(); else video.pause();
+  } else if (video && (upper === 'J' || upper === 'L')) {
+    video.currentTime = Math.max(0, video.currentTime + (upper === 'J' ? -2 : 2));
+  } else if (k === '[' || k === ']') {
+    step(k === ']' ? 1 : -1);
+  } else if (!canEdit) {
+    return;
+  } else if (upper === 'H' || upper === 'V') {
+    $(upper === 'H' ? 'w-A' : 'w-B').checked = true;
+    form.elements.number.value = '';
+    showSelection();
+  } else if (/^[0-9]$/.test(k)) {
+    typeDigit(k);
+  } else if (EVALS[k]) {
+    $(`e-${EVALS[k]}`).checked = true;
+    showSelection();
+  } else if (k === 'Escape') {
+    resetSelection(selection().team);
+  } else if (tagButton) {
+    tag(tagButton.value);
+  } else {
+    return;
+  }
+  ev.preventDefault();
+}
+
+function typeDigit(d) {
+  const now = Date.now();
+  state.digits = (now - state.digitAt < 1500 ? state.digits + d : d).slice(-3);
+  state.digitAt = now;
+  const team = selection().team ?? 'A';
+  const number = String(Number(state.digits));
+  const chip = $(`w-${team}-${number}`);
+  if (chip) {
+    chip.checked = true;
+    form.elements.number.value = '';
+  } else {
+    $(`w-${team}`).checked = true;
+    form.elements.number.value = number;
+  }
+  showSelection();
+}
+
+function wire() {
+  $('track').addEventListener('click', (ev) => {
+    const marker = ev.target.closest('.marker');
+    if (marker) {
+      seekTo(state.events.get(Number(marker.dataset.id)));
+    } else if (video && state.clip) {
+      const box = ev.currentTarget.getBoundingClientRect();
+      const t = ((ev.clientX - box.left) / box.width) * state.end;
+      seekTo({ t_sec: t, clip_id: null, id: null });
+    }
+  });
+  $('event-rows').addEventListener('click', (ev) => {
+    const tr = ev.target.closest('tr[data-id]');
+    if (!tr || tr.classList.contains('editing')) {
+      if (tr && ev.target.closest('[data-act="cancel"]')) tr.replaceWith(row(state.events.get(Number(tr.dataset.id))));
+      return;
+    }
+    const id = Number(tr.dataset.id);
+    const act = ev.target.closest('[data-act]')?.dataset.act;
+    if (act === 'edit') editRow(id);
+    else if (act === 'delete') deleteEvent(id);
+    else seekTo(state.events.get(id));
+  });
+  $('view-form').addEventListener('change', () => {
+    state.who = $('v-who').value;
+    state.type = $('v-type').value;
+    const q = new URLSearchParams();
+    if (state.who) q.set('who', state.who);
+    if (state.type) q.set('type', state.type);
+    history.replaceState(null, '', `${location.pathname}${q.toString() ? `?${q}` : ''}`);
+    render();
+  });
+  $('view-form').addEventListener('submit', (ev) => ev.preventDefault());
+  if (video) {
+    video.addEventListener('timeupdate', onTime);
+    video.addEventListener('seeked', onTime);
+  }
+  $('clip-select')?.addEventListener('change', (ev) => {
+    useClip(videos.find((c) => String(c.id) === ev.target.value));
+  });
+  if (form) {
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      tag(form.elements.other_type.value.trim() || ev.submitter?.value || '');
+    });
+    form.addEventListener('change', showSelection);
+    $('undo').addEventListener('click', undo);
+    if (video) form.elements.t_sec.readOnly = true;
+    showSelection();
+  }
+  for (const f of document.querySelectorAll('.clip-form')) f.addEventListener('submit', moveClip);
+  document.addEventListener('keydown', onKey);
+}
+
+async function moveClip(ev) {
+  ev.preventDefault();
+  const f = ev.currentTarget;
+  const id = Number(f.dataset.clip);
+  const offset = Number(f.elements.offset_sec.value);
+  try {
+    const clip = await api('PATCH', `/clips/${id}`, { offset_sec: offset });
+    const mine = videos.find((c) => c.id === id);
+    if (mine) mine.offset_sec = clip.offset_sec;
+    await loadEvents();
+    say(`Clip moved to ${clock(clip.offset_sec)}; its events moved with it.`);
+  } catch (err) {
+    say(`Clip not moved: ${err.message}.`, true);
+  }
+}
+
+wire();
+sortable($('stats-body'));
+loadEvents();
+follow(sid, Number(root.dataset.lastSeq), onMessage, (s) => showState($('live-state'), s));

@@ -1,0 +1,88 @@
+// feed.js: a session's live messages (ARCHITECTURE.md, "Live") for the
+// pages: an EventSource on /live/sessions/<id>, and catch-up from the stored
+// timeline (/api/v1/sessions/<id>/timeline) after every (re)connect and on
+// any gap in the seq numbers, so no message is lost or applied twice.
+
+const TYPES = ['session_updated', 'event_added', 'event_updated', 'event_deleted', 'rollup_updated',
+  'clip_added', 'climb_updated', 'pose_updated', 'task_updated', 'report_ready', 'recorder_linked'];
+const PAGE = 500;
+
+/**
+ * Follows session `id` after message seq `after`. Calls onMessage(msg) once
+ * per message, in seq order, and onState('connecting' | 'live' |
+ * 'reconnecting'). Returns { close() }.
+ */
+export function follow(id, after, onMessage, onState = () => {}) {
+  let seq = after;
+  let source = null;
+  let catching = null;
+  let retryMs = 1000;
+  let closed = false;
+
+  const deliver = (msg) => {
+    seq = msg.seq;
+    onMessage(msg);
+  };
+
+  // Fetch what the database stored after seq, page by page.
+  const catchUp = () => {
+    catching ??= (async () => {
+      for (;;) {
+        const res = await fetch(`/api/v1/sessions/${id}/timeline?after_seq=${seq}&limit=${PAGE}`,
+          { headers: { accept: 'application/json' } });
+        if (!res.ok) throw new Error(`timeline: HTTP ${res.status}`);
+        const page = await res.json();
+        for (const msg of page.messages) if (msg.seq > seq) deliver(msg);
+        if (page.messages.length < PAGE) return;
+      }
+    })().finally(() => { catching = null; });
+    return catching;
+  };
+
+  const receive = (ev) => {
+    let msg;
+    try { msg = JSON.parse(ev.data); } catch { return; }
+    if (typeof msg.seq !== 'number' || msg.seq <= seq) return;  // seen already
+    if (!catching && msg.seq === seq + 1) {
+      deliver(msg);
+      return;
+    }
+    // a gap (or a catch-up running): fill it from the database, then look again
+    catchUp().then(() => receive(ev), () => onState('reconnecting'));
+  };
+
+  const connect = () => {
+    if (closed) return;
+    onState('connecting');
+    source = new EventSource(`/live/sessions/${id}`);
+    for (const type of TYPES) source.addEventListener(type, receive);
+    source.addEventListener('message', receive);
+    source.onopen = () => {
+      retryMs = 1000;
+      onState('live');
+      catchUp().catch(() => onState('reconnecting'));
+    };
+    source.onerror = () => {
+      onState('reconnecting');
+      if (source.readyState === EventSource.CLOSED) {  // the browser gave up: retry, slower each time
+        setTimeout(connect, retryMs);
+        retryMs = Math.min(retryMs * 2, 30000);
+      }
+    };
+  };
+
+  connect();
+  return {
+    close() {
+      closed = true;
+      source?.close();
+    },
+  };
+}
+
+/** Shows a feed state in element el ("Live", "Reconnecting…"). */
+export function showState(el, state) {
+  const words = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+  el.textContent = words[state] ?? state;
+  el.dataset.state = state;
+}

@@ -1,0 +1,94 @@
+// Helpers for the browser tests: Debian's headless Chromium driven by
+// playwright-core (never a downloaded browser), pages that record their
+// console errors, sign-in through the login form, screenshots and tidy.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { BASE, REPO, ADMIN_EMAIL, ADMIN_PASSWORD } from '../integration/lib.mjs';
+
+export const CHROMIUM = process.env.STINT_CHROMIUM ?? '/usr/bin/chromium';
+export const SHOTS = path.join(REPO, 'tests/out/screenshots');
+export const SIZES = { laptop: { width: 1366, height: 768 }, tablet: { width: 820, height: 1180 } };
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required'];
+
+/**
+ * Starts Chromium with a fresh profile (options: more context options, e.g.
+ * javaScriptEnabled: false). Returns { context, close() }: a persistent
+ * context whose pages share the login cookie.
+ */
+export async function launch(options = {}) {
+  const profile = mkdtempSync(path.join(tmpdir(), 'stint-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: SIZES.laptop, acceptDownloads: true,
+    ...options,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new page that records console errors and uncaught exceptions in page.problems. */
+export async function newPage(context) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => page.problems.push(`pageerror: ${err.message}`));
+  return page;
+}
+
+/** Fails when the page logged a console error or threw. */
+export function assertQuiet(page) {
+  assert.deepEqual(page.problems, [], 'no console errors');
+}
+
+/** Signs in through the login form (as the administrator unless told otherwise). */
+export async function login(page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL(`${BASE}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+/** Screenshots of the page at each size under tests/out/screenshots/<name>-<size>.png. */
+export async function screenshots(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const before = page.viewportSize();
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`) });
+  }
+  await page.setViewportSize(before);
+}
+
+/** Runs `tidy -e -q` on html; fails on any error (warnings are allowed). */
+export function assertTidy(html, what) {
+  let out = '';
+  try {
+    execFileSync('tidy', ['-e', '-q'], { input: html, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (err) {
+    out = `${err.stderr ?? ''}`;
+    if (err.status === 1) out = '';  // 1: warnings only
+  }
+  const errors = out.split('\n').filter((l) => / - Error: /.test(l));
+  assert.deepEqual(errors, [], `tidy errors in ${what}`);
+}
+
+/** The page's HTML as the server sent it (not the DOM after scripts ran). */
+export async function servedHtml(page, url) {
+  const res = await page.request.get(url);
+  assert.equal(res.status(), 200, `GET ${url}`);
+  return res.text();
+}

@@ -1,0 +1,17 @@
+import { launch, newPage, login, screenshots } from './browser.mjs';
+import { BASE } from '../integration/lib.mjs';
+const b = await launch();
+const page = await newPage(b.context);
+await login(page);
+await screenshots(page, 'x-dashboard');
+await page.goto(`${BASE}/sessions/5e8346e4-9351-4d19-828c-e60be0a24bff`);
+await page.waitForTimeout(1500);
+await screenshots(page, 'x-editor');
+await page.goto(`${BASE}/sessions/15c8ffa6-4db2-4c87-acf7-0f8f45b95e34`);
+await page.waitForTimeout(1500);
+await screenshots(page, 'x-editor2');
+await page.goto(`${BASE}/sessions/5e8346e4-9351-4d19-828c-e60be0a24bff/live`);
+await page.waitForTimeout(1000);
+await screenshots(page, 'x-live');
+console.log(page.problems);
+await b.close();
