@@ -4,9 +4,11 @@
  * publisher socket away), oldest first and in order per session, so a change
  * made while nchan was down still reaches subscribers once it is back.
  * Several may run: each claims messages with FOR UPDATE SKIP LOCKED.
- * Settings: database_url, nchan_socket / var_dir. Stops on SIGTERM.
+ * Settings: database_url, nchan_socket / var_dir (also `--var-dir DIR`, which
+ * bin/stint passes so that the process names its stack). Stops on SIGTERM.
  */
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -26,7 +28,7 @@ static void on_term(int sig)
 	livepub_stop = 1;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct timespec pause = { 1, 0 }, busy = { 0, 100000000 };
 	struct sigaction sa;
@@ -34,6 +36,12 @@ int main(void)
 	long n;
 
 	stint_log_init("livepub");
+	if (argc == 3 && strcmp(argv[1], "--var-dir") == 0) {
+		setenv("STINT_VAR_DIR", argv[2], 1);
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: stint-livepub [--var-dir DIR]\n");
+		return 2;
+	}
 	if (stint_config_load(NULL) != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		return 1;
 	stint_log_configure();

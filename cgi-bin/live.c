@@ -199,6 +199,17 @@ static int check_frames(const cJSON *frames, cJSON **errors)
 	return bad;
 }
 
+/*
+ * Open a live update's transaction. Device updates come many a second and
+ * are recorded as they come: their COMMIT does not wait for the disk.
+ */
+static stint_db_rc begin_update(stint_req *r)
+{
+	stint_db_rc rc = stint_db_begin(r->db);
+
+	return rc == STINT_DB_OK ? stint_db_exec(r->db, STINT_SQL_ASYNC_COMMIT, 0, NULL, NULL) : rc;
+}
+
 /* Commit a live update, publish its messages, answer 202 with their count. */
 static void finish(stint_req *r, stint_db_rc rc)
 {
@@ -235,7 +246,7 @@ static void session_update(stint_req *r, const cJSON *data)
 	p[1] = strcmp(status, "started") == 0 ? "live" : status;
 	p[2] = cJSON_GetStringValue(cJSON_GetObjectItem(data, "starts_at"));
 	p[3] = cJSON_GetStringValue(cJSON_GetObjectItem(data, "ends_at"));
-	rc = stint_db_begin(r->db);
+	rc = begin_update(r);
 	if (rc == STINT_DB_OK)
 		rc = stint_db_exec(r->db, STINT_SQL_SESSION_LIVE_STATUS, 4, p, &res);
 	PQclear(res);
@@ -274,7 +285,7 @@ static void climb_update(stint_req *r, const cJSON *data)
 	text = cJSON_PrintUnformatted(holds);
 	p[0] = r->params[0];
 	p[1] = text;
-	rc = stint_db_begin(r->db);
+	rc = begin_update(r);
 	if (rc == STINT_DB_OK)
 		rc = stint_db_exec(r->db, STINT_SQL_CLIMB_MERGE, 2, p, &res);
 	if (rc == STINT_DB_OK)
@@ -330,7 +341,7 @@ static void pose_update(stint_req *r, const cJSON *data)
 	p[0] = r->params[0];
 	p[1] = "pose_updated";
 	p[2] = text;
-	rc = stint_db_begin(r->db);
+	rc = begin_update(r);
 	if (rc == STINT_DB_OK)
 		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_MANY, 3, p);
 	free(text);

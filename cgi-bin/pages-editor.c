@@ -2,9 +2,11 @@
  * pages-editor.c: the session editor, /sessions/<id>. Everything works as
  * plain HTML (forms post to pages-events.c and redirect back); the page's
  * script (static/editor.js) adds the video timeline, tagging from the
- * keyboard, inline editing and the live panel, reading what it needs from
- * data-* attributes written here (JSON in an attribute is HTML-escaped by
- * the template, so it cannot end the attribute).
+ * keyboard, inline editing and the live panel. It reads the session id,
+ * the last live message's seq and the playable clips (JSON) from data-*
+ * attributes written here (JSON in an attribute is HTML-escaped by the
+ * template, so it cannot end the attribute), and teams, rosters and type
+ * labels from the page's filter lists.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +19,7 @@
 #include "validate.h"
 #include "view.h"
 
-#define EVENTS_PAGE 50
-#define EVENTS_PAGE_TEXT "50"
+#define EVENTS_PAGE 30  /* rows of the server-rendered table (the script shows all) */
 
 /* The tagging panel's event types, with their keyboard shortcuts (DataVolley skill letters). */
 static const struct { const char *type, *key; } tag_types[] = {
@@ -241,15 +242,17 @@ static void mark_editing(cJSON *items, const cJSON *session, const char *edit_id
 static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, const page_view *v,
 			      page_problems *pp)
 {
-	const char *p[8] = { r->params[0], v->type, v->team, v->player, NULL, NULL, EVENTS_PAGE_TEXT,
+	char limit[8] = "", num[24];
+	const char *p[8] = { r->params[0], v->type, v->team, v->player, NULL, NULL, limit,
 			     v->offset ? v->offset : "0" };
 	const char *edit = pp->edit_id ? pp->edit_id : stint_kv_get(&r->query, "edit");
 	page_view other = *v;
 	cJSON *page = NULL, *items, *e;
 	long offset = atol(p[7]), total;
-	char num[24];
-	stint_db_rc rc = page_one_json(r, STINT_SQL_EVENTS_LIST, 8, p, &page);
+	stint_db_rc rc;
 
+	snprintf(limit, sizeof(limit), "%d", EVENTS_PAGE);
+	rc = page_one_json(r, STINT_SQL_EVENTS_LIST, 8, p, &page);
 	if (rc != STINT_DB_OK)
 		return rc;
 	items = cJSON_DetachItemFromObject(page, "items");
@@ -380,7 +383,7 @@ static void add_types(cJSON *data, const cJSON *session, const char *current)
 {
 	cJSON *opts = cJSON_CreateArray(), *map = cJSON_CreateObject(), *o;
 	const cJSON *t;
-	char label[64], *json;
+	char label[64];
 	size_t i;
 
 	for (i = 0; i < COUNT(tag_types); i++) {
@@ -399,9 +402,6 @@ static void add_types(cJSON *data, const cJSON *session, const char *current)
 		cJSON_AddBoolToObject(o, "selected", current && strcmp(current, t->string) == 0);
 		cJSON_AddItemToArray(opts, o);
 	}
-	json = cJSON_PrintUnformatted(map);
-	cJSON_AddStringToObject(data, "types_json", json ? json : "{}");
-	free(json);
 	cJSON_Delete(map);
 	cJSON_AddItemToObject(data, "type_options", opts);
 }
@@ -441,7 +441,7 @@ static void add_tagger(cJSON *data, const cJSON *session, page_problems *pp)
 /* The session with labels; the Details form's values when it came back. */
 static stint_db_rc load_session(stint_req *r, page_problems *pp, cJSON **out)
 {
-	char *json = NULL, *teams;
+	char *json = NULL;
 	cJSON *s, *v;
 	stint_db_rc rc = stint_session_get(r->db, r->params[0], &json);
 
@@ -456,9 +456,6 @@ static stint_db_rc load_session(stint_req *r, page_problems *pp, cJSON **out)
 		return STINT_DB_ERROR;
 	page_decorate_session(s);
 	cJSON_AddBoolToObject(s, "has_teams", cJSON_GetArraySize(cJSON_GetObjectItem(s, "teams")) > 0);
-	teams = cJSON_PrintUnformatted(cJSON_GetObjectItem(s, "teams"));
-	cJSON_AddStringToObject(s, "teams_json", teams ? teams : "[]");
-	free(teams);
 	cJSON_ArrayForEach(v, pp->details_form)
 		cJSON_ReplaceItemInObject(s, v->string, cJSON_Duplicate(v, 1));
 	return STINT_DB_OK;

@@ -173,15 +173,15 @@ void page_import(stint_req *r)
 	stint_import opt = { 0 };
 	stint_media_info info;
 	stint_buf warnings = STINT_BUF_INIT;
-	char rel[600], abs[4200] = "", id[37], *title;
-	const char *problem;
+	char rel[600], abs[4200] = "", id[37];
+	const char *problem, *title;
 	stint_db_rc db_rc;
 	long events;
 	size_t n;
 
 	if (read_form(r, parts, &n) != 0)
 		return;
-	title = (char *)text_field(r, parts, n, "title");
+	title = text_field(r, parts, n, "title");
 	if (title != NULL && *title == '\0')
 		title = NULL;
 	file = stint_multipart_get(parts, n, "file");

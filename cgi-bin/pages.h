@@ -2,10 +2,10 @@
  * pages.h: the pages program's parts (as cgit splits its pages into
  * ui-<page>.c files): pages.c holds the route table, main, the dashboard
  * and the helpers below; pages-import.c the .dvw upload form;
- * pages-editor.c the session editor and its stats fragment; pages-events.c
- * the editor's forms (events, clips); pages-live.c the live view. Only
- * pages.c has an entry point; these declarations are private to the
- * program.
+ * pages-editor.c the session editor; pages-stats.c its statistics tables
+ * (also a fragment of their own); pages-events.c the editor's forms
+ * (events, clips); pages-live.c the live view. Only pages.c has an entry
+ * point; these declarations are private to the program.
  */
 #ifndef STINT_PAGES_H
 #define STINT_PAGES_H

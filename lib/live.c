@@ -94,7 +94,8 @@ static int publish_one(const char *sid, const char *body, stint_buf *seqs)
 	return rc;
 }
 
-static void mark(stint_db *db, const char *sid, stint_buf *seqs)
+/* Mark the seqs ("{1,2" so far) published; the caller's transaction or one of its own. */
+static void mark(stint_db *db, const char *sid, stint_buf *seqs, int own_txn)
 {
 	const char *p[2] = { sid, NULL };
 
@@ -102,7 +103,14 @@ static void mark(stint_db *db, const char *sid, stint_buf *seqs)
 		return;
 	stint_buf_putc(seqs, '}');
 	p[1] = seqs->data;
+	if (own_txn && (stint_db_begin(db) != STINT_DB_OK ||
+			stint_db_exec(db, STINT_SQL_ASYNC_COMMIT, 0, NULL, NULL) != STINT_DB_OK)) {
+		stint_db_rollback(db);
+		return;
+	}
 	(void)stint_db_exec(db, STINT_SQL_LIVE_MARK_PUBLISHED, 2, p, NULL);
+	if (own_txn && stint_db_commit(db) != STINT_DB_OK)
+		stint_db_rollback(db);
 }
 
 stint_db_rc stint_live_commit(stint_req *r)
@@ -117,7 +125,7 @@ stint_db_rc stint_live_commit(stint_req *r)
 	for (i = 0; i < r->live.n; i++)
 		if (publish_one(r->live.items[i].key, r->live.items[i].value, &seqs) != 0)
 			break;  /* keep the order: the rest waits for the re-publisher */
-	mark(r->db, r->live.items[0].key, &seqs);
+	mark(r->db, r->live.items[0].key, &seqs, 1);
 	r->live.n = 0;
 	stint_buf_free(&seqs);
 	return rc;
@@ -142,7 +150,7 @@ long stint_live_republish(stint_db *db, double min_age_s)
 	stint_buf_putc(&seqs, '{');
 	for (i = 0; i < n; i++) {
 		if (strcmp(sid, PQgetvalue(res, i, 0)) != 0) {
-			mark(db, sid, &seqs);
+			mark(db, sid, &seqs, 0);
 			stint_buf_reset(&seqs);
 			stint_buf_putc(&seqs, '{');
 			snprintf(sid, sizeof(sid), "%s", PQgetvalue(res, i, 0));
@@ -155,7 +163,7 @@ long stint_live_republish(stint_db *db, double min_age_s)
 		else
 			stuck = 1;
 	}
-	mark(db, sid, &seqs);
+	mark(db, sid, &seqs, 0);
 	PQclear(res);
 	stint_buf_free(&seqs);
 	return stint_db_commit(db) == STINT_DB_OK ? done : -1;

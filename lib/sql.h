@@ -24,6 +24,9 @@
 	X(COMMIT, 0, "COMMIT") \
 	X(ROLLBACK, 0, "ROLLBACK") \
 	X(PING, 0, "SELECT 1") \
+	/* in a transaction: its COMMIT does not wait for the disk (live updates, */ \
+	/* publish marks: a crash loses at most the last moment, never consistency) */ \
+	X(ASYNC_COMMIT, 0, "SET LOCAL synchronous_commit = off") \
 	/* q, status, kind, limit, offset, user id, is admin -> one JSON page */ \
 	X(SESSION_LIST, 7, \
 	  "SELECT json_build_object('items', coalesce((SELECT json_agg(j) FROM (" \

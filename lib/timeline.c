@@ -87,7 +87,7 @@ out:
 stint_db_rc stint_timeline_insert(stint_req *r, const char *sid, const char *events_json,
 				  const char *source, char **result)
 {
-	const char *p[3] = { sid, events_json, source };
+	const char *p[3] = { sid, events_json, source }, *live[2] = { sid, NULL };
 	stint_buf ids = STINT_BUF_INIT;
 	cJSON *inserted = NULL;
 	stint_db_rc rc = first_text(r, STINT_SQL_EVENTS_INSERT, 3, p, result);
@@ -99,11 +99,11 @@ stint_db_rc stint_timeline_insert(stint_req *r, const char *sid, const char *eve
 		if (id_array(&ids, cJSON_GetObjectItem(inserted, "ids"), NULL) != 0)
 			rc = STINT_DB_ERROR;
 	}
-	p[1] = ids.data;
+	live[1] = ids.data;
 	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_EVENTS, 2, p);
+		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_EVENTS, 2, live);
 	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p);
+		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, live);
 	cJSON_Delete(inserted);
 	stint_buf_free(&ids);
 	return rc;

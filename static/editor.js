@@ -12,8 +12,14 @@ const sid = root.dataset.session;
 const canEdit = root.dataset.canEdit === '1';
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const videos = JSON.parse(root.dataset.videos || '[]');
-const teams = JSON.parse(root.dataset.teams || '[]');
-const typeLabels = JSON.parse(root.dataset.types || '{}');
+// Teams, rosters and type labels as the page's filter lists them.
+const teams = [...document.querySelectorAll('#v-who optgroup')].map((group) => {
+  const [team, ...players] = group.querySelectorAll('option');
+  return { side: team.value, name: group.label, roster: players.map((o) => ({
+    number: Number(o.value.split('-')[1]), player_name: o.textContent.replace(/^#\d+ /, '') })) };
+});
+const typeLabels = Object.fromEntries([...document.querySelectorAll('#v-type option')]
+  .filter((o) => o.value).map((o) => [o.value, o.textContent]));
 const video = $('video');
 const form = $('tag-form');
 const EVALS = { '#': 'perfect', '+': 'positive', '!': 'ok', '-': 'negative', '/': 'poor', '=': 'error' };
@@ -55,7 +61,7 @@ function clock(t) {
   return `${sign}${m}:${String(s).padStart(2, '0')}.${tenths % 10}`;
 }
 
-const teamName = (side) => teams.find((t) => t.side === side)?.name || (side ? `Team ${side}` : '');
+const teamName = (side) => teams.find((t) => t.side === side)?.name ?? (side ? `Team ${side}` : '');
 const playerName = (side, n) =>
   teams.find((t) => t.side === side)?.roster.find((p) => p.number === n)?.player_name ?? '';
 const typeLabel = (t) => typeLabels[t] ?? t.charAt(0).toUpperCase() + t.slice(1).replaceAll('_', ' ');
@@ -139,10 +145,10 @@ function row(e) {
   if (canEdit) {
     tr.append(h('td', { class: 'row-actions' },
       h('button', { type: 'button', class: 'link', 'data-act': 'edit' }, 'Edit',
-        h('span', { class: 'sr' }, ` the event at ${clock(e.t_sec)}`)),
+        h('span', { class: 'sr' }, ` event at ${clock(e.t_sec)}`)),
       ' ',
       h('button', { type: 'button', class: 'link danger', 'data-act': 'delete' }, 'Delete',
-        h('span', { class: 'sr' }, ` the event at ${clock(e.t_sec)}`))));
+        h('span', { class: 'sr' }, ` event at ${clock(e.t_sec)}`))));
   }
   if (e.id === state.current) tr.classList.add('current');
   return tr;
@@ -528,7 +534,7 @@ function onKey(ev) {
     undo();
     return;
   }
-  if (ev.ctrlKey || ev.metaKey || ev.altKey || typing || ev.defaultPrevented) return;
+  if (ev.ctrlKey || ev.metaKey || ev.altKey || typing || ev.defaultPrevented || !singleKeys()) return;
   const k = ev.key;
   const upper = k.length === 1 ? k.toUpperCase() : k;
   const tagButton = form?.querySelector(`button[aria-keyshortcuts="${CSS.escape(upper)}"]`);
@@ -559,6 +565,9 @@ function onKey(ev) {
   }
   ev.preventDefault();
 }
+
+// Single-key shortcuts can be switched off (WCAG 2.1.4); the choice is kept in this browser.
+const singleKeys = () => $('keys-on')?.checked ?? true;
 
 function typeDigit(d) {
   const now = Date.now();
@@ -626,6 +635,9 @@ function wire() {
     $('undo').addEventListener('click', undo);
     if (video) form.elements.t_sec.readOnly = true;
     showSelection();
+    const keys = $('keys-on');
+    keys.checked = localStorage.getItem('stint.single-keys') !== 'off';
+    keys.addEventListener('change', () => localStorage.setItem('stint.single-keys', keys.checked ? 'on' : 'off'));
   }
   for (const f of document.querySelectorAll('.clip-form')) f.addEventListener('submit', moveClip);
   document.addEventListener('keydown', onKey);
@@ -640,6 +652,8 @@ async function moveClip(ev) {
     const clip = await api('PATCH', `/clips/${id}`, { offset_sec: offset });
     const mine = videos.find((c) => c.id === id);
     if (mine) mine.offset_sec = clip.offset_sec;
+    const start = f.closest('li')?.querySelector('.clip-start');
+    if (start) start.textContent = clock(clip.offset_sec);
     await loadEvents();
     say(`Clip moved to ${clock(clip.offset_sec)}; its events moved with it.`);
   } catch (err) {

@@ -16,7 +16,7 @@ CREATE TABLE live_messages (
 	published_at timestamptz,
 	PRIMARY KEY (session_id, seq)
 );
-CREATE INDEX live_messages_unpublished_idx ON live_messages (at) WHERE published_at IS NULL;
+CREATE INDEX live_messages_unpublished_idx ON live_messages (session_id, seq) WHERE published_at IS NULL;
 
 -- Store one message {"type", "session_id", "seq", "at", "data"} and return
 -- it as text. The message format is ARCHITECTURE.md's (Live).

@@ -7,8 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, BASE, REPO } from '../integration/lib.mjs';
-import { launch, newPage, login, screenshots, assertTidy, assertQuiet, servedHtml } from './browser.mjs';
+import { api, BASE, REPO, stint, makeUser } from '../integration/lib.mjs';
+import { launch, newPage, login, screenshots, assertTidy, assertQuiet, expectStatus, servedHtml } from './browser.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const DVW = path.join(DATA, 'volleyball', '190301_kats_beds-clip.dvw');
@@ -63,6 +63,8 @@ test('a mistake in the create form comes back with the field named', async () =>
   await page.getByText('Title is required.').waitFor();
   assert.equal(await page.locator('#n-title').getAttribute('aria-invalid'), 'true');
   assertTidy(await page.content(), 'the dashboard with errors');
+  expectStatus(page, 422);
+  assertQuiet(page);
 });
 
 test('the KATS-BEDS .dvw and its video import from the dashboard', async () => {
@@ -83,7 +85,7 @@ test('the KATS-BEDS .dvw and its video import from the dashboard', async () => {
   const duration = await page.locator('video').evaluate((v) => new Promise((ok) => {
     if (v.readyState >= 1) ok(v.duration); else v.addEventListener('loadedmetadata', () => ok(v.duration));
   }));
-  assert.ok(Math.abs(duration - 15.9) < 0.2, `video duration ${duration}`);
+  assert.ok(duration > 15 && duration < 16.5, `video duration ${duration}`);
   assertQuiet(page);
 });
 
@@ -95,6 +97,8 @@ test('a wrong file in the import form is refused with a reason', async () => {
   await page.getByText('The match was not imported; see below.').waitFor();
   assert.match(await page.locator('#i-file-err').textContent(), /^The file .+/);
   assertTidy(await page.content(), 'the dashboard with an import error');
+  expectStatus(page, 422);
+  assertQuiet(page);
 });
 
 test('clicking an event seeks the video to t_sec minus the clip offset', async () => {
@@ -109,8 +113,8 @@ test('clicking an event seeks the video to t_sec minus the clip offset', async (
   await page.waitForFunction(() => Math.abs(document.querySelector('video').currentTime - 8) < 0.05);
 
   // a clip moved to 100 s on the timeline: its events move with it, the seek still lands on the same frame
-  await page.locator('.clip-form input').fill('100');
-  await page.locator('.clip-form').getByRole('button', { name: 'Save' }).click();
+  await page.locator('.clip-form input[name=offset_sec]').fill('100');
+  await page.locator('.clip-form').getByRole('button', { name: 'Move clip' }).click();
   await page.getByText(/Clip moved to 1:40\.0/).waitFor();
   await page.waitForFunction((id) => document.querySelector(`#ev-${id} .seek`)?.textContent === '1:54.0', attack.id);
   await page.locator(`#ev-${attack.id} .seek`).click();
@@ -164,7 +168,7 @@ test('an event tagged from the keyboard shows in the table and the rollup, and l
 test('undo takes the last tag back', async () => {
   await page.evaluate(() => { document.querySelector('video').currentTime = 7; });
   await page.waitForFunction(() => document.querySelector('#tag-t').value === '7.00');
-  await page.getByRole('button', { name: /^Dig/ }).click();
+  await page.locator('#tag-form button[value=dig]').click();
   await page.getByText(/Added Dig at 0:07\.0/).waitFor();
   const dig = (await events(sid)).find((e) => e.t_sec === 7 && e.event_type === 'dig');
   await page.locator(`#ev-${dig.id}`).waitFor();
@@ -172,6 +176,22 @@ test('undo takes the last tag back', async () => {
   await page.getByText(/Undone: Dig at 0:07\.0/).waitFor();
   await page.locator(`#ev-${dig.id}`).waitFor({ state: 'detached' });
   assert.equal((await events(sid)).some((e) => e.id === dig.id), false);
+  assertQuiet(page);
+});
+
+test('single-key shortcuts can be switched off, and stay off', async () => {
+  await page.locator('#tag summary').click();
+  await page.locator('#keys-on').uncheck();
+  const count = await page.locator('#events-count').textContent();
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('s');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('#events-count').textContent(), count, 'no serve added');
+  await page.reload();
+  assert.equal(await page.locator('#keys-on').isChecked(), false);
+  await page.locator('#tag summary').click();
+  await page.locator('#keys-on').check();
+  await page.locator('#tag summary').click();
   assertQuiet(page);
 });
 
@@ -242,8 +262,11 @@ test('the editor is valid HTML, with its fragments, and photographed', async () 
     await servedHtml(page, `${BASE}/sessions/${sid}/stats`)}</body></html>`, 'the stats fragment');
   await page.goto(`${BASE}/sessions/${sid}`);
   await page.waitForFunction(() => document.querySelectorAll('#event-rows tr[data-id]').length === 21);
-  await page.evaluate(() => { document.querySelector('video').currentTime = 10.5; });
-  await page.waitForFunction(() => document.querySelector('#tag-t').value === '10.50');
+  const attack = (await events(sid)).find((e) => e.event_type === 'attack' && e.t_sec === 10);
+  await page.locator(`#ev-${attack.id} .seek`).click();
+  await page.waitForFunction(() => document.querySelector('#tag-t').value === '10.00');
+  await page.locator('video').evaluate((v) => new Promise((ok) => (v.seeking ? v.addEventListener('seeked', ok) : ok())));
+  await page.locator('label[for="w-A-7"]').click();
   await screenshots(page, 'editor');
   await page.goto(`${BASE}/`);
   await screenshots(page, 'dashboard');
@@ -269,6 +292,51 @@ test('the live view shows the running score and follows new points', async () =>
   await live.close();
 });
 
+test('the live panel catches up after nginx drops its connection, without doubles', async () => {
+  await page.goto(`${BASE}/sessions/${sid}`);
+  await page.locator('#live-state[data-state="live"]').waitFor();
+  const before = Number(await page.locator('#events-count').textContent());
+  await page.evaluate(() => {
+    window.states = [];
+    const el = document.getElementById('live-state');
+    new MutationObserver(() => window.states.push(el.dataset.state)).observe(el, { attributes: true });
+  });
+  stint('reload');  // nginx restarts its workers: nchan's memory and the page's stream are gone
+  await page.waitForFunction(() => window.states.includes('reconnecting'), null, { timeout: 20000 });
+  const batch = [0, 1, 2].map((i) => ({ t_sec: 30 + i, event_type: 'timeout', actor_team: 'B', actor_number: null }));
+  assert.equal((await api('POST', `/api/v1/sessions/${sid}/events`, { json: { events: batch } })).status, 201);
+  await page.waitForFunction((n) => document.querySelector('#events-count').textContent === String(n), before + 3,
+    { timeout: 20000 });
+  await page.locator('#live-state[data-state="live"]').waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('#event-rows tr.t-timeout').count(), 3);
+  assert.equal(await page.locator('#feed li', { hasText: '3 events added' }).count(), 1);
+  assertQuiet(page);
+});
+
+test('a viewer watches and follows the session but gets no tagging or editing', async () => {
+  const viewer = makeUser('viewer');
+  assert.equal((await api('POST', `/api/v1/sessions/${sid}/shares`, { json: { email: viewer.email, role: 'viewer' } })).status, 200);
+  const other = await launch();
+  try {
+    const p = await newPage(other.context);
+    await login(p, viewer.email, viewer.password);
+    await p.goto(`${BASE}/sessions/${sid}`);
+    await p.locator('#live-state[data-state="live"]').waitFor();
+    await p.waitForFunction(() => document.querySelectorAll('#event-rows tr[data-id]').length > 0);
+    assert.equal(await p.locator('#tag-form').count(), 0);
+    assert.equal(await p.locator('#event-rows button', { hasText: /Edit|Delete/ }).count(), 0);
+    assert.equal(await p.locator('#details form').count(), 0);
+    const first = (await events(sid))[0];
+    await p.locator(`#ev-${first.id} .seek`).click();
+    await p.keyboard.press(']');
+    await p.waitForFunction(() => document.querySelector('video').currentTime > 0);
+    assertTidy(await servedHtml(p, `${BASE}/sessions/${sid}`), 'the editor as a viewer sees it');
+    assertQuiet(p);
+  } finally {
+    await other.close();
+  }
+});
+
 test('without JavaScript, events are added, edited and deleted through the forms', async () => {
   const plain = await launch({ javaScriptEnabled: false });
   try {
@@ -279,7 +347,7 @@ test('without JavaScript, events are added, edited and deleted through the forms
     await p.locator('#tag-t').fill('3.5');
     await p.locator('label[for="w-B-13"]').click();
     await p.locator('label[for="e-positive"]').click();
-    await Promise.all([p.waitForURL(/flash=event_added/), p.getByRole('button', { name: /^Reception/ }).click()]);
+    await Promise.all([p.waitForURL(/flash=event_added/), p.locator('#tag-form button[value=reception]').click()]);
     await p.getByText('Event added.').waitFor();
     const added = (await events(sid)).find((e) => e.t_sec === 3.5);
     assert.deepEqual([added.event_type, added.actor_team, added.actor_number, added.payload.evaluation],
@@ -287,13 +355,14 @@ test('without JavaScript, events are added, edited and deleted through the forms
     await p.locator(`#ev-${added.id}`).getByRole('link', { name: /Edit/ }).click();
     await p.locator('#ed-t').fill('4');
     await p.locator('#ed-who').selectOption('B');
-    await Promise.all([p.waitForURL(/flash=event_saved/), p.getByRole('button', { name: 'Save', exact: true }).click()]);
+    await Promise.all([p.waitForURL(/flash=event_saved/), p.locator('.row-form').getByRole('button', { name: 'Save' }).click()]);
     const edited = (await events(sid)).find((e) => e.id === added.id);
     assert.deepEqual([edited.t_sec, edited.actor_team, edited.actor_number, edited.payload.evaluation], [4, 'B', null, '+']);
     await p.locator('#tag-t').fill('');
-    await p.getByRole('button', { name: /^Serve/ }).click();
+    await p.locator('#tag-form button[value=serve]').click();
     await p.getByText(/The event was not added: time is required;/).waitFor();
     assertTidy(await p.content(), 'the editor with a form error');
+    expectStatus(p, 422);
     await p.goto(`${BASE}/sessions/${sid}`);
     await Promise.all([p.waitForURL(/flash=event_deleted/),
       p.locator(`#ev-${added.id}`).getByRole('button', { name: /Delete/ }).click()]);

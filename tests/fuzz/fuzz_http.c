@@ -39,38 +39,51 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * captures as STINT_ROUTE_PARAMS allows and one with more. */
 static const char *const patterns[] = {
 	"/",
-	"/healthz",
-	"/readyz",
-	"/login",
-	"/logout",
 	"/account",
 	"/account/tokens",
 	"/account/tokens/:id/revoke",
-	"/sessions",
-	"/sessions/:uuid",
-	"/sessions/:uuid/delete",
-	"/sessions/:uuid/restore",
 	"/api/v1/imports",
-	"/api/v1/tokens",
-	"/api/v1/tokens/:id",
 	"/api/v1/sessions",
 	"/api/v1/sessions/:uuid",
-	"/api/v1/sessions/:uuid/restore",
-	"/api/v1/sessions/:uuid/shares",
-	"/api/v1/sessions/:uuid/shares/:id",
+	"/api/v1/sessions/:uuid/artifacts",
+	"/api/v1/sessions/:uuid/artifacts/:id",
+	"/api/v1/sessions/:uuid/artifacts/upload",
+	"/api/v1/sessions/:uuid/clips",
+	"/api/v1/sessions/:uuid/clips/:id",
+	"/api/v1/sessions/:uuid/clips/upload",
 	"/api/v1/sessions/:uuid/events",
 	"/api/v1/sessions/:uuid/events/:id",
-	"/api/v1/sessions/:uuid/import/events.csv",
-	"/api/v1/sessions/:uuid/rollup",
-	"/api/v1/sessions/:uuid/rollup/rebuild",
 	"/api/v1/sessions/:uuid/export/events.csv",
 	"/api/v1/sessions/:uuid/export/rollup.csv",
-	"/api/v1/sessions/:uuid/clips",
-	"/api/v1/sessions/:uuid/clips/upload",
-	"/api/v1/sessions/:uuid/clips/:id",
-	"/api/v1/sessions/:uuid/artifacts",
-	"/api/v1/sessions/:uuid/artifacts/upload",
-	"/api/v1/sessions/:uuid/artifacts/:id",
+	"/api/v1/sessions/:uuid/import/events.csv",
+	"/api/v1/sessions/:uuid/live",
+	"/api/v1/sessions/:uuid/restore",
+	"/api/v1/sessions/:uuid/rollup",
+	"/api/v1/sessions/:uuid/rollup/rebuild",
+	"/api/v1/sessions/:uuid/shares",
+	"/api/v1/sessions/:uuid/shares/:id",
+	"/api/v1/sessions/:uuid/timeline",
+	"/api/v1/tokens",
+	"/api/v1/tokens/:id",
+	"/healthz",
+	"/live/sessions/:uuid",
+	"/login",
+	"/logout",
+	"/media/sessions/:uuid/artifacts/:id",
+	"/media/sessions/:uuid/clips/:id",
+	"/readyz",
+	"/sessions",
+	"/sessions/:uuid",
+	"/sessions/:uuid/board",
+	"/sessions/:uuid/clips/:id",
+	"/sessions/:uuid/delete",
+	"/sessions/:uuid/events",
+	"/sessions/:uuid/events/:id",
+	"/sessions/:uuid/events/:id/delete",
+	"/sessions/:uuid/live",
+	"/sessions/:uuid/restore",
+	"/sessions/:uuid/stats",
+	"/sessions/import",
 	"/:id/:uuid/:id/:uuid",
 	"/:id/:id/:id/:id/:id",
 };
@@ -102,8 +115,8 @@ static void check_list(const stint_kvlist *l)
 }
 
 /*
- * After a match of pattern: each capture is a whole, non-empty path segment
- * of at most 64 bytes, and a ":uuid" capture is a UUID.
+ * After a match of pattern: each capture is a whole, non-empty path segment;
+ * a ":uuid" capture is a UUID in lower case, an ":id" capture 1 to 18 digits.
  */
 static void check_captures(const char *pattern, const char *const *params)
 {
@@ -116,7 +129,11 @@ static void check_captures(const char *pattern, const char *const *params)
 		if (params[k] == NULL || *params[k] == '\0' || strlen(params[k]) > 64 ||
 		    strchr(params[k], '/') != NULL)
 			abort();
-		if (n == 5 && strncmp(seg, ":uuid", 5) == 0 && !stint_is_uuid(params[k]))
+		if (n == 5 && strncmp(seg, ":uuid", 5) == 0 &&
+		    (!stint_is_uuid(params[k]) || strpbrk(params[k], "ABCDEF") != NULL))
+			abort();
+		if (n == 3 && strncmp(seg, ":id", 3) == 0 &&
+		    (strlen(params[k]) > 18 || strspn(params[k], "0123456789") != strlen(params[k])))
 			abort();
 	}
 }

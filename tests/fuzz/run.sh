@@ -34,7 +34,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text"
+TARGETS="http json csv dvw mustache text multipart"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl"
@@ -192,6 +192,14 @@ seed_text() {
 	seed "$d" ident 'end_of_set'
 	seed "$d" number ' -12.5e3'
 	seed "$d" control 'a\tb\x01c\x7f'
+}
+
+seed_multipart() {
+	local d=$1 ct='multipart/form-data; boundary=b\n'
+	seed "$d" import "$ct"'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n3b1f6a5c\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="m.dvw"\r\nContent-Type: application/octet-stream\r\n\r\n[3DATAVOLLEYSCOUT]\r\n--b--\r\n'
+	seed "$d" empty_file "$ct"'preamble\r\n--b \t\r\ncontent-disposition: FORM-DATA; filename=""; name=video\r\n\r\n\r\n--b--'
+	seed "$d" quoted 'Multipart/Form-Data; charset=utf-8; boundary="a b:c"\n--a b:c\r\nContent-Disposition: form-data; name=t\r\n\r\n\x00\xff\r\n--a b:c--'
+	seed "$d" broken "$ct"'--b\nContent-Disposition: form-data; name\n\nv\n--b'
 }
 
 # --- run -------------------------------------------------------------------
