@@ -299,6 +299,11 @@ static void patch_event(stint_req *r)
 		cJSON_Delete(batch);
 	}
 	if (rc == STINT_DB_OK && bad != 0) {
+		/* one event, not a batch: name the field itself */
+		cJSON *clip = cJSON_DetachItemFromObject(errors, "events[0].clip_id");
+
+		if (clip != NULL)
+			cJSON_AddItemToObject(errors, "clip_id", clip);
 		fail_invalid(r, errors);
 		return;
 	}

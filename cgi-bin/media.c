@@ -22,6 +22,7 @@
 #include "escape.h"
 #include "live.h"
 #include "probe.h"
+#include "timeline.h"
 #include "server.h"
 #include "validate.h"
 
@@ -318,8 +319,7 @@ static void upload_clip(stint_req *r)
 static void patch_clip(stint_req *r)
 {
 	cJSON *errors = NULL;
-	const char *p[3] = { r->params[0], r->params[1], r->body.data };
-	PGresult *res = NULL;
+	char *result = NULL;
 	stint_db_rc rc;
 
 	if (!id_ok(r, "clip"))
@@ -328,22 +328,16 @@ static void patch_clip(stint_req *r)
 		fail_invalid(r, errors);
 		return;
 	}
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = one_row(r, STINT_SQL_CLIP_PATCH, 3, p, &res);
-	if (rc == STINT_DB_OK && res != NULL)
-		rc = stint_audit(r, "clip.update", "clip", r->params[1], r->body.data);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+	rc = stint_timeline_move_clip(r, r->params[0], r->params[1], r->body.data, &result);
 	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
 		fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
 	else if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (res == NULL)
+	else if (result == NULL)
 		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
 	else
-		stint_resp_json_text(r, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
+		stint_resp_json_text(r, 200, result, strlen(result));
+	free(result);
 }
 
 /* Delete a row whose statement returns its var-relative file; the file goes after commit. */

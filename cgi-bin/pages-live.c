@@ -184,3 +184,27 @@ void page_board(stint_req *r)
 {
 	send_board(r, "board", 0);
 }
+
+/*
+ * The replay page: static/replay.js fetches the session's stored live
+ * messages (the timeline) and plays them at their original pace, times a
+ * speed factor the viewer picks.
+ */
+void page_replay(stint_req *r)
+{
+	cJSON *session = NULL, *data;
+	stint_db_rc rc = page_one_json(r, STINT_SQL_SESSION_GET, 1, r->params, &session);
+
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	if (session == NULL) {
+		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
+		return;
+	}
+	data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "session", session);
+	stint_view_send(r, 200, "replay", data);
+	cJSON_Delete(data);
+}

@@ -437,6 +437,7 @@ static const stint_route page_routes[] = {
 	PAGE("GET", "/sessions/:uuid/stats", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_stats),
 	PAGE("GET", "/sessions/:uuid/live", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_live),
 	PAGE("GET", "/sessions/:uuid/board", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_board),
+	PAGE("GET", "/sessions/:uuid/replay", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, page_replay),
 	PAGE("POST", "/sessions/:uuid/events", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_add),
 	PAGE("POST", "/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_edit),
 	PAGE("POST", "/sessions/:uuid/events/:id/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_delete),

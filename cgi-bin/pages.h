@@ -99,6 +99,7 @@ void page_event_delete(stint_req *r);  /* POST /sessions/<id>/events/<event id>/
 void page_clip_edit(stint_req *r);     /* POST /sessions/<id>/clips/<clip id> */
 void page_live(stint_req *r);          /* GET /sessions/<id>/live */
 void page_board(stint_req *r);         /* GET /sessions/<id>/board: the live view's board alone */
+void page_replay(stint_req *r);        /* GET /sessions/<id>/replay: the stored messages at their pace */
 
 /*
  * The stats tables of a session (rollup JSON from ROLLUP_GET, session

@@ -67,7 +67,7 @@ fi
 STINT_TEST_URL="http://127.0.0.1:$port" STINT_TEST_PREFIX="$prefix" \
 	node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
 	--test-reporter=tap --test-reporter-destination="$out/integration.tap" \
-	tests/integration/*.test.mjs
+	tests/integration/*.test.mjs tests/browser/*.test.mjs
 np=$(grep -E '^# pass [0-9]+' "$out/integration.tap" | awk '{print $3}')
 nf=$(grep -E '^# fail [0-9]+' "$out/integration.tap" | awk '{print $3}')
 nc=$(grep -E '^# cancelled [0-9]+' "$out/integration.tap" | awk '{print $3}')

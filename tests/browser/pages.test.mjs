@@ -372,3 +372,19 @@ test('without JavaScript, events are added, edited and deleted through the forms
     await plain.close();
   }
 });
+
+test('the replay plays the session\'s live messages back in order', async () => {
+  await page.goto(`${BASE}/sessions/${sid}/replay`);
+  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}/replay`), 'the replay page');
+  const stored = (await api('GET', `/api/v1/sessions/${sid}/timeline?limit=5000`)).body.messages
+    .filter((m) => !['pose_updated', 'rollup_updated'].includes(m.type));
+  assert.ok(stored.length > 0, 'the earlier scenarios published messages');
+  await page.locator('#replay-speed').selectOption('30');
+  await page.locator('#replay-play:not([disabled])').click();
+  await page.locator('#replay-play', { hasText: 'Play again' }).waitFor({ timeout: 60000 });
+  const logged = await page.locator('#replay-log li strong').allTextContents();
+  assert.equal(logged.length, Math.min(stored.length, 200));
+  assert.deepEqual(logged.reverse().map((t) => t.trim()), stored.slice(-200).map((m) => m.type.replace('_', ' ')));
+  await screenshots(page, 'replay');
+  assertQuiet(page);
+});

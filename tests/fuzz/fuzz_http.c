@@ -12,8 +12,9 @@
  *   byte & 3 == 2 ('f'): a urlencoded form body, then the CSRF check and the
  *                        session form (stint_form_to_json, stint_session_validate),
  *                        as POST /sessions does;
- *   byte & 3 == 3 ('c'): a Cookie header, then the CSRF check against a form
- *                        that repeats the cookie's token.
+ *   byte & 3 == 3 ('c'): a Cookie header, then the CSRF checks against a form
+ *                        field and an X-CSRF-Token header that repeat the
+ *                        cookie's token.
  * Values FastCGI hands over as C strings (path, cookie) stop at the first
  * NUL, as they do in the server. Broken invariants abort().
  *
@@ -21,6 +22,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,11 +199,14 @@ static void fuzz_form(stint_arena *a, const uint8_t *data, size_t size)
 
 static void fuzz_cookie(stint_arena *a, const uint8_t *data, size_t size)
 {
-	char *header = cstring(data, size);
+	char *header = cstring(data, size), env_token[128];
+	char *envp[] = { env_token, NULL };
 	const char *token;
+	FCGX_Request fcgx;
 	stint_kv form_item;
 	stint_req r;
 	size_t i;
+	int valid;
 
 	memset(&r, 0, sizeof(r));
 	if (stint_parse_cookies(a, header, &r.cookies) != 0)
@@ -212,13 +217,17 @@ static void fuzz_cookie(stint_arena *a, const uint8_t *data, size_t size)
 		    strchr(r.cookies.items[i].value, ';') != NULL)
 			abort();
 	token = stint_kv_get(&r.cookies, "stint_csrf");
-	if (token != NULL) {
+	if (token != NULL && strlen(token) < sizeof(env_token) - 18) {
+		valid = strlen(token) == 64 && strspn(token, "0123456789abcdefABCDEF") == 64;
 		form_item.key = "csrf";
 		form_item.value = token;
 		r.form.items = &form_item;
 		r.form.n = r.form.cap = 1;
-		if (stint_csrf_valid(&r) != (strlen(token) == 64 &&
-					      strspn(token, "0123456789abcdefABCDEF") == 64))
+		snprintf(env_token, sizeof(env_token), "HTTP_X_CSRF_TOKEN=%s", token);
+		memset(&fcgx, 0, sizeof(fcgx));
+		fcgx.envp = envp;
+		r.fcgx = &fcgx;
+		if (stint_csrf_valid(&r) != valid || stint_csrf_header_valid(&r) != valid)
 			abort();
 	}
 	free(header);

@@ -1,8 +1,9 @@
 /*
  * fuzz_text.c: libFuzzer target for the checks on single text values
  * (lib/validate.c): RFC 3339 timestamps (stint_is_timestamp,
- * stint_timestamp_epoch), UTF-8 (stint_utf8_len), UUIDs and
- * stint_validate_text over every field of the session and event tables.
+ * stint_timestamp_epoch), UTF-8 (stint_utf8_len), UUIDs, relative file
+ * paths (stint_is_safe_relpath) and stint_validate_text over every field of
+ * the session and event tables.
  *
  * The input, read as a C string, is checked against independent reference
  * versions written here: UTF-8 by the well-formed byte sequences of The
@@ -105,6 +106,26 @@ static void check_timestamp(const char *s)
 		abort();
 }
 
+/* A relative path of [A-Za-z0-9._-] segments, none empty, "." or "..". */
+static int ref_safe_relpath(const char *s)
+{
+	const char *seg = s;
+	size_t n;
+
+	if (*s == '\0')
+		return 0;
+	for (;;) {
+		n = strcspn(seg, "/");
+		if (n == 0 || strcmp(seg, ".") == 0 || strncmp(seg, "./", 2) == 0 ||
+		    strcmp(seg, "..") == 0 || strncmp(seg, "../", 3) == 0 ||
+		    strspn(seg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") != n)
+			return 0;
+		if (seg[n] == '\0')
+			return 1;
+		seg += n + 1;
+	}
+}
+
 static int is_control(unsigned char c)
 {
 	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
@@ -162,6 +183,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (chars != ref_utf8_len((const unsigned char *)s))
 		abort();
 	check_timestamp(s);
+	if (stint_is_safe_relpath(s) != ref_safe_relpath(s))
+		abort();
 	for (i = 0; i < stint_session_nfields; i++)
 		check_field(&stint_session_fields[i], s, chars);
 	for (i = 0; i < stint_event_nfields; i++)

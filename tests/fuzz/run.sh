@@ -125,6 +125,7 @@ seed_http() {
 	seed "$d" path2 "p/api/v1/sessions/$uuid/import/events.csv"
 	seed "$d" path3 "p/account/tokens/7/revoke"
 	seed "$d" path4 "p/"
+	seed "$d" path5 "p/media/sessions/0F8FAD5B-D9CB-469F-A165-70867728950E/clips/1234567890123456789"
 	seed "$d" query1 "qq=caf%C3%A9+night&status=live&kind=match&limit=10&offset=20"
 	seed "$d" query2 "qlimit=0&offset=-1&kind=%ZZ&&=x&status"
 	seed "$d" form1 "fcsrf=$tok&title=Friday+training&kind=training&venue=&starts_at=2026-11-22T10:00&ends_at=2026-11-22T11%3A30"
@@ -192,6 +193,8 @@ seed_text() {
 	seed "$d" ident 'end_of_set'
 	seed "$d" number ' -12.5e3'
 	seed "$d" control 'a\tb\x01c\x7f'
+	seed "$d" relpath 'media/sessions/0f8fad5b/clip-1.mp4'
+	seed "$d" relpath_bad 'media/./x/../../etc//passwd'
 }
 
 seed_multipart() {
