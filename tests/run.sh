@@ -51,6 +51,15 @@ if [ "$check_rc" -ne 0 ]; then
 	[ "$failed" -gt 0 ] || failed=1
 fi
 
+say "fuzz targets (a short run of each; tests/fuzz/README.md has the long runs)"
+STINT_FUZZ_BUILD="$out/fuzz" tests/fuzz/run.sh "${STINT_FUZZ_SECONDS:-5}" >"$out/fuzz.txt" 2>&1
+grep -E '^(fuzz |.*skipped)' "$out/fuzz.txt" || true
+np=$(grep -cE '^fuzz [a-z]+: [0-9]+ execs, 0 crashes$' "$out/fuzz.txt")
+nf=$(grep -E '^fuzz [a-z]+: ' "$out/fuzz.txt" | grep -cvE ': [0-9]+ execs, 0 crashes$')
+passed=$((passed + np))
+failed=$((failed + nf))
+if [ "$nf" -gt 0 ]; then tail -n 40 "$out/fuzz.txt"; fi
+
 say "integration tests"
 prefix=$(mktemp -d /tmp/stint-test.XXXXXX)
 cleanup() { bin/stint down --prefix "$prefix" >/dev/null 2>&1; rm -rf "$prefix"; }
