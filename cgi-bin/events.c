@@ -22,32 +22,11 @@
 
 #define BATCH_BODY_MAX (16 * 1024 * 1024)
 
-static void fail_invalid(stint_req *r, cJSON *errors)
-{
-	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-	cJSON_Delete(errors);
-}
-
-/* Run a statement returning one text cell; *out is a heap copy or NULL. */
-static stint_db_rc one_text(stint_req *r, stint_sql id, int n, const char *const *p, char **out)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
-
-	*out = NULL;
-	if (rc != STINT_DB_OK)
-		return rc;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) && (*out = strdup(PQgetvalue(res, 0, 0))) == NULL)
-		rc = STINT_DB_ERROR;
-	PQclear(res);
-	return rc;
-}
-
 static void send_one(stint_req *r, stint_sql id, int n, const char *const *p, const char *ctype,
 		     const char *missing)
 {
 	char *text = NULL;
-	stint_db_rc rc = one_text(r, id, n, p, &text);
+	stint_db_rc rc = stint_db_text(r->db, id, n, p, &text);
 
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -174,7 +153,7 @@ static int batch_ok(stint_req *r, const cJSON *events)
 		return 0;
 	}
 	if (bad != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return 0;
 	}
 	return 1;
@@ -191,7 +170,7 @@ static void add_events(stint_req *r)
 			cJSON *errors = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(errors, item->string, "is not a known field");
-			fail_invalid(r, errors);
+			stint_fail_fields(r, errors);
 			return;
 		}
 	}
@@ -256,7 +235,7 @@ static void list_events(stint_req *r)
 		}
 	}
 	if (errors != NULL) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	if (p[6] == NULL)
@@ -304,7 +283,7 @@ static void patch_event(stint_req *r)
 
 		if (clip != NULL)
 			cJSON_AddItemToObject(errors, "clip_id", clip);
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	if (rc == STINT_DB_OK)

@@ -19,15 +19,6 @@
 
 #define IMPORT_MAX (20 * 1024 * 1024)
 
-static void fail_field(stint_req *r, const char *field, const char *problem)
-{
-	cJSON *errors = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(errors, field, problem);
-	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-	cJSON_Delete(errors);
-}
-
 /* The warnings text ("line N: why\n"...) as a JSON array of lines. */
 static cJSON *warning_list(const stint_buf *w)
 {
@@ -60,14 +51,14 @@ static void import_dvw(stint_req *r)
 	long events;
 
 	if (title != NULL && (problem = stint_validate_text(&title_field, title)) != NULL) {
-		fail_field(r, "title", problem);
+		stint_fail_field(r, "title", problem);
 		return;
 	}
 	if (video != NULL) {
 		snprintf(path, sizeof(path), "media/%s", video);
 		snprintf(abs, sizeof(abs), "%s/%s", stint_config_get("var_dir", "var"), path);
 		if (strlen(video) > 500 || !stint_auth_media_file(r, video) || stint_media_probe(abs, &info) != 0) {
-			fail_field(r, "video", "must be a video file under the media folder");
+			stint_fail_field(r, "video", "must be a video file under the media folder");
 			return;
 		}
 		opt.video_path = path;

@@ -22,20 +22,6 @@
 #define POSE_FRAMES_MAX 300
 #define POSE_KEYPOINTS_MAX 200
 
-static void fail_invalid(stint_req *r, cJSON *errors)
-{
-	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-	cJSON_Delete(errors);
-}
-
-static void fail_field(stint_req *r, const char *field, const char *problem)
-{
-	cJSON *errors = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(errors, field, problem);
-	fail_invalid(r, errors);
-}
-
 /* nchan message ids: "1795312850:0", or "1795312850:[0],1795312850:3" for multi-channel. */
 static int event_id_ok(const char *id)
 {
@@ -50,7 +36,7 @@ static void subscribe(stint_req *r)
 	stint_buf loc = STINT_BUF_INIT;
 
 	if (last != NULL && *last != '\0' && !event_id_ok(last)) {
-		fail_field(r, "last_event_id", "is not a message id this server gave");
+		stint_fail_field(r, "last_event_id", "is not a message id this server gave");
 		return;
 	}
 	stint_buf_printf(&loc, "/_nchan_sub/sessions/%s", r->params[0]);
@@ -79,7 +65,7 @@ static void timeline(stint_req *r)
 		if (v == NULL || *v == '\0')
 			continue;
 		if ((problem = stint_validate_text(&timeline_fields[i], v)) != NULL) {
-			fail_field(r, timeline_fields[i].name, problem);
+			stint_fail_field(r, timeline_fields[i].name, problem);
 			return;
 		}
 		p[i + 1] = v;
@@ -238,7 +224,7 @@ static void session_update(stint_req *r, const cJSON *data)
 	stint_db_rc rc;
 
 	if (stint_validate_json(data, session_update_fields, 3, 0, &errors) != 0) {
-		fail_invalid(r, prefixed(errors, "data"));
+		stint_fail_fields(r, prefixed(errors, "data"));
 		return;
 	}
 	status = cJSON_GetObjectItem(data, "status")->valuestring;
@@ -254,7 +240,7 @@ static void session_update(stint_req *r, const cJSON *data)
 		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
 	if (rc == STINT_DB_INVALID) {
 		stint_db_rollback(r->db);
-		fail_field(r, "data.ends_at", "must not be before the start");
+		stint_fail_field(r, "data.ends_at", "must not be before the start");
 		return;
 	}
 	finish(r, rc);
@@ -274,12 +260,12 @@ static void climb_update(stint_req *r, const cJSON *data)
 			char key[80];
 
 			snprintf(key, sizeof(key), "data.%.60s", f->string);
-			fail_field(r, key, "is not a known field");
+			stint_fail_field(r, key, "is not a known field");
 			return;
 		}
 	}
 	if (check_list(holds, hold_fields, 4, 1000, "data.holds", &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	text = cJSON_PrintUnformatted(holds);
@@ -316,7 +302,7 @@ static void pose_update(stint_req *r, const cJSON *data)
 				char key[80];
 
 				snprintf(key, sizeof(key), "data.%.60s", f->string);
-				fail_field(r, key, "is not a known field (send single frames without frames)");
+				stint_fail_field(r, key, "is not a known field (send single frames without frames)");
 				return;
 			}
 		}
@@ -328,12 +314,12 @@ static void pose_update(stint_req *r, const cJSON *data)
 	if (!cJSON_IsArray(frames) || cJSON_GetArraySize(frames) < 1 ||
 	    cJSON_GetArraySize(frames) > POSE_FRAMES_MAX) {
 		cJSON_Delete(frames);
-		fail_field(r, "data.frames", "must hold 1 to 300 frames");
+		stint_fail_field(r, "data.frames", "must hold 1 to 300 frames");
 		return;
 	}
 	if (check_frames(frames, &errors) != 0) {
 		cJSON_Delete(frames);
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	text = cJSON_PrintUnformatted(frames);
@@ -355,12 +341,12 @@ static void post_live(stint_req *r)
 
 	cJSON_ArrayForEach(f, fields) {
 		if (strcmp(f->string, "type") != 0 && strcmp(f->string, "data") != 0) {
-			fail_field(r, f->string, "is not a known field");
+			stint_fail_field(r, f->string, "is not a known field");
 			return;
 		}
 	}
 	if (!cJSON_IsObject(data)) {
-		fail_field(r, "data", "must be an object");
+		stint_fail_field(r, "data", "must be an object");
 	} else if (cJSON_IsString(type) && strcmp(type->valuestring, "session_update") == 0) {
 		session_update(r, data);
 	} else if (cJSON_IsString(type) && strcmp(type->valuestring, "climb_update") == 0) {
@@ -368,7 +354,7 @@ static void post_live(stint_req *r)
 	} else if (cJSON_IsString(type) && strcmp(type->valuestring, "pose_update") == 0) {
 		pose_update(r, data);
 	} else {
-		fail_field(r, "type", "must be session_update, climb_update or pose_update");
+		stint_fail_field(r, "type", "must be session_update, climb_update or pose_update");
 	}
 }
 

@@ -47,20 +47,6 @@ static const stint_field clip_patch_fields[] = {
 	{ "meta", STINT_F_OBJECT, 0, 0, 16384, NULL },
 };
 
-static void fail_invalid(stint_req *r, cJSON *errors)
-{
-	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-	cJSON_Delete(errors);
-}
-
-static void fail_field(stint_req *r, const char *field, const char *problem)
-{
-	cJSON *errors = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(errors, field, problem);
-	fail_invalid(r, errors);
-}
-
 static const char *var_dir(void)
 {
 	return stint_config_get("var_dir", "var");
@@ -160,29 +146,29 @@ static void register_clip(stint_req *r)
 	char rel[600], abs[4200];
 
 	if (stint_validate_json(r->json, clip_fields, NCLIP_FIELDS, 0, &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	uri = cJSON_GetObjectItem(r->json, "uri");
 	file = cJSON_GetObjectItem(r->json, "file");
 	if ((uri == NULL) == (file == NULL)) {
-		fail_field(r, "uri", "give either uri or file");
+		stint_fail_field(r, "uri", "give either uri or file");
 		return;
 	}
 	if (uri != NULL && strncmp(uri->valuestring, "https://", 8) != 0 &&
 	    strncmp(uri->valuestring, "s3://", 5) != 0) {
-		fail_field(r, "uri", "must start with https:// or s3://");
+		stint_fail_field(r, "uri", "must start with https:// or s3://");
 		return;
 	}
 	clip = cJSON_Duplicate(r->json, 1);
 	if (file != NULL) {
 		snprintf(rel, sizeof(rel), "media/%s", file->valuestring);
 		if (!stint_auth_media_file(r, file->valuestring) || var_path(rel, abs, sizeof(abs)) != 0) {
-			fail_field(r, "file", "must be a plain path inside the media folder, of a session you may view");
+			stint_fail_field(r, "file", "must be a plain path inside the media folder, of a session you may view");
 			goto out;
 		}
 		if (stint_media_probe(abs, &info) != 0) {
-			fail_field(r, "file", "is not a media file in the media folder (ffprobe cannot read it)");
+			stint_fail_field(r, "file", "is not a media file in the media folder (ffprobe cannot read it)");
 			goto out;
 		}
 		cJSON_DeleteItemFromObject(clip, "file");
@@ -280,7 +266,7 @@ static void upload_clip(stint_req *r)
 		}
 	}
 	if (errors != NULL) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	if (tmp == NULL) {
@@ -325,12 +311,12 @@ static void patch_clip(stint_req *r)
 	if (!id_ok(r, "clip"))
 		return;
 	if (stint_validate_json(r->json, clip_patch_fields, 4, 1, &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	rc = stint_timeline_move_clip(r, r->params[0], r->params[1], r->body.data, &result);
 	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
-		fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
+		stint_fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
 	else if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (result == NULL)
@@ -454,7 +440,7 @@ static void upload_artifact(stint_req *r)
 		}
 	}
 	if (errors != NULL) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	if (tmp == NULL) {

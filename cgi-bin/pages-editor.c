@@ -252,7 +252,7 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 	stint_db_rc rc;
 
 	snprintf(limit, sizeof(limit), "%d", EVENTS_PAGE);
-	rc = page_one_json(r, STINT_SQL_EVENTS_LIST, 8, p, &page);
+	rc = stint_db_json(r->db, STINT_SQL_EVENTS_LIST, 8, p, &page);
 	if (rc != STINT_DB_OK)
 		return rc;
 	items = cJSON_DetachItemFromObject(page, "items");
@@ -284,7 +284,7 @@ static stint_db_rc add_last_seq(stint_req *r, cJSON *data)
 {
 	const char *p[3] = { r->params[0], "9000000000000000000", "1" };
 	cJSON *t = NULL;
-	stint_db_rc rc = page_one_json(r, STINT_SQL_LIVE_TIMELINE, 3, p, &t);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &t);
 
 	cJSON_AddNumberToObject(data, "last_seq", cJSON_GetNumberValue(cJSON_GetObjectItem(t, "last_seq")));
 	cJSON_Delete(t);
@@ -295,7 +295,7 @@ static stint_db_rc add_access(stint_req *r, cJSON *data)
 {
 	const char *p[3] = { r->params[0], r->user.id_text, "false" };
 	char *grant = NULL;
-	stint_db_rc rc = page_one_text(r, STINT_SQL_SESSION_ACCESS, 3, p, &grant);
+	stint_db_rc rc = stint_db_text(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &grant);
 
 	cJSON_AddBoolToObject(data, "can_edit", grant != NULL && strcmp(grant, "edit") == 0);
 	free(grant);
@@ -316,7 +316,7 @@ static stint_db_rc add_clips(stint_req *r, cJSON *data, page_problems *pp)
 	cJSON *clips = NULL, *c, *videos = cJSON_CreateArray(), *v;
 	const char *url;
 	char buf[32], *json;
-	stint_db_rc rc = page_one_json(r, STINT_SQL_CLIP_LIST, 1, r->params, &clips);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_CLIP_LIST, 1, r->params, &clips);
 
 	cJSON_ArrayForEach(c, clips) {
 		page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(c, "duration_sec")), buf, sizeof(buf));
@@ -355,7 +355,7 @@ static stint_db_rc add_artifacts(stint_req *r, cJSON *data)
 {
 	cJSON *list = NULL, *a;
 	char buf[32];
-	stint_db_rc rc = page_one_json(r, STINT_SQL_ARTIFACT_LIST, 1, r->params, &list);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_ARTIFACT_LIST, 1, r->params, &list);
 
 	cJSON_ArrayForEach(a, list) {
 		human_size(cJSON_GetNumberValue(cJSON_GetObjectItem(a, "size_bytes")), buf, sizeof(buf));
@@ -370,7 +370,7 @@ static stint_db_rc add_artifacts(stint_req *r, cJSON *data)
 static stint_db_rc add_stats(stint_req *r, cJSON *data, const cJSON *session)
 {
 	cJSON *rollup = NULL;
-	stint_db_rc rc = page_one_json(r, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
 
 	if (rc == STINT_DB_OK)
 		cJSON_AddItemToObject(data, "stats", page_stats_data(rollup, session));

@@ -205,7 +205,7 @@ static stint_db_rc edit_patch(stint_req *r, cJSON *ev, char **text)
 {
 	cJSON *current = NULL, *payload;
 	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"), "evaluation"));
-	stint_db_rc rc = page_one_json(r, STINT_SQL_EVENT_GET, 2, r->params, &current);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_EVENT_GET, 2, r->params, &current);
 
 	*text = NULL;
 	if (rc != STINT_DB_OK || current == NULL)

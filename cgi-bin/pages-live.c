@@ -129,13 +129,13 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 	const char *p[2] = { r->params[0], RECENT_EVENTS };
 	cJSON *session = NULL, *recent = NULL, *rollup = NULL, *data;
 	char name[210];
-	stint_db_rc rc = page_one_json(r, STINT_SQL_SESSION_GET, 1, r->params, &session);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_SESSION_GET, 1, r->params, &session);
 
 	*out = NULL;
 	if (rc == STINT_DB_OK && session != NULL)
-		rc = page_one_json(r, STINT_SQL_EVENTS_RECENT, 2, p, &recent);
+		rc = stint_db_json(r->db, STINT_SQL_EVENTS_RECENT, 2, p, &recent);
 	if (rc == STINT_DB_OK && session != NULL)
-		rc = page_one_json(r, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+		rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
 	if (rc != STINT_DB_OK || session == NULL) {
 		cJSON_Delete(session);
 		return rc;
@@ -158,7 +158,7 @@ static void send_board(stint_req *r, const char *name, int with_seq)
 {
 	const char *p[3] = { r->params[0], "9000000000000000000", "1" };
 	cJSON *data = NULL, *t = NULL;
-	stint_db_rc rc = with_seq ? page_one_json(r, STINT_SQL_LIVE_TIMELINE, 3, p, &t) : STINT_DB_OK;
+	stint_db_rc rc = with_seq ? stint_db_json(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &t) : STINT_DB_OK;
 
 	if (rc == STINT_DB_OK)
 		rc = board_data(r, &data);
@@ -193,7 +193,7 @@ void page_board(stint_req *r)
 void page_replay(stint_req *r)
 {
 	cJSON *session = NULL, *data;
-	stint_db_rc rc = page_one_json(r, STINT_SQL_SESSION_GET, 1, r->params, &session);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_SESSION_GET, 1, r->params, &session);
 
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);

@@ -287,10 +287,10 @@ cJSON *page_stats_data(const cJSON *rollup, const cJSON *session)
 void page_stats(stint_req *r)
 {
 	cJSON *rollup = NULL, *session = NULL, *data = NULL;
-	stint_db_rc rc = page_one_json(r, STINT_SQL_SESSION_GET, 1, r->params, &session);
+	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_SESSION_GET, 1, r->params, &session);
 
 	if (rc == STINT_DB_OK)
-		rc = page_one_json(r, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+		rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 	} else if (session == NULL) {

@@ -103,32 +103,6 @@ void page_clock(double t_sec, char *out, size_t size)
 		snprintf(out, size, "%s%ld:%02ld.%ld", t_sec < 0 ? "-" : "", m, s, tenths % 10);
 }
 
-stint_db_rc page_one_text(stint_req *r, stint_sql id, int n, const char *const *p, char **out)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
-
-	*out = NULL;
-	if (rc != STINT_DB_OK)
-		return rc;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) && (*out = strdup(PQgetvalue(res, 0, 0))) == NULL)
-		rc = STINT_DB_ERROR;
-	PQclear(res);
-	return rc;
-}
-
-stint_db_rc page_one_json(stint_req *r, stint_sql id, int n, const char *const *p, cJSON **out)
-{
-	char *text = NULL;
-	stint_db_rc rc = page_one_text(r, id, n, p, &text);
-
-	*out = text ? cJSON_Parse(text) : NULL;
-	if (rc == STINT_DB_OK && text != NULL && *out == NULL)
-		rc = STINT_DB_ERROR;
-	free(text);
-	return rc;
-}
-
 /* "2026-11-22 10:00 UTC" from an RFC 3339 value (pages show UTC). */
 static void add_when(cJSON *obj, const char *key, const char *out_key, const char *input_key)
 {
@@ -253,7 +227,7 @@ static stint_db_rc add_counts(stint_req *r, cJSON *sessions)
 			stint_buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", id->valuestring);
 	stint_buf_putc(&ids, '}');
 	p = ids.data;
-	rc = p ? page_one_json(r, STINT_SQL_SESSION_COUNTS, 1, &p, &counts) : STINT_DB_ERROR;
+	rc = p ? stint_db_json(r->db, STINT_SQL_SESSION_COUNTS, 1, &p, &counts) : STINT_DB_ERROR;
 	cJSON_ArrayForEach(item, sessions) {
 		c = cJSON_GetObjectItem(counts, cJSON_GetStringValue(cJSON_GetObjectItem(item, "id")));
 		cJSON_AddNumberToObject(item, "events", cJSON_GetNumberValue(cJSON_GetObjectItem(c, "events")));

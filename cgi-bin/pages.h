@@ -53,12 +53,6 @@ void page_clock(double t_sec, char *out, size_t size);
 /* An event type's label: the known ones by name, others with spaces for '_'. */
 void page_type_label(const char *type, char *out, size_t size);
 
-/* Run a catalogue statement returning one text cell; *out heap copy or NULL. */
-stint_db_rc page_one_text(stint_req *r, stint_sql id, int n, const char *const *p, char **out);
-
-/* As page_one_text() and parsed: a new cJSON (caller deletes) or NULL. */
-stint_db_rc page_one_json(stint_req *r, stint_sql id, int n, const char *const *p, cJSON **out);
-
 /*
  * The dashboard with status; extra (consumed, may be NULL) is merged into
  * the template data: "form"/"errors" for the create form sent back,

@@ -12,12 +12,6 @@
 #include "server.h"
 #include "sessions.h"
 
-static void fail_invalid(stint_req *r, cJSON *errors)
-{
-	stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-	cJSON_Delete(errors);
-}
-
 static void fail_no_session(stint_req *r)
 {
 	stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
@@ -46,7 +40,7 @@ static void list_sessions(stint_req *r)
 	stint_db_rc rc;
 
 	if (stint_session_query_parse(&r->query, &q, &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	q.user_id = r->user.id_text;
@@ -66,7 +60,7 @@ static void create_session(stint_req *r)
 	stint_db_rc rc;
 
 	if (stint_session_validate(r->json, 0, &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	rc = stint_session_create(r, r->body.data, id);
@@ -91,12 +85,12 @@ static void patch_session(stint_req *r)
 	int found;
 
 	if (stint_session_validate(r->json, 1, &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	rc = stint_session_patch(r, r->params[0], r->body.data, &found);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0)
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 	else if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (!found)
@@ -168,7 +162,7 @@ static void put_share(stint_req *r)
 	stint_db_rc rc;
 
 	if (stint_validate_json(r->json, share_fields, 2, 0, &errors) != 0) {
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	p[1] = cJSON_GetObjectItem(r->json, "email")->valuestring;
@@ -184,7 +178,7 @@ static void put_share(stint_req *r)
 		stint_fail_db(r, rc);
 	else if (PQntuples(res) == 0 && (errors = cJSON_CreateObject()) != NULL &&
 		 cJSON_AddStringToObject(errors, "email", "is not a user of this server") != NULL)
-		fail_invalid(r, errors);
+		stint_fail_fields(r, errors);
 	else
 		list_shares(r);
 	PQclear(res);

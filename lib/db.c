@@ -150,6 +150,32 @@ stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
 	return rc;
 }
 
+stint_db_rc stint_db_text(stint_db *db, stint_sql id, int n, const char *const *params, char **out)
+{
+	PGresult *res;
+	stint_db_rc rc = stint_db_exec(db, id, n, params, &res);
+
+	*out = NULL;
+	if (rc != STINT_DB_OK)
+		return rc;
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) && (*out = strdup(PQgetvalue(res, 0, 0))) == NULL)
+		rc = STINT_DB_ERROR;
+	PQclear(res);
+	return rc;
+}
+
+stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *params, cJSON **out)
+{
+	char *text = NULL;
+	stint_db_rc rc = stint_db_text(db, id, n, params, &text);
+
+	*out = text ? cJSON_Parse(text) : NULL;
+	if (rc == STINT_DB_OK && text != NULL && *out == NULL)
+		rc = STINT_DB_ERROR;
+	free(text);
+	return rc;
+}
+
 stint_db_rc stint_db_begin(stint_db *db)
 {
 	return stint_db_exec(db, STINT_SQL_BEGIN, 0, NULL, NULL);

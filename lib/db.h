@@ -10,6 +10,7 @@
 #ifndef STINT_DB_H
 #define STINT_DB_H
 
+#include <cjson/cJSON.h>
 #include <libpq-fe.h>
 
 #include "sql.h"
@@ -46,6 +47,18 @@ void stint_db_close(stint_db *db);
  */
 stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
 			  const char *const *params, PGresult **res);
+
+/*
+ * Run statement id and copy the first row's first cell into *out (heap,
+ * caller frees); *out is NULL when there is no row or the cell is NULL.
+ */
+stint_db_rc stint_db_text(stint_db *db, stint_sql id, int n, const char *const *params, char **out);
+
+/*
+ * As stint_db_text(), the cell parsed as JSON into *out (caller deletes);
+ * STINT_DB_ERROR when it is not JSON.
+ */
+stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *params, cJSON **out);
 
 /* BEGIN / COMMIT / ROLLBACK by catalogue; same results as stint_db_exec. */
 stint_db_rc stint_db_begin(stint_db *db);

@@ -48,6 +48,20 @@ void stint_fail(stint_req *req, int status, const char *code, const char *messag
 	stint_resp_error(req, status, code, message, fields);
 }
 
+void stint_fail_fields(stint_req *req, cJSON *errors)
+{
+	stint_fail(req, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
+	cJSON_Delete(errors);
+}
+
+void stint_fail_field(stint_req *req, const char *field, const char *problem)
+{
+	cJSON *errors = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(errors, field, problem);
+	stint_fail_fields(req, errors);
+}
+
 void stint_fail_db(stint_req *req, int rc)
 {
 	switch (rc) {

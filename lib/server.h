@@ -39,6 +39,12 @@ int stint_server_main(int argc, char **argv, const stint_app *app);
 void stint_fail(stint_req *req, int status, const char *code, const char *message,
 		const cJSON *fields);
 
+/* 422 invalid_fields with errors (an object field -> problem; consumed). */
+void stint_fail_fields(stint_req *req, cJSON *errors);
+
+/* 422 invalid_fields naming one field and its problem. */
+void stint_fail_field(stint_req *req, const char *field, const char *problem);
+
 /*
  * Answer a database failure: 503 with Retry-After while the database is
  * unavailable, 409 on a conflict, 422 on data the database refused, else

@@ -99,24 +99,6 @@ int stint_session_db_problem(const stint_db *db, cJSON **errors)
 	return 0;
 }
 
-/* Run a statement returning one text cell; *out is a heap copy or NULL. */
-static stint_db_rc query_text(stint_db *db, stint_sql id, int n, const char *const *p, char **out)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(db, id, n, p, &res);
-
-	*out = NULL;
-	if (rc != STINT_DB_OK)
-		return rc;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
-		*out = strdup(PQgetvalue(res, 0, 0));
-		if (*out == NULL)
-			rc = STINT_DB_ERROR;
-	}
-	PQclear(res);
-	return rc;
-}
-
 stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char **json)
 {
 	char limit[24], offset[24];
@@ -131,12 +113,12 @@ stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char 
 	p[4] = offset;
 	p[5] = q->user_id;
 	p[6] = q->is_admin ? "true" : "false";
-	return query_text(db, STINT_SQL_SESSION_LIST, 7, p, json);
+	return stint_db_text(db, STINT_SQL_SESSION_LIST, 7, p, json);
 }
 
 stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
 {
-	return query_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
+	return stint_db_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
 }
 
 /*
@@ -151,7 +133,7 @@ static stint_db_rc audited(stint_req *r, stint_sql id, int n, const char *const 
 	stint_db_rc rc = stint_db_begin(r->db);
 
 	if (rc == STINT_DB_OK)
-		rc = query_text(r->db, id, n, p, &got);
+		rc = stint_db_text(r->db, id, n, p, &got);
 	*found = got != NULL && strcmp(got, "f") != 0;
 	if (rc == STINT_DB_OK && *found)
 		rc = stint_audit(r, action, "session", target ? target : got, NULL);
@@ -206,5 +188,5 @@ stint_db_rc stint_session_backup_title(stint_db *db, const char *id, const char 
 {
 	const char *p[2] = { id, user_id };
 
-	return query_text(db, STINT_SQL_SESSION_BACKUP_TITLE, 2, p, title);
+	return stint_db_text(db, STINT_SQL_SESSION_BACKUP_TITLE, 2, p, title);
 }

@@ -9,21 +9,6 @@
 #include "buf.h"
 #include "live.h"
 
-/* Run a statement returning one text cell; *out is a heap copy or NULL (no row). */
-static stint_db_rc first_text(stint_req *r, stint_sql id, int n, const char *const *p, char **out)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
-
-	*out = NULL;
-	if (rc != STINT_DB_OK)
-		return rc;
-	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) && (*out = strdup(PQgetvalue(res, 0, 0))) == NULL)
-		rc = STINT_DB_ERROR;
-	PQclear(res);
-	return rc;
-}
-
 /* The ids of a JSON array's elements' key (numbers) as a bigint[] literal "{1,2}". */
 static int id_array(stint_buf *b, const cJSON *list, const char *key)
 {
@@ -57,7 +42,7 @@ stint_db_rc stint_timeline_check_clips(stint_req *r, const char *sid, const cJSO
 	if (ids.len == 2)
 		goto out;  /* no event names a clip */
 	p[1] = ids.data;
-	rc = first_text(r, STINT_SQL_CLIPS_OF_SESSION, 2, p, &known);
+	rc = stint_db_text(r->db, STINT_SQL_CLIPS_OF_SESSION, 2, p, &known);
 	if (rc != STINT_DB_OK)
 		goto out;
 	ok = cJSON_Parse(known);
@@ -90,7 +75,7 @@ stint_db_rc stint_timeline_insert(stint_req *r, const char *sid, const char *eve
 	const char *p[3] = { sid, events_json, source }, *live[2] = { sid, NULL };
 	stint_buf ids = STINT_BUF_INIT;
 	cJSON *inserted = NULL;
-	stint_db_rc rc = first_text(r, STINT_SQL_EVENTS_INSERT, 3, p, result);
+	stint_db_rc rc = stint_db_text(r->db, STINT_SQL_EVENTS_INSERT, 3, p, result);
 
 	if (rc == STINT_DB_OK)
 		rc = stint_audit(r, "events.add", "session", sid, NULL);
@@ -138,7 +123,7 @@ stint_db_rc stint_timeline_patch(stint_req *r, const char *sid, const char *even
 
 	*result = NULL;
 	if (rc == STINT_DB_OK)
-		rc = first_text(r, STINT_SQL_EVENT_PATCH, 3, p, result);
+		rc = stint_db_text(r->db, STINT_SQL_EVENT_PATCH, 3, p, result);
 	if (rc == STINT_DB_OK && *result != NULL)
 		rc = stint_audit(r, "event.update", "event", event_id, patch_json);
 	if (rc == STINT_DB_OK && *result != NULL)
@@ -158,7 +143,7 @@ stint_db_rc stint_timeline_delete(stint_req *r, const char *sid, const char *eve
 	stint_db_rc rc = stint_db_begin(r->db);
 
 	if (rc == STINT_DB_OK)
-		rc = first_text(r, STINT_SQL_EVENT_DELETE, 2, p, &gone);
+		rc = stint_db_text(r->db, STINT_SQL_EVENT_DELETE, 2, p, &gone);
 	if (rc == STINT_DB_OK && gone != NULL)
 		rc = stint_audit(r, "event.delete", "event", event_id, NULL);
 	if (rc == STINT_DB_OK && gone != NULL) {
@@ -178,7 +163,7 @@ stint_db_rc stint_timeline_move_clip(stint_req *r, const char *sid, const char *
 
 	*result = NULL;
 	if (rc == STINT_DB_OK)
-		rc = first_text(r, STINT_SQL_CLIP_PATCH, 3, p, result);
+		rc = stint_db_text(r->db, STINT_SQL_CLIP_PATCH, 3, p, result);
 	if (rc == STINT_DB_OK && *result != NULL)
 		rc = stint_audit(r, "clip.update", "clip", clip_id, patch_json);
 	rc = finish(r, rc);
