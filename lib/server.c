@@ -143,23 +143,46 @@ static int json_has_nul_escape(const char *s, size_t n)
 	return 0;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 when object o names a key twice: its keys sorted, neighbours compared. */
+static int object_has_duplicate(const cJSON *o)
+{
+	const char *small[16], **keys = small;
+	const cJSON *a;
+	int n = cJSON_GetArraySize(o), i = 0, dup = 0;
+
+	if (n < 2)
+		return 0;
+	if (n > 16 && (keys = malloc((size_t)n * sizeof(*keys))) == NULL)
+		return 1;  /* refuse what cannot be checked */
+	cJSON_ArrayForEach(a, o)
+		keys[i++] = a->string;
+	qsort(keys, (size_t)n, sizeof(*keys), key_cmp);
+	for (i = 1; i < n && !dup; i++)
+		dup = strcmp(keys[i - 1], keys[i]) == 0;
+	if (keys != small)
+		free(keys);
+	return dup;
+}
+
 /*
  * 1 when some object in json names a key twice. Such bodies are refused
  * (RFC 7493, I-JSON): a validator reading the first and the database the
- * last value would not agree on what was checked.
+ * last value would not agree on what was checked. O(k log k) per object.
  */
 static int json_has_duplicate_key(const cJSON *json)
 {
-	const cJSON *a, *b;
+	const cJSON *a;
 
-	cJSON_ArrayForEach(a, json) {
-		if (cJSON_IsObject(json))
-			for (b = a->next; b != NULL; b = b->next)
-				if (strcmp(a->string, b->string) == 0)
-					return 1;
+	if (cJSON_IsObject(json) && object_has_duplicate(json))
+		return 1;
+	cJSON_ArrayForEach(a, json)
 		if ((cJSON_IsObject(a) || cJSON_IsArray(a)) && json_has_duplicate_key(a))
 			return 1;
-	}
 	return 0;
 }
 

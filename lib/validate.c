@@ -285,10 +285,18 @@ static const char *check_value(const stint_field *f, const cJSON *v)
 	return "has an unknown type";
 }
 
+#define MAX_NAMED_PROBLEMS 100
+
+/*
+ * Name a problem (at most MAX_NAMED_PROBLEMS are named: a body with a
+ * hundred thousand unknown keys costs no more than one with a hundred).
+ */
 static int add_error(cJSON **errors, const char *field, const char *message)
 {
 	if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
 		return -1;
+	if (cJSON_GetArraySize(*errors) >= MAX_NAMED_PROBLEMS)
+		return 0;
 	if (cJSON_GetObjectItemCaseSensitive(*errors, field) != NULL)
 		return 0;
 	return cJSON_AddStringToObject(*errors, field, message) ? 0 : -1;

@@ -18,6 +18,7 @@
 #   STINT_FUZZ_PARALLEL  targets run at once (default 1)
 #   STINT_DATA_DIR       the shared data (.dvw files, mustache spec)
 #   STINT_FUZZ_CC        the compiler (default clang)
+# shellcheck disable=SC2317  # the seed_TARGET functions are called by name
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -168,6 +169,7 @@ seed_mustache() {
 	local d=$1
 	cp "$repo"/templates/*.mustache "$d/" || return 1
 	[ -d "$data/mustache-spec" ] && command -v node >/dev/null || return 0
+	# shellcheck disable=SC2016  # JavaScript, not shell
 	node -e '
 		const fs = require("fs"), path = require("path");
 		const [dir, out] = process.argv.slice(1);
@@ -255,7 +257,11 @@ mkdir -p "$results"
 running=0
 for t in "${targets[@]}"; do
 	corpus="${STINT_FUZZ_CORPUS:-$scratch/corpus}/$t"
-	mkdir -p "$corpus" && "seed_$t" "$corpus" || { echo "fuzz $t: seeding failed"; failed=1; continue; }
+	if ! mkdir -p "$corpus" || ! "seed_$t" "$corpus"; then
+		echo "fuzz $t: seeding failed"
+		failed=1
+		continue
+	fi
 	run_target "$t" "$corpus" >"$results/$t" &
 	running=$((running + 1))
 	if [ "$running" -ge "$parallel" ]; then

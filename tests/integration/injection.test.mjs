@@ -71,3 +71,13 @@ test('header values with control characters are refused', async () => {
   assert.equal(r.body.error.code, 'bad_idempotency_key');
   assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events`)).body.total, 0);
 });
+
+test('a body of a hundred thousand distinct keys is answered at once', async () => {
+  const keys = Array.from({ length: 90000 }, (_, i) => `"k${i}":0`).join(',');
+  const started = Date.now();
+  const r = await api('POST', '/api/v1/sessions', { body: `{${keys}}`, headers: { 'content-type': 'application/json' } });
+  const ms = Date.now() - started;
+  assert.equal(r.status, 422);
+  assert.ok(Object.keys(r.body.error.fields).length <= 100, 'at most 100 problems named');
+  assert.ok(ms < 3000, `answered in ${ms} ms`);
+});
