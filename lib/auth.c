@@ -107,20 +107,35 @@ static int take_user(stint_req *r, PGresult *res)
 	return u->role && u->email && u->name ? 0 : -1;
 }
 
-static stint_db_rc identify_token(stint_req *r, const char *token)
+/* 1 for the access levels that name a session (params[0]); deleted: a restore. */
+static int session_route(const stint_route *rt, int *deleted)
+{
+	*deleted = rt->access == STINT_ACCESS_DELETED_SESSION_EDITOR;
+	return rt->access == STINT_ACCESS_SESSION_VIEWER || rt->access == STINT_ACCESS_SESSION_EDITOR || *deleted;
+}
+
+/* The token's user and, for a session route, the grant too: one round trip. */
+static stint_db_rc identify_token(stint_req *r, const stint_route *rt, const char *token)
 {
 	char hash[STINT_HASH_PARAM_LEN + 1];
-	const char *p = hash;
+	const char *p[3] = { hash, NULL, "false" };
 	PGresult *res;
 	stint_db_rc rc;
+	int deleted;
 
 	stint_secret_hash(token, hash);
-	rc = stint_db_exec(r->db, STINT_SQL_AUTH_TOKEN, 1, &p, &res);
+	if (session_route(rt, &deleted)) {
+		p[1] = r->params[0];
+		p[2] = deleted ? "true" : "false";
+	}
+	rc = stint_db_exec(r->db, STINT_SQL_AUTH_TOKEN, 3, p, &res);
 	if (rc != STINT_DB_OK)
 		return rc;
 	if (PQntuples(res) == 1 && take_user(r, res) == 0) {
 		r->user.via_token = 1;
 		r->user.can_write = strcmp(PQgetvalue(res, 0, 4), "write") == 0;
+		r->user.grant_known = p[1] != NULL;
+		r->user.grant = PQgetisnull(res, 0, 5) ? NULL : stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 5));
 	}
 	PQclear(res);
 	return STINT_DB_OK;
@@ -164,13 +179,13 @@ static stint_db_rc identify_cookie(stint_req *r, const char *cookie)
 	return STINT_DB_OK;
 }
 
-static stint_db_rc identify(stint_req *r)
+static stint_db_rc identify(stint_req *r, const stint_route *rt)
 {
 	const char *authz = stint_req_env(r, "HTTP_AUTHORIZATION");
 	const char *cookie = stint_kv_get(&r->cookies, COOKIE);
 
 	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0)
-		return identify_token(r, authz + 7);
+		return identify_token(r, rt, authz + 7);
 	if (cookie != NULL)
 		return identify_cookie(r, cookie);
 	return STINT_DB_OK;
@@ -197,16 +212,19 @@ static void need_login(stint_req *r, const stint_route *rt)
 static int check_session(stint_req *r, int edit, int deleted)
 {
 	const char *p[3] = { r->params[0], r->user.id_text, deleted ? "true" : "false" };
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &res);
-	const char *grant;
+	PGresult *res = NULL;
+	const char *grant = r->user.grant;
+	stint_db_rc rc;
 	int ok;
 
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		return 0;
+	if (!r->user.grant_known) {
+		rc = stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &res);
+		if (rc != STINT_DB_OK) {
+			stint_fail_db(r, rc);
+			return 0;
+		}
+		grant = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
 	}
-	grant = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
 	ok = grant != NULL && (strcmp(grant, "edit") == 0 || (!edit && strcmp(grant, "view") == 0));
 	if (grant == NULL)
 		stint_fail(r, 404, "not_found", deleted ? "There is no deleted session with this id to restore." :
@@ -226,7 +244,7 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 
 	if (rt->access == STINT_ACCESS_PUBLIC)
 		return 0;
-	rc = identify(r);
+	rc = identify(r, rt);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return -1;

@@ -43,6 +43,8 @@ typedef struct stint_principal {
 	const char *name;
 	int via_token;            /* 1: API token; 0: browser login */
 	int can_write;            /* 0 for read-scope tokens */
+	int grant_known;          /* grant was looked up with the token (one round trip) */
+	const char *grant;        /* then: "edit", "view", "none" or NULL (no such session) */
 } stint_principal;
 
 typedef struct stint_req {

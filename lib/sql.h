@@ -8,8 +8,10 @@
 #ifndef STINT_SQL_H
 #define STINT_SQL_H
 
+/* the sessions user $6 may see (all when $7, an admin) */
 #define STINT_SESSION_FILTER \
-	" FROM sessions s WHERE stint_session_visible(s, $6::bigint, $7::boolean)" \
+	" FROM sessions s WHERE ($7::boolean OR s.owner_id = $6::bigint OR EXISTS (SELECT 1" \
+	" FROM session_shares sh WHERE sh.session_id = s.id AND sh.user_id = $6::bigint))" \
 	" AND ($1::text IS NULL OR (s.title || ' ' || s.venue)" \
 	" ILIKE '%' || stint_like_escape($1) || '%')" \
 	" AND ($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.kind = $3)"
@@ -33,7 +35,20 @@
 	  "SELECT stint_session_json(s) AS j" STINT_SESSION_FILTER \
 	  " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) p), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_SESSION_FILTER "), 'limit', $4::int, 'offset', $5::int)::text") \
-	X(SESSION_GET, 1, "SELECT stint_session_detail_json($1::uuid)::text") \
+	/* the session with its teams and rosters, counts and rollup summary */ \
+	X(SESSION_GET, 1, \
+	  "SELECT (stint_session_json(s) || jsonb_build_object('teams', coalesce((" \
+	  "SELECT jsonb_agg(jsonb_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
+	  "SELECT jsonb_agg(jsonb_build_object('number', r.number, 'player_name', r.player_name, 'role', r.role)" \
+	  " ORDER BY r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
+	  " ORDER BY t.side) FROM teams t WHERE t.session_id = s.id), '[]')," \
+	  " 'counts', jsonb_build_object(" \
+	  "'events', coalesce((SELECT sum(count) FROM rollups WHERE session_id = s.id), 0)," \
+	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
+	  " 'artifacts', (SELECT count(*) FROM artifacts WHERE session_id = s.id))," \
+	  " 'rollup_summary', coalesce((SELECT jsonb_object_agg(event_type, n) FROM (" \
+	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) x), '{}')))::text" \
+	  " FROM sessions s WHERE s.id = $1::uuid") \
 	/* session ids (a uuid[] literal) -> {"<id>": {"events": n, "clips": n}} for the dashboard */ \
 	X(SESSION_COUNTS, 1, \
 	  "SELECT coalesce(json_object_agg(x.id, json_build_object(" \
@@ -78,13 +93,21 @@
 	  " ON CONFLICT (session_id, user_id) DO UPDATE SET role = EXCLUDED.role RETURNING user_id::text") \
 	X(SHARE_DELETE, 2, \
 	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
-	/* token hash (bytea hex) -> id, role, email, name, scope (last use noted once a minute) */ \
-	X(AUTH_TOKEN, 1, \
+	/* token hash (bytea hex), session id or NULL, deleted -> id, role, email, name, scope, */ \
+	/* and what the token's user may do with that session (last use noted once a minute) */ \
+	X(AUTH_TOKEN, 3, \
 	  "WITH t AS (SELECT t.id, t.user_id, t.scope, t.last_used_at FROM api_tokens t" \
 	  " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL)," \
 	  " touch AS (UPDATE api_tokens a SET last_used_at = now() FROM t WHERE a.id = t.id" \
 	  " AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds'))" \
-	  " SELECT u.id::text, u.role, u.email, u.name, t.scope FROM t JOIN users u ON u.id = t.user_id" \
+	  " SELECT u.id::text, u.role, u.email, u.name, t.scope, CASE WHEN $2::uuid IS NULL THEN NULL" \
+	  " WHEN $3::boolean THEN stint_session_access($2::uuid, u.id, true)" \
+	  /* stint_session_access() for a session that exists, written inline (one plan, no PL/pgSQL) */ \
+	  " ELSE (SELECT CASE WHEN u.role = 'admin' OR s.owner_id = u.id OR sh.role = 'editor'" \
+	  " THEN CASE WHEN u.role = 'viewer' THEN 'view' ELSE 'edit' END" \
+	  " WHEN sh.role = 'viewer' THEN 'view' ELSE 'none' END FROM sessions s LEFT JOIN session_shares sh" \
+	  " ON sh.session_id = s.id AND sh.user_id = u.id WHERE s.id = $2::uuid) END" \
+	  " FROM t JOIN users u ON u.id = t.user_id" \
 	  " WHERE u.disabled_at IS NULL") \
 	/* cookie token hash -> id, role, email, name, login id, due for rotation */ \
 	X(AUTH_WEB_SESSION, 1, \

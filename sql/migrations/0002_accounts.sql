@@ -94,10 +94,3 @@ BEGIN
 	END IF;
 	RETURN grant_;
 END $$;
-
--- 1 when user uid may see session row s in lists.
-CREATE FUNCTION stint_session_visible(s sessions, uid bigint, is_admin boolean) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-	SELECT is_admin OR s.owner_id = uid OR EXISTS (
-		SELECT 1 FROM session_shares sh WHERE sh.session_id = s.id AND sh.user_id = uid)
-$$;

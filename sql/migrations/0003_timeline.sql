@@ -246,26 +246,10 @@ CREATE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS
 			FROM kpi WHERE is_team = 1), '[]'))
 $$;
 
--- Session details now carry counts and the rollup summary.
-CREATE OR REPLACE FUNCTION stint_session_detail_json(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-	SELECT stint_session_json(s) || jsonb_build_object(
-		'teams', coalesce((
-			SELECT jsonb_agg(jsonb_build_object('side', t.side, 'name', t.name,
-				'roster', coalesce((SELECT jsonb_agg(jsonb_build_object(
-					'number', r.number, 'player_name', r.player_name, 'role', r.role)
-					ORDER BY r.number)
-				FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))
-				ORDER BY t.side)
-			FROM teams t WHERE t.session_id = s.id), '[]'),
-		'counts', jsonb_build_object(
-			'events', (SELECT count(*) FROM events WHERE session_id = s.id),
-			'clips', (SELECT count(*) FROM clips WHERE session_id = s.id),
-			'artifacts', (SELECT count(*) FROM artifacts WHERE session_id = s.id)),
-		'rollup_summary', coalesce((SELECT jsonb_object_agg(event_type, n) FROM (
-			SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id
-			GROUP BY event_type) x), '{}'))
-	FROM sessions s WHERE s.id = sid
-$$;
+-- Session details (teams, counts, rollup summary) are one statement in
+-- lib/sql.h (SESSION_GET): written inline there, PostgreSQL plans it once per
+-- connection, where a SQL function with subqueries is planned at every call.
+DROP FUNCTION stint_session_detail_json(uuid);
 
 -- Archives now hold clips, events, artifacts and shares too (rollups are
 -- rebuilt by the events' triggers).
