@@ -136,6 +136,11 @@ static stint_db_rc identify_token(stint_req *r, const stint_route *rt, const cha
 		r->user.can_write = strcmp(PQgetvalue(res, 0, 4), "write") == 0;
 		r->user.grant_known = p[1] != NULL;
 		r->user.grant = PQgetisnull(res, 0, 5) ? NULL : stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 5));
+		if (!PQgetisnull(res, 0, 6)) {
+			const char *id = PQgetvalue(res, 0, 6);
+
+			(void)stint_db_exec(r->db, STINT_SQL_TOKEN_TOUCH, 1, &id, NULL);  /* once a minute */
+		}
 	}
 	PQclear(res);
 	return STINT_DB_OK;

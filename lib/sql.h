@@ -94,21 +94,20 @@
 	X(SHARE_DELETE, 2, \
 	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
 	/* token hash (bytea hex), session id or NULL, deleted -> id, role, email, name, scope, */ \
-	/* and what the token's user may do with that session (last use noted once a minute) */ \
+	/* what the token's user may do with that session, and the token's id when its last */ \
+	/* use is over a minute old (TOKEN_TOUCH then notes it) */ \
 	X(AUTH_TOKEN, 3, \
-	  "WITH t AS (SELECT t.id, t.user_id, t.scope, t.last_used_at FROM api_tokens t" \
-	  " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL)," \
-	  " touch AS (UPDATE api_tokens a SET last_used_at = now() FROM t WHERE a.id = t.id" \
-	  " AND (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds'))" \
-	  " SELECT u.id::text, u.role, u.email, u.name, t.scope, CASE WHEN $2::uuid IS NULL THEN NULL" \
+	  "SELECT u.id::text, u.role, u.email, u.name, t.scope, CASE WHEN $2::uuid IS NULL THEN NULL" \
 	  " WHEN $3::boolean THEN stint_session_access($2::uuid, u.id, true)" \
 	  /* stint_session_access() for a session that exists, written inline (one plan, no PL/pgSQL) */ \
 	  " ELSE (SELECT CASE WHEN u.role = 'admin' OR s.owner_id = u.id OR sh.role = 'editor'" \
 	  " THEN CASE WHEN u.role = 'viewer' THEN 'view' ELSE 'edit' END" \
 	  " WHEN sh.role = 'viewer' THEN 'view' ELSE 'none' END FROM sessions s LEFT JOIN session_shares sh" \
-	  " ON sh.session_id = s.id AND sh.user_id = u.id WHERE s.id = $2::uuid) END" \
-	  " FROM t JOIN users u ON u.id = t.user_id" \
-	  " WHERE u.disabled_at IS NULL") \
+	  " ON sh.session_id = s.id AND sh.user_id = u.id WHERE s.id = $2::uuid) END," \
+	  " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds' THEN t.id::text END" \
+	  " FROM api_tokens t JOIN users u ON u.id = t.user_id" \
+	  " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL AND u.disabled_at IS NULL") \
+	X(TOKEN_TOUCH, 1, "UPDATE api_tokens SET last_used_at = now() WHERE id = $1::bigint") \
 	/* cookie token hash -> id, role, email, name, login id, due for rotation */ \
 	X(AUTH_WEB_SESSION, 1, \
 	  "SELECT u.id::text, u.role, u.email, u.name, w.id::text," \
