@@ -1,8 +1,13 @@
--- bench/mixed.lua: wrk script for bench/soak, a mix of reads and writes on
--- one session: 50% GET session, 25% GET events (filtered), 15% POST a batch
--- of 5 events, 10% PATCH the session. Env: STINT_TOKEN, STINT_SESSION.
+-- bench/mixed.lua: wrk script for bench/soak, a mix of reads and writes
+-- spread over the sessions of STINT_SESSIONS (space-separated ids; a coach's
+-- tablet tags one session, not all of them the same one): 50% GET session,
+-- 25% GET events (filtered), 15% POST a batch of 5 events, 10% PATCH the
+-- session. Env: STINT_TOKEN, STINT_SESSIONS.
 local token = os.getenv("STINT_TOKEN")
-local sid = os.getenv("STINT_SESSION")
+local sessions = {}
+for id in string.gmatch(os.getenv("STINT_SESSIONS"), "%S+") do
+	sessions[#sessions + 1] = id
+end
 local n = 0
 
 local function batch()
@@ -17,6 +22,7 @@ end
 request = function()
 	n = n + 1
 	local k = n % 20
+	local sid = sessions[(n * 7919) % #sessions + 1]
 	local h = { ["Authorization"] = "Bearer " .. token }
 	if k < 10 then
 		return wrk.format("GET", "/api/v1/sessions/" .. sid, h)
