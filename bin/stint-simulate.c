@@ -372,14 +372,14 @@ static cJSON *hold(const char *id, const char *type, const char *status, const c
 	return h;
 }
 
-static void hold_name(int i, int n, char out[8])
+static void hold_name(int i, int n, char out[16])
 {
 	if (i == 0)
-		snprintf(out, 8, "start");
+		snprintf(out, 16, "start");
 	else if (i == n - 1)
-		snprintf(out, 8, "top");
+		snprintf(out, 16, "top");
 	else
-		snprintf(out, 8, "h%02d", i);
+		snprintf(out, 16, "h%02d", i);
 }
 
 static const char *hold_type(int i, int n)
@@ -407,7 +407,7 @@ static sim_rc run_climb(sim *s, const sim_opts *o)
 {
 	double at_s[22], total = 0;
 	int n = 2 + 10 + (int)(uniform(s) * 11), i, rest_in = 4;
-	char id[8], now[32];
+	char id[16], now[32];
 	cJSON *route, *data;
 	sim_rc rc;
 
