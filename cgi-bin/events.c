@@ -220,23 +220,18 @@ static const stint_field list_fields[] = {
 
 static void list_events(stint_req *r)
 {
-	const char *p[8], *problem, *v;
+	const char *p[8], *v;
 	cJSON *errors = NULL;
 	size_t i;
 
+	if (stint_validate_query(&r->query, list_fields, 7, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return;
+	}
 	p[0] = r->params[0];
 	for (i = 0; i < 7; i++) {
 		v = stint_kv_get(&r->query, list_fields[i].name);
 		p[i + 1] = v != NULL && *v != '\0' ? v : NULL;
-		if (p[i + 1] != NULL && (problem = stint_validate_text(&list_fields[i], v)) != NULL) {
-			if (errors == NULL)
-				errors = cJSON_CreateObject();
-			cJSON_AddStringToObject(errors, list_fields[i].name, problem);
-		}
-	}
-	if (errors != NULL) {
-		stint_fail_fields(r, errors);
-		return;
 	}
 	if (p[6] == NULL)
 		p[6] = "1000";

@@ -249,23 +249,13 @@ static const stint_field upload_fields[] = {
 /* POST clips/upload?kind=video&title=...&offset_sec=...: the file is the body. */
 static void upload_clip(stint_req *r)
 {
-	const char *tmp = upload_file(r), *ext, *ctype, *v, *problem;
+	const char *tmp = upload_file(r), *ext, *ctype, *v;
 	cJSON *clip = NULL, *errors = NULL;
 	stint_media_info info;
 	char rel[600], dir[80];
 	struct stat st;
-	size_t i;
 
-	for (i = 0; i < 3; i++) {
-		v = stint_kv_get(&r->query, upload_fields[i].name);
-		problem = v == NULL ? (i == 0 ? "is required" : NULL) : stint_validate_text(&upload_fields[i], v);
-		if (problem != NULL) {
-			if (errors == NULL)
-				errors = cJSON_CreateObject();
-			cJSON_AddStringToObject(errors, upload_fields[i].name, problem);
-		}
-	}
-	if (errors != NULL) {
+	if (stint_validate_query(&r->query, upload_fields, 3, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
@@ -421,25 +411,15 @@ static const stint_field artifact_fields[] = {
 /* POST artifacts/upload?type=export&name=notes.pdf: the file is the body. */
 static void upload_artifact(stint_req *r)
 {
-	const char *tmp = upload_file(r), *v, *problem, *ctype = stint_req_env(r, "CONTENT_TYPE");
+	const char *tmp = upload_file(r), *ctype = stint_req_env(r, "CONTENT_TYPE");
 	const char *p[6];
 	cJSON *errors = NULL;
 	char rel[600], dir[100], size[24];
 	PGresult *res = NULL;
 	struct stat st;
 	stint_db_rc rc;
-	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		v = stint_kv_get(&r->query, artifact_fields[i].name);
-		problem = v == NULL ? "is required" : stint_validate_text(&artifact_fields[i], v);
-		if (problem != NULL) {
-			if (errors == NULL)
-				errors = cJSON_CreateObject();
-			cJSON_AddStringToObject(errors, artifact_fields[i].name, problem);
-		}
-	}
-	if (errors != NULL) {
+	if (stint_validate_query(&r->query, artifact_fields, 2, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}

@@ -344,6 +344,27 @@ int stint_validate_json(const cJSON *obj, const stint_field *spec, size_t n,
 	return count;
 }
 
+int stint_validate_query(const stint_kvlist *q, const stint_field *spec, size_t n, cJSON **errors)
+{
+	const char *v, *problem;
+	int count = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v = stint_kv_get(q, spec[i].name);
+		if (v == NULL || *v == '\0')
+			problem = spec[i].flags & STINT_F_REQUIRED ? "is required" : NULL;
+		else
+			problem = stint_validate_text(&spec[i], v);
+		if (problem == NULL)
+			continue;
+		if (add_error(errors, spec[i].name, problem) != 0)
+			return -1;
+		count++;
+	}
+	return count;
+}
+
 static cJSON *form_value(const stint_field *f, const char *s)
 {
 	char stamp[32];

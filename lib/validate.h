@@ -53,6 +53,13 @@ int stint_validate_json(const cJSON *obj, const stint_field *spec, size_t n,
 			int partial, cJSON **errors);
 
 /*
+ * Check the query parameters of spec present in q (an empty value counts as
+ * absent); an absent STINT_F_REQUIRED one is a problem too. Problems go to
+ * *errors as in stint_validate_json(). Returns the number of problems.
+ */
+int stint_validate_query(const stint_kvlist *q, const stint_field *spec, size_t n, cJSON **errors);
+
+/*
  * Check one text value (a query parameter or form field) of field f and
  * return its problem as a static message, or NULL when it is valid.
  * STINT_F_OBJECT and STINT_F_BOOL are not text fields (always a problem).
