@@ -32,12 +32,15 @@ const fmt = (ms) => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
+// "serve A #9 #": type, team, player, evaluation
+const describe = (e) => `${e.event_type}${e.actor_team ? ` ${e.actor_team}` : ''}${e.actor_number != null ? ` #${e.actor_number}` : ''}${e.payload?.evaluation ? ` ${e.payload.evaluation}` : ''}`;
+
 function summary(m) {
   const d = m.data ?? {};
   switch (m.type) {
     case 'event_added':
-      return d.events ? d.events.map((e) => `${e.event_type}${e.actor_team ? ` ${e.actor_team}` : ''}${e.actor_number != null ? ` #${e.actor_number}` : ''}${e.payload?.evaluation ? ` ${e.payload.evaluation}` : ''}`).join(', ')
-        : `${d.count} events`;
+      return d.events ? d.events.map(describe).join(', ') : `${d.count} events`;
+    case 'event_updated': return `${describe(d)} at ${d.t_sec} s`;
     case 'session_updated': return `status ${d.status}`;
     case 'climb_updated': return `${(d.holds ?? []).filter((h) => h.status === 'completed').length} of ${(d.holds ?? []).length} holds`;
     case 'pose_updated': return `frame ${d.frame}`;
