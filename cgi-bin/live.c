@@ -55,21 +55,19 @@ static const stint_field timeline_fields[] = {
 
 static void timeline(stint_req *r)
 {
-	const char *p[3] = { r->params[0], "0", "1000" }, *v, *problem;
+	const char *p[3] = { r->params[0], "0", "1000" }, *v;
+	cJSON *errors = NULL;
 	PGresult *res;
 	stint_db_rc rc;
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		v = stint_kv_get(&r->query, timeline_fields[i].name);
-		if (v == NULL || *v == '\0')
-			continue;
-		if ((problem = stint_validate_text(&timeline_fields[i], v)) != NULL) {
-			stint_fail_field(r, timeline_fields[i].name, problem);
-			return;
-		}
-		p[i + 1] = v;
+	if (stint_validate_query(&r->query, timeline_fields, 2, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return;
 	}
+	for (i = 0; i < 2; i++)
+		if ((v = stint_kv_get(&r->query, timeline_fields[i].name)) != NULL && *v != '\0')
+			p[i + 1] = v;
 	rc = stint_db_exec(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &res);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);

@@ -44,20 +44,15 @@ static const stint_field query_fields[] = {
 int stint_session_query_parse(const stint_kvlist *query, stint_session_query *out,
 			      cJSON **errors)
 {
-	const char *vals[5], *problem;
-	int i, count = 0;
+	int count = stint_validate_query(query, query_fields, 5, errors), i;
+	const char *vals[5];
 
 	for (i = 0; i < 5; i++) {
 		vals[i] = stint_kv_get(query, query_fields[i].name);
-		if (vals[i] != NULL && *vals[i] == '\0')
-			vals[i] = NULL;  /* an empty filter box means no filter */
-		if (vals[i] == NULL || (problem = stint_validate_text(&query_fields[i], vals[i])) == NULL)
-			continue;
-		if (*errors == NULL)
-			*errors = cJSON_CreateObject();
-		cJSON_AddStringToObject(*errors, query_fields[i].name, problem);
-		count++;
-		vals[i] = NULL;
+		/* an empty filter box means no filter; a bad value is left out (and reported) */
+		if (vals[i] != NULL && (*vals[i] == '\0' ||
+		    cJSON_GetObjectItemCaseSensitive(*errors, query_fields[i].name) != NULL))
+			vals[i] = NULL;
 	}
 	out->q = vals[0];
 	out->status = vals[1];
