@@ -11,7 +11,7 @@ static void hello(stint_req *r)
 }
 
 static const stint_route hello_routes[] = {
-	{ "GET", "/bench/hello", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, hello, 0 },
+	{ "GET", "/bench/hello", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, hello, 0, 0 },
 };
 
 int main(int argc, char **argv)

@@ -299,8 +299,8 @@ static int account_init(void)
 	return stint_view_load(stint_config_get("template_dir", "templates"));
 }
 
-#define PAGE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_HTML, f, 0 }
-#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0 }
+#define PAGE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_HTML, f, 0, 0 }
+#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
 
 static const stint_route account_routes[] = {
 	PAGE("GET", "/login", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, login_page),

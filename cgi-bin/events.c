@@ -351,8 +351,8 @@ static void export_rollup(stint_req *r)
 	export_csv(r, STINT_SQL_EXPORT_ROLLUP_CSV, "rollup.csv");
 }
 
-#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0 }
-#define BIG_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, BATCH_BODY_MAX }
+#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
+#define BIG_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, BATCH_BODY_MAX, 0 }
 
 static const stint_route event_routes[] = {
 	ROUTE("GET", "/api/v1/sessions/:uuid/events", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, list_events),

@@ -28,8 +28,8 @@ static void readyz(stint_req *r)
 }
 
 static const stint_route health_routes[] = {
-	{ "GET", "/healthz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, healthz, 0 },
-	{ "GET", "/readyz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, readyz, 0 },
+	{ "GET", "/healthz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, healthz, 0, 0 },
+	{ "GET", "/readyz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, readyz, 0, 0 },
 };
 
 int main(int argc, char **argv)

@@ -95,7 +95,7 @@ static void import_dvw(stint_req *r)
 }
 
 static const stint_route import_routes[] = {
-	{ "POST", "/api/v1/imports", STINT_ACCESS_AUTHOR, STINT_BODY_RAW, STINT_FORMAT_JSON, import_dvw, IMPORT_MAX },
+	{ "POST", "/api/v1/imports", STINT_ACCESS_AUTHOR, STINT_BODY_RAW, STINT_FORMAT_JSON, import_dvw, IMPORT_MAX, 0 },
 };
 
 int main(int argc, char **argv)

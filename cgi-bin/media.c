@@ -480,7 +480,7 @@ static void download_artifact(stint_req *r)
 	PQclear(res);
 }
 
-#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0 }
+#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
 
 static const stint_route media_routes[] = {
 	ROUTE("GET", "/api/v1/sessions/:uuid/clips", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, list_clips),

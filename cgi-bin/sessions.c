@@ -210,12 +210,13 @@ static void delete_share(stint_req *r)
 	PQclear(res);
 }
 
-#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0 }
+#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
 
 static const stint_route session_routes[] = {
 	JSON_ROUTE("GET", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, list_sessions),
 	JSON_ROUTE("POST", "/api/v1/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_JSON, create_session),
-	JSON_ROUTE("GET", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, get_session),
+	{ "GET", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON,
+	  get_session, 0, STINT_PREFETCH(SESSION_GET) },
 	JSON_ROUTE("PATCH", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_session),
 	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_session),
 	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_NONE, restore_session),

@@ -128,7 +128,7 @@ static stint_db_rc identify_token(stint_req *r, const stint_route *rt, const cha
 		p[1] = r->params[0];
 		p[2] = deleted ? "true" : "false";
 	}
-	rc = stint_db_exec(r->db, STINT_SQL_AUTH_TOKEN, 3, p, &res);
+	rc = stint_db_exec_read(r->db, STINT_SQL_AUTH_TOKEN, 3, p, &res);
 	if (rc != STINT_DB_OK)
 		return rc;
 	if (PQntuples(res) == 1 && take_user(r, res) == 0) {
@@ -170,7 +170,7 @@ static stint_db_rc identify_cookie(stint_req *r, const char *cookie)
 	if (strlen(cookie) != STINT_SECRET_HEX)
 		return STINT_DB_OK;
 	stint_secret_hash(cookie, hash);
-	rc = stint_db_exec(r->db, STINT_SQL_AUTH_WEB_SESSION, 1, &p, &res);
+	rc = stint_db_exec_read(r->db, STINT_SQL_AUTH_WEB_SESSION, 1, &p, &res);
 	if (rc != STINT_DB_OK)
 		return rc;
 	if (PQntuples(res) == 1 && take_user(r, res) == 0) {

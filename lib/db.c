@@ -71,6 +71,7 @@ int stint_db_init(stint_db *db, const char *conninfo)
 
 void stint_db_close(stint_db *db)
 {
+	stint_db_forget(db);
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->conninfo);
@@ -115,15 +116,9 @@ static stint_db_rc db_prepare(stint_db *db, stint_sql id)
 	return rc;
 }
 
-stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
-			  const char *const *params, PGresult **res)
+/* Check n against the catalogue, connect and prepare id: ready to send it. */
+static stint_db_rc ready(stint_db *db, stint_sql id, int n)
 {
-	ExecStatusType st;
-	stint_db_rc rc;
-	PGresult *r;
-
-	if (res != NULL)
-		*res = NULL;
 	if (n != catalogue[id].nparams) {
 		stint_log(STINT_LOG_ERROR, "%s takes %d parameters, got %d",
 			  catalogue[id].name, catalogue[id].nparams, n);
@@ -131,11 +126,15 @@ stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
 	}
 	if (db_connect(db) != 0)
 		return STINT_DB_UNAVAILABLE;
-	rc = db_prepare(db, id);
-	if (rc != STINT_DB_OK)
-		return rc;
-	r = PQexecPrepared(db->conn, catalogue[id].name, n, params, NULL, NULL, 0);
-	st = PQresultStatus(r);
+	return db_prepare(db, id);
+}
+
+/* Hand out result r of statement id as stint_db_exec does. */
+static stint_db_rc take_result(stint_db *db, stint_sql id, PGresult *r, PGresult **res)
+{
+	ExecStatusType st = PQresultStatus(r);
+	stint_db_rc rc;
+
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		if (res != NULL)
 			*res = r;
@@ -148,6 +147,126 @@ stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
 		  catalogue[id].name, db->sqlstate, PQerrorMessage(db->conn));
 	PQclear(r);
 	return rc;
+}
+
+/* 1 when the prefetched result is that of statement id with these params. */
+static int ahead_matches(const stint_db_ahead *a, stint_sql id, int n, const char *const *params)
+{
+	if (a->state != STINT_AHEAD_FETCHED || a->id != id || a->n != n)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		if ((a->params[i] == NULL) != (params[i] == NULL) ||
+		    (params[i] != NULL && strcmp(a->params[i], params[i]) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
+			  const char *const *params, PGresult **res)
+{
+	stint_db_rc rc;
+
+	if (res != NULL)
+		*res = NULL;
+	if (ahead_matches(&db->ahead, id, n, params)) {
+		PGresult *r = db->ahead.res;
+
+		db->ahead.res = NULL;
+		stint_db_forget(db);
+		return take_result(db, id, r, res);
+	}
+	rc = ready(db, id, n);
+	if (rc != STINT_DB_OK)
+		return rc;
+	return take_result(db, id, PQexecPrepared(db->conn, catalogue[id].name, n, params, NULL, NULL, 0), res);
+}
+
+void stint_db_forget(stint_db *db)
+{
+	stint_db_ahead *a = &db->ahead;
+
+	for (int i = 0; i < a->n; i++)
+		free(a->params[i]);
+	PQclear(a->res);
+	memset(a, 0, sizeof(*a));
+}
+
+void stint_db_prefetch(stint_db *db, stint_sql id, int n, const char *const *params)
+{
+	stint_db_ahead *a = &db->ahead;
+
+	stint_db_forget(db);
+	if (n != catalogue[id].nparams || n > STINT_DB_AHEAD_PARAMS) {
+		stint_log(STINT_LOG_ERROR, "prefetch %s: %d parameters", catalogue[id].name, n);
+		return;
+	}
+	a->id = id;
+	for (a->n = 0; a->n < n; a->n++) {
+		if (params[a->n] != NULL && (a->params[a->n] = strdup(params[a->n])) == NULL) {
+			stint_db_forget(db);
+			return;
+		}
+	}
+	a->state = STINT_AHEAD_QUEUED;
+}
+
+/* One statement's result in pipeline mode, past the NULL that ends it. */
+static PGresult *pipeline_result(PGconn *c)
+{
+	PGresult *r = PQgetResult(c), *end;
+
+	if (r != NULL && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+		while ((end = PQgetResult(c)) != NULL)
+			PQclear(end);
+	return r;
+}
+
+stint_db_rc stint_db_exec_read(stint_db *db, stint_sql id, int n,
+			       const char *const *params, PGresult **res)
+{
+	stint_db_ahead *a = &db->ahead;
+	PGresult *r, *ahead, *sync;
+	stint_db_rc rc;
+	int ok;
+
+	if (a->state != STINT_AHEAD_QUEUED)
+		return stint_db_exec(db, id, n, params, res);
+	if (res != NULL)
+		*res = NULL;
+	rc = ready(db, id, n);
+	if (rc != STINT_DB_OK)
+		return rc;
+	if (db_prepare(db, a->id) != STINT_DB_OK || PQtransactionStatus(db->conn) != PQTRANS_IDLE ||
+	    !PQenterPipelineMode(db->conn)) {
+		stint_db_forget(db);
+		return stint_db_exec(db, id, n, params, res);
+	}
+	ok = PQsendQueryPrepared(db->conn, catalogue[id].name, n, params, NULL, NULL, 0) &&
+	     PQsendQueryPrepared(db->conn, catalogue[a->id].name, a->n, (const char *const *)a->params,
+				 NULL, NULL, 0) &&
+	     PQpipelineSync(db->conn);
+	r = ok ? pipeline_result(db->conn) : NULL;
+	ahead = ok ? pipeline_result(db->conn) : NULL;
+	sync = ok ? PQgetResult(db->conn) : NULL;
+	ok = PQresultStatus(sync) == PGRES_PIPELINE_SYNC && PQexitPipelineMode(db->conn);
+	PQclear(sync);
+	if (ok && PQresultStatus(ahead) == PGRES_TUPLES_OK) {
+		a->res = ahead;
+		a->state = STINT_AHEAD_FETCHED;
+	} else {
+		PQclear(ahead);
+		stint_db_forget(db);
+	}
+	if (!ok) {
+		/* the connection broke mid-pipeline: start afresh next time */
+		stint_log(STINT_LOG_WARN, "%s: pipeline failed: %s", catalogue[id].name, PQerrorMessage(db->conn));
+		PQclear(r);
+		PQfinish(db->conn);
+		db->conn = NULL;
+		return STINT_DB_UNAVAILABLE;
+	}
+	return take_result(db, id, r, res);
 }
 
 stint_db_rc stint_db_text(stint_db *db, stint_sql id, int n, const char *const *params, char **out)
@@ -178,6 +297,7 @@ stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *
 
 stint_db_rc stint_db_begin(stint_db *db)
 {
+	stint_db_forget(db);  /* what was read ahead may be about to change */
 	return stint_db_exec(db, STINT_SQL_BEGIN, 0, NULL, NULL);
 }
 

@@ -23,12 +23,24 @@ typedef enum stint_db_rc {
 	STINT_DB_ERROR          /* anything else: a bug, logged, answer 500 */
 } stint_db_rc;
 
+#define STINT_DB_AHEAD_PARAMS 4
+
+/* A read statement sent ahead of need (stint_db_prefetch). */
+typedef struct stint_db_ahead {
+	enum { STINT_AHEAD_NONE, STINT_AHEAD_QUEUED, STINT_AHEAD_FETCHED } state;
+	stint_sql id;
+	int n;
+	char *params[STINT_DB_AHEAD_PARAMS];  /* heap copies; NULL is SQL NULL */
+	PGresult *res;                        /* when FETCHED */
+} stint_db_ahead;
+
 typedef struct stint_db {
 	PGconn *conn;
 	char *conninfo;
 	unsigned char prepared[STINT_SQL__COUNT];
 	char sqlstate[6];         /* of the last failed statement */
 	char constraint[64];      /* the constraint it violated, or "" */
+	stint_db_ahead ahead;
 } stint_db;
 
 /*
@@ -49,6 +61,32 @@ stint_db_rc stint_db_exec(stint_db *db, stint_sql id, int n,
 			  const char *const *params, PGresult **res);
 
 /*
+ * Queue read-only statement id with n parameters (at most
+ * STINT_DB_AHEAD_PARAMS, copied) to travel with the next stint_db_exec_read,
+ * so that both cost one round trip. Its result is kept until a
+ * stint_db_exec (or _text, _json) of the same statement with the same
+ * parameters takes it instead of asking the database, or until
+ * stint_db_forget. The dispatcher uses it to fetch a GET route's document
+ * together with the caller's access check (lib/server.c); the result is
+ * only handed to code that runs after that check passed. A statement that
+ * failed ahead is not kept: its caller runs it again and gets the error.
+ * Out of memory only means no prefetch.
+ */
+void stint_db_prefetch(stint_db *db, stint_sql id, int n, const char *const *params);
+
+/*
+ * As stint_db_exec, for a statement that changes nothing: it is sent in one
+ * pipeline (libpq pipeline mode, one Sync, so one implicit transaction and
+ * one snapshot) with the statement stint_db_prefetch queued, if any, and on
+ * an idle connection. Errors of the queued statement are not this call's.
+ */
+stint_db_rc stint_db_exec_read(stint_db *db, stint_sql id, int n,
+			       const char *const *params, PGresult **res);
+
+/* Drop what stint_db_prefetch queued or fetched (end of every request). */
+void stint_db_forget(stint_db *db);
+
+/*
  * Run statement id and copy the first row's first cell into *out (heap,
  * caller frees); *out is NULL when there is no row or the cell is NULL.
  */
@@ -60,7 +98,10 @@ stint_db_rc stint_db_text(stint_db *db, stint_sql id, int n, const char *const *
  */
 stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *params, cJSON **out);
 
-/* BEGIN / COMMIT / ROLLBACK by catalogue; same results as stint_db_exec. */
+/*
+ * BEGIN / COMMIT / ROLLBACK by catalogue; same results as stint_db_exec.
+ * BEGIN drops what stint_db_prefetch fetched: the transaction may change it.
+ */
 stint_db_rc stint_db_begin(stint_db *db);
 stint_db_rc stint_db_commit(stint_db *db);
 void stint_db_rollback(stint_db *db);

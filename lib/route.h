@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "http.h"
+#include "sql.h"
 
 /* Who may call a route; checked centrally before the handler runs. */
 typedef enum stint_access {
@@ -47,7 +48,17 @@ typedef struct stint_route {
 	stint_format format;
 	stint_handler fn;
 	size_t max_body;        /* bytes; 0: the setting max_body_bytes (1 MiB) */
+	int prefetch;           /* STINT_PREFETCH(statement) or 0: see below */
 } stint_route;
+
+/*
+ * A GET route whose handler first runs one read statement taking exactly
+ * the route's params, in order, names it here: the dispatcher sends it in
+ * the same round trip as the caller's access check (stint_db_prefetch), and
+ * the handler's own stint_db_exec of it gets that result. The statement
+ * must change nothing, since it runs before access is known.
+ */
+#define STINT_PREFETCH(statement) (1 + (int)STINT_SQL_##statement)
 
 /*
  * Match path against pattern, storing captures in params (at most

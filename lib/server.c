@@ -248,6 +248,16 @@ static int take_body(stint_req *r, const stint_route *rt)
 	return 0;
 }
 
+/* How many params route rt captures (its ":" segments). */
+static int route_params(const stint_route *rt)
+{
+	int n = 0;
+
+	for (const char *c = rt->pattern; *c; c++)
+		n += *c == ':';
+	return n;
+}
+
 static void dispatch(stint_req *r)
 {
 	const stint_route *rt = find_route(r);
@@ -255,13 +265,16 @@ static void dispatch(stint_req *r)
 	if (rt == NULL)
 		return;
 	r->route = rt;
-	if (stint_auth_check(r, rt) != 0 || take_body(r, rt) != 0)
-		return;
-	rt->fn(r);
-	if (r->status == 0) {
-		stint_log(STINT_LOG_ERROR, "%s %s: handler sent no response", r->method, r->path);
-		stint_fail(r, 500, "internal", "Internal error; it has been logged.", NULL);
+	if (rt->prefetch > 0 && rt->access != STINT_ACCESS_PUBLIC && strcmp(rt->method, "GET") == 0)
+		stint_db_prefetch(r->db, (stint_sql)(rt->prefetch - 1), route_params(rt), r->params);
+	if (stint_auth_check(r, rt) == 0 && take_body(r, rt) == 0) {
+		rt->fn(r);
+		if (r->status == 0) {
+			stint_log(STINT_LOG_ERROR, "%s %s: handler sent no response", r->method, r->path);
+			stint_fail(r, 500, "internal", "Internal error; it has been logged.", NULL);
+		}
 	}
+	stint_db_forget(r->db);
 }
 
 static void log_request(const stint_req *r)

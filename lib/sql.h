@@ -16,6 +16,13 @@
 	" ILIKE '%' || stint_like_escape($1) || '%')" \
 	" AND ($2::text IS NULL OR s.status = $2) AND ($3::text IS NULL OR s.kind = $3)"
 
+/* session row s as json_build_object() arguments: stint_session_json(s)'s keys */
+#define STINT_SESSION_FIELDS \
+	"'id', s.id, 'title', s.title, 'kind', s.kind, 'venue', s.venue, 'status', s.status," \
+	" 'starts_at', s.starts_at, 'ends_at', s.ends_at, 'owner_id', s.owner_id, 'meta', s.meta," \
+	" 'data', s.data, 'processing_status', s.processing_status, 'report_url', s.report_url," \
+	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at"
+
 #define STINT_EVENT_FILTER \
 	" FROM events e WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
 	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
@@ -35,20 +42,22 @@
 	  "SELECT stint_session_json(s) AS j" STINT_SESSION_FILTER \
 	  " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) p), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_SESSION_FILTER "), 'limit', $4::int, 'offset', $5::int)::text") \
-	/* the session with its teams and rosters, counts and rollup summary */ \
+	/* the session with its teams and rosters, counts and rollup summary: json, */ \
+	/* not jsonb (whose objects sort their keys), and no SQL function calls */ \
+	/* (a SQL function with subqueries is planned again at every call) */ \
 	X(SESSION_GET, 1, \
-	  "SELECT (stint_session_json(s) || jsonb_build_object('teams', coalesce((" \
-	  "SELECT jsonb_agg(jsonb_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
-	  "SELECT jsonb_agg(jsonb_build_object('number', r.number, 'player_name', r.player_name, 'role', r.role)" \
+	  "SELECT json_build_object(" STINT_SESSION_FIELDS ", 'teams', coalesce((" \
+	  "SELECT json_agg(json_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
+	  "SELECT json_agg(json_build_object('number', r.number, 'player_name', r.player_name, 'role', r.role)" \
 	  " ORDER BY r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
 	  " ORDER BY t.side) FROM teams t WHERE t.session_id = s.id), '[]')," \
-	  " 'counts', jsonb_build_object(" \
-	  "'events', coalesce((SELECT sum(count) FROM rollups WHERE session_id = s.id), 0)," \
+	  " 'counts', json_build_object('events', x.events," \
 	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
 	  " 'artifacts', (SELECT count(*) FROM artifacts WHERE session_id = s.id))," \
-	  " 'rollup_summary', coalesce((SELECT jsonb_object_agg(event_type, n) FROM (" \
-	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) x), '{}')))::text" \
-	  " FROM sessions s WHERE s.id = $1::uuid") \
+	  " 'rollup_summary', x.summary)::text FROM sessions s, LATERAL (SELECT coalesce(sum(n), 0) AS events," \
+	  " coalesce(json_object_agg(event_type, n ORDER BY event_type), '{}') AS summary FROM (" \
+	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) g) x" \
+	  " WHERE s.id = $1::uuid") \
 	/* session ids (a uuid[] literal) -> {"<id>": {"events": n, "clips": n}} for the dashboard */ \
 	X(SESSION_COUNTS, 1, \
 	  "SELECT coalesce(json_object_agg(x.id, json_build_object(" \

@@ -459,4 +459,33 @@ describe('access rules', { skip: SKIP }, () => {
       AND target_id = ${q(fx.session.id)} ORDER BY id LIMIT 1`);
     assert.deepEqual(share, [who.anaV.email], 'a share records with whom');
   });
+  // A session's document is read in the same round trip as the caller's
+  // access check (the route's prefetch, lib/server.c): it must reach only
+  // those the check lets through, and never be older than the request.
+  it("a caller refused a session gets none of its document; a change shows in the next read", async () => {
+    const id = fx.session.id;
+    const secret = fx.session.title;
+    for (const name of ['coach2', 'revoked', 'disabled', 'anon']) {
+      const r = await api('GET', `/api/v1/sessions/${id}`, { token: who[name].token ?? null });
+      assert.ok([401, 403].includes(r.status), `${name}: ${r.status}`);
+      assert.ok(!r.text.includes(secret) && !r.text.includes('"teams"'), `${name} got part of the session: ${r.text}`);
+    }
+    const outsider = await signedIn(who.coach2.id);  // coach2's own browser has logged out above
+    for (const view of ['', '/stats', '/live', '/board', '/replay']) {
+      const p = await outsider.get(`/sessions/${id}${view}`);
+      assert.equal(p.status, 403, view);
+      assert.ok(!p.html.includes(secret), `the other coach saw the title on /sessions/{id}${view}`);
+    }
+    const renamed = `${secret} (renamed)`;
+    try {
+      assert.equal((await api('PATCH', `/api/v1/sessions/${id}`, { json: { title: renamed }, token: who.owner.token })).status, 200);
+      assert.equal((await api('GET', `/api/v1/sessions/${id}`, { token: who.anaV.token })).body.title, renamed);
+      assert.equal((await withCookie(who.anaV.browser, 'GET', `/api/v1/sessions/${id}`)).body.title, renamed);
+      for (const view of ['', '/board']) {
+        assert.ok((await who.anaV.browser.get(`/sessions/${id}${view}`)).html.includes(renamed), view);
+      }
+    } finally {
+      await api('PATCH', `/api/v1/sessions/${id}`, { json: { title: secret }, token: who.owner.token });
+    }
+  });
 });
