@@ -182,14 +182,8 @@ static stint_db_rc create_token(stint_req *r, const cJSON *body, char *token, ch
 	p[1] = cJSON_GetObjectItem(body, "name")->valuestring;
 	p[2] = hash;
 	p[3] = cJSON_GetObjectItem(body, "scope")->valuestring;
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_TOKEN_CREATE, 4, p, &res);
-	if (rc == STINT_DB_OK)
-		rc = stint_audit(r, "token.create", "user", r->user.id_text, NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
-	*json = rc == STINT_DB_OK ? strdup(PQgetvalue(res, 0, 0)) : NULL;
+	rc = stint_change(r, STINT_SQL_TOKEN_CREATE, 4, p, "token.create", "user", r->user.id_text, NULL, &res);
+	*json = rc == STINT_DB_OK && PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
 	PQclear(res);
 	return rc == STINT_DB_OK && *json == NULL ? STINT_DB_ERROR : rc;
 }
@@ -223,14 +217,8 @@ static stint_db_rc revoke_token(stint_req *r, const char *id, int *found)
 	*found = 0;
 	if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)
 		return STINT_DB_OK;
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_TOKEN_REVOKE, 2, p, &res);
+	rc = stint_change(r, STINT_SQL_TOKEN_REVOKE, 2, p, "token.revoke", "token", id, NULL, &res);
 	*found = rc == STINT_DB_OK && PQntuples(res) == 1;
-	if (*found)
-		rc = stint_audit(r, "token.revoke", "token", id, NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
 	PQclear(res);
 	return rc;
 }

@@ -325,16 +325,10 @@ static void delete_with_file(stint_req *r, stint_sql id, const char *what, const
 
 	if (!id_ok(r, what))
 		return;
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = one_row(r, id, 2, r->params, &res);
-	if (rc == STINT_DB_OK && res != NULL)
-		rc = stint_audit(r, action, what, r->params[1], NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+	rc = stint_change(r, id, 2, r->params, action, what, r->params[1], NULL, &res);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
-	} else if (res == NULL) {
+	} else if (PQntuples(res) == 0) {
 		snprintf(msg, sizeof(msg), "There is no such %s in this session.", what);
 		stint_fail(r, 404, "not_found", msg, NULL);
 	} else {
@@ -439,19 +433,16 @@ static void upload_artifact(stint_req *r)
 	p[3] = rel;
 	p[4] = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
 	p[5] = size;
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = one_row(r, STINT_SQL_ARTIFACT_CREATE, 6, p, &res);
-	if (rc == STINT_DB_OK)
-		rc = stint_audit(r, "artifact.add", "session", r->params[0], NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
-	if (rc != STINT_DB_OK) {
+	rc = stint_change(r, STINT_SQL_ARTIFACT_CREATE, 6, p, "artifact.add", "session", r->params[0], NULL, &res);
+	if (rc != STINT_DB_OK || PQntuples(res) == 0) {
 		char abs[4200];
 
 		if (var_path(rel, abs, sizeof(abs)) == 0)
 			unlink(abs);
-		stint_fail_db(r, rc);
+		if (rc != STINT_DB_OK)
+			stint_fail_db(r, rc);
+		else
+			stint_fail(r, 404, "not_found", "There is no such session.", NULL);
 	} else {
 		stint_resp_json_text(r, 201, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
 	}

@@ -167,13 +167,7 @@ static void put_share(stint_req *r)
 	}
 	p[1] = cJSON_GetObjectItem(r->json, "email")->valuestring;
 	p[2] = cJSON_GetObjectItem(r->json, "role")->valuestring;
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_SHARE_PUT, 3, p, &res);
-	if (rc == STINT_DB_OK && PQntuples(res) == 1)
-		rc = stint_audit(r, "session.share", "session", r->params[0], r->body.data);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+	rc = stint_change(r, STINT_SQL_SHARE_PUT, 3, p, "session.share", "session", r->params[0], r->body.data, &res);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (PQntuples(res) == 0 && (errors = cJSON_CreateObject()) != NULL &&
@@ -194,13 +188,7 @@ static void delete_share(stint_req *r)
 		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
 		return;
 	}
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_SHARE_DELETE, 2, p, &res);
-	if (rc == STINT_DB_OK && PQntuples(res) == 1)
-		rc = stint_audit(r, "session.unshare", "session", r->params[0], NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+	rc = stint_change(r, STINT_SQL_SHARE_DELETE, 2, p, "session.unshare", "session", r->params[0], NULL, &res);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (PQntuples(res) == 0)

@@ -346,3 +346,23 @@ int stint_audit(stint_req *r, const char *action, const char *type, const char *
 
 	return stint_db_exec(r->db, STINT_SQL_AUDIT, 5, p, NULL);
 }
+
+int stint_change(stint_req *r, stint_sql id, int n, const char *const *p, const char *action,
+		 const char *type, const char *target, const char *detail, PGresult **res)
+{
+	stint_db_rc rc = stint_db_begin(r->db);
+
+	*res = NULL;
+	if (rc == STINT_DB_OK)
+		rc = stint_db_exec(r->db, id, n, p, res);
+	if (rc == STINT_DB_OK && PQntuples(*res) > 0)
+		rc = stint_audit(r, action, type, target, detail);
+	if (rc == STINT_DB_OK)
+		rc = stint_db_commit(r->db);
+	if (rc != STINT_DB_OK) {
+		stint_db_rollback(r->db);
+		PQclear(*res);
+		*res = NULL;
+	}
+	return rc;
+}

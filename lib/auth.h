@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "db.h"
 #include "http.h"
 #include "route.h"
 
@@ -77,5 +78,16 @@ void stint_auth_logout(stint_req *r);
  */
 int stint_audit(stint_req *r, const char *action, const char *type, const char *id,
 		const char *detail);
+
+/*
+ * One audited change, all or nothing: BEGIN; statement id with n
+ * parameters p; when it returned a row, the audit row (as stint_audit:
+ * action on type/target, detail JSON text or NULL); COMMIT. On STINT_DB_OK
+ * *res is the statement's result, which the caller PQclear()s; no rows means
+ * nothing matched, and nothing was audited. On an error everything is
+ * rolled back, the error is logged and *res is NULL.
+ */
+int stint_change(stint_req *r, stint_sql id, int n, const char *const *p, const char *action,
+		 const char *type, const char *target, const char *detail, PGresult **res);
 
 #endif

@@ -37,10 +37,11 @@
 	/* publish marks: a crash loses at most the last moment, never consistency) */ \
 	X(ASYNC_COMMIT, 0, "SET LOCAL synchronous_commit = off") \
 	/* q, status, kind, limit, offset, user id, is admin -> one JSON page */ \
+	/* (the JSON is built for the page's rows only, after the LIMIT) */ \
 	X(SESSION_LIST, 7, \
-	  "SELECT json_build_object('items', coalesce((SELECT json_agg(j) FROM (" \
-	  "SELECT stint_session_json(s) AS j" STINT_SESSION_FILTER \
-	  " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) p), '[]')," \
+	  "SELECT json_build_object('items', coalesce((SELECT json_agg(json_build_object(" \
+	  STINT_SESSION_FIELDS ") ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id) FROM (SELECT s.*" \
+	  STINT_SESSION_FILTER " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) s), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_SESSION_FILTER "), 'limit', $4::int, 'offset', $5::int)::text") \
 	/* the session with its teams and rosters, counts and rollup summary: json, */ \
 	/* not jsonb (whose objects sort their keys), and no SQL function calls */ \
