@@ -6,6 +6,7 @@
  *   stint-admin user passwd EMAIL [--password-stdin]
  *   stint-admin user disable EMAIL
  *   stint-admin token create --user EMAIL --scope read|write [--name NAME]
+ *   stint-admin token revoke            (the token on standard input)
  *   stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]
  *
  * import copies the video into the media folder (setting var_dir) and
@@ -40,6 +41,7 @@ static int usage(void)
 		"       stint-admin user passwd EMAIL [--password-stdin]\n"
 		"       stint-admin user disable EMAIL\n"
 		"       stint-admin token create --user EMAIL --scope read|write [--name NAME]\n"
+		"       stint-admin token revoke   (reads the token from standard input)\n"
 		"       stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]\n");
 	return 2;
 }
@@ -230,6 +232,26 @@ static int token_create(stint_db *db, const admin_opts *o)
 	return 0;
 }
 
+/* Revoke the token read from stdin (a secret never goes on a command line). */
+static int token_revoke(stint_db *db)
+{
+	char token[STINT_TOKEN_LEN + 3], hash[STINT_HASH_PARAM_LEN + 1], id[24];
+	const char *p = hash;
+	int found;
+
+	if (fgets(token, (int)sizeof(token), stdin) == NULL)
+		return usage();
+	token[strcspn(token, "\r\n")] = '\0';
+	stint_secret_hash(token, hash);
+	found = one_value(db, STINT_SQL_TOKEN_REVOKE_SECRET, 1, &p, id, sizeof(id));
+	if (found == 0)
+		fprintf(stderr, "stint-admin: no such token, or it is revoked already\n");
+	if (found != 1)
+		return 1;
+	audit(db, "token.revoke", "token", id);
+	return 0;
+}
+
 static int read_file(const char *path, stint_buf *out)
 {
 	FILE *f = fopen(path, "rb");
@@ -369,6 +391,8 @@ int main(int argc, char **argv)
 		rc = user_disable(&db, &o);
 	else if (strcmp(argv[1], "token") == 0 && strcmp(argv[2], "create") == 0)
 		rc = token_create(&db, &o);
+	else if (strcmp(argv[1], "token") == 0 && strcmp(argv[2], "revoke") == 0)
+		rc = token_revoke(&db);
 	else if (strcmp(argv[1], "import") == 0)
 		rc = import_match(&db, &o);
 	else

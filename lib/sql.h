@@ -166,6 +166,10 @@
 	X(TOKEN_REVOKE, 2, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
+	/* token hash (bytea hex) -> the id of the token it revoked */ \
+	X(TOKEN_REVOKE_SECRET, 1, \
+	  "UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1::bytea" \
+	  " AND revoked_at IS NULL RETURNING id::text") \
 	/* session, events (validated: an array, or an object whose "events" is one), source -> {"inserted", "ids"} */ \
 	X(EVENTS_INSERT, 3, \
 	  "WITH ins AS (INSERT INTO events (session_id, clip_id, t_sec, event_type, actor_team, actor_number," \

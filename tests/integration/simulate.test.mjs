@@ -15,10 +15,11 @@ const CLIP = path.join(DATA, 'volleyball/190301_kats_beds-clip.dvw');
 /**
  * Starts `bin/stint simulate ARGS --prefix PREFIX` (the argument order of
  * stint()) without waiting: `session` resolves to the id on its first line,
- * `done` to { code, out } once it exits.
+ * `done` to { code, signal, out } once it exits; `interrupt()` sends SIGINT
+ * to it and its children at once, as Ctrl-C in a terminal does.
  */
 function simulate(...args) {
-  const child = spawn(path.join(REPO, 'bin/stint'), ['simulate', ...args, '--prefix', PREFIX]);
+  const child = spawn(path.join(REPO, 'bin/stint'), ['simulate', ...args, '--prefix', PREFIX], { detached: true });
   let out = '';
   let found;
   const session = new Promise((resolve, reject) => {
@@ -31,8 +32,8 @@ function simulate(...args) {
     if (m) found(m[1]);
   });
   child.stderr.on('data', (chunk) => { out += chunk; });
-  const done = new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
-  return { session, done };
+  const done = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out })));
+  return { session, done, interrupt: () => process.kill(-child.pid, 'SIGINT') };
 }
 
 const ms = (rfc3339) => Date.parse(rfc3339);
@@ -130,4 +131,24 @@ test('a simulated rally stores the real rally\'s skill events at its pace', { sk
   assert.ok(span >= 3000 && span <= 4700, `first to last event in ${span} ms`);
   const attack = ms(events.find((e) => e.t_sec === 6).created_at) - created[0];
   assert.ok(attack >= 1000 && attack <= 1900, `the first attack ${attack} ms after the serve (5 / 19 x 5 s = 1.3 s)`);
+});
+
+test("a simulation's API token is revoked when it ends or is interrupted", async () => {
+  const active = () => Number(stint('psql', '-X', '-A', '-t', '-c',
+    "SELECT count(*) FROM api_tokens WHERE name = 'simulator' AND revoked_at IS NULL").trim());
+  const before = active();
+  const run = simulate('--create', '--kind', 'climb', '--duration', '2');
+  await run.session;
+  assert.equal(active(), before + 1, 'a token while it runs');
+  const { code, out } = await run.done;
+  assert.equal(code, 0, out);
+  assert.equal(active(), before, 'revoked when it ends');
+
+  const long = simulate('--create', '--kind', 'climb', '--duration', '60');
+  await long.session;
+  assert.equal(active(), before + 1);
+  long.interrupt();
+  const stopped = await long.done;
+  assert.ok(stopped.code === 130 || stopped.signal === 'SIGINT', `interrupted: ${JSON.stringify(stopped)}`);
+  assert.equal(active(), before, 'revoked when interrupted');
 });
