@@ -208,7 +208,8 @@ static const stint_route session_routes[] = {
 	JSON_ROUTE("PATCH", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_session),
 	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_session),
 	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_NONE, restore_session),
-	JSON_ROUTE("GET", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, list_shares),
+	{ "GET", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON,
+	  list_shares, 0, STINT_PREFETCH(SHARE_LIST) },
 	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, put_share),
 	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid/shares/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_share),
 };
