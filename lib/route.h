@@ -52,11 +52,12 @@ typedef struct stint_route {
 } stint_route;
 
 /*
- * A GET route whose handler first runs one read statement taking exactly
- * the route's params, in order, names it here: the dispatcher sends it in
- * the same round trip as the caller's access check (stint_db_prefetch), and
- * the handler's own stint_db_exec of it gets that result. The statement
- * must change nothing, since it runs before access is known.
+ * A GET route whose handler reads with a statement taking exactly the
+ * route's params, in order, names it here: the dispatcher sends it in the
+ * same round trip as the caller's access check (stint_db_prefetch), and the
+ * handler's own stint_db_exec of it, before any BEGIN, gets that result.
+ * The statement must change nothing and stay small: it runs before the
+ * caller is known (for any request that names a token or login cookie).
  */
 #define STINT_PREFETCH(statement) (1 + (int)STINT_SQL_##statement)
 
