@@ -102,8 +102,9 @@ CREATE FUNCTION stint_session_detail_json(sid uuid) RETURNS jsonb LANGUAGE sql S
 	FROM sessions s WHERE s.id = sid
 $$;
 
--- Everything that belongs to a session, as one JSON document. Later
--- migrations replace this function as they add tables.
+-- Everything that belongs to a session, as one JSON document. A later
+-- migration that adds a session's tables renames this function (and
+-- stint_session_restore_rows) with its version and wraps it.
 CREATE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object(
 		'version', 1,

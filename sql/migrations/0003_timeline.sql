@@ -252,25 +252,21 @@ $$;
 DROP FUNCTION stint_session_detail_json(uuid);
 
 -- Archives now hold clips, events, artifacts and shares too (rollups are
--- rebuilt by the events' triggers).
-CREATE OR REPLACE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-	SELECT jsonb_build_object(
+-- rebuilt by the events' triggers): version 1's document and restore, wrapped.
+ALTER FUNCTION stint_session_document(uuid) RENAME TO stint_session_document_1;
+CREATE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT stint_session_document_1(sid) || jsonb_build_object(
 		'version', 2,
-		'session', to_jsonb(s),
-		'teams', coalesce((SELECT jsonb_agg(to_jsonb(t)) FROM teams t WHERE t.session_id = sid), '[]'),
-		'roster', coalesce((SELECT jsonb_agg(to_jsonb(r)) FROM roster r WHERE r.session_id = sid), '[]'),
 		'clips', coalesce((SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id) FROM clips c WHERE c.session_id = sid), '[]'),
 		'events', coalesce((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM events e WHERE e.session_id = sid), '[]'),
 		'artifacts', coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM artifacts a WHERE a.session_id = sid), '[]'),
 		'shares', coalesce((SELECT jsonb_agg(to_jsonb(sh)) FROM session_shares sh WHERE sh.session_id = sid), '[]'))
-	FROM sessions s WHERE s.id = sid
 $$;
 
-CREATE OR REPLACE FUNCTION stint_session_restore_rows(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+ALTER FUNCTION stint_session_restore_rows(jsonb) RENAME TO stint_session_restore_rows_1;
+CREATE FUNCTION stint_session_restore_rows(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO sessions SELECT * FROM jsonb_populate_record(NULL::sessions, doc->'session');
-	INSERT INTO teams SELECT * FROM jsonb_populate_recordset(NULL::teams, doc->'teams');
-	INSERT INTO roster SELECT * FROM jsonb_populate_recordset(NULL::roster, doc->'roster');
+	PERFORM stint_session_restore_rows_1(doc);
 	INSERT INTO clips SELECT * FROM jsonb_populate_recordset(NULL::clips, coalesce(doc->'clips', '[]'));
 	INSERT INTO events SELECT * FROM jsonb_populate_recordset(NULL::events, coalesce(doc->'events', '[]'));
 	INSERT INTO artifacts SELECT * FROM jsonb_populate_recordset(NULL::artifacts, coalesce(doc->'artifacts', '[]'));

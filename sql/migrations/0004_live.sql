@@ -36,32 +36,20 @@ BEGIN
 	RETURN msg::text;
 END $$;
 
--- Archives keep the session's live history (replay after a restore).
-CREATE OR REPLACE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
-	SELECT jsonb_build_object(
+-- Archives keep the session's live history (replay after a restore):
+-- version 2's document and restore, wrapped.
+ALTER FUNCTION stint_session_document(uuid) RENAME TO stint_session_document_2;
+CREATE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+	SELECT stint_session_document_2(sid) || jsonb_build_object(
 		'version', 3,
-		'session', to_jsonb(s),
-		'teams', coalesce((SELECT jsonb_agg(to_jsonb(t)) FROM teams t WHERE t.session_id = sid), '[]'),
-		'roster', coalesce((SELECT jsonb_agg(to_jsonb(r)) FROM roster r WHERE r.session_id = sid), '[]'),
-		'clips', coalesce((SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id) FROM clips c WHERE c.session_id = sid), '[]'),
-		'events', coalesce((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.id) FROM events e WHERE e.session_id = sid), '[]'),
-		'artifacts', coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM artifacts a WHERE a.session_id = sid), '[]'),
-		'shares', coalesce((SELECT jsonb_agg(to_jsonb(sh)) FROM session_shares sh WHERE sh.session_id = sid), '[]'),
 		'live_seq', (SELECT last FROM live_seq WHERE session_id = sid),
 		'live_messages', coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.seq) FROM live_messages m WHERE m.session_id = sid), '[]'))
-	FROM sessions s WHERE s.id = sid
 $$;
 
-CREATE OR REPLACE FUNCTION stint_session_restore_rows(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
+ALTER FUNCTION stint_session_restore_rows(jsonb) RENAME TO stint_session_restore_rows_2;
+CREATE FUNCTION stint_session_restore_rows(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	INSERT INTO sessions SELECT * FROM jsonb_populate_record(NULL::sessions, doc->'session');
-	INSERT INTO teams SELECT * FROM jsonb_populate_recordset(NULL::teams, doc->'teams');
-	INSERT INTO roster SELECT * FROM jsonb_populate_recordset(NULL::roster, doc->'roster');
-	INSERT INTO clips SELECT * FROM jsonb_populate_recordset(NULL::clips, coalesce(doc->'clips', '[]'));
-	INSERT INTO events SELECT * FROM jsonb_populate_recordset(NULL::events, coalesce(doc->'events', '[]'));
-	INSERT INTO artifacts SELECT * FROM jsonb_populate_recordset(NULL::artifacts, coalesce(doc->'artifacts', '[]'));
-	INSERT INTO session_shares SELECT sh.* FROM jsonb_populate_recordset(NULL::session_shares,
-		coalesce(doc->'shares', '[]')) sh WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = sh.user_id);
+	PERFORM stint_session_restore_rows_2(doc);
 	IF doc->'live_seq' IS NOT NULL AND jsonb_typeof(doc->'live_seq') = 'number' THEN
 		INSERT INTO live_seq VALUES ((doc->'session'->>'id')::uuid, (doc->>'live_seq')::bigint);
 	END IF;
