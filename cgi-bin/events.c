@@ -129,14 +129,11 @@ static void store_batch(stint_req *r, const char *events_json, const char *sourc
 		sp[3] = result;
 		rc = stint_db_exec(r->db, STINT_SQL_IDEM_STORE, 4, sp, NULL);
 	}
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
-	if (rc != STINT_DB_OK) {
-		stint_db_rollback(r->db);
+	rc = stint_live_finish(r, rc);
+	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	} else {
+	else
 		stint_resp_json_text(r, 201, result, strlen(result));
-	}
 	free(result);
 }
 
@@ -324,8 +321,7 @@ static void rebuild_rollup(stint_req *r)
 		rc = stint_audit(r, "rollup.rebuild", "session", r->params[0], NULL);
 	if (rc == STINT_DB_OK)
 		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, r->params);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
+	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else

@@ -200,10 +200,7 @@ static void finish(stint_req *r, stint_db_rc rc)
 	size_t recorded = r->live.n;
 	cJSON *out;
 
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
-	else
-		stint_db_rollback(r->db);
+	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;

@@ -127,8 +127,7 @@ static void create_clip_row(stint_req *r, cJSON *clip)
 
 		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, lp);
 	}
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
+	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else

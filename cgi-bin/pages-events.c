@@ -183,14 +183,11 @@ void page_event_add(stint_req *r)
 		rc = text ? stint_db_begin(r->db) : STINT_DB_ERROR;
 	if (rc == STINT_DB_OK)
 		rc = stint_timeline_insert(r, r->params[0], text, "manual", &result);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
-	if (rc != STINT_DB_OK) {
-		stint_db_rollback(r->db);
+	rc = stint_live_finish(r, rc);
+	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	} else {
+	else
 		page_redirect_session(r, r->params[0], NULL, "event_added", view, "tag");
-	}
 out:
 	free(text);
 	free(result);

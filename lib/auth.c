@@ -11,6 +11,7 @@
 #include "csrf.h"
 #include "db.h"
 #include "escape.h"
+#include "live.h"
 #include "log.h"
 #include "server.h"
 #include "validate.h"
@@ -357,10 +358,8 @@ int stint_change(stint_req *r, stint_sql id, int n, const char *const *p, const 
 		rc = stint_db_exec(r->db, id, n, p, res);
 	if (rc == STINT_DB_OK && PQntuples(*res) > 0)
 		rc = stint_audit(r, action, type, target, detail);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
+	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK) {
-		stint_db_rollback(r->db);
 		PQclear(*res);
 		*res = NULL;
 	}

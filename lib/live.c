@@ -113,13 +113,19 @@ static void mark(stint_db *db, const char *sid, stint_buf *seqs, int own_txn)
 		stint_db_rollback(db);
 }
 
-stint_db_rc stint_live_commit(stint_req *r)
+stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc)
 {
 	stint_buf seqs = STINT_BUF_INIT;
-	stint_db_rc rc = stint_db_commit(r->db);
 	size_t i;
 
-	if (rc != STINT_DB_OK || r->live.n == 0)
+	if (rc == STINT_DB_OK)
+		rc = stint_db_commit(r->db);
+	if (rc != STINT_DB_OK) {
+		stint_db_rollback(r->db);
+		r->live.n = 0;
+		return rc;
+	}
+	if (r->live.n == 0)
 		return rc;
 	stint_buf_putc(&seqs, '{');
 	for (i = 0; i < r->live.n; i++)

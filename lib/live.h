@@ -15,16 +15,18 @@
  * Run a catalogue statement that records messages and returns their texts,
  * one a row (LIVE_RECORD, LIVE_RECORD_MANY, LIVE_RECORD_ROLLUP, ...; its
  * first parameter is the session id) in r's open transaction, and keep them
- * for stint_live_commit(). Returns a stint_db_rc.
+ * for stint_live_finish(). Returns a stint_db_rc.
  */
 stint_db_rc stint_live_record(stint_req *r, stint_sql id, int n, const char *const *params);
 
 /*
- * COMMIT r's transaction, then publish the messages recorded in it, in
- * order, and mark those nchan took. Returns the COMMIT's stint_db_rc (a
- * publishing failure is not an error: the re-publisher delivers later).
+ * End r's write transaction. When rc (the change's result so far) is
+ * STINT_DB_OK: COMMIT, then publish the messages recorded in it, in order,
+ * and mark those nchan took. Otherwise, or when the COMMIT fails: ROLLBACK
+ * and forget the recorded messages. Returns the change's final stint_db_rc
+ * (a publishing failure is not an error: the re-publisher delivers later).
  */
-stint_db_rc stint_live_commit(stint_req *r);
+stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc);
 
 /*
  * POST one message (JSON text) to nchan's channel for session_id, with the

@@ -134,10 +134,7 @@ static stint_db_rc audited(stint_req *r, stint_sql id, int n, const char *const 
 		rc = stint_audit(r, action, "session", target ? target : got, NULL);
 	if (rc == STINT_DB_OK && *found && id == STINT_SQL_SESSION_PATCH)
 		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
-	else
-		stint_db_rollback(r->db);
+	rc = stint_live_finish(r, rc);
 	if (rc == STINT_DB_OK && value != NULL) {
 		*value = got;
 		got = NULL;

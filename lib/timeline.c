@@ -103,18 +103,6 @@ static stint_db_rc record_event(stint_req *r, const char *sid, const char *type,
 	return rc == STINT_DB_OK ? stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p) : rc;
 }
 
-/* Commit and publish when rc is still OK; roll back otherwise. */
-static stint_db_rc finish(stint_req *r, stint_db_rc rc)
-{
-	if (rc == STINT_DB_OK)
-		rc = stint_live_commit(r);
-	if (rc != STINT_DB_OK) {
-		stint_db_rollback(r->db);
-		r->live.n = 0;
-	}
-	return rc;
-}
-
 stint_db_rc stint_timeline_patch(stint_req *r, const char *sid, const char *event_id,
 				 const char *patch_json, char **result)
 {
@@ -128,7 +116,7 @@ stint_db_rc stint_timeline_patch(stint_req *r, const char *sid, const char *even
 		rc = stint_audit(r, "event.update", "event", event_id, patch_json);
 	if (rc == STINT_DB_OK && *result != NULL)
 		rc = record_event(r, sid, "event_updated", *result);
-	rc = finish(r, rc);
+	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK) {
 		free(*result);
 		*result = NULL;
@@ -152,7 +140,7 @@ stint_db_rc stint_timeline_delete(stint_req *r, const char *sid, const char *eve
 	}
 	*found = gone != NULL;
 	free(gone);
-	return finish(r, rc);
+	return stint_live_finish(r, rc);
 }
 
 stint_db_rc stint_timeline_move_clip(stint_req *r, const char *sid, const char *clip_id,
@@ -166,7 +154,7 @@ stint_db_rc stint_timeline_move_clip(stint_req *r, const char *sid, const char *
 		rc = stint_db_text(r->db, STINT_SQL_CLIP_PATCH, 3, p, result);
 	if (rc == STINT_DB_OK && *result != NULL)
 		rc = stint_audit(r, "clip.update", "clip", clip_id, patch_json);
-	rc = finish(r, rc);
+	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK) {
 		free(*result);
 		*result = NULL;

@@ -4,7 +4,7 @@
  * (cgi-bin/pages.c) so both keep rollups exact and announce the same live
  * messages. Each change writes its audit_log row as r->user and records
  * its messages (event_added, event_updated or event_deleted, then
- * rollup_updated) in the change's transaction; stint_live_commit()
+ * rollup_updated) in the change's transaction; stint_live_finish()
  * publishes them after COMMIT. Input is validated by the caller (events.h).
  */
 #ifndef STINT_TIMELINE_H
@@ -25,7 +25,7 @@ stint_db_rc stint_timeline_check_clips(stint_req *r, const char *sid, const cJSO
 
 /*
  * In r's open transaction (the caller begins, commits with
- * stint_live_commit() or rolls back): store events_json (a validated JSON
+ * stint_live_finish() or rolls back): store events_json (a validated JSON
  * array) for session sid with source ("manual", "import:csv"), audit
  * "events.add" and record event_added and rollup_updated. *result is the
  * heap text {"inserted": n, "ids": [...]} (caller frees).
