@@ -349,18 +349,15 @@ static void export_rollup(stint_req *r)
 
 #define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
 #define BIG_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, BATCH_BODY_MAX, 0 }
-/* a GET of one session's data: stmt's result comes with the access check */
-#define VIEW(m, p, f, stmt) { m, p, STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON, f, 0, \
-			   STINT_PREFETCH(stmt) }
 
 static const stint_route event_routes[] = {
 	ROUTE("GET", "/api/v1/sessions/:uuid/events", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, list_events),
 	BIG_ROUTE("POST", "/api/v1/sessions/:uuid/events", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, add_events),
 	BIG_ROUTE("POST", "/api/v1/sessions/:uuid/import/events.csv", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_CSV, import_csv),
-	VIEW("GET", "/api/v1/sessions/:uuid/events/:id", get_event, EVENT_GET),
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/events/:id", get_event, EVENT_GET),
 	ROUTE("PATCH", "/api/v1/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_event),
 	ROUTE("DELETE", "/api/v1/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_event),
-	VIEW("GET", "/api/v1/sessions/:uuid/rollup", get_rollup, ROLLUP_GET),
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/rollup", get_rollup, ROLLUP_GET),
 	ROUTE("POST", "/api/v1/sessions/:uuid/rollup/rebuild", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, rebuild_rollup),
 	ROUTE("GET", "/api/v1/sessions/:uuid/export/events.csv", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, export_events),
 	ROUTE("GET", "/api/v1/sessions/:uuid/export/rollup.csv", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, export_rollup),

@@ -471,23 +471,20 @@ static void download_artifact(stint_req *r)
 }
 
 #define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
-/* a GET of one session's data: stmt's result comes with the access check */
-#define VIEW(m, p, f, stmt) { m, p, STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON, f, 0, \
-			   STINT_PREFETCH(stmt) }
 
 static const stint_route media_routes[] = {
-	VIEW("GET", "/api/v1/sessions/:uuid/clips", list_clips, CLIP_LIST),
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/clips", list_clips, CLIP_LIST),
 	ROUTE("POST", "/api/v1/sessions/:uuid/clips", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, register_clip),
 	ROUTE("POST", "/api/v1/sessions/:uuid/clips/upload", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, upload_clip),
-	VIEW("GET", "/api/v1/sessions/:uuid/clips/:id", get_clip, CLIP_GET),
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/clips/:id", get_clip, CLIP_GET),
 	ROUTE("PATCH", "/api/v1/sessions/:uuid/clips/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_clip),
 	ROUTE("DELETE", "/api/v1/sessions/:uuid/clips/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_clip),
-	VIEW("GET", "/api/v1/sessions/:uuid/artifacts", list_artifacts, ARTIFACT_LIST),
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/artifacts", list_artifacts, ARTIFACT_LIST),
 	ROUTE("POST", "/api/v1/sessions/:uuid/artifacts/upload", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, upload_artifact),
-	VIEW("GET", "/api/v1/sessions/:uuid/artifacts/:id", get_artifact, ARTIFACT_GET),
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/artifacts/:id", get_artifact, ARTIFACT_GET),
 	ROUTE("DELETE", "/api/v1/sessions/:uuid/artifacts/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_artifact),
-	VIEW("GET", "/media/sessions/:uuid/clips/:id", download_clip, CLIP_FILE),
-	VIEW("GET", "/media/sessions/:uuid/artifacts/:id", download_artifact, ARTIFACT_FILE),
+	STINT_READ_JSON("GET", "/media/sessions/:uuid/clips/:id", download_clip, CLIP_FILE),
+	STINT_READ_JSON("GET", "/media/sessions/:uuid/artifacts/:id", download_artifact, ARTIFACT_FILE),
 };
 
 int main(int argc, char **argv)

@@ -203,13 +203,11 @@ static void delete_share(stint_req *r)
 static const stint_route session_routes[] = {
 	JSON_ROUTE("GET", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, list_sessions),
 	JSON_ROUTE("POST", "/api/v1/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_JSON, create_session),
-	{ "GET", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON,
-	  get_session, 0, STINT_PREFETCH(SESSION_GET) },
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid", get_session, SESSION_GET),
 	JSON_ROUTE("PATCH", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_session),
 	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_session),
 	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_NONE, restore_session),
-	{ "GET", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON,
-	  list_shares, 0, STINT_PREFETCH(SHARE_LIST) },
+	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/shares", list_shares, SHARE_LIST),
 	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, put_share),
 	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid/shares/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_share),
 };

@@ -61,6 +61,12 @@ typedef struct stint_route {
  */
 #define STINT_PREFETCH(statement) (1 + (int)STINT_SQL_##statement)
 
+/* A GET of one session's data (JSON or a page) for its viewers; stmt as above. */
+#define STINT_READ_JSON(m, p, f, stmt) \
+	{ m, p, STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON, f, 0, STINT_PREFETCH(stmt) }
+#define STINT_READ_PAGE(m, p, f, stmt) \
+	{ m, p, STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_HTML, f, 0, STINT_PREFETCH(stmt) }
+
 /*
  * Match path against pattern, storing captures in params (at most
  * STINT_ROUTE_PARAMS; they point into path copies made in arena a).

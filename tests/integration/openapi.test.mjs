@@ -1601,21 +1601,23 @@ test('every $ref resolves and every component schema compiles', () => {
 /*
  * JSON routes of cgi-bin/*.c as "METHOD /path/{}" (captures written {}). A
  * route table entry is { "METHOD", "/path", ... } or NAME("METHOD", "/path",
- * ...) with NAME any macro #defined in the same file; it is a page (left out)
- * when its braces, or NAME's definition, say STINT_FORMAT_HTML.
+ * ...) with NAME any macro #defined in the same file or in lib/route.h; it is
+ * a page (left out) when its braces, or NAME's definition, say
+ * STINT_FORMAT_HTML.
  */
 function codeRoutes() {
   const define = /^#define\s+(\w+)\s*\([^)]*\)((?:.*\\\n)*.*)$/gm;
   const entry = /(?:\b([A-Z][A-Z0-9_]*)\s*\(|\{)\s*"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)"\s*,\s*"(\/[^"]*)"/g;
   const routes = new Map();  // route -> file
   const dir = path.join(ROOT, 'cgi-bin');
+  const shared = [...readFileSync(path.join(ROOT, 'lib/route.h'), 'utf8').matchAll(define)];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.c'))) {
     const src = readFileSync(path.join(dir, file), 'utf8');
-    const htmlMacro = new Map([...src.matchAll(define)].map((d) => [d[1], /STINT_FORMAT_HTML/.test(d[2])]));
+    const htmlMacro = new Map([...shared, ...src.matchAll(define)].map((d) => [d[1], /STINT_FORMAT_HTML/.test(d[2])]));
     for (const m of src.matchAll(entry)) {
       let html;
       if (m[1]) {
-        assert.ok(htmlMacro.has(m[1]), `${file}: route macro ${m[1]}() is not #defined in the file`);
+        assert.ok(htmlMacro.has(m[1]), `${file}: route macro ${m[1]}() is #defined neither in the file nor in lib/route.h`);
         html = htmlMacro.get(m[1]);
       } else {
         html = /STINT_FORMAT_HTML/.test(src.slice(m.index, src.indexOf('}', m.index + 1) + 1));
