@@ -14,6 +14,7 @@
 #include "live.h"
 #include "log.h"
 #include "server.h"
+#include "tx.h"
 #include "validate.h"
 
 #define COOKIE "stint_session"
@@ -351,17 +352,5 @@ int stint_audit(stint_req *r, const char *action, const char *type, const char *
 int stint_change(stint_req *r, stint_sql id, int n, const char *const *p, const char *action,
 		 const char *type, const char *target, const char *detail, PGresult **res)
 {
-	stint_db_rc rc = stint_db_begin(r->db);
-
-	*res = NULL;
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, id, n, p, res);
-	if (rc == STINT_DB_OK && PQntuples(*res) > 0)
-		rc = stint_audit(r, action, type, target, detail);
-	rc = stint_live_finish(r, rc);
-	if (rc != STINT_DB_OK) {
-		PQclear(*res);
-		*res = NULL;
-	}
-	return rc;
+	return stint_tx_change(r->db, r->user.id_text, id, n, p, action, type, target, detail, res);
 }

@@ -295,6 +295,15 @@ stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *
 	return rc;
 }
 
+const char *stint_db_cell(const PGresult *res, int row, const char *column)
+{
+	int col = PQfnumber(res, column);
+
+	if (col < 0 || row < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col))
+		return NULL;
+	return PQgetvalue(res, row, col);
+}
+
 stint_db_rc stint_db_begin(stint_db *db)
 {
 	stint_db_forget(db);  /* what was read ahead may be about to change */

@@ -106,6 +106,13 @@ stint_db_rc stint_db_begin(stint_db *db);
 stint_db_rc stint_db_commit(stint_db *db);
 void stint_db_rollback(stint_db *db);
 
+/*
+ * The value in row of res's column named column (the catalogue documents
+ * each statement's columns), or NULL when it is SQL NULL, the row is past
+ * the end or there is no such column. It lives as long as res.
+ */
+const char *stint_db_cell(const PGresult *res, int row, const char *column);
+
 /* 1 when the database answers a trivial query now, else 0. */
 int stint_db_ping(stint_db *db);
 

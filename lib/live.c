@@ -113,9 +113,30 @@ static void mark(stint_db *db, const char *sid, stint_buf *seqs, int own_txn)
 		stint_db_rollback(db);
 }
 
-stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc)
+void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n)
 {
 	stint_buf seqs = STINT_BUF_INIT;
+	size_t i, first = 0;
+	int stuck = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i == first)
+			stint_buf_putc(&seqs, '{');
+		if (!stuck && publish_one(m[i].session_id, m[i].text, &seqs) != 0)
+			stuck = 1;  /* keep the order: the rest waits for the re-publisher */
+		if (i + 1 == n || strcmp(m[i + 1].session_id, m[first].session_id) != 0) {
+			mark(db, m[first].session_id, &seqs, 1);
+			stint_buf_reset(&seqs);
+			first = i + 1;
+			stuck = 0;
+		}
+	}
+	stint_buf_free(&seqs);
+}
+
+stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc)
+{
+	stint_live_message *m;
 	size_t i;
 
 	if (rc == STINT_DB_OK)
@@ -127,13 +148,14 @@ stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc)
 	}
 	if (r->live.n == 0)
 		return rc;
-	stint_buf_putc(&seqs, '{');
-	for (i = 0; i < r->live.n; i++)
-		if (publish_one(r->live.items[i].key, r->live.items[i].value, &seqs) != 0)
-			break;  /* keep the order: the rest waits for the re-publisher */
-	mark(r->db, r->live.items[0].key, &seqs, 1);
+	m = stint_arena_alloc(&r->arena, r->live.n * sizeof(*m));
+	for (i = 0; m != NULL && i < r->live.n; i++) {
+		m[i].session_id = r->live.items[i].key;
+		m[i].text = r->live.items[i].value;
+	}
+	if (m != NULL)
+		stint_live_publish(r->db, m, r->live.n);
 	r->live.n = 0;
-	stint_buf_free(&seqs);
 	return rc;
 }
 

@@ -8,8 +8,24 @@
 #ifndef STINT_LIVE_H
 #define STINT_LIVE_H
 
+#include <stddef.h>
+
 #include "db.h"
 #include "http.h"
+
+/* A live message recorded in a transaction, to publish after its COMMIT. */
+typedef struct stint_live_message {
+	const char *session_id;
+	const char *text;         /* the message JSON, as live_messages holds it */
+} stint_live_message;
+
+/*
+ * Publish n committed messages to nchan, each session's in the order given,
+ * and mark in live_messages those nchan took (a transaction of its own,
+ * not waiting for the disk). A session whose message nchan refused keeps
+ * the rest of its messages for bin/stint-livepub, so order is never broken.
+ */
+void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n);
 
 /*
  * Run a catalogue statement that records messages and returns their texts,

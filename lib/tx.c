@@ -1,0 +1,125 @@
+/* tx.c: one audited write (see tx.h). */
+#include "tx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void stint_tx_begin(stint_tx *tx, stint_db *db, const char *actor_id)
+{
+	memset(tx, 0, sizeof(*tx));
+	tx->db = db;
+	snprintf(tx->actor, sizeof(tx->actor), "%s", actor_id != NULL && *actor_id ? actor_id : "0");
+	tx->rc = stint_db_begin(db);
+}
+
+stint_db_rc stint_tx_exec(stint_tx *tx, stint_sql id, int n, const char *const *p, PGresult **res)
+{
+	if (res != NULL)
+		*res = NULL;
+	if (tx->rc == STINT_DB_OK && !tx->cancelled)
+		tx->rc = stint_db_exec(tx->db, id, n, p, res);
+	return tx->rc;
+}
+
+stint_db_rc stint_tx_text(stint_tx *tx, stint_sql id, int n, const char *const *p, char **out)
+{
+	*out = NULL;
+	if (tx->rc == STINT_DB_OK && !tx->cancelled)
+		tx->rc = stint_db_text(tx->db, id, n, p, out);
+	return tx->rc;
+}
+
+stint_db_rc stint_tx_audit(stint_tx *tx, const char *action, const char *type, const char *id,
+			   const char *detail)
+{
+	const char *p[5] = { tx->actor, action, type, id, detail };
+
+	return stint_tx_exec(tx, STINT_SQL_AUDIT, 5, p, NULL);
+}
+
+/* Keep one recorded message (copied into tx's arena) for publishing. */
+static int outbox_add(stint_tx *tx, const char *sid, const char *text)
+{
+	stint_live_message *grown;
+	size_t cap;
+
+	if (tx->noutbox == tx->capoutbox) {
+		cap = tx->capoutbox ? 2 * tx->capoutbox : 8;
+		grown = stint_arena_alloc(&tx->arena, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		if (tx->noutbox > 0)
+			memcpy(grown, tx->outbox, tx->noutbox * sizeof(*grown));
+		tx->outbox = grown;
+		tx->capoutbox = cap;
+	}
+	tx->outbox[tx->noutbox].session_id = stint_arena_strdup(&tx->arena, sid);
+	tx->outbox[tx->noutbox].text = stint_arena_strdup(&tx->arena, text);
+	if (tx->outbox[tx->noutbox].session_id == NULL || tx->outbox[tx->noutbox].text == NULL)
+		return -1;
+	tx->noutbox++;
+	return 0;
+}
+
+stint_db_rc stint_tx_announce(stint_tx *tx, stint_sql id, int n, const char *const *p)
+{
+	PGresult *res;
+	int i;
+
+	if (stint_tx_exec(tx, id, n, p, &res) != STINT_DB_OK)
+		return tx->rc;
+	for (i = 0; i < PQntuples(res); i++)
+		if (!PQgetisnull(res, i, 0) && outbox_add(tx, p[0], PQgetvalue(res, i, 0)) != 0) {
+			tx->rc = STINT_DB_ERROR;
+			break;
+		}
+	PQclear(res);
+	return tx->rc;
+}
+
+void stint_tx_fail(stint_tx *tx, stint_db_rc rc)
+{
+	if (tx->rc == STINT_DB_OK)
+		tx->rc = rc;
+}
+
+void stint_tx_cancel(stint_tx *tx)
+{
+	tx->cancelled = 1;
+}
+
+stint_db_rc stint_tx_end(stint_tx *tx)
+{
+	stint_db_rc rc = tx->rc;
+
+	if (rc == STINT_DB_OK && !tx->cancelled)
+		rc = stint_db_commit(tx->db);
+	if (rc != STINT_DB_OK || tx->cancelled)
+		stint_db_rollback(tx->db);
+	else
+		stint_live_publish(tx->db, tx->outbox, tx->noutbox);
+	stint_arena_free(&tx->arena);
+	tx->outbox = NULL;
+	tx->noutbox = tx->capoutbox = 0;
+	tx->rc = rc;
+	return rc;
+}
+
+stint_db_rc stint_tx_change(stint_db *db, const char *actor_id, stint_sql id, int n,
+			    const char *const *p, const char *action, const char *type,
+			    const char *target, const char *detail, PGresult **res)
+{
+	stint_tx tx;
+	stint_db_rc rc;
+
+	stint_tx_begin(&tx, db, actor_id);
+	if (stint_tx_exec(&tx, id, n, p, res) == STINT_DB_OK && PQntuples(*res) > 0)
+		stint_tx_audit(&tx, action, type, target, detail);
+	rc = stint_tx_end(&tx);
+	if (rc != STINT_DB_OK) {
+		PQclear(*res);
+		*res = NULL;
+	}
+	return rc;
+}
