@@ -43,8 +43,8 @@
 	  STINT_SESSION_FIELDS ") ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id) FROM (SELECT s.*" \
 	  STINT_SESSION_FILTER " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) s), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_SESSION_FILTER "), 'limit', $4::int, 'offset', $5::int)::text") \
-	/* the session with its teams and rosters, counts and rollup summary: json, */ \
-	/* not jsonb (whose objects sort their keys), and no SQL function calls */ \
+	/* $1 session id -> one cell: the session with its teams and rosters, counts and */ \
+	/* rollup summary, as JSON text | no row when absent; json, not jsonb (whose objects sort their keys), and no SQL function calls */ \
 	/* (a SQL function with subqueries is planned again at every call) */ \
 	X(SESSION_GET, 1, \
 	  "SELECT json_build_object(" STINT_SESSION_FIELDS ", 'teams', coalesce((" \
@@ -59,20 +59,21 @@
 	  " coalesce(json_object_agg(event_type, n ORDER BY event_type), '{}') AS summary FROM (" \
 	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) g) x" \
 	  " WHERE s.id = $1::uuid") \
-	/* session ids (a uuid[] literal) -> {"<id>": {"events": n, "clips": n}} for the dashboard */ \
+	/* $1 session ids (a uuid[] literal) -> one cell: {"<id>": {"events": n, "clips": n}} for the dashboard */ \
 	X(SESSION_COUNTS, 1, \
 	  "SELECT coalesce(json_object_agg(x.id, json_build_object(" \
 	  "'events', (SELECT count(*) FROM events e WHERE e.session_id = x.id)," \
 	  " 'clips', (SELECT count(*) FROM clips c WHERE c.session_id = x.id))), '{}')::text" \
 	  " FROM unnest($1::uuid[]) AS x(id)") \
-	/* body (validated JSON object), owner_id */ \
+	/* $1 body (validated JSON object), $2 owner_id or NULL -> id (the new session's) */ \
 	X(SESSION_CREATE, 2, \
 	  "INSERT INTO sessions (title, kind, venue, status, starts_at, ends_at, meta, data, owner_id)" \
 	  " SELECT b->>'title', coalesce(b->>'kind', 'other'), coalesce(b->>'venue', '')," \
 	  " coalesce(b->>'status', 'planned'), (b->>'starts_at')::timestamptz," \
 	  " (b->>'ends_at')::timestamptz, coalesce(b->'meta', '{}'), coalesce(b->'data', '{}'), $2::bigint" \
 	  " FROM (SELECT $1::jsonb AS b) x RETURNING id::text") \
-	/* id, patch (validated JSON object: only the keys present change) */ \
+	/* $1 id, $2 patch (validated JSON object: only the keys present change) */ \
+	/* -> id | no row when there is no such session */ \
 	X(SESSION_PATCH, 2, \
 	  "UPDATE sessions SET" \
 	  " title = CASE WHEN $2::jsonb ? 'title' THEN $2::jsonb->>'title' ELSE title END," \
@@ -84,23 +85,28 @@
 	  " meta = CASE WHEN $2::jsonb ? 'meta' THEN $2::jsonb->'meta' ELSE meta END," \
 	  " data = CASE WHEN $2::jsonb ? 'data' THEN $2::jsonb->'data' ELSE data END" \
 	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id -> one cell: the backup's id | NULL when there is no such session */ \
 	X(SESSION_ARCHIVE, 1, "SELECT stint_session_archive($1::uuid)") \
+	/* $1 session id -> one cell: true when restored | false when it has no backup; */ \
+	/* a unique violation when a session with that id exists */ \
 	X(SESSION_RESTORE, 1, "SELECT stint_session_restore($1::uuid)") \
-	/* session id, user id: the title, when that user may restore the session */ \
+	/* $1 session id, $2 user id -> title, when that user may restore the session | no row */ \
 	X(SESSION_BACKUP_TITLE, 2, \
 	  "SELECT title FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL" \
 	  " AND stint_session_access($1::uuid, $2::bigint, true) = 'edit' ORDER BY id DESC LIMIT 1") \
-	/* session id, user id, deleted -> 'edit' | 'view' | 'none' | NULL (no such session) */ \
+	/* $1 session id, $2 user id, $3 deleted -> one cell: 'edit' | 'view' | 'none' | NULL (no such session) */ \
 	X(SESSION_ACCESS, 3, "SELECT stint_session_access($1::uuid, $2::bigint, $3::boolean)") \
+	/* $1 session id -> one cell: the JSON array of shares, [{user_id, email, name, role, created_at}] */ \
 	X(SHARE_LIST, 1, \
 	  "SELECT coalesce(json_agg(json_build_object('user_id', u.id, 'email', u.email, 'name', u.name," \
 	  " 'role', sh.role, 'created_at', sh.created_at) ORDER BY u.email), '[]')::text" \
 	  " FROM session_shares sh JOIN users u ON u.id = sh.user_id WHERE sh.session_id = $1::uuid") \
-	/* session id, email, role -> user id, or no row when there is no such user */ \
+	/* $1 session id, $2 email, $3 role -> user_id, or no row when there is no such user */ \
 	X(SHARE_PUT, 3, \
 	  "INSERT INTO session_shares (session_id, user_id, role)" \
 	  " SELECT $1::uuid, id, $3 FROM users WHERE lower(email) = lower($2) AND disabled_at IS NULL" \
 	  " ON CONFLICT (session_id, user_id) DO UPDATE SET role = EXCLUDED.role RETURNING user_id::text") \
+	/* $1 session id, $2 user id -> one row | no row when there was no such share */ \
 	X(SHARE_DELETE, 2, \
 	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
 	/* token hash (bytea hex), session id or NULL, deleted -> id, role, email, name, scope, */ \
@@ -131,42 +137,49 @@
 	  "INSERT INTO web_sessions (user_id, token_hash, expires_at)" \
 	  " VALUES ($1::bigint, $2::bytea, now() + interval '12 hours')") \
 	X(WEB_SESSION_DELETE, 1, "DELETE FROM web_sessions WHERE token_hash = $1::bytea") \
-	/* email -> id, password hash, seconds still locked (0 when not) */ \
+	/* $1 email -> id, password_hash ('' when none), locked_s (seconds still locked, 0 when not) */ \
+	/* | no row when there is no such enabled user */ \
 	X(USER_FOR_LOGIN, 1, \
-	  "SELECT id::text, coalesce(password_hash, ''), greatest(0, ceil(extract(epoch FROM locked_until - now())))::int" \
+	  "SELECT id::text, coalesce(password_hash, '') AS password_hash," \
+	  " greatest(0, ceil(extract(epoch FROM locked_until - now())))::int AS locked_s" \
 	  " FROM users WHERE lower(email) = lower($1) AND disabled_at IS NULL") \
-	/* after a wrong password: from the 5th failure on, lock for 30 s doubling to 1 h */ \
+	/* $1 user id, after a wrong password: from the 5th failure on, lock for 30 s doubling to 1 h */ \
 	X(USER_LOGIN_FAILED, 1, \
 	  "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE" \
 	  " WHEN failed_logins + 1 >= 5 THEN now() + least(interval '1 hour'," \
 	  " interval '30 seconds' * power(2, least(failed_logins + 1 - 5, 10))) END WHERE id = $1::bigint") \
+	/* $1 user id, after a right password: the failures are forgotten */ \
 	X(USER_LOGIN_OK, 1, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1::bigint") \
-	/* email, name, role, password hash -> id */ \
+	/* $1 email, $2 name, $3 role, $4 password hash -> id; a unique violation when the email is taken */ \
 	X(USER_CREATE, 4, \
 	  "INSERT INTO users (email, name, role, password_hash) VALUES (lower($1), $2, $3, $4) RETURNING id::text") \
+	/* $1 email, $2 password hash -> id | no row when there is no such user */ \
 	X(USER_SET_PASSWORD, 2, \
 	  "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL" \
 	  " WHERE lower(email) = lower($1) RETURNING id::text") \
-	/* disable a user and end their logins and tokens at once */ \
+	/* $1 email: disable a user and end their logins and tokens at once -> id | no row when absent */ \
 	X(USER_DISABLE, 1, \
 	  "WITH u AS (UPDATE users SET disabled_at = now() WHERE lower(email) = lower($1) RETURNING id)," \
 	  " w AS (DELETE FROM web_sessions WHERE user_id IN (SELECT id FROM u))," \
 	  " t AS (UPDATE api_tokens SET revoked_at = now() WHERE user_id IN (SELECT id FROM u) AND revoked_at IS NULL)" \
 	  " SELECT id::text FROM u") \
+	/* $1 email -> id | no row when there is no such user */ \
 	X(USER_ID_BY_EMAIL, 1, "SELECT id::text FROM users WHERE lower(email) = lower($1)") \
-	/* user id, name, hash, scope -> the token's JSON (without the secret) */ \
+	/* $1 user id, $2 name, $3 hash, $4 scope -> token: the token's JSON (without the secret) */ \
 	X(TOKEN_CREATE, 4, \
 	  "INSERT INTO api_tokens (user_id, name, token_hash, scope) VALUES ($1::bigint, $2, $3::bytea, $4)" \
 	  " RETURNING json_build_object('id', id, 'name', name, 'scope', scope, 'created_at', created_at," \
-	  " 'last_used_at', last_used_at)::text") \
+	  " 'last_used_at', last_used_at)::text AS token") \
+	/* $1 user id -> one cell: the JSON array of the user's live tokens, newest first */ \
 	X(TOKEN_LIST, 1, \
 	  "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'scope', scope," \
 	  " 'created_at', created_at, 'last_used_at', last_used_at) ORDER BY id DESC), '[]')::text" \
 	  " FROM api_tokens WHERE user_id = $1::bigint AND revoked_at IS NULL") \
+	/* $1 token id, $2 user id (its owner) -> id | no row when absent or revoked already */ \
 	X(TOKEN_REVOKE, 2, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
-	/* token hash (bytea hex) -> the id of the token it revoked */ \
+	/* $1 token hash (bytea hex) -> id, of the token it revoked | no row when none */ \
 	X(TOKEN_REVOKE_SECRET, 1, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1::bytea" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
@@ -300,7 +313,7 @@
 	  " ELSE jsonb_build_object('count', cardinality($2::bigint[]), 'truncated', true) END)") \
 	/* session: data is the session's rollup (after events changed) */ \
 	X(LIVE_RECORD_ROLLUP, 1, "SELECT stint_live_record($1::uuid, 'rollup_updated', stint_rollup_json($1::uuid))") \
-	/* session, type: data is the session (after it changed) */ \
+	/* $1 session: data is the session (after it changed) -> the stored message's text */ \
 	X(LIVE_RECORD_SESSION, 1, \
 	  "SELECT stint_live_record($1::uuid, 'session_updated', stint_session_json(s)) FROM sessions s WHERE s.id = $1::uuid") \
 	/* session, seq list (a bigint[] literal) */ \
