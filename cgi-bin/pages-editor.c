@@ -293,12 +293,10 @@ static stint_db_rc add_last_seq(stint_req *r, cJSON *data)
 
 static stint_db_rc add_access(stint_req *r, cJSON *data)
 {
-	const char *p[3] = { r->params[0], r->user.id_text, "false" };
-	char *grant = NULL;
-	stint_db_rc rc = stint_db_text(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &grant);
+	stint_grant grant;
+	stint_db_rc rc = stint_session_access(r->db, r->params[0], r->user.id_text, 0, &grant);
 
-	cJSON_AddBoolToObject(data, "can_edit", grant != NULL && strcmp(grant, "edit") == 0);
-	free(grant);
+	cJSON_AddBoolToObject(data, "can_edit", grant == STINT_GRANT_EDIT);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 
 #include "pages.h"
 #include "server.h"
+#include "sessions.h"
 #include "view.h"
 
 #define RECENT_EVENTS "8"
@@ -129,7 +130,7 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 	const char *p[2] = { r->params[0], RECENT_EVENTS };
 	cJSON *session = NULL, *recent = NULL, *rollup = NULL, *data;
 	char name[210];
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_SESSION_GET, 1, r->params, &session);
+	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	*out = NULL;
 	if (rc == STINT_DB_OK && session != NULL)
@@ -193,7 +194,7 @@ void page_board(stint_req *r)
 void page_replay(stint_req *r)
 {
 	cJSON *session = NULL, *data;
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_SESSION_GET, 1, r->params, &session);
+	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);

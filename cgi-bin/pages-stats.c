@@ -12,6 +12,7 @@
 
 #include "pages.h"
 #include "server.h"
+#include "sessions.h"
 #include "view.h"
 
 /* Types in the order a volleyball rally runs; others follow by name. */
@@ -287,7 +288,7 @@ cJSON *page_stats_data(const cJSON *rollup, const cJSON *session)
 void page_stats(stint_req *r)
 {
 	cJSON *rollup = NULL, *session = NULL, *data = NULL;
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_SESSION_GET, 1, r->params, &session);
+	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	if (rc == STINT_DB_OK)
 		rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);

@@ -227,7 +227,7 @@ static stint_db_rc add_counts(stint_req *r, cJSON *sessions)
 			stint_buf_printf(&ids, "%s%s", ids.len > 1 ? "," : "", id->valuestring);
 	stint_buf_putc(&ids, '}');
 	p = ids.data;
-	rc = p ? stint_db_json(r->db, STINT_SQL_SESSION_COUNTS, 1, &p, &counts) : STINT_DB_ERROR;
+	rc = p ? stint_session_counts(r->db, p, &counts) : STINT_DB_ERROR;
 	cJSON_ArrayForEach(item, sessions) {
 		c = cJSON_GetObjectItem(counts, cJSON_GetStringValue(cJSON_GetObjectItem(item, "id")));
 		cJSON_AddNumberToObject(item, "events", cJSON_GetNumberValue(cJSON_GetObjectItem(c, "events")));
@@ -296,6 +296,7 @@ static void create_session(stint_req *r)
 	cJSON *body = stint_form_to_json(&r->form, stint_session_fields, stint_session_nfields);
 	cJSON *errors = NULL, *extra;
 	char id[37], *text;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (body == NULL) {
@@ -311,7 +312,11 @@ static void create_session(stint_req *r)
 	}
 	text = cJSON_PrintUnformatted(body);
 	cJSON_Delete(body);
-	rc = text ? stint_session_create(r, text, id) : STINT_DB_ERROR;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	if (text == NULL)
+		stint_tx_fail(&tx, STINT_DB_ERROR);
+	stint_session_create(&tx, r->user.id_text, text, id);
+	rc = stint_tx_end(&tx);
 	free(text);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -332,6 +337,7 @@ static void update_session(stint_req *r)
 {
 	cJSON *body = stint_form_to_json(&r->form, stint_session_fields, stint_session_nfields);
 	cJSON *errors = NULL;
+	stint_tx tx;
 	stint_db_rc rc;
 	char *text;
 	int found = 0;
@@ -345,7 +351,11 @@ static void update_session(stint_req *r)
 		return;
 	}
 	text = cJSON_PrintUnformatted(body);
-	rc = text ? stint_session_patch(r, r->params[0], text, &found) : STINT_DB_ERROR;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	if (text == NULL)
+		stint_tx_fail(&tx, STINT_DB_ERROR);
+	stint_session_patch(&tx, r->params[0], text, &found);
+	rc = stint_tx_end(&tx);
 	free(text);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0) {
 		details_problems(r, body, errors);
@@ -363,10 +373,13 @@ static void update_session(stint_req *r)
 static void delete_session(stint_req *r)
 {
 	char location[64];
+	stint_tx tx;
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_archive(r, r->params[0], &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_archive(&tx, r->params[0], &found);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 	} else if (!found) {
@@ -379,10 +392,13 @@ static void delete_session(stint_req *r)
 
 static void restore_session(stint_req *r)
 {
+	stint_tx tx;
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_restore(r, r->params[0], &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_restore(&tx, r->params[0], &found);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_CONFLICT)
 		stint_fail(r, 409, "conflict", "This session exists already; it was restored before.", NULL);
 	else if (rc != STINT_DB_OK)

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "db.h"
 #include "server.h"
 #include "sessions.h"
+#include "tokens.h"
+#include "tx.h"
 
 static void fail_no_session(stint_req *r)
 {
@@ -57,13 +57,16 @@ static void create_session(stint_req *r)
 {
 	cJSON *errors = NULL;
 	char id[37], location[64];
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (stint_session_validate(r->json, 0, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	rc = stint_session_create(r, r->body.data, id);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_create(&tx, r->user.id_text, r->body.data, id);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
@@ -81,6 +84,7 @@ static void get_session(stint_req *r)
 static void patch_session(stint_req *r)
 {
 	cJSON *errors = NULL;
+	stint_tx tx;
 	stint_db_rc rc;
 	int found;
 
@@ -88,7 +92,9 @@ static void patch_session(stint_req *r)
 		stint_fail_fields(r, errors);
 		return;
 	}
-	rc = stint_session_patch(r, r->params[0], r->body.data, &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_patch(&tx, r->params[0], r->body.data, &found);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0)
 		stint_fail_fields(r, errors);
 	else if (rc != STINT_DB_OK)
@@ -101,10 +107,13 @@ static void patch_session(stint_req *r)
 
 static void delete_session(stint_req *r)
 {
+	stint_tx tx;
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_archive(r, r->params[0], &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_archive(&tx, r->params[0], &found);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (!found)
@@ -115,10 +124,13 @@ static void delete_session(stint_req *r)
 
 static void restore_session(stint_req *r)
 {
+	stint_tx tx;
 	stint_db_rc rc;
 	int found;
 
-	rc = stint_session_restore(r, r->params[0], &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_restore(&tx, r->params[0], &found);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_CONFLICT)
 		stint_fail(r, 409, "conflict", "A session with this id exists already.", NULL);
 	else if (rc != STINT_DB_OK)
@@ -135,67 +147,62 @@ static const stint_field share_fields[] = {
 	{ "role", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, share_roles },
 };
 
-static void send_text_result(stint_req *r, stint_sql id, int n, const char *const *p)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
-
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		return;
-	}
-	stint_resp_json_text(r, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
-}
-
 static void list_shares(stint_req *r)
 {
-	send_text_result(r, STINT_SQL_SHARE_LIST, 1, r->params);
+	char *json = NULL;
+	stint_db_rc rc = stint_share_list(r->db, r->params[0], &json);
+
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else
+		stint_resp_json_text(r, 200, json, strlen(json));
+	free(json);
 }
 
 /* Share the session with a user (by email) as viewer or editor. */
 static void put_share(stint_req *r)
 {
 	cJSON *errors = NULL;
-	const char *p[3] = { r->params[0], NULL, NULL };
-	PGresult *res = NULL;
+	stint_tx tx;
 	stint_db_rc rc;
+	int found;
 
 	if (stint_validate_json(r->json, share_fields, 2, 0, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	p[1] = cJSON_GetObjectItem(r->json, "email")->valuestring;
-	p[2] = cJSON_GetObjectItem(r->json, "role")->valuestring;
-	rc = stint_change(r, STINT_SQL_SHARE_PUT, 3, p, "session.share", "session", r->params[0], r->body.data, &res);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_share_put(&tx, r->params[0], cJSON_GetObjectItem(r->json, "email")->valuestring,
+			cJSON_GetObjectItem(r->json, "role")->valuestring, &found);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (PQntuples(res) == 0 && (errors = cJSON_CreateObject()) != NULL &&
+	else if (!found && (errors = cJSON_CreateObject()) != NULL &&
 		 cJSON_AddStringToObject(errors, "email", "is not a user of this server") != NULL)
 		stint_fail_fields(r, errors);
 	else
 		list_shares(r);
-	PQclear(res);
 }
 
 static void delete_share(stint_req *r)
 {
-	const char *p[2] = { r->params[0], r->params[1] };
-	PGresult *res = NULL;
+	stint_tx tx;
 	stint_db_rc rc;
+	int found;
 
 	if (strspn(r->params[1], "0123456789") != strlen(r->params[1]) || strlen(r->params[1]) > 18) {
 		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
 		return;
 	}
-	rc = stint_change(r, STINT_SQL_SHARE_DELETE, 2, p, "session.unshare", "session", r->params[0], NULL, &res);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_share_delete(&tx, r->params[0], r->params[1], &found);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (PQntuples(res) == 0)
+	else if (!found)
 		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
 	else
 		stint_resp_send(r, 204, NULL, NULL, 0);
-	PQclear(res);
 }
 
 #define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }

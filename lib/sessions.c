@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "live.h"
 
 static const char *const session_kinds[] = { "match", "training", "climb", "dj_set", "other", NULL };
 static const char *const session_statuses[] = { "planned", "live", "completed", "abandoned", NULL };
@@ -116,63 +114,88 @@ stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
 	return stint_db_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
 }
 
-/*
- * Run statement id (n parameters) and its audit row in one transaction.
- * *found: the statement returned a non-NULL value (and only then is the
- * change audited and kept); *value (may be NULL) gets a heap copy of it.
- */
-static stint_db_rc audited(stint_req *r, stint_sql id, int n, const char *const *p,
-			   const char *action, const char *target, int *found, char **value)
+stint_db_rc stint_session_load(stint_db *db, const char *id, cJSON **session)
 {
-	char *got = NULL;
-	stint_db_rc rc = stint_db_begin(r->db);
+	return stint_db_json(db, STINT_SQL_SESSION_GET, 1, &id, session);
+}
 
-	if (rc == STINT_DB_OK)
-		rc = stint_db_text(r->db, id, n, p, &got);
-	*found = got != NULL && strcmp(got, "f") != 0;
-	if (rc == STINT_DB_OK && *found)
-		rc = stint_audit(r, action, "session", target ? target : got, NULL);
-	if (rc == STINT_DB_OK && *found && id == STINT_SQL_SESSION_PATCH)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
-	rc = stint_live_finish(r, rc);
-	if (rc == STINT_DB_OK && value != NULL) {
-		*value = got;
-		got = NULL;
-	}
+stint_db_rc stint_session_counts(stint_db *db, const char *ids, cJSON **counts)
+{
+	return stint_db_json(db, STINT_SQL_SESSION_COUNTS, 1, &ids, counts);
+}
+
+stint_db_rc stint_session_access(stint_db *db, const char *id, const char *user_id, int deleted,
+				 stint_grant *grant)
+{
+	const char *p[3] = { id, user_id, deleted ? "true" : "false" };
+	char *got = NULL;
+	stint_db_rc rc = stint_db_text(db, STINT_SQL_SESSION_ACCESS, 3, p, &got);
+
+	*grant = got == NULL ? STINT_GRANT_ABSENT : strcmp(got, "edit") == 0 ? STINT_GRANT_EDIT :
+		 strcmp(got, "view") == 0 ? STINT_GRANT_VIEW : STINT_GRANT_NONE;
 	free(got);
 	return rc;
 }
 
-stint_db_rc stint_session_create(stint_req *r, const char *body_json, char id_out[37])
+/*
+ * Run write id (n parameters) in tx. Returns 1 when it changed something:
+ * it answered a value that is not NULL or false (a row's id, a backup's
+ * id, true); else 0, also when tx has failed.
+ */
+static int changed(stint_tx *tx, stint_sql id, int n, const char *const *p)
 {
-	const char *p[2] = { body_json, r->user.id_text[0] ? r->user.id_text : NULL };
-	char *id = NULL;
-	int found;
-	stint_db_rc rc = audited(r, STINT_SQL_SESSION_CREATE, 2, p, "session.create", NULL, &found, &id);
+	char *got = NULL;
+	int yes;
 
-	if (rc == STINT_DB_OK && id != NULL)
-		snprintf(id_out, 37, "%s", id);
-	else if (rc == STINT_DB_OK)
-		rc = STINT_DB_ERROR;
-	free(id);
-	return rc;
+	stint_tx_text(tx, id, n, p, &got);
+	yes = got != NULL && strcmp(got, "f") != 0;
+	free(got);
+	return yes;
 }
 
-stint_db_rc stint_session_patch(stint_req *r, const char *id, const char *patch_json, int *found)
+stint_db_rc stint_session_create(stint_tx *tx, const char *owner_id, const char *body_json,
+				 char id_out[37])
+{
+	const char *p[2] = { body_json, owner_id != NULL && *owner_id ? owner_id : NULL };
+	char *id = NULL;
+
+	id_out[0] = '\0';
+	if (stint_tx_text(tx, STINT_SQL_SESSION_CREATE, 2, p, &id) == STINT_DB_OK && id == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	if (id != NULL) {
+		snprintf(id_out, 37, "%s", id);
+		stint_tx_audit(tx, "session.create", "session", id, NULL);
+	}
+	free(id);
+	return tx->rc;
+}
+
+stint_db_rc stint_session_patch(stint_tx *tx, const char *id, const char *patch_json, int *found)
 {
 	const char *p[2] = { id, patch_json };
 
-	return audited(r, STINT_SQL_SESSION_PATCH, 2, p, "session.update", id, found, NULL);
+	*found = changed(tx, STINT_SQL_SESSION_PATCH, 2, p);
+	if (*found) {
+		stint_tx_audit(tx, "session.update", "session", id, NULL);
+		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
+	}
+	return tx->rc;
 }
 
-stint_db_rc stint_session_archive(stint_req *r, const char *id, int *found)
+stint_db_rc stint_session_archive(stint_tx *tx, const char *id, int *found)
 {
-	return audited(r, STINT_SQL_SESSION_ARCHIVE, 1, &id, "session.delete", id, found, NULL);
+	*found = changed(tx, STINT_SQL_SESSION_ARCHIVE, 1, &id);
+	if (*found)
+		stint_tx_audit(tx, "session.delete", "session", id, NULL);
+	return tx->rc;
 }
 
-stint_db_rc stint_session_restore(stint_req *r, const char *id, int *found)
+stint_db_rc stint_session_restore(stint_tx *tx, const char *id, int *found)
 {
-	return audited(r, STINT_SQL_SESSION_RESTORE, 1, &id, "session.restore", id, found, NULL);
+	*found = changed(tx, STINT_SQL_SESSION_RESTORE, 1, &id);
+	if (*found)
+		stint_tx_audit(tx, "session.restore", "session", id, NULL);
+	return tx->rc;
 }
 
 stint_db_rc stint_session_backup_title(stint_db *db, const char *id, const char *user_id,

@@ -12,6 +12,7 @@
 
 #include "db.h"
 #include "http.h"
+#include "tx.h"
 #include "validate.h"
 
 /* The fields a client may send on create (POST) and change (PATCH). */
@@ -64,31 +65,66 @@ stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char 
 stint_db_rc stint_session_get(stint_db *db, const char *id, char **json);
 
 /*
- * The changes below run in one transaction with their audit_log row, as
- * the caller r->user; a change to a session is published live (session_updated).
+ * As stint_session_get(), parsed: *session (caller deletes) is the object,
+ * or NULL when there is no such session. STINT_DB_ERROR when the text is
+ * not JSON.
+ */
+stint_db_rc stint_session_load(stint_db *db, const char *id, cJSON **session);
+
+/*
+ * The dashboard's counts for the sessions in ids, a PostgreSQL uuid[]
+ * literal ("{id,id,...}"): *counts (caller deletes) is
+ * {"<id>": {"events": n, "clips": n}, ...}.
+ */
+stint_db_rc stint_session_counts(stint_db *db, const char *ids, cJSON **counts);
+
+/* What a user may do with a session (stint_session_access()). */
+typedef enum stint_grant {
+	STINT_GRANT_ABSENT,   /* there is no such session */
+	STINT_GRANT_NONE,     /* it exists; the user may not see it */
+	STINT_GRANT_VIEW,
+	STINT_GRANT_EDIT
+} stint_grant;
+
+/*
+ * What user_id (users.id as text) may do with session id, or with its
+ * newest backup when deleted is 1, in *grant (STINT_GRANT_ABSENT on an
+ * error).
+ */
+stint_db_rc stint_session_access(stint_db *db, const char *id, const char *user_id, int deleted,
+				 stint_grant *grant);
+
+/*
+ * The changes below run in tx (lib/tx.h) and write their audit_log row
+ * as its actor; a change to a session also records session_updated, which
+ * stint_tx_end() publishes. They return tx's result so far; *found and
+ * id_out are only meaningful when stint_tx_end() then returns STINT_DB_OK.
  *
  * Create a session from body_json, the text of a validated body (passed to
  * PostgreSQL as it came, so numbers in meta keep their precision), owned by
- * the caller; its new id (36 characters and a NUL) is written to id_out.
+ * owner_id (users.id as text; NULL or "" for nobody); its new id (36
+ * characters and a NUL) is written to id_out.
  */
-stint_db_rc stint_session_create(stint_req *r, const char *body_json, char id_out[37]);
+stint_db_rc stint_session_create(stint_tx *tx, const char *owner_id, const char *body_json,
+				 char id_out[37]);
 
 /*
  * Apply patch_json, the text of a validated patch (only the keys present
- * change); *found is 0 when there is no such session.
+ * change); *found is 0 when there is no such session. STINT_DB_INVALID
+ * when the database refuses a value (see stint_session_db_problem()).
  */
-stint_db_rc stint_session_patch(stint_req *r, const char *id, const char *patch_json, int *found);
+stint_db_rc stint_session_patch(stint_tx *tx, const char *id, const char *patch_json, int *found);
 
 /*
  * Archive the session whole in backups and remove it; *found as above.
  */
-stint_db_rc stint_session_archive(stint_req *r, const char *id, int *found);
+stint_db_rc stint_session_archive(stint_tx *tx, const char *id, int *found);
 
 /*
  * Restore the newest unrestored backup of session id; *found is 0 when
  * there is none. STINT_DB_CONFLICT when a session with that id exists.
  */
-stint_db_rc stint_session_restore(stint_req *r, const char *id, int *found);
+stint_db_rc stint_session_restore(stint_tx *tx, const char *id, int *found);
 
 /*
  * The title of the newest unrestored backup of session id in *title
