@@ -8,8 +8,9 @@
 
 #include "auth.h"
 #include "conf.h"
-#include "db.h"
 #include "server.h"
+#include "tokens.h"
+#include "tx.h"
 #include "validate.h"
 #include "view.h"
 
@@ -63,53 +64,40 @@ static void login(stint_req *r)
 {
 	const char *email = stint_kv_get(&r->form, "email");
 	const char *password = stint_kv_get(&r->form, "password");
-	char user_id[24] = "", hash[crypto_pwhash_STRBYTES] = "";
-	PGresult *res;
+	stint_login_user u;
+	stint_tx tx;
 	stint_db_rc rc;
-	long lock_s = 0;
 
 	if (email == NULL || password == NULL || *email == '\0' || *password == '\0' ||
 	    strlen(email) > 254 || strlen(password) > 1024) {
 		render_login(r, 422, email, "Enter your email and password.");
 		return;
 	}
-	rc = stint_db_exec(r->db, STINT_SQL_USER_FOR_LOGIN, 1, &email, &res);
+	rc = stint_user_for_login(r->db, email, &u);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
 	}
-	if (PQntuples(res) == 1) {
-		snprintf(user_id, sizeof(user_id), "%s", PQgetvalue(res, 0, 0));
-		snprintf(hash, sizeof(hash), "%s", PQgetvalue(res, 0, 1));
-		lock_s = strtol(PQgetvalue(res, 0, 2), NULL, 10);
-	}
-	PQclear(res);
-	if (lock_s > 0) {
-		locked(r, email, lock_s);
+	if (u.locked_s > 0) {
+		locked(r, email, u.locked_s);
 		return;
 	}
-	if (!stint_password_verify(hash, password)) {
-		const char *p = user_id;
-
-		if (user_id[0] != '\0')
-			(void)stint_db_exec(r->db, STINT_SQL_USER_LOGIN_FAILED, 1, &p, NULL);
-		(void)stint_audit(r, "login.failed", "user", user_id[0] ? user_id : NULL, NULL);
+	if (!stint_password_verify(u.password_hash, password)) {
+		stint_tx_begin(&tx, r->db, r->user.id_text);
+		stint_user_login_failed(&tx, u.id);
+		(void)stint_tx_end(&tx);
 		render_login(r, 401, email, "The email or the password is wrong.");
 		return;
 	}
-	{
-		const char *p = user_id;
-
-		rc = stint_db_exec(r->db, STINT_SQL_USER_LOGIN_OK, 1, &p, NULL);
-	}
+	stint_tx_begin(&tx, r->db, u.id);
+	stint_user_login_ok(&tx, u.id);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_OK)
-		rc = stint_auth_login(r, user_id);
+		rc = stint_auth_login(r, u.id);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
 	}
-	snprintf(r->user.id_text, sizeof(r->user.id_text), "%s", user_id);
-	(void)stint_audit(r, "login", "user", user_id, NULL);
 	stint_resp_redirect(r, safe_next(stint_kv_get(&r->form, "next")));
 }
 
@@ -119,30 +107,13 @@ static void logout(stint_req *r)
 	stint_resp_redirect(r, "/login?signed_out=1");
 }
 
-/* Query returning one JSON text cell, parsed; NULL after answering an error. */
-static cJSON *query_json(stint_req *r, stint_sql id, int n, const char *const *p)
+static void render_account(stint_req *r, int status, const char *new_token, cJSON *errors)
 {
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, id, n, p, &res);
-	cJSON *json;
+	cJSON *tokens = NULL, *data;
+	stint_db_rc rc = stint_token_list(r->db, r->user.id_text, &tokens);
 
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
-		return NULL;
-	}
-	json = cJSON_Parse(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (json == NULL)
-		stint_fail(r, 500, "internal", "Internal error; it has been logged.", NULL);
-	return json;
-}
-
-static void render_account(stint_req *r, int status, const char *new_token, cJSON *errors)
-{
-	const char *p = r->user.id_text;
-	cJSON *tokens = query_json(r, STINT_SQL_TOKEN_LIST, 1, &p), *data;
-
-	if (tokens == NULL) {
 		cJSON_Delete(errors);
 		return;
 	}
@@ -170,22 +141,12 @@ static void account_page(stint_req *r)
  */
 static stint_db_rc create_token(stint_req *r, const cJSON *body, char *token, char **json)
 {
-	char hash[STINT_HASH_PARAM_LEN + 1];
-	const char *p[4];
-	PGresult *res = NULL;
-	stint_db_rc rc;
+	stint_tx tx;
 
-	if (stint_secret_new(token, STINT_TOKEN_LEN + 1, 1) != 0)
-		return STINT_DB_ERROR;
-	stint_secret_hash(token, hash);
-	p[0] = r->user.id_text;
-	p[1] = cJSON_GetObjectItem(body, "name")->valuestring;
-	p[2] = hash;
-	p[3] = cJSON_GetObjectItem(body, "scope")->valuestring;
-	rc = stint_change(r, STINT_SQL_TOKEN_CREATE, 4, p, "token.create", "user", r->user.id_text, NULL, &res);
-	*json = rc == STINT_DB_OK && PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
-	PQclear(res);
-	return rc == STINT_DB_OK && *json == NULL ? STINT_DB_ERROR : rc;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_token_create(&tx, r->user.id_text, cJSON_GetObjectItem(body, "name")->valuestring,
+			   cJSON_GetObjectItem(body, "scope")->valuestring, NULL, token, json);
+	return stint_tx_end(&tx);
 }
 
 static void create_token_form(stint_req *r)
@@ -210,17 +171,14 @@ static void create_token_form(stint_req *r)
 
 static stint_db_rc revoke_token(stint_req *r, const char *id, int *found)
 {
-	const char *p[2] = { id, r->user.id_text };
-	PGresult *res = NULL;
-	stint_db_rc rc;
+	stint_tx tx;
 
 	*found = 0;
 	if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)
 		return STINT_DB_OK;
-	rc = stint_change(r, STINT_SQL_TOKEN_REVOKE, 2, p, "token.revoke", "token", id, NULL, &res);
-	*found = rc == STINT_DB_OK && PQntuples(res) == 1;
-	PQclear(res);
-	return rc;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_token_revoke(&tx, r->user.id_text, id, found);
+	return stint_tx_end(&tx);
 }
 
 static void revoke_token_form(stint_req *r)
@@ -238,10 +196,12 @@ static void revoke_token_form(stint_req *r)
 
 static void list_tokens(stint_req *r)
 {
-	const char *p = r->user.id_text;
-	cJSON *tokens = query_json(r, STINT_SQL_TOKEN_LIST, 1, &p);
+	cJSON *tokens = NULL;
+	stint_db_rc rc = stint_token_list(r->db, r->user.id_text, &tokens);
 
-	if (tokens != NULL)
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else
 		stint_resp_json(r, 200, tokens);
 	cJSON_Delete(tokens);
 }
