@@ -28,6 +28,11 @@
 #include "importer.h"
 #include "log.h"
 #include "probe.h"
+#include "tokens.h"
+#include "tx.h"
+
+/* The audit rows' detail: who wrote them (as actor "0", the system). */
+#define VIA "{\"via\":\"stint-admin\"}"
 
 typedef struct admin_opts {
 	const char *arg, *role, *name, *user, *scope, *video, *title, *demo_key;
@@ -115,17 +120,35 @@ static int get_password(const admin_opts *o, char *out, size_t size, int *genera
 	return 0;
 }
 
+/* Say why the database refused; returns -1. */
+static int db_refused(stint_db_rc rc)
+{
+	fprintf(stderr, "stint-admin: %s\n", rc == STINT_DB_CONFLICT ? "that user exists already" :
+		rc == STINT_DB_UNAVAILABLE ? "the database is not reachable" : "the database refused it");
+	return -1;
+}
+
+/*
+ * How a change went: 1 done, 0 not found (with the message "no user
+ * EMAIL" when who is given), -1 refused (said).
+ */
+static int outcome(stint_db_rc rc, int found, const char *who)
+{
+	if (rc != STINT_DB_OK)
+		return db_refused(rc);
+	if (!found && who != NULL)
+		fprintf(stderr, "stint-admin: no user %s\n", who);
+	return found ? 1 : 0;
+}
+
 static int one_value(stint_db *db, stint_sql id, int n, const char *const *p, char *out, size_t size)
 {
 	PGresult *res;
 	stint_db_rc rc = stint_db_exec(db, id, n, p, &res);
 	int found;
 
-	if (rc != STINT_DB_OK) {
-		fprintf(stderr, "stint-admin: %s\n", rc == STINT_DB_CONFLICT ? "that user exists already" :
-			rc == STINT_DB_UNAVAILABLE ? "the database is not reachable" : "the database refused it");
-		return -1;
-	}
+	if (rc != STINT_DB_OK)
+		return db_refused(rc);
 	found = PQntuples(res) > 0;
 	if (found && out != NULL)
 		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
@@ -133,18 +156,11 @@ static int one_value(stint_db *db, stint_sql id, int n, const char *const *p, ch
 	return found ? 1 : 0;
 }
 
-static void audit(stint_db *db, const char *action, const char *type, const char *id)
-{
-	const char *p[5] = { "0", action, type, id, "{\"via\":\"stint-admin\"}" };
-
-	(void)stint_db_exec(db, STINT_SQL_AUDIT, 5, p, NULL);
-}
-
 static int user_add(stint_db *db, const admin_opts *o)
 {
 	static const char *const roles[] = { "admin", "coach", "analyst", "viewer" };
-	char password[1100], hash[crypto_pwhash_STRBYTES], id[24];
-	const char *p[4];
+	char password[1100], hash[crypto_pwhash_STRBYTES], id[STINT_USER_ID_LEN];
+	stint_tx tx;
 	int generated, i, ok = 0;
 
 	for (i = 0; o->role != NULL && i < 4; i++)
@@ -154,13 +170,10 @@ static int user_add(stint_db *db, const admin_opts *o)
 	if (get_password(o, password, sizeof(password), &generated) != 0 ||
 	    stint_password_hash(password, hash) != 0)
 		return 1;
-	p[0] = o->arg;
-	p[1] = o->name ? o->name : "";
-	p[2] = o->role;
-	p[3] = hash;
-	if (one_value(db, STINT_SQL_USER_CREATE, 4, p, id, sizeof(id)) != 1)
+	stint_tx_begin(&tx, db, NULL);
+	stint_user_create(&tx, o->arg, o->name ? o->name : "", o->role, hash, VIA, id);
+	if (outcome(stint_tx_end(&tx), 1, NULL) != 1)
 		return 1;
-	audit(db, "user.create", "user", id);
 	if (generated)
 		printf("%s\n", password);
 	return 0;
@@ -168,8 +181,8 @@ static int user_add(stint_db *db, const admin_opts *o)
 
 static int user_passwd(stint_db *db, const admin_opts *o)
 {
-	char password[1100], hash[crypto_pwhash_STRBYTES], id[24];
-	const char *p[2];
+	char password[1100], hash[crypto_pwhash_STRBYTES], id[STINT_USER_ID_LEN];
+	stint_tx tx;
 	int generated, found;
 
 	if (o->arg == NULL)
@@ -177,14 +190,10 @@ static int user_passwd(stint_db *db, const admin_opts *o)
 	if (get_password(o, password, sizeof(password), &generated) != 0 ||
 	    stint_password_hash(password, hash) != 0)
 		return 1;
-	p[0] = o->arg;
-	p[1] = hash;
-	found = one_value(db, STINT_SQL_USER_SET_PASSWORD, 2, p, id, sizeof(id));
-	if (found == 0)
-		fprintf(stderr, "stint-admin: no user %s\n", o->arg);
-	if (found != 1)
+	stint_tx_begin(&tx, db, NULL);
+	stint_user_set_password(&tx, o->arg, hash, VIA, id, &found);
+	if (outcome(stint_tx_end(&tx), found, o->arg) != 1)
 		return 1;
-	audit(db, "user.password", "user", id);
 	if (generated)
 		printf("%s\n", password);
 	return 0;
@@ -192,42 +201,34 @@ static int user_passwd(stint_db *db, const admin_opts *o)
 
 static int user_disable(stint_db *db, const admin_opts *o)
 {
-	char id[24];
+	char id[STINT_USER_ID_LEN];
+	stint_tx tx;
 	int found;
 
 	if (o->arg == NULL)
 		return usage();
-	found = one_value(db, STINT_SQL_USER_DISABLE, 1, &o->arg, id, sizeof(id));
-	if (found == 0)
-		fprintf(stderr, "stint-admin: no user %s\n", o->arg);
-	if (found != 1)
-		return 1;
-	audit(db, "user.disable", "user", id);
-	return 0;
+	stint_tx_begin(&tx, db, NULL);
+	stint_user_disable(&tx, o->arg, VIA, id, &found);
+	return outcome(stint_tx_end(&tx), found, o->arg) == 1 ? 0 : 1;
 }
 
 static int token_create(stint_db *db, const admin_opts *o)
 {
-	char token[STINT_TOKEN_LEN + 1], hash[STINT_HASH_PARAM_LEN + 1], id[24];
-	const char *p[4];
+	char token[STINT_TOKEN_LEN + 1], id[STINT_USER_ID_LEN];
+	stint_tx tx;
+	stint_db_rc rc;
 	int found;
 
 	if (o->user == NULL || o->scope == NULL ||
 	    (strcmp(o->scope, "read") != 0 && strcmp(o->scope, "write") != 0))
 		return usage();
-	found = one_value(db, STINT_SQL_USER_ID_BY_EMAIL, 1, &o->user, id, sizeof(id));
-	if (found == 0)
-		fprintf(stderr, "stint-admin: no user %s\n", o->user);
-	if (found != 1 || stint_secret_new(token, sizeof(token), 1) != 0)
+	rc = stint_user_id_by_email(db, o->user, id, &found);
+	if (outcome(rc, found, o->user) != 1)
 		return 1;
-	stint_secret_hash(token, hash);
-	p[0] = id;
-	p[1] = o->name ? o->name : "command line";
-	p[2] = hash;
-	p[3] = o->scope;
-	if (one_value(db, STINT_SQL_TOKEN_CREATE, 4, p, NULL, 0) != 1)
+	stint_tx_begin(&tx, db, NULL);
+	stint_token_create(&tx, id, o->name ? o->name : "command line", o->scope, VIA, token, NULL);
+	if (outcome(stint_tx_end(&tx), 1, NULL) != 1)
 		return 1;
-	audit(db, "token.create", "user", id);
 	printf("%s\n", token);
 	return 0;
 }
@@ -235,21 +236,19 @@ static int token_create(stint_db *db, const admin_opts *o)
 /* Revoke the token read from stdin (a secret never goes on a command line). */
 static int token_revoke(stint_db *db)
 {
-	char token[STINT_TOKEN_LEN + 3], hash[STINT_HASH_PARAM_LEN + 1], id[24];
-	const char *p = hash;
+	char token[STINT_TOKEN_LEN + 3], id[STINT_USER_ID_LEN];
+	stint_tx tx;
 	int found;
 
 	if (fgets(token, (int)sizeof(token), stdin) == NULL)
 		return usage();
 	token[strcspn(token, "\r\n")] = '\0';
-	stint_secret_hash(token, hash);
-	found = one_value(db, STINT_SQL_TOKEN_REVOKE_SECRET, 1, &p, id, sizeof(id));
+	stint_tx_begin(&tx, db, NULL);
+	stint_token_revoke_secret(&tx, token, VIA, id, &found);
+	found = outcome(stint_tx_end(&tx), found, NULL);
 	if (found == 0)
 		fprintf(stderr, "stint-admin: no such token, or it is revoked already\n");
-	if (found != 1)
-		return 1;
-	audit(db, "token.revoke", "token", id);
-	return 0;
+	return found == 1 ? 0 : 1;
 }
 
 static int read_file(const char *path, stint_buf *out)
