@@ -6,28 +6,25 @@
  * Rollups change in the same transaction as the events (database triggers);
  * the writes themselves are lib/timeline.c, shared with the pages.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "auth.h"
 #include "db.h"
 #include "events.h"
-#include "live.h"
 #include "server.h"
 #include "timeline.h"
+#include "tx.h"
 #include "validate.h"
 
 #define BATCH_BODY_MAX (16 * 1024 * 1024)
 
-static void send_one(stint_req *r, stint_sql id, int n, const char *const *p, const char *ctype,
-		     const char *missing)
+/* Answer a read's text (freed here): 200 with it, 404 missing when NULL, or the error. */
+static void send_one(stint_req *r, stint_db_rc rc, char *text, const char *ctype, const char *missing)
 {
-	char *text = NULL;
-	stint_db_rc rc = stint_db_text(r->db, id, n, p, &text);
-
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (text == NULL)
@@ -51,46 +48,6 @@ static void body_sha256(const stint_req *r, char out[65])
 	out[64] = '\0';
 }
 
-/*
- * Claim the Idempotency-Key of this request inside the open transaction.
- * Returns 1 when the request should run, 0 after answering (a replay, or a
- * key reused for another body), -1 after answering a database error.
- */
-static int claim_key(stint_req *r, const char *key)
-{
-	char sha[65];
-	const char *p[3] = { r->params[0], key, sha };
-	PGresult *res = NULL;
-	stint_db_rc rc;
-	int claimed;
-
-	body_sha256(r, sha);
-	rc = stint_db_exec(r->db, STINT_SQL_IDEM_CLAIM, 3, p, &res);
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		return -1;
-	}
-	claimed = PQntuples(res) == 1;
-	PQclear(res);
-	if (claimed)
-		return 1;
-	rc = stint_db_exec(r->db, STINT_SQL_IDEM_GET, 2, p, &res);
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		return -1;
-	}
-	if (strcmp(PQgetvalue(res, 0, 0), sha) != 0) {
-		stint_fail(r, 422, "idempotency_key_reused",
-			   "This Idempotency-Key was used for a different request body.", NULL);
-	} else {
-		stint_resp_header(r, "Idempotent-Replayed", "true");
-		stint_resp_json_text(r, atoi(PQgetvalue(res, 0, 1)), PQgetvalue(res, 0, 2),
-				     (size_t)PQgetlength(res, 0, 2));
-	}
-	PQclear(res);
-	return 0;
-}
-
 static int valid_key(const char *key)
 {
 	size_t n = key ? strlen(key) : 0, i;
@@ -101,40 +58,51 @@ static int valid_key(const char *key)
 	return n >= 1 && n <= 200;
 }
 
-/* Store a validated batch (JSON array text) in one transaction; answers. */
+/*
+ * Store a validated batch (JSON array text) in one transaction; answers.
+ * With an Idempotency-Key the key is claimed in the same transaction, so
+ * a retry gets the first answer again (timeline.h).
+ */
 static void store_batch(stint_req *r, const char *events_json, const char *source)
 {
 	const char *key = stint_req_env(r, "HTTP_IDEMPOTENCY_KEY");
-	const char *sp[4];
-	char *result = NULL;
+	stint_timeline_key claim = STINT_TIMELINE_KEY_CLAIMED;
+	char sha[65], *result = NULL, *replay = NULL;
 	stint_db_rc rc;
-	int go = 1;
+	stint_tx tx;
+	int status = 0;
 
 	if (key != NULL && !valid_key(key)) {
 		stint_fail(r, 400, "bad_idempotency_key",
 			   "Idempotency-Key must be 1 to 200 visible ASCII characters.", NULL);
 		return;
 	}
-	rc = stint_db_begin(r->db);
-	if (rc == STINT_DB_OK && key != NULL && (go = claim_key(r, key)) != 1) {
-		stint_db_rollback(r->db);
-		return;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	if (key != NULL) {
+		body_sha256(r, sha);
+		stint_timeline_claim_key(&tx, r->params[0], key, sha, &claim, &status, &replay);
 	}
-	if (rc == STINT_DB_OK)
-		rc = stint_timeline_insert(r, r->params[0], events_json, source, &result);
-	if (rc == STINT_DB_OK && key != NULL) {
-		sp[0] = r->params[0];
-		sp[1] = key;
-		sp[2] = "201";
-		sp[3] = result;
-		rc = stint_db_exec(r->db, STINT_SQL_IDEM_STORE, 4, sp, NULL);
+	if (claim == STINT_TIMELINE_KEY_CLAIMED) {
+		stint_timeline_insert(&tx, r->params[0], events_json, source, &result);
+		if (key != NULL)
+			stint_timeline_store_key(&tx, r->params[0], key, 201, result);
+	} else {
+		stint_tx_cancel(&tx);
 	}
-	rc = stint_live_finish(r, rc);
-	if (rc != STINT_DB_OK)
+	rc = stint_tx_end(&tx);
+	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
-	else
+	} else if (claim == STINT_TIMELINE_KEY_REUSED) {
+		stint_fail(r, 422, "idempotency_key_reused",
+			   "This Idempotency-Key was used for a different request body.", NULL);
+	} else if (claim == STINT_TIMELINE_KEY_REPLAY) {
+		stint_resp_header(r, "Idempotent-Replayed", "true");
+		stint_resp_json_text(r, status, replay, strlen(replay));
+	} else {
 		stint_resp_json_text(r, 201, result, strlen(result));
+	}
 	free(result);
+	free(replay);
 }
 
 /* Validate a batch array and its clips; answers and returns 0 on problems. */
@@ -144,7 +112,7 @@ static int batch_ok(stint_req *r, const cJSON *events)
 	int bad = stint_events_validate(events, &errors);
 	stint_db_rc rc;
 
-	if (bad == 0 && (rc = stint_timeline_check_clips(r, r->params[0], events, &errors, &bad)) != STINT_DB_OK) {
+	if (bad == 0 && (rc = stint_timeline_check_clips(r->db, r->params[0], events, &errors, &bad)) != STINT_DB_OK) {
 		cJSON_Delete(errors);
 		stint_fail_db(r, rc);
 		return 0;
@@ -217,24 +185,31 @@ static const stint_field list_fields[] = {
 
 static void list_events(stint_req *r)
 {
-	const char *p[8], *v;
+	stint_timeline_query q;
+	const char *v[7];
 	cJSON *errors = NULL;
+	char *json = NULL;
+	stint_db_rc rc;
 	size_t i;
 
 	if (stint_validate_query(&r->query, list_fields, 7, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	p[0] = r->params[0];
 	for (i = 0; i < 7; i++) {
-		v = stint_kv_get(&r->query, list_fields[i].name);
-		p[i + 1] = v != NULL && *v != '\0' ? v : NULL;
+		v[i] = stint_kv_get(&r->query, list_fields[i].name);
+		if (v[i] != NULL && *v[i] == '\0')
+			v[i] = NULL;
 	}
-	if (p[6] == NULL)
-		p[6] = "1000";
-	if (p[7] == NULL)
-		p[7] = "0";
-	send_one(r, STINT_SQL_EVENTS_LIST, 8, p, "application/json", "There is no such session.");
+	q.type = v[0];
+	q.team = v[1];
+	q.player = v[2] != NULL ? atoi(v[2]) : -1;
+	q.from_sec = v[3] != NULL ? strtod(v[3], NULL) : NAN;
+	q.to_sec = v[4] != NULL ? strtod(v[4], NULL) : NAN;
+	q.limit = v[5] != NULL ? atol(v[5]) : 1000;
+	q.offset = v[6] != NULL ? atol(v[6]) : 0;
+	rc = stint_timeline_list_text(r->db, r->params[0], &q, &json);
+	send_one(r, rc, json, "application/json", "There is no such session.");
 }
 
 static int event_id_ok(stint_req *r)
@@ -249,9 +224,13 @@ static int event_id_ok(stint_req *r)
 
 static void get_event(stint_req *r)
 {
-	if (event_id_ok(r))
-		send_one(r, STINT_SQL_EVENT_GET, 2, r->params, "application/json",
-			 "There is no such event in this session.");
+	char *json = NULL;
+	stint_db_rc rc;
+
+	if (!event_id_ok(r))
+		return;
+	rc = stint_timeline_event_text(r->db, r->params[0], r->params[1], &json);
+	send_one(r, rc, json, "application/json", "There is no such event in this session.");
 }
 
 static void patch_event(stint_req *r)
@@ -259,6 +238,7 @@ static void patch_event(stint_req *r)
 	cJSON *errors = NULL, *batch;
 	char *result = NULL;
 	stint_db_rc rc = STINT_DB_OK;
+	stint_tx tx;
 	int bad;
 
 	if (!event_id_ok(r))
@@ -266,7 +246,7 @@ static void patch_event(stint_req *r)
 	bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, &errors);
 	if (bad == 0 && (batch = cJSON_CreateArray()) != NULL) {
 		cJSON_AddItemReferenceToArray(batch, r->json);
-		rc = stint_timeline_check_clips(r, r->params[0], batch, &errors, &bad);
+		rc = stint_timeline_check_clips(r->db, r->params[0], batch, &errors, &bad);
 		cJSON_Delete(batch);
 	}
 	if (rc == STINT_DB_OK && bad != 0) {
@@ -278,8 +258,11 @@ static void patch_event(stint_req *r)
 		stint_fail_fields(r, errors);
 		return;
 	}
-	if (rc == STINT_DB_OK)
-		rc = stint_timeline_patch(r, r->params[0], r->params[1], r->body.data, &result);
+	if (rc == STINT_DB_OK) {
+		stint_tx_begin(&tx, r->db, r->user.id_text);
+		stint_timeline_patch(&tx, r->params[0], r->params[1], r->body.data, &result);
+		rc = stint_tx_end(&tx);
+	}
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (result == NULL)
@@ -293,11 +276,14 @@ static void patch_event(stint_req *r)
 static void delete_event(stint_req *r)
 {
 	stint_db_rc rc;
+	stint_tx tx;
 	int found = 0;
 
 	if (!event_id_ok(r))
 		return;
-	rc = stint_timeline_delete(r, r->params[0], r->params[1], &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_timeline_delete(&tx, r->params[0], r->params[1], &found);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (!found)
@@ -308,43 +294,50 @@ static void delete_event(stint_req *r)
 
 static void get_rollup(stint_req *r)
 {
-	send_one(r, STINT_SQL_ROLLUP_GET, 1, r->params, "application/json", "There is no such session.");
+	char *json = NULL;
+	stint_db_rc rc = stint_timeline_rollup_text(r->db, r->params[0], &json);
+
+	send_one(r, rc, json, "application/json", "There is no such session.");
 }
 
 static void rebuild_rollup(stint_req *r)
 {
-	stint_db_rc rc = stint_db_begin(r->db);
+	stint_db_rc rc;
+	stint_tx tx;
 
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_ROLLUP_REBUILD, 1, r->params, NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_audit(r, "rollup.rebuild", "session", r->params[0], NULL);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, r->params);
-	rc = stint_live_finish(r, rc);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_timeline_rebuild_rollup(&tx, r->params[0]);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else
 		get_rollup(r);
 }
 
-static void export_csv(stint_req *r, stint_sql id, const char *name)
+/* Send a CSV export (csv freed here) as a download named <session id>-name. */
+static void export_csv(stint_req *r, stint_db_rc rc, char *csv, const char *name)
 {
 	char disposition[128];
 
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.36s-%s\"", r->params[0], name);
 	stint_resp_header(r, "Content-Disposition", disposition);
-	send_one(r, id, 1, r->params, "text/csv; charset=utf-8; header=present", "There is no such session.");
+	send_one(r, rc, csv, "text/csv; charset=utf-8; header=present", "There is no such session.");
 }
 
 static void export_events(stint_req *r)
 {
-	export_csv(r, STINT_SQL_EXPORT_EVENTS_CSV, "events.csv");
+	char *csv = NULL;
+	stint_db_rc rc = stint_timeline_events_csv(r->db, r->params[0], &csv);
+
+	export_csv(r, rc, csv, "events.csv");
 }
 
 static void export_rollup(stint_req *r)
 {
-	export_csv(r, STINT_SQL_EXPORT_ROLLUP_CSV, "rollup.csv");
+	char *csv = NULL;
+	stint_db_rc rc = stint_timeline_rollup_csv(r->db, r->params[0], &csv);
+
+	export_csv(r, rc, csv, "rollup.csv");
 }
 
 #define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }

@@ -296,6 +296,7 @@ static void patch_clip(stint_req *r)
 	cJSON *errors = NULL;
 	char *result = NULL;
 	stint_db_rc rc;
+	stint_tx tx;
 
 	if (!id_ok(r, "clip"))
 		return;
@@ -303,7 +304,9 @@ static void patch_clip(stint_req *r)
 		stint_fail_fields(r, errors);
 		return;
 	}
-	rc = stint_timeline_move_clip(r, r->params[0], r->params[1], r->body.data, &result);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_timeline_move_clip(&tx, r->params[0], r->params[1], r->body.data, &result);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
 		stint_fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
 	else if (rc != STINT_DB_OK)

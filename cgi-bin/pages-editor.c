@@ -8,6 +8,7 @@
  * template, so it cannot end the attribute), and teams, rosters and type
  * labels from the page's filter lists.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "pages.h"
 #include "server.h"
 #include "sessions.h"
+#include "timeline.h"
 #include "validate.h"
 #include "view.h"
 
@@ -242,17 +244,18 @@ static void mark_editing(cJSON *items, const cJSON *session, const char *edit_id
 static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, const page_view *v,
 			      page_problems *pp)
 {
-	char limit[8] = "", num[24];
-	const char *p[8] = { r->params[0], v->type, v->team, v->player, NULL, NULL, limit,
-			     v->offset ? v->offset : "0" };
+	char num[24];
+	stint_timeline_query q = {
+		.type = v->type, .team = v->team, .player = v->player ? atoi(v->player) : -1,
+		.from_sec = NAN, .to_sec = NAN, .limit = EVENTS_PAGE, .offset = v->offset ? atol(v->offset) : 0
+	};
 	const char *edit = pp->edit_id ? pp->edit_id : stint_kv_get(&r->query, "edit");
 	page_view other = *v;
 	cJSON *page = NULL, *items, *e;
-	long offset = atol(p[7]), total;
+	long offset = q.offset, total;
 	stint_db_rc rc;
 
-	snprintf(limit, sizeof(limit), "%d", EVENTS_PAGE);
-	rc = stint_db_json(r->db, STINT_SQL_EVENTS_LIST, 8, p, &page);
+	rc = stint_timeline_list_json(r->db, r->params[0], &q, &page);
 	if (rc != STINT_DB_OK)
 		return rc;
 	items = cJSON_DetachItemFromObject(page, "items");
@@ -368,7 +371,7 @@ static stint_db_rc add_artifacts(stint_req *r, cJSON *data)
 static stint_db_rc add_stats(stint_req *r, cJSON *data, const cJSON *session)
 {
 	cJSON *rollup = NULL;
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+	stint_db_rc rc = stint_timeline_rollup_json(r->db, r->params[0], &rollup);
 
 	if (rc == STINT_DB_OK)
 		cJSON_AddItemToObject(data, "stats", page_stats_data(rollup, session));

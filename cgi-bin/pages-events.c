@@ -16,10 +16,10 @@
 #include <string.h>
 
 #include "events.h"
-#include "live.h"
 #include "pages.h"
 #include "server.h"
 #include "timeline.h"
+#include "tx.h"
 
 static const char evaluation_codes[] = "#+!-/=";
 
@@ -166,11 +166,12 @@ void page_event_add(stint_req *r)
 	const char *view = form_view(r);
 	char *text = NULL, *result = NULL;
 	stint_db_rc rc = STINT_DB_OK;
+	stint_tx tx;
 	int bad = 0;
 
 	cJSON_AddItemToArray(batch, event_from_form(r, 1, &form, &errors));
 	if (errors == NULL)
-		rc = stint_timeline_check_clips(r, r->params[0], batch, &clip_errors, &bad);
+		rc = stint_timeline_check_clips(r->db, r->params[0], batch, &clip_errors, &bad);
 	if (bad > 0)
 		problem(&errors, "clip_id", "is not a clip of this session");
 	if (rc == STINT_DB_OK && errors != NULL) {
@@ -179,11 +180,13 @@ void page_event_add(stint_req *r)
 		goto out;
 	}
 	text = cJSON_PrintUnformatted(batch);
-	if (rc == STINT_DB_OK)
-		rc = text ? stint_db_begin(r->db) : STINT_DB_ERROR;
-	if (rc == STINT_DB_OK)
-		rc = stint_timeline_insert(r, r->params[0], text, "manual", &result);
-	rc = stint_live_finish(r, rc);
+	if (rc == STINT_DB_OK && text == NULL)
+		rc = STINT_DB_ERROR;
+	if (rc == STINT_DB_OK) {
+		stint_tx_begin(&tx, r->db, r->user.id_text);
+		stint_timeline_insert(&tx, r->params[0], text, "manual", &result);
+		rc = stint_tx_end(&tx);
+	}
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else
@@ -202,7 +205,7 @@ static stint_db_rc edit_patch(stint_req *r, cJSON *ev, char **text)
 {
 	cJSON *current = NULL, *payload;
 	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"), "evaluation"));
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_EVENT_GET, 2, r->params, &current);
+	stint_db_rc rc = stint_timeline_event_json(r->db, r->params[0], r->params[1], &current);
 
 	*text = NULL;
 	if (rc != STINT_DB_OK || current == NULL)
@@ -227,6 +230,7 @@ void page_event_edit(stint_req *r)
 	const char *view;
 	char *text = NULL, *result = NULL, anchor[32];
 	stint_db_rc rc;
+	stint_tx tx;
 
 	if (!event_id_ok(r))
 		return;
@@ -238,8 +242,11 @@ void page_event_edit(stint_req *r)
 		return;
 	}
 	rc = edit_patch(r, ev, &text);
-	if (rc == STINT_DB_OK && text != NULL)
-		rc = stint_timeline_patch(r, r->params[0], r->params[1], text, &result);
+	if (rc == STINT_DB_OK && text != NULL) {
+		stint_tx_begin(&tx, r->db, r->user.id_text);
+		stint_timeline_patch(&tx, r->params[0], r->params[1], text, &result);
+		rc = stint_tx_end(&tx);
+	}
 	snprintf(anchor, sizeof(anchor), "ev-%.20s", r->params[1]);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -257,12 +264,15 @@ void page_event_delete(stint_req *r)
 {
 	const char *view;
 	stint_db_rc rc;
+	stint_tx tx;
 	int found = 0;
 
 	if (!event_id_ok(r))
 		return;
 	view = form_view(r);
-	rc = stint_timeline_delete(r, r->params[0], r->params[1], &found);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_timeline_delete(&tx, r->params[0], r->params[1], &found);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else if (!found)
@@ -287,6 +297,7 @@ void page_clip_edit(stint_req *r)
 	char patch[64], *result = NULL;
 	size_t n = strlen(r->params[1]);
 	stint_db_rc rc;
+	stint_tx tx;
 
 	if (n < 1 || n > 18 || strspn(r->params[1], "0123456789") != n) {
 		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
@@ -297,7 +308,9 @@ void page_clip_edit(stint_req *r)
 		return;
 	}
 	snprintf(patch, sizeof(patch), "{\"offset_sec\":%.17g}", strtod(offset, NULL));
-	rc = stint_timeline_move_clip(r, r->params[0], r->params[1], patch, &result);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_timeline_move_clip(&tx, r->params[0], r->params[1], patch, &result);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
 		clip_problem(r, "would move an event of this clip before the session's start");
 	else if (rc != STINT_DB_OK)

@@ -14,9 +14,10 @@
 #include "pages.h"
 #include "server.h"
 #include "sessions.h"
+#include "timeline.h"
 #include "view.h"
 
-#define RECENT_EVENTS "8"
+#define RECENT_EVENTS 8
 
 /* Rows of the teams' comparison: a rollup KPI key, or NULL for points won. */
 static const struct { const char *key, *label; } compare_rows[] = {
@@ -127,16 +128,15 @@ static void add_events(cJSON *data, cJSON *recent, const cJSON *session)
 /* The board's data in *out (NULL when there is no such session). */
 static stint_db_rc board_data(stint_req *r, cJSON **out)
 {
-	const char *p[2] = { r->params[0], RECENT_EVENTS };
 	cJSON *session = NULL, *recent = NULL, *rollup = NULL, *data;
 	char name[210];
 	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	*out = NULL;
 	if (rc == STINT_DB_OK && session != NULL)
-		rc = stint_db_json(r->db, STINT_SQL_EVENTS_RECENT, 2, p, &recent);
+		rc = stint_timeline_recent_json(r->db, r->params[0], RECENT_EVENTS, &recent);
 	if (rc == STINT_DB_OK && session != NULL)
-		rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+		rc = stint_timeline_rollup_json(r->db, r->params[0], &rollup);
 	if (rc != STINT_DB_OK || session == NULL) {
 		cJSON_Delete(session);
 		return rc;

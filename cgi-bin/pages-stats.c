@@ -13,6 +13,7 @@
 #include "pages.h"
 #include "server.h"
 #include "sessions.h"
+#include "timeline.h"
 #include "view.h"
 
 /* Types in the order a volleyball rally runs; others follow by name. */
@@ -291,7 +292,7 @@ void page_stats(stint_req *r)
 	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	if (rc == STINT_DB_OK)
-		rc = stint_db_json(r->db, STINT_SQL_ROLLUP_GET, 1, r->params, &rollup);
+		rc = stint_timeline_rollup_json(r->db, r->params[0], &rollup);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 	} else if (session == NULL) {

@@ -183,7 +183,8 @@
 	X(TOKEN_REVOKE_SECRET, 1, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1::bytea" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
-	/* session, events (validated: an array, or an object whose "events" is one), source -> {"inserted", "ids"} */ \
+	/* $1 session id, $2 events (validated: an array, or an object whose "events" is one), $3 source */ \
+	/* -> one cell: {"inserted": n, "ids": [...]} */ \
 	X(EVENTS_INSERT, 3, \
 	  "WITH ins AS (INSERT INTO events (session_id, clip_id, t_sec, event_type, actor_team, actor_number," \
 	  " payload, source) SELECT $1::uuid, (e->>'clip_id')::bigint, (e->>'t_sec')::float8, e->>'event_type'," \
@@ -191,24 +192,28 @@
 	  " FROM jsonb_array_elements(CASE jsonb_typeof($2::jsonb) WHEN 'array' THEN $2::jsonb ELSE $2::jsonb->'events' END)" \
 	  " WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
 	  " SELECT json_build_object('inserted', count(*), 'ids', coalesce(json_agg(id ORDER BY id), '[]'))::text FROM ins") \
-	/* session, clip ids (a bigint[] literal) -> the ids that are clips of the session */ \
+	/* $1 session id, $2 clip ids (a bigint[] literal) -> one cell: the JSON array of those that are */ \
+	/* clips of the session */ \
 	X(CLIPS_OF_SESSION, 2, \
 	  "SELECT coalesce(json_agg(id), '[]')::text FROM clips WHERE session_id = $1::uuid AND id = ANY($2::bigint[])") \
-	/* session, type, team, player, from, to, limit, offset -> a JSON page */ \
+	/* $1 session id, $2 type, $3 team, $4 player, $5 from t_sec, $6 to t_sec (NULL: any), $7 limit, */ \
+	/* $8 offset -> one cell: the JSON page {"items", "total", "limit", "offset"} */ \
 	X(EVENTS_LIST, 8, \
 	  "SELECT json_build_object('items', coalesce((SELECT json_agg(j ORDER BY t_sec, id) FROM (" \
 	  "SELECT stint_event_json(e) AS j, e.t_sec, e.id" STINT_EVENT_FILTER \
 	  " ORDER BY e.t_sec, e.id LIMIT $7 OFFSET $8) p), '[]'), 'total', (SELECT count(*)" STINT_EVENT_FILTER \
 	  "), 'limit', $7::int, 'offset', $8::int)::text") \
+	/* $1 session id, $2 event id -> one cell: the event's JSON | no row when absent */ \
 	X(EVENT_GET, 2, "SELECT stint_event_json(e)::text FROM events e WHERE e.session_id = $1::uuid AND e.id = $2::bigint") \
-	/* session, n -> {"recent": the last n events, newest first, "score": the newest event whose payload */ \
-	/* carries home_score and visiting_score, or null} for the live view */ \
+	/* $1 session id, $2 n -> one cell: {"recent": the last n events, newest first, "score": the newest */ \
+	/* event whose payload carries home_score and visiting_score, or null} for the live view */ \
 	X(EVENTS_RECENT, 2, \
 	  "SELECT json_build_object('recent', coalesce((SELECT json_agg(stint_event_json(e) ORDER BY e.t_sec DESC, e.id DESC)" \
 	  " FROM (SELECT * FROM events WHERE session_id = $1::uuid ORDER BY t_sec DESC, id DESC LIMIT $2::int) e), '[]')," \
 	  " 'score', (SELECT stint_event_json(e) FROM events e WHERE e.session_id = $1::uuid" \
 	  " AND e.payload ? 'home_score' AND e.payload ? 'visiting_score' ORDER BY e.t_sec DESC, e.id DESC LIMIT 1))::text") \
-	/* session, event id, patch (validated JSON object: only the keys present change) */ \
+	/* $1 session id, $2 event id, $3 patch (validated JSON object: only the keys present change) */ \
+	/* -> one cell: the event's JSON afterwards | no row when absent */ \
 	X(EVENT_PATCH, 3, \
 	  "UPDATE events SET" \
 	  " t_sec = CASE WHEN $3::jsonb ? 't_sec' THEN ($3::jsonb->>'t_sec')::float8 ELSE t_sec END," \
@@ -218,10 +223,14 @@
 	  " clip_id = CASE WHEN $3::jsonb ? 'clip_id' THEN ($3::jsonb->>'clip_id')::bigint ELSE clip_id END," \
 	  " payload = CASE WHEN $3::jsonb ? 'payload' THEN $3::jsonb->'payload' ELSE payload END" \
 	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_event_json(events)::text") \
+	/* $1 session id, $2 event id -> one cell: the removed event's id | no row when absent */ \
 	X(EVENT_DELETE, 2, "DELETE FROM events WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
+	/* $1 session id -> one cell: the rollup's JSON (stint_rollup_json) */ \
 	X(ROLLUP_GET, 1, "SELECT stint_rollup_json($1::uuid)::text") \
+	/* $1 session id: its rollups counted again from its events -> nothing to read */ \
 	X(ROLLUP_REBUILD, 1, "SELECT stint_rollup_rebuild($1::uuid)") \
 	/* RFC 4180: CRLF line ends, fields with a comma, quote or line end quoted */ \
+	/* $1 session id -> one cell: the events as CSV, a header line first */ \
 	X(EXPORT_EVENTS_CSV, 1, \
 	  "SELECT 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload' || E'\\r\\n' ||" \
 	  " coalesce(string_agg(concat_ws(',', coalesce(e.clip_id::text, ''), e.t_sec::text," \
@@ -229,16 +238,20 @@
 	  " stint_csv_field(r.player_name), stint_csv_field(e.payload::text)) || E'\\r\\n', '' ORDER BY e.t_sec, e.id), '')" \
 	  " FROM events e LEFT JOIN roster r ON r.session_id = e.session_id AND r.side = e.actor_team" \
 	  " AND r.number = e.actor_number WHERE e.session_id = $1::uuid") \
+	/* $1 session id -> one cell: the rollup rows as CSV, a header line first */ \
 	X(EXPORT_ROLLUP_CSV, 1, \
 	  "SELECT 'team_side,number,event_type,count' || E'\\r\\n' || coalesce(string_agg(concat_ws(','," \
 	  " coalesce(team_side, ''), coalesce(number::text, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
 	  " ORDER BY team_side NULLS LAST, number NULLS FIRST, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
-	/* session, key, body SHA-256 -> a row when this request claimed the key */ \
+	/* $1 session id, $2 key, $3 body SHA-256 (hex) -> a row when this request claimed the key */ \
+	/* (a concurrent claim of the same key waits for the first to end) */ \
 	X(IDEM_CLAIM, 3, \
 	  "INSERT INTO idempotency_keys (session_id, key, request_sha256) VALUES ($1::uuid, $2, $3)" \
 	  " ON CONFLICT DO NOTHING RETURNING 1") \
+	/* $1 session id, $2 key -> request_sha256, status, response (the stored answer) | no row when absent */ \
 	X(IDEM_GET, 2, \
 	  "SELECT request_sha256, status, response FROM idempotency_keys WHERE session_id = $1::uuid AND key = $2") \
+	/* $1 session id, $2 key, $3 HTTP status, $4 response body -> nothing to read */ \
 	X(IDEM_STORE, 4, \
 	  "UPDATE idempotency_keys SET status = $3::int, response = $4 WHERE session_id = $1::uuid AND key = $2") \
 	/* session, teams (the .dvw parser's JSON array) */ \
@@ -264,7 +277,8 @@
 	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
 	  " (c->>'size_bytes')::bigint, (c->>'duration_sec')::float8, coalesce((c->>'offset_sec')::float8, 0)," \
 	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x RETURNING stint_clip_json(clips)::text") \
-	/* session, clip, patch: a new offset moves the clip's events with it */ \
+	/* $1 session id, $2 clip id, $3 patch (validated JSON): a new offset moves the clip's events with it */ \
+	/* -> j: the clip's JSON afterwards | no row when absent */ \
 	X(CLIP_PATCH, 3, \
 	  "WITH old AS (SELECT id, offset_sec FROM clips WHERE session_id = $1::uuid AND id = $2::bigint FOR UPDATE)," \
 	  " upd AS (UPDATE clips c SET" \

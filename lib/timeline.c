@@ -1,13 +1,12 @@
-/* timeline.c: event and clip changes with their audit and live messages (see timeline.h). */
+/* timeline.c: a session's events and rollups, read and changed (see timeline.h). */
 #include "timeline.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "buf.h"
-#include "live.h"
 
 /* The ids of a JSON array's elements' key (numbers) as a bigint[] literal "{1,2}". */
 static int id_array(stint_buf *b, const cJSON *list, const char *key)
@@ -23,7 +22,89 @@ static int id_array(stint_buf *b, const cJSON *list, const char *key)
 	return rc | stint_buf_putc(b, '}');
 }
 
-stint_db_rc stint_timeline_check_clips(stint_req *r, const char *sid, const cJSON *events,
+/* EVENTS_LIST's parameters from q, printed into the caller's buffers. */
+static void list_params(const char *sid, const stint_timeline_query *q, const char *p[8],
+			char player[16], char from[32], char to[32], char limit[24], char offset[24])
+{
+	snprintf(player, 16, "%d", q->player);
+	snprintf(from, 32, "%.17g", q->from_sec);  /* 17 digits: the same double again */
+	snprintf(to, 32, "%.17g", q->to_sec);
+	snprintf(limit, 24, "%ld", q->limit);
+	snprintf(offset, 24, "%ld", q->offset);
+	p[0] = sid;
+	p[1] = q->type;
+	p[2] = q->team;
+	p[3] = q->player >= 0 ? player : NULL;
+	p[4] = isnan(q->from_sec) ? NULL : from;
+	p[5] = isnan(q->to_sec) ? NULL : to;
+	p[6] = limit;
+	p[7] = offset;
+}
+
+stint_db_rc stint_timeline_list_text(stint_db *db, const char *sid, const stint_timeline_query *q,
+				     char **json)
+{
+	char player[16], from[32], to[32], limit[24], offset[24];
+	const char *p[8];
+
+	list_params(sid, q, p, player, from, to, limit, offset);
+	return stint_db_text(db, STINT_SQL_EVENTS_LIST, 8, p, json);
+}
+
+stint_db_rc stint_timeline_list_json(stint_db *db, const char *sid, const stint_timeline_query *q,
+				     cJSON **page)
+{
+	char player[16], from[32], to[32], limit[24], offset[24];
+	const char *p[8];
+
+	list_params(sid, q, p, player, from, to, limit, offset);
+	return stint_db_json(db, STINT_SQL_EVENTS_LIST, 8, p, page);
+}
+
+stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char *event_id, char **json)
+{
+	const char *p[2] = { sid, event_id };
+
+	return stint_db_text(db, STINT_SQL_EVENT_GET, 2, p, json);
+}
+
+stint_db_rc stint_timeline_event_json(stint_db *db, const char *sid, const char *event_id, cJSON **event)
+{
+	const char *p[2] = { sid, event_id };
+
+	return stint_db_json(db, STINT_SQL_EVENT_GET, 2, p, event);
+}
+
+stint_db_rc stint_timeline_recent_json(stint_db *db, const char *sid, int n, cJSON **out)
+{
+	char count[16];
+	const char *p[2] = { sid, count };
+
+	snprintf(count, sizeof(count), "%d", n);
+	return stint_db_json(db, STINT_SQL_EVENTS_RECENT, 2, p, out);
+}
+
+stint_db_rc stint_timeline_rollup_text(stint_db *db, const char *sid, char **json)
+{
+	return stint_db_text(db, STINT_SQL_ROLLUP_GET, 1, &sid, json);
+}
+
+stint_db_rc stint_timeline_rollup_json(stint_db *db, const char *sid, cJSON **rollup)
+{
+	return stint_db_json(db, STINT_SQL_ROLLUP_GET, 1, &sid, rollup);
+}
+
+stint_db_rc stint_timeline_events_csv(stint_db *db, const char *sid, char **csv)
+{
+	return stint_db_text(db, STINT_SQL_EXPORT_EVENTS_CSV, 1, &sid, csv);
+}
+
+stint_db_rc stint_timeline_rollup_csv(stint_db *db, const char *sid, char **csv)
+{
+	return stint_db_text(db, STINT_SQL_EXPORT_ROLLUP_CSV, 1, &sid, csv);
+}
+
+stint_db_rc stint_timeline_check_clips(stint_db *db, const char *sid, const cJSON *events,
 				       cJSON **errors, int *bad)
 {
 	stint_buf ids = STINT_BUF_INIT;
@@ -42,7 +123,7 @@ stint_db_rc stint_timeline_check_clips(stint_req *r, const char *sid, const cJSO
 	if (ids.len == 2)
 		goto out;  /* no event names a clip */
 	p[1] = ids.data;
-	rc = stint_db_text(r->db, STINT_SQL_CLIPS_OF_SESSION, 2, p, &known);
+	rc = stint_db_text(db, STINT_SQL_CLIPS_OF_SESSION, 2, p, &known);
 	if (rc != STINT_DB_OK)
 		goto out;
 	ok = cJSON_Parse(known);
@@ -69,95 +150,124 @@ out:
 	return rc;
 }
 
-stint_db_rc stint_timeline_insert(stint_req *r, const char *sid, const char *events_json,
+stint_db_rc stint_timeline_claim_key(stint_tx *tx, const char *sid, const char *key, const char *sha256,
+				     stint_timeline_key *claim, int *status, char **response)
+{
+	const char *p[3] = { sid, key, sha256 }, *stored_sha, *stored_status, *stored;
+	PGresult *res = NULL;
+	int claimed;
+
+	*claim = STINT_TIMELINE_KEY_REUSED;
+	*status = 0;
+	*response = NULL;
+	if (stint_tx_exec(tx, STINT_SQL_IDEM_CLAIM, 3, p, &res) != STINT_DB_OK)
+		return tx->rc;
+	claimed = PQntuples(res) == 1;
+	PQclear(res);
+	if (claimed) {
+		*claim = STINT_TIMELINE_KEY_CLAIMED;
+		return tx->rc;
+	}
+	if (stint_tx_exec(tx, STINT_SQL_IDEM_GET, 2, p, &res) != STINT_DB_OK)
+		return tx->rc;
+	stored_sha = stint_db_cell(res, 0, "request_sha256");
+	stored_status = stint_db_cell(res, 0, "status");
+	stored = stint_db_cell(res, 0, "response");
+	if (stored_sha == NULL) {
+		stint_tx_fail(tx, STINT_DB_CONFLICT);  /* the row went with its session */
+	} else if (strcmp(stored_sha, sha256) != 0) {
+		*claim = STINT_TIMELINE_KEY_REUSED;
+	} else if (stored_status == NULL || stored == NULL) {
+		stint_tx_fail(tx, STINT_DB_CONFLICT);
+	} else if ((*response = strdup(stored)) == NULL) {
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	} else {
+		*claim = STINT_TIMELINE_KEY_REPLAY;
+		*status = atoi(stored_status);
+	}
+	PQclear(res);
+	return tx->rc;
+}
+
+stint_db_rc stint_timeline_store_key(stint_tx *tx, const char *sid, const char *key, int status,
+				     const char *response)
+{
+	char code[16];
+	const char *p[4] = { sid, key, code, response };
+
+	snprintf(code, sizeof(code), "%d", status);
+	return stint_tx_exec(tx, STINT_SQL_IDEM_STORE, 4, p, NULL);
+}
+
+stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *events_json,
 				  const char *source, char **result)
 {
 	const char *p[3] = { sid, events_json, source }, *live[2] = { sid, NULL };
 	stint_buf ids = STINT_BUF_INIT;
 	cJSON *inserted = NULL;
-	stint_db_rc rc = stint_db_text(r->db, STINT_SQL_EVENTS_INSERT, 3, p, result);
 
-	if (rc == STINT_DB_OK)
-		rc = stint_audit(r, "events.add", "session", sid, NULL);
-	if (rc == STINT_DB_OK) {
-		inserted = cJSON_Parse(*result);
-		if (id_array(&ids, cJSON_GetObjectItem(inserted, "ids"), NULL) != 0)
-			rc = STINT_DB_ERROR;
-	}
+	if (stint_tx_text(tx, STINT_SQL_EVENTS_INSERT, 3, p, result) != STINT_DB_OK)
+		return tx->rc;
+	stint_tx_audit(tx, "events.add", "session", sid, NULL);
+	inserted = cJSON_Parse(*result);
+	if (id_array(&ids, cJSON_GetObjectItem(inserted, "ids"), NULL) != 0)
+		stint_tx_fail(tx, STINT_DB_ERROR);
 	live[1] = ids.data;
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_EVENTS, 2, live);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, live);
+	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_EVENTS, 2, live);
+	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_ROLLUP, 1, live);
 	cJSON_Delete(inserted);
 	stint_buf_free(&ids);
-	return rc;
+	return tx->rc;
 }
 
 /* Record one message about an event (data: JSON text), then rollup_updated. */
-static stint_db_rc record_event(stint_req *r, const char *sid, const char *type, const char *data)
+static stint_db_rc announce_event(stint_tx *tx, const char *sid, const char *type, const char *data)
 {
 	const char *p[3] = { sid, type, data };
-	stint_db_rc rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, p);
 
-	return rc == STINT_DB_OK ? stint_live_record(r, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p) : rc;
+	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, p);
+	return stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p);
 }
 
-stint_db_rc stint_timeline_patch(stint_req *r, const char *sid, const char *event_id,
+stint_db_rc stint_timeline_patch(stint_tx *tx, const char *sid, const char *event_id,
 				 const char *patch_json, char **result)
 {
 	const char *p[3] = { sid, event_id, patch_json };
-	stint_db_rc rc = stint_db_begin(r->db);
 
-	*result = NULL;
-	if (rc == STINT_DB_OK)
-		rc = stint_db_text(r->db, STINT_SQL_EVENT_PATCH, 3, p, result);
-	if (rc == STINT_DB_OK && *result != NULL)
-		rc = stint_audit(r, "event.update", "event", event_id, patch_json);
-	if (rc == STINT_DB_OK && *result != NULL)
-		rc = record_event(r, sid, "event_updated", *result);
-	rc = stint_live_finish(r, rc);
-	if (rc != STINT_DB_OK) {
-		free(*result);
-		*result = NULL;
-	}
-	return rc;
+	if (stint_tx_text(tx, STINT_SQL_EVENT_PATCH, 3, p, result) != STINT_DB_OK || *result == NULL)
+		return tx->rc;
+	stint_tx_audit(tx, "event.update", "event", event_id, patch_json);
+	return announce_event(tx, sid, "event_updated", *result);
 }
 
-stint_db_rc stint_timeline_delete(stint_req *r, const char *sid, const char *event_id, int *found)
+stint_db_rc stint_timeline_delete(stint_tx *tx, const char *sid, const char *event_id, int *found)
 {
 	const char *p[2] = { sid, event_id };
 	char *gone = NULL, data[64];
-	stint_db_rc rc = stint_db_begin(r->db);
 
-	if (rc == STINT_DB_OK)
-		rc = stint_db_text(r->db, STINT_SQL_EVENT_DELETE, 2, p, &gone);
-	if (rc == STINT_DB_OK && gone != NULL)
-		rc = stint_audit(r, "event.delete", "event", event_id, NULL);
-	if (rc == STINT_DB_OK && gone != NULL) {
-		snprintf(data, sizeof(data), "{\"id\":%.24s}", gone);
-		rc = record_event(r, sid, "event_deleted", data);
-	}
-	*found = gone != NULL;
+	*found = 0;
+	if (stint_tx_text(tx, STINT_SQL_EVENT_DELETE, 2, p, &gone) != STINT_DB_OK || gone == NULL)
+		return tx->rc;
+	*found = 1;
+	stint_tx_audit(tx, "event.delete", "event", event_id, NULL);
+	snprintf(data, sizeof(data), "{\"id\":%.24s}", gone);
 	free(gone);
-	return stint_live_finish(r, rc);
+	return announce_event(tx, sid, "event_deleted", data);
 }
 
-stint_db_rc stint_timeline_move_clip(stint_req *r, const char *sid, const char *clip_id,
+stint_db_rc stint_timeline_rebuild_rollup(stint_tx *tx, const char *sid)
+{
+	stint_tx_exec(tx, STINT_SQL_ROLLUP_REBUILD, 1, &sid, NULL);
+	stint_tx_audit(tx, "rollup.rebuild", "session", sid, NULL);
+	return stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_ROLLUP, 1, &sid);
+}
+
+stint_db_rc stint_timeline_move_clip(stint_tx *tx, const char *sid, const char *clip_id,
 				     const char *patch_json, char **result)
 {
 	const char *p[3] = { sid, clip_id, patch_json };
-	stint_db_rc rc = stint_db_begin(r->db);
 
-	*result = NULL;
-	if (rc == STINT_DB_OK)
-		rc = stint_db_text(r->db, STINT_SQL_CLIP_PATCH, 3, p, result);
-	if (rc == STINT_DB_OK && *result != NULL)
-		rc = stint_audit(r, "clip.update", "clip", clip_id, patch_json);
-	rc = stint_live_finish(r, rc);
-	if (rc != STINT_DB_OK) {
-		free(*result);
-		*result = NULL;
-	}
-	return rc;
+	if (stint_tx_text(tx, STINT_SQL_CLIP_PATCH, 3, p, result) != STINT_DB_OK || *result == NULL)
+		return tx->rc;
+	return stint_tx_audit(tx, "clip.update", "clip", clip_id, patch_json);
 }
