@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "fail.h"
 #include "server.h"
 #include "validate.h"
 #include "view.h"

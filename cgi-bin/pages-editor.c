@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "escape.h"
+#include "fail.h"
 #include "pages.h"
-#include "server.h"
 #include "sessions.h"
 #include "validate.h"
 #include "view.h"

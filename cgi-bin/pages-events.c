@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "events.h"
+#include "fail.h"
 #include "live.h"
 #include "pages.h"
-#include "server.h"
 #include "timeline.h"
 
 static const char evaluation_codes[] = "#+!-/=";

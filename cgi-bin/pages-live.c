@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "pages.h"
-#include "server.h"
 #include "view.h"
 
 #define RECENT_EVENTS "8"

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "pages.h"
-#include "server.h"
 #include "view.h"
 
 /* Types in the order a volleyball rally runs; others follow by name. */

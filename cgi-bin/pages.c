@@ -12,6 +12,7 @@
 
 #include "conf.h"
 #include "escape.h"
+#include "fail.h"
 #include "pages.h"
 #include "server.h"
 #include "sessions.h"

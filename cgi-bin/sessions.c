@@ -9,6 +9,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "fail.h"
 #include "server.h"
 #include "sessions.h"
 
