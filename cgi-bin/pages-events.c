@@ -18,7 +18,9 @@
 #include "events.h"
 #include "fail.h"
 #include "live.h"
-#include "pages.h"
+#include "pages-editor.h"
+#include "pages-events.h"
+#include "pages-shared.h"
 #include "timeline.h"
 
 static const char evaluation_codes[] = "#+!-/=";

@@ -22,7 +22,9 @@
 #include "fail.h"
 #include "importer.h"
 #include "multipart.h"
-#include "pages.h"
+#include "pages-dashboard.h"
+#include "pages-import.h"
+#include "pages-shared.h"
 #include "probe.h"
 #include "validate.h"
 

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "fail.h"
-#include "pages.h"
+#include "pages-live.h"
+#include "pages-shared.h"
 #include "view.h"
 
 #define RECENT_EVENTS "8"
