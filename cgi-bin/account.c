@@ -8,6 +8,7 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "fail.h"
 #include "server.h"
 #include "tokens.h"
 #include "tx.h"

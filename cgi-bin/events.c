@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "events.h"
+#include "fail.h"
 #include "server.h"
 #include "timeline.h"
 #include "tx.h"

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
+#include "fail.h"
 #include "importer.h"
 #include "probe.h"
 #include "server.h"

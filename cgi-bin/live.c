@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "db.h"
+#include "fail.h"
 #include "live.h"
 #include "server.h"
 #include "validate.h"

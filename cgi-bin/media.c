@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "db.h"
 #include "escape.h"
+#include "fail.h"
 #include "live.h"
 #include "probe.h"
 #include "timeline.h"

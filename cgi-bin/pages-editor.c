@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "pages.h"
-#include "server.h"
+#include "fail.h"
+#include "pages-editor.h"
+#include "pages-shared.h"
+#include "pages-stats.h"
 #include "sessions.h"
 #include "timeline.h"
-#include "validate.h"
 #include "view.h"
 
 #define EVENTS_PAGE 30  /* rows of the server-rendered table (the script shows all) */
@@ -87,53 +87,6 @@ static cJSON *evaluation_list(const char *current)
 		cJSON_AddItemToArray(list, c);
 	}
 	return list;
-}
-
-static const stint_field view_fields[] = {
-	{ "type", STINT_F_IDENT, 0, 1, 40, NULL },
-	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
-};
-
-static const char *valid_or_null(const stint_field *f, const char *v)
-{
-	return v != NULL && *v != '\0' && stint_validate_text(f, v) == NULL ? v : NULL;
-}
-
-void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v)
-{
-	const char *who = stint_kv_get(l, "who");
-	size_t digits;
-
-	memset(v, 0, sizeof(*v));
-	v->type = valid_or_null(&view_fields[0], stint_kv_get(l, "type"));
-	v->offset = valid_or_null(&view_fields[1], stint_kv_get(l, "offset"));
-	if (who == NULL || (who[0] != 'A' && who[0] != 'B'))
-		return;
-	digits = who[1] == '-' ? strspn(who + 2, "0123456789") : 0;
-	if (who[1] == '\0' || (digits >= 1 && digits <= 3 && who[2 + digits] == '\0')) {
-		v->who = who;
-		v->team = stint_arena_strndup(a, who, 1);
-		v->player = who[1] == '-' ? who + 2 : NULL;
-	}
-}
-
-char *page_view_query(stint_arena *a, const page_view *v)
-{
-	const char *keys[] = { "who", "type", "offset" }, *vals[] = { v->who, v->type, v->offset };
-	stint_buf b = STINT_BUF_INIT;
-	char *out;
-	size_t i;
-
-	stint_buf_puts(&b, "");
-	for (i = 0; i < COUNT(keys); i++) {
-		if (vals[i] == NULL)
-			continue;
-		stint_buf_printf(&b, "%s%s=", b.len ? "&" : "", keys[i]);
-		stint_url_arg(&b, vals[i]);
-	}
-	out = stint_arena_strdup(a, b.data ? b.data : "");
-	stint_buf_free(&b);
-	return out;
 }
 
 /*

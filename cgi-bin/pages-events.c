@@ -16,8 +16,10 @@
 #include <string.h>
 
 #include "events.h"
-#include "pages.h"
-#include "server.h"
+#include "fail.h"
+#include "pages-editor.h"
+#include "pages-events.h"
+#include "pages-shared.h"
 #include "timeline.h"
 #include "tx.h"
 

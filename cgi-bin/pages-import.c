@@ -19,11 +19,13 @@
 #include "auth.h"
 #include "conf.h"
 #include "csrf.h"
+#include "fail.h"
 #include "importer.h"
 #include "multipart.h"
-#include "pages.h"
+#include "pages-dashboard.h"
+#include "pages-import.h"
+#include "pages-shared.h"
 #include "probe.h"
-#include "server.h"
 #include "validate.h"
 
 #define IMPORT_PARTS_MAX 8

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages.h"
-#include "server.h"
+#include "db.h"
+#include "fail.h"
+#include "pages-live.h"
+#include "pages-shared.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "view.h"

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pages.h"
-#include "server.h"
+#include "db.h"
+#include "fail.h"
+#include "pages-shared.h"
+#include "pages-stats.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "view.h"
@@ -35,40 +37,6 @@ static const struct { const char *key, *label, *title; } kpi_columns[] = {
 	{ "reception_positive_pct", "Pos. %", "Positive receptions (# or +), %" },
 	{ "reception_perfect_pct", "Perf. %", "Perfect receptions (#), %" },
 };
-
-const char *page_team_name(const cJSON *session, const char *side, char *buf, size_t size)
-{
-	const cJSON *t;
-	const char *name;
-
-	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
-		name = cJSON_GetStringValue(cJSON_GetObjectItem(t, "name"));
-		if (side != NULL && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) == 0 &&
-		    name != NULL && *name != '\0') {
-			snprintf(buf, size, "%s", name);
-			return buf;
-		}
-	}
-	snprintf(buf, size, "Team %s", side ? side : "?");
-	return buf;
-}
-
-const char *page_player_name(const cJSON *session, const char *side, double number)
-{
-	const cJSON *t, *p;
-	const char *name;
-
-	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
-		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) != 0)
-			continue;
-		cJSON_ArrayForEach(p, cJSON_GetObjectItem(t, "roster")) {
-			name = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
-			if (cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number")) == number && name != NULL)
-				return name;
-		}
-	}
-	return "";
-}
 
 static int type_rank(const char *type)
 {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "server.h"
 #include "sessions.h"
 #include "tokens.h"

@@ -11,9 +11,9 @@
 #include "csrf.h"
 #include "db.h"
 #include "escape.h"
+#include "fail.h"
 #include "live.h"
 #include "log.h"
-#include "server.h"
 #include "tx.h"
 #include "validate.h"
 

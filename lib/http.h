@@ -61,6 +61,8 @@ typedef struct stint_req {
 	char request_id[17];      /* 16 hex digits, also sent as X-Request-Id */
 	struct timespec started;
 	const struct stint_route *route;
+	/* The program's HTML error page (stint_fail on HTML routes); set by the dispatcher. */
+	void (*html_error)(struct stint_req *req, int status, const char *message);
 	struct stint_db *db;
 	stint_principal user;
 	int is_head;

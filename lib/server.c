@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "csrf.h"
 #include "db.h"
+#include "fail.h"
 #include "log.h"
 
 #define MAX_WORKERS 64
@@ -35,50 +36,6 @@ static void on_worker_term(int sig)
 	if (!worker_busy)
 		_exit(0);
 	server_stop = 1;
-}
-
-void stint_fail(stint_req *req, int status, const char *code, const char *message,
-		const cJSON *fields)
-{
-	if (req->route != NULL && req->route->format == STINT_FORMAT_HTML &&
-	    server_app->html_error != NULL) {
-		server_app->html_error(req, status, message);
-		return;
-	}
-	stint_resp_error(req, status, code, message, fields);
-}
-
-void stint_fail_fields(stint_req *req, cJSON *errors)
-{
-	stint_fail(req, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-	cJSON_Delete(errors);
-}
-
-void stint_fail_field(stint_req *req, const char *field, const char *problem)
-{
-	cJSON *errors = cJSON_CreateObject();
-
-	cJSON_AddStringToObject(errors, field, problem);
-	stint_fail_fields(req, errors);
-}
-
-void stint_fail_db(stint_req *req, int rc)
-{
-	switch (rc) {
-	case STINT_DB_UNAVAILABLE:
-		stint_resp_header(req, "Retry-After", "5");
-		stint_fail(req, 503, "unavailable",
-			   "The database is temporarily unavailable; try again in a few seconds.", NULL);
-		break;
-	case STINT_DB_CONFLICT:
-		stint_fail(req, 409, "conflict", "That conflicts with data already stored.", NULL);
-		break;
-	case STINT_DB_INVALID:
-		stint_fail(req, 422, "invalid", "The database refused a value as out of range.", NULL);
-		break;
-	default:
-		stint_fail(req, 500, "internal", "Internal error; it has been logged.", NULL);
-	}
 }
 
 static int content_type_is(const stint_req *r, const char *want)
@@ -260,8 +217,10 @@ static int route_params(const stint_route *rt)
 
 static void dispatch(stint_req *r)
 {
-	const stint_route *rt = find_route(r);
+	const stint_route *rt;
 
+	r->html_error = server_app->html_error;
+	rt = find_route(r);
 	if (rt == NULL)
 		return;
 	r->route = rt;

@@ -1,0 +1,241 @@
+/*
+ * pages-shared.c: what the pages share (see pages-shared.h): labels of
+ * kinds, statuses and event types, <select> options, dates and clock
+ * times as pages show them, flash messages, the redirect back to a
+ * session, the editor's event-list view, team and player names. It
+ * depends on no other part of the pages program.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "escape.h"
+#include "fail.h"
+#include "pages-shared.h"
+#include "validate.h"
+
+static const page_choice kind_labels[] = {
+	{ "match", "Match" }, { "training", "Training" }, { "climb", "Climb" },
+	{ "dj_set", "DJ set" }, { "other", "Other" },
+};
+static const page_choice status_labels[] = {
+	{ "planned", "Planned" }, { "live", "Live" }, { "completed", "Completed" },
+	{ "abandoned", "Abandoned" },
+};
+static const page_choice flashes[] = {
+	{ "created", "Session created." }, { "saved", "Changes saved." },
+	{ "restored", "Session restored." }, { "imported", "Match imported." },
+	{ "event_added", "Event added." }, { "event_saved", "Event saved." },
+	{ "event_deleted", "Event deleted." }, { "clip_saved", "Clip saved; its events moved with it." },
+};
+
+static const page_choice type_labels[] = {
+	{ "serve", "Serve" }, { "reception", "Reception" }, { "set", "Set" }, { "attack", "Attack" },
+	{ "block", "Block" }, { "dig", "Dig" }, { "freeball", "Free ball" }, { "point", "Point" },
+	{ "timeout", "Time-out" }, { "substitution", "Substitution" }, { "end_of_set", "End of set" },
+};
+
+#define OPTIONS(arr, current) page_options(arr, COUNT(arr), current)
+
+cJSON *page_options(const page_choice *c, size_t n, const char *current)
+{
+	cJSON *list = cJSON_CreateArray(), *item;
+	size_t i;
+
+	for (i = 0; list != NULL && i < n; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "value", c[i].value);
+		cJSON_AddStringToObject(item, "label", c[i].label);
+		cJSON_AddBoolToObject(item, "selected", current && strcmp(current, c[i].value) == 0);
+		cJSON_AddItemToArray(list, item);
+	}
+	return list;
+}
+
+cJSON *page_kind_options(const char *current)
+{
+	return OPTIONS(kind_labels, current);
+}
+
+cJSON *page_status_options(const char *current)
+{
+	return OPTIONS(status_labels, current);
+}
+
+const char *page_label(const page_choice *c, size_t n, const char *value)
+{
+	size_t i;
+
+	for (i = 0; value != NULL && i < n; i++)
+		if (strcmp(c[i].value, value) == 0)
+			return c[i].label;
+	return value ? value : "";
+}
+
+void page_type_label(const char *type, char *out, size_t size)
+{
+	const char *known = page_label(type_labels, COUNT(type_labels), type);
+	size_t i;
+
+	snprintf(out, size, "%s", known);
+	if (known != type)
+		return;
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] == '_')
+			out[i] = ' ';
+	if (out[0] >= 'a' && out[0] <= 'z')
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+void page_clock(double t_sec, char *out, size_t size)
+{
+	long tenths = lround(fabs(t_sec) * 10);
+	long h = tenths / 36000, m = tenths / 600 % 60, s = tenths / 10 % 60;
+
+	if (h > 0)
+		snprintf(out, size, "%s%ld:%02ld:%02ld", t_sec < 0 ? "-" : "", h, m, s);
+	else
+		snprintf(out, size, "%s%ld:%02ld.%ld", t_sec < 0 ? "-" : "", m, s, tenths % 10);
+}
+
+/* "2026-11-22 10:00 UTC" from an RFC 3339 value (pages show UTC). */
+static void add_when(cJSON *obj, const char *key, const char *out_key, const char *input_key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	char shown[32], input[17];
+	double t;
+	time_t secs;
+	struct tm tm;
+
+	if (!cJSON_IsString(v) || stint_timestamp_epoch(v->valuestring, &t) != 0)
+		return;
+	secs = (time_t)t;
+	gmtime_r(&secs, &tm);
+	strftime(shown, sizeof(shown), "%Y-%m-%d %H:%M UTC", &tm);
+	strftime(input, sizeof(input), "%Y-%m-%dT%H:%M", &tm);
+	cJSON_AddStringToObject(obj, out_key, shown);
+	cJSON_AddStringToObject(obj, input_key, input);
+}
+
+void page_decorate_session(cJSON *s)
+{
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(s, "kind");
+	const cJSON *status = cJSON_GetObjectItemCaseSensitive(s, "status");
+
+	cJSON_AddStringToObject(s, "kind_label",
+		page_label(kind_labels, COUNT(kind_labels), cJSON_GetStringValue(kind)));
+	cJSON_AddStringToObject(s, "status_label",
+		page_label(status_labels, COUNT(status_labels), cJSON_GetStringValue(status)));
+	add_when(s, "starts_at", "starts_shown", "starts_input");
+	add_when(s, "ends_at", "ends_shown", "ends_input");
+	add_when(s, "created_at", "created_shown", "created_input");
+}
+
+void page_add_flash(stint_req *r, cJSON *data)
+{
+	const char *key = stint_kv_get(&r->query, "flash");
+	size_t i;
+
+	for (i = 0; key != NULL && i < COUNT(flashes); i++)
+		if (strcmp(key, flashes[i].value) == 0)
+			cJSON_AddStringToObject(data, "flash", flashes[i].label);
+}
+
+void page_redirect_session(stint_req *r, const char *id, const char *suffix, const char *flash,
+			   const char *view, const char *anchor)
+{
+	stint_buf b = STINT_BUF_INIT;
+
+	stint_buf_printf(&b, "/sessions/%.36s%s?flash=%s", id, suffix ? suffix : "", flash);
+	if (view != NULL && *view != '\0')
+		stint_buf_printf(&b, "&%s", view);
+	if (anchor != NULL)
+		stint_buf_printf(&b, "#%s", anchor);
+	if (b.data == NULL)
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	else
+		stint_resp_redirect(r, b.data);
+	stint_buf_free(&b);
+}
+
+static const stint_field view_fields[] = {
+	{ "type", STINT_F_IDENT, 0, 1, 40, NULL },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+};
+
+static const char *valid_or_null(const stint_field *f, const char *v)
+{
+	return v != NULL && *v != '\0' && stint_validate_text(f, v) == NULL ? v : NULL;
+}
+
+void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v)
+{
+	const char *who = stint_kv_get(l, "who");
+	size_t digits;
+
+	memset(v, 0, sizeof(*v));
+	v->type = valid_or_null(&view_fields[0], stint_kv_get(l, "type"));
+	v->offset = valid_or_null(&view_fields[1], stint_kv_get(l, "offset"));
+	if (who == NULL || (who[0] != 'A' && who[0] != 'B'))
+		return;
+	digits = who[1] == '-' ? strspn(who + 2, "0123456789") : 0;
+	if (who[1] == '\0' || (digits >= 1 && digits <= 3 && who[2 + digits] == '\0')) {
+		v->who = who;
+		v->team = stint_arena_strndup(a, who, 1);
+		v->player = who[1] == '-' ? who + 2 : NULL;
+	}
+}
+
+char *page_view_query(stint_arena *a, const page_view *v)
+{
+	const char *keys[] = { "who", "type", "offset" }, *vals[] = { v->who, v->type, v->offset };
+	stint_buf b = STINT_BUF_INIT;
+	char *out;
+	size_t i;
+
+	stint_buf_puts(&b, "");
+	for (i = 0; i < COUNT(keys); i++) {
+		if (vals[i] == NULL)
+			continue;
+		stint_buf_printf(&b, "%s%s=", b.len ? "&" : "", keys[i]);
+		stint_url_arg(&b, vals[i]);
+	}
+	out = stint_arena_strdup(a, b.data ? b.data : "");
+	stint_buf_free(&b);
+	return out;
+}
+
+const char *page_team_name(const cJSON *session, const char *side, char *buf, size_t size)
+{
+	const cJSON *t;
+	const char *name;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
+		name = cJSON_GetStringValue(cJSON_GetObjectItem(t, "name"));
+		if (side != NULL && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) == 0 &&
+		    name != NULL && *name != '\0') {
+			snprintf(buf, size, "%s", name);
+			return buf;
+		}
+	}
+	snprintf(buf, size, "Team %s", side ? side : "?");
+	return buf;
+}
+
+const char *page_player_name(const cJSON *session, const char *side, double number)
+{
+	const cJSON *t, *p;
+	const char *name;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) != 0)
+			continue;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItem(t, "roster")) {
+			name = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
+			if (cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number")) == number && name != NULL)
+				return name;
+		}
+	}
+	return "";
+}

@@ -1,0 +1,69 @@
+/*
+ * pages-shared.h: what the parts of the pages program share (as cgit's
+ * ui-shared.h): labels, options, dates, flashes, redirects, the editor's
+ * event-list view, team and player names. The parts (pages-<page>.c) use
+ * it; it uses none of them.
+ */
+#ifndef STINT_PAGES_SHARED_H
+#define STINT_PAGES_SHARED_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "http.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A value a form or a table shows with a label. */
+typedef struct page_choice {
+	const char *value, *label;
+} page_choice;
+
+/* [{value, label, selected}] for a <select>, marking current. */
+cJSON *page_options(const page_choice *c, size_t n, const char *current);
+
+/* The label of value in c, or value itself when it is not listed. */
+const char *page_label(const page_choice *c, size_t n, const char *value);
+
+/* The <select> options of a session's kind and status, marking current. */
+cJSON *page_kind_options(const char *current);
+cJSON *page_status_options(const char *current);
+
+/* Adds kind_label, status_label and display dates to a session object. */
+void page_decorate_session(cJSON *s);
+
+/* Adds "flash" (the message of ?flash=key) to data when key is known. */
+void page_add_flash(stint_req *r, cJSON *data);
+
+/*
+ * 303 to /sessions/<id>[suffix]?flash=flash[&view][#anchor]; view is a
+ * query string the server built (page_view_query), or NULL.
+ */
+void page_redirect_session(stint_req *r, const char *id, const char *suffix, const char *flash,
+			   const char *view, const char *anchor);
+
+/* A time on the session's timeline as m:ss.s, or h:mm:ss from an hour on. */
+void page_clock(double t_sec, char *out, size_t size);
+
+/* An event type's label: the known ones by name, others with spaces for '_'. */
+void page_type_label(const char *type, char *out, size_t size);
+
+/* The editor's view of the event list: ?who=A|B|A-<n>&type=&offset= (invalid values dropped). */
+typedef struct page_view {
+	const char *who, *team, *player, *type, *offset;
+} page_view;
+
+/* Read the view from l (the page's query, or a form's "view" field parsed). */
+void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v);
+
+/* "who=...&type=...&offset=..." for v (arena string, "" when all are unset). */
+char *page_view_query(stint_arena *a, const page_view *v);
+
+/* The name of team side ("A"/"B") in the session's teams, or "Team A". */
+const char *page_team_name(const cJSON *session, const char *side, char *buf, size_t size);
+
+/* The player's name in the session's roster, or "". */
+const char *page_player_name(const cJSON *session, const char *side, double number);
+
+#endif
