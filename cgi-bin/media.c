@@ -83,15 +83,23 @@ static void list_clips(stint_req *r)
 	send_json(r, 200, rc, json, "There is no such session.");
 }
 
-static void get_clip(stint_req *r)
+typedef stint_db_rc get_fn(stint_db *db, const char *sid, const char *id, char **json);
+
+/* GET a clip or an artifact (what) with its module's get. */
+static void get_row(stint_req *r, get_fn *get, const char *what, const char *missing)
 {
 	char *json = NULL;
 	stint_db_rc rc;
 
-	if (!id_ok(r, "clip"))
+	if (!id_ok(r, what))
 		return;
-	rc = stint_clip_get(r->db, r->params[0], r->params[1], &json);
-	send_json(r, 200, rc, json, "There is no such clip in this session.");
+	rc = get(r->db, r->params[0], r->params[1], &json);
+	send_json(r, 200, rc, json, missing);
+}
+
+static void get_clip(stint_req *r)
+{
+	get_row(r, stint_clip_get, "clip", "There is no such clip in this session.");
 }
 
 /* Add clip (validated) to the session and answer 201; 0, or -1 when it was not added. */
@@ -265,11 +273,21 @@ static void patch_clip(stint_req *r)
 	free(result);
 }
 
-/* Answer a module's delete; the file it handed back goes only once the row's removal is committed. */
-static void send_deleted(stint_req *r, stint_db_rc rc, int found, char *file, const char *what)
-{
-	char msg[64];
+typedef stint_db_rc delete_fn(stint_tx *tx, const char *sid, const char *id, int *found, char **file);
 
+/* DELETE a clip or an artifact (what) with its module's del; its file goes only once that is committed. */
+static void delete_row(stint_req *r, delete_fn *del, const char *what)
+{
+	char *file = NULL, msg[64];
+	stint_db_rc rc;
+	stint_tx tx;
+	int found = 0;
+
+	if (!id_ok(r, what))
+		return;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	del(&tx, r->params[0], r->params[1], &found, &file);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 	} else if (!found) {
@@ -284,15 +302,7 @@ static void send_deleted(stint_req *r, stint_db_rc rc, int found, char *file, co
 
 static void delete_clip(stint_req *r)
 {
-	char *file = NULL;
-	stint_tx tx;
-	int found = 0;
-
-	if (!id_ok(r, "clip"))
-		return;
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_clip_delete(&tx, r->params[0], r->params[1], &found, &file);
-	send_deleted(r, stint_tx_end(&tx), found, file, "clip");
+	delete_row(r, stint_clip_delete, "clip");
 }
 
 /* Hand the file to nginx: X-Accel-Redirect to the internal /_files/ location. */
@@ -347,13 +357,7 @@ static void list_artifacts(stint_req *r)
 
 static void get_artifact(stint_req *r)
 {
-	char *json = NULL;
-	stint_db_rc rc;
-
-	if (!id_ok(r, "artifact"))
-		return;
-	rc = stint_artifact_get(r->db, r->params[0], r->params[1], &json);
-	send_json(r, 200, rc, json, "There is no such artifact in this session.");
+	get_row(r, stint_artifact_get, "artifact", "There is no such artifact in this session.");
 }
 
 static const stint_field artifact_fields[] = {
@@ -399,15 +403,7 @@ static void upload_artifact(stint_req *r)
 
 static void delete_artifact(stint_req *r)
 {
-	char *file = NULL;
-	stint_tx tx;
-	int found = 0;
-
-	if (!id_ok(r, "artifact"))
-		return;
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_artifact_delete(&tx, r->params[0], r->params[1], &found, &file);
-	send_deleted(r, stint_tx_end(&tx), found, file, "artifact");
+	delete_row(r, stint_artifact_delete, "artifact");
 }
 
 static void download_artifact(stint_req *r)

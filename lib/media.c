@@ -12,76 +12,13 @@
 #include "conf.h"
 #include "validate.h"
 
-stint_db_rc stint_clip_list(stint_db *db, const char *sid, char **json)
-{
-	const char *p[1] = { sid };
-
-	return stint_db_text(db, STINT_SQL_CLIP_LIST, 1, p, json);
-}
-
-stint_db_rc stint_clip_list_json(stint_db *db, const char *sid, cJSON **out)
-{
-	const char *p[1] = { sid };
-
-	return stint_db_json(db, STINT_SQL_CLIP_LIST, 1, p, out);
-}
-
-stint_db_rc stint_clip_get(stint_db *db, const char *sid, const char *clip_id, char **json)
-{
-	const char *p[2] = { sid, clip_id };
-
-	return stint_db_text(db, STINT_SQL_CLIP_GET, 2, p, json);
-}
-
-/* A failed change hands back no row: free *json. Returns tx->rc. */
-static stint_db_rc drop_on_failure(stint_tx *tx, char **json)
-{
-	if (tx->rc != STINT_DB_OK) {
-		free(*json);
-		*json = NULL;
-	}
-	return tx->rc;
-}
-
-stint_db_rc stint_clip_create(stint_tx *tx, const char *sid, const char *clip_json, char **json)
-{
-	const char *p[2] = { sid, clip_json };
-
-	if (stint_tx_text(tx, STINT_SQL_CLIP_CREATE, 2, p, json) == STINT_DB_OK && *json != NULL) {
-		const char *lp[3] = { sid, "clip_added", *json };
-
-		stint_tx_audit(tx, "clip.add", "session", sid, NULL);
-		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, lp);
-	}
-	return drop_on_failure(tx, json);
-}
-
-/*
- * In tx: run delete statement id for row row_id of session sid, which
- * returns one cell (the file to remove or '') when it removed the row, and
- * audit action on the row (type what).
- */
-static stint_db_rc delete_row(stint_tx *tx, stint_sql id, const char *sid, const char *row_id,
-			      const char *action, const char *what, int *found, char **file)
+/* The one cell of read statement id: $1 sid, and $2 row_id unless it is NULL. */
+static stint_db_rc read_text(stint_db *db, stint_sql id, const char *sid, const char *row_id,
+			     char **json)
 {
 	const char *p[2] = { sid, row_id };
 
-	*file = NULL;
-	stint_tx_text(tx, id, 2, p, file);
-	*found = *file != NULL;
-	if (*found)
-		stint_tx_audit(tx, action, what, row_id, NULL);
-	if (tx->rc != STINT_DB_OK || (*file != NULL && **file == '\0')) {
-		free(*file);
-		*file = NULL;
-	}
-	return tx->rc;
-}
-
-stint_db_rc stint_clip_delete(stint_tx *tx, const char *sid, const char *clip_id, int *found,
-			      char **file)
-{
-	return delete_row(tx, STINT_SQL_CLIP_DELETE, sid, clip_id, "clip.delete", "clip", found, file);
+	return stint_db_text(db, id, row_id != NULL ? 2 : 1, p, json);
 }
 
 /* Copy column of res's first row (NULL stays NULL); -1 on out of memory. */
@@ -114,31 +51,91 @@ static stint_db_rc file_row(stint_db *db, stint_sql id, const char *sid, const c
 	return rc;
 }
 
+/* A failed change hands back no row: free *json. Returns tx->rc. */
+static stint_db_rc drop_on_failure(stint_tx *tx, char **json)
+{
+	if (tx->rc != STINT_DB_OK) {
+		free(*json);
+		*json = NULL;
+	}
+	return tx->rc;
+}
+
+/*
+ * In tx: run delete statement id for row row_id of session sid, which
+ * returns one cell (the file to remove or '') when it removed the row, and
+ * audit action on the row (type what).
+ */
+static stint_db_rc delete_row(stint_tx *tx, stint_sql id, const char *sid, const char *row_id,
+			      const char *action, const char *what, int *found, char **file)
+{
+	const char *p[2] = { sid, row_id };
+
+	*file = NULL;
+	stint_tx_text(tx, id, 2, p, file);
+	*found = *file != NULL;
+	if (*found)
+		stint_tx_audit(tx, action, what, row_id, NULL);
+	if (tx->rc != STINT_DB_OK || (*file != NULL && **file == '\0')) {
+		free(*file);
+		*file = NULL;
+	}
+	return tx->rc;
+}
+
+stint_db_rc stint_clip_list(stint_db *db, const char *sid, char **json)
+{
+	return read_text(db, STINT_SQL_CLIP_LIST, sid, NULL, json);
+}
+
+stint_db_rc stint_artifact_list(stint_db *db, const char *sid, char **json)
+{
+	return read_text(db, STINT_SQL_ARTIFACT_LIST, sid, NULL, json);
+}
+
+stint_db_rc stint_clip_list_json(stint_db *db, const char *sid, cJSON **out)
+{
+	return stint_db_json(db, STINT_SQL_CLIP_LIST, 1, &sid, out);
+}
+
+stint_db_rc stint_artifact_list_json(stint_db *db, const char *sid, cJSON **out)
+{
+	return stint_db_json(db, STINT_SQL_ARTIFACT_LIST, 1, &sid, out);
+}
+
+stint_db_rc stint_clip_get(stint_db *db, const char *sid, const char *clip_id, char **json)
+{
+	return read_text(db, STINT_SQL_CLIP_GET, sid, clip_id, json);
+}
+
+stint_db_rc stint_artifact_get(stint_db *db, const char *sid, const char *artifact_id, char **json)
+{
+	return read_text(db, STINT_SQL_ARTIFACT_GET, sid, artifact_id, json);
+}
+
 stint_db_rc stint_clip_file(stint_db *db, const char *sid, const char *clip_id, int *found,
 			    stint_media_file *out)
 {
 	return file_row(db, STINT_SQL_CLIP_FILE, sid, clip_id, found, out);
 }
 
-stint_db_rc stint_artifact_list(stint_db *db, const char *sid, char **json)
+stint_db_rc stint_artifact_file(stint_db *db, const char *sid, const char *artifact_id, int *found,
+				stint_media_file *out)
 {
-	const char *p[1] = { sid };
-
-	return stint_db_text(db, STINT_SQL_ARTIFACT_LIST, 1, p, json);
+	return file_row(db, STINT_SQL_ARTIFACT_FILE, sid, artifact_id, found, out);
 }
 
-stint_db_rc stint_artifact_list_json(stint_db *db, const char *sid, cJSON **out)
+stint_db_rc stint_clip_create(stint_tx *tx, const char *sid, const char *clip_json, char **json)
 {
-	const char *p[1] = { sid };
+	const char *p[2] = { sid, clip_json };
 
-	return stint_db_json(db, STINT_SQL_ARTIFACT_LIST, 1, p, out);
-}
+	if (stint_tx_text(tx, STINT_SQL_CLIP_CREATE, 2, p, json) == STINT_DB_OK && *json != NULL) {
+		const char *lp[3] = { sid, "clip_added", *json };
 
-stint_db_rc stint_artifact_get(stint_db *db, const char *sid, const char *artifact_id, char **json)
-{
-	const char *p[2] = { sid, artifact_id };
-
-	return stint_db_text(db, STINT_SQL_ARTIFACT_GET, 2, p, json);
+		stint_tx_audit(tx, "clip.add", "session", sid, NULL);
+		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, lp);
+	}
+	return drop_on_failure(tx, json);
 }
 
 stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_artifact_new *a,
@@ -153,17 +150,17 @@ stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_art
 	return drop_on_failure(tx, json);
 }
 
+stint_db_rc stint_clip_delete(stint_tx *tx, const char *sid, const char *clip_id, int *found,
+			      char **file)
+{
+	return delete_row(tx, STINT_SQL_CLIP_DELETE, sid, clip_id, "clip.delete", "clip", found, file);
+}
+
 stint_db_rc stint_artifact_delete(stint_tx *tx, const char *sid, const char *artifact_id,
 				  int *found, char **file)
 {
 	return delete_row(tx, STINT_SQL_ARTIFACT_DELETE, sid, artifact_id, "artifact.delete", "artifact",
 			  found, file);
-}
-
-stint_db_rc stint_artifact_file(stint_db *db, const char *sid, const char *artifact_id, int *found,
-				stint_media_file *out)
-{
-	return file_row(db, STINT_SQL_ARTIFACT_FILE, sid, artifact_id, found, out);
 }
 
 void stint_media_file_free(stint_media_file *f)
