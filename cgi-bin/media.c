@@ -8,23 +8,22 @@
  * ffprobe and links it into var/media/<session>/. Downloads answer
  * X-Accel-Redirect after the access check; nginx serves the bytes (Range).
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
 #include "escape.h"
 #include "fail.h"
-#include "live.h"
+#include "media.h"
 #include "probe.h"
 #include "timeline.h"
 #include "server.h"
+#include "tx.h"
 #include "validate.h"
 
 static const char *const clip_kinds[] = { "video", "audio", NULL };
@@ -53,32 +52,16 @@ static const char *var_dir(void)
 	return stint_config_get("var_dir", "var");
 }
 
-/* Run a statement returning one row; *res NULL when there is none. */
-static stint_db_rc one_row(stint_req *r, stint_sql id, int n, const char *const *p, PGresult **res)
+/* Answer a module's result: JSON text json with status, or 404 when it is NULL; frees json. */
+static void send_json(stint_req *r, int status, stint_db_rc rc, char *json, const char *missing)
 {
-	stint_db_rc rc = stint_db_exec(r->db, id, n, p, res);
-
-	if (rc == STINT_DB_OK && PQntuples(*res) == 0) {
-		PQclear(*res);
-		*res = NULL;
-	}
-	return rc;
-}
-
-/* Answer the first cell of a one-row statement as JSON, or 404. */
-static void send_json(stint_req *r, int status, stint_sql id, int n, const char *const *p,
-		      const char *missing)
-{
-	PGresult *res = NULL;
-	stint_db_rc rc = one_row(r, id, n, p, &res);
-
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (res == NULL)
+	else if (json == NULL)
 		stint_fail(r, 404, "not_found", missing, NULL);
 	else
-		stint_resp_json_text(r, status, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
+		stint_resp_json_text(r, status, json, strlen(json));
+	free(json);
 }
 
 static int id_ok(stint_req *r, const char *what)
@@ -93,48 +76,50 @@ static int id_ok(stint_req *r, const char *what)
 	return 0;
 }
 
-/* The absolute name of var-relative rel in out; 0, or -1 when too long. */
-static int var_path(const char *rel, char *out, size_t size)
-{
-	int n = snprintf(out, size, "%s/%s", var_dir(), rel);
-
-	return n > 0 && (size_t)n < size ? 0 : -1;
-}
-
 static void list_clips(stint_req *r)
 {
-	send_json(r, 200, STINT_SQL_CLIP_LIST, 1, r->params, "There is no such session.");
+	char *json = NULL;
+	stint_db_rc rc = stint_clip_list(r->db, r->params[0], &json);
+
+	send_json(r, 200, rc, json, "There is no such session.");
+}
+
+typedef stint_db_rc get_fn(stint_db *db, const char *sid, const char *id, char **json);
+
+/* GET a clip or an artifact (what) with its module's get. */
+static void get_row(stint_req *r, get_fn *get, const char *what, const char *missing)
+{
+	char *json = NULL;
+	stint_db_rc rc;
+
+	if (!id_ok(r, what))
+		return;
+	rc = get(r->db, r->params[0], r->params[1], &json);
+	send_json(r, 200, rc, json, missing);
 }
 
 static void get_clip(stint_req *r)
 {
-	if (id_ok(r, "clip"))
-		send_json(r, 200, STINT_SQL_CLIP_GET, 2, r->params, "There is no such clip in this session.");
+	get_row(r, stint_clip_get, "clip", "There is no such clip in this session.");
 }
 
-static void create_clip_row(stint_req *r, cJSON *clip)
+/* Add clip (validated) to the session and answer 201; 0, or -1 when it was not added. */
+static int create_clip_row(stint_req *r, cJSON *clip)
 {
-	char *text = cJSON_PrintUnformatted(clip);
-	const char *p[2] = { r->params[0], text };
-	stint_db_rc rc = stint_db_begin(r->db);
-	PGresult *res = NULL;
+	char *text = cJSON_PrintUnformatted(clip), *json = NULL;
+	stint_db_rc rc;
+	stint_tx tx;
+	int added;
 
-	if (rc == STINT_DB_OK)
-		rc = one_row(r, STINT_SQL_CLIP_CREATE, 2, p, &res);
-	if (rc == STINT_DB_OK)
-		rc = stint_audit(r, "clip.add", "session", r->params[0], NULL);
-	if (rc == STINT_DB_OK) {
-		const char *lp[3] = { r->params[0], "clip_added", PQgetvalue(res, 0, 0) };
-
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, lp);
-	}
-	rc = stint_live_finish(r, rc);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else
-		stint_resp_json_text(r, 201, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	if (text == NULL)
+		stint_tx_fail(&tx, STINT_DB_ERROR);
+	stint_clip_create(&tx, r->params[0], text, &json);
+	rc = stint_tx_end(&tx);
+	added = rc == STINT_DB_OK && json != NULL;
+	send_json(r, 201, rc, json, "There is no such session.");
 	free(text);
+	return added ? 0 : -1;
 }
 
 /* POST clips (JSON): a reference to a URI or to a file under the media folder. */
@@ -163,7 +148,7 @@ static void register_clip(stint_req *r)
 	clip = cJSON_Duplicate(r->json, 1);
 	if (file != NULL) {
 		snprintf(rel, sizeof(rel), "media/%s", file->valuestring);
-		if (!stint_auth_media_file(r, file->valuestring) || var_path(rel, abs, sizeof(abs)) != 0) {
+		if (!stint_auth_media_file(r, file->valuestring) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
 			stint_fail_field(r, "file", "must be a plain path inside the media folder, of a session you may view");
 			goto out;
 		}
@@ -205,27 +190,6 @@ static void media_type(const stint_media_info *info, const char **ext, const cha
 	*ctype = "application/octet-stream";
 }
 
-/*
- * Give the upload nginx wrote (REQUEST_BODY_FILE) the name
- * var/<dir>/<random>.<ext>; its var-relative name goes to rel. Returns 0,
- * or -1 (logged). The temporary name stays for nginx to remove.
- */
-static int keep_upload(const char *tmp, const char *dir, const char *ext, char *rel, size_t size)
-{
-	char abs[4200], secret[STINT_SECRET_HEX + 1];
-	struct stat st;
-
-	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
-		return -1;
-	snprintf(rel, size, "%s", dir);
-	if (var_path(rel, abs, sizeof(abs)) != 0 || (mkdir(abs, 0750) != 0 && errno != EEXIST))
-		return -1;
-	snprintf(rel, size, "%s/%.32s.%s", dir, secret, ext);
-	if (var_path(rel, abs, sizeof(abs)) != 0 || stat(tmp, &st) != 0)
-		return -1;
-	return link(tmp, abs);
-}
-
 /* The upload's temporary file, when nginx wrote one in its body folder. */
 static const char *upload_file(stint_req *r)
 {
@@ -252,7 +216,7 @@ static void upload_clip(stint_req *r)
 	const char *tmp = upload_file(r), *ext, *ctype, *v;
 	cJSON *clip = NULL, *errors = NULL;
 	stint_media_info info;
-	char rel[600], dir[80];
+	char rel[600];
 	struct stat st;
 
 	if (stint_validate_query(&r->query, upload_fields, 3, &errors) != 0) {
@@ -268,8 +232,7 @@ static void upload_clip(stint_req *r)
 		return;
 	}
 	media_type(&info, &ext, &ctype);
-	snprintf(dir, sizeof(dir), "media/%s", r->params[0]);
-	if (keep_upload(tmp, dir, ext, rel, sizeof(rel)) != 0) {
+	if (stint_media_keep(tmp, r->params[0], ext, rel, sizeof(rel)) != 0) {
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		return;
 	}
@@ -282,13 +245,8 @@ static void upload_clip(stint_req *r)
 	cJSON_AddStringToObject(clip, "content_type", ctype);
 	cJSON_AddNumberToObject(clip, "size_bytes", (double)st.st_size);
 	cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
-	create_clip_row(r, clip);
-	if (r->status != 201) {
-		char abs[4200];
-
-		if (var_path(rel, abs, sizeof(abs)) == 0)
-			unlink(abs);
-	}
+	if (create_clip_row(r, clip) != 0)
+		stint_media_unlink(rel);
 	cJSON_Delete(clip);
 }
 
@@ -319,33 +277,36 @@ static void patch_clip(stint_req *r)
 	free(result);
 }
 
-/* Delete a row whose statement returns its var-relative file; the file goes after commit. */
-static void delete_with_file(stint_req *r, stint_sql id, const char *what, const char *action)
+typedef stint_db_rc delete_fn(stint_tx *tx, const char *sid, const char *id, int *found, char **file);
+
+/* DELETE a clip or an artifact (what) with its module's del; its file goes only once that is committed. */
+static void delete_row(stint_req *r, delete_fn *del, const char *what)
 {
-	PGresult *res = NULL;
-	char abs[4200], msg[64];
+	char *file = NULL, msg[64];
 	stint_db_rc rc;
+	stint_tx tx;
+	int found = 0;
 
 	if (!id_ok(r, what))
 		return;
-	rc = stint_change(r, id, 2, r->params, action, what, r->params[1], NULL, &res);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	del(&tx, r->params[0], r->params[1], &found, &file);
+	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
-	} else if (PQntuples(res) == 0) {
+	} else if (!found) {
 		snprintf(msg, sizeof(msg), "There is no such %s in this session.", what);
 		stint_fail(r, 404, "not_found", msg, NULL);
 	} else {
-		if (*PQgetvalue(res, 0, 0) != '\0' && strncmp(PQgetvalue(res, 0, 0), "media/", 6) == 0 &&
-		    var_path(PQgetvalue(res, 0, 0), abs, sizeof(abs)) == 0)
-			unlink(abs);
+		stint_media_unlink(file);
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	}
-	PQclear(res);
+	free(file);
 }
 
 static void delete_clip(stint_req *r)
 {
-	delete_with_file(r, STINT_SQL_CLIP_DELETE, "clip", "clip.delete");
+	delete_row(r, stint_clip_delete, "clip");
 }
 
 /* Hand the file to nginx: X-Accel-Redirect to the internal /_files/ location. */
@@ -372,32 +333,35 @@ static void send_file(stint_req *r, const char *rel, const char *ctype, const ch
 
 static void download_clip(stint_req *r)
 {
-	PGresult *res = NULL;
+	stint_media_file f;
 	stint_db_rc rc;
+	int found;
 
 	if (!id_ok(r, "clip"))
 		return;
-	rc = one_row(r, STINT_SQL_CLIP_FILE, 2, r->params, &res);
+	rc = stint_clip_file(r->db, r->params[0], r->params[1], &found, &f);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (res == NULL)
+	else if (!found)
 		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
-	else if (PQgetisnull(res, 0, 0))
+	else if (f.path == NULL)
 		stint_fail(r, 404, "not_stored", "This clip is a reference; open its uri.", NULL);
 	else
-		send_file(r, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), NULL);
-	PQclear(res);
+		send_file(r, f.path, f.content_type, NULL);
+	stint_media_file_free(&f);
 }
 
 static void list_artifacts(stint_req *r)
 {
-	send_json(r, 200, STINT_SQL_ARTIFACT_LIST, 1, r->params, "There is no such session.");
+	char *json = NULL;
+	stint_db_rc rc = stint_artifact_list(r->db, r->params[0], &json);
+
+	send_json(r, 200, rc, json, "There is no such session.");
 }
 
 static void get_artifact(stint_req *r)
 {
-	if (id_ok(r, "artifact"))
-		send_json(r, 200, STINT_SQL_ARTIFACT_GET, 2, r->params, "There is no such artifact in this session.");
+	get_row(r, stint_artifact_get, "artifact", "There is no such artifact in this session.");
 }
 
 static const stint_field artifact_fields[] = {
@@ -409,12 +373,12 @@ static const stint_field artifact_fields[] = {
 static void upload_artifact(stint_req *r)
 {
 	const char *tmp = upload_file(r), *ctype = stint_req_env(r, "CONTENT_TYPE");
-	const char *p[6];
+	stint_artifact_new a;
 	cJSON *errors = NULL;
-	char rel[600], dir[100], size[24];
-	PGresult *res = NULL;
+	char rel[600], *json = NULL;
 	struct stat st;
 	stint_db_rc rc;
+	stint_tx tx;
 
 	if (stint_validate_query(&r->query, artifact_fields, 2, &errors) != 0) {
 		stint_fail_fields(r, errors);
@@ -424,54 +388,44 @@ static void upload_artifact(stint_req *r)
 		stint_fail(r, 400, "no_file", "Send the file as the request body.", NULL);
 		return;
 	}
-	snprintf(dir, sizeof(dir), "media/%s", r->params[0]);
-	if (keep_upload(tmp, dir, "bin", rel, sizeof(rel)) != 0 || stat(tmp, &st) != 0) {
+	if (stint_media_keep(tmp, r->params[0], "bin", rel, sizeof(rel)) != 0 || stat(tmp, &st) != 0) {
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		return;
 	}
-	snprintf(size, sizeof(size), "%lld", (long long)st.st_size);
-	p[0] = r->params[0];
-	p[1] = stint_kv_get(&r->query, "type");
-	p[2] = stint_kv_get(&r->query, "name");
-	p[3] = rel;
-	p[4] = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
-	p[5] = size;
-	rc = stint_change(r, STINT_SQL_ARTIFACT_CREATE, 6, p, "artifact.add", "session", r->params[0], NULL, &res);
-	if (rc != STINT_DB_OK || PQntuples(res) == 0) {
-		char abs[4200];
-
-		if (var_path(rel, abs, sizeof(abs)) == 0)
-			unlink(abs);
-		if (rc != STINT_DB_OK)
-			stint_fail_db(r, rc);
-		else
-			stint_fail(r, 404, "not_found", "There is no such session.", NULL);
-	} else {
-		stint_resp_json_text(r, 201, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	}
-	PQclear(res);
+	a.type = stint_kv_get(&r->query, "type");
+	a.name = stint_kv_get(&r->query, "name");
+	a.path = rel;
+	a.content_type = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
+	a.size_bytes = (long long)st.st_size;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_artifact_create(&tx, r->params[0], &a, &json);
+	rc = stint_tx_end(&tx);
+	if (rc != STINT_DB_OK || json == NULL)
+		stint_media_unlink(rel);
+	send_json(r, 201, rc, json, "There is no such session.");
 }
 
 static void delete_artifact(stint_req *r)
 {
-	delete_with_file(r, STINT_SQL_ARTIFACT_DELETE, "artifact", "artifact.delete");
+	delete_row(r, stint_artifact_delete, "artifact");
 }
 
 static void download_artifact(stint_req *r)
 {
-	PGresult *res = NULL;
+	stint_media_file f;
 	stint_db_rc rc;
+	int found;
 
 	if (!id_ok(r, "artifact"))
 		return;
-	rc = one_row(r, STINT_SQL_ARTIFACT_FILE, 2, r->params, &res);
+	rc = stint_artifact_file(r->db, r->params[0], r->params[1], &found, &f);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (res == NULL)
+	else if (!found)
 		stint_fail(r, 404, "not_found", "There is no such artifact in this session.", NULL);
 	else
-		send_file(r, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
-	PQclear(res);
+		send_file(r, f.path, f.content_type, f.name);
+	stint_media_file_free(&f);
 }
 
 #define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }

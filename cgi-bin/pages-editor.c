@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "media.h"
 #include "pages-editor.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
@@ -270,7 +271,7 @@ static stint_db_rc add_clips(stint_req *r, cJSON *data, page_problems *pp)
 	cJSON *clips = NULL, *c, *videos = cJSON_CreateArray(), *v;
 	const char *url;
 	char buf[32], *json;
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_CLIP_LIST, 1, r->params, &clips);
+	stint_db_rc rc = stint_clip_list_json(r->db, r->params[0], &clips);
 
 	cJSON_ArrayForEach(c, clips) {
 		page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(c, "duration_sec")), buf, sizeof(buf));
@@ -309,7 +310,7 @@ static stint_db_rc add_artifacts(stint_req *r, cJSON *data)
 {
 	cJSON *list = NULL, *a;
 	char buf[32];
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_ARTIFACT_LIST, 1, r->params, &list);
+	stint_db_rc rc = stint_artifact_list_json(r->db, r->params[0], &list);
 
 	cJSON_ArrayForEach(a, list) {
 		human_size(cJSON_GetNumberValue(cJSON_GetObjectItem(a, "size_bytes")), buf, sizeof(buf));

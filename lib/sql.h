@@ -267,11 +267,14 @@
 	  " WHERE (p->>'number') ~ '^[0-9]{1,3}$' ON CONFLICT DO NOTHING") \
 	/* demo key -> the session imported under it, if any */ \
 	X(SESSION_BY_DEMO_KEY, 1, "SELECT id::text FROM sessions WHERE meta->>'demo_key' = $1") \
+	/* $1 session id -> one cell: the JSON array of its clips by offset_sec, id ('[]' when none) */ \
 	X(CLIP_LIST, 1, \
 	  "SELECT coalesce(json_agg(stint_clip_json(c) ORDER BY c.offset_sec, c.id), '[]')::text" \
 	  " FROM clips c WHERE c.session_id = $1::uuid") \
+	/* $1 session id, $2 clip id -> one cell: the clip's JSON | no row when absent */ \
 	X(CLIP_GET, 2, "SELECT stint_clip_json(c)::text FROM clips c WHERE c.session_id = $1::uuid AND c.id = $2::bigint") \
-	/* session, clip (validated JSON: kind, title, uri or path, content_type, size_bytes, durations) */ \
+	/* $1 session id, $2 clip (validated JSON: kind, title, uri or path, content_type, size_bytes, */ \
+	/* duration_sec, offset_sec, meta) -> one cell: the new clip's JSON */ \
 	X(CLIP_CREATE, 2, \
 	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta)" \
 	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
@@ -290,28 +293,37 @@
 	  " moved AS (UPDATE events e SET t_sec = e.t_sec + upd.shift FROM upd" \
 	  " WHERE e.session_id = $1::uuid AND e.clip_id = upd.id AND upd.shift <> 0)" \
 	  " SELECT j FROM upd") \
-	/* -> the file to remove after commit: '' unless it is this session's own upload */ \
-	/* and no other clip or artifact points at it */ \
+	/* $1 session id, $2 clip id -> one cell: the file to remove after commit, '' unless it is */ \
+	/* this session's own upload and no other clip or artifact points at it | no row when absent */ \
 	X(CLIP_DELETE, 2, \
 	  "WITH d AS (DELETE FROM clips WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path)" \
 	  " SELECT CASE WHEN d.path LIKE 'media/' || $1 || '/%' AND NOT EXISTS (SELECT 1 FROM clips c" \
 	  " WHERE c.path = d.path AND c.id <> $2::bigint) AND NOT EXISTS (SELECT 1 FROM artifacts a" \
 	  " WHERE a.path = d.path) THEN d.path ELSE '' END FROM d") \
+	/* $1 session id, $2 clip id -> path (var-relative; NULL: a uri reference), content_type */ \
+	/* ('' when unknown) | no row when absent */ \
 	X(CLIP_FILE, 2, \
-	  "SELECT path, coalesce(content_type, '') FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
+	  "SELECT path, coalesce(content_type, '') AS content_type FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
+	/* $1 session id -> one cell: the JSON array of its artifacts by id ('[]' when none) */ \
 	X(ARTIFACT_LIST, 1, \
 	  "SELECT coalesce(json_agg(stint_artifact_json(a) ORDER BY a.id), '[]')::text" \
 	  " FROM artifacts a WHERE a.session_id = $1::uuid") \
+	/* $1 session id, $2 artifact id -> one cell: the artifact's JSON | no row when absent */ \
 	X(ARTIFACT_GET, 2, \
 	  "SELECT stint_artifact_json(a)::text FROM artifacts a WHERE a.session_id = $1::uuid AND a.id = $2::bigint") \
-	/* session, type, name, path (under the var folder), content type, size */ \
+	/* $1 session id, $2 type, $3 name, $4 path (under the var folder), $5 content type, */ \
+	/* $6 size in bytes -> one cell: the new artifact's JSON */ \
 	X(ARTIFACT_CREATE, 6, \
 	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes)" \
 	  " VALUES ($1::uuid, $2, $3, $4, $5, $6::bigint) RETURNING stint_artifact_json(artifacts)::text") \
+	/* $1 session id, $2 artifact id -> one cell: the file to remove after commit, '' unless it */ \
+	/* is this session's own upload and no clip points at it | no row when absent */ \
 	X(ARTIFACT_DELETE, 2, \
 	  "WITH d AS (DELETE FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint RETURNING path)" \
 	  " SELECT CASE WHEN d.path LIKE 'media/' || $1 || '/%' AND NOT EXISTS (SELECT 1 FROM clips c" \
 	  " WHERE c.path = d.path) THEN d.path ELSE '' END FROM d") \
+	/* $1 session id, $2 artifact id -> path (var-relative), content_type, name (the download */ \
+	/* name) | no row when absent */ \
 	X(ARTIFACT_FILE, 2, \
 	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* session, type, data (JSON) -> the stored message's text */ \

@@ -4,12 +4,16 @@
  * the bad cases a client can send.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
 #include "http.h"
+#include "media.h"
 #include "route.h"
 #include "sessions.h"
 #include "validate.h"
@@ -205,6 +209,54 @@ START_TEST(test_buf)
 }
 END_TEST
 
+/* A stored upload gets its name under media/<session>/; only such names are ever unlinked. */
+START_TEST(test_media_files)
+{
+	char var[] = "/tmp/stint-test-media.XXXXXX", tmp[128], outside[128], kept[256], rel[200];
+	const char *sid = "0b7e0e3e-4f7a-4c8e-9d2b-1e5f6a7b8c9d";
+	struct stat st_tmp, st_kept;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(var));
+	ck_assert_int_eq(setenv("STINT_VAR_DIR", var, 1), 0);
+	snprintf(tmp, sizeof(tmp), "%s/upload", var);
+	snprintf(outside, sizeof(outside), "%s/keep-me", var);
+	ck_assert_ptr_nonnull(f = fopen(tmp, "w"));
+	fputs("bytes", f);
+	fclose(f);
+	ck_assert_ptr_nonnull(f = fopen(outside, "w"));
+	fclose(f);
+	snprintf(kept, sizeof(kept), "%s/media", var);
+	ck_assert_int_eq(mkdir(kept, 0750), 0);
+
+	ck_assert_int_eq(stint_media_keep(tmp, sid, "mp4", rel, sizeof(rel)), 0);
+	ck_assert_uint_eq(strlen(rel), strlen("media/") + 36 + 1 + 32 + strlen(".mp4"));
+	ck_assert(strncmp(rel, "media/0b7e0e3e-", 15) == 0);
+	ck_assert_int_eq(stint_media_path(rel, kept, sizeof(kept)), 0);
+	ck_assert_int_eq(stat(tmp, &st_tmp), 0);  /* nginx's name stays for nginx */
+	ck_assert_int_eq(stat(kept, &st_kept), 0);
+	ck_assert(st_tmp.st_ino == st_kept.st_ino);
+	ck_assert_int_eq(stint_media_path(rel, kept, 8), -1);
+
+	stint_media_unlink("keep-me");
+	stint_media_unlink("media/../keep-me");
+	stint_media_unlink("");
+	stint_media_unlink(NULL);
+	ck_assert_int_eq(access(outside, F_OK), 0);
+	stint_media_unlink(rel);
+	ck_assert_int_eq(access(kept, F_OK), -1);
+
+	unlink(tmp);
+	unlink(outside);
+	snprintf(kept, sizeof(kept), "%s/media/%s", var, sid);
+	rmdir(kept);
+	snprintf(kept, sizeof(kept), "%s/media", var);
+	rmdir(kept);
+	rmdir(var);
+	unsetenv("STINT_VAR_DIR");
+}
+END_TEST
+
 static Suite *lib_suite(void)
 {
 	Suite *s = suite_create("lib");
@@ -220,6 +272,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(tc, test_urlencoded);
 	tcase_add_test(tc, test_cookies);
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_media_files);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,207 @@
+/* media.c: a session's clips and artifacts, rows and files (see media.h). */
+#include "media.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "conf.h"
+#include "validate.h"
+
+/* The one cell of read statement id: $1 sid, and $2 row_id unless it is NULL. */
+static stint_db_rc read_text(stint_db *db, stint_sql id, const char *sid, const char *row_id,
+			     char **json)
+{
+	const char *p[2] = { sid, row_id };
+
+	return stint_db_text(db, id, row_id != NULL ? 2 : 1, p, json);
+}
+
+/* Copy column of res's first row (NULL stays NULL); -1 on out of memory. */
+static int copy_cell(const PGresult *res, const char *column, char **out)
+{
+	const char *v = stint_db_cell(res, 0, column);
+
+	*out = v != NULL ? strdup(v) : NULL;
+	return v != NULL && *out == NULL ? -1 : 0;
+}
+
+/* Read the file of a row through statement id ($1 sid, $2 row id). */
+static stint_db_rc file_row(stint_db *db, stint_sql id, const char *sid, const char *row_id,
+			    int *found, stint_media_file *out)
+{
+	const char *p[2] = { sid, row_id };
+	PGresult *res = NULL;
+	stint_db_rc rc = stint_db_exec(db, id, 2, p, &res);
+
+	memset(out, 0, sizeof(*out));
+	*found = rc == STINT_DB_OK && PQntuples(res) > 0;
+	if (*found && (copy_cell(res, "path", &out->path) != 0 ||
+		       copy_cell(res, "content_type", &out->content_type) != 0 ||
+		       copy_cell(res, "name", &out->name) != 0)) {
+		stint_media_file_free(out);
+		*found = 0;
+		rc = STINT_DB_ERROR;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* A failed change hands back no row: free *json. Returns tx->rc. */
+static stint_db_rc drop_on_failure(stint_tx *tx, char **json)
+{
+	if (tx->rc != STINT_DB_OK) {
+		free(*json);
+		*json = NULL;
+	}
+	return tx->rc;
+}
+
+/*
+ * In tx: run delete statement id for row row_id of session sid, which
+ * returns one cell (the file to remove or '') when it removed the row, and
+ * audit action on the row (type what).
+ */
+static stint_db_rc delete_row(stint_tx *tx, stint_sql id, const char *sid, const char *row_id,
+			      const char *action, const char *what, int *found, char **file)
+{
+	const char *p[2] = { sid, row_id };
+
+	*file = NULL;
+	stint_tx_text(tx, id, 2, p, file);
+	*found = *file != NULL;
+	if (*found)
+		stint_tx_audit(tx, action, what, row_id, NULL);
+	if (tx->rc != STINT_DB_OK || (*file != NULL && **file == '\0')) {
+		free(*file);
+		*file = NULL;
+	}
+	return tx->rc;
+}
+
+stint_db_rc stint_clip_list(stint_db *db, const char *sid, char **json)
+{
+	return read_text(db, STINT_SQL_CLIP_LIST, sid, NULL, json);
+}
+
+stint_db_rc stint_artifact_list(stint_db *db, const char *sid, char **json)
+{
+	return read_text(db, STINT_SQL_ARTIFACT_LIST, sid, NULL, json);
+}
+
+stint_db_rc stint_clip_list_json(stint_db *db, const char *sid, cJSON **out)
+{
+	return stint_db_json(db, STINT_SQL_CLIP_LIST, 1, &sid, out);
+}
+
+stint_db_rc stint_artifact_list_json(stint_db *db, const char *sid, cJSON **out)
+{
+	return stint_db_json(db, STINT_SQL_ARTIFACT_LIST, 1, &sid, out);
+}
+
+stint_db_rc stint_clip_get(stint_db *db, const char *sid, const char *clip_id, char **json)
+{
+	return read_text(db, STINT_SQL_CLIP_GET, sid, clip_id, json);
+}
+
+stint_db_rc stint_artifact_get(stint_db *db, const char *sid, const char *artifact_id, char **json)
+{
+	return read_text(db, STINT_SQL_ARTIFACT_GET, sid, artifact_id, json);
+}
+
+stint_db_rc stint_clip_file(stint_db *db, const char *sid, const char *clip_id, int *found,
+			    stint_media_file *out)
+{
+	return file_row(db, STINT_SQL_CLIP_FILE, sid, clip_id, found, out);
+}
+
+stint_db_rc stint_artifact_file(stint_db *db, const char *sid, const char *artifact_id, int *found,
+				stint_media_file *out)
+{
+	return file_row(db, STINT_SQL_ARTIFACT_FILE, sid, artifact_id, found, out);
+}
+
+stint_db_rc stint_clip_create(stint_tx *tx, const char *sid, const char *clip_json, char **json)
+{
+	const char *p[2] = { sid, clip_json };
+
+	if (stint_tx_text(tx, STINT_SQL_CLIP_CREATE, 2, p, json) == STINT_DB_OK && *json != NULL) {
+		const char *lp[3] = { sid, "clip_added", *json };
+
+		stint_tx_audit(tx, "clip.add", "session", sid, NULL);
+		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, lp);
+	}
+	return drop_on_failure(tx, json);
+}
+
+stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+				  char **json)
+{
+	char size[24];
+	const char *p[6] = { sid, a->type, a->name, a->path, a->content_type, size };
+
+	snprintf(size, sizeof(size), "%lld", a->size_bytes);
+	if (stint_tx_text(tx, STINT_SQL_ARTIFACT_CREATE, 6, p, json) == STINT_DB_OK && *json != NULL)
+		stint_tx_audit(tx, "artifact.add", "session", sid, NULL);
+	return drop_on_failure(tx, json);
+}
+
+stint_db_rc stint_clip_delete(stint_tx *tx, const char *sid, const char *clip_id, int *found,
+			      char **file)
+{
+	return delete_row(tx, STINT_SQL_CLIP_DELETE, sid, clip_id, "clip.delete", "clip", found, file);
+}
+
+stint_db_rc stint_artifact_delete(stint_tx *tx, const char *sid, const char *artifact_id,
+				  int *found, char **file)
+{
+	return delete_row(tx, STINT_SQL_ARTIFACT_DELETE, sid, artifact_id, "artifact.delete", "artifact",
+			  found, file);
+}
+
+void stint_media_file_free(stint_media_file *f)
+{
+	free(f->path);
+	free(f->content_type);
+	free(f->name);
+	memset(f, 0, sizeof(*f));
+}
+
+int stint_media_path(const char *rel, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s/%s", stint_config_get("var_dir", "var"), rel);
+
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int stint_media_keep(const char *tmp, const char *sid, const char *ext, char *rel, size_t size)
+{
+	char abs[4200], secret[STINT_SECRET_HEX + 1];
+	struct stat st;
+	int n;
+
+	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
+		return -1;
+	n = snprintf(rel, size, "media/%s", sid);
+	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, sizeof(abs)) != 0 ||
+	    (mkdir(abs, 0750) != 0 && errno != EEXIST))
+		return -1;
+	n = snprintf(rel, size, "media/%s/%.32s.%s", sid, secret, ext);
+	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, sizeof(abs)) != 0 ||
+	    stat(tmp, &st) != 0)
+		return -1;
+	return link(tmp, abs);
+}
+
+void stint_media_unlink(const char *rel)
+{
+	char abs[4200];
+
+	if (rel != NULL && strncmp(rel, "media/", 6) == 0 && stint_is_safe_relpath(rel) &&
+	    stint_media_path(rel, abs, sizeof(abs)) == 0)
+		unlink(abs);
+}
