@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# bin/stint test: every test against a fresh stack.
+# bin/stint test [PATTERN...]: every test against a fresh stack.
 #   1. unit tests (make check: Check programs, the SQL lint);
-#   2. integration tests (node:test) against a new stack started in a
+#   2. a short run of each fuzz target;
+#   3. integration tests (node:test) against a new stack started in a
 #      temporary directory on other ports, from a database built from sql/.
+# With PATTERNs only the tests whose name matches one of them run. The names:
+# unit/test_lib, lint-sql (the Makefile's TESTS), fuzz/dvw (tests/fuzz/run.sh's
+# targets), integration/timeline, browser/pages (tests/*/NAME.test.mjs). A
+# pattern is a glob matched anywhere in a name: timeline, dvw, unit/, fuzz/h*.
+# A pattern that matches no test is an error. The stack is started only for
+# integration or browser tests.
 # Ends with the line "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 
@@ -14,81 +21,173 @@ out="$repo/tests/out"
 passed=0
 failed=0
 
+patterns=()
+for arg in "$@"; do
+	case $arg in
+	-h | --help)
+		sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		exit 0
+		;;
+	-*)
+		echo "bin/stint test: unknown option $arg (usage: bin/stint test [PATTERN...])" >&2
+		exit 2
+		;;
+	*) [ -n "$arg" ] && patterns+=("$arg") ;;
+	esac
+done
+
 say() { printf '\n== %s\n' "$*"; }
+
+# selected NAME: whether NAME runs (every test does when no pattern is given).
+declare -A matched=()
+selected() {
+	local p hit=1
+	((${#patterns[@]} > 0)) || return 0
+	for p in "${patterns[@]}"; do
+		# shellcheck disable=SC2053 # the pattern is a glob
+		if [[ $1 == *$p* ]]; then
+			matched[$p]=1
+			hit=0
+		fi
+	done
+	return "$hit"
+}
+
+# Fill unit (make check's TESTS), fuzz (targets) and files (*.test.mjs) with
+# the selected tests, all_names with every name; a pattern that matches
+# nothing ends the run.
+select_tests() {
+	local t name p
+	# shellcheck disable=SC2016 # $(TESTS) is make's
+	for t in $(printf 'stint-print-tests:\n\t@echo $(TESTS)\n' |
+		make -s --no-print-directory -f Makefile -f - stint-print-tests); do
+		name=${t#tests/}
+		name=${name%.sh}
+		all_names+=("$name")
+		if selected "$name"; then unit+=("$t"); fi
+	done
+	local -a targets=()
+	read -ra targets <<<"$(sed -n 's/^TARGETS="\(.*\)"$/\1/p' tests/fuzz/run.sh)"
+	for t in "${targets[@]}"; do
+		all_names+=("fuzz/$t")
+		if selected "fuzz/$t"; then fuzz+=("$t"); fi
+	done
+	for t in tests/integration/*.test.mjs tests/browser/*.test.mjs; do
+		name=${t#tests/}
+		name=${name%.test.mjs}
+		all_names+=("$name")
+		if selected "$name"; then files+=("$t"); fi
+	done
+	for p in "${patterns[@]}"; do
+		[[ -n ${matched[$p]:-} ]] && continue
+		echo "bin/stint test: no test matches '$p'; the tests are:" >&2
+		printf '  %s\n' "${all_names[@]}" >&2
+		echo "$passed passed, 1 failed"
+		exit 2
+	done
+}
+
+run_unit() {
+	local -a args=()
+	local t trs log result line n f e check_rc
+	say "unit tests (make check)"
+	# a subset: only those (make check forgets the others' results)
+	((${#patterns[@]} == 0)) || args=("TESTS=${unit[*]}")
+	make -s check "${args[@]}" >"$out/make-check.txt" 2>&1
+	check_rc=$?
+	for t in "${unit[@]}"; do
+		# automake's names: tests/unit/test_lib.trs, tests/lint-sql.sh.trs
+		trs=$t.trs
+		[ -f "$trs" ] || trs=${t%.*}.trs
+		[ -f "$trs" ] || continue
+		log=${trs%.trs}.log
+		result=$(sed -n 's/^:test-result: //p' "$trs")
+		line=$(grep -E 'Checks: [0-9]+' "$log" | tail -n 1)
+		grep -E '^mustache spec:' "$log" || true
+		if [ -n "$line" ]; then
+			echo "$(basename "$log" .log): $line"
+			n=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+			f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
+			e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+			passed=$((passed + n - f - e))
+			failed=$((failed + f + e))
+		elif [ "$result" = PASS ]; then
+			echo "$(basename "$log" .log): PASS"
+			passed=$((passed + 1))
+		elif [ "$result" != SKIP ]; then
+			echo "$(basename "$log" .log): $result"
+			failed=$((failed + 1))
+		fi
+	done
+	if [ "$check_rc" -ne 0 ]; then
+		echo "make check failed:"
+		tail -n 40 "$out/make-check.txt"
+		tail -n 60 test-suite.log 2>/dev/null
+		[ "$failed" -gt 0 ] || failed=1
+	fi
+}
+
+run_fuzz() {
+	local -a targets=()
+	local np nf
+	say "fuzz targets (a short run of each; tests/fuzz/README.md has the long runs)"
+	((${#patterns[@]} == 0)) || targets=("${fuzz[@]}")
+	STINT_FUZZ_BUILD="$out/fuzz" tests/fuzz/run.sh "${STINT_FUZZ_SECONDS:-5}" "${targets[@]}" \
+		>"$out/fuzz.txt" 2>&1
+	grep -E '^(fuzz |.*skipped)' "$out/fuzz.txt" || true
+	np=$(grep -cE '^fuzz [a-z]+: [0-9]+ execs, 0 crashes$' "$out/fuzz.txt")
+	nf=$(grep -E '^fuzz [a-z]+: ' "$out/fuzz.txt" | grep -cvE ': [0-9]+ execs, 0 crashes$')
+	passed=$((passed + np))
+	failed=$((failed + nf))
+	if [ "$nf" -gt 0 ]; then tail -n 40 "$out/fuzz.txt"; fi
+}
+
+run_integration() {
+	local np nf nc log
+	say "integration tests"
+	prefix=$(mktemp -d /tmp/stint-test.XXXXXX)
+	trap cleanup EXIT
+	# the suite signs in more often than a person would: a looser per-address
+	# login rate (the per-account lockout is what the tests exercise)
+	if ! STINT_LOGIN_RATE=600r/m bin/stint up --prefix "$prefix" --port "$port" --pg-port "$pg_port" --no-demo; then
+		echo "the test stack did not start"
+		echo "$passed passed, $((failed + 1)) failed"
+		exit 1
+	fi
+	(cd tests && npm ci --no-audit --no-fund --loglevel=error >"$out/npm.txt" 2>&1) || {
+		cat "$out/npm.txt"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+	STINT_TEST_URL="http://127.0.0.1:$port" STINT_TEST_PREFIX="$prefix" \
+		node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$out/integration.tap" \
+		"${files[@]}"
+	np=$(grep -E '^# pass [0-9]+' "$out/integration.tap" | awk '{print $3}')
+	nf=$(grep -E '^# fail [0-9]+' "$out/integration.tap" | awk '{print $3}')
+	nc=$(grep -E '^# cancelled [0-9]+' "$out/integration.tap" | awk '{print $3}')
+	nf=$(( ${nf:-1} + ${nc:-0} ))  # a cancelled test (its suite failed early) did not pass
+	passed=$((passed + ${np:-0}))
+	failed=$((failed + ${nf:-1}))
+	if [ "${nf:-1}" -ne 0 ]; then
+		for log in "$prefix"/log/*.log; do
+			echo "--- $(basename "$log") (last lines)"
+			grep -E 'ERROR|WARN|emerg|crit|alert' "$log" | tail -n 15
+		done
+	fi
+}
+
+prefix=
+cleanup() { bin/stint down --prefix "$prefix" >/dev/null 2>&1; rm -rf "$prefix"; }
 
 bin/stint deps || exit 1
 bin/stint build || exit 1
+all_names=()
+unit=()
+fuzz=()
+files=()
+select_tests
 rm -rf "$out" && mkdir -p "$out"
-
-say "unit tests (make check)"
-make -s check >"$out/make-check.txt" 2>&1
-check_rc=$?
-for trs in tests/unit/*.trs tests/*.trs; do
-	[ -f "$trs" ] || continue
-	log=${trs%.trs}.log
-	result=$(sed -n 's/^:test-result: //p' "$trs")
-	line=$(grep -E 'Checks: [0-9]+' "$log" | tail -n 1)
-	grep -E '^mustache spec:' "$log" || true
-	if [ -n "$line" ]; then
-		echo "$(basename "$log" .log): $line"
-		n=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
-		f=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
-		e=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
-		passed=$((passed + n - f - e))
-		failed=$((failed + f + e))
-	elif [ "$result" = PASS ]; then
-		echo "$(basename "$log" .log): PASS"
-		passed=$((passed + 1))
-	elif [ "$result" != SKIP ]; then
-		echo "$(basename "$log" .log): $result"
-		failed=$((failed + 1))
-	fi
-done
-if [ "$check_rc" -ne 0 ]; then
-	echo "make check failed:"
-	tail -n 40 "$out/make-check.txt"
-	tail -n 60 test-suite.log 2>/dev/null
-	[ "$failed" -gt 0 ] || failed=1
-fi
-
-say "fuzz targets (a short run of each; tests/fuzz/README.md has the long runs)"
-STINT_FUZZ_BUILD="$out/fuzz" tests/fuzz/run.sh "${STINT_FUZZ_SECONDS:-5}" >"$out/fuzz.txt" 2>&1
-grep -E '^(fuzz |.*skipped)' "$out/fuzz.txt" || true
-np=$(grep -cE '^fuzz [a-z]+: [0-9]+ execs, 0 crashes$' "$out/fuzz.txt")
-nf=$(grep -E '^fuzz [a-z]+: ' "$out/fuzz.txt" | grep -cvE ': [0-9]+ execs, 0 crashes$')
-passed=$((passed + np))
-failed=$((failed + nf))
-if [ "$nf" -gt 0 ]; then tail -n 40 "$out/fuzz.txt"; fi
-
-say "integration tests"
-prefix=$(mktemp -d /tmp/stint-test.XXXXXX)
-cleanup() { bin/stint down --prefix "$prefix" >/dev/null 2>&1; rm -rf "$prefix"; }
-trap cleanup EXIT
-# the suite signs in more often than a person would: a looser per-address
-# login rate (the per-account lockout is what the tests exercise)
-if ! STINT_LOGIN_RATE=600r/m bin/stint up --prefix "$prefix" --port "$port" --pg-port "$pg_port" --no-demo; then
-	echo "the test stack did not start"
-	echo "$passed passed, $((failed + 1)) failed"
-	exit 1
-fi
-(cd tests && npm ci --no-audit --no-fund --loglevel=error >"$out/npm.txt" 2>&1) || {
-	cat "$out/npm.txt"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
-STINT_TEST_URL="http://127.0.0.1:$port" STINT_TEST_PREFIX="$prefix" \
-	node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-	--test-reporter=tap --test-reporter-destination="$out/integration.tap" \
-	tests/integration/*.test.mjs tests/browser/*.test.mjs
-np=$(grep -E '^# pass [0-9]+' "$out/integration.tap" | awk '{print $3}')
-nf=$(grep -E '^# fail [0-9]+' "$out/integration.tap" | awk '{print $3}')
-nc=$(grep -E '^# cancelled [0-9]+' "$out/integration.tap" | awk '{print $3}')
-nf=$(( ${nf:-1} + ${nc:-0} ))  # a cancelled test (its suite failed early) did not pass
-passed=$((passed + ${np:-0}))
-failed=$((failed + ${nf:-1}))
-if [ "${nf:-1}" -ne 0 ]; then
-	for log in "$prefix"/log/*.log; do
-		echo "--- $(basename "$log") (last lines)"
-		grep -E 'ERROR|WARN|emerg|crit|alert' "$log" | tail -n 15
-	done
-fi
+if ((${#unit[@]} > 0)); then run_unit; fi
+if ((${#fuzz[@]} > 0)); then run_fuzz; fi
+if ((${#files[@]} > 0)); then run_integration; fi
 
 echo
 echo "$passed passed, $failed failed"
