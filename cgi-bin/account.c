@@ -14,9 +14,14 @@
 #include "view.h"
 
 static const char *const token_scopes[] = { "read", "write", NULL };
+
+typedef struct token_in {
+	const char *name, *scope;
+} token_in;
+
 static const stint_field token_fields[] = {
-	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 100, NULL },
-	{ "scope", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, token_scopes },
+	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 100, NULL, STINT_DEST(token_in, name) },
+	{ "scope", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, token_scopes, STINT_DEST(token_in, scope) },
 };
 
 /* A local path to go to after signing in; anything else becomes "/". */
@@ -165,10 +170,10 @@ static void account_page(stint_req *r)
 }
 
 /*
- * Create a token for the caller from a validated body {name, scope};
+ * Create a token for the caller from validated values {name, scope};
  * the secret goes to token (STINT_TOKEN_LEN + 1) and the row's JSON to *json.
  */
-static stint_db_rc create_token(stint_req *r, const cJSON *body, char *token, char **json)
+static stint_db_rc create_token(stint_req *r, const token_in *in, char *token, char **json)
 {
 	char hash[STINT_HASH_PARAM_LEN + 1];
 	const char *p[4];
@@ -179,9 +184,9 @@ static stint_db_rc create_token(stint_req *r, const cJSON *body, char *token, ch
 		return STINT_DB_ERROR;
 	stint_secret_hash(token, hash);
 	p[0] = r->user.id_text;
-	p[1] = cJSON_GetObjectItem(body, "name")->valuestring;
+	p[1] = in->name;
 	p[2] = hash;
-	p[3] = cJSON_GetObjectItem(body, "scope")->valuestring;
+	p[3] = in->scope;
 	rc = stint_change(r, STINT_SQL_TOKEN_CREATE, 4, p, "token.create", "user", r->user.id_text, NULL, &res);
 	*json = rc == STINT_DB_OK && PQntuples(res) == 1 ? strdup(PQgetvalue(res, 0, 0)) : NULL;
 	PQclear(res);
@@ -190,16 +195,17 @@ static stint_db_rc create_token(stint_req *r, const cJSON *body, char *token, ch
 
 static void create_token_form(stint_req *r)
 {
-	cJSON *body = stint_form_to_json(&r->form, token_fields, 2), *errors = NULL;
+	cJSON *body = stint_form_to_json(&r->form, STINT_SPEC(token_fields)), *errors = NULL;
 	char token[STINT_TOKEN_LEN + 1], *json = NULL;
+	token_in in = { NULL, NULL };
 	stint_db_rc rc;
 
-	if (stint_validate_json(body, token_fields, 2, 0, &errors) != 0) {
+	if (stint_validate_json(body, STINT_SPEC(token_fields), 0, &in, &errors) != 0) {
 		render_account(r, 422, NULL, errors);
 		cJSON_Delete(body);
 		return;
 	}
-	rc = create_token(r, body, token, &json);
+	rc = create_token(r, &in, token, &json);
 	cJSON_Delete(body);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -214,9 +220,6 @@ static stint_db_rc revoke_token(stint_req *r, const char *id, int *found)
 	PGresult *res = NULL;
 	stint_db_rc rc;
 
-	*found = 0;
-	if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)
-		return STINT_DB_OK;
 	rc = stint_change(r, STINT_SQL_TOKEN_REVOKE, 2, p, "token.revoke", "token", id, NULL, &res);
 	*found = rc == STINT_DB_OK && PQntuples(res) == 1;
 	PQclear(res);
@@ -250,14 +253,15 @@ static void create_token_api(stint_req *r)
 {
 	cJSON *errors = NULL, *out;
 	char token[STINT_TOKEN_LEN + 1], *json = NULL;
+	token_in in = { NULL, NULL };
 	stint_db_rc rc;
 
-	if (stint_validate_json(r->json, token_fields, 2, 0, &errors) != 0) {
+	if (stint_validate_json(r->json, STINT_SPEC(token_fields), 0, &in, &errors) != 0) {
 		stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
 		cJSON_Delete(errors);
 		return;
 	}
-	rc = create_token(r, r->json, token, &json);
+	rc = create_token(r, &in, token, &json);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;

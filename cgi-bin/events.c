@@ -137,11 +137,12 @@ static void store_batch(stint_req *r, const char *events_json, const char *sourc
 	free(result);
 }
 
-/* Validate a batch array and its clips; answers and returns 0 on problems. */
-static int batch_ok(stint_req *r, const cJSON *events)
+/*
+ * After validating a batch (bad problems in errors, consumed): check its
+ * clips; answers and returns 0 on problems.
+ */
+static int batch_ok(stint_req *r, const cJSON *events, int bad, cJSON *errors)
 {
-	cJSON *errors = NULL;
-	int bad = stint_events_validate(events, &errors);
 	stint_db_rc rc;
 
 	if (bad == 0 && (rc = stint_timeline_check_clips(r, r->params[0], events, &errors, &bad)) != STINT_DB_OK) {
@@ -159,19 +160,13 @@ static int batch_ok(stint_req *r, const cJSON *events)
 /* POST events: {"events": [...]} or a bare array. */
 static void add_events(stint_req *r)
 {
-	const cJSON *events = cJSON_IsArray(r->json) ? r->json : cJSON_GetObjectItem(r->json, "events");
-	const cJSON *item, *fields = cJSON_IsObject(r->json) ? r->json : NULL;
+	stint_event_batch_in in = { { NULL, 0 } };
+	cJSON *errors = NULL;
+	int bad = cJSON_IsObject(r->json) ?
+		stint_validate_json(r->json, stint_event_batch, stint_event_nbatch, 0, &in, &errors) :
+		stint_validate_array(r->json, &stint_event_batch[0], &in.events, &errors);
 
-	cJSON_ArrayForEach(item, fields) {
-		if (strcmp(item->string, "events") != 0) {
-			cJSON *errors = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(errors, item->string, "is not a known field");
-			stint_fail_fields(r, errors);
-			return;
-		}
-	}
-	if (batch_ok(r, events))
+	if (batch_ok(r, in.events.json, bad, errors))
 		store_batch(r, r->body.data, "manual");  /* as sent: numbers keep their precision */
 }
 
@@ -190,7 +185,8 @@ static void import_csv(stint_req *r)
 		cJSON_Delete(errors);
 		return;
 	}
-	if (!batch_ok(r, events)) {
+	rc = stint_events_validate(events, &errors);
+	if (!batch_ok(r, events, rc, errors)) {
 		cJSON_Delete(events);
 		return;
 	}
@@ -205,53 +201,40 @@ static void import_csv(stint_req *r)
 }
 
 static const char *const list_teams[] = { "A", "B", NULL };
+
+/* The list's filters and page, as the checked text the statement takes (NULL: not sent). */
+typedef struct event_filter {
+	const char *type, *team, *player, *from, *to, *limit, *offset;
+} event_filter;
+
 static const stint_field list_fields[] = {
-	{ "type", STINT_F_IDENT, 0, 1, 40, NULL },
-	{ "team", STINT_F_ENUM, 0, 0, 0, list_teams },
-	{ "player", STINT_F_INT, 0, 0, 999, NULL },
-	{ "from", STINT_F_NUMBER, 0, 0, 10000000, NULL },
-	{ "to", STINT_F_NUMBER, 0, 0, 10000000, NULL },
-	{ "limit", STINT_F_INT, 0, 1, 10000, NULL },
-	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+	{ "type", STINT_F_IDENT, 0, 1, 40, NULL, STINT_DEST(event_filter, type) },
+	{ "team", STINT_F_ENUM, 0, 0, 0, list_teams, STINT_DEST(event_filter, team) },
+	{ "player", STINT_F_INT, 0, 0, 999, NULL, STINT_DEST(event_filter, player) },
+	{ "from", STINT_F_NUMBER, 0, 0, 10000000, NULL, STINT_DEST(event_filter, from) },
+	{ "to", STINT_F_NUMBER, 0, 0, 10000000, NULL, STINT_DEST(event_filter, to) },
+	{ "limit", STINT_F_INT, 0, 1, 10000, NULL, STINT_DEST(event_filter, limit) },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL, STINT_DEST(event_filter, offset) },
 };
 
 static void list_events(stint_req *r)
 {
-	const char *p[8], *v;
+	event_filter f = { .limit = "1000", .offset = "0" };
 	cJSON *errors = NULL;
-	size_t i;
 
-	if (stint_validate_query(&r->query, list_fields, 7, &errors) != 0) {
+	if (stint_validate_query(&r->query, STINT_SPEC(list_fields), &f, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	p[0] = r->params[0];
-	for (i = 0; i < 7; i++) {
-		v = stint_kv_get(&r->query, list_fields[i].name);
-		p[i + 1] = v != NULL && *v != '\0' ? v : NULL;
-	}
-	if (p[6] == NULL)
-		p[6] = "1000";
-	if (p[7] == NULL)
-		p[7] = "0";
+	const char *p[8] = { r->params[0], f.type, f.team, f.player, f.from, f.to, f.limit, f.offset };
+
 	send_one(r, STINT_SQL_EVENTS_LIST, 8, p, "application/json", "There is no such session.");
-}
-
-static int event_id_ok(stint_req *r)
-{
-	const char *id = r->params[1];
-
-	if (strspn(id, "0123456789") == strlen(id) && strlen(id) <= 18)
-		return 1;
-	stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	return 0;
 }
 
 static void get_event(stint_req *r)
 {
-	if (event_id_ok(r))
-		send_one(r, STINT_SQL_EVENT_GET, 2, r->params, "application/json",
-			 "There is no such event in this session.");
+	send_one(r, STINT_SQL_EVENT_GET, 2, r->params, "application/json",
+		 "There is no such event in this session.");
 }
 
 static void patch_event(stint_req *r)
@@ -259,11 +242,8 @@ static void patch_event(stint_req *r)
 	cJSON *errors = NULL, *batch;
 	char *result = NULL;
 	stint_db_rc rc = STINT_DB_OK;
-	int bad;
+	int bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, NULL, &errors);
 
-	if (!event_id_ok(r))
-		return;
-	bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, &errors);
 	if (bad == 0 && (batch = cJSON_CreateArray()) != NULL) {
 		cJSON_AddItemReferenceToArray(batch, r->json);
 		rc = stint_timeline_check_clips(r, r->params[0], batch, &errors, &bad);
@@ -295,8 +275,6 @@ static void delete_event(stint_req *r)
 	stint_db_rc rc;
 	int found = 0;
 
-	if (!event_id_ok(r))
-		return;
 	rc = stint_timeline_delete(r, r->params[0], r->params[1], &found);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);

@@ -130,9 +130,14 @@ static void restore_session(stint_req *r)
 }
 
 static const char *const share_roles[] = { "viewer", "editor", NULL };
+
+typedef struct share_in {
+	const char *email, *role;
+} share_in;
+
 static const stint_field share_fields[] = {
-	{ "email", STINT_F_STRING, STINT_F_REQUIRED, 3, 254, NULL },
-	{ "role", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, share_roles },
+	{ "email", STINT_F_STRING, STINT_F_REQUIRED, 3, 254, NULL, STINT_DEST(share_in, email) },
+	{ "role", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, share_roles, STINT_DEST(share_in, role) },
 };
 
 static void send_text_result(stint_req *r, stint_sql id, int n, const char *const *p)
@@ -157,16 +162,17 @@ static void list_shares(stint_req *r)
 static void put_share(stint_req *r)
 {
 	cJSON *errors = NULL;
+	share_in in = { NULL, NULL };
 	const char *p[3] = { r->params[0], NULL, NULL };
 	PGresult *res = NULL;
 	stint_db_rc rc;
 
-	if (stint_validate_json(r->json, share_fields, 2, 0, &errors) != 0) {
+	if (stint_validate_json(r->json, STINT_SPEC(share_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	p[1] = cJSON_GetObjectItem(r->json, "email")->valuestring;
-	p[2] = cJSON_GetObjectItem(r->json, "role")->valuestring;
+	p[1] = in.email;
+	p[2] = in.role;
 	rc = stint_change(r, STINT_SQL_SHARE_PUT, 3, p, "session.share", "session", r->params[0], r->body.data, &res);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -184,10 +190,6 @@ static void delete_share(stint_req *r)
 	PGresult *res = NULL;
 	stint_db_rc rc;
 
-	if (strspn(r->params[1], "0123456789") != strlen(r->params[1]) || strlen(r->params[1]) > 18) {
-		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
-		return;
-	}
 	rc = stint_change(r, STINT_SQL_SHARE_DELETE, 2, p, "session.unshare", "session", r->params[0], NULL, &res);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
