@@ -16,9 +16,14 @@
 #include "view.h"
 
 static const char *const token_scopes[] = { "read", "write", NULL };
+
+typedef struct token_in {
+	const char *name, *scope;
+} token_in;
+
 static const stint_field token_fields[] = {
-	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 100, NULL },
-	{ "scope", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, token_scopes },
+	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 100, NULL, STINT_DEST(token_in, name) },
+	{ "scope", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, token_scopes, STINT_DEST(token_in, scope) },
 };
 
 /* A local path to go to after signing in; anything else becomes "/". */
@@ -137,31 +142,31 @@ static void account_page(stint_req *r)
 }
 
 /*
- * Create a token for the caller from a validated body {name, scope};
+ * Create a token for the caller from validated values {name, scope};
  * the secret goes to token (STINT_TOKEN_LEN + 1) and the row's JSON to *json.
  */
-static stint_db_rc create_token(stint_req *r, const cJSON *body, char *token, char **json)
+static stint_db_rc create_token(stint_req *r, const token_in *in, char *token, char **json)
 {
 	stint_tx tx;
 
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_token_create(&tx, r->user.id_text, cJSON_GetObjectItem(body, "name")->valuestring,
-			   cJSON_GetObjectItem(body, "scope")->valuestring, NULL, token, json);
+	stint_token_create(&tx, r->user.id_text, in->name, in->scope, NULL, token, json);
 	return stint_tx_end(&tx);
 }
 
 static void create_token_form(stint_req *r)
 {
-	cJSON *body = stint_form_to_json(&r->form, token_fields, 2), *errors = NULL;
+	cJSON *body = stint_form_to_json(&r->form, STINT_SPEC(token_fields)), *errors = NULL;
 	char token[STINT_TOKEN_LEN + 1], *json = NULL;
+	token_in in = { NULL, NULL };
 	stint_db_rc rc;
 
-	if (stint_validate_json(body, token_fields, 2, 0, &errors) != 0) {
+	if (stint_validate_json(body, STINT_SPEC(token_fields), 0, &in, &errors) != 0) {
 		render_account(r, 422, NULL, errors);
 		cJSON_Delete(body);
 		return;
 	}
-	rc = create_token(r, body, token, &json);
+	rc = create_token(r, &in, token, &json);
 	cJSON_Delete(body);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -174,9 +179,6 @@ static stint_db_rc revoke_token(stint_req *r, const char *id, int *found)
 {
 	stint_tx tx;
 
-	*found = 0;
-	if (strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)
-		return STINT_DB_OK;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_token_revoke(&tx, r->user.id_text, id, found);
 	return stint_tx_end(&tx);
@@ -211,14 +213,15 @@ static void create_token_api(stint_req *r)
 {
 	cJSON *errors = NULL, *out;
 	char token[STINT_TOKEN_LEN + 1], *json = NULL;
+	token_in in = { NULL, NULL };
 	stint_db_rc rc;
 
-	if (stint_validate_json(r->json, token_fields, 2, 0, &errors) != 0) {
+	if (stint_validate_json(r->json, STINT_SPEC(token_fields), 0, &in, &errors) != 0) {
 		stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
 		cJSON_Delete(errors);
 		return;
 	}
-	rc = create_token(r, r->json, token, &json);
+	rc = create_token(r, &in, token, &json);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;

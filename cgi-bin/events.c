@@ -106,11 +106,12 @@ static void store_batch(stint_req *r, const char *events_json, const char *sourc
 	free(replay);
 }
 
-/* Validate a batch array and its clips; answers and returns 0 on problems. */
-static int batch_ok(stint_req *r, const cJSON *events)
+/*
+ * After validating a batch (bad problems in errors, consumed): check its
+ * clips; answers and returns 0 on problems.
+ */
+static int batch_ok(stint_req *r, const cJSON *events, int bad, cJSON *errors)
 {
-	cJSON *errors = NULL;
-	int bad = stint_events_validate(events, &errors);
 	stint_db_rc rc;
 
 	if (bad == 0 && (rc = stint_timeline_check_clips(r->db, r->params[0], events, &errors, &bad)) != STINT_DB_OK) {
@@ -128,19 +129,13 @@ static int batch_ok(stint_req *r, const cJSON *events)
 /* POST events: {"events": [...]} or a bare array. */
 static void add_events(stint_req *r)
 {
-	const cJSON *events = cJSON_IsArray(r->json) ? r->json : cJSON_GetObjectItem(r->json, "events");
-	const cJSON *item, *fields = cJSON_IsObject(r->json) ? r->json : NULL;
+	stint_event_batch_in in = { { NULL, 0 } };
+	cJSON *errors = NULL;
+	int bad = cJSON_IsObject(r->json) ?
+		stint_validate_json(r->json, stint_event_batch, stint_event_nbatch, 0, &in, &errors) :
+		stint_validate_array(r->json, &stint_event_batch[0], &in.events, &errors);
 
-	cJSON_ArrayForEach(item, fields) {
-		if (strcmp(item->string, "events") != 0) {
-			cJSON *errors = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(errors, item->string, "is not a known field");
-			stint_fail_fields(r, errors);
-			return;
-		}
-	}
-	if (batch_ok(r, events))
+	if (batch_ok(r, in.events.json, bad, errors))
 		store_batch(r, r->body.data, "manual");  /* as sent: numbers keep their precision */
 }
 
@@ -159,7 +154,8 @@ static void import_csv(stint_req *r)
 		cJSON_Delete(errors);
 		return;
 	}
-	if (!batch_ok(r, events)) {
+	rc = stint_events_validate(events, &errors);
+	if (!batch_ok(r, events, rc, errors)) {
 		cJSON_Delete(events);
 		return;
 	}
@@ -174,63 +170,37 @@ static void import_csv(stint_req *r)
 }
 
 static const char *const list_teams[] = { "A", "B", NULL };
+
 static const stint_field list_fields[] = {
-	{ "type", STINT_F_IDENT, 0, 1, 40, NULL },
-	{ "team", STINT_F_ENUM, 0, 0, 0, list_teams },
-	{ "player", STINT_F_INT, 0, 0, 999, NULL },
-	{ "from", STINT_F_NUMBER, 0, 0, 10000000, NULL },
-	{ "to", STINT_F_NUMBER, 0, 0, 10000000, NULL },
-	{ "limit", STINT_F_INT, 0, 1, 10000, NULL },
-	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+	{ "type", STINT_F_IDENT, 0, 1, 40, NULL, STINT_DEST(stint_timeline_query, type) },
+	{ "team", STINT_F_ENUM, 0, 0, 0, list_teams, STINT_DEST(stint_timeline_query, team) },
+	{ "player", STINT_F_INT, 0, 0, 999, NULL, STINT_DEST(stint_timeline_query, player) },
+	{ "from", STINT_F_NUMBER, 0, 0, 10000000, NULL, STINT_DEST(stint_timeline_query, from_sec) },
+	{ "to", STINT_F_NUMBER, 0, 0, 10000000, NULL, STINT_DEST(stint_timeline_query, to_sec) },
+	{ "limit", STINT_F_INT, 0, 1, 10000, NULL, STINT_DEST(stint_timeline_query, limit) },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL, STINT_DEST(stint_timeline_query, offset) },
 };
 
 static void list_events(stint_req *r)
 {
-	stint_timeline_query q;
-	const char *v[7];
+	stint_timeline_query q = { NULL, NULL, -1, NAN, NAN, 1000, 0 };
 	cJSON *errors = NULL;
 	char *json = NULL;
 	stint_db_rc rc;
-	size_t i;
 
-	if (stint_validate_query(&r->query, list_fields, 7, &errors) != 0) {
+	if (stint_validate_query(&r->query, STINT_SPEC(list_fields), &q, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	for (i = 0; i < 7; i++) {
-		v[i] = stint_kv_get(&r->query, list_fields[i].name);
-		if (v[i] != NULL && *v[i] == '\0')
-			v[i] = NULL;
-	}
-	q.type = v[0];
-	q.team = v[1];
-	q.player = v[2] != NULL ? atoi(v[2]) : -1;
-	q.from_sec = v[3] != NULL ? strtod(v[3], NULL) : NAN;
-	q.to_sec = v[4] != NULL ? strtod(v[4], NULL) : NAN;
-	q.limit = v[5] != NULL ? atol(v[5]) : 1000;
-	q.offset = v[6] != NULL ? atol(v[6]) : 0;
 	rc = stint_timeline_list_text(r->db, r->params[0], &q, &json);
 	send_one(r, rc, json, "application/json", "There is no such session.");
-}
-
-static int event_id_ok(stint_req *r)
-{
-	const char *id = r->params[1];
-
-	if (strspn(id, "0123456789") == strlen(id) && strlen(id) <= 18)
-		return 1;
-	stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	return 0;
 }
 
 static void get_event(stint_req *r)
 {
 	char *json = NULL;
-	stint_db_rc rc;
+	stint_db_rc rc = stint_timeline_event_text(r->db, r->params[0], r->params[1], &json);
 
-	if (!event_id_ok(r))
-		return;
-	rc = stint_timeline_event_text(r->db, r->params[0], r->params[1], &json);
 	send_one(r, rc, json, "application/json", "There is no such event in this session.");
 }
 
@@ -240,11 +210,8 @@ static void patch_event(stint_req *r)
 	char *result = NULL;
 	stint_db_rc rc = STINT_DB_OK;
 	stint_tx tx;
-	int bad;
+	int bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, NULL, &errors);
 
-	if (!event_id_ok(r))
-		return;
-	bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, &errors);
 	if (bad == 0 && (batch = cJSON_CreateArray()) != NULL) {
 		cJSON_AddItemReferenceToArray(batch, r->json);
 		rc = stint_timeline_check_clips(r->db, r->params[0], batch, &errors, &bad);
@@ -280,8 +247,6 @@ static void delete_event(stint_req *r)
 	stint_tx tx;
 	int found = 0;
 
-	if (!event_id_ok(r))
-		return;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_delete(&tx, r->params[0], r->params[1], &found);
 	rc = stint_tx_end(&tx);

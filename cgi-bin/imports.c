@@ -37,7 +37,7 @@ static cJSON *warning_list(const stint_buf *w)
 	return list;
 }
 
-static const stint_field title_field = { "title", STINT_F_STRING, 0, 1, 200, NULL };
+static const stint_field title_field = { "title", STINT_F_STRING, 0, 1, 200, NULL, STINT_NO_DEST };
 
 static void import_dvw(stint_req *r)
 {

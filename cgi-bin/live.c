@@ -49,26 +49,31 @@ static void subscribe(stint_req *r)
 	stint_buf_free(&loc);
 }
 
+/* The page of stored messages, as the checked text the statement takes. */
+typedef struct timeline_in {
+	const char *after_seq, *limit;
+} timeline_in;
+
 static const stint_field timeline_fields[] = {
-	{ "after_seq", STINT_F_INT, 0, 0, 9000000000000000000LL, NULL },
-	{ "limit", STINT_F_INT, 0, 1, 5000, NULL },
+	{ "after_seq", STINT_F_INT, 0, 0, 9000000000000000000LL, NULL, STINT_DEST(timeline_in, after_seq) },
+	{ "limit", STINT_F_INT, 0, 1, 5000, NULL, STINT_DEST(timeline_in, limit) },
 };
 
 static void timeline(stint_req *r)
 {
-	const char *p[3] = { r->params[0], "0", "1000" }, *v;
+	timeline_in in = { "0", "1000" };
+	const char *p[3];
 	cJSON *errors = NULL;
 	PGresult *res;
 	stint_db_rc rc;
-	int i;
 
-	if (stint_validate_query(&r->query, timeline_fields, 2, &errors) != 0) {
+	if (stint_validate_query(&r->query, STINT_SPEC(timeline_fields), &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	for (i = 0; i < 2; i++)
-		if ((v = stint_kv_get(&r->query, timeline_fields[i].name)) != NULL && *v != '\0')
-			p[i + 1] = v;
+	p[0] = r->params[0];
+	p[1] = in.after_seq;
+	p[2] = in.limit;
 	rc = stint_db_exec(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &res);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
@@ -81,108 +86,56 @@ static void timeline(stint_req *r)
 /* --- live updates ----------------------------------------------------------- */
 
 static const char *const live_statuses[] = { "started", "completed", "abandoned", NULL };
+
+typedef struct status_in {
+	const char *status, *starts_at, *ends_at;
+} status_in;
+
 static const stint_field session_update_fields[] = {
-	{ "status", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, live_statuses },
-	{ "starts_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
-	{ "ends_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
+	{ "status", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, live_statuses, STINT_DEST(status_in, status) },
+	{ "starts_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL, STINT_DEST(status_in, starts_at) },
+	{ "ends_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL, STINT_DEST(status_in, ends_at) },
 };
 
 static const char *const hold_types[] = { "start", "normal", "finish", NULL };
 static const char *const hold_statuses[] = { "untouched", "completed", NULL };
 static const stint_field hold_fields[] = {
-	{ "id", STINT_F_STRING, STINT_F_REQUIRED, 1, 64, NULL },
-	{ "type", STINT_F_ENUM, 0, 0, 0, hold_types },
-	{ "status", STINT_F_ENUM, 0, 0, 0, hold_statuses },
-	{ "time", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
+	{ "id", STINT_F_STRING, STINT_F_REQUIRED, 1, 64, NULL, STINT_NO_DEST },
+	{ "type", STINT_F_ENUM, 0, 0, 0, hold_types, STINT_NO_DEST },
+	{ "status", STINT_F_ENUM, 0, 0, 0, hold_statuses, STINT_NO_DEST },
+	{ "time", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL, STINT_NO_DEST },
+};
+
+/* A climb_update's data: the holds that changed (merged into the stored ones as sent). */
+typedef struct climb_in {
+	stint_list holds;
+} climb_in;
+
+static const stint_field climb_fields[] = {
+	{ "holds", STINT_F_ARRAY, STINT_F_REQUIRED, 1, 1000, NULL, STINT_ITEMS(hold_fields),
+	  STINT_DEST(climb_in, holds) },
 };
 
 static const stint_field keypoint_fields[] = {
-	{ "x", STINT_F_NUMBER, STINT_F_REQUIRED, -1000000, 1000000, NULL },
-	{ "y", STINT_F_NUMBER, STINT_F_REQUIRED, -1000000, 1000000, NULL },
-	{ "confidence", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 1, NULL },
-	{ "name", STINT_F_STRING, 0, 1, 40, NULL },
+	{ "x", STINT_F_NUMBER, STINT_F_REQUIRED, -1000000, 1000000, NULL, STINT_NO_DEST },
+	{ "y", STINT_F_NUMBER, STINT_F_REQUIRED, -1000000, 1000000, NULL, STINT_NO_DEST },
+	{ "confidence", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 1, NULL, STINT_NO_DEST },
+	{ "name", STINT_F_STRING, 0, 1, 40, NULL, STINT_NO_DEST },
 };
 
-/* errors with every key put under prefix ("status" -> "data.status"); consumes errors. */
-static cJSON *prefixed(cJSON *errors, const char *prefix)
-{
-	cJSON *out = cJSON_CreateObject();
-	const cJSON *e;
-	char key[160];
+/* Each frame: timestamp (s), frame number, keypoints. */
+static const stint_field frame_fields[] = {
+	{ "timestamp", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 1e12, NULL, STINT_NO_DEST },
+	{ "frame", STINT_F_INT, STINT_F_REQUIRED, 0, 2000000000, NULL, STINT_NO_DEST },
+	{ "keypoints", STINT_F_ARRAY, STINT_F_REQUIRED, 1, POSE_KEYPOINTS_MAX, NULL,
+	  STINT_ITEMS(keypoint_fields), STINT_NO_DEST },
+};
 
-	cJSON_ArrayForEach(e, errors) {
-		snprintf(key, sizeof(key), "%s.%s", prefix, e->string);
-		cJSON_AddStringToObject(out, key, e->valuestring);
-	}
-	cJSON_Delete(errors);
-	return out;
-}
-
-/* Check each element of list against fields; problems as "<prefix>[i].field". */
-static int check_list(const cJSON *list, const stint_field *fields, size_t n, size_t max,
-		      const char *prefix, cJSON **errors)
-{
-	char key[128];
-	const cJSON *item, *e;
-	cJSON *item_errors;
-	int i = 0, bad = 0;
-
-	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) < 1 || (size_t)cJSON_GetArraySize(list) > max) {
-		if (*errors == NULL)
-			*errors = cJSON_CreateObject();
-		snprintf(key, sizeof(key), "must be an array of 1 to %zu items", max);
-		cJSON_AddStringToObject(*errors, prefix, key);
-		return 1;
-	}
-	cJSON_ArrayForEach(item, list) {
-		item_errors = NULL;
-		if (stint_validate_json(item, fields, n, 0, &item_errors) > 0) {
-			bad++;
-			cJSON_ArrayForEach(e, item_errors) {
-				if (*errors == NULL)
-					*errors = cJSON_CreateObject();
-				snprintf(key, sizeof(key), "%s[%d].%s", prefix, i, e->string);
-				cJSON_AddStringToObject(*errors, key, e->valuestring);
-			}
-		}
-		cJSON_Delete(item_errors);
-		i++;
-	}
-	return bad;
-}
-
-/* Each frame: timestamp (s), frame number, keypoints (an array, checked apart). */
-static int check_frames(const cJSON *frames, cJSON **errors)
-{
-	static const stint_field frame_shape[] = {
-		{ "timestamp", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 1e12, NULL },
-		{ "frame", STINT_F_INT, STINT_F_REQUIRED, 0, 2000000000, NULL },
-	};
-	char prefix[64], key[96];
-	const cJSON *f, *kp;
-	cJSON *tmp, *item_errors, *e;
-	int i = 0, bad = 0;
-
-	cJSON_ArrayForEach(f, frames) {
-		kp = cJSON_GetObjectItem(f, "keypoints");
-		tmp = cJSON_Duplicate(f, 1);
-		cJSON_DeleteItemFromObject(tmp, "keypoints");
-		item_errors = NULL;
-		bad += stint_validate_json(tmp, frame_shape, 2, 0, &item_errors) > 0;
-		cJSON_ArrayForEach(e, item_errors) {
-			if (*errors == NULL)
-				*errors = cJSON_CreateObject();
-			snprintf(key, sizeof(key), "data.frames[%d].%s", i, e->string);
-			cJSON_AddStringToObject(*errors, key, e->valuestring);
-		}
-		cJSON_Delete(item_errors);
-		cJSON_Delete(tmp);
-		snprintf(prefix, sizeof(prefix), "data.frames[%d].keypoints", i);
-		bad += check_list(kp, keypoint_fields, 4, POSE_KEYPOINTS_MAX, prefix, errors) > 0;
-		i++;
-	}
-	return bad;
-}
+/* A pose_update's frames (a single frame counts as a batch of one). */
+static const stint_field pose_frames = {
+	"data.frames", STINT_F_ARRAY, STINT_F_REQUIRED, 1, POSE_FRAMES_MAX, NULL,
+	STINT_ITEMS(frame_fields), .shape = "must hold 1 to 300 frames", STINT_NO_DEST
+};
 
 /*
  * Open a live update's transaction. Device updates come many a second and
@@ -214,20 +167,20 @@ static void finish(stint_req *r, stint_db_rc rc)
 
 static void session_update(stint_req *r, const cJSON *data)
 {
+	status_in in = { NULL, NULL, NULL };
 	cJSON *errors = NULL;
-	const char *status, *p[4];
+	const char *p[4];
 	PGresult *res = NULL;
 	stint_db_rc rc;
 
-	if (stint_validate_json(data, session_update_fields, 3, 0, &errors) != 0) {
-		stint_fail_fields(r, prefixed(errors, "data"));
+	if (stint_validate_json_at("data", data, STINT_SPEC(session_update_fields), 0, &in, &errors) != 0) {
+		stint_fail_fields(r, errors);
 		return;
 	}
-	status = cJSON_GetObjectItem(data, "status")->valuestring;
 	p[0] = r->params[0];
-	p[1] = strcmp(status, "started") == 0 ? "live" : status;
-	p[2] = cJSON_GetStringValue(cJSON_GetObjectItem(data, "starts_at"));
-	p[3] = cJSON_GetStringValue(cJSON_GetObjectItem(data, "ends_at"));
+	p[1] = strcmp(in.status, "started") == 0 ? "live" : in.status;
+	p[2] = in.starts_at;
+	p[3] = in.ends_at;
 	rc = begin_update(r);
 	if (rc == STINT_DB_OK)
 		rc = stint_db_exec(r->db, STINT_SQL_SESSION_LIVE_STATUS, 4, p, &res);
@@ -244,27 +197,18 @@ static void session_update(stint_req *r, const cJSON *data)
 
 static void climb_update(stint_req *r, const cJSON *data)
 {
-	const cJSON *holds = cJSON_GetObjectItem(data, "holds"), *f;
+	climb_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
 	const char *p[3];
 	char *text, *merged = NULL;
 	PGresult *res = NULL;
 	stint_db_rc rc;
 
-	cJSON_ArrayForEach(f, data) {
-		if (strcmp(f->string, "holds") != 0) {
-			char key[80];
-
-			snprintf(key, sizeof(key), "data.%.60s", f->string);
-			stint_fail_field(r, key, "is not a known field");
-			return;
-		}
-	}
-	if (check_list(holds, hold_fields, 4, 1000, "data.holds", &errors) != 0) {
+	if (stint_validate_json_at("data", data, STINT_SPEC(climb_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	text = cJSON_PrintUnformatted(holds);
+	text = cJSON_PrintUnformatted(in.holds.json);
 	p[0] = r->params[0];
 	p[1] = text;
 	rc = begin_update(r);
@@ -284,8 +228,9 @@ static void climb_update(stint_req *r, const cJSON *data)
 /* One frame, or {"frames": [...]} (up to 300 frames in one request). */
 static void pose_update(stint_req *r, const cJSON *data)
 {
-	cJSON *errors = NULL, *frames;
 	const cJSON *batch = cJSON_GetObjectItem(data, "frames");
+	cJSON *errors = NULL, *one = NULL;
+	stint_list frames;
 	const char *p[3];
 	char *text;
 	stint_db_rc rc;
@@ -302,24 +247,17 @@ static void pose_update(stint_req *r, const cJSON *data)
 				return;
 			}
 		}
-		frames = cJSON_Duplicate(batch, 1);
 	} else {
-		frames = cJSON_CreateArray();
-		cJSON_AddItemToArray(frames, cJSON_Duplicate(data, 1));
+		batch = one = cJSON_CreateArray();  /* a single frame: a batch of one, by reference */
+		cJSON_AddItemReferenceToArray(one, (cJSON *)data);
 	}
-	if (!cJSON_IsArray(frames) || cJSON_GetArraySize(frames) < 1 ||
-	    cJSON_GetArraySize(frames) > POSE_FRAMES_MAX) {
-		cJSON_Delete(frames);
-		stint_fail_field(r, "data.frames", "must hold 1 to 300 frames");
-		return;
-	}
-	if (check_frames(frames, &errors) != 0) {
-		cJSON_Delete(frames);
+	if (stint_validate_array(batch, &pose_frames, &frames, &errors) != 0) {
+		cJSON_Delete(one);
 		stint_fail_fields(r, errors);
 		return;
 	}
-	text = cJSON_PrintUnformatted(frames);
-	cJSON_Delete(frames);
+	text = cJSON_PrintUnformatted(frames.json);
+	cJSON_Delete(one);
 	p[0] = r->params[0];
 	p[1] = "pose_updated";
 	p[2] = text;

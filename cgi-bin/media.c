@@ -28,23 +28,29 @@
 
 static const char *const clip_kinds[] = { "video", "audio", NULL };
 
+/* What registering a clip reads of its body (the rest is stored as sent). */
+typedef struct clip_in {
+	const char *uri, *file;   /* exactly one of them */
+	int duration_sent;        /* else the probed duration of file */
+} clip_in;
+
 static const stint_field clip_fields[] = {
-	{ "kind", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, clip_kinds },
-	{ "title", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL },
-	{ "uri", STINT_F_STRING, 0, 8, 2000, NULL },
-	{ "file", STINT_F_STRING, 0, 1, 500, NULL },
-	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL },
-	{ "duration_sec", STINT_F_NUMBER, STINT_F_NULLABLE, 0, 10000000, NULL },
-	{ "meta", STINT_F_OBJECT, 0, 0, 16384, NULL },
+	{ "kind", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, clip_kinds, STINT_NO_DEST },
+	{ "title", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL, STINT_NO_DEST },
+	{ "uri", STINT_F_STRING, 0, 8, 2000, NULL, STINT_DEST(clip_in, uri) },
+	{ "file", STINT_F_STRING, 0, 1, 500, NULL, STINT_DEST(clip_in, file) },
+	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL, STINT_NO_DEST },
+	{ "duration_sec", STINT_F_NUMBER, STINT_F_NULLABLE, 0, 10000000, NULL, STINT_NO_DEST,
+	  STINT_PRESENT(clip_in, duration_sent) },
+	{ "meta", STINT_F_OBJECT, 0, 0, 16384, NULL, STINT_NO_DEST },
 };
-#define NCLIP_FIELDS (sizeof(clip_fields) / sizeof(clip_fields[0]))
 
 /* On PATCH only these may change (moving a clip moves its events with it). */
 static const stint_field clip_patch_fields[] = {
-	{ "title", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL },
-	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL },
-	{ "duration_sec", STINT_F_NUMBER, STINT_F_NULLABLE, 0, 10000000, NULL },
-	{ "meta", STINT_F_OBJECT, 0, 0, 16384, NULL },
+	{ "title", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL, STINT_NO_DEST },
+	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL, STINT_NO_DEST },
+	{ "duration_sec", STINT_F_NUMBER, STINT_F_NULLABLE, 0, 10000000, NULL, STINT_NO_DEST },
+	{ "meta", STINT_F_OBJECT, 0, 0, 16384, NULL, STINT_NO_DEST },
 };
 
 static const char *var_dir(void)
@@ -64,18 +70,6 @@ static void send_json(stint_req *r, int status, stint_db_rc rc, char *json, cons
 	free(json);
 }
 
-static int id_ok(stint_req *r, const char *what)
-{
-	const char *id = r->params[1];
-	char msg[64];
-
-	if (strspn(id, "0123456789") == strlen(id) && strlen(id) <= 18)
-		return 1;
-	snprintf(msg, sizeof(msg), "There is no such %s in this session.", what);
-	stint_fail(r, 404, "not_found", msg, NULL);
-	return 0;
-}
-
 static void list_clips(stint_req *r)
 {
 	char *json = NULL;
@@ -87,20 +81,17 @@ static void list_clips(stint_req *r)
 typedef stint_db_rc get_fn(stint_db *db, const char *sid, const char *id, char **json);
 
 /* GET a clip or an artifact (what) with its module's get. */
-static void get_row(stint_req *r, get_fn *get, const char *what, const char *missing)
+static void get_row(stint_req *r, get_fn *get, const char *missing)
 {
 	char *json = NULL;
-	stint_db_rc rc;
+	stint_db_rc rc = get(r->db, r->params[0], r->params[1], &json);
 
-	if (!id_ok(r, what))
-		return;
-	rc = get(r->db, r->params[0], r->params[1], &json);
 	send_json(r, 200, rc, json, missing);
 }
 
 static void get_clip(stint_req *r)
 {
-	get_row(r, stint_clip_get, "clip", "There is no such clip in this session.");
+	get_row(r, stint_clip_get, "There is no such clip in this session.");
 }
 
 /* Add clip (validated) to the session and answer 201; 0, or -1 when it was not added. */
@@ -126,29 +117,26 @@ static int create_clip_row(stint_req *r, cJSON *clip)
 static void register_clip(stint_req *r)
 {
 	cJSON *errors = NULL, *clip;
-	const cJSON *uri, *file;
+	clip_in in = { NULL, NULL, 0 };
 	stint_media_info info;
 	char rel[600], abs[4200];
 
-	if (stint_validate_json(r->json, clip_fields, NCLIP_FIELDS, 0, &errors) != 0) {
+	if (stint_validate_json(r->json, STINT_SPEC(clip_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	uri = cJSON_GetObjectItem(r->json, "uri");
-	file = cJSON_GetObjectItem(r->json, "file");
-	if ((uri == NULL) == (file == NULL)) {
+	if ((in.uri == NULL) == (in.file == NULL)) {
 		stint_fail_field(r, "uri", "give either uri or file");
 		return;
 	}
-	if (uri != NULL && strncmp(uri->valuestring, "https://", 8) != 0 &&
-	    strncmp(uri->valuestring, "s3://", 5) != 0) {
+	if (in.uri != NULL && strncmp(in.uri, "https://", 8) != 0 && strncmp(in.uri, "s3://", 5) != 0) {
 		stint_fail_field(r, "uri", "must start with https:// or s3://");
 		return;
 	}
 	clip = cJSON_Duplicate(r->json, 1);
-	if (file != NULL) {
-		snprintf(rel, sizeof(rel), "media/%s", file->valuestring);
-		if (!stint_auth_media_file(r, file->valuestring) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
+	if (in.file != NULL) {
+		snprintf(rel, sizeof(rel), "media/%s", in.file);
+		if (!stint_auth_media_file(r, in.file) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
 			stint_fail_field(r, "file", "must be a plain path inside the media folder, of a session you may view");
 			goto out;
 		}
@@ -158,7 +146,7 @@ static void register_clip(stint_req *r)
 		}
 		cJSON_DeleteItemFromObject(clip, "file");
 		cJSON_AddStringToObject(clip, "path", rel);
-		if (cJSON_GetObjectItem(clip, "duration_sec") == NULL)
+		if (!in.duration_sent)
 			cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
 	}
 	create_clip_row(r, clip);
@@ -204,22 +192,28 @@ static const char *upload_file(stint_req *r)
 	return f;
 }
 
+typedef struct upload_in {
+	const char *kind, *title;
+	double offset_sec;
+} upload_in;
+
 static const stint_field upload_fields[] = {
-	{ "kind", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, clip_kinds },
-	{ "title", STINT_F_STRING, 0, 0, 200, NULL },
-	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL },
+	{ "kind", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, clip_kinds, STINT_DEST(upload_in, kind) },
+	{ "title", STINT_F_STRING, 0, 0, 200, NULL, STINT_DEST(upload_in, title) },
+	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL, STINT_DEST(upload_in, offset_sec) },
 };
 
 /* POST clips/upload?kind=video&title=...&offset_sec=...: the file is the body. */
 static void upload_clip(stint_req *r)
 {
-	const char *tmp = upload_file(r), *ext, *ctype, *v;
+	const char *tmp = upload_file(r), *ext, *ctype;
+	upload_in in = { NULL, "", 0 };
 	cJSON *clip = NULL, *errors = NULL;
 	stint_media_info info;
 	char rel[600];
 	struct stat st;
 
-	if (stint_validate_query(&r->query, upload_fields, 3, &errors) != 0) {
+	if (stint_validate_query(&r->query, STINT_SPEC(upload_fields), &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
@@ -238,9 +232,9 @@ static void upload_clip(stint_req *r)
 	}
 	stat(tmp, &st);
 	clip = cJSON_CreateObject();
-	cJSON_AddStringToObject(clip, "kind", stint_kv_get(&r->query, "kind"));
-	cJSON_AddStringToObject(clip, "title", (v = stint_kv_get(&r->query, "title")) ? v : "");
-	cJSON_AddNumberToObject(clip, "offset_sec", (v = stint_kv_get(&r->query, "offset_sec")) ? strtod(v, NULL) : 0);
+	cJSON_AddStringToObject(clip, "kind", in.kind);
+	cJSON_AddStringToObject(clip, "title", in.title);
+	cJSON_AddNumberToObject(clip, "offset_sec", in.offset_sec);
 	cJSON_AddStringToObject(clip, "path", rel);
 	cJSON_AddStringToObject(clip, "content_type", ctype);
 	cJSON_AddNumberToObject(clip, "size_bytes", (double)st.st_size);
@@ -257,9 +251,7 @@ static void patch_clip(stint_req *r)
 	stint_db_rc rc;
 	stint_tx tx;
 
-	if (!id_ok(r, "clip"))
-		return;
-	if (stint_validate_json(r->json, clip_patch_fields, 4, 1, &errors) != 0) {
+	if (stint_validate_json(r->json, STINT_SPEC(clip_patch_fields), 1, NULL, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
@@ -287,8 +279,6 @@ static void delete_row(stint_req *r, delete_fn *del, const char *what)
 	stint_tx tx;
 	int found = 0;
 
-	if (!id_ok(r, what))
-		return;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	del(&tx, r->params[0], r->params[1], &found, &file);
 	rc = stint_tx_end(&tx);
@@ -337,8 +327,6 @@ static void download_clip(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	if (!id_ok(r, "clip"))
-		return;
 	rc = stint_clip_file(r->db, r->params[0], r->params[1], &found, &f);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
@@ -361,12 +349,16 @@ static void list_artifacts(stint_req *r)
 
 static void get_artifact(stint_req *r)
 {
-	get_row(r, stint_artifact_get, "artifact", "There is no such artifact in this session.");
+	get_row(r, stint_artifact_get, "There is no such artifact in this session.");
 }
 
+typedef struct artifact_in {
+	const char *type, *name;
+} artifact_in;
+
 static const stint_field artifact_fields[] = {
-	{ "type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL },
-	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL },
+	{ "type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL, STINT_DEST(artifact_in, type) },
+	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL, STINT_DEST(artifact_in, name) },
 };
 
 /* POST artifacts/upload?type=export&name=notes.pdf: the file is the body. */
@@ -374,13 +366,14 @@ static void upload_artifact(stint_req *r)
 {
 	const char *tmp = upload_file(r), *ctype = stint_req_env(r, "CONTENT_TYPE");
 	stint_artifact_new a;
+	artifact_in in = { NULL, NULL };
 	cJSON *errors = NULL;
 	char rel[600], *json = NULL;
 	struct stat st;
 	stint_db_rc rc;
 	stint_tx tx;
 
-	if (stint_validate_query(&r->query, artifact_fields, 2, &errors) != 0) {
+	if (stint_validate_query(&r->query, STINT_SPEC(artifact_fields), &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
@@ -392,8 +385,8 @@ static void upload_artifact(stint_req *r)
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		return;
 	}
-	a.type = stint_kv_get(&r->query, "type");
-	a.name = stint_kv_get(&r->query, "name");
+	a.type = in.type;
+	a.name = in.name;
 	a.path = rel;
 	a.content_type = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
 	a.size_bytes = (long long)st.st_size;
@@ -416,8 +409,6 @@ static void download_artifact(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	if (!id_ok(r, "artifact"))
-		return;
 	rc = stint_artifact_file(r->db, r->params[0], r->params[1], &found, &f);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);

@@ -25,7 +25,9 @@
 
 static const char evaluation_codes[] = "#+!-/=";
 
-static const stint_field clip_offset_field = { "offset_sec", STINT_F_NUMBER, STINT_F_REQUIRED, -10000000, 10000000, NULL };
+static const stint_field clip_offset_field = {
+	"offset_sec", STINT_F_NUMBER, STINT_F_REQUIRED, -10000000, 10000000, NULL, STINT_NO_DEST
+};
 
 static const stint_field *event_field(const char *name)
 {
@@ -57,6 +59,7 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 {
 	char team[2] = "";
 	const char *num = NULL, *bad;
+	long long actor_number = 0;
 
 	if ((who[0] == 'A' || who[0] == 'B') && (who[1] == '\0' || who[1] == '-')) {
 		team[0] = who[0];
@@ -71,7 +74,7 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 		problem(errors, "number", "needs a team: choose the team first");
 		return;
 	}
-	if (num != NULL && (bad = stint_validate_text(event_field("actor_number"), num)) != NULL) {
+	if (num != NULL && (bad = stint_text_int(event_field("actor_number"), num, &actor_number)) != NULL) {
 		problem(errors, "number", bad);
 		return;
 	}
@@ -80,7 +83,7 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 	else
 		cJSON_AddNullToObject(ev, "actor_team");
 	if (num != NULL)
-		cJSON_AddNumberToObject(ev, "actor_number", atoi(num));
+		cJSON_AddNumberToObject(ev, "actor_number", (double)actor_number);
 	else
 		cJSON_AddNullToObject(ev, "actor_number");
 }
@@ -96,6 +99,8 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 	const char *t = field_value(r, "t_sec"), *type = field_value(r, "event_type");
 	const char *eval = field_value(r, "evaluation"), *clip = field_value(r, "clip_id"), *bad;
 	cJSON *ev = cJSON_CreateObject(), *payload;
+	long long clip_id;
+	double t_sec;
 	size_t i;
 
 	*form = cJSON_CreateObject();
@@ -105,10 +110,10 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 		type = field_value(r, "other_type");  /* written in: it wins over the button pressed */
 	if (*t == '\0')
 		problem(errors, "t_sec", "is required");
-	else if ((bad = stint_validate_text(event_field("t_sec"), t)) != NULL)
+	else if ((bad = stint_text_number(event_field("t_sec"), t, &t_sec)) != NULL)
 		problem(errors, "t_sec", bad);
 	else
-		cJSON_AddNumberToObject(ev, "t_sec", strtod(t, NULL));
+		cJSON_AddNumberToObject(ev, "t_sec", t_sec);
 	if (*type == '\0')
 		problem(errors, "event_type", "is required: press a type, or write one under Other");
 	else if ((bad = stint_validate_text(event_field("event_type"), type)) != NULL)
@@ -122,10 +127,10 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 	else if (*eval != '\0')
 		cJSON_AddStringToObject(payload, "evaluation", eval);
 	if (with_clip && *clip != '\0') {
-		if (stint_validate_text(event_field("clip_id"), clip) != NULL)
+		if (stint_text_int(event_field("clip_id"), clip, &clip_id) != NULL)
 			problem(errors, "clip_id", "is not a clip of this session");
 		else
-			cJSON_AddNumberToObject(ev, "clip_id", strtod(clip, NULL));
+			cJSON_AddNumberToObject(ev, "clip_id", (double)clip_id);
 	}
 	return ev;
 }
@@ -140,16 +145,6 @@ static const char *form_view(stint_req *r)
 		return "";
 	page_view_parse(&r->arena, &r->query, &v);
 	return page_view_query(&r->arena, &v);
-}
-
-static int event_id_ok(stint_req *r)
-{
-	size_t n = strlen(r->params[1]);
-
-	if (n >= 1 && n <= 18 && strspn(r->params[1], "0123456789") == n)
-		return 1;
-	stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	return 0;
 }
 
 static void send_back(stint_req *r, cJSON *form, cJSON *errors, const char *edit_id)
@@ -234,8 +229,6 @@ void page_event_edit(stint_req *r)
 	stint_db_rc rc;
 	stint_tx tx;
 
-	if (!event_id_ok(r))
-		return;
 	view = form_view(r);
 	ev = event_from_form(r, 0, &form, &errors);
 	if (errors != NULL) {
@@ -269,8 +262,6 @@ void page_event_delete(stint_req *r)
 	stint_tx tx;
 	int found = 0;
 
-	if (!event_id_ok(r))
-		return;
 	view = form_view(r);
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_delete(&tx, r->params[0], r->params[1], &found);
@@ -297,19 +288,15 @@ void page_clip_edit(stint_req *r)
 {
 	const char *offset = field_value(r, "offset_sec"), *bad;
 	char patch[64], *result = NULL;
-	size_t n = strlen(r->params[1]);
+	double offset_sec;
 	stint_db_rc rc;
 	stint_tx tx;
 
-	if (n < 1 || n > 18 || strspn(r->params[1], "0123456789") != n) {
-		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
-		return;
-	}
-	if ((bad = *offset ? stint_validate_text(&clip_offset_field, offset) : "is required") != NULL) {
+	if ((bad = *offset ? stint_text_number(&clip_offset_field, offset, &offset_sec) : "is required") != NULL) {
 		clip_problem(r, bad);
 		return;
 	}
-	snprintf(patch, sizeof(patch), "{\"offset_sec\":%.17g}", strtod(offset, NULL));
+	snprintf(patch, sizeof(patch), "{\"offset_sec\":%.17g}", offset_sec);
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_move_clip(&tx, r->params[0], r->params[1], patch, &result);
 	rc = stint_tx_end(&tx);

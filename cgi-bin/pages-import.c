@@ -30,7 +30,7 @@
 
 #define IMPORT_PARTS_MAX 8
 
-static const stint_field title_field = { "title", STINT_F_STRING, 0, 1, 200, NULL };
+static const stint_field title_field = { "title", STINT_F_STRING, 0, 1, 200, NULL, STINT_NO_DEST };
 
 /* Video containers a browser plays, by file extension. */
 static const page_choice video_types[] = {

@@ -160,23 +160,19 @@ void page_redirect_session(stint_req *r, const char *id, const char *suffix, con
 }
 
 static const stint_field view_fields[] = {
-	{ "type", STINT_F_IDENT, 0, 1, 40, NULL },
-	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+	{ "type", STINT_F_IDENT, 0, 1, 40, NULL, STINT_DEST(page_view, type) },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL, STINT_DEST(page_view, offset) },
 };
-
-static const char *valid_or_null(const stint_field *f, const char *v)
-{
-	return v != NULL && *v != '\0' && stint_validate_text(f, v) == NULL ? v : NULL;
-}
 
 void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v)
 {
 	const char *who = stint_kv_get(l, "who");
+	cJSON *dropped = NULL;  /* invalid values are left out, not reported */
 	size_t digits;
 
 	memset(v, 0, sizeof(*v));
-	v->type = valid_or_null(&view_fields[0], stint_kv_get(l, "type"));
-	v->offset = valid_or_null(&view_fields[1], stint_kv_get(l, "offset"));
+	stint_validate_query(l, STINT_SPEC(view_fields), v, &dropped);
+	cJSON_Delete(dropped);
 	if (who == NULL || (who[0] != 'A' && who[0] != 'B'))
 		return;
 	digits = who[1] == '-' ? strspn(who + 2, "0123456789") : 0;

@@ -143,9 +143,14 @@ static void restore_session(stint_req *r)
 }
 
 static const char *const share_roles[] = { "viewer", "editor", NULL };
+
+typedef struct share_in {
+	const char *email, *role;
+} share_in;
+
 static const stint_field share_fields[] = {
-	{ "email", STINT_F_STRING, STINT_F_REQUIRED, 3, 254, NULL },
-	{ "role", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, share_roles },
+	{ "email", STINT_F_STRING, STINT_F_REQUIRED, 3, 254, NULL, STINT_DEST(share_in, email) },
+	{ "role", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, share_roles, STINT_DEST(share_in, role) },
 };
 
 static void list_shares(stint_req *r)
@@ -164,23 +169,22 @@ static void list_shares(stint_req *r)
 static void put_share(stint_req *r)
 {
 	cJSON *errors = NULL;
+	share_in in = { NULL, NULL };
 	stint_tx tx;
 	stint_db_rc rc;
 	int found;
 
-	if (stint_validate_json(r->json, share_fields, 2, 0, &errors) != 0) {
+	if (stint_validate_json(r->json, STINT_SPEC(share_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_share_put(&tx, r->params[0], cJSON_GetObjectItem(r->json, "email")->valuestring,
-			cJSON_GetObjectItem(r->json, "role")->valuestring, &found);
+	stint_share_put(&tx, r->params[0], in.email, in.role, &found);
 	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-	else if (!found && (errors = cJSON_CreateObject()) != NULL &&
-		 cJSON_AddStringToObject(errors, "email", "is not a user of this server") != NULL)
-		stint_fail_fields(r, errors);
+	else if (!found)
+		stint_fail_field(r, "email", "is not a user of this server");
 	else
 		list_shares(r);
 }
@@ -191,10 +195,6 @@ static void delete_share(stint_req *r)
 	stint_db_rc rc;
 	int found;
 
-	if (strspn(r->params[1], "0123456789") != strlen(r->params[1]) || strlen(r->params[1]) > 18) {
-		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
-		return;
-	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_share_delete(&tx, r->params[0], r->params[1], &found);
 	rc = stint_tx_end(&tx);

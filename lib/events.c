@@ -9,73 +9,32 @@
 static const char *const event_teams[] = { "A", "B", NULL };
 
 const stint_field stint_event_fields[] = {
-	{ "t_sec", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 10000000, NULL },
-	{ "event_type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL },
-	{ "actor_team", STINT_F_ENUM, STINT_F_NULLABLE, 0, 0, event_teams },
-	{ "actor_number", STINT_F_INT, STINT_F_NULLABLE, 0, 999, NULL },
-	{ "clip_id", STINT_F_INT, STINT_F_NULLABLE, 1, 9000000000000000000LL, NULL },
-	{ "payload", STINT_F_OBJECT, 0, 0, 16384, NULL },
-	{ "id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL },
-	{ "session_id", STINT_F_UUID, STINT_F_READONLY, 0, 0, NULL },
-	{ "source", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL },
-	{ "created_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
+	{ "t_sec", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 10000000, NULL, STINT_NO_DEST },
+	{ "event_type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL, STINT_NO_DEST },
+	{ "actor_team", STINT_F_ENUM, STINT_F_NULLABLE, 0, 0, event_teams, STINT_NO_DEST },
+	{ "actor_number", STINT_F_INT, STINT_F_NULLABLE, 0, 999, NULL, STINT_NO_DEST },
+	{ "clip_id", STINT_F_INT, STINT_F_NULLABLE, 1, 9000000000000000000LL, NULL, STINT_NO_DEST },
+	{ "payload", STINT_F_OBJECT, 0, 0, 16384, NULL, STINT_NO_DEST },
+	{ "id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "session_id", STINT_F_UUID, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "source", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "created_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
 };
 const size_t stint_event_nfields = sizeof(stint_event_fields) / sizeof(stint_event_fields[0]);
 
-#define MAX_NAMED_ERRORS 100
-
-/* Copy each problem of one item into errors as "<prefix>.field". */
-static int prefix_errors(cJSON **errors, const char *prefix, const cJSON *item_errors, int *named)
-{
-	char key[160];
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, item_errors) {
-		if (*named >= MAX_NAMED_ERRORS)
-			return 0;
-		if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
-			return -1;
-		if (strcmp(e->string, "(body)") == 0)
-			snprintf(key, sizeof(key), "%s", prefix);
-		else
-			snprintf(key, sizeof(key), "%s.%s", prefix, e->string);
-		if (cJSON_AddStringToObject(*errors, key, e->valuestring) == NULL)
-			return -1;
-		(*named)++;
-	}
-	return 0;
-}
+const stint_field stint_event_batch[] = {
+	{ "events", STINT_F_ARRAY, STINT_F_REQUIRED, 1, STINT_EVENTS_MAX_BATCH, NULL,
+	  STINT_ITEMS(stint_event_fields), .shape = "must be an array of 1 to 10000 events",
+	  STINT_DEST(stint_event_batch_in, events) },
+};
+const size_t stint_event_nbatch = sizeof(stint_event_batch) / sizeof(stint_event_batch[0]);
 
 int stint_events_validate(const cJSON *events, cJSON **errors)
 {
-	int n = cJSON_GetArraySize(events), i = 0, bad = 0, named = 0, rc;
-	char prefix[32];
-	const cJSON *e;
-	cJSON *item_errors;
-
-	if (!cJSON_IsArray(events) || n < 1 || n > STINT_EVENTS_MAX_BATCH) {
-		if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
-			return -1;
-		cJSON_AddStringToObject(*errors, "events", "must be an array of 1 to 10000 events");
-		return 1;
-	}
-	cJSON_ArrayForEach(e, events) {
-		item_errors = NULL;
-		rc = stint_validate_json(e, stint_event_fields, stint_event_nfields, 0, &item_errors);
-		if (rc > 0) {
-			bad++;
-			snprintf(prefix, sizeof(prefix), "events[%d]", i);
-			rc = prefix_errors(errors, prefix, item_errors, &named);
-		}
-		cJSON_Delete(item_errors);
-		if (rc < 0)
-			return -1;
-		i++;
-	}
-	if (bad > 0 && named >= MAX_NAMED_ERRORS)
-		cJSON_AddStringToObject(*errors, "events", "has more problems than are listed here");
-	return bad;
+	return stint_validate_array(events, &stint_event_batch[0], NULL, errors);
 }
+
+#define MAX_NAMED_ERRORS 100
 
 /* --- CSV --------------------------------------------------------------- */
 

@@ -17,11 +17,21 @@
 extern const stint_field stint_event_fields[];
 extern const size_t stint_event_nfields;
 
+/* A batch as POST .../events takes it: {"events": [...]}. */
+typedef struct stint_event_batch_in {
+	stint_list events;
+} stint_event_batch_in;
+
+/* The fields of that body: events, 1 to STINT_EVENTS_MAX_BATCH of stint_event_fields. */
+extern const stint_field stint_event_batch[];
+extern const size_t stint_event_nbatch;
+
 /*
- * Validate the events of a batch (a JSON array). Problems go to *errors
- * under "events[i].field" (at most 100 of them are named). Returns the
- * number of invalid events, -1 on out of memory. A batch that is empty or
- * longer than STINT_EVENTS_MAX_BATCH is one problem under "events".
+ * Validate the events of a batch (a JSON array; NULL when absent) as the
+ * events field of stint_event_batch. Problems go to *errors under
+ * "events[i].field" (at most 100 of them are named). Returns the number of
+ * invalid events, -1 on out of memory. A batch that is empty or longer
+ * than STINT_EVENTS_MAX_BATCH is one problem under "events".
  */
 int stint_events_validate(const cJSON *events, cJSON **errors);
 

@@ -11,53 +11,46 @@ static const char *const session_statuses[] = { "planned", "live", "completed", 
 
 #define JSON_OBJECT_MAX (64 * 1024)
 
+#define IN(member) STINT_DEST(stint_session_in, member)
+
 const stint_field stint_session_fields[] = {
-	{ "title", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL },
-	{ "kind", STINT_F_ENUM, 0, 0, 0, session_kinds },
-	{ "venue", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL },
-	{ "status", STINT_F_ENUM, 0, 0, 0, session_statuses },
-	{ "starts_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
-	{ "ends_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL },
-	{ "meta", STINT_F_OBJECT, 0, 0, JSON_OBJECT_MAX, NULL },
-	{ "data", STINT_F_OBJECT, 0, 0, JSON_OBJECT_MAX, NULL },
-	{ "id", STINT_F_UUID, STINT_F_READONLY, 0, 0, NULL },
-	{ "owner_id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL },
-	{ "processing_status", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL },
-	{ "report_url", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL },
-	{ "last_processed_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
-	{ "created_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
-	{ "updated_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL },
-	{ "teams", STINT_F_OBJECT, STINT_F_READONLY, 0, 0, NULL },
+	{ "title", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL, IN(title) },
+	{ "kind", STINT_F_ENUM, 0, 0, 0, session_kinds, IN(kind) },
+	{ "venue", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL, IN(venue) },
+	{ "status", STINT_F_ENUM, 0, 0, 0, session_statuses, IN(status) },
+	{ "starts_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL, IN(starts_at) },
+	{ "ends_at", STINT_F_TIMESTAMP, STINT_F_NULLABLE, 0, 0, NULL, IN(ends_at) },
+	{ "meta", STINT_F_OBJECT, 0, 0, JSON_OBJECT_MAX, NULL, IN(meta) },
+	{ "data", STINT_F_OBJECT, 0, 0, JSON_OBJECT_MAX, NULL, IN(data) },
+	{ "id", STINT_F_UUID, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "owner_id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "processing_status", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "report_url", STINT_F_STRING, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "last_processed_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "created_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "updated_at", STINT_F_TIMESTAMP, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
+	{ "teams", STINT_F_OBJECT, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
 };
 const size_t stint_session_nfields = sizeof(stint_session_fields) / sizeof(stint_session_fields[0]);
 
+#define QUERY(member) STINT_DEST(stint_session_query, member)
+
 static const stint_field query_fields[] = {
-	{ "q", STINT_F_STRING, 0, 0, 200, NULL },
-	{ "status", STINT_F_ENUM, 0, 0, 0, session_statuses },
-	{ "kind", STINT_F_ENUM, 0, 0, 0, session_kinds },
-	{ "limit", STINT_F_INT, 0, 1, 1000, NULL },
-	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL },
+	{ "q", STINT_F_STRING, 0, 0, 200, NULL, QUERY(q) },
+	{ "status", STINT_F_ENUM, 0, 0, 0, session_statuses, QUERY(status) },
+	{ "kind", STINT_F_ENUM, 0, 0, 0, session_kinds, QUERY(kind) },
+	{ "limit", STINT_F_INT, 0, 1, 1000, NULL, QUERY(limit) },
+	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL, QUERY(offset) },
 };
 
 int stint_session_query_parse(const stint_kvlist *query, stint_session_query *out,
 			      cJSON **errors)
 {
-	int count = stint_validate_query(query, query_fields, 5, errors), i;
-	const char *vals[5];
-
-	for (i = 0; i < 5; i++) {
-		vals[i] = stint_kv_get(query, query_fields[i].name);
-		/* an empty filter box means no filter; a bad value is left out (and reported) */
-		if (vals[i] != NULL && (*vals[i] == '\0' ||
-		    cJSON_GetObjectItemCaseSensitive(*errors, query_fields[i].name) != NULL))
-			vals[i] = NULL;
-	}
-	out->q = vals[0];
-	out->status = vals[1];
-	out->kind = vals[2];
-	out->limit = vals[3] ? strtol(vals[3], NULL, 10) : 50;
-	out->offset = vals[4] ? strtol(vals[4], NULL, 10) : 0;
-	return count;
+	/* an empty filter box means no filter; a bad value is left out (and reported) */
+	out->q = out->status = out->kind = NULL;
+	out->limit = 50;
+	out->offset = 0;
+	return stint_validate_query(query, STINT_SPEC(query_fields), out, errors);
 }
 
 static int time_order_error(cJSON **errors)
@@ -69,18 +62,16 @@ static int time_order_error(cJSON **errors)
 
 int stint_session_validate(const cJSON *body, int partial, cJSON **errors)
 {
-	const cJSON *s, *e;
+	stint_session_in in = { 0 };
 	double s_sec, e_sec;
 	int n = stint_validate_json(body, stint_session_fields, stint_session_nfields,
-				    partial, errors);
+				    partial, &in, errors);
 
 	if (n != 0)
 		return n;
-	s = cJSON_GetObjectItemCaseSensitive(body, "starts_at");
-	e = cJSON_GetObjectItemCaseSensitive(body, "ends_at");
-	if (cJSON_IsString(s) && cJSON_IsString(e) &&
-	    stint_timestamp_epoch(s->valuestring, &s_sec) == 0 &&
-	    stint_timestamp_epoch(e->valuestring, &e_sec) == 0 && e_sec < s_sec)
+	if (in.starts_at != NULL && in.ends_at != NULL &&
+	    stint_timestamp_epoch(in.starts_at, &s_sec) == 0 &&
+	    stint_timestamp_epoch(in.ends_at, &e_sec) == 0 && e_sec < s_sec)
 		return time_order_error(errors);
 	return 0;
 }

@@ -15,7 +15,13 @@
 #include "tx.h"
 #include "validate.h"
 
-/* The fields a client may send on create (POST) and change (PATCH). */
+/* A session body's values as stint_session_fields gives them (NULL: absent or null). */
+typedef struct stint_session_in {
+	const char *title, *kind, *venue, *status, *starts_at, *ends_at;
+	const cJSON *meta, *data;
+} stint_session_in;
+
+/* The fields a client may send on create (POST) and change (PATCH), into stint_session_in. */
 extern const stint_field stint_session_fields[];
 extern const size_t stint_session_nfields;
 

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,11 +201,40 @@ static const char *check_enum(const stint_field *f, const char *s)
 	return "is not one of the allowed values";
 }
 
+const char *stint_text_int(const stint_field *f, const char *value, long long *out)
+{
+	long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoll(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0')
+		return "must be an integer";
+	if (v < f->min || v > f->max)
+		return "is out of range";
+	*out = v;
+	return NULL;
+}
+
+const char *stint_text_number(const stint_field *f, const char *value, double *out)
+{
+	double d;
+	char *end;
+
+	errno = 0;
+	d = strtod(value, &end);
+	if (errno != 0 || end == value || *end != '\0' || !isfinite(d))
+		return "must be a number";
+	if (d < (double)f->min || d > (double)f->max)
+		return "is out of range";
+	*out = d;
+	return NULL;
+}
+
 const char *stint_validate_text(const stint_field *f, const char *value)
 {
 	long long v;
 	double d;
-	char *end;
 
 	switch (f->type) {
 	case STINT_F_STRING:
@@ -218,17 +248,9 @@ const char *stint_validate_text(const stint_field *f, const char *value)
 	case STINT_F_IDENT:
 		return check_ident(f, value);
 	case STINT_F_INT:
-		errno = 0;
-		v = strtoll(value, &end, 10);
-		if (errno != 0 || end == value || *end != '\0')
-			return "must be an integer";
-		return v < f->min || v > f->max ? "is out of range" : NULL;
+		return stint_text_int(f, value, &v);
 	case STINT_F_NUMBER:
-		errno = 0;
-		d = strtod(value, &end);
-		if (errno != 0 || end == value || *end != '\0' || !isfinite(d))
-			return "must be a number";
-		return d < (double)f->min || d > (double)f->max ? "is out of range" : NULL;
+		return stint_text_number(f, value, &d);
 	default:
 		return "is not a text field";
 	}
@@ -281,25 +303,153 @@ static const char *check_value(const stint_field *f, const cJSON *v)
 		if (!cJSON_IsObject(v))
 			return "must be an object";
 		return object_fits(v, (size_t)f->max) ? NULL : "is too large";
+	case STINT_F_ARRAY:
+		return "must be an array";  /* checked by check_array() */
 	}
 	return "has an unknown type";
 }
+
+/* --- typed values --------------------------------------------------------- */
+
+/* The place of f's value in out, or NULL when there is none. */
+static void *dest_of(const stint_field *f, void *out)
+{
+	return out != NULL && f->dest != 0 ? (char *)out + (f->dest - 1) : NULL;
+}
+
+static void set_present(const stint_field *f, void *out, int how)
+{
+	if (out != NULL && f->present != 0)
+		*(int *)(void *)((char *)out + (f->present - 1)) = how;
+}
+
+/* Integer v into d of kind; -1 when it does not fit (a table with a wrong range). */
+static int put_int(stint_dest_kind kind, long long v, void *d)
+{
+	switch (kind) {
+	case STINT_D_INT:
+		if (v < INT_MIN || v > INT_MAX)
+			return -1;
+		*(int *)d = (int)v;
+		return 0;
+	case STINT_D_LONG:
+		if (v < LONG_MIN || v > LONG_MAX)
+			return -1;
+		*(long *)d = (long)v;
+		return 0;
+	case STINT_D_LLONG:
+		*(long long *)d = v;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Write the valid JSON value v of f into out; -1 when f's destination cannot take it. */
+static int put_json(const stint_field *f, const cJSON *v, void *out)
+{
+	void *d = dest_of(f, out);
+
+	set_present(f, out, cJSON_IsNull(v) ? STINT_SENT_NULL : STINT_SENT_VALUE);
+	if (d == NULL)
+		return 0;
+	switch (f->type) {
+	case STINT_F_STRING:
+	case STINT_F_ENUM:
+	case STINT_F_TIMESTAMP:
+	case STINT_F_UUID:
+	case STINT_F_IDENT:
+		if (f->dest_kind != STINT_D_TEXT)
+			return -1;
+		*(const char **)d = cJSON_IsNull(v) ? NULL : v->valuestring;
+		return 0;
+	case STINT_F_INT:
+		if (cJSON_IsNull(v))
+			return f->dest_kind == STINT_D_TEXT ? -1 : 0;
+		if (!(v->valuedouble > -9223372036854775808.0 && v->valuedouble < 9223372036854775808.0))
+			return -1;
+		return put_int(f->dest_kind, (long long)v->valuedouble, d);
+	case STINT_F_NUMBER:
+		if (f->dest_kind != STINT_D_DOUBLE)
+			return -1;
+		if (!cJSON_IsNull(v))
+			*(double *)d = v->valuedouble;
+		return 0;
+	case STINT_F_BOOL:
+		if (f->dest_kind != STINT_D_INT)
+			return -1;
+		if (!cJSON_IsNull(v))
+			*(int *)d = cJSON_IsTrue(v);
+		return 0;
+	case STINT_F_OBJECT:
+		if (f->dest_kind != STINT_D_JSON)
+			return -1;
+		*(const cJSON **)d = cJSON_IsNull(v) ? NULL : v;
+		return 0;
+	case STINT_F_ARRAY:
+		break;
+	}
+	return -1;
+}
+
+/* Write the valid text s of query field f into out; -1 as put_json(). */
+static int put_text(const stint_field *f, const char *s, void *out)
+{
+	void *d = dest_of(f, out);
+	long long v = 0;
+	double num = 0;
+
+	set_present(f, out, STINT_SENT_VALUE);
+	if (d == NULL)
+		return 0;
+	if (f->dest_kind == STINT_D_TEXT) {
+		*(const char **)d = s;
+		return 0;
+	}
+	if (f->type == STINT_F_INT && stint_text_int(f, s, &v) == NULL)
+		return put_int(f->dest_kind, v, d);
+	if (f->type == STINT_F_NUMBER && f->dest_kind == STINT_D_DOUBLE &&
+	    stint_text_number(f, s, &num) == NULL) {
+		*(double *)d = num;
+		return 0;
+	}
+	return -1;
+}
+
+/* --- problems ------------------------------------------------------------- */
 
 #define MAX_NAMED_PROBLEMS 100
 
 /*
  * Name a problem (at most MAX_NAMED_PROBLEMS are named: a body with a
- * hundred thousand unknown keys costs no more than one with a hundred).
+ * hundred thousand unknown keys costs no more than one with a hundred;
+ * with over, one more: the note that there are more).
  */
-static int add_error(cJSON **errors, const char *field, const char *message)
+static int add_error_max(cJSON **errors, const char *field, const char *message, int max)
 {
 	if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
 		return -1;
-	if (cJSON_GetArraySize(*errors) >= MAX_NAMED_PROBLEMS)
+	if (cJSON_GetArraySize(*errors) >= max)
 		return 0;
 	if (cJSON_GetObjectItemCaseSensitive(*errors, field) != NULL)
 		return 0;
 	return cJSON_AddStringToObject(*errors, field, message) ? 0 : -1;
+}
+
+static int add_error(cJSON **errors, const char *field, const char *message)
+{
+	return add_error_max(errors, field, message, MAX_NAMED_PROBLEMS);
+}
+
+/* The name of field in the object at path at (NULL: the body itself) in key. */
+static const char *path_name(char *key, size_t size, const char *at, const char *field)
+{
+	if (at == NULL)
+		return field;
+	if (field == NULL)
+		return at;
+	snprintf(key, size, "%s.%.100s", at, field);
+	return key;
 }
 
 static const stint_field *find_field(const stint_field *spec, size_t n, const char *name)
@@ -312,39 +462,132 @@ static const stint_field *find_field(const stint_field *spec, size_t n, const ch
 	return NULL;
 }
 
-int stint_validate_json(const cJSON *obj, const stint_field *spec, size_t n,
-			int partial, cJSON **errors)
+/* --- objects and arrays ----------------------------------------------------- */
+
+static int check_object(const char *at, const cJSON *obj, const stint_field *spec, size_t n,
+			int partial, void *out, cJSON **errors);
+
+/*
+ * Check value (NULL: absent) as array field f of the object at path at;
+ * a valid array goes to *list (may be NULL). Returns the number of bad
+ * items, 1 for a value of the wrong shape, -1 on out of memory.
+ */
+static int check_array(const char *at, const cJSON *value, const stint_field *f,
+		       stint_list *list, cJSON **errors)
 {
+	char key[160], item_at[200], shape[96];
+	const char *name = path_name(key, sizeof(key), at, f->name);
+	const cJSON *item;
+	int size = cJSON_GetArraySize(value), i = 0, bad = 0, rc;
+
+	if (value != NULL && cJSON_IsNull(value) && (f->flags & STINT_F_NULLABLE)) {
+		if (list != NULL)
+			*list = (stint_list){ NULL, 0 };
+		return 0;
+	}
+	if (!cJSON_IsArray(value) || size < f->min || size > f->max) {
+		if (f->shape == NULL)
+			snprintf(shape, sizeof(shape), "must be an array of %lld to %lld items", f->min, f->max);
+		return add_error(errors, name, f->shape ? f->shape : shape) ? -1 : 1;
+	}
+	cJSON_ArrayForEach(item, value) {
+		snprintf(item_at, sizeof(item_at), "%s[%d]", name, i++);
+		rc = check_object(item_at, item, f->items, f->nitems, 0, NULL, errors);
+		if (rc < 0)
+			return -1;
+		bad += rc > 0;
+	}
+	if (bad > 0 && cJSON_GetArraySize(*errors) >= MAX_NAMED_PROBLEMS &&
+	    add_error_max(errors, name, "has more problems than are listed here", MAX_NAMED_PROBLEMS + 1) != 0)
+		return -1;
+	if (bad == 0 && list != NULL)
+		*list = (stint_list){ value, size };
+	return bad;
+}
+
+/* An array field of an object: checked, and its list written to out. */
+static int object_array(const char *at, const cJSON *value, const stint_field *f, void *out,
+			cJSON **errors)
+{
+	void *d = dest_of(f, out);
+	int bad;
+
+	if (d != NULL && f->dest_kind != STINT_D_LIST)
+		return -1;
+	bad = check_array(at, value, f, d, errors);
+	if (bad == 0 && value != NULL)
+		set_present(f, out, cJSON_IsNull(value) ? STINT_SENT_NULL : STINT_SENT_VALUE);
+	return bad;
+}
+
+static int check_object(const char *at, const cJSON *obj, const stint_field *spec, size_t n,
+			int partial, void *out, cJSON **errors)
+{
+	char key[160];
 	const stint_field *f;
 	const cJSON *v;
 	const char *problem;
-	int count = 0;
+	int count = 0, rc;
 	size_t i;
 
 	if (!cJSON_IsObject(obj))
-		return add_error(errors, "(body)", "must be a JSON object") ? -1 : 1;
+		return add_error(errors, path_name(key, sizeof(key), at, at ? NULL : "(body)"),
+				 "must be a JSON object") ? -1 : 1;
 	cJSON_ArrayForEach(v, obj) {
 		f = find_field(spec, n, v->string);
+		if (f != NULL && f->type == STINT_F_ARRAY && !(f->flags & STINT_F_READONLY)) {
+			if ((rc = object_array(at, v, f, out, errors)) < 0)
+				return -1;
+			count += rc;
+			continue;
+		}
 		problem = f == NULL ? "is not a known field" :
 			f->flags & STINT_F_READONLY ? "is read-only" : check_value(f, v);
-		if (problem != NULL) {
-			if (add_error(errors, v->string, problem) != 0)
+		if (problem == NULL) {
+			if (put_json(f, v, out) != 0)
 				return -1;
-			count++;
+			continue;
 		}
+		if (add_error(errors, path_name(key, sizeof(key), at, v->string), problem) != 0)
+			return -1;
+		count++;
 	}
 	for (i = 0; !partial && i < n; i++) {
-		if ((spec[i].flags & STINT_F_REQUIRED) &&
-		    cJSON_GetObjectItemCaseSensitive(obj, spec[i].name) == NULL) {
-			if (add_error(errors, spec[i].name, "is required") != 0)
+		if (!(spec[i].flags & STINT_F_REQUIRED) ||
+		    cJSON_GetObjectItemCaseSensitive(obj, spec[i].name) != NULL)
+			continue;
+		if (spec[i].type == STINT_F_ARRAY) {  /* absent: named as a wrong shape */
+			if ((rc = object_array(at, NULL, &spec[i], out, errors)) < 0)
 				return -1;
-			count++;
+			count += rc;
+			continue;
 		}
+		if (add_error(errors, path_name(key, sizeof(key), at, spec[i].name), "is required") != 0)
+			return -1;
+		count++;
 	}
 	return count;
 }
 
-int stint_validate_query(const stint_kvlist *q, const stint_field *spec, size_t n, cJSON **errors)
+int stint_validate_json(const cJSON *obj, const stint_field *spec, size_t n,
+			int partial, void *out, cJSON **errors)
+{
+	return check_object(NULL, obj, spec, n, partial, out, errors);
+}
+
+int stint_validate_json_at(const char *at, const cJSON *obj, const stint_field *spec, size_t n,
+			   int partial, void *out, cJSON **errors)
+{
+	return check_object(at, obj, spec, n, partial, out, errors);
+}
+
+int stint_validate_array(const cJSON *value, const stint_field *f, stint_list *out, cJSON **errors)
+{
+	return check_array(NULL, value, f, out, errors);
+}
+
+int stint_validate_query(const stint_kvlist *q, const stint_field *spec, size_t n, void *out,
+			 cJSON **errors)
 {
 	const char *v, *problem;
 	int count = 0;
@@ -354,8 +597,8 @@ int stint_validate_query(const stint_kvlist *q, const stint_field *spec, size_t 
 		v = stint_kv_get(q, spec[i].name);
 		if (v == NULL || *v == '\0')
 			problem = spec[i].flags & STINT_F_REQUIRED ? "is required" : NULL;
-		else
-			problem = stint_validate_text(&spec[i], v);
+		else if ((problem = stint_validate_text(&spec[i], v)) == NULL && put_text(&spec[i], v, out) != 0)
+			return -1;
 		if (problem == NULL)
 			continue;
 		if (add_error(errors, spec[i].name, problem) != 0)
@@ -398,7 +641,8 @@ cJSON *stint_form_to_json(const stint_kvlist *form, const stint_field *spec, siz
 	size_t i;
 
 	for (i = 0; obj != NULL && i < n; i++) {
-		if (spec[i].flags & STINT_F_READONLY || spec[i].type == STINT_F_OBJECT)
+		if (spec[i].flags & STINT_F_READONLY || spec[i].type == STINT_F_OBJECT ||
+		    spec[i].type == STINT_F_ARRAY)
 			continue;
 		s = stint_kv_get(form, spec[i].name);
 		if (s == NULL || (v = form_value(&spec[i], s)) == NULL)
