@@ -10,8 +10,8 @@
 //    on which inputs are valid.
 // 4. Security: every operation but the two probes requires a credential and
 //    answers 401 without one; the access rules (roles, shares, token scopes, the
-//    CSRF header of cookie-authenticated writes) are examples. The full
-//    role-by-route table is access.test.mjs.
+//    CSRF header of cookie-authenticated writes) are examples. Every route
+//    under every caller is roles.test.mjs.
 //
 // Files and streams (downloads, uploads, server-sent events) are checked for
 // status, headers and content type; their bytes are not validated by a schema.
