@@ -251,19 +251,9 @@ static int account_init(void)
 	return stint_view_load(stint_config_get("template_dir", "templates"));
 }
 
-#define PAGE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_HTML, f, 0, 0 }
-#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
-
+#define STINT_ROUTES_OF_account STINT_MINE
 static const stint_route account_routes[] = {
-	PAGE("GET", "/login", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, login_page),
-	PAGE("POST", "/login", STINT_ACCESS_PUBLIC, STINT_BODY_FORM, login),
-	PAGE("POST", "/logout", STINT_ACCESS_SIGNED_IN, STINT_BODY_FORM, logout),
-	PAGE("GET", "/account", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, account_page),
-	PAGE("POST", "/account/tokens", STINT_ACCESS_SIGNED_IN, STINT_BODY_FORM, create_token_form),
-	PAGE("POST", "/account/tokens/:id/revoke", STINT_ACCESS_SIGNED_IN, STINT_BODY_FORM, revoke_token_form),
-	JSON_ROUTE("GET", "/api/v1/tokens", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, list_tokens),
-	JSON_ROUTE("POST", "/api/v1/tokens", STINT_ACCESS_SIGNED_IN, STINT_BODY_JSON, create_token_api),
-	JSON_ROUTE("DELETE", "/api/v1/tokens/:id", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, delete_token_api),
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

@@ -21,8 +21,6 @@
 #include "tx.h"
 #include "validate.h"
 
-#define BATCH_BODY_MAX (16 * 1024 * 1024)
-
 /* Answer a read's text (freed here): 200 with it, 404 missing when NULL, or the error. */
 static void send_one(stint_req *r, stint_db_rc rc, char *text, const char *ctype, const char *missing)
 {
@@ -306,20 +304,9 @@ static void export_rollup(stint_req *r)
 	export_csv(r, rc, csv, "rollup.csv");
 }
 
-#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
-#define BIG_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, BATCH_BODY_MAX, 0 }
-
+#define STINT_ROUTES_OF_events STINT_MINE
 static const stint_route event_routes[] = {
-	ROUTE("GET", "/api/v1/sessions/:uuid/events", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, list_events),
-	BIG_ROUTE("POST", "/api/v1/sessions/:uuid/events", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, add_events),
-	BIG_ROUTE("POST", "/api/v1/sessions/:uuid/import/events.csv", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_CSV, import_csv),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/events/:id", get_event, EVENT_GET),
-	ROUTE("PATCH", "/api/v1/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_event),
-	ROUTE("DELETE", "/api/v1/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_event),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/rollup", get_rollup, ROLLUP_GET),
-	ROUTE("POST", "/api/v1/sessions/:uuid/rollup/rebuild", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, rebuild_rollup),
-	ROUTE("GET", "/api/v1/sessions/:uuid/export/events.csv", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, export_events),
-	ROUTE("GET", "/api/v1/sessions/:uuid/export/rollup.csv", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, export_rollup),
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

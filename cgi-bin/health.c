@@ -27,9 +27,9 @@ static void readyz(stint_req *r)
 	send_text(r, 503, "{\"status\":\"unavailable\",\"database\":\"unreachable\"}");
 }
 
+#define STINT_ROUTES_OF_health STINT_MINE
 static const stint_route health_routes[] = {
-	{ "GET", "/healthz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, healthz, 0, 0 },
-	{ "GET", "/readyz", STINT_ACCESS_PUBLIC, STINT_BODY_NONE, STINT_FORMAT_JSON, readyz, 0, 0 },
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

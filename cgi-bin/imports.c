@@ -18,8 +18,6 @@
 #include "sessions.h"
 #include "validate.h"
 
-#define IMPORT_MAX (20 * 1024 * 1024)
-
 /* The warnings text ("line N: why\n"...) as a JSON array of lines. */
 static cJSON *warning_list(const stint_buf *w)
 {
@@ -95,13 +93,16 @@ static void import_dvw(stint_req *r)
 	stint_buf_free(&warnings);
 }
 
+#define STINT_ROUTES_OF_imports STINT_MINE
 static const stint_route import_routes[] = {
-	{ "POST", "/api/v1/imports", STINT_ACCESS_AUTHOR, STINT_BODY_RAW, STINT_FORMAT_JSON, import_dvw, IMPORT_MAX, 0 },
+#include "routes.def"
 };
 
 int main(int argc, char **argv)
 {
-	static const stint_app app = { "imports", import_routes, 1, NULL, NULL };
+	static const stint_app app = {
+		"imports", import_routes, sizeof(import_routes) / sizeof(import_routes[0]), NULL, NULL
+	};
 
 	return stint_server_main(argc, argv, &app);
 }

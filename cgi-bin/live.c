@@ -292,14 +292,9 @@ static void post_live(stint_req *r)
 	}
 }
 
-#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
-#define LIVE_BODY_MAX (8 * 1024 * 1024)  /* 300 frames of 200 keypoints */
-
+#define STINT_ROUTES_OF_live STINT_MINE
 static const stint_route live_routes[] = {
-	ROUTE("GET", "/live/sessions/:uuid", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, subscribe),
-	{ "POST", "/api/v1/sessions/:uuid/live", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON,
-	  STINT_FORMAT_JSON, post_live, LIVE_BODY_MAX, 0 },
-	ROUTE("GET", "/api/v1/sessions/:uuid/timeline", STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, timeline),
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

@@ -419,21 +419,9 @@ static void download_artifact(stint_req *r)
 	stint_media_file_free(&f);
 }
 
-#define ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
-
+#define STINT_ROUTES_OF_media STINT_MINE
 static const stint_route media_routes[] = {
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/clips", list_clips, CLIP_LIST),
-	ROUTE("POST", "/api/v1/sessions/:uuid/clips", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, register_clip),
-	ROUTE("POST", "/api/v1/sessions/:uuid/clips/upload", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, upload_clip),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/clips/:id", get_clip, CLIP_GET),
-	ROUTE("PATCH", "/api/v1/sessions/:uuid/clips/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_clip),
-	ROUTE("DELETE", "/api/v1/sessions/:uuid/clips/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_clip),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/artifacts", list_artifacts, ARTIFACT_LIST),
-	ROUTE("POST", "/api/v1/sessions/:uuid/artifacts/upload", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, upload_artifact),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/artifacts/:id", get_artifact, ARTIFACT_GET),
-	ROUTE("DELETE", "/api/v1/sessions/:uuid/artifacts/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_artifact),
-	STINT_READ_JSON("GET", "/media/sessions/:uuid/clips/:id", download_clip, CLIP_FILE),
-	STINT_READ_JSON("GET", "/media/sessions/:uuid/artifacts/:id", download_artifact, ARTIFACT_FILE),
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

@@ -23,31 +23,14 @@
 #include "server.h"
 #include "view.h"
 
-#define IMPORT_BODY_MAX (20 * 1024 * 1024)
-
 static int pages_init(void)
 {
 	return stint_view_load(stint_config_get("template_dir", "templates"));
 }
 
-#define PAGE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_HTML, f, 0, 0 }
-
+#define STINT_ROUTES_OF_pages STINT_MINE
 static const stint_route page_routes[] = {
-	PAGE("GET", "/", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, page_dashboard),
-	PAGE("POST", "/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_FORM, page_session_create),
-	{ "POST", "/sessions/import", STINT_ACCESS_AUTHOR, STINT_BODY_RAW, STINT_FORMAT_HTML, page_import, IMPORT_BODY_MAX, 0 },
-	STINT_READ_PAGE("GET", "/sessions/:uuid", page_editor, SESSION_GET),
-	PAGE("POST", "/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_session_update),
-	PAGE("POST", "/sessions/:uuid/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_session_delete),
-	PAGE("POST", "/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_FORM, page_session_restore),
-	STINT_READ_PAGE("GET", "/sessions/:uuid/stats", page_stats, SESSION_GET),
-	STINT_READ_PAGE("GET", "/sessions/:uuid/live", page_live, SESSION_GET),
-	STINT_READ_PAGE("GET", "/sessions/:uuid/board", page_board, SESSION_GET),
-	STINT_READ_PAGE("GET", "/sessions/:uuid/replay", page_replay, SESSION_GET),
-	PAGE("POST", "/sessions/:uuid/events", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_add),
-	PAGE("POST", "/sessions/:uuid/events/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_edit),
-	PAGE("POST", "/sessions/:uuid/events/:id/delete", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_event_delete),
-	PAGE("POST", "/sessions/:uuid/clips/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_FORM, page_clip_edit),
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

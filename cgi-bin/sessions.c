@@ -206,18 +206,9 @@ static void delete_share(stint_req *r)
 		stint_resp_send(r, 204, NULL, NULL, 0);
 }
 
-#define JSON_ROUTE(m, p, a, b, f) { m, p, a, b, STINT_FORMAT_JSON, f, 0, 0 }
-
+#define STINT_ROUTES_OF_sessions STINT_MINE
 static const stint_route session_routes[] = {
-	JSON_ROUTE("GET", "/api/v1/sessions", STINT_ACCESS_SIGNED_IN, STINT_BODY_NONE, list_sessions),
-	JSON_ROUTE("POST", "/api/v1/sessions", STINT_ACCESS_AUTHOR, STINT_BODY_JSON, create_session),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid", get_session, SESSION_GET),
-	JSON_ROUTE("PATCH", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, patch_session),
-	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_session),
-	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/restore", STINT_ACCESS_DELETED_SESSION_EDITOR, STINT_BODY_NONE, restore_session),
-	STINT_READ_JSON("GET", "/api/v1/sessions/:uuid/shares", list_shares, SHARE_LIST),
-	JSON_ROUTE("POST", "/api/v1/sessions/:uuid/shares", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_JSON, put_share),
-	JSON_ROUTE("DELETE", "/api/v1/sessions/:uuid/shares/:id", STINT_ACCESS_SESSION_EDITOR, STINT_BODY_NONE, delete_share),
+#include "routes.def"
 };
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 /*
- * route.h: the route table every handler program declares (STYLE.md habit
- * 2), and the access levels the dispatcher enforces for every route.
+ * route.h: the route table every handler program builds from the manifest,
+ * lib/routes.def (STYLE.md habit 2), and the access levels the dispatcher
+ * enforces for every route.
  */
 #ifndef STINT_ROUTE_H
 #define STINT_ROUTE_H
@@ -27,7 +28,9 @@ typedef enum stint_body {
 	STINT_BODY_JSON,      /* application/json, parsed into req->json */
 	STINT_BODY_FORM,      /* application/x-www-form-urlencoded, into req->form */
 	STINT_BODY_CSV,       /* text/csv, raw in req->body */
-	STINT_BODY_RAW        /* any content type (a file), raw in req->body */
+	STINT_BODY_RAW,       /* any content type (a file), raw in req->body */
+	STINT_BODY_FILE       /* an upload nginx wrote to a file: its name in
+				 REQUEST_BODY_FILE, nothing in req->body */
 } stint_body;
 
 /* The response format of a route: decides how errors are written. */
@@ -51,6 +54,8 @@ typedef struct stint_route {
 	int prefetch;           /* STINT_PREFETCH(statement) or 0: see below */
 } stint_route;
 
+#define STINT_MIB ((size_t)1 << 20)
+
 /*
  * A GET route whose handler reads with a statement taking exactly the
  * route's params, in order, names it here: the dispatcher sends it in the
@@ -60,12 +65,34 @@ typedef struct stint_route {
  * caller is known (for any request that names a token or login cookie).
  */
 #define STINT_PREFETCH(statement) (1 + (int)STINT_SQL_##statement)
+#define STINT_SQL_NONE (-1)     /* STINT_PREFETCH(NONE): no prefetch (0) */
 
-/* A GET of one session's data (JSON or a page) for its viewers; stmt as above. */
-#define STINT_READ_JSON(m, p, f, stmt) \
-	{ m, p, STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_JSON, f, 0, STINT_PREFETCH(stmt) }
-#define STINT_READ_PAGE(m, p, f, stmt) \
-	{ m, p, STINT_ACCESS_SESSION_VIEWER, STINT_BODY_NONE, STINT_FORMAT_HTML, f, 0, STINT_PREFETCH(stmt) }
+/*
+ * A program's route table is its lines of the manifest. The program names
+ * itself, then includes the file inside its table:
+ *
+ *	#define STINT_ROUTES_OF_health STINT_MINE
+ *	static const stint_route health_routes[] = {
+ *	#include "routes.def"
+ *	};
+ *
+ * A line STINT_ROUTE(health, ...) becomes { "GET", "/healthz", ... }; the
+ * lines of other programs (whose STINT_ROUTES_OF_<name> is not defined)
+ * become nothing. How: STINT_ROUTE_MINE(prog) takes the second of the
+ * tokens STINT_ROUTES_OF_<prog>, 0: "1" when that names STINT_MINE ("~, 1"),
+ * else "0"; STINT_ROUTE_IF_1 keeps an entry, STINT_ROUTE_IF_0 drops it.
+ */
+#define STINT_MINE ~, 1
+#define STINT_ROUTE_SECOND(a, b, ...) b
+#define STINT_ROUTE_SECOND_OF(...) STINT_ROUTE_SECOND(__VA_ARGS__, 0, ~)
+#define STINT_ROUTE_MINE(prog) STINT_ROUTE_SECOND_OF(STINT_ROUTES_OF_##prog)
+#define STINT_ROUTE_IF(cond, ...) STINT_ROUTE_IF_(cond, __VA_ARGS__)
+#define STINT_ROUTE_IF_(cond, ...) STINT_ROUTE_IF_##cond(__VA_ARGS__)
+#define STINT_ROUTE_IF_1(...) __VA_ARGS__,
+#define STINT_ROUTE_IF_0(...)
+#define STINT_ROUTE_ENTRY(prog, m, p, a, b, f, fn, max, pre) \
+	STINT_ROUTE_IF(STINT_ROUTE_MINE(prog), { #m, p, STINT_ACCESS_##a, STINT_BODY_##b, \
+		       STINT_FORMAT_##f, fn, max, STINT_PREFETCH(pre) })
 
 /*
  * Match path against pattern, storing captures in params (at most

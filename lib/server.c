@@ -73,6 +73,8 @@ static const stint_route *find_route(stint_req *r)
 	if (allow.len > 0) {
 		stint_resp_header(r, "Allow", allow.data);
 		stint_fail(r, 405, "method_not_allowed", "This method is not allowed here.", NULL);
+	} else if (server_app->html_error != NULL && strncmp(r->path, "/api/", 5) != 0) {
+		server_app->html_error(r, 404, "There is nothing at this address.");  /* a page's address */
 	} else {
 		stint_fail(r, 404, "not_found", "There is nothing at this address.", NULL);
 	}
@@ -154,7 +156,7 @@ static int take_body(stint_req *r, const stint_route *rt)
 	const char *end = NULL;
 	int rc;
 
-	if (rt->body == STINT_BODY_NONE)
+	if (rt->body == STINT_BODY_NONE || rt->body == STINT_BODY_FILE)
 		return 0;
 	if (rt->body != STINT_BODY_RAW && !content_type_is(r, want)) {
 		char msg[96];

@@ -3,8 +3,10 @@
 # status, pool, reload). The handler pools are the list POOLS below; the
 # nginx configuration is written by render_nginx_conf (section "nginx").
 
-# Handler pools as name:workers; cgi-bin/NAME.fcgi serves RUN/NAME.sock.
-POOLS=(health:1 sessions:4 pages:2 account:2 events:3 media:2 imports:1 live:2)
+# Handler pools as name:workers (the route manifest's STINT_PROGRAM lines, read
+# with sed so that down and status work before anything is built);
+# cgi-bin/NAME.fcgi serves RUN/NAME.sock.
+mapfile -t POOLS < <(sed -n 's/^STINT_PROGRAM(\([a-z0-9_]*\), \([0-9]*\))$/\1:\2/p' "$STINT_ROUTES")
 
 # Daemons as name:program (bin/PROGRAM), started after nginx.
 DAEMONS=(livepub:stint-livepub)
@@ -351,9 +353,12 @@ cmd_up() {
 # --- nginx -----------------------------------------------------------------------
 
 # Fill in the template: @PREFIX@ @RUN@ @REPO@ @PORT@ @RATE_LIMIT@ (paths are
-# checked to hold no sed metacharacters but '.', literal in the replacement).
+# checked to hold no sed metacharacters but '.', literal in the replacement);
+# the upstreams and locations it includes come from the route manifest.
 render_nginx_conf() {
 	local esc_prefix esc_run esc_repo
+	"$REPO/bin/stint-routes" nginx-upstreams "$RUN" >"$NGX/upstreams.conf"
+	"$REPO/bin/stint-routes" nginx-locations >"$NGX/locations.conf"
 	esc_prefix=$(sed_escape "$PREFIX")
 	esc_run=$(sed_escape "$RUN")
 	esc_repo=$(sed_escape "$REPO")
@@ -363,7 +368,7 @@ render_nginx_conf() {
 		-e "s|@LOGIN_RATE@|${LOGIN_RATE:-$DEFAULT_LOGIN_RATE}|g" \
 		"$REPO/conf/nginx/stint.conf.in" >"$NGX/nginx.conf.tmp"
 	mv -f "$NGX/nginx.conf.tmp" "$NGX/nginx.conf"
-	is_root && chown "$RUN_USER:$RUN_USER" "$NGX/nginx.conf"
+	is_root && chown "$RUN_USER:$RUN_USER" "$NGX/nginx.conf" "$NGX/upstreams.conf" "$NGX/locations.conf"
 	return 0
 }
 

@@ -5,6 +5,8 @@
 // expected: every JSON route and the pages, for anonymous callers, each role,
 // shares as viewer and editor, a read-scope token, a revoked token and a
 // disabled user. The table is printed as a diagnostic (allowed ✓ / refused ✗).
+// (roles.test.mjs tries every route of the manifest with every caller; the
+// rows here also check what an allowed call does.)
 // Then the rules around it: lists and the dashboard hide other users'
 // sessions, CSRF, the login lockout, logout, the account page's tokens, and
 // the audit log.

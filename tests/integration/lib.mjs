@@ -18,6 +18,15 @@ export function stint(...args) {
   return execFileSync(path.join(REPO, 'bin/stint'), argv, { encoding: 'utf8', ...opts });
 }
 
+/**
+ * The route manifest (lib/routes.def) as bin/stint-routes prints it:
+ * { programs: [{ name, workers }], routes: [{ program, method, pattern,
+ * access, body, format, handler, max_body, prefetch }] }.
+ */
+export function routeManifest() {
+  return JSON.parse(execFileSync(path.join(REPO, 'bin/stint-routes'), ['json'], { encoding: 'utf8' }));
+}
+
 export const ADMIN_EMAIL = 'admin@stint.local';
 export const ADMIN_PASSWORD = PREFIX ? readFileSync(path.join(PREFIX, 'admin-password'), 'utf8').trim() : '';
 

@@ -3,14 +3,15 @@
 // 1. Every operation in the document is called for real (a table of examples
 //    keyed by operationId; an operation without one fails), and each answer
 //    must be documented for it: status, required headers, body schema.
-// 2. Both ways: every JSON route in cgi-bin/*.c is documented, and every
-//    documented operation is a route in the code.
+// 2. Both ways: every JSON route of the route manifest (lib/routes.def, read
+//    through bin/stint-routes) is documented, and every documented operation
+//    is a route in it.
 // 3. Field and parameter rules: the document's schemas and the server agree
 //    on which inputs are valid.
 // 4. Security: every operation but the two probes requires a credential and
 //    answers 401 without one; the access rules (roles, shares, token scopes, the
-//    CSRF header of cookie-authenticated writes) are examples. The full
-//    role-by-route table is access.test.mjs.
+//    CSRF header of cookie-authenticated writes) are examples. Every route
+//    under every caller is roles.test.mjs.
 //
 // Files and streams (downloads, uploads, server-sent events) are checked for
 // status, headers and content type; their bytes are not validated by a schema.
@@ -22,7 +23,7 @@ import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +32,7 @@ import addFormats from 'ajv-formats';
 import WebSocket from 'ws';
 import YAML from 'yaml';
 
-import { ADMIN_EMAIL, ADMIN_TOKEN, Browser, PREFIX, makeUser, tokenFor } from './lib.mjs';
+import { ADMIN_EMAIL, ADMIN_TOKEN, Browser, PREFIX, makeUser, routeManifest, tokenFor } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = (process.env.STINT_TEST_URL ?? '').replace(/\/+$/, '');
@@ -1598,60 +1599,38 @@ test('every $ref resolves and every component schema compiles', () => {
   for (const name of Object.keys(doc.components.schemas)) validator(`#/components/schemas/${name}`);
 });
 
-/*
- * JSON routes of cgi-bin/*.c as "METHOD /path/{}" (captures written {}). A
- * route table entry is { "METHOD", "/path", ... } or NAME("METHOD", "/path",
- * ...) with NAME any macro #defined in the same file or in lib/route.h; it is
- * a page (left out) when its braces, or NAME's definition, say
- * STINT_FORMAT_HTML.
- */
+/* JSON routes of the manifest as "METHOD /path/{}" (captures written {}) -> program. */
 function codeRoutes() {
-  const define = /^#define\s+(\w+)\s*\([^)]*\)((?:.*\\\n)*.*)$/gm;
-  const entry = /(?:\b([A-Z][A-Z0-9_]*)\s*\(|\{)\s*"(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)"\s*,\s*"(\/[^"]*)"/g;
-  const routes = new Map();  // route -> file
-  const dir = path.join(ROOT, 'cgi-bin');
-  const shared = [...readFileSync(path.join(ROOT, 'lib/route.h'), 'utf8').matchAll(define)];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.c'))) {
-    const src = readFileSync(path.join(dir, file), 'utf8');
-    const htmlMacro = new Map([...shared, ...src.matchAll(define)].map((d) => [d[1], /STINT_FORMAT_HTML/.test(d[2])]));
-    for (const m of src.matchAll(entry)) {
-      let html;
-      if (m[1]) {
-        assert.ok(htmlMacro.has(m[1]), `${file}: route macro ${m[1]}() is #defined neither in the file nor in lib/route.h`);
-        html = htmlMacro.get(m[1]);
-      } else {
-        html = /STINT_FORMAT_HTML/.test(src.slice(m.index, src.indexOf('}', m.index + 1) + 1));
-      }
-      if (html || m[3].startsWith('/bench/')) continue;
-      routes.set(`${m[2]} ${m[3].replace(/:[A-Za-z_]+/g, '{}')}`, file);
-    }
+  const routes = new Map();
+  for (const r of routeManifest().routes) {
+    if (r.format === 'JSON') routes.set(`${r.method} ${r.pattern.replace(/:[A-Za-z_]+/g, '{}')}`, r.program);
   }
   return routes;
 }
 
 // Handler programs whose routes are not documented yet: their routes are listed
-// by a todo test instead of failing the strict one. Remove a file from here
+// by a todo test instead of failing the strict one. Remove a program from here
 // once its routes are in docs/openapi.yaml.
-const UNDOCUMENTED_FILES = new Set([]);
+const UNDOCUMENTED_PROGRAMS = new Set([]);
 
 function routeDiff() {
   const inCode = codeRoutes();
-  assert.ok(inCode.size > 0, 'no JSON route found in cgi-bin/*.c: has the route table syntax changed?');
+  assert.ok(inCode.size > 0, 'no JSON route in the manifest (bin/stint-routes json)');
   const inDoc = new Set([...operations.values()].map((o) => `${o.method} ${o.path.replace(/\{[^}]+\}/g, '{}')}`));
   const undocumented = [...inCode.keys()].filter((r) => !inDoc.has(r)).map((r) => `${r} (${inCode.get(r)})`);
   const missing = [...inDoc].filter((r) => !inCode.has(r));
-  const pending = (r) => UNDOCUMENTED_FILES.has(r.match(/\((.+)\)$/)[1]);
+  const pending = (r) => UNDOCUMENTED_PROGRAMS.has(r.match(/\((.+)\)$/)[1]);
   return { undocumented: undocumented.filter((r) => !pending(r)), pending: undocumented.filter(pending), missing };
 }
 
-test('the route tables in cgi-bin and the document list the same operations', () => {
+test('the route manifest and the document list the same operations', () => {
   const { undocumented, missing } = routeDiff();
   assert.deepEqual(undocumented, [], 'routes in the code that docs/openapi.yaml does not document');
-  assert.deepEqual(missing, [], 'operations in docs/openapi.yaml that no route in cgi-bin/ serves');
+  assert.deepEqual(missing, [], 'operations in docs/openapi.yaml that no route in lib/routes.def serves');
 });
 
-if (UNDOCUMENTED_FILES.size > 0) {
-  test(`routes of ${[...UNDOCUMENTED_FILES].join(', ')} are documented`,
+if (UNDOCUMENTED_PROGRAMS.size > 0) {
+  test(`routes of ${[...UNDOCUMENTED_PROGRAMS].join(', ')} are documented`,
     { todo: 'not documented yet' }, () => {
       assert.deepEqual(routeDiff().pending, [], 'routes awaiting docs/openapi.yaml');
     });
