@@ -16,7 +16,9 @@
 #include "auth.h"
 #include "db.h"
 #include "live.h"
+#include "liveupdate.h"
 #include "server.h"
+#include "tx.h"
 #include "validate.h"
 
 #define POSE_FRAMES_MAX 300
@@ -55,9 +57,9 @@ static const stint_field timeline_fields[] = {
 
 static void timeline(stint_req *r)
 {
-	const char *p[3] = { r->params[0], "0", "1000" }, *v;
+	const char *p[2] = { "0", "1000" }, *v;
 	cJSON *errors = NULL;
-	PGresult *res;
+	char *json = NULL;
 	stint_db_rc rc;
 	int i;
 
@@ -67,14 +69,13 @@ static void timeline(stint_req *r)
 	}
 	for (i = 0; i < 2; i++)
 		if ((v = stint_kv_get(&r->query, timeline_fields[i].name)) != NULL && *v != '\0')
-			p[i + 1] = v;
-	rc = stint_db_exec(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &res);
-	if (rc != STINT_DB_OK) {
+			p[i] = v;
+	rc = stint_live_timeline(r->db, r->params[0], p[0], p[1], &json);
+	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-		return;
-	}
-	stint_resp_json_text(r, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
+	else
+		stint_resp_json_text(r, 200, json, strlen(json));
+	free(json);
 }
 
 /* --- live updates ----------------------------------------------------------- */
@@ -183,24 +184,11 @@ static int check_frames(const cJSON *frames, cJSON **errors)
 	return bad;
 }
 
-/*
- * Open a live update's transaction. Device updates come many a second and
- * are recorded as they come: their COMMIT does not wait for the disk.
- */
-static stint_db_rc begin_update(stint_req *r)
+/* Answer a live update that ended with rc: 202 with the count of its messages. */
+static void answer(stint_req *r, stint_db_rc rc, size_t recorded)
 {
-	stint_db_rc rc = stint_db_begin(r->db);
-
-	return rc == STINT_DB_OK ? stint_db_exec(r->db, STINT_SQL_ASYNC_COMMIT, 0, NULL, NULL) : rc;
-}
-
-/* Commit a live update, publish its messages, answer 202 with their count. */
-static void finish(stint_req *r, stint_db_rc rc)
-{
-	size_t recorded = r->live.n;
 	cJSON *out;
 
-	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
@@ -214,8 +202,9 @@ static void finish(stint_req *r, stint_db_rc rc)
 static void session_update(stint_req *r, const cJSON *data)
 {
 	cJSON *errors = NULL;
-	const char *status, *p[4];
-	PGresult *res = NULL;
+	const char *status;
+	size_t recorded = 0;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (stint_validate_json(data, session_update_fields, 3, 0, &errors) != 0) {
@@ -223,31 +212,25 @@ static void session_update(stint_req *r, const cJSON *data)
 		return;
 	}
 	status = cJSON_GetObjectItem(data, "status")->valuestring;
-	p[0] = r->params[0];
-	p[1] = strcmp(status, "started") == 0 ? "live" : status;
-	p[2] = cJSON_GetStringValue(cJSON_GetObjectItem(data, "starts_at"));
-	p[3] = cJSON_GetStringValue(cJSON_GetObjectItem(data, "ends_at"));
-	rc = begin_update(r);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_SESSION_LIVE_STATUS, 4, p, &res);
-	PQclear(res);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_liveupdate_session(&tx, r->params[0], strcmp(status, "started") == 0 ? "live" : status,
+				 cJSON_GetStringValue(cJSON_GetObjectItem(data, "starts_at")),
+				 cJSON_GetStringValue(cJSON_GetObjectItem(data, "ends_at")), &recorded);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID) {
-		stint_db_rollback(r->db);
 		stint_fail_field(r, "data.ends_at", "must not be before the start");
 		return;
 	}
-	finish(r, rc);
+	answer(r, rc, recorded);
 }
 
 static void climb_update(stint_req *r, const cJSON *data)
 {
 	const cJSON *holds = cJSON_GetObjectItem(data, "holds"), *f;
 	cJSON *errors = NULL;
-	const char *p[3];
-	char *text, *merged = NULL;
-	PGresult *res = NULL;
+	char *text;
+	size_t recorded = 0;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	cJSON_ArrayForEach(f, data) {
@@ -264,20 +247,11 @@ static void climb_update(stint_req *r, const cJSON *data)
 		return;
 	}
 	text = cJSON_PrintUnformatted(holds);
-	p[0] = r->params[0];
-	p[1] = text;
-	rc = begin_update(r);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_CLIMB_MERGE, 2, p, &res);
-	if (rc == STINT_DB_OK)
-		merged = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 0));
-	PQclear(res);
-	p[1] = "climb_updated";
-	p[2] = merged;
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, p);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_liveupdate_climb(&tx, r->params[0], text, &recorded);
+	rc = stint_tx_end(&tx);
 	free(text);
-	finish(r, rc);
+	answer(r, rc, recorded);
 }
 
 /* One frame, or {"frames": [...]} (up to 300 frames in one request). */
@@ -285,8 +259,9 @@ static void pose_update(stint_req *r, const cJSON *data)
 {
 	cJSON *errors = NULL, *frames;
 	const cJSON *batch = cJSON_GetObjectItem(data, "frames");
-	const char *p[3];
 	char *text;
+	size_t recorded = 0;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (batch != NULL) {
@@ -319,14 +294,11 @@ static void pose_update(stint_req *r, const cJSON *data)
 	}
 	text = cJSON_PrintUnformatted(frames);
 	cJSON_Delete(frames);
-	p[0] = r->params[0];
-	p[1] = "pose_updated";
-	p[2] = text;
-	rc = begin_update(r);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_MANY, 3, p);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_liveupdate_pose(&tx, r->params[0], text, &recorded);
+	rc = stint_tx_end(&tx);
 	free(text);
-	finish(r, rc);
+	answer(r, rc, recorded);
 }
 
 static void post_live(stint_req *r)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live.h"
 #include "pages.h"
 #include "server.h"
 #include "view.h"
@@ -156,9 +157,9 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 /* Render template name with the board (the live page, or the board alone). */
 static void send_board(stint_req *r, const char *name, int with_seq)
 {
-	const char *p[3] = { r->params[0], "9000000000000000000", "1" };
-	cJSON *data = NULL, *t = NULL;
-	stint_db_rc rc = with_seq ? stint_db_json(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &t) : STINT_DB_OK;
+	cJSON *data = NULL;
+	long long last_seq = 0;
+	stint_db_rc rc = with_seq ? stint_live_last_seq(r->db, r->params[0], &last_seq) : STINT_DB_OK;
 
 	if (rc == STINT_DB_OK)
 		rc = board_data(r, &data);
@@ -168,10 +169,9 @@ static void send_board(stint_req *r, const char *name, int with_seq)
 		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
 	else {
 		if (with_seq)
-			cJSON_AddNumberToObject(data, "last_seq", cJSON_GetNumberValue(cJSON_GetObjectItem(t, "last_seq")));
+			cJSON_AddNumberToObject(data, "last_seq", (double)last_seq);
 		stint_view_send(r, 200, name, data);
 	}
-	cJSON_Delete(t);
 	cJSON_Delete(data);
 }
 

@@ -177,16 +177,16 @@ long stint_live_republish(stint_db *db, double min_age_s)
 	n = PQntuples(res);
 	stint_buf_putc(&seqs, '{');
 	for (i = 0; i < n; i++) {
-		if (strcmp(sid, PQgetvalue(res, i, 0)) != 0) {
+		if (strcmp(sid, stint_db_cell(res, i, "session_id")) != 0) {
 			mark(db, sid, &seqs, 0);
 			stint_buf_reset(&seqs);
 			stint_buf_putc(&seqs, '{');
-			snprintf(sid, sizeof(sid), "%s", PQgetvalue(res, i, 0));
+			snprintf(sid, sizeof(sid), "%s", stint_db_cell(res, i, "session_id"));
 			stuck = 0;
 		}
 		if (stuck)
 			continue;  /* a session's messages go in order or not at all */
-		if (publish_one(sid, PQgetvalue(res, i, 3), &seqs) == 0)
+		if (publish_one(sid, stint_db_cell(res, i, "body"), &seqs) == 0)
 			done++;
 		else
 			stuck = 1;
@@ -195,4 +195,25 @@ long stint_live_republish(stint_db *db, double min_age_s)
 	PQclear(res);
 	stint_buf_free(&seqs);
 	return stint_db_commit(db) == STINT_DB_OK ? done : -1;
+}
+
+stint_db_rc stint_live_timeline(stint_db *db, const char *session_id, const char *after_seq,
+				const char *limit, char **json)
+{
+	const char *p[3] = { session_id, after_seq, limit };
+	stint_db_rc rc = stint_db_text(db, STINT_SQL_LIVE_TIMELINE, 3, p, json);
+
+	return rc == STINT_DB_OK && *json == NULL ? STINT_DB_ERROR : rc;
+}
+
+stint_db_rc stint_live_last_seq(stint_db *db, const char *session_id, long long *last_seq)
+{
+	const char *p[3] = { session_id, "9000000000000000000", "1" };
+	cJSON *t = NULL;
+	stint_db_rc rc = stint_db_json(db, STINT_SQL_LIVE_TIMELINE, 3, p, &t);
+	const cJSON *n = cJSON_GetObjectItem(t, "last_seq");
+
+	*last_seq = cJSON_IsNumber(n) ? (long long)n->valuedouble : 0;
+	cJSON_Delete(t);
+	return rc;
 }
