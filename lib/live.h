@@ -3,7 +3,8 @@
  * messages in live_messages inside its own transaction; after COMMIT they are
  * published to nchan (POST over the publisher's unix socket, one reused
  * libcurl handle per process). What nchan did not take stays unpublished and
- * bin/stint-livepub delivers it once nchan is back, so nothing is lost.
+ * bin/stint-livepub (lib/livepub.c) delivers it once nchan is back, so
+ * nothing is lost.
  * The stored messages are read back for replay and catching up.
  */
 #ifndef STINT_LIVE_H
@@ -35,14 +36,6 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n);
  * VAR_DIR/run/nchan-pub.sock).
  */
 int stint_live_send(const char *session_id, const char *type, const char *body);
-
-/*
- * Deliver messages older than min_age_s that are still unpublished (the
- * re-publisher's step): claims up to 500 with SKIP LOCKED, publishes in
- * order, marks them. Returns how many were published, -1 on a database
- * error.
- */
-long stint_live_republish(stint_db *db, double min_age_s);
 
 /*
  * The stored messages of session_id after seq after_seq (decimal text, "0"
