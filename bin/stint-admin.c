@@ -318,16 +318,20 @@ static int import_match(stint_db *db, const admin_opts *o)
 	stint_import opt = { 0 };
 	stint_buf data = STINT_BUF_INIT, warnings = STINT_BUF_INIT;
 	stint_media_info info;
-	char owner[24] = "", rel[600], abs[4800], id[37];
+	char owner[24] = "", rel[600], abs[4800], id[37], *demo = NULL;
 	const char *who = o->user ? o->user : "admin@stint.local";
+	stint_import_rc import_rc;
 	stint_db_rc db_rc;
+	stint_tx tx;
 	long events;
 	int rc = 1;
 
 	if (o->arg == NULL)
 		return usage();
-	if (o->demo_key != NULL && one_value(db, STINT_SQL_SESSION_BY_DEMO_KEY, 1, &o->demo_key, id, sizeof(id)) == 1) {
-		printf("%s (imported before)\n", id);
+	if (o->demo_key != NULL && stint_import_demo_session(db, o->demo_key, &demo) == STINT_DB_OK &&
+	    demo != NULL) {
+		printf("%s (imported before)\n", demo);
+		free(demo);
 		return 0;
 	}
 	if (one_value(db, STINT_SQL_USER_ID_BY_EMAIL, 1, &who, owner, sizeof(owner)) != 1) {
@@ -350,19 +354,18 @@ static int import_match(stint_db *db, const admin_opts *o)
 	opt.owner_id = owner;
 	opt.title = o->title;
 	opt.demo_key = o->demo_key;
-	switch (stint_import_dvw(db, &opt, data.data, data.len, id, &events, &warnings, &db_rc)) {
-	case STINT_IMPORT_OK:
+	stint_tx_begin(&tx, db, owner);
+	import_rc = stint_import_dvw(&tx, &opt, data.data, data.len, id, &events, &warnings);
+	db_rc = stint_tx_end(&tx);
+	if (import_rc == STINT_IMPORT_BAD_FILE) {
+		fprintf(stderr, "stint-admin: %s: %s", o->arg, warnings.data ? warnings.data : "not a DataVolley file\n");
+	} else if (db_rc != STINT_DB_OK) {
+		fprintf(stderr, "stint-admin: the database refused the import\n");
+	} else {
 		if (warnings.len > 0)
 			fprintf(stderr, "%s", warnings.data);
 		printf("%s (%ld events)\n", id, events);
 		rc = 0;
-		break;
-	case STINT_IMPORT_BAD_FILE:
-		fprintf(stderr, "stint-admin: %s: %s", o->arg, warnings.data ? warnings.data : "not a DataVolley file\n");
-		break;
-	case STINT_IMPORT_DB:
-		fprintf(stderr, "stint-admin: the database refused the import\n");
-		break;
 	}
 out:
 	stint_buf_free(&data);

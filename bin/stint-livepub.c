@@ -17,7 +17,7 @@
 
 #include "conf.h"
 #include "db.h"
-#include "live.h"
+#include "livepub.h"
 #include "log.h"
 
 static volatile sig_atomic_t livepub_stop;
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		return 1;
 	stint_log(STINT_LOG_INFO, "re-publishing live messages older than 1 s");
 	while (!livepub_stop) {
-		n = stint_live_republish(&db, 1.0);
+		n = stint_livepub_step(&db, 1.0);
 		if (n > 0)
 			stint_log(STINT_LOG_INFO, "re-published %ld live messages", n);
 		nanosleep(n > 0 ? &busy : &pause, NULL);

@@ -16,6 +16,7 @@
 #include "probe.h"
 #include "server.h"
 #include "sessions.h"
+#include "tx.h"
 #include "validate.h"
 
 /* The warnings text ("line N: why\n"...) as a JSON array of lines. */
@@ -46,7 +47,9 @@ static void import_dvw(stint_req *r)
 	char id[37], path[600], abs[4200], location[64], *detail = NULL;
 	const char *problem;
 	cJSON *out = NULL;
+	stint_import_rc import_rc;
 	stint_db_rc db_rc;
+	stint_tx tx;
 	long events;
 
 	if (title != NULL && (problem = stint_validate_text(&title_field, title)) != NULL) {
@@ -65,20 +68,18 @@ static void import_dvw(stint_req *r)
 	}
 	opt.owner_id = r->user.id_text;
 	opt.title = title;
-	switch (stint_import_dvw(r->db, &opt, r->body.data, r->body.len, id, &events, &warnings, &db_rc)) {
-	case STINT_IMPORT_BAD_FILE:
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	import_rc = stint_import_dvw(&tx, &opt, r->body.data, r->body.len, id, &events, &warnings);
+	db_rc = stint_tx_end(&tx);
+	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		while (warnings.len > 0 && warnings.data[warnings.len - 1] == '\n')
 			warnings.data[--warnings.len] = '\0';
 		stint_fail(r, 422, "not_datavolley", warnings.len ? warnings.data : "Not a DataVolley file.", NULL);
-		break;
-	case STINT_IMPORT_DB:
+	} else if (db_rc != STINT_DB_OK) {
 		stint_fail_db(r, db_rc);
-		break;
-	case STINT_IMPORT_OK:
-		if (stint_session_get(r->db, id, &detail) != STINT_DB_OK || detail == NULL) {
-			stint_fail(r, 500, "internal", "The imported session could not be read back.", NULL);
-			break;
-		}
+	} else if (stint_session_get(r->db, id, &detail) != STINT_DB_OK || detail == NULL) {
+		stint_fail(r, 500, "internal", "The imported session could not be read back.", NULL);
+	} else {
 		out = cJSON_CreateObject();
 		cJSON_AddItemToObject(out, "session", cJSON_Parse(detail));
 		cJSON_AddNumberToObject(out, "events", (double)events);
@@ -86,7 +87,6 @@ static void import_dvw(stint_req *r)
 		snprintf(location, sizeof(location), "/api/v1/sessions/%s", id);
 		stint_resp_header(r, "Location", location);
 		stint_resp_json(r, 201, out);
-		break;
 	}
 	cJSON_Delete(out);
 	free(detail);

@@ -17,7 +17,9 @@
 #include "db.h"
 #include "fail.h"
 #include "live.h"
+#include "liveupdate.h"
 #include "server.h"
+#include "tx.h"
 #include "validate.h"
 
 #define POSE_FRAMES_MAX 300
@@ -62,25 +64,20 @@ static const stint_field timeline_fields[] = {
 static void timeline(stint_req *r)
 {
 	timeline_in in = { "0", "1000" };
-	const char *p[3];
 	cJSON *errors = NULL;
-	PGresult *res;
+	char *json = NULL;
 	stint_db_rc rc;
 
 	if (stint_validate_query(&r->query, STINT_SPEC(timeline_fields), &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	p[0] = r->params[0];
-	p[1] = in.after_seq;
-	p[2] = in.limit;
-	rc = stint_db_exec(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &res);
-	if (rc != STINT_DB_OK) {
+	rc = stint_live_timeline(r->db, r->params[0], in.after_seq, in.limit, &json);
+	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
-		return;
-	}
-	stint_resp_json_text(r, 200, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
+	else
+		stint_resp_json_text(r, 200, json, strlen(json));
+	free(json);
 }
 
 /* --- live updates ----------------------------------------------------------- */
@@ -137,24 +134,11 @@ static const stint_field pose_frames = {
 	STINT_ITEMS(frame_fields), .shape = "must hold 1 to 300 frames", STINT_NO_DEST
 };
 
-/*
- * Open a live update's transaction. Device updates come many a second and
- * are recorded as they come: their COMMIT does not wait for the disk.
- */
-static stint_db_rc begin_update(stint_req *r)
+/* Answer a live update that ended with rc: 202 with the count of its messages. */
+static void answer(stint_req *r, stint_db_rc rc, size_t recorded)
 {
-	stint_db_rc rc = stint_db_begin(r->db);
-
-	return rc == STINT_DB_OK ? stint_db_exec(r->db, STINT_SQL_ASYNC_COMMIT, 0, NULL, NULL) : rc;
-}
-
-/* Commit a live update, publish its messages, answer 202 with their count. */
-static void finish(stint_req *r, stint_db_rc rc)
-{
-	size_t recorded = r->live.n;
 	cJSON *out;
 
-	rc = stint_live_finish(r, rc);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
@@ -169,39 +153,32 @@ static void session_update(stint_req *r, const cJSON *data)
 {
 	status_in in = { NULL, NULL, NULL };
 	cJSON *errors = NULL;
-	const char *p[4];
-	PGresult *res = NULL;
+	size_t recorded = 0;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (stint_validate_json_at("data", data, STINT_SPEC(session_update_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
 		return;
 	}
-	p[0] = r->params[0];
-	p[1] = strcmp(in.status, "started") == 0 ? "live" : in.status;
-	p[2] = in.starts_at;
-	p[3] = in.ends_at;
-	rc = begin_update(r);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_SESSION_LIVE_STATUS, 4, p, &res);
-	PQclear(res);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_liveupdate_session(&tx, r->params[0], strcmp(in.status, "started") == 0 ? "live" : in.status,
+				 in.starts_at, in.ends_at, &recorded);
+	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID) {
-		stint_db_rollback(r->db);
 		stint_fail_field(r, "data.ends_at", "must not be before the start");
 		return;
 	}
-	finish(r, rc);
+	answer(r, rc, recorded);
 }
 
 static void climb_update(stint_req *r, const cJSON *data)
 {
 	climb_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
-	const char *p[3];
-	char *text, *merged = NULL;
-	PGresult *res = NULL;
+	char *text;
+	size_t recorded = 0;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (stint_validate_json_at("data", data, STINT_SPEC(climb_fields), 0, &in, &errors) != 0) {
@@ -209,20 +186,11 @@ static void climb_update(stint_req *r, const cJSON *data)
 		return;
 	}
 	text = cJSON_PrintUnformatted(in.holds.json);
-	p[0] = r->params[0];
-	p[1] = text;
-	rc = begin_update(r);
-	if (rc == STINT_DB_OK)
-		rc = stint_db_exec(r->db, STINT_SQL_CLIMB_MERGE, 2, p, &res);
-	if (rc == STINT_DB_OK)
-		merged = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 0));
-	PQclear(res);
-	p[1] = "climb_updated";
-	p[2] = merged;
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD, 3, p);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_liveupdate_climb(&tx, r->params[0], text, &recorded);
+	rc = stint_tx_end(&tx);
 	free(text);
-	finish(r, rc);
+	answer(r, rc, recorded);
 }
 
 /* One frame, or {"frames": [...]} (up to 300 frames in one request). */
@@ -231,8 +199,9 @@ static void pose_update(stint_req *r, const cJSON *data)
 	const cJSON *batch = cJSON_GetObjectItem(data, "frames");
 	cJSON *errors = NULL, *one = NULL;
 	stint_list frames;
-	const char *p[3];
 	char *text;
+	size_t recorded = 0;
+	stint_tx tx;
 	stint_db_rc rc;
 
 	if (batch != NULL) {
@@ -258,14 +227,11 @@ static void pose_update(stint_req *r, const cJSON *data)
 	}
 	text = cJSON_PrintUnformatted(frames.json);
 	cJSON_Delete(one);
-	p[0] = r->params[0];
-	p[1] = "pose_updated";
-	p[2] = text;
-	rc = begin_update(r);
-	if (rc == STINT_DB_OK)
-		rc = stint_live_record(r, STINT_SQL_LIVE_RECORD_MANY, 3, p);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_liveupdate_pose(&tx, r->params[0], text, &recorded);
+	rc = stint_tx_end(&tx);
 	free(text);
-	finish(r, rc);
+	answer(r, rc, recorded);
 }
 
 static void post_live(stint_req *r)

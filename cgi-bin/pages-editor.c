@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "live.h"
 #include "media.h"
 #include "pages-editor.h"
 #include "pages-shared.h"
@@ -239,12 +240,10 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 /* The highest live message seq so far: the script catches up from here. */
 static stint_db_rc add_last_seq(stint_req *r, cJSON *data)
 {
-	const char *p[3] = { r->params[0], "9000000000000000000", "1" };
-	cJSON *t = NULL;
-	stint_db_rc rc = stint_db_json(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &t);
+	long long last_seq;
+	stint_db_rc rc = stint_live_last_seq(r->db, r->params[0], &last_seq);
 
-	cJSON_AddNumberToObject(data, "last_seq", cJSON_GetNumberValue(cJSON_GetObjectItem(t, "last_seq")));
-	cJSON_Delete(t);
+	cJSON_AddNumberToObject(data, "last_seq", (double)last_seq);
 	return rc;
 }
 

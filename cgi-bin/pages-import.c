@@ -26,6 +26,7 @@
 #include "pages-import.h"
 #include "pages-shared.h"
 #include "probe.h"
+#include "tx.h"
 #include "validate.h"
 
 #define IMPORT_PARTS_MAX 8
@@ -177,7 +178,9 @@ void page_import(stint_req *r)
 	stint_buf warnings = STINT_BUF_INIT;
 	char rel[600], abs[4200] = "", id[37];
 	const char *problem, *title;
+	stint_import_rc import_rc;
 	stint_db_rc db_rc;
+	stint_tx tx;
 	long events;
 	size_t n;
 
@@ -203,17 +206,16 @@ void page_import(stint_req *r)
 	}
 	opt.owner_id = r->user.id_text;
 	opt.title = title;
-	switch (stint_import_dvw(r->db, &opt, file->data, file->len, id, &events, &warnings, &db_rc)) {
-	case STINT_IMPORT_OK:
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	import_rc = stint_import_dvw(&tx, &opt, file->data, file->len, id, &events, &warnings);
+	db_rc = stint_tx_end(&tx);
+	if (import_rc == STINT_IMPORT_BAD_FILE) {
+		send_back(r, 422, title, "file", first_line(r, &warnings));
+	} else if (db_rc != STINT_DB_OK) {
+		stint_fail_db(r, db_rc);
+	} else {
 		page_redirect_session(r, id, NULL, "imported", NULL, NULL);
 		abs[0] = '\0';  /* the clip keeps the video */
-		break;
-	case STINT_IMPORT_BAD_FILE:
-		send_back(r, 422, title, "file", first_line(r, &warnings));
-		break;
-	case STINT_IMPORT_DB:
-		stint_fail_db(r, db_rc);
-		break;
 	}
 	if (abs[0] != '\0')
 		unlink(abs);

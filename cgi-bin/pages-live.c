@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "fail.h"
+#include "live.h"
 #include "pages-live.h"
 #include "pages-shared.h"
 #include "sessions.h"
@@ -159,9 +160,9 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 /* Render template name with the board (the live page, or the board alone). */
 static void send_board(stint_req *r, const char *name, int with_seq)
 {
-	const char *p[3] = { r->params[0], "9000000000000000000", "1" };
-	cJSON *data = NULL, *t = NULL;
-	stint_db_rc rc = with_seq ? stint_db_json(r->db, STINT_SQL_LIVE_TIMELINE, 3, p, &t) : STINT_DB_OK;
+	cJSON *data = NULL;
+	long long last_seq = 0;
+	stint_db_rc rc = with_seq ? stint_live_last_seq(r->db, r->params[0], &last_seq) : STINT_DB_OK;
 
 	if (rc == STINT_DB_OK)
 		rc = board_data(r, &data);
@@ -171,10 +172,9 @@ static void send_board(stint_req *r, const char *name, int with_seq)
 		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
 	else {
 		if (with_seq)
-			cJSON_AddNumberToObject(data, "last_seq", cJSON_GetNumberValue(cJSON_GetObjectItem(t, "last_seq")));
+			cJSON_AddNumberToObject(data, "last_seq", (double)last_seq);
 		stint_view_send(r, 200, name, data);
 	}
-	cJSON_Delete(t);
 	cJSON_Delete(data);
 }
 

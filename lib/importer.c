@@ -92,32 +92,17 @@ static cJSON *session_body(const cJSON *match, const stint_import *opt)
 	return body;
 }
 
-/* Run statement id with params; keep the first cell of the first row in out. */
-static stint_db_rc step(stint_db *db, stint_sql id, int n, const char *const *p, char *out, size_t size)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(db, id, n, p, &res);
-
-	if (rc == STINT_DB_OK && out != NULL)
-		snprintf(out, size, "%s", PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
-	if (rc == STINT_DB_OK)
-		PQclear(res);
-	return rc;
-}
-
 static char *print_item(const cJSON *obj, const char *key)
 {
 	return cJSON_PrintUnformatted(cJSON_GetObjectItem(obj, key));
 }
 
-/* The clip of the import's video, inserted; its id into clip_id. */
-static stint_db_rc add_video(stint_db *db, const stint_import *opt, const char *sid, char clip_id[24])
+/* The clip of the import's video, inserted and announced (clip_added); its id into clip_id. */
+static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, char clip_id[24])
 {
-	cJSON *clip = cJSON_CreateObject();
-	char *text;
-	const char *p[2];
-	char json[4096];
-	stint_db_rc rc;
+	cJSON *clip = cJSON_CreateObject(), *c;
+	char *text, *json = NULL;
+	const char *p[3] = { sid, NULL, NULL };
 
 	cJSON_AddStringToObject(clip, "kind", "video");
 	cJSON_AddStringToObject(clip, "title", strrchr(opt->video_path, '/') ? strrchr(opt->video_path, '/') + 1 : opt->video_path);
@@ -126,80 +111,99 @@ static stint_db_rc add_video(stint_db *db, const stint_import *opt, const char *
 	cJSON_AddNumberToObject(clip, "duration_sec", opt->video_duration_sec);
 	text = cJSON_PrintUnformatted(clip);
 	cJSON_Delete(clip);
-	p[0] = sid;
 	p[1] = text;
-	rc = step(db, STINT_SQL_CLIP_CREATE, 2, p, json, sizeof(json));
-	free(text);
-	if (rc == STINT_DB_OK) {
-		cJSON *c = cJSON_Parse(json);
-
+	if (stint_tx_text(tx, STINT_SQL_CLIP_CREATE, 2, p, &json) == STINT_DB_OK) {
+		c = cJSON_Parse(json);
 		snprintf(clip_id, 24, "%.0f", cJSON_GetNumberValue(cJSON_GetObjectItem(c, "id")));
 		cJSON_Delete(c);
+		p[1] = "clip_added";
+		p[2] = json;
+		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, p);
 	}
-	return rc;
+	free(text);
+	free(json);
 }
 
-static stint_db_rc store(stint_db *db, const stint_import *opt, cJSON *match, char id_out[37], long *events)
+/* The "ids" of EVENTS_INSERT's result (JSON text) as a bigint[] literal "{1,2}"; -1 on out of memory. */
+static int inserted_ids(const char *result, stint_buf *ids)
+{
+	cJSON *r = cJSON_Parse(result);
+	const cJSON *id;
+	int rc = stint_buf_putc(ids, '{');
+
+	cJSON_ArrayForEach(id, cJSON_GetObjectItem(r, "ids"))
+		rc |= stint_buf_printf(ids, "%s%.0f", ids->len > 1 ? "," : "", cJSON_GetNumberValue(id));
+	cJSON_Delete(r);
+	return rc | stint_buf_putc(ids, '}');
+}
+
+/* The events inserted (source import:dvw) and announced as the API's batch insert does. */
+static void add_events(stint_tx *tx, const char *sid, const char *events_json)
+{
+	const char *p[3] = { sid, events_json, "import:dvw" };
+	stint_buf ids = STINT_BUF_INIT;
+	char *result = NULL;
+
+	if (stint_tx_text(tx, STINT_SQL_EVENTS_INSERT, 3, p, &result) == STINT_DB_OK &&
+	    inserted_ids(result, &ids) != 0)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	p[1] = ids.data;
+	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_EVENTS, 2, p);
+	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p);
+	free(result);
+	stint_buf_free(&ids);
+}
+
+static void store(stint_tx *tx, const stint_import *opt, cJSON *match, char id_out[37], long *events)
 {
 	cJSON *body = session_body(match, opt), *timeline = NULL;
 	char *body_text = cJSON_PrintUnformatted(body), *teams = print_item(match, "teams");
-	char *players = print_item(match, "players"), *events_text = NULL, clip_id[24] = "", count[64];
-	const char *p[3];
-	stint_db_rc rc = stint_db_begin(db);
+	char *players = print_item(match, "players"), *events_text = NULL, *id = NULL, clip_id[24] = "";
+	const char *p[2] = { body_text, opt->owner_id };
 
-	p[0] = body_text;
-	p[1] = opt->owner_id;
-	if (rc == STINT_DB_OK)
-		rc = step(db, STINT_SQL_SESSION_CREATE, 2, p, id_out, 37);
+	if (stint_tx_text(tx, STINT_SQL_SESSION_CREATE, 2, p, &id) == STINT_DB_OK && id == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	snprintf(id_out, 37, "%s", id ? id : "");
 	p[0] = id_out;
 	p[1] = teams;
-	if (rc == STINT_DB_OK)
-		rc = step(db, STINT_SQL_TEAMS_IMPORT, 2, p, NULL, 0);
+	stint_tx_exec(tx, STINT_SQL_TEAMS_IMPORT, 2, p, NULL);
 	p[1] = players;
-	if (rc == STINT_DB_OK)
-		rc = step(db, STINT_SQL_ROSTER_IMPORT, 2, p, NULL, 0);
-	if (rc == STINT_DB_OK && opt->video_path != NULL)
-		rc = add_video(db, opt, id_out, clip_id);
+	stint_tx_exec(tx, STINT_SQL_ROSTER_IMPORT, 2, p, NULL);
+	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
+	if (opt->video_path != NULL)
+		add_video(tx, opt, id_out, clip_id);
 	timeline = timeline_events(cJSON_GetObjectItem(match, "events"), *clip_id ? clip_id : NULL);
 	events_text = cJSON_PrintUnformatted(timeline);
-	p[1] = events_text;
-	p[2] = "import:dvw";
-	if (rc == STINT_DB_OK && cJSON_GetArraySize(timeline) > 0)
-		rc = step(db, STINT_SQL_EVENTS_INSERT, 3, p, count, sizeof(count));
+	if (cJSON_GetArraySize(timeline) > 0)
+		add_events(tx, id_out, events_text);
 	*events = cJSON_GetArraySize(timeline);
-	p[0] = opt->owner_id ? opt->owner_id : "0";
-	p[1] = "session.import";
-	p[2] = "session";
-	if (rc == STINT_DB_OK) {
-		const char *ap[5] = { p[0], p[1], p[2], id_out, NULL };
-
-		rc = stint_db_exec(db, STINT_SQL_AUDIT, 5, ap, NULL);
-	}
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(db);
-	else
-		stint_db_rollback(db);
+	stint_tx_audit(tx, "session.import", "session", id_out, NULL);
 	cJSON_Delete(body);
 	cJSON_Delete(timeline);
 	free(body_text);
 	free(teams);
 	free(players);
 	free(events_text);
-	return rc;
+	free(id);
 }
 
-stint_import_rc stint_import_dvw(stint_db *db, const stint_import *opt, const char *data,
-				 size_t len, char id_out[37], long *events, stint_buf *warnings,
-				 stint_db_rc *db_rc)
+stint_import_rc stint_import_dvw(stint_tx *tx, const stint_import *opt, const char *data,
+				 size_t len, char id_out[37], long *events, stint_buf *warnings)
 {
 	cJSON *match = NULL;
-	int prc = stint_dvw_parse(data, len, &match, warnings);
 
 	*events = 0;
-	*db_rc = STINT_DB_OK;
-	if (prc != STINT_DVW_OK)
+	*id_out = '\0';
+	if (stint_dvw_parse(data, len, &match, warnings) != STINT_DVW_OK) {
+		stint_tx_cancel(tx);
 		return STINT_IMPORT_BAD_FILE;
-	*db_rc = store(db, opt, match, id_out, events);
+	}
+	store(tx, opt, match, id_out, events);
 	cJSON_Delete(match);
-	return *db_rc == STINT_DB_OK ? STINT_IMPORT_OK : STINT_IMPORT_DB;
+	return STINT_IMPORT_OK;
+}
+
+stint_db_rc stint_import_demo_session(stint_db *db, const char *demo_key, char **id)
+{
+	return stint_db_text(db, STINT_SQL_SESSION_BY_DEMO_KEY, 1, &demo_key, id);
 }

@@ -94,8 +94,11 @@ static int publish_one(const char *sid, const char *body, stint_buf *seqs)
 	return rc;
 }
 
-/* Mark the seqs ("{1,2" so far) published; the caller's transaction or one of its own. */
-static void mark(stint_db *db, const char *sid, stint_buf *seqs, int own_txn)
+/*
+ * Mark the seqs ("{1,2" so far) published, in a transaction of its own:
+ * stint_tx_end() publishes through here, so this layer cannot use stint_tx.
+ */
+static void mark(stint_db *db, const char *sid, stint_buf *seqs)
 {
 	const char *p[2] = { sid, NULL };
 
@@ -103,13 +106,13 @@ static void mark(stint_db *db, const char *sid, stint_buf *seqs, int own_txn)
 		return;
 	stint_buf_putc(seqs, '}');
 	p[1] = seqs->data;
-	if (own_txn && (stint_db_begin(db) != STINT_DB_OK ||
-			stint_db_exec(db, STINT_SQL_ASYNC_COMMIT, 0, NULL, NULL) != STINT_DB_OK)) {
+	if (stint_db_begin(db) != STINT_DB_OK ||
+	    stint_db_exec(db, STINT_SQL_ASYNC_COMMIT, 0, NULL, NULL) != STINT_DB_OK) {
 		stint_db_rollback(db);
 		return;
 	}
 	(void)stint_db_exec(db, STINT_SQL_LIVE_MARK_PUBLISHED, 2, p, NULL);
-	if (own_txn && stint_db_commit(db) != STINT_DB_OK)
+	if (stint_db_commit(db) != STINT_DB_OK)
 		stint_db_rollback(db);
 }
 
@@ -125,7 +128,7 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n)
 		if (!stuck && publish_one(m[i].session_id, m[i].text, &seqs) != 0)
 			stuck = 1;  /* keep the order: the rest waits for the re-publisher */
 		if (i + 1 == n || strcmp(m[i + 1].session_id, m[first].session_id) != 0) {
-			mark(db, m[first].session_id, &seqs, 1);
+			mark(db, m[first].session_id, &seqs);
 			stint_buf_reset(&seqs);
 			first = i + 1;
 			stuck = 0;
@@ -159,40 +162,23 @@ stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc)
 	return rc;
 }
 
-long stint_live_republish(stint_db *db, double min_age_s)
+stint_db_rc stint_live_timeline(stint_db *db, const char *session_id, const char *after_seq,
+				const char *limit, char **json)
 {
-	char age[32], sid[37] = "";
-	const char *p = age;
-	stint_buf seqs = STINT_BUF_INIT;
-	PGresult *res = NULL;
-	long done = 0;
-	int i, n, stuck = 0;
+	const char *p[3] = { session_id, after_seq, limit };
+	stint_db_rc rc = stint_db_text(db, STINT_SQL_LIVE_TIMELINE, 3, p, json);
 
-	snprintf(age, sizeof(age), "%.3f", min_age_s);
-	if (stint_db_begin(db) != STINT_DB_OK ||
-	    stint_db_exec(db, STINT_SQL_LIVE_UNPUBLISHED, 1, &p, &res) != STINT_DB_OK) {
-		stint_db_rollback(db);
-		return -1;
-	}
-	n = PQntuples(res);
-	stint_buf_putc(&seqs, '{');
-	for (i = 0; i < n; i++) {
-		if (strcmp(sid, PQgetvalue(res, i, 0)) != 0) {
-			mark(db, sid, &seqs, 0);
-			stint_buf_reset(&seqs);
-			stint_buf_putc(&seqs, '{');
-			snprintf(sid, sizeof(sid), "%s", PQgetvalue(res, i, 0));
-			stuck = 0;
-		}
-		if (stuck)
-			continue;  /* a session's messages go in order or not at all */
-		if (publish_one(sid, PQgetvalue(res, i, 3), &seqs) == 0)
-			done++;
-		else
-			stuck = 1;
-	}
-	mark(db, sid, &seqs, 0);
-	PQclear(res);
-	stint_buf_free(&seqs);
-	return stint_db_commit(db) == STINT_DB_OK ? done : -1;
+	return rc == STINT_DB_OK && *json == NULL ? STINT_DB_ERROR : rc;
+}
+
+stint_db_rc stint_live_last_seq(stint_db *db, const char *session_id, long long *last_seq)
+{
+	const char *p[3] = { session_id, "9000000000000000000", "1" };
+	cJSON *t = NULL;
+	stint_db_rc rc = stint_db_json(db, STINT_SQL_LIVE_TIMELINE, 3, p, &t);
+	const cJSON *n = cJSON_GetObjectItem(t, "last_seq");
+
+	*last_seq = cJSON_IsNumber(n) ? (long long)n->valuedouble : 0;
+	cJSON_Delete(t);
+	return rc;
 }

@@ -3,7 +3,9 @@
  * messages in live_messages inside its own transaction; after COMMIT they are
  * published to nchan (POST over the publisher's unix socket, one reused
  * libcurl handle per process). What nchan did not take stays unpublished and
- * bin/stint-livepub delivers it once nchan is back, so nothing is lost.
+ * bin/stint-livepub (lib/livepub.c) delivers it once nchan is back, so
+ * nothing is lost.
+ * The stored messages are read back for replay and catching up.
  */
 #ifndef STINT_LIVE_H
 #define STINT_LIVE_H
@@ -28,6 +30,34 @@ typedef struct stint_live_message {
 void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n);
 
 /*
+ * POST one message (JSON text) to nchan's channel for session_id, with the
+ * SSE event name type. Returns 0 when nchan took it (201 or 202), else -1.
+ * The publisher socket is the setting nchan_socket (default
+ * VAR_DIR/run/nchan-pub.sock).
+ */
+int stint_live_send(const char *session_id, const char *type, const char *body);
+
+/*
+ * The stored messages of session_id after seq after_seq (decimal text, "0"
+ * for all), at most limit of them (decimal text): *json (heap, caller
+ * frees) is {"messages": [message, ...], "last_seq": n}, n the session's
+ * highest seq so far (0 when it has none); NULL unless STINT_DB_OK. Reads
+ * through LIVE_TIMELINE.
+ */
+stint_db_rc stint_live_timeline(stint_db *db, const char *session_id, const char *after_seq,
+				const char *limit, char **json);
+
+/*
+ * The highest seq of session_id's messages so far, 0 when it has none: a
+ * page's script catches up from there. Reads through LIVE_TIMELINE.
+ */
+stint_db_rc stint_live_last_seq(stint_db *db, const char *session_id, long long *last_seq);
+
+/*
+ * The request's outbox, the old way to record a change's messages, which
+ * stint_tx (lib/tx.h) replaces: these two and the http.h include go once
+ * their last callers are on stint_tx (issue 10).
+ *
  * Run a catalogue statement that records messages and returns their texts,
  * one a row (LIVE_RECORD, LIVE_RECORD_MANY, LIVE_RECORD_ROLLUP, ...; its
  * first parameter is the session id) in r's open transaction, and keep them
@@ -43,21 +73,5 @@ stint_db_rc stint_live_record(stint_req *r, stint_sql id, int n, const char *con
  * (a publishing failure is not an error: the re-publisher delivers later).
  */
 stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc);
-
-/*
- * POST one message (JSON text) to nchan's channel for session_id, with the
- * SSE event name type. Returns 0 when nchan took it (201 or 202), else -1.
- * The publisher socket is the setting nchan_socket (default
- * VAR_DIR/run/nchan-pub.sock).
- */
-int stint_live_send(const char *session_id, const char *type, const char *body);
-
-/*
- * Deliver messages older than min_age_s that are still unpublished (the
- * re-publisher's step): claims up to 500 with SKIP LOCKED, publishes in
- * order, marks them. Returns how many were published, -1 on a database
- * error.
- */
-long stint_live_republish(stint_db *db, double min_age_s);
 
 #endif

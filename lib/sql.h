@@ -34,7 +34,8 @@
 	X(ROLLBACK, 0, "ROLLBACK") \
 	X(PING, 0, "SELECT 1") \
 	/* in a transaction: its COMMIT does not wait for the disk (live updates, */ \
-	/* publish marks: a crash loses at most the last moment, never consistency) */ \
+	/* publish marks: a crash loses at most the last moment, never consistency); */ \
+	/* no parameters, no rows */ \
 	X(ASYNC_COMMIT, 0, "SET LOCAL synchronous_commit = off") \
 	/* q, status, kind, limit, offset, user id, is admin -> one JSON page */ \
 	/* (the JSON is built for the page's rows only, after the LIMIT) */ \
@@ -254,18 +255,19 @@
 	/* $1 session id, $2 key, $3 HTTP status, $4 response body -> nothing to read */ \
 	X(IDEM_STORE, 4, \
 	  "UPDATE idempotency_keys SET status = $3::int, response = $4 WHERE session_id = $1::uuid AND key = $2") \
-	/* session, teams (the .dvw parser's JSON array) */ \
+	/* $1 session, $2 teams (the .dvw parser's JSON array) -> no rows */ \
 	X(TEAMS_IMPORT, 2, \
 	  "INSERT INTO teams (session_id, side, name) SELECT $1::uuid, t->>'side'," \
 	  " left(coalesce(nullif(t->>'name', ''), 'Team ' || (t->>'side')), 200)" \
 	  " FROM jsonb_array_elements($2::jsonb) t") \
-	/* session, players (the parser's JSON array); a shirt number given twice is kept once */ \
+	/* $1 session, $2 players (the parser's JSON array) -> no rows; a shirt number */ \
+	/* given twice is kept once */ \
 	X(ROSTER_IMPORT, 2, \
 	  "INSERT INTO roster (session_id, side, number, player_name, role)" \
 	  " SELECT $1::uuid, p->>'side', (p->>'number')::int, left(coalesce(p->>'name', ''), 200)," \
 	  " left(coalesce(p->>'role', ''), 50) FROM jsonb_array_elements($2::jsonb) p" \
 	  " WHERE (p->>'number') ~ '^[0-9]{1,3}$' ON CONFLICT DO NOTHING") \
-	/* demo key -> the session imported under it, if any */ \
+	/* $1 demo key -> id: the session imported under it | no row when none */ \
 	X(SESSION_BY_DEMO_KEY, 1, "SELECT id::text FROM sessions WHERE meta->>'demo_key' = $1") \
 	/* $1 session id -> one cell: the JSON array of its clips by offset_sec, id ('[]' when none) */ \
 	X(CLIP_LIST, 1, \
@@ -326,40 +328,48 @@
 	/* name) | no row when absent */ \
 	X(ARTIFACT_FILE, 2, \
 	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
-	/* session, type, data (JSON) -> the stored message's text */ \
+	/* $1 session, $2 type, $3 data (JSON) -> one cell: the stored message's text */ \
 	X(LIVE_RECORD, 3, "SELECT stint_live_record($1::uuid, $2, $3::jsonb)") \
-	/* session, type, data array: one message per element */ \
+	/* $1 session, $2 type, $3 data array -> one row per element, in order: */ \
+	/* the stored message's text (one message per element) */ \
 	X(LIVE_RECORD_MANY, 3, \
 	  "SELECT stint_live_record($1::uuid, $2, f) FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS x(f, i) ORDER BY i") \
-	/* session, event ids (a bigint[] literal): the events, or a count for big batches */ \
+	/* $1 session, $2 event ids (a bigint[] literal) -> one cell: the stored */ \
+	/* event_added message's text; its data is the events, or a count for big batches */ \
 	X(LIVE_RECORD_EVENTS, 2, \
 	  "SELECT stint_live_record($1::uuid, 'event_added', CASE WHEN cardinality($2::bigint[]) <= 500" \
 	  " THEN jsonb_build_object('events', (SELECT jsonb_agg(stint_event_json(e) ORDER BY e.t_sec, e.id)" \
 	  " FROM events e WHERE e.session_id = $1::uuid AND e.id = ANY($2::bigint[])))" \
 	  " ELSE jsonb_build_object('count', cardinality($2::bigint[]), 'truncated', true) END)") \
-	/* session: data is the session's rollup (after events changed) */ \
+	/* $1 session -> one cell: the stored rollup_updated message's text; its data */ \
+	/* is the session's rollup (after events changed) */ \
 	X(LIVE_RECORD_ROLLUP, 1, "SELECT stint_live_record($1::uuid, 'rollup_updated', stint_rollup_json($1::uuid))") \
-	/* $1 session: data is the session (after it changed) -> the stored message's text */ \
+	/* $1 session -> one cell: the stored session_updated message's text; its data */ \
+	/* is the session (after it changed) | no row when there is no such session */ \
 	X(LIVE_RECORD_SESSION, 1, \
 	  "SELECT stint_live_record($1::uuid, 'session_updated', stint_session_json(s)) FROM sessions s WHERE s.id = $1::uuid") \
-	/* session, seq list (a bigint[] literal) */ \
+	/* $1 session, $2 seq list (a bigint[] literal) -> no rows */ \
 	X(LIVE_MARK_PUBLISHED, 2, \
 	  "UPDATE live_messages SET published_at = clock_timestamp()" \
 	  " WHERE session_id = $1::uuid AND seq = ANY($2::bigint[]) AND published_at IS NULL") \
-	/* messages nchan has not taken yet, oldest first, claimed by this flusher */ \
+	/* $1 minimum age (s) -> session_id, seq, type, body: messages nchan has not */ \
+	/* taken yet, oldest first (by session, then seq), claimed by this flusher */ \
 	X(LIVE_UNPUBLISHED, 1, \
 	  "SELECT session_id::text, seq::text, type, body::text FROM live_messages" \
 	  " WHERE published_at IS NULL AND at < clock_timestamp() - make_interval(secs => $1::float8)" \
 	  " ORDER BY session_id, seq LIMIT 500 FOR UPDATE SKIP LOCKED") \
-	/* session, after seq, limit -> {"messages": [...], "last_seq": n} */ \
+	/* $1 session, $2 after seq, $3 limit -> one cell: {"messages": [...], */ \
+	/* "last_seq": n} (n the session's highest seq so far, 0 when none) */ \
 	X(LIVE_TIMELINE, 3, \
 	  "SELECT json_build_object('messages', coalesce((SELECT json_agg(body ORDER BY seq) FROM (" \
 	  "SELECT body, seq FROM live_messages WHERE session_id = $1::uuid AND seq > $2::bigint" \
 	  " ORDER BY seq LIMIT $3::int) m), '[]'), 'last_seq', coalesce((SELECT last FROM live_seq" \
 	  " WHERE session_id = $1::uuid), 0))::text") \
-	/* session, holds (validated JSON array) -> {"holds": all holds after the merge} */ \
+	/* $1 session, $2 holds (validated JSON array) -> one cell: {"holds": all */ \
+	/* holds after the merge} */ \
 	X(CLIMB_MERGE, 2, "SELECT stint_climb_merge($1::uuid, $2::jsonb)::text") \
-	/* session, status, starts_at, ends_at (a live session_update) */ \
+	/* $1 session, $2 status, $3 starts_at, $4 ends_at (a live session_update) */ \
+	/* -> id | no row when absent; STINT_DB_INVALID when ends_at is before starts_at */ \
 	X(SESSION_LIVE_STATUS, 4, \
 	  "UPDATE sessions SET status = $2," \
 	  " starts_at = coalesce($3::timestamptz, CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END)," \

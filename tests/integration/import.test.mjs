@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, createSession, makeUser, REPO } from './lib.mjs';
+import { api, createSession, makeUser, REPO, stint } from './lib.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const dvw = (name) => readFileSync(path.join(DATA, 'volleyball', name));
@@ -84,6 +84,55 @@ test('the KATS-BEDS clip: uploaded video, events synced at 1 to 20 s', async () 
   assert.equal(media.status, 206);
   assert.equal(media.headers.get('content-range'), `bytes 100-199/${MP4.length}`);
   assert.equal(media.headers.get('content-type'), 'video/mp4');
+});
+
+// What a live viewer gets from an import: the messages the API sends for the
+// same changes, stored in the session's timeline (and published to nchan).
+const timelineOf = async (sid) => {
+  const r = await api('GET', `/api/v1/sessions/${sid}/timeline`);
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.body.messages.every((m, i) => m.session_id === sid && m.seq === i + 1), JSON.stringify(r.body));
+  assert.equal(r.body.last_seq, r.body.messages.length);
+  return r.body.messages;
+};
+
+test('an import announces its session, events and rollup as the API does', async () => {
+  const r = await importFile('example_data.dvw');
+  assert.equal(r.status, 201, r.text);
+  const sid = r.body.session.id;
+  const messages = await timelineOf(sid);
+  assert.deepEqual(messages.map((m) => m.type), ['session_updated', 'event_added', 'rollup_updated']);
+  const [session, events, rollup] = messages.map((m) => m.data);
+  const { teams, counts, rollup_summary, ...row } = r.body.session;
+  assert.deepEqual(session, row);
+  assert.deepEqual(events, { count: 1031, truncated: true }, 'a batch over 500 events is announced by its count');
+  assert.deepEqual(rollup, (await api('GET', `/api/v1/sessions/${sid}/rollup`)).body);
+});
+
+test('an import with a video announces the clip and the events themselves', async () => {
+  const holder = await createSession({ title: 'upload holder' });
+  const up = await api('POST', `/api/v1/sessions/${holder.id}/clips/upload?kind=video&title=broadcast`, {
+    body: MP4, headers: { 'content-type': 'video/mp4' } });
+  assert.equal(up.status, 201, up.text);
+  const video = up.body.path.replace(/^media\//, '');
+  const r = await importFile('190301_kats_beds-clip.dvw', `?video=${encodeURIComponent(video)}`);
+  assert.equal(r.status, 201, r.text);
+  const sid = r.body.session.id;
+  const messages = await timelineOf(sid);
+  assert.deepEqual(messages.map((m) => m.type), ['session_updated', 'clip_added', 'event_added', 'rollup_updated']);
+  const clips = (await api('GET', `/api/v1/sessions/${sid}/clips`)).body;
+  assert.deepEqual(messages[1].data, clips[0]);
+  const stored = (await api('GET', `/api/v1/sessions/${sid}/events?limit=10000`)).body.items;
+  const byId = (list) => [...list].sort((x, y) => x.id - y.id);
+  assert.equal(messages[2].data.events.length, 21);
+  assert.deepEqual(byId(messages[2].data.events), byId(stored));
+});
+
+test('bin/stint import announces like the API', async () => {
+  const out = stint('import', path.join(DATA, 'volleyball', 'PM06.dvw'), '--title', 'announced by the tool');
+  const sid = out.match(/session ([0-9a-f-]{36})/)?.[1];
+  assert.ok(sid, out);
+  assert.deepEqual((await timelineOf(sid)).map((m) => m.type), ['session_updated', 'event_added', 'rollup_updated']);
 });
 
 test('bad import files: a clear 4xx and nothing stored', async () => {
