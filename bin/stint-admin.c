@@ -141,21 +141,6 @@ static int outcome(stint_db_rc rc, int found, const char *who)
 	return found ? 1 : 0;
 }
 
-static int one_value(stint_db *db, stint_sql id, int n, const char *const *p, char *out, size_t size)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(db, id, n, p, &res);
-	int found;
-
-	if (rc != STINT_DB_OK)
-		return db_refused(rc);
-	found = PQntuples(res) > 0;
-	if (found && out != NULL)
-		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return found ? 1 : 0;
-}
-
 static int user_add(stint_db *db, const admin_opts *o)
 {
 	static const char *const roles[] = { "admin", "coach", "analyst", "viewer" };
@@ -318,13 +303,13 @@ static int import_match(stint_db *db, const admin_opts *o)
 	stint_import opt = { 0 };
 	stint_buf data = STINT_BUF_INIT, warnings = STINT_BUF_INIT;
 	stint_media_info info;
-	char owner[24] = "", rel[600], abs[4800], id[37], *demo = NULL;
+	char owner[STINT_USER_ID_LEN] = "", rel[600], abs[4800], id[37], *demo = NULL;
 	const char *who = o->user ? o->user : "admin@stint.local";
 	stint_import_rc import_rc;
 	stint_db_rc db_rc;
 	stint_tx tx;
 	long events;
-	int rc = 1;
+	int rc = 1, found = 0;
 
 	if (o->arg == NULL)
 		return usage();
@@ -334,7 +319,12 @@ static int import_match(stint_db *db, const admin_opts *o)
 		free(demo);
 		return 0;
 	}
-	if (one_value(db, STINT_SQL_USER_ID_BY_EMAIL, 1, &who, owner, sizeof(owner)) != 1) {
+	db_rc = stint_user_id_by_email(db, who, owner, &found);
+	if (db_rc != STINT_DB_OK) {
+		db_refused(db_rc);
+		return 1;
+	}
+	if (!found) {
 		fprintf(stderr, "stint-admin: no user %s to own the session\n", who);
 		return 1;
 	}

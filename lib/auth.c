@@ -12,9 +12,7 @@
 #include "db.h"
 #include "escape.h"
 #include "fail.h"
-#include "live.h"
 #include "log.h"
-#include "tx.h"
 #include "validate.h"
 
 #define COOKIE "stint_session"
@@ -96,16 +94,20 @@ static void set_cookie(stint_req *r, const char *value, long max_age)
 	stint_resp_header(r, "Set-Cookie", line);
 }
 
-/* Fill r->user from the first row of res (id, role, email, name). */
+/* Fill r->user from the first row of res (columns id, role, email, name). */
 static int take_user(stint_req *r, PGresult *res)
 {
 	stint_principal *u = &r->user;
+	const char *id = stint_db_cell(res, 0, "id"), *role = stint_db_cell(res, 0, "role");
+	const char *email = stint_db_cell(res, 0, "email"), *name = stint_db_cell(res, 0, "name");
 
-	snprintf(u->id_text, sizeof(u->id_text), "%s", PQgetvalue(res, 0, 0));
+	if (id == NULL || role == NULL || email == NULL || name == NULL)
+		return -1;
+	snprintf(u->id_text, sizeof(u->id_text), "%s", id);
 	u->id = strtoll(u->id_text, NULL, 10);
-	u->role = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 1));
-	u->email = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 2));
-	u->name = stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 3));
+	u->role = stint_arena_strdup(&r->arena, role);
+	u->email = stint_arena_strdup(&r->arena, email);
+	u->name = stint_arena_strdup(&r->arena, name);
 	return u->role && u->email && u->name ? 0 : -1;
 }
 
@@ -134,15 +136,15 @@ static stint_db_rc identify_token(stint_req *r, const stint_route *rt, const cha
 	if (rc != STINT_DB_OK)
 		return rc;
 	if (PQntuples(res) == 1 && take_user(r, res) == 0) {
-		r->user.via_token = 1;
-		r->user.can_write = strcmp(PQgetvalue(res, 0, 4), "write") == 0;
-		r->user.grant_known = p[1] != NULL;
-		r->user.grant = PQgetisnull(res, 0, 5) ? NULL : stint_arena_strdup(&r->arena, PQgetvalue(res, 0, 5));
-		if (!PQgetisnull(res, 0, 6)) {
-			const char *id = PQgetvalue(res, 0, 6);
+		const char *scope = stint_db_cell(res, 0, "scope"), *grant = stint_db_cell(res, 0, "grant");
+		const char *touch = stint_db_cell(res, 0, "touch_id");
 
-			(void)stint_db_exec(r->db, STINT_SQL_TOKEN_TOUCH, 1, &id, NULL);  /* once a minute */
-		}
+		r->user.via_token = 1;
+		r->user.can_write = scope != NULL && strcmp(scope, "write") == 0;
+		r->user.grant_known = p[1] != NULL;
+		r->user.grant = grant ? stint_arena_strdup(&r->arena, grant) : NULL;
+		if (touch != NULL)
+			(void)stint_db_exec(r->db, STINT_SQL_TOKEN_TOUCH, 1, &touch, NULL);  /* once a minute */
 	}
 	PQclear(res);
 	return STINT_DB_OK;
@@ -177,8 +179,10 @@ static stint_db_rc identify_cookie(stint_req *r, const char *cookie)
 		return rc;
 	if (PQntuples(res) == 1 && take_user(r, res) == 0) {
 		r->user.can_write = 1;
-		rotate = strcmp(PQgetvalue(res, 0, 5), "t") == 0;
-		snprintf(login_id, sizeof(login_id), "%s", PQgetvalue(res, 0, 4));
+		const char *due = stint_db_cell(res, 0, "rotate"), *id = stint_db_cell(res, 0, "login_id");
+
+		rotate = due != NULL && strcmp(due, "t") == 0 && id != NULL;
+		snprintf(login_id, sizeof(login_id), "%s", id ? id : "");
 	}
 	PQclear(res);
 	if (rotate && strcmp(r->method, "GET") == 0)
@@ -230,7 +234,7 @@ static int check_session(stint_req *r, int edit, int deleted)
 			stint_fail_db(r, rc);
 			return 0;
 		}
-		grant = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
+		grant = stint_db_cell(res, 0, "grant");
 	}
 	ok = grant != NULL && (strcmp(grant, "edit") == 0 || (!edit && strcmp(grant, "view") == 0));
 	if (grant == NULL)
@@ -294,7 +298,7 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 int stint_auth_media_file(stint_req *r, const char *file)
 {
 	char sid[37];
-	const char *p[3] = { sid, r->user.id_text, "false" };
+	const char *p[3] = { sid, r->user.id_text, "false" }, *grant;
 	PGresult *res;
 	int ok;
 
@@ -307,8 +311,8 @@ int stint_auth_media_file(stint_req *r, const char *file)
 		return 1;
 	if (stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &res) != STINT_DB_OK)
 		return 0;
-	ok = !PQgetisnull(res, 0, 0) && (strcmp(PQgetvalue(res, 0, 0), "view") == 0 ||
-					 strcmp(PQgetvalue(res, 0, 0), "edit") == 0);
+	grant = stint_db_cell(res, 0, "grant");
+	ok = grant != NULL && (strcmp(grant, "view") == 0 || strcmp(grant, "edit") == 0);
 	PQclear(res);
 	return ok;
 }
@@ -339,18 +343,4 @@ void stint_auth_logout(stint_req *r)
 		(void)stint_db_exec(r->db, STINT_SQL_WEB_SESSION_DELETE, 1, &p, NULL);
 	}
 	set_cookie(r, "", 0);
-}
-
-int stint_audit(stint_req *r, const char *action, const char *type, const char *id,
-		const char *detail)
-{
-	const char *p[5] = { r->user.id_text[0] ? r->user.id_text : "0", action, type, id, detail };
-
-	return stint_db_exec(r->db, STINT_SQL_AUDIT, 5, p, NULL);
-}
-
-int stint_change(stint_req *r, stint_sql id, int n, const char *const *p, const char *action,
-		 const char *type, const char *target, const char *detail, PGresult **res)
-{
-	return stint_tx_change(r->db, r->user.id_text, id, n, p, action, type, target, detail, res);
 }

@@ -71,23 +71,4 @@ int stint_auth_login(stint_req *r, const char *user_id);
 /* End the request's browser login, if any, and clear the cookie. */
 void stint_auth_logout(stint_req *r);
 
-/*
- * Record in audit_log that the caller did action ("session.create") to
- * target (type "session", id). detail is JSON text or NULL. Returns a
- * stint_db_rc; callers run it in the transaction of the change.
- */
-int stint_audit(stint_req *r, const char *action, const char *type, const char *id,
-		const char *detail);
-
-/*
- * One audited change, all or nothing: BEGIN; statement id with n
- * parameters p; when it returned a row, the audit row (as stint_audit:
- * action on type/target, detail JSON text or NULL); COMMIT. On STINT_DB_OK
- * *res is the statement's result, which the caller PQclear()s; no rows means
- * nothing matched, and nothing was audited. On an error everything is
- * rolled back, the error is logged and *res is NULL.
- */
-int stint_change(stint_req *r, stint_sql id, int n, const char *const *p, const char *action,
-		 const char *type, const char *target, const char *detail, PGresult **res);
-
 #endif

@@ -162,7 +162,6 @@ int stint_req_begin(stint_req *r, FCGX_Request *f, struct stint_db *db)
 	memset(&r->query, 0, sizeof(r->query));
 	memset(&r->form, 0, sizeof(r->form));
 	memset(&r->cookies, 0, sizeof(r->cookies));
-	memset(&r->live, 0, sizeof(r->live));
 	memset(r->params, 0, sizeof(r->params));
 	r->json = NULL;
 	r->route = NULL;

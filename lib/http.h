@@ -69,7 +69,6 @@ typedef struct stint_req {
 	int status;               /* status sent, 0 until then */
 	size_t bytes_out;         /* body bytes sent */
 	stint_buf headers;        /* extra header lines queued before sending */
-	stint_kvlist live;        /* live messages recorded: session id -> message text */
 	stint_buf out;            /* scratch for building response bodies */
 } stint_req;
 

@@ -1,4 +1,4 @@
-/* live.c: record, publish, re-publish live messages (see live.h). */
+/* live.c: publish live messages and read the stored ones (see live.h). */
 #include "live.h"
 
 #include <stdio.h>
@@ -8,32 +8,12 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
+#include "buf.h"
 #include "conf.h"
 #include "log.h"
 
 /* One handle per process, so the connection to nchan is reused. */
 static CURL *live_curl;
-
-stint_db_rc stint_live_record(stint_req *r, stint_sql id, int n, const char *const *params)
-{
-	PGresult *res;
-	stint_db_rc rc = stint_db_exec(r->db, id, n, params, &res);
-	char *sid, *copy;
-	int i;
-
-	if (rc != STINT_DB_OK)
-		return rc;
-	sid = stint_arena_strdup(&r->arena, params[0]);
-	for (i = 0; i < PQntuples(res) && rc == STINT_DB_OK; i++) {
-		if (PQgetisnull(res, i, 0))
-			continue;
-		copy = stint_arena_strdup(&r->arena, PQgetvalue(res, i, 0));
-		if (sid == NULL || copy == NULL || stint_kv_add(&r->arena, &r->live, sid, copy) != 0)
-			rc = STINT_DB_ERROR;
-	}
-	PQclear(res);
-	return rc;
-}
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
 {
@@ -135,31 +115,6 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n)
 		}
 	}
 	stint_buf_free(&seqs);
-}
-
-stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc)
-{
-	stint_live_message *m;
-	size_t i;
-
-	if (rc == STINT_DB_OK)
-		rc = stint_db_commit(r->db);
-	if (rc != STINT_DB_OK) {
-		stint_db_rollback(r->db);
-		r->live.n = 0;
-		return rc;
-	}
-	if (r->live.n == 0)
-		return rc;
-	m = stint_arena_alloc(&r->arena, r->live.n * sizeof(*m));
-	for (i = 0; m != NULL && i < r->live.n; i++) {
-		m[i].session_id = r->live.items[i].key;
-		m[i].text = r->live.items[i].value;
-	}
-	if (m != NULL)
-		stint_live_publish(r->db, m, r->live.n);
-	r->live.n = 0;
-	return rc;
 }
 
 stint_db_rc stint_live_timeline(stint_db *db, const char *session_id, const char *after_seq,

@@ -13,7 +13,6 @@
 #include <stddef.h>
 
 #include "db.h"
-#include "http.h"
 
 /* A live message recorded in a transaction, to publish after its COMMIT. */
 typedef struct stint_live_message {
@@ -52,26 +51,5 @@ stint_db_rc stint_live_timeline(stint_db *db, const char *session_id, const char
  * page's script catches up from there. Reads through LIVE_TIMELINE.
  */
 stint_db_rc stint_live_last_seq(stint_db *db, const char *session_id, long long *last_seq);
-
-/*
- * The request's outbox, the old way to record a change's messages, which
- * stint_tx (lib/tx.h) replaces: these two and the http.h include go once
- * their last callers are on stint_tx (issue 10).
- *
- * Run a catalogue statement that records messages and returns their texts,
- * one a row (LIVE_RECORD, LIVE_RECORD_MANY, LIVE_RECORD_ROLLUP, ...; its
- * first parameter is the session id) in r's open transaction, and keep them
- * for stint_live_finish(). Returns a stint_db_rc.
- */
-stint_db_rc stint_live_record(stint_req *r, stint_sql id, int n, const char *const *params);
-
-/*
- * End r's write transaction. When rc (the change's result so far) is
- * STINT_DB_OK: COMMIT, then publish the messages recorded in it, in order,
- * and mark those nchan took. Otherwise, or when the COMMIT fails: ROLLBACK
- * and forget the recorded messages. Returns the change's final stint_db_rc
- * (a publishing failure is not an error: the re-publisher delivers later).
- */
-stint_db_rc stint_live_finish(stint_req *r, stint_db_rc rc);
 
 #endif

@@ -96,7 +96,7 @@
 	  "SELECT title FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL" \
 	  " AND stint_session_access($1::uuid, $2::bigint, true) = 'edit' ORDER BY id DESC LIMIT 1") \
 	/* $1 session id, $2 user id, $3 deleted -> one cell: 'edit' | 'view' | 'none' | NULL (no such session) */ \
-	X(SESSION_ACCESS, 3, "SELECT stint_session_access($1::uuid, $2::bigint, $3::boolean)") \
+	X(SESSION_ACCESS, 3, "SELECT stint_session_access($1::uuid, $2::bigint, $3::boolean) AS grant") \
 	/* $1 session id -> one cell: the JSON array of shares, [{user_id, email, name, role, created_at}] */ \
 	X(SHARE_LIST, 1, \
 	  "SELECT coalesce(json_agg(json_build_object('user_id', u.id, 'email', u.email, 'name', u.name," \
@@ -110,25 +110,29 @@
 	/* $1 session id, $2 user id -> one row | no row when there was no such share */ \
 	X(SHARE_DELETE, 2, \
 	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
-	/* token hash (bytea hex), session id or NULL, deleted -> id, role, email, name, scope, */ \
-	/* what the token's user may do with that session, and the token's id when its last */ \
-	/* use is over a minute old (TOKEN_TOUCH then notes it) */ \
+	/* $1 token hash (bytea hex), $2 session id or NULL, $3 deleted -> id, role, email, name, */ \
+	/* scope, grant (what the token's user may do with that session: edit, view, none, or */ \
+	/* NULL), touch_id (the token's id when its last use is over a minute old: TOKEN_TOUCH */ \
+	/* then notes it) | no row for an unknown or revoked token or a disabled user */ \
 	X(AUTH_TOKEN, 3, \
-	  "SELECT u.id::text, u.role, u.email, u.name, t.scope, CASE WHEN $2::uuid IS NULL THEN NULL" \
+	  "SELECT u.id::text AS id, u.role, u.email, u.name, t.scope, CASE WHEN $2::uuid IS NULL THEN NULL" \
 	  " WHEN $3::boolean THEN stint_session_access($2::uuid, u.id, true)" \
 	  /* stint_session_access() for a session that exists, written inline (one plan, no PL/pgSQL) */ \
 	  " ELSE (SELECT CASE WHEN u.role = 'admin' OR s.owner_id = u.id OR sh.role = 'editor'" \
 	  " THEN CASE WHEN u.role = 'viewer' THEN 'view' ELSE 'edit' END" \
 	  " WHEN sh.role = 'viewer' THEN 'view' ELSE 'none' END FROM sessions s LEFT JOIN session_shares sh" \
-	  " ON sh.session_id = s.id AND sh.user_id = u.id WHERE s.id = $2::uuid) END," \
+	  " ON sh.session_id = s.id AND sh.user_id = u.id WHERE s.id = $2::uuid) END AS grant," \
 	  " CASE WHEN t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds' THEN t.id::text END" \
+	  " AS touch_id" \
 	  " FROM api_tokens t JOIN users u ON u.id = t.user_id" \
 	  " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL AND u.disabled_at IS NULL") \
 	X(TOKEN_TOUCH, 1, "UPDATE api_tokens SET last_used_at = now() WHERE id = $1::bigint") \
-	/* cookie token hash -> id, role, email, name, login id, due for rotation */ \
+	/* $1 cookie token hash -> id, role, email, name, login_id, rotate (t: due for a new */ \
+	/* value) | no row for an unknown or expired login or a disabled user */ \
 	X(AUTH_WEB_SESSION, 1, \
-	  "SELECT u.id::text, u.role, u.email, u.name, w.id::text," \
-	  " w.rotated_at < now() - interval '15 minutes' FROM web_sessions w JOIN users u ON u.id = w.user_id" \
+	  "SELECT u.id::text AS id, u.role, u.email, u.name, w.id::text AS login_id," \
+	  " w.rotated_at < now() - interval '15 minutes' AS rotate" \
+	  " FROM web_sessions w JOIN users u ON u.id = w.user_id" \
 	  " WHERE w.token_hash = $1::bytea AND w.expires_at > now() AND u.disabled_at IS NULL") \
 	/* login id, new token hash: a new cookie value, expiry slides */ \
 	X(WEB_SESSION_ROTATE, 2, \

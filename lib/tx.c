@@ -105,21 +105,3 @@ stint_db_rc stint_tx_end(stint_tx *tx)
 	tx->rc = rc;
 	return rc;
 }
-
-stint_db_rc stint_tx_change(stint_db *db, const char *actor_id, stint_sql id, int n,
-			    const char *const *p, const char *action, const char *type,
-			    const char *target, const char *detail, PGresult **res)
-{
-	stint_tx tx;
-	stint_db_rc rc;
-
-	stint_tx_begin(&tx, db, actor_id);
-	if (stint_tx_exec(&tx, id, n, p, res) == STINT_DB_OK && PQntuples(*res) > 0)
-		stint_tx_audit(&tx, action, type, target, detail);
-	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK) {
-		PQclear(*res);
-		*res = NULL;
-	}
-	return rc;
-}

@@ -90,14 +90,4 @@ void stint_tx_cancel(stint_tx *tx);
  */
 stint_db_rc stint_tx_end(stint_tx *tx);
 
-/*
- * One statement and, when it returned a row, its audit row, in one
- * transaction: the common shape of a small change (a token, a share, a
- * clip's delete). *res as stint_tx_exec(), NULL unless the change
- * committed. Returns stint_tx_end()'s result.
- */
-stint_db_rc stint_tx_change(stint_db *db, const char *actor_id, stint_sql id, int n,
-			    const char *const *p, const char *action, const char *type,
-			    const char *target, const char *detail, PGresult **res);
-
 #endif
