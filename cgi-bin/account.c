@@ -9,7 +9,6 @@
 #include "auth.h"
 #include "conf.h"
 #include "fail.h"
-#include "server.h"
 #include "tokens.h"
 #include "tx.h"
 #include "validate.h"
@@ -251,17 +250,8 @@ static int account_init(void)
 	return stint_view_load(stint_config_get("template_dir", "templates"));
 }
 
+#define STINT_PROGRAM_NAME "account"
+#define STINT_PROGRAM_INIT account_init
+#define STINT_PROGRAM_HTML_ERROR stint_view_error
 #define STINT_ROUTES_OF_account STINT_MINE
-static const stint_route account_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"account", account_routes, sizeof(account_routes) / sizeof(account_routes[0]),
-		account_init, stint_view_error
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

@@ -16,7 +16,6 @@
 #include "db.h"
 #include "events.h"
 #include "fail.h"
-#include "server.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -304,16 +303,6 @@ static void export_rollup(stint_req *r)
 	export_csv(r, rc, csv, "rollup.csv");
 }
 
+#define STINT_PROGRAM_NAME "events"
 #define STINT_ROUTES_OF_events STINT_MINE
-static const stint_route event_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"events", event_routes, sizeof(event_routes) / sizeof(event_routes[0]), NULL, NULL
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "server.h"
+#include "http.h"
 
 static void send_text(stint_req *r, int status, const char *json)
 {
@@ -27,16 +27,6 @@ static void readyz(stint_req *r)
 	send_text(r, 503, "{\"status\":\"unavailable\",\"database\":\"unreachable\"}");
 }
 
+#define STINT_PROGRAM_NAME "health"
 #define STINT_ROUTES_OF_health STINT_MINE
-static const stint_route health_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"health", health_routes, sizeof(health_routes) / sizeof(health_routes[0]), NULL, NULL
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

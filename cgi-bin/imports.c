@@ -14,7 +14,6 @@
 #include "fail.h"
 #include "importer.h"
 #include "probe.h"
-#include "server.h"
 #include "sessions.h"
 #include "tx.h"
 #include "validate.h"
@@ -93,16 +92,6 @@ static void import_dvw(stint_req *r)
 	stint_buf_free(&warnings);
 }
 
+#define STINT_PROGRAM_NAME "imports"
 #define STINT_ROUTES_OF_imports STINT_MINE
-static const stint_route import_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"imports", import_routes, sizeof(import_routes) / sizeof(import_routes[0]), NULL, NULL
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

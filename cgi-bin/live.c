@@ -18,7 +18,6 @@
 #include "fail.h"
 #include "live.h"
 #include "liveupdate.h"
-#include "server.h"
 #include "tx.h"
 #include "validate.h"
 
@@ -258,16 +257,6 @@ static void post_live(stint_req *r)
 	}
 }
 
+#define STINT_PROGRAM_NAME "live"
 #define STINT_ROUTES_OF_live STINT_MINE
-static const stint_route live_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"live", live_routes, sizeof(live_routes) / sizeof(live_routes[0]), NULL, NULL
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

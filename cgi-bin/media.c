@@ -22,7 +22,6 @@
 #include "media.h"
 #include "probe.h"
 #include "timeline.h"
-#include "server.h"
 #include "tx.h"
 #include "validate.h"
 
@@ -419,16 +418,6 @@ static void download_artifact(stint_req *r)
 	stint_media_file_free(&f);
 }
 
+#define STINT_PROGRAM_NAME "media"
 #define STINT_ROUTES_OF_media STINT_MINE
-static const stint_route media_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"media", media_routes, sizeof(media_routes) / sizeof(media_routes[0]), NULL, NULL
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

@@ -20,7 +20,6 @@
 #include "pages-session.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
-#include "server.h"
 #include "view.h"
 
 static int pages_init(void)
@@ -28,16 +27,8 @@ static int pages_init(void)
 	return stint_view_load(stint_config_get("template_dir", "templates"));
 }
 
+#define STINT_PROGRAM_NAME "pages"
+#define STINT_PROGRAM_INIT pages_init
+#define STINT_PROGRAM_HTML_ERROR stint_view_error
 #define STINT_ROUTES_OF_pages STINT_MINE
-static const stint_route page_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"pages", page_routes, COUNT(page_routes), pages_init, stint_view_error
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

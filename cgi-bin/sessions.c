@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "fail.h"
-#include "server.h"
 #include "sessions.h"
 #include "tokens.h"
 #include "tx.h"
@@ -206,16 +205,6 @@ static void delete_share(stint_req *r)
 		stint_resp_send(r, 204, NULL, NULL, 0);
 }
 
+#define STINT_PROGRAM_NAME "sessions"
 #define STINT_ROUTES_OF_sessions STINT_MINE
-static const stint_route session_routes[] = {
-#include "routes.def"
-};
-
-int main(int argc, char **argv)
-{
-	static const stint_app app = {
-		"sessions", session_routes, sizeof(session_routes) / sizeof(session_routes[0]), NULL, NULL
-	};
-
-	return stint_server_main(argc, argv, &app);
-}
+#include "program.h"

@@ -68,13 +68,13 @@ typedef struct stint_route {
 #define STINT_SQL_NONE (-1)     /* STINT_PREFETCH(NONE): no prefetch (0) */
 
 /*
- * A program's route table is its lines of the manifest. The program names
- * itself, then includes the file inside its table:
+ * A program's route table is its lines of the manifest: the program names
+ * itself and includes lib/program.h, which includes the manifest inside its
+ * table (and writes main):
  *
+ *	#define STINT_PROGRAM_NAME "health"
  *	#define STINT_ROUTES_OF_health STINT_MINE
- *	static const stint_route health_routes[] = {
- *	#include "routes.def"
- *	};
+ *	#include "program.h"
  *
  * A line STINT_ROUTE(health, ...) becomes { "GET", "/healthz", ... }; the
  * lines of other programs (whose STINT_ROUTES_OF_<name> is not defined)
