@@ -29,9 +29,11 @@
 	" AND ($5::float8 IS NULL OR e.t_sec >= $5) AND ($6::float8 IS NULL OR e.t_sec <= $6)"
 
 #define STINT_SQL_CATALOGUE(X) \
+	/* no parameters, no rows: a unit of work's ends (lib/tx.c, lib/db.c) */ \
 	X(BEGIN, 0, "BEGIN") \
 	X(COMMIT, 0, "COMMIT") \
 	X(ROLLBACK, 0, "ROLLBACK") \
+	/* no parameters -> one cell, 1: the database answers (/readyz) */ \
 	X(PING, 0, "SELECT 1") \
 	/* in a transaction: its COMMIT does not wait for the disk (live updates, */ \
 	/* publish marks: a crash loses at most the last moment, never consistency); */ \
@@ -126,6 +128,7 @@
 	  " AS touch_id" \
 	  " FROM api_tokens t JOIN users u ON u.id = t.user_id" \
 	  " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL AND u.disabled_at IS NULL") \
+	/* $1 token id -> no rows: notes its last use (at most once a minute, see AUTH_TOKEN) */ \
 	X(TOKEN_TOUCH, 1, "UPDATE api_tokens SET last_used_at = now() WHERE id = $1::bigint") \
 	/* $1 cookie token hash -> id, role, email, name, login_id, rotate (t: due for a new */ \
 	/* value) | no row for an unknown or expired login or a disabled user */ \
@@ -134,13 +137,15 @@
 	  " w.rotated_at < now() - interval '15 minutes' AS rotate" \
 	  " FROM web_sessions w JOIN users u ON u.id = w.user_id" \
 	  " WHERE w.token_hash = $1::bytea AND w.expires_at > now() AND u.disabled_at IS NULL") \
-	/* login id, new token hash: a new cookie value, expiry slides */ \
+	/* $1 login id, $2 new cookie token hash -> no rows: a new cookie value, expiry slides */ \
 	X(WEB_SESSION_ROTATE, 2, \
 	  "UPDATE web_sessions SET token_hash = $2::bytea, rotated_at = now()," \
 	  " expires_at = now() + interval '12 hours' WHERE id = $1::bigint") \
+	/* $1 user id, $2 cookie token hash -> no rows: a browser login for 12 hours */ \
 	X(WEB_SESSION_CREATE, 2, \
 	  "INSERT INTO web_sessions (user_id, token_hash, expires_at)" \
 	  " VALUES ($1::bigint, $2::bytea, now() + interval '12 hours')") \
+	/* $1 cookie token hash -> no rows: the login ends (sign-out) */ \
 	X(WEB_SESSION_DELETE, 1, "DELETE FROM web_sessions WHERE token_hash = $1::bytea") \
 	/* $1 email -> id, password_hash ('' when none), locked_s (seconds still locked, 0 when not) */ \
 	/* | no row when there is no such enabled user */ \
