@@ -245,10 +245,12 @@ static void patch_clip(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_move_clip(&tx, r->params[0], r->params[1], r->body.data, &result);
 	rc = stint_tx_end(&tx);
-	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
+	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0) {
 		stint_fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
-	else
-		stint_answer_json_text(r, rc, 200, result, "There is no such clip in this session.");
+		free(result);
+		return;
+	}
+	stint_answer_json_text(r, rc, 200, result, "There is no such clip in this session.");
 }
 
 typedef stint_db_rc delete_fn(stint_tx *tx, const char *sid, const char *id, int *found, char **file);
