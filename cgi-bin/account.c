@@ -34,6 +34,16 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
+/* Send view with data (deleted here), adding flash when the query has flash_key. */
+static void send_page(stint_req *r, int status, const char *view, cJSON *data, const char *flash_key,
+		      const char *flash)
+{
+	if (stint_kv_get(&r->query, flash_key) != NULL)
+		cJSON_AddStringToObject(data, "flash", flash);
+	stint_view_send(r, status, view, data);
+	cJSON_Delete(data);
+}
+
 static void render_login(stint_req *r, int status, const char *email, const char *error)
 {
 	cJSON *data = cJSON_CreateObject();
@@ -43,10 +53,7 @@ static void render_login(stint_req *r, int status, const char *email, const char
 	cJSON_AddStringToObject(data, "email", email ? email : "");
 	if (error != NULL)
 		cJSON_AddStringToObject(data, "error", error);
-	if (stint_kv_get(&r->query, "signed_out") != NULL)
-		cJSON_AddStringToObject(data, "flash", "You are signed out.");
-	stint_view_send(r, status, "login", data);
-	cJSON_Delete(data);
+	send_page(r, status, "login", data, "signed_out", "You are signed out.");
 }
 
 static void login_page(stint_req *r)
@@ -129,10 +136,7 @@ static void render_account(stint_req *r, int status, const char *new_token, cJSO
 		cJSON_AddStringToObject(data, "new_token", new_token);
 	if (errors != NULL)
 		cJSON_AddItemToObject(data, "errors", errors);
-	if (stint_kv_get(&r->query, "revoked") != NULL)
-		cJSON_AddStringToObject(data, "flash", "Token revoked.");
-	stint_view_send(r, status, "account", data);
-	cJSON_Delete(data);
+	send_page(r, status, "account", data, "revoked", "Token revoked.");
 }
 
 static void account_page(stint_req *r)
@@ -174,25 +178,22 @@ static void create_token_form(stint_req *r)
 	free(json);
 }
 
-static stint_db_rc revoke_token(stint_req *r, const char *id, int *found)
+/* Revoke the caller's token of the path: 1, or 0 when it answered a failure (404 when there is none). */
+static int revoke_token(stint_req *r)
 {
 	stint_tx tx;
+	stint_db_rc rc;
+	int found;
 
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_token_revoke(&tx, r->user.id_text, id, found);
-	return stint_tx_end(&tx);
+	stint_token_revoke(&tx, r->user.id_text, r->params[0], &found);
+	rc = stint_tx_end(&tx);
+	return stint_found_or_fail(r, rc, found, "There is no such token.");
 }
 
 static void revoke_token_form(stint_req *r)
 {
-	int found;
-	stint_db_rc rc = revoke_token(r, r->params[0], &found);
-
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such token.", NULL);
-	else
+	if (revoke_token(r))
 		stint_resp_redirect(r, "/account?revoked=1");
 }
 
@@ -216,8 +217,7 @@ static void create_token_api(stint_req *r)
 	stint_db_rc rc;
 
 	if (stint_validate_json(r->json, STINT_SPEC(token_fields), 0, &in, &errors) != 0) {
-		stint_fail(r, 422, "invalid_fields", "Some fields are not valid; see fields.", errors);
-		cJSON_Delete(errors);
+		stint_fail_fields(r, errors);
 		return;
 	}
 	rc = create_token(r, &in, token, &json);
@@ -234,14 +234,7 @@ static void create_token_api(stint_req *r)
 
 static void delete_token_api(stint_req *r)
 {
-	int found;
-	stint_db_rc rc = revoke_token(r, r->params[0], &found);
-
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such token.", NULL);
-	else
+	if (revoke_token(r))
 		stint_resp_send(r, 204, NULL, NULL, 0);
 }
 

@@ -20,18 +20,6 @@
 #include "tx.h"
 #include "validate.h"
 
-/* Answer a read's text (freed here): 200 with it, 404 missing when NULL, or the error. */
-static void send_one(stint_req *r, stint_db_rc rc, char *text, const char *ctype, const char *missing)
-{
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (text == NULL)
-		stint_fail(r, 404, "not_found", missing, NULL);
-	else
-		stint_resp_send(r, 200, ctype, text, strlen(text));
-	free(text);
-}
-
 static void body_sha256(const stint_req *r, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
@@ -190,7 +178,7 @@ static void list_events(stint_req *r)
 		return;
 	}
 	rc = stint_timeline_list_text(r->db, r->params[0], &q, &json);
-	send_one(r, rc, json, "application/json", "There is no such session.");
+	stint_answer_json_text(r, rc, 200, json, "There is no such session.");
 }
 
 static void get_event(stint_req *r)
@@ -198,7 +186,7 @@ static void get_event(stint_req *r)
 	char *json = NULL;
 	stint_db_rc rc = stint_timeline_event_text(r->db, r->params[0], r->params[1], &json);
 
-	send_one(r, rc, json, "application/json", "There is no such event in this session.");
+	stint_answer_json_text(r, rc, 200, json, "There is no such event in this session.");
 }
 
 static void patch_event(stint_req *r)
@@ -228,13 +216,7 @@ static void patch_event(stint_req *r)
 		stint_timeline_patch(&tx, r->params[0], r->params[1], r->body.data, &result);
 		rc = stint_tx_end(&tx);
 	}
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (result == NULL)
-		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	else
-		stint_resp_json_text(r, 200, result, strlen(result));
-	free(result);
+	stint_answer_json_text(r, rc, 200, result, "There is no such event in this session.");
 	cJSON_Delete(errors);
 }
 
@@ -247,11 +229,7 @@ static void delete_event(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_delete(&tx, r->params[0], r->params[1], &found);
 	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	else
+	if (stint_found_or_fail(r, rc, found, "There is no such event in this session."))
 		stint_resp_send(r, 204, NULL, NULL, 0);
 }
 
@@ -260,7 +238,7 @@ static void get_rollup(stint_req *r)
 	char *json = NULL;
 	stint_db_rc rc = stint_timeline_rollup_text(r->db, r->params[0], &json);
 
-	send_one(r, rc, json, "application/json", "There is no such session.");
+	stint_answer_json_text(r, rc, 200, json, "There is no such session.");
 }
 
 static void rebuild_rollup(stint_req *r)
@@ -284,7 +262,7 @@ static void export_csv(stint_req *r, stint_db_rc rc, char *csv, const char *name
 
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.36s-%s\"", r->params[0], name);
 	stint_resp_header(r, "Content-Disposition", disposition);
-	send_one(r, rc, csv, "text/csv; charset=utf-8; header=present", "There is no such session.");
+	stint_answer_text(r, rc, 200, "text/csv; charset=utf-8; header=present", csv, "There is no such session.");
 }
 
 static void export_events(stint_req *r)

@@ -72,11 +72,7 @@ static void timeline(stint_req *r)
 		return;
 	}
 	rc = stint_live_timeline(r->db, r->params[0], in.after_seq, in.limit, &json);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else
-		stint_resp_json_text(r, 200, json, strlen(json));
-	free(json);
+	stint_answer_json_text(r, rc, 200, json, NULL);
 }
 
 /* --- live updates ----------------------------------------------------------- */

@@ -57,24 +57,12 @@ static const char *var_dir(void)
 	return stint_config_get("var_dir", "var");
 }
 
-/* Answer a module's result: JSON text json with status, or 404 when it is NULL; frees json. */
-static void send_json(stint_req *r, int status, stint_db_rc rc, char *json, const char *missing)
-{
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (json == NULL)
-		stint_fail(r, 404, "not_found", missing, NULL);
-	else
-		stint_resp_json_text(r, status, json, strlen(json));
-	free(json);
-}
-
 static void list_clips(stint_req *r)
 {
 	char *json = NULL;
 	stint_db_rc rc = stint_clip_list(r->db, r->params[0], &json);
 
-	send_json(r, 200, rc, json, "There is no such session.");
+	stint_answer_json_text(r, rc, 200, json, "There is no such session.");
 }
 
 typedef stint_db_rc get_fn(stint_db *db, const char *sid, const char *id, char **json);
@@ -85,7 +73,7 @@ static void get_row(stint_req *r, get_fn *get, const char *missing)
 	char *json = NULL;
 	stint_db_rc rc = get(r->db, r->params[0], r->params[1], &json);
 
-	send_json(r, 200, rc, json, missing);
+	stint_answer_json_text(r, rc, 200, json, missing);
 }
 
 static void get_clip(stint_req *r)
@@ -107,7 +95,7 @@ static int create_clip_row(stint_req *r, cJSON *clip)
 	stint_clip_create(&tx, r->params[0], text, &json);
 	rc = stint_tx_end(&tx);
 	added = rc == STINT_DB_OK && json != NULL;
-	send_json(r, 201, rc, json, "There is no such session.");
+	stint_answer_json_text(r, rc, 201, json, "There is no such session.");
 	free(text);
 	return added ? 0 : -1;
 }
@@ -257,15 +245,12 @@ static void patch_clip(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_move_clip(&tx, r->params[0], r->params[1], r->body.data, &result);
 	rc = stint_tx_end(&tx);
-	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
+	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0) {
 		stint_fail_field(r, "offset_sec", "would move an event of this clip before the session's start");
-	else if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (result == NULL)
-		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
-	else
-		stint_resp_json_text(r, 200, result, strlen(result));
-	free(result);
+		free(result);
+		return;
+	}
+	stint_answer_json_text(r, rc, 200, result, "There is no such clip in this session.");
 }
 
 typedef stint_db_rc delete_fn(stint_tx *tx, const char *sid, const char *id, int *found, char **file);
@@ -281,12 +266,8 @@ static void delete_row(stint_req *r, delete_fn *del, const char *what)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	del(&tx, r->params[0], r->params[1], &found, &file);
 	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-	} else if (!found) {
-		snprintf(msg, sizeof(msg), "There is no such %s in this session.", what);
-		stint_fail(r, 404, "not_found", msg, NULL);
-	} else {
+	snprintf(msg, sizeof(msg), "There is no such %s in this session.", what);
+	if (stint_found_or_fail(r, rc, found, msg)) {
 		stint_media_unlink(file);
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	}
@@ -320,22 +301,27 @@ static void send_file(stint_req *r, const char *rel, const char *ctype, const ch
 	stint_buf_free(&disp);
 }
 
-static void download_clip(stint_req *r)
+typedef stint_db_rc file_fn(stint_db *db, const char *sid, const char *id, int *found, stint_media_file *f);
+
+/* Download a clip's or an artifact's stored file, found with its module's file. */
+static void download_row(stint_req *r, file_fn *file, const char *missing)
 {
 	stint_media_file f;
-	stint_db_rc rc;
 	int found;
+	stint_db_rc rc = file(r->db, r->params[0], r->params[1], &found, &f);
 
-	rc = stint_clip_file(r->db, r->params[0], r->params[1], &found, &f);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
-	else if (f.path == NULL)
-		stint_fail(r, 404, "not_stored", "This clip is a reference; open its uri.", NULL);
-	else
-		send_file(r, f.path, f.content_type, NULL);
+	if (stint_found_or_fail(r, rc, found, missing)) {
+		if (f.path == NULL)  /* a clip that is a reference; artifacts are always stored */
+			stint_fail(r, 404, "not_stored", "This clip is a reference; open its uri.", NULL);
+		else
+			send_file(r, f.path, f.content_type, f.name);
+	}
 	stint_media_file_free(&f);
+}
+
+static void download_clip(stint_req *r)
+{
+	download_row(r, stint_clip_file, "There is no such clip in this session.");
 }
 
 static void list_artifacts(stint_req *r)
@@ -343,7 +329,7 @@ static void list_artifacts(stint_req *r)
 	char *json = NULL;
 	stint_db_rc rc = stint_artifact_list(r->db, r->params[0], &json);
 
-	send_json(r, 200, rc, json, "There is no such session.");
+	stint_answer_json_text(r, rc, 200, json, "There is no such session.");
 }
 
 static void get_artifact(stint_req *r)
@@ -394,7 +380,7 @@ static void upload_artifact(stint_req *r)
 	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK || json == NULL)
 		stint_media_unlink(rel);
-	send_json(r, 201, rc, json, "There is no such session.");
+	stint_answer_json_text(r, rc, 201, json, "There is no such session.");
 }
 
 static void delete_artifact(stint_req *r)
@@ -404,18 +390,7 @@ static void delete_artifact(stint_req *r)
 
 static void download_artifact(stint_req *r)
 {
-	stint_media_file f;
-	stint_db_rc rc;
-	int found;
-
-	rc = stint_artifact_file(r->db, r->params[0], r->params[1], &found, &f);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such artifact in this session.", NULL);
-	else
-		send_file(r, f.path, f.content_type, f.name);
-	stint_media_file_free(&f);
+	download_row(r, stint_artifact_file, "There is no such artifact in this session.");
 }
 
 #define STINT_PROGRAM_NAME "media"

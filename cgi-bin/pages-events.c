@@ -243,11 +243,7 @@ void page_event_edit(stint_req *r)
 		rc = stint_tx_end(&tx);
 	}
 	snprintf(anchor, sizeof(anchor), "ev-%.20s", r->params[1]);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (result == NULL)
-		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	else
+	if (stint_found_or_fail(r, rc, result != NULL, "There is no such event in this session."))
 		page_redirect_session(r, r->params[0], NULL, "event_saved", view, anchor);
 	free(text);
 	free(result);
@@ -266,11 +262,7 @@ void page_event_delete(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_timeline_delete(&tx, r->params[0], r->params[1], &found);
 	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such event in this session.", NULL);
-	else
+	if (stint_found_or_fail(r, rc, found, "There is no such event in this session."))
 		page_redirect_session(r, r->params[0], NULL, "event_deleted", view, "events");
 }
 
@@ -302,11 +294,7 @@ void page_clip_edit(stint_req *r)
 	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID && strcmp(r->db->constraint, "events_t_sec_check") == 0)
 		clip_problem(r, "would move an event of this clip before the session's start");
-	else if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (result == NULL)
-		stint_fail(r, 404, "not_found", "There is no such clip in this session.", NULL);
-	else
+	else if (stint_found_or_fail(r, rc, result != NULL, "There is no such clip in this session."))
 		page_redirect_session(r, r->params[0], NULL, "clip_saved", NULL, "clips");
 	free(result);
 }

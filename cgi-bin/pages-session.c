@@ -86,29 +86,17 @@ void page_session_update(stint_req *r)
 		return;
 	}
 	cJSON_Delete(body);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
-	else
+	if (stint_found_or_fail(r, rc, found, "There is no session with this id."))
 		page_redirect_session(r, r->params[0], NULL, "saved", NULL, "details");
 }
 
 void page_session_delete(stint_req *r)
 {
 	char location[64];
-	stint_tx tx;
-	stint_db_rc rc;
 	int found;
+	stint_db_rc rc = stint_req_write(r, stint_session_archive, r->params[0], &found);
 
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_session_archive(&tx, r->params[0], &found);
-	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-	} else if (!found) {
-		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
-	} else {
+	if (stint_found_or_fail(r, rc, found, "There is no session with this id.")) {
 		snprintf(location, sizeof(location), "/?deleted=%s", r->params[0]);
 		stint_resp_redirect(r, location);
 	}
@@ -116,19 +104,11 @@ void page_session_delete(stint_req *r)
 
 void page_session_restore(stint_req *r)
 {
-	stint_tx tx;
-	stint_db_rc rc;
 	int found;
+	stint_db_rc rc = stint_req_write(r, stint_session_restore, r->params[0], &found);
 
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_session_restore(&tx, r->params[0], &found);
-	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_CONFLICT)
 		stint_fail(r, 409, "conflict", "This session exists already; it was restored before.", NULL);
-	else if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no deleted session with this id.", NULL);
-	else
+	else if (stint_found_or_fail(r, rc, found, "There is no deleted session with this id."))
 		page_redirect_session(r, r->params[0], NULL, "restored", NULL, NULL);
 }

@@ -4,7 +4,6 @@
  * first) and restore. Rules for the fields are in lib/sessions.c.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fail.h"
@@ -12,10 +11,7 @@
 #include "tokens.h"
 #include "tx.h"
 
-static void fail_no_session(stint_req *r)
-{
-	stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
-}
+static const char no_session[] = "There is no session with this id.";
 
 /* Send session id as stored, with status (200 or 201). */
 static void send_session(stint_req *r, int status, const char *id)
@@ -23,13 +19,7 @@ static void send_session(stint_req *r, int status, const char *id)
 	char *json = NULL;
 	stint_db_rc rc = stint_session_get(r->db, id, &json);
 
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (json == NULL)
-		fail_no_session(r);
-	else
-		stint_resp_json_text(r, status, json, strlen(json));
-	free(json);
+	stint_answer_json_text(r, rc, status, json, no_session);
 }
 
 static void list_sessions(stint_req *r)
@@ -46,11 +36,7 @@ static void list_sessions(stint_req *r)
 	q.user_id = r->user.id_text;
 	q.is_admin = strcmp(r->user.role, "admin") == 0;
 	rc = stint_session_list(r->db, &q, &json);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else
-		stint_resp_json_text(r, 200, json, strlen(json));
-	free(json);
+	stint_answer_json_text(r, rc, 200, json, NULL);
 }
 
 static void create_session(stint_req *r)
@@ -97,47 +83,27 @@ static void patch_session(stint_req *r)
 	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0)
 		stint_fail_fields(r, errors);
-	else if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		fail_no_session(r);
-	else
+	else if (stint_found_or_fail(r, rc, found, no_session))
 		send_session(r, 200, r->params[0]);
 }
 
 static void delete_session(stint_req *r)
 {
-	stint_tx tx;
-	stint_db_rc rc;
 	int found;
+	stint_db_rc rc = stint_req_write(r, stint_session_archive, r->params[0], &found);
 
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_session_archive(&tx, r->params[0], &found);
-	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		fail_no_session(r);
-	else
+	if (stint_found_or_fail(r, rc, found, no_session))
 		stint_resp_send(r, 204, NULL, NULL, 0);
 }
 
 static void restore_session(stint_req *r)
 {
-	stint_tx tx;
-	stint_db_rc rc;
 	int found;
+	stint_db_rc rc = stint_req_write(r, stint_session_restore, r->params[0], &found);
 
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_session_restore(&tx, r->params[0], &found);
-	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_CONFLICT)
 		stint_fail(r, 409, "conflict", "A session with this id exists already.", NULL);
-	else if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no deleted session with this id to restore.", NULL);
-	else
+	else if (stint_found_or_fail(r, rc, found, "There is no deleted session with this id to restore."))
 		send_session(r, 200, r->params[0]);
 }
 
@@ -157,11 +123,7 @@ static void list_shares(stint_req *r)
 	char *json = NULL;
 	stint_db_rc rc = stint_share_list(r->db, r->params[0], &json);
 
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else
-		stint_resp_json_text(r, 200, json, strlen(json));
-	free(json);
+	stint_answer_json_text(r, rc, 200, json, NULL);
 }
 
 /* Share the session with a user (by email) as viewer or editor. */
@@ -197,11 +159,7 @@ static void delete_share(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_share_delete(&tx, r->params[0], r->params[1], &found);
 	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (!found)
-		stint_fail(r, 404, "not_found", "There is no such share.", NULL);
-	else
+	if (stint_found_or_fail(r, rc, found, "There is no such share."))
 		stint_resp_send(r, 204, NULL, NULL, 0);
 }
 

@@ -1,6 +1,9 @@
 /* fail.c: error answers in the route's format (see fail.h). */
 #include "fail.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "db.h"
 #include "route.h"
 
@@ -46,4 +49,28 @@ void stint_fail_db(stint_req *req, int rc)
 	default:
 		stint_fail(req, 500, "internal", "Internal error; it has been logged.", NULL);
 	}
+}
+
+int stint_found_or_fail(stint_req *req, int rc, int found, const char *message)
+{
+	if (rc != STINT_DB_OK)
+		stint_fail_db(req, rc);
+	else if (!found)
+		stint_fail(req, 404, "not_found", message, NULL);
+	return rc == STINT_DB_OK && found;
+}
+
+void stint_answer_text(stint_req *req, int rc, int status, const char *ctype, char *text,
+		       const char *missing)
+{
+	if (rc == STINT_DB_OK && text == NULL && missing == NULL)
+		rc = STINT_DB_ERROR;
+	if (stint_found_or_fail(req, rc, text != NULL, missing))
+		stint_resp_send(req, status, ctype, text, strlen(text));
+	free(text);
+}
+
+void stint_answer_json_text(stint_req *req, int rc, int status, char *json, const char *missing)
+{
+	stint_answer_text(req, rc, status, "application/json", json, missing);
 }

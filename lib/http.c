@@ -7,6 +7,8 @@
 
 #include <openssl/rand.h>
 
+#include "tx.h"
+
 #define SECURITY_HEADERS \
 	"X-Content-Type-Options: nosniff\r\n" \
 	"X-Frame-Options: DENY\r\n" \
@@ -186,6 +188,15 @@ int stint_req_begin(stint_req *r, FCGX_Request *f, struct stint_db *db)
 	if (cookie != NULL && stint_parse_cookies(&r->arena, cookie, &r->cookies) != 0)
 		return -1;
 	return 0;
+}
+
+stint_db_rc stint_req_write(stint_req *r, stint_row_write *write, const char *id, int *found)
+{
+	stint_tx tx;
+
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	write(&tx, id, found);
+	return stint_tx_end(&tx);
 }
 
 void stint_req_end(stint_req *r)

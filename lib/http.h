@@ -18,9 +18,10 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "db.h"
 
-struct stint_db;
 struct stint_route;
+struct stint_tx;
 
 /* One name/value pair of a query string, form body or cookie header. */
 typedef struct stint_kv {
@@ -77,6 +78,19 @@ typedef struct stint_req {
  * path, parses query string and cookies. Returns 0, or -1 on out of memory.
  */
 int stint_req_begin(stint_req *r, FCGX_Request *f, struct stint_db *db);
+
+/*
+ * A module's write of the one row named id (stint_session_archive,
+ * stint_session_restore) in tx; *found is 0 when there is no such row.
+ */
+typedef stint_db_rc stint_row_write(struct stint_tx *tx, const char *id, int *found);
+
+/*
+ * Run write on id as r's user in one audited write (tx.h: BEGIN, the
+ * write, COMMIT or ROLLBACK); *found as write sets it. Returns the write's
+ * result, as stint_tx_end().
+ */
+stint_db_rc stint_req_write(stint_req *r, stint_row_write *write, const char *id, int *found);
 
 /* Release everything request r holds (memory is kept for the next one). */
 void stint_req_end(stint_req *r);
