@@ -22,43 +22,45 @@ static int id_array(stint_buf *b, const cJSON *list, const char *key)
 	return rc | stint_buf_putc(b, '}');
 }
 
-/* EVENTS_LIST's parameters from q, printed into the caller's buffers. */
-static void list_params(const char *sid, const stint_timeline_query *q, const char *p[8],
-			char player[16], char from[32], char to[32], char limit[24], char offset[24])
+/* EVENTS_LIST's parameters, with the texts they point into. */
+typedef struct list_params {
+	const char *p[8];
+	char player[16], from[32], to[32], limit[24], offset[24];
+} list_params;
+
+/* lp filled from sid and q; returns lp->p. */
+static const char *const *list_params_of(list_params *lp, const char *sid, const stint_timeline_query *q)
 {
-	snprintf(player, 16, "%d", q->player);
-	snprintf(from, 32, "%.17g", q->from_sec);  /* 17 digits: the same double again */
-	snprintf(to, 32, "%.17g", q->to_sec);
-	snprintf(limit, 24, "%ld", q->limit);
-	snprintf(offset, 24, "%ld", q->offset);
-	p[0] = sid;
-	p[1] = q->type;
-	p[2] = q->team;
-	p[3] = q->player >= 0 ? player : NULL;
-	p[4] = isnan(q->from_sec) ? NULL : from;
-	p[5] = isnan(q->to_sec) ? NULL : to;
-	p[6] = limit;
-	p[7] = offset;
+	snprintf(lp->player, sizeof(lp->player), "%d", q->player);
+	snprintf(lp->from, sizeof(lp->from), "%.17g", q->from_sec);  /* 17 digits: the same double again */
+	snprintf(lp->to, sizeof(lp->to), "%.17g", q->to_sec);
+	snprintf(lp->limit, sizeof(lp->limit), "%ld", q->limit);
+	snprintf(lp->offset, sizeof(lp->offset), "%ld", q->offset);
+	lp->p[0] = sid;
+	lp->p[1] = q->type;
+	lp->p[2] = q->team;
+	lp->p[3] = q->player >= 0 ? lp->player : NULL;
+	lp->p[4] = isnan(q->from_sec) ? NULL : lp->from;
+	lp->p[5] = isnan(q->to_sec) ? NULL : lp->to;
+	lp->p[6] = lp->limit;
+	lp->p[7] = lp->offset;
+	return lp->p;
 }
 
 stint_db_rc stint_timeline_list_text(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     char **json)
 {
-	char player[16], from[32], to[32], limit[24], offset[24];
-	const char *p[8];
+	list_params lp;
 
-	list_params(sid, q, p, player, from, to, limit, offset);
-	return stint_db_text(db, STINT_SQL_EVENTS_LIST, 8, p, json);
+	return stint_db_text(db, STINT_SQL_EVENTS_LIST, 8, list_params_of(&lp, sid, q), json);
 }
 
 stint_db_rc stint_timeline_list_json(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     cJSON **page)
 {
-	char player[16], from[32], to[32], limit[24], offset[24];
-	const char *p[8];
+	list_params lp;
 
-	list_params(sid, q, p, player, from, to, limit, offset);
-	return stint_db_json(db, STINT_SQL_EVENTS_LIST, 8, p, page);
+	return stint_db_json(db, STINT_SQL_EVENTS_LIST, 8, list_params_of(&lp, sid, q), page);
 }
 
 stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char *event_id, char **json)
