@@ -201,8 +201,8 @@ stint_db_rc stint_timeline_store_key(stint_tx *tx, const char *sid, const char *
 	return stint_tx_exec(tx, STINT_SQL_IDEM_STORE, 4, p, NULL);
 }
 
-stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *events_json,
-				  const char *source, char **result)
+stint_db_rc stint_timeline_add(stint_tx *tx, const char *sid, const char *events_json, const char *source,
+			       char **result)
 {
 	const char *p[3] = { sid, events_json, source }, *live[2] = { sid, NULL };
 	stint_buf ids = STINT_BUF_INIT;
@@ -210,7 +210,6 @@ stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *eve
 
 	if (stint_tx_text(tx, STINT_SQL_EVENTS_INSERT, 3, p, result) != STINT_DB_OK)
 		return tx->rc;
-	stint_tx_audit(tx, "events.add", "session", sid, NULL);
 	inserted = cJSON_Parse(*result);
 	if (id_array(&ids, cJSON_GetObjectItem(inserted, "ids"), NULL) != 0)
 		stint_tx_fail(tx, STINT_DB_ERROR);
@@ -220,6 +219,14 @@ stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *eve
 	cJSON_Delete(inserted);
 	stint_buf_free(&ids);
 	return tx->rc;
+}
+
+stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *events_json,
+				  const char *source, char **result)
+{
+	if (stint_timeline_add(tx, sid, events_json, source, result) != STINT_DB_OK)
+		return tx->rc;
+	return stint_tx_audit(tx, "events.add", "session", sid, NULL);
 }
 
 /* Record one message about an event (data: JSON text), then rollup_updated. */
