@@ -193,6 +193,31 @@ START_TEST(test_cookies)
 }
 END_TEST
 
+START_TEST(test_arena_grow)
+{
+	stint_arena a = STINT_ARENA_INIT;
+	long *items = NULL, *first = NULL;
+	size_t n, cap = 0;
+
+	for (n = 0; n < 20; n++) {
+		items = stint_arena_grow(&a, items, n, &cap, sizeof(*items));
+		ck_assert_ptr_nonnull(items);
+		ck_assert_uint_gt(cap, n);
+		if (n == 0)
+			first = items;
+		items[n] = (long)n * 7;
+	}
+	ck_assert_uint_eq(cap, 32);
+	ck_assert_ptr_ne(items, first);  /* grown twice: 8, 16, 32 */
+	for (n = 0; n < 20; n++)
+		ck_assert_int_eq(items[n], (long)n * 7);
+	ck_assert_ptr_eq(stint_arena_grow(&a, items, 20, &cap, sizeof(*items)), items);
+	ck_assert_ptr_null(stint_arena_grow(&a, items, 32, &cap, (size_t)-1 / 8));
+	ck_assert_uint_eq(cap, 32);
+	stint_arena_free(&a);
+}
+END_TEST
+
 START_TEST(test_buf)
 {
 	stint_buf b = STINT_BUF_INIT;
@@ -271,6 +296,7 @@ static Suite *lib_suite(void)
 	tcase_add_loop_test(tc, test_route, 0, sizeof(route_cases) / sizeof(route_cases[0]));
 	tcase_add_test(tc, test_urlencoded);
 	tcase_add_test(tc, test_cookies);
+	tcase_add_test(tc, test_arena_grow);
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_media_files);
 	suite_add_tcase(s, tc);
