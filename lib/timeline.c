@@ -22,45 +22,27 @@ static int id_array(stint_buf *b, const cJSON *list, const char *key)
 	return rc | stint_buf_putc(b, '}');
 }
 
-/* EVENTS_LIST's parameters, with the texts they point into. */
-typedef struct list_params {
-	const char *p[8];
-	char player[16], from[32], to[32], limit[24], offset[24];
-} list_params;
-
-/* lp filled from sid and q; returns lp->p. */
-static const char *const *list_params_of(list_params *lp, const char *sid, const stint_timeline_query *q)
-{
-	snprintf(lp->player, sizeof(lp->player), "%d", q->player);
-	snprintf(lp->from, sizeof(lp->from), "%.17g", q->from_sec);  /* 17 digits: the same double again */
-	snprintf(lp->to, sizeof(lp->to), "%.17g", q->to_sec);
-	snprintf(lp->limit, sizeof(lp->limit), "%ld", q->limit);
-	snprintf(lp->offset, sizeof(lp->offset), "%ld", q->offset);
-	lp->p[0] = sid;
-	lp->p[1] = q->type;
-	lp->p[2] = q->team;
-	lp->p[3] = q->player >= 0 ? lp->player : NULL;
-	lp->p[4] = isnan(q->from_sec) ? NULL : lp->from;
-	lp->p[5] = isnan(q->to_sec) ? NULL : lp->to;
-	lp->p[6] = lp->limit;
-	lp->p[7] = lp->offset;
-	return lp->p;
-}
-
 stint_db_rc stint_timeline_list_text(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     char **json)
 {
-	list_params lp;
+	char player[16], from[32], to[32], limit[24], offset[24];
+	const char *p[8] = { sid, q->type, q->team, q->player >= 0 ? player : NULL,
+			     isnan(q->from_sec) ? NULL : from, isnan(q->to_sec) ? NULL : to, limit, offset };
 
-	return stint_db_text(db, STINT_SQL_EVENTS_LIST, 8, list_params_of(&lp, sid, q), json);
+	snprintf(player, sizeof(player), "%d", q->player);
+	snprintf(from, sizeof(from), "%.17g", q->from_sec);  /* 17 digits: the same double again */
+	snprintf(to, sizeof(to), "%.17g", q->to_sec);
+	snprintf(limit, sizeof(limit), "%ld", q->limit);
+	snprintf(offset, sizeof(offset), "%ld", q->offset);
+	return stint_db_text(db, STINT_SQL_EVENTS_LIST, 8, p, json);
 }
 
 stint_db_rc stint_timeline_list_json(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     cJSON **page)
 {
-	list_params lp;
+	char *text = NULL;
 
-	return stint_db_json(db, STINT_SQL_EVENTS_LIST, 8, list_params_of(&lp, sid, q), page);
+	return stint_db_parse(stint_timeline_list_text(db, sid, q, &text), &text, page);
 }
 
 stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char *event_id, char **json)
@@ -72,9 +54,9 @@ stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char 
 
 stint_db_rc stint_timeline_event_json(stint_db *db, const char *sid, const char *event_id, cJSON **event)
 {
-	const char *p[2] = { sid, event_id };
+	char *text = NULL;
 
-	return stint_db_json(db, STINT_SQL_EVENT_GET, 2, p, event);
+	return stint_db_parse(stint_timeline_event_text(db, sid, event_id, &text), &text, event);
 }
 
 stint_db_rc stint_timeline_recent_json(stint_db *db, const char *sid, int n, cJSON **out)
@@ -93,7 +75,9 @@ stint_db_rc stint_timeline_rollup_text(stint_db *db, const char *sid, char **jso
 
 stint_db_rc stint_timeline_rollup_json(stint_db *db, const char *sid, cJSON **rollup)
 {
-	return stint_db_json(db, STINT_SQL_ROLLUP_GET, 1, &sid, rollup);
+	char *text = NULL;
+
+	return stint_db_parse(stint_timeline_rollup_text(db, sid, &text), &text, rollup);
 }
 
 stint_db_rc stint_timeline_events_csv(stint_db *db, const char *sid, char **csv)
