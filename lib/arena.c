@@ -61,6 +61,23 @@ char *stint_arena_strdup(stint_arena *a, const char *s)
 	return s == NULL ? NULL : stint_arena_strndup(a, s, strlen(s));
 }
 
+void *stint_arena_grow(stint_arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+	size_t more = *cap ? 2 * *cap : 8;
+	void *grown;
+
+	if (n < *cap)
+		return items;
+	if (more > (size_t)-1 / size)
+		return NULL;
+	grown = stint_arena_alloc(a, more * size);
+	if (grown != NULL && n > 0)
+		memcpy(grown, items, n * size);
+	if (grown != NULL)
+		*cap = more;
+	return grown;
+}
+
 void stint_arena_reset(stint_arena *a)
 {
 	stint_arena_block *b = a->head, *next;

@@ -25,6 +25,15 @@ char *stint_arena_strndup(stint_arena *a, const char *s, size_t n);
 /* A copy of the C string s (NULL stays NULL), or NULL when memory runs out. */
 char *stint_arena_strdup(stint_arena *a, const char *s);
 
+/*
+ * Room for one more item in an array kept in the arena: items holds n of
+ * *cap items of size bytes. Returns items while n < *cap; else a new array
+ * of twice the capacity (8 at first) holding the n items, with *cap
+ * updated (the old one stays in the arena until the reset); NULL when
+ * memory runs out (*cap unchanged).
+ */
+void *stint_arena_grow(stint_arena *a, void *items, size_t n, size_t *cap, size_t size);
+
 /* Release every allocation; keeps the first block for reuse. */
 void stint_arena_reset(stint_arena *a);
 

@@ -286,12 +286,17 @@ stint_db_rc stint_db_text(stint_db *db, stint_sql id, int n, const char *const *
 stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *params, cJSON **out)
 {
 	char *text = NULL;
-	stint_db_rc rc = stint_db_text(db, id, n, params, &text);
 
-	*out = text ? cJSON_Parse(text) : NULL;
-	if (rc == STINT_DB_OK && text != NULL && *out == NULL)
+	return stint_db_parse(stint_db_text(db, id, n, params, &text), &text, out);
+}
+
+stint_db_rc stint_db_parse(stint_db_rc rc, char **text, cJSON **out)
+{
+	*out = *text ? cJSON_Parse(*text) : NULL;
+	if (rc == STINT_DB_OK && *text != NULL && *out == NULL)
 		rc = STINT_DB_ERROR;
-	free(text);
+	free(*text);
+	*text = NULL;
 	return rc;
 }
 

@@ -99,6 +99,17 @@ stint_db_rc stint_db_text(stint_db *db, stint_sql id, int n, const char *const *
 stint_db_rc stint_db_json(stint_db *db, stint_sql id, int n, const char *const *params, cJSON **out);
 
 /*
+ * The JSON text *text that a read which returned rc handed back (freed,
+ * *text NULL after) parsed into *out (caller deletes; NULL when there was
+ * no text), so that a module's _json read is its _text read parsed:
+ *
+ *	return stint_db_parse(stint_thing_text(db, id, &text), &text, thing);
+ *
+ * Returns rc, or STINT_DB_ERROR when the text is not JSON.
+ */
+stint_db_rc stint_db_parse(stint_db_rc rc, char **text, cJSON **out);
+
+/*
  * BEGIN / COMMIT / ROLLBACK by catalogue; same results as stint_db_exec.
  * BEGIN drops what stint_db_prefetch fetched: the transaction may change it.
  */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dvw.h"
+#include "timeline.h"
 
 /* Seconds of "HH:MM:SS", or -1. */
 static long clock_sec(const char *t)
@@ -124,41 +125,12 @@ static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, ch
 	free(json);
 }
 
-/* The "ids" of EVENTS_INSERT's result (JSON text) as a bigint[] literal "{1,2}"; -1 on out of memory. */
-static int inserted_ids(const char *result, stint_buf *ids)
-{
-	cJSON *r = cJSON_Parse(result);
-	const cJSON *id;
-	int rc = stint_buf_putc(ids, '{');
-
-	cJSON_ArrayForEach(id, cJSON_GetObjectItem(r, "ids"))
-		rc |= stint_buf_printf(ids, "%s%.0f", ids->len > 1 ? "," : "", cJSON_GetNumberValue(id));
-	cJSON_Delete(r);
-	return rc | stint_buf_putc(ids, '}');
-}
-
-/* The events inserted (source import:dvw) and announced as the API's batch insert does. */
-static void add_events(stint_tx *tx, const char *sid, const char *events_json)
-{
-	const char *p[3] = { sid, events_json, "import:dvw" };
-	stint_buf ids = STINT_BUF_INIT;
-	char *result = NULL;
-
-	if (stint_tx_text(tx, STINT_SQL_EVENTS_INSERT, 3, p, &result) == STINT_DB_OK &&
-	    inserted_ids(result, &ids) != 0)
-		stint_tx_fail(tx, STINT_DB_ERROR);
-	p[1] = ids.data;
-	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_EVENTS, 2, p);
-	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_ROLLUP, 1, p);
-	free(result);
-	stint_buf_free(&ids);
-}
-
 static void store(stint_tx *tx, const stint_import *opt, cJSON *match, char id_out[37], long *events)
 {
 	cJSON *body = session_body(match, opt), *timeline = NULL;
 	char *body_text = cJSON_PrintUnformatted(body), *teams = print_item(match, "teams");
 	char *players = print_item(match, "players"), *events_text = NULL, *id = NULL, clip_id[24] = "";
+	char *inserted = NULL;
 	const char *p[2] = { body_text, opt->owner_id };
 
 	if (stint_tx_text(tx, STINT_SQL_SESSION_CREATE, 2, p, &id) == STINT_DB_OK && id == NULL)
@@ -175,7 +147,7 @@ static void store(stint_tx *tx, const stint_import *opt, cJSON *match, char id_o
 	timeline = timeline_events(cJSON_GetObjectItem(match, "events"), *clip_id ? clip_id : NULL);
 	events_text = cJSON_PrintUnformatted(timeline);
 	if (cJSON_GetArraySize(timeline) > 0)
-		add_events(tx, id_out, events_text);
+		stint_timeline_add(tx, id_out, events_text, "import:dvw", &inserted);
 	*events = cJSON_GetArraySize(timeline);
 	stint_tx_audit(tx, "session.import", "session", id_out, NULL);
 	cJSON_Delete(body);
@@ -184,6 +156,7 @@ static void store(stint_tx *tx, const stint_import *opt, cJSON *match, char id_o
 	free(teams);
 	free(players);
 	free(events_text);
+	free(inserted);
 	free(id);
 }
 

@@ -107,7 +107,9 @@ stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
 
 stint_db_rc stint_session_load(stint_db *db, const char *id, cJSON **session)
 {
-	return stint_db_json(db, STINT_SQL_SESSION_GET, 1, &id, session);
+	char *text = NULL;
+
+	return stint_db_parse(stint_session_get(db, id, &text), &text, session);
 }
 
 stint_db_rc stint_session_counts(stint_db *db, const char *ids, cJSON **counts)

@@ -23,6 +23,19 @@
 	" 'data', s.data, 'processing_status', s.processing_status, 'report_url', s.report_url," \
 	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at"
 
+/*
+ * One "column = value" of a PATCH statement's SET list: value when the patch
+ * j (a validated JSON object: only the keys present change) has the key
+ * col, else current (the column as it is). TEXT: the key's string; EMPTY:
+ * the string, '' for null; AS: the string cast to type; JSON: the jsonb.
+ */
+#define STINT_PATCH_KEY(j, col, value, current) \
+	" " col " = CASE WHEN " j " ? '" col "' THEN " value " ELSE " current " END"
+#define STINT_PATCH_TEXT(j, col) STINT_PATCH_KEY(j, col, j "->>'" col "'", col)
+#define STINT_PATCH_EMPTY(j, col) STINT_PATCH_KEY(j, col, "coalesce(" j "->>'" col "', '')", col)
+#define STINT_PATCH_AS(j, col, type) STINT_PATCH_KEY(j, col, "(" j "->>'" col "')::" type, col)
+#define STINT_PATCH_JSON(j, col) STINT_PATCH_KEY(j, col, j "->'" col "'", col)
+
 #define STINT_EVENT_FILTER \
 	" FROM events e WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
 	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
@@ -78,15 +91,10 @@
 	/* $1 id, $2 patch (validated JSON object: only the keys present change) */ \
 	/* -> id | no row when there is no such session */ \
 	X(SESSION_PATCH, 2, \
-	  "UPDATE sessions SET" \
-	  " title = CASE WHEN $2::jsonb ? 'title' THEN $2::jsonb->>'title' ELSE title END," \
-	  " kind = CASE WHEN $2::jsonb ? 'kind' THEN $2::jsonb->>'kind' ELSE kind END," \
-	  " venue = CASE WHEN $2::jsonb ? 'venue' THEN coalesce($2::jsonb->>'venue', '') ELSE venue END," \
-	  " status = CASE WHEN $2::jsonb ? 'status' THEN $2::jsonb->>'status' ELSE status END," \
-	  " starts_at = CASE WHEN $2::jsonb ? 'starts_at' THEN ($2::jsonb->>'starts_at')::timestamptz ELSE starts_at END," \
-	  " ends_at = CASE WHEN $2::jsonb ? 'ends_at' THEN ($2::jsonb->>'ends_at')::timestamptz ELSE ends_at END," \
-	  " meta = CASE WHEN $2::jsonb ? 'meta' THEN $2::jsonb->'meta' ELSE meta END," \
-	  " data = CASE WHEN $2::jsonb ? 'data' THEN $2::jsonb->'data' ELSE data END" \
+	  "UPDATE sessions SET" STINT_PATCH_TEXT("$2::jsonb", "title") "," STINT_PATCH_TEXT("$2::jsonb", "kind") "," \
+	  STINT_PATCH_EMPTY("$2::jsonb", "venue") "," STINT_PATCH_TEXT("$2::jsonb", "status") "," \
+	  STINT_PATCH_AS("$2::jsonb", "starts_at", "timestamptz") "," STINT_PATCH_AS("$2::jsonb", "ends_at", "timestamptz") "," \
+	  STINT_PATCH_JSON("$2::jsonb", "meta") "," STINT_PATCH_JSON("$2::jsonb", "data") \
 	  " WHERE id = $1::uuid RETURNING id::text") \
 	/* $1 session id -> one cell: the backup's id | NULL when there is no such session */ \
 	X(SESSION_ARCHIVE, 1, "SELECT stint_session_archive($1::uuid)") \
@@ -225,13 +233,10 @@
 	/* $1 session id, $2 event id, $3 patch (validated JSON object: only the keys present change) */ \
 	/* -> one cell: the event's JSON afterwards | no row when absent */ \
 	X(EVENT_PATCH, 3, \
-	  "UPDATE events SET" \
-	  " t_sec = CASE WHEN $3::jsonb ? 't_sec' THEN ($3::jsonb->>'t_sec')::float8 ELSE t_sec END," \
-	  " event_type = CASE WHEN $3::jsonb ? 'event_type' THEN $3::jsonb->>'event_type' ELSE event_type END," \
-	  " actor_team = CASE WHEN $3::jsonb ? 'actor_team' THEN $3::jsonb->>'actor_team' ELSE actor_team END," \
-	  " actor_number = CASE WHEN $3::jsonb ? 'actor_number' THEN ($3::jsonb->>'actor_number')::int ELSE actor_number END," \
-	  " clip_id = CASE WHEN $3::jsonb ? 'clip_id' THEN ($3::jsonb->>'clip_id')::bigint ELSE clip_id END," \
-	  " payload = CASE WHEN $3::jsonb ? 'payload' THEN $3::jsonb->'payload' ELSE payload END" \
+	  "UPDATE events SET" STINT_PATCH_AS("$3::jsonb", "t_sec", "float8") "," \
+	  STINT_PATCH_TEXT("$3::jsonb", "event_type") "," STINT_PATCH_TEXT("$3::jsonb", "actor_team") "," \
+	  STINT_PATCH_AS("$3::jsonb", "actor_number", "int") "," STINT_PATCH_AS("$3::jsonb", "clip_id", "bigint") "," \
+	  STINT_PATCH_JSON("$3::jsonb", "payload") \
 	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_event_json(events)::text") \
 	/* $1 session id, $2 event id -> one cell: the removed event's id | no row when absent */ \
 	X(EVENT_DELETE, 2, "DELETE FROM events WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
@@ -295,11 +300,10 @@
 	/* -> j: the clip's JSON afterwards | no row when absent */ \
 	X(CLIP_PATCH, 3, \
 	  "WITH old AS (SELECT id, offset_sec FROM clips WHERE session_id = $1::uuid AND id = $2::bigint FOR UPDATE)," \
-	  " upd AS (UPDATE clips c SET" \
-	  " title = CASE WHEN $3::jsonb ? 'title' THEN coalesce($3::jsonb->>'title', '') ELSE title END," \
-	  " offset_sec = CASE WHEN $3::jsonb ? 'offset_sec' THEN ($3::jsonb->>'offset_sec')::float8 ELSE c.offset_sec END," \
-	  " duration_sec = CASE WHEN $3::jsonb ? 'duration_sec' THEN ($3::jsonb->>'duration_sec')::float8 ELSE duration_sec END," \
-	  " meta = CASE WHEN $3::jsonb ? 'meta' THEN $3::jsonb->'meta' ELSE meta END" \
+	  " upd AS (UPDATE clips c SET" STINT_PATCH_EMPTY("$3::jsonb", "title") "," \
+	  /* c.: old has an offset_sec too */ \
+	  STINT_PATCH_KEY("$3::jsonb", "offset_sec", "($3::jsonb->>'offset_sec')::float8", "c.offset_sec") "," \
+	  STINT_PATCH_AS("$3::jsonb", "duration_sec", "float8") "," STINT_PATCH_JSON("$3::jsonb", "meta") \
 	  " FROM old WHERE c.id = old.id RETURNING c.id, c.offset_sec - old.offset_sec AS shift, stint_clip_json(c)::text AS j)," \
 	  " moved AS (UPDATE events e SET t_sec = e.t_sec + upd.shift FROM upd" \
 	  " WHERE e.session_id = $1::uuid AND e.clip_id = upd.id AND upd.shift <> 0)" \

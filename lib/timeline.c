@@ -22,43 +22,27 @@ static int id_array(stint_buf *b, const cJSON *list, const char *key)
 	return rc | stint_buf_putc(b, '}');
 }
 
-/* EVENTS_LIST's parameters from q, printed into the caller's buffers. */
-static void list_params(const char *sid, const stint_timeline_query *q, const char *p[8],
-			char player[16], char from[32], char to[32], char limit[24], char offset[24])
-{
-	snprintf(player, 16, "%d", q->player);
-	snprintf(from, 32, "%.17g", q->from_sec);  /* 17 digits: the same double again */
-	snprintf(to, 32, "%.17g", q->to_sec);
-	snprintf(limit, 24, "%ld", q->limit);
-	snprintf(offset, 24, "%ld", q->offset);
-	p[0] = sid;
-	p[1] = q->type;
-	p[2] = q->team;
-	p[3] = q->player >= 0 ? player : NULL;
-	p[4] = isnan(q->from_sec) ? NULL : from;
-	p[5] = isnan(q->to_sec) ? NULL : to;
-	p[6] = limit;
-	p[7] = offset;
-}
-
 stint_db_rc stint_timeline_list_text(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     char **json)
 {
 	char player[16], from[32], to[32], limit[24], offset[24];
-	const char *p[8];
+	const char *p[8] = { sid, q->type, q->team, q->player >= 0 ? player : NULL,
+			     isnan(q->from_sec) ? NULL : from, isnan(q->to_sec) ? NULL : to, limit, offset };
 
-	list_params(sid, q, p, player, from, to, limit, offset);
+	snprintf(player, sizeof(player), "%d", q->player);
+	snprintf(from, sizeof(from), "%.17g", q->from_sec);  /* 17 digits: the same double again */
+	snprintf(to, sizeof(to), "%.17g", q->to_sec);
+	snprintf(limit, sizeof(limit), "%ld", q->limit);
+	snprintf(offset, sizeof(offset), "%ld", q->offset);
 	return stint_db_text(db, STINT_SQL_EVENTS_LIST, 8, p, json);
 }
 
 stint_db_rc stint_timeline_list_json(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     cJSON **page)
 {
-	char player[16], from[32], to[32], limit[24], offset[24];
-	const char *p[8];
+	char *text = NULL;
 
-	list_params(sid, q, p, player, from, to, limit, offset);
-	return stint_db_json(db, STINT_SQL_EVENTS_LIST, 8, p, page);
+	return stint_db_parse(stint_timeline_list_text(db, sid, q, &text), &text, page);
 }
 
 stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char *event_id, char **json)
@@ -70,9 +54,9 @@ stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char 
 
 stint_db_rc stint_timeline_event_json(stint_db *db, const char *sid, const char *event_id, cJSON **event)
 {
-	const char *p[2] = { sid, event_id };
+	char *text = NULL;
 
-	return stint_db_json(db, STINT_SQL_EVENT_GET, 2, p, event);
+	return stint_db_parse(stint_timeline_event_text(db, sid, event_id, &text), &text, event);
 }
 
 stint_db_rc stint_timeline_recent_json(stint_db *db, const char *sid, int n, cJSON **out)
@@ -91,7 +75,9 @@ stint_db_rc stint_timeline_rollup_text(stint_db *db, const char *sid, char **jso
 
 stint_db_rc stint_timeline_rollup_json(stint_db *db, const char *sid, cJSON **rollup)
 {
-	return stint_db_json(db, STINT_SQL_ROLLUP_GET, 1, &sid, rollup);
+	char *text = NULL;
+
+	return stint_db_parse(stint_timeline_rollup_text(db, sid, &text), &text, rollup);
 }
 
 stint_db_rc stint_timeline_events_csv(stint_db *db, const char *sid, char **csv)
@@ -199,8 +185,8 @@ stint_db_rc stint_timeline_store_key(stint_tx *tx, const char *sid, const char *
 	return stint_tx_exec(tx, STINT_SQL_IDEM_STORE, 4, p, NULL);
 }
 
-stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *events_json,
-				  const char *source, char **result)
+stint_db_rc stint_timeline_add(stint_tx *tx, const char *sid, const char *events_json, const char *source,
+			       char **result)
 {
 	const char *p[3] = { sid, events_json, source }, *live[2] = { sid, NULL };
 	stint_buf ids = STINT_BUF_INIT;
@@ -208,7 +194,6 @@ stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *eve
 
 	if (stint_tx_text(tx, STINT_SQL_EVENTS_INSERT, 3, p, result) != STINT_DB_OK)
 		return tx->rc;
-	stint_tx_audit(tx, "events.add", "session", sid, NULL);
 	inserted = cJSON_Parse(*result);
 	if (id_array(&ids, cJSON_GetObjectItem(inserted, "ids"), NULL) != 0)
 		stint_tx_fail(tx, STINT_DB_ERROR);
@@ -218,6 +203,14 @@ stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *eve
 	cJSON_Delete(inserted);
 	stint_buf_free(&ids);
 	return tx->rc;
+}
+
+stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *events_json,
+				  const char *source, char **result)
+{
+	if (stint_timeline_add(tx, sid, events_json, source, result) != STINT_DB_OK)
+		return tx->rc;
+	return stint_tx_audit(tx, "events.add", "session", sid, NULL);
 }
 
 /* Record one message about an event (data: JSON text), then rollup_updated. */

@@ -127,6 +127,13 @@ stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *eve
 				  const char *source, char **result);
 
 /*
+ * As stint_timeline_insert() without the audit row, for a change that
+ * writes its own (the importer's "session.import").
+ */
+stint_db_rc stint_timeline_add(stint_tx *tx, const char *sid, const char *events_json, const char *source,
+			       char **result);
+
+/*
  * In tx: change event event_id of session sid by patch_json (a validated
  * object: only the keys present change), audit "event.update" and record
  * event_updated and rollup_updated. *result is the event's JSON text

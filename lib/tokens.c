@@ -13,26 +13,35 @@ static void copy_cell(const PGresult *res, const char *column, char *out, size_t
 	snprintf(out, size, "%s", v != NULL ? v : "");
 }
 
+/* The audit row of a change (stint_tx_audit()'s arguments). */
+typedef struct audit_row {
+	const char *action, *type, *target, *detail;
+} audit_row;
+
 /*
  * Run write id (n parameters) in tx; unless column is NULL, that column of
- * the row it returned goes to out (size bytes, "" when none). Returns 1
- * when it returned a row, else 0 (also when tx has failed).
+ * the row it returned goes to out (size bytes, "" when none). When it
+ * returned a row, write the audit row (whose target may be out: it is
+ * filled by then). *found is 1 when it returned a row, else 0 (also when
+ * tx has failed). Returns tx->rc.
  */
-static int change_row(stint_tx *tx, stint_sql id, int n, const char *const *p, const char *column,
-		      char *out, size_t size)
+static stint_db_rc change_row(stint_tx *tx, stint_sql id, int n, const char *const *p, const char *column,
+			      char *out, size_t size, const audit_row *audit, int *found)
 {
 	PGresult *res;
-	int found;
 
+	*found = 0;
 	if (column != NULL)
 		out[0] = '\0';
 	if (stint_tx_exec(tx, id, n, p, &res) != STINT_DB_OK)
-		return 0;
-	found = PQntuples(res) > 0;
+		return tx->rc;
+	*found = PQntuples(res) > 0;
 	if (column != NULL)
 		copy_cell(res, column, out, size);
 	PQclear(res);
-	return found;
+	if (*found)
+		stint_tx_audit(tx, audit->action, audit->type, audit->target, audit->detail);
+	return tx->rc;
 }
 
 stint_db_rc stint_token_list(stint_db *db, const char *user_id, cJSON **tokens)
@@ -68,10 +77,8 @@ stint_db_rc stint_token_revoke(stint_tx *tx, const char *user_id, const char *to
 {
 	const char *p[2] = { token_id, user_id };
 
-	*found = change_row(tx, STINT_SQL_TOKEN_REVOKE, 2, p, NULL, NULL, 0);
-	if (*found)
-		stint_tx_audit(tx, "token.revoke", "token", token_id, NULL);
-	return tx->rc;
+	return change_row(tx, STINT_SQL_TOKEN_REVOKE, 2, p, NULL, NULL, 0,
+			  &(audit_row){ "token.revoke", "token", token_id, NULL }, found);
 }
 
 stint_db_rc stint_token_revoke_secret(stint_tx *tx, const char *token, const char *detail,
@@ -81,10 +88,8 @@ stint_db_rc stint_token_revoke_secret(stint_tx *tx, const char *token, const cha
 	const char *p = hash;
 
 	stint_secret_hash(token, hash);
-	*found = change_row(tx, STINT_SQL_TOKEN_REVOKE_SECRET, 1, &p, "id", id_out, STINT_USER_ID_LEN);
-	if (*found)
-		stint_tx_audit(tx, "token.revoke", "token", id_out, detail);
-	return tx->rc;
+	return change_row(tx, STINT_SQL_TOKEN_REVOKE_SECRET, 1, &p, "id", id_out, STINT_USER_ID_LEN,
+			  &(audit_row){ "token.revoke", "token", id_out, detail }, found);
 }
 
 stint_db_rc stint_share_list(stint_db *db, const char *session_id, char **json)
@@ -111,15 +116,12 @@ stint_db_rc stint_share_put(stint_tx *tx, const char *session_id, const char *em
 			    int *found)
 {
 	const char *p[3] = { session_id, email, role };
-	char user_id[STINT_USER_ID_LEN], *detail;
+	char user_id[STINT_USER_ID_LEN], *detail = share_detail(email, role);
 
-	*found = change_row(tx, STINT_SQL_SHARE_PUT, 3, p, "user_id", user_id, sizeof(user_id));
-	if (!*found)
-		return tx->rc;
-	detail = share_detail(email, role);
 	if (detail == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
-	stint_tx_audit(tx, "session.share", "session", session_id, detail);
+	change_row(tx, STINT_SQL_SHARE_PUT, 3, p, "user_id", user_id, sizeof(user_id),
+		   &(audit_row){ "session.share", "session", session_id, detail }, found);
 	free(detail);
 	return tx->rc;
 }
@@ -128,10 +130,8 @@ stint_db_rc stint_share_delete(stint_tx *tx, const char *session_id, const char 
 {
 	const char *p[2] = { session_id, user_id };
 
-	*found = change_row(tx, STINT_SQL_SHARE_DELETE, 2, p, NULL, NULL, 0);
-	if (*found)
-		stint_tx_audit(tx, "session.unshare", "session", session_id, NULL);
-	return tx->rc;
+	return change_row(tx, STINT_SQL_SHARE_DELETE, 2, p, NULL, NULL, 0,
+			  &(audit_row){ "session.unshare", "session", session_id, NULL }, found);
 }
 
 stint_db_rc stint_user_for_login(stint_db *db, const char *email, stint_login_user *out)
@@ -188,10 +188,10 @@ stint_db_rc stint_user_create(stint_tx *tx, const char *email, const char *name,
 			      const char *password_hash, const char *detail, char id_out[STINT_USER_ID_LEN])
 {
 	const char *p[4] = { email, name, role, password_hash };
+	int found;
 
-	if (change_row(tx, STINT_SQL_USER_CREATE, 4, p, "id", id_out, STINT_USER_ID_LEN))
-		stint_tx_audit(tx, "user.create", "user", id_out, detail);
-	else
+	if (change_row(tx, STINT_SQL_USER_CREATE, 4, p, "id", id_out, STINT_USER_ID_LEN,
+		       &(audit_row){ "user.create", "user", id_out, detail }, &found) == STINT_DB_OK && !found)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	return tx->rc;
 }
@@ -201,17 +201,13 @@ stint_db_rc stint_user_set_password(stint_tx *tx, const char *email, const char 
 {
 	const char *p[2] = { email, password_hash };
 
-	*found = change_row(tx, STINT_SQL_USER_SET_PASSWORD, 2, p, "id", id_out, STINT_USER_ID_LEN);
-	if (*found)
-		stint_tx_audit(tx, "user.password", "user", id_out, detail);
-	return tx->rc;
+	return change_row(tx, STINT_SQL_USER_SET_PASSWORD, 2, p, "id", id_out, STINT_USER_ID_LEN,
+			  &(audit_row){ "user.password", "user", id_out, detail }, found);
 }
 
 stint_db_rc stint_user_disable(stint_tx *tx, const char *email, const char *detail,
 			       char id_out[STINT_USER_ID_LEN], int *found)
 {
-	*found = change_row(tx, STINT_SQL_USER_DISABLE, 1, &email, "id", id_out, STINT_USER_ID_LEN);
-	if (*found)
-		stint_tx_audit(tx, "user.disable", "user", id_out, detail);
-	return tx->rc;
+	return change_row(tx, STINT_SQL_USER_DISABLE, 1, &email, "id", id_out, STINT_USER_ID_LEN,
+			  &(audit_row){ "user.disable", "user", id_out, detail }, found);
 }

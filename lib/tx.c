@@ -41,19 +41,12 @@ stint_db_rc stint_tx_audit(stint_tx *tx, const char *action, const char *type, c
 /* Keep one recorded message (copied into tx's arena) for publishing. */
 static int outbox_add(stint_tx *tx, const char *sid, const char *text)
 {
-	stint_live_message *grown;
-	size_t cap;
+	stint_live_message *grown = stint_arena_grow(&tx->arena, tx->outbox, tx->noutbox, &tx->capoutbox,
+						     sizeof(*grown));
 
-	if (tx->noutbox == tx->capoutbox) {
-		cap = tx->capoutbox ? 2 * tx->capoutbox : 8;
-		grown = stint_arena_alloc(&tx->arena, cap * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		if (tx->noutbox > 0)
-			memcpy(grown, tx->outbox, tx->noutbox * sizeof(*grown));
-		tx->outbox = grown;
-		tx->capoutbox = cap;
-	}
+	if (grown == NULL)
+		return -1;
+	tx->outbox = grown;
 	tx->outbox[tx->noutbox].session_id = stint_arena_strdup(&tx->arena, sid);
 	tx->outbox[tx->noutbox].text = stint_arena_strdup(&tx->arena, text);
 	if (tx->outbox[tx->noutbox].session_id == NULL || tx->outbox[tx->noutbox].text == NULL)

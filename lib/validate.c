@@ -274,19 +274,20 @@ static int object_fits(const cJSON *v, size_t max)
 	return ok;
 }
 
+/* 1 when a field of type t takes a JSON string (checked by stint_validate_text()). */
+static int takes_string(stint_ftype t)
+{
+	return t == STINT_F_STRING || t == STINT_F_ENUM || t == STINT_F_TIMESTAMP || t == STINT_F_UUID ||
+	       t == STINT_F_IDENT;
+}
+
 static const char *check_value(const stint_field *f, const cJSON *v)
 {
 	if (cJSON_IsNull(v))
 		return f->flags & STINT_F_NULLABLE ? NULL : "must not be null";
+	if (takes_string(f->type))
+		return cJSON_IsString(v) ? stint_validate_text(f, v->valuestring) : "must be a string";
 	switch (f->type) {
-	case STINT_F_STRING:
-	case STINT_F_ENUM:
-	case STINT_F_TIMESTAMP:
-	case STINT_F_UUID:
-	case STINT_F_IDENT:
-		if (!cJSON_IsString(v))
-			return "must be a string";
-		return stint_validate_text(f, v->valuestring);
 	case STINT_F_INT:
 		if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
 			return "must be an integer";
@@ -305,8 +306,9 @@ static const char *check_value(const stint_field *f, const cJSON *v)
 		return object_fits(v, (size_t)f->max) ? NULL : "is too large";
 	case STINT_F_ARRAY:
 		return "must be an array";  /* checked by check_array() */
+	default:
+		return "has an unknown type";
 	}
-	return "has an unknown type";
 }
 
 /* --- typed values --------------------------------------------------------- */
@@ -353,16 +355,13 @@ static int put_json(const stint_field *f, const cJSON *v, void *out)
 	set_present(f, out, cJSON_IsNull(v) ? STINT_SENT_NULL : STINT_SENT_VALUE);
 	if (d == NULL)
 		return 0;
-	switch (f->type) {
-	case STINT_F_STRING:
-	case STINT_F_ENUM:
-	case STINT_F_TIMESTAMP:
-	case STINT_F_UUID:
-	case STINT_F_IDENT:
+	if (takes_string(f->type)) {
 		if (f->dest_kind != STINT_D_TEXT)
 			return -1;
 		*(const char **)d = cJSON_IsNull(v) ? NULL : v->valuestring;
 		return 0;
+	}
+	switch (f->type) {
 	case STINT_F_INT:
 		if (cJSON_IsNull(v))
 			return f->dest_kind == STINT_D_TEXT ? -1 : 0;
@@ -386,10 +385,9 @@ static int put_json(const stint_field *f, const cJSON *v, void *out)
 			return -1;
 		*(const cJSON **)d = cJSON_IsNull(v) ? NULL : v;
 		return 0;
-	case STINT_F_ARRAY:
-		break;
+	default:
+		return -1;  /* an array is put by object_array() */
 	}
-	return -1;
 }
 
 /* Write the valid text s of query field f into out; -1 as put_json(). */

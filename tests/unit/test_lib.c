@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "db.h"
 #include "http.h"
 #include "media.h"
 #include "route.h"
@@ -193,6 +194,57 @@ START_TEST(test_cookies)
 }
 END_TEST
 
+START_TEST(test_arena_grow)
+{
+	stint_arena a = STINT_ARENA_INIT;
+	long *items = NULL, *first = NULL;
+	size_t n, cap = 0;
+
+	for (n = 0; n < 20; n++) {
+		items = stint_arena_grow(&a, items, n, &cap, sizeof(*items));
+		ck_assert_ptr_nonnull(items);
+		ck_assert_uint_gt(cap, n);
+		if (n == 0)
+			first = items;
+		items[n] = (long)n * 7;
+	}
+	ck_assert_uint_eq(cap, 32);
+	ck_assert_ptr_ne(items, first);  /* grown twice: 8, 16, 32 */
+	for (n = 0; n < 20; n++)
+		ck_assert_int_eq(items[n], (long)n * 7);
+	ck_assert_ptr_eq(stint_arena_grow(&a, items, 20, &cap, sizeof(*items)), items);
+	ck_assert_ptr_null(stint_arena_grow(&a, items, 32, &cap, (size_t)-1 / 8));
+	ck_assert_uint_eq(cap, 32);
+	stint_arena_free(&a);
+}
+END_TEST
+
+static const struct {
+	stint_db_rc rc;
+	const char *text;
+	stint_db_rc want;
+	int parsed;
+} parse_cases[] = {
+	{ STINT_DB_OK, "{\"a\": 1}", STINT_DB_OK, 1 },
+	{ STINT_DB_OK, NULL, STINT_DB_OK, 0 },            /* no row */
+	{ STINT_DB_OK, "{\"a\": ", STINT_DB_ERROR, 0 },   /* not JSON */
+	{ STINT_DB_CONFLICT, NULL, STINT_DB_CONFLICT, 0 },  /* the read's own failure */
+};
+
+START_TEST(test_db_parse)
+{
+	char *text = parse_cases[_i].text ? strdup(parse_cases[_i].text) : NULL;
+	cJSON *out = NULL;
+
+	ck_assert_int_eq(stint_db_parse(parse_cases[_i].rc, &text, &out), parse_cases[_i].want);
+	ck_assert_ptr_null(text);
+	ck_assert_int_eq(out != NULL, parse_cases[_i].parsed);
+	if (parse_cases[_i].parsed)
+		ck_assert_int_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(out, "a")), 1);
+	cJSON_Delete(out);
+}
+END_TEST
+
 START_TEST(test_buf)
 {
 	stint_buf b = STINT_BUF_INIT;
@@ -271,6 +323,8 @@ static Suite *lib_suite(void)
 	tcase_add_loop_test(tc, test_route, 0, sizeof(route_cases) / sizeof(route_cases[0]));
 	tcase_add_test(tc, test_urlencoded);
 	tcase_add_test(tc, test_cookies);
+	tcase_add_test(tc, test_arena_grow);
+	tcase_add_loop_test(tc, test_db_parse, 0, sizeof(parse_cases) / sizeof(parse_cases[0]));
 	tcase_add_test(tc, test_buf);
 	tcase_add_test(tc, test_media_files);
 	suite_add_tcase(s, tc);
