@@ -20,19 +20,11 @@
 
 int stint_kv_add(stint_arena *a, stint_kvlist *l, const char *k, const char *v)
 {
-	stint_kv *items;
+	stint_kv *items = stint_arena_grow(a, l->items, l->n, &l->cap, sizeof(*items));
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-
-		items = stint_arena_alloc(a, cap * sizeof(*items));
-		if (items == NULL)
-			return -1;
-		if (l->n > 0)
-			memcpy(items, l->items, l->n * sizeof(*items));
-		l->items = items;
-		l->cap = cap;
-	}
+	if (items == NULL)
+		return -1;
+	l->items = items;
 	l->items[l->n].key = k;
 	l->items[l->n].value = v;
 	l->n++;
