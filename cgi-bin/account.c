@@ -76,6 +76,7 @@ static void login(stint_req *r)
 {
 	const char *email = stint_kv_get(&r->form, "email");
 	const char *password = stint_kv_get(&r->form, "password");
+	char secret[STINT_SECRET_HEX + 1];
 	stint_login_user u;
 	stint_tx tx;
 	stint_db_rc rc;
@@ -103,13 +104,13 @@ static void login(stint_req *r)
 	}
 	stint_tx_begin(&tx, r->db, u.id);
 	stint_user_login_ok(&tx, u.id);
+	stint_auth_login(&tx, u.id, secret);
 	rc = stint_tx_end(&tx);
-	if (rc == STINT_DB_OK)
-		rc = stint_auth_login(r, u.id);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
 	}
+	stint_auth_set_login_cookie(r, secret);
 	stint_resp_redirect(r, safe_next(stint_kv_get(&r->form, "next")));
 }
 

@@ -13,6 +13,7 @@
 #include "escape.h"
 #include "fail.h"
 #include "log.h"
+#include "tx.h"
 #include "validate.h"
 
 #define COOKIE "stint_session"
@@ -94,6 +95,19 @@ static void set_cookie(stint_req *r, const char *value, long max_age)
 	stint_resp_header(r, "Set-Cookie", line);
 }
 
+/*
+ * One bookkeeping write of the caller's login or token (its last use, a new
+ * cookie value, a sign-out) as a unit of work of its own.
+ */
+static stint_db_rc login_write(stint_req *r, stint_sql id, int n, const char *const *p)
+{
+	stint_tx tx;
+
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_tx_exec(&tx, id, n, p, NULL);
+	return stint_tx_end(&tx);
+}
+
 /* Fill r->user from the first row of res (columns id, role, email, name). */
 static int take_user(stint_req *r, PGresult *res)
 {
@@ -144,7 +158,7 @@ static stint_db_rc identify_token(stint_req *r, const stint_route *rt, const cha
 		r->user.grant_known = p[1] != NULL;
 		r->user.grant = grant ? stint_arena_strdup(&r->arena, grant) : NULL;
 		if (touch != NULL)
-			(void)stint_db_exec(r->db, STINT_SQL_TOKEN_TOUCH, 1, &touch, NULL);  /* once a minute */
+			(void)login_write(r, STINT_SQL_TOKEN_TOUCH, 1, &touch);  /* once a minute */
 	}
 	PQclear(res);
 	return STINT_DB_OK;
@@ -159,7 +173,7 @@ static void rotate_login(stint_req *r, const char *login_id)
 	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
 		return;
 	stint_secret_hash(secret, hash);
-	if (stint_db_exec(r->db, STINT_SQL_WEB_SESSION_ROTATE, 2, p, NULL) == STINT_DB_OK)
+	if (login_write(r, STINT_SQL_WEB_SESSION_ROTATE, 2, p) == STINT_DB_OK)
 		set_cookie(r, secret, LOGIN_TTL_S);
 }
 
@@ -317,19 +331,22 @@ int stint_auth_media_file(stint_req *r, const char *file)
 	return ok;
 }
 
-int stint_auth_login(stint_req *r, const char *user_id)
+stint_db_rc stint_auth_login(stint_tx *tx, const char *user_id, char secret[STINT_SECRET_HEX + 1])
 {
-	char secret[STINT_SECRET_HEX + 1], hash[STINT_HASH_PARAM_LEN + 1];
+	char hash[STINT_HASH_PARAM_LEN + 1];
 	const char *p[2] = { user_id, hash };
-	stint_db_rc rc;
 
-	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
-		return STINT_DB_ERROR;
+	if (stint_secret_new(secret, STINT_SECRET_HEX + 1, 0) != 0) {
+		stint_tx_fail(tx, STINT_DB_ERROR);
+		return tx->rc;
+	}
 	stint_secret_hash(secret, hash);
-	rc = stint_db_exec(r->db, STINT_SQL_WEB_SESSION_CREATE, 2, p, NULL);
-	if (rc == STINT_DB_OK)
-		set_cookie(r, secret, LOGIN_TTL_S);
-	return rc;
+	return stint_tx_exec(tx, STINT_SQL_WEB_SESSION_CREATE, 2, p, NULL);
+}
+
+void stint_auth_set_login_cookie(stint_req *r, const char *secret)
+{
+	set_cookie(r, secret, LOGIN_TTL_S);
 }
 
 void stint_auth_logout(stint_req *r)
@@ -340,7 +357,7 @@ void stint_auth_logout(stint_req *r)
 
 	if (cookie != NULL) {
 		stint_secret_hash(cookie, hash);
-		(void)stint_db_exec(r->db, STINT_SQL_WEB_SESSION_DELETE, 1, &p, NULL);
+		(void)login_write(r, STINT_SQL_WEB_SESSION_DELETE, 1, &p);
 	}
 	set_cookie(r, "", 0);
 }

@@ -63,10 +63,14 @@ int stint_auth_check(stint_req *r, const stint_route *rt);
 int stint_auth_media_file(stint_req *r, const char *file);
 
 /*
- * Start a browser login for user_id: store it and queue its Set-Cookie.
- * Returns a stint_db_rc.
+ * Store a new browser login for user_id in tx (lib/tx.h) and put its
+ * cookie value (hex) in secret; after the COMMIT, the handler queues it
+ * with stint_auth_set_login_cookie(). Returns tx's result.
  */
-int stint_auth_login(stint_req *r, const char *user_id);
+stint_db_rc stint_auth_login(struct stint_tx *tx, const char *user_id, char secret[STINT_SECRET_HEX + 1]);
+
+/* Queue the Set-Cookie of a login that stint_auth_login() stored. */
+void stint_auth_set_login_cookie(stint_req *r, const char *secret);
 
 /* End the request's browser login, if any, and clear the cookie. */
 void stint_auth_logout(stint_req *r);
