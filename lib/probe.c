@@ -49,33 +49,111 @@ static int read_all(int fd, stint_buf *out)
 	}
 }
 
-static int parse(const char *json, stint_media_info *out)
+/* Codecs that only ever hold still pictures (ffmpeg's image codecs). */
+static const char *const image_codecs[] = {
+	"png", "apng", "bmp", "webp", "tiff", "jpeg2000", "jpegls", "targa", "sgi", "pam", "pbm",
+	"pgm", "pgmyuv", "ppm", "pcx", "xbm", "xpm", "xwd", "dds", "qoi", "exr", "hdr", "photocd",
+	"sunrast", "alias_pix", "dpx", "psd", NULL,
+};
+
+static int is_image_codec(const char *codec)
+{
+	size_t i;
+
+	for (i = 0; image_codecs[i] != NULL; i++)
+		if (strcmp(codec, image_codecs[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* A number ffprobe wrote as a string ("25", "1.000000"), or -1 when absent or "N/A". */
+static double number_of(const cJSON *obj, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(obj, key));
+	char *end;
+	double d;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	d = strtod(v, &end);
+	return *end == '\0' ? d : -1;
+}
+
+/* A rate "num/den" as a number; 0 when absent or "0/0". */
+static double rate_of(const cJSON *obj, const char *key)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(obj, key));
+	double num, den;
+
+	if (v == NULL || sscanf(v, "%lf/%lf", &num, &den) != 2 || den <= 0 || num <= 0)
+		return 0;
+	return num / den;
+}
+
+/* 1 when stream s (of a file whose container lasts format_sec) is a moving picture. */
+static int is_moving_video(const cJSON *s, double format_sec)
+{
+	const char *codec = cJSON_GetStringValue(cJSON_GetObjectItem(s, "codec_name"));
+	const cJSON *disposition = cJSON_GetObjectItem(s, "disposition");
+	double duration = number_of(s, "duration"), frames = number_of(s, "nb_frames");
+
+	if (codec == NULL || is_image_codec(codec) ||
+	    cJSON_GetNumberValue(cJSON_GetObjectItem(disposition, "attached_pic")) == 1)
+		return 0;
+	if (duration <= 0)
+		duration = format_sec;
+	if (frames < 0)
+		frames = duration * rate_of(s, "avg_frame_rate");
+	return duration > 0 && frames >= 2;
+}
+
+/* 1 when ffprobe read the file with an image demuxer (image2, png_pipe, jpeg_pipe, ...). */
+static int is_image_format(const char *format)
+{
+	size_t n = strlen(format);
+
+	return strcmp(format, "image2") == 0 || (n > 5 && strcmp(format + n - 5, "_pipe") == 0);
+}
+
+int stint_media_probe_parse(const char *json, stint_media_info *out)
 {
 	cJSON *root = cJSON_Parse(json), *s;
-	const cJSON *fmt, *v;
+	const cJSON *fmt;
+	const char *type;
+	double format_sec;
 
+	memset(out, 0, sizeof(*out));
 	if (root == NULL)
 		return -1;
 	fmt = cJSON_GetObjectItem(root, "format");
-	v = cJSON_GetObjectItem(fmt, "duration");
-	out->duration_sec = cJSON_IsString(v) ? strtod(v->valuestring, NULL) : 0;
-	v = cJSON_GetObjectItem(fmt, "format_name");
-	snprintf(out->format, sizeof(out->format), "%s", cJSON_IsString(v) ? v->valuestring : "");
+	format_sec = number_of(fmt, "duration");
+	out->duration_sec = format_sec > 0 ? format_sec : 0;
+	type = cJSON_GetStringValue(cJSON_GetObjectItem(fmt, "format_name"));
+	snprintf(out->format, sizeof(out->format), "%s", type ? type : "");
 	cJSON_ArrayForEach(s, cJSON_GetObjectItem(root, "streams")) {
-		v = cJSON_GetObjectItem(s, "codec_type");
-		if (cJSON_IsString(v) && strcmp(v->valuestring, "video") == 0)
+		type = cJSON_GetStringValue(cJSON_GetObjectItem(s, "codec_type"));
+		if (type != NULL && strcmp(type, "video") == 0 && !is_image_format(out->format) &&
+		    is_moving_video(s, out->duration_sec))
 			out->has_video = 1;
-		if (cJSON_IsString(v) && strcmp(v->valuestring, "audio") == 0)
+		if (type != NULL && strcmp(type, "audio") == 0)
 			out->has_audio = 1;
 	}
 	cJSON_Delete(root);
 	return out->has_video || out->has_audio ? 0 : -1;
 }
 
+int stint_media_fits_kind(const stint_media_info *info, const char *kind)
+{
+	if (strcmp(kind, "video") == 0)
+		return info->has_video;
+	return strcmp(kind, "audio") == 0 && info->has_audio;
+}
+
 int stint_media_probe(const char *path, stint_media_info *out)
 {
 	char *argv[] = { "ffprobe", "-v", "error", "-show_entries",
-			 "format=duration,format_name:stream=codec_type", "-of", "json",
+			 "format=duration,format_name:stream=codec_type,codec_name,nb_frames,duration,"
+			 "avg_frame_rate:stream_disposition=attached_pic", "-of", "json",
 			 (char *)path, NULL };
 	posix_spawn_file_actions_t fa;
 	stint_buf text = STINT_BUF_INIT;
@@ -106,7 +184,7 @@ int stint_media_probe(const char *path, stint_media_info *out)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (read_rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && text.data != NULL)
-		rc = parse(text.data, out);
+		rc = stint_media_probe_parse(text.data, out);
 	stint_buf_free(&text);
 	return rc;
 }
