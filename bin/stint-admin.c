@@ -27,6 +27,7 @@
 #include "db.h"
 #include "importer.h"
 #include "log.h"
+#include "media.h"
 #include "probe.h"
 #include "tokens.h"
 #include "tx.h"
@@ -258,6 +259,8 @@ static int read_file(const char *path, stint_buf *out)
 /*
  * Copy the video into var/media/import/ (temp name, then rename) unless a
  * file of that name and size is there; its var-relative name into rel.
+ * That folder is a staging area no client can name (stint_auth_media_file):
+ * the import links the file into the new session's own folder.
  */
 static int stage_video(const char *src, char *rel, size_t size)
 {
@@ -303,7 +306,7 @@ static int import_match(stint_db *db, const admin_opts *o)
 	stint_import opt = { 0 };
 	stint_buf data = STINT_BUF_INIT, warnings = STINT_BUF_INIT;
 	stint_media_info info;
-	char owner[STINT_USER_ID_LEN] = "", rel[600], abs[4800], id[37], *demo = NULL;
+	char owner[STINT_USER_ID_LEN] = "", rel[600], abs[4800], kept[600] = "", id[37], *demo = NULL;
 	const char *who = o->user ? o->user : "admin@stint.local";
 	stint_import_rc import_rc;
 	stint_db_rc db_rc;
@@ -334,12 +337,15 @@ static int import_match(stint_db *db, const admin_opts *o)
 		if (stage_video(o->video, rel, sizeof(rel)) != 0)
 			goto out;
 		snprintf(abs, sizeof(abs), "%s/%s", stint_config_get("var_dir", "var"), rel);
-		if (stint_media_probe(abs, &info) != 0) {
+		if (stint_media_probe(abs, &info) != 0 || !info.has_video) {
 			fprintf(stderr, "stint-admin: %s is not a video ffprobe can read\n", o->video);
 			goto out;
 		}
-		opt.video_path = rel;
+		opt.video_file = abs;
+		opt.video_ext = strrchr(rel, '.') && strlen(strrchr(rel, '.')) < 8 ? strrchr(rel, '.') + 1 : "mp4";
 		opt.video_duration_sec = info.duration_sec;
+		opt.video_kept = kept;
+		opt.video_kept_size = sizeof(kept);
 	}
 	opt.owner_id = owner;
 	opt.title = o->title;
@@ -347,6 +353,8 @@ static int import_match(stint_db *db, const admin_opts *o)
 	stint_tx_begin(&tx, db, owner);
 	import_rc = stint_import_dvw(&tx, &opt, data.data, data.len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
+	if (db_rc != STINT_DB_OK)
+		stint_media_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		fprintf(stderr, "stint-admin: %s: %s", o->arg, warnings.data ? warnings.data : "not a DataVolley file\n");
 	} else if (db_rc != STINT_DB_OK) {

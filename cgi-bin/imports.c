@@ -1,8 +1,9 @@
 /*
  * imports.c: POST /api/v1/imports: a DataVolley (.dvw) match file as the
  * body becomes a session (teams, rosters, sets, one event per scout line).
- * Query: title (optional), video (optional: a file under the media folder
- * the events are synced to).
+ * Query: title (optional), video (optional: the video the events are
+ * synced to, a file uploaded into a session the caller may edit, named
+ * <session id>/<name>; the new session gets its own link to it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "db.h"
 #include "fail.h"
 #include "importer.h"
+#include "media.h"
 #include "probe.h"
 #include "sessions.h"
 #include "tx.h"
@@ -43,7 +45,7 @@ static void import_dvw(stint_req *r)
 	stint_import opt = { 0 };
 	stint_media_info info;
 	stint_buf warnings = STINT_BUF_INIT;
-	char id[37], path[600], abs[4200], location[64], *detail = NULL;
+	char id[37], path[600], abs[4200], kept[600] = "", location[64], *detail = NULL;
 	const char *problem;
 	cJSON *out = NULL;
 	stint_import_rc import_rc;
@@ -57,19 +59,25 @@ static void import_dvw(stint_req *r)
 	}
 	if (video != NULL) {
 		snprintf(path, sizeof(path), "media/%s", video);
-		snprintf(abs, sizeof(abs), "%s/%s", stint_config_get("var_dir", "var"), path);
-		if (strlen(video) > 500 || !stint_auth_media_file(r, video) || stint_media_probe(abs, &info) != 0) {
-			stint_fail_field(r, "video", "must be a video file under the media folder");
+		if (strlen(video) > 500 || !stint_auth_media_file(r, NULL, video) ||
+		    stint_media_path(path, abs, sizeof(abs)) != 0 || stint_media_probe(abs, &info) != 0 ||
+		    !info.has_video) {
+			stint_fail_field(r, "video", "must name a video uploaded into a session you may edit (<session id>/<name>)");
 			return;
 		}
-		opt.video_path = path;
+		opt.video_file = abs;
+		opt.video_ext = strrchr(video, '.') && strlen(strrchr(video, '.')) < 8 ? strrchr(video, '.') + 1 : "mp4";
 		opt.video_duration_sec = info.duration_sec;
+		opt.video_kept = kept;
+		opt.video_kept_size = sizeof(kept);
 	}
 	opt.owner_id = r->user.id_text;
 	opt.title = title;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	import_rc = stint_import_dvw(&tx, &opt, r->body.data, r->body.len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
+	if (db_rc != STINT_DB_OK)
+		stint_media_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		while (warnings.len > 0 && warnings.data[warnings.len - 1] == '\n')
 			warnings.data[--warnings.len] = '\0';

@@ -2,10 +2,11 @@
  * media.c: a session's clips and artifacts, and their downloads.
  *
  * Clips are registered by reference (an https:// or s3:// URI, or a file
- * already under the media folder) or uploaded: nginx writes the upload to a
- * temporary file (client_body_in_file_only) and passes its name, so large
- * files never pass through a handler's memory; the handler checks it with
- * ffprobe and links it into var/media/<session>/. Downloads answer
+ * uploaded into the same session: stint_auth_media_file()) or uploaded:
+ * nginx writes the upload to a temporary file (client_body_in_file_only)
+ * and passes its name, so large files never pass through a handler's
+ * memory; the handler checks it with ffprobe and links it into
+ * var/media/<session>/. Downloads answer
  * X-Accel-Redirect after the access check; nginx serves the bytes (Range).
  */
 #include <fcntl.h>
@@ -100,7 +101,7 @@ static int create_clip_row(stint_req *r, cJSON *clip)
 	return added ? 0 : -1;
 }
 
-/* POST clips (JSON): a reference to a URI or to a file under the media folder. */
+/* POST clips (JSON): a reference to a URI or to a file uploaded into this session. */
 static void register_clip(stint_req *r)
 {
 	cJSON *errors = NULL, *clip;
@@ -123,12 +124,16 @@ static void register_clip(stint_req *r)
 	clip = cJSON_Duplicate(r->json, 1);
 	if (in.file != NULL) {
 		snprintf(rel, sizeof(rel), "media/%s", in.file);
-		if (!stint_auth_media_file(r, in.file) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
-			stint_fail_field(r, "file", "must be a plain path inside the media folder, of a session you may view");
+		if (!stint_auth_media_file(r, r->params[0], in.file) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
+			stint_fail_field(r, "file", "must name a file uploaded into this session (<session id>/<name>)");
 			goto out;
 		}
 		if (stint_media_probe(abs, &info) != 0) {
 			stint_fail_field(r, "file", "is not a media file in the media folder (ffprobe cannot read it)");
+			goto out;
+		}
+		if (!stint_media_fits_kind(&info, cJSON_GetStringValue(cJSON_GetObjectItem(r->json, "kind")))) {
+			stint_fail_field(r, "kind", "does not fit the file: a video needs a moving picture, audio an audio stream");
 			goto out;
 		}
 		cJSON_DeleteItemFromObject(clip, "file");
@@ -210,6 +215,10 @@ static void upload_clip(stint_req *r)
 	}
 	if (stint_media_probe(tmp, &info) != 0) {
 		stint_fail(r, 415, "not_media", "The file is not audio or video that ffprobe can read.", NULL);
+		return;
+	}
+	if (!stint_media_fits_kind(&info, in.kind)) {
+		stint_fail_field(r, "kind", "does not fit the file: a video needs a moving picture, audio an audio stream");
 		return;
 	}
 	media_type(&info, &ext, &ctype);

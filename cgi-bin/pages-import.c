@@ -3,10 +3,10 @@
  * multipart/form-data body (lib/multipart.c) with the fields csrf, title
  * (optional), file (a DataVolley .dvw) and video (optional: the match
  * video the scout lines are synced to). The whole body is at most 20 MB
- * (the route's limit; nginx's too). The video is written to
+ * (the route's limit; nginx's too). The video is staged in
  * var/media/import/ under a random name (temporary file, then rename) and
  * checked with ffprobe; the import itself is lib/importer.c, as for
- * POST /api/v1/imports.
+ * POST /api/v1/imports, which links it into the new session's folder.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include "csrf.h"
 #include "fail.h"
 #include "importer.h"
+#include "media.h"
 #include "multipart.h"
 #include "pages-dashboard.h"
 #include "pages-import.h"
@@ -90,14 +91,17 @@ static int write_new(const char *path, const char *data, size_t len)
 }
 
 /*
- * Store the uploaded video as var/media/import/<random>.<ext>; rel gets the
- * var-relative path, abs the full one. Returns NULL, or the problem to show.
+ * Stage the uploaded video as var/media/import/<random>.<ext> (a folder no
+ * client can name: the import links it into the new session's own folder,
+ * and the caller removes the staged name afterwards); rel gets the
+ * var-relative path, abs the full one, ext (8 bytes) the extension.
+ * Returns NULL, or the problem to show.
  */
-static const char *store_video(const stint_part *v, stint_import *opt, stint_media_info *info,
+static const char *store_video(const stint_part *v, stint_import *opt, stint_media_info *info, char *ext,
 			       char *rel, size_t rel_size, char *abs, size_t abs_size)
 {
 	const char *var = stint_config_get("var_dir", "var");
-	char ext[8], name[STINT_SECRET_HEX + 1], dir[4200], tmp[4300];
+	char name[STINT_SECRET_HEX + 1], dir[4200], tmp[4300];
 
 	opt->video_type = video_type(v->filename, ext);
 	if (opt->video_type == NULL)
@@ -118,7 +122,8 @@ static const char *store_video(const stint_part *v, stint_import *opt, stint_med
 		unlink(abs);
 		return "is not a video ffprobe can read";
 	}
-	opt->video_path = rel;
+	opt->video_file = abs;
+	opt->video_ext = ext;
 	opt->video_duration_sec = info->duration_sec;
 	return NULL;
 }
@@ -176,7 +181,7 @@ void page_import(stint_req *r)
 	stint_import opt = { 0 };
 	stint_media_info info;
 	stint_buf warnings = STINT_BUF_INIT;
-	char rel[600], abs[4200] = "", id[37];
+	char rel[600], abs[4200] = "", kept[600] = "", ext[8], id[37];
 	const char *problem, *title;
 	stint_import_rc import_rc;
 	stint_db_rc db_rc;
@@ -200,24 +205,27 @@ void page_import(stint_req *r)
 		return;
 	}
 	if (video != NULL && video->len > 0 &&
-	    (problem = store_video(video, &opt, &info, rel, sizeof(rel), abs, sizeof(abs))) != NULL) {
+	    (problem = store_video(video, &opt, &info, ext, rel, sizeof(rel), abs, sizeof(abs))) != NULL) {
 		send_back(r, 422, title, "video", problem);
 		return;
 	}
 	opt.owner_id = r->user.id_text;
 	opt.title = title;
+	opt.video_kept = kept;
+	opt.video_kept_size = sizeof(kept);
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	import_rc = stint_import_dvw(&tx, &opt, file->data, file->len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
+	if (db_rc != STINT_DB_OK)
+		stint_media_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		send_back(r, 422, title, "file", first_line(r, &warnings));
 	} else if (db_rc != STINT_DB_OK) {
 		stint_fail_db(r, db_rc);
 	} else {
 		page_redirect_session(r, id, NULL, "imported", NULL, NULL);
-		abs[0] = '\0';  /* the clip keeps the video */
 	}
 	if (abs[0] != '\0')
-		unlink(abs);
+		unlink(abs);  /* the staged name; the session's clip has its own */
 	stint_buf_free(&warnings);
 }

@@ -309,24 +309,22 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 	}
 }
 
-int stint_auth_media_file(stint_req *r, const char *file)
+int stint_auth_media_file(stint_req *r, const char *sid, const char *file)
 {
-	char sid[37];
-	const char *p[3] = { sid, r->user.id_text, "false" }, *grant;
+	char folder[37];
+	const char *p[3] = { folder, r->user.id_text, "false" }, *grant;
 	PGresult *res;
 	int ok;
 
-	if (!stint_is_safe_relpath(file))
+	if (!stint_is_safe_relpath(file) || strlen(file) < 38 || file[36] != '/' || strchr(file + 37, '/') != NULL)
 		return 0;
-	if (strlen(file) < 37 || file[36] != '/')
-		return 1;
-	snprintf(sid, sizeof(sid), "%.36s", file);
-	if (!stint_is_uuid(sid))
-		return 1;
+	snprintf(folder, sizeof(folder), "%.36s", file);
+	if (!stint_is_uuid(folder) || (sid != NULL && strcmp(folder, sid) != 0))
+		return 0;
 	if (stint_db_exec(r->db, STINT_SQL_SESSION_ACCESS, 3, p, &res) != STINT_DB_OK)
 		return 0;
 	grant = stint_db_cell(res, 0, "grant");
-	ok = grant != NULL && (strcmp(grant, "view") == 0 || strcmp(grant, "edit") == 0);
+	ok = grant != NULL && strcmp(grant, "edit") == 0;
 	PQclear(res);
 	return ok;
 }

@@ -55,12 +55,15 @@ int stint_password_verify(const char *hash, const char *password);
 int stint_auth_check(stint_req *r, const stint_route *rt);
 
 /*
- * 1 when file (a path under the media folder, as clients name it) is a
- * plain relative path and, when it lies in a session's folder
- * (<session id>/...), the caller may view that session; else 0 (also when
- * the database cannot say).
+ * 1 when file (a path under the media folder, as clients name it) may be
+ * named by the caller: a plain relative path straight in a session's own
+ * folder, <session id>/<name>, which only that session's uploads and
+ * imports write (lib/media.h), of a session the caller may edit; when sid
+ * is not NULL, that folder must be sid's. A file anywhere else (import/...,
+ * deeper folders) belongs to no session and is nobody's to name. Else 0
+ * (also when the database cannot say).
  */
-int stint_auth_media_file(stint_req *r, const char *file);
+int stint_auth_media_file(stint_req *r, const char *sid, const char *file);
 
 /*
  * Store a new browser login for user_id in tx (lib/tx.h) and put its

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dvw.h"
+#include "media.h"
 #include "timeline.h"
 
 /* Seconds of "HH:MM:SS", or -1. */
@@ -98,16 +99,28 @@ static char *print_item(const cJSON *obj, const char *key)
 	return cJSON_PrintUnformatted(cJSON_GetObjectItem(obj, key));
 }
 
-/* The clip of the import's video, inserted and announced (clip_added); its id into clip_id. */
+/*
+ * The import's video linked into session sid's folder, its clip inserted
+ * and announced (clip_added); the clip's id into clip_id.
+ */
 static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, char clip_id[24])
 {
-	cJSON *clip = cJSON_CreateObject(), *c;
+	const char *base = strrchr(opt->video_file, '/') ? strrchr(opt->video_file, '/') + 1 : opt->video_file;
+	cJSON *clip, *c;
 	char *text, *json = NULL;
 	const char *p[3] = { sid, NULL, NULL };
 
+	if (tx->rc != STINT_DB_OK)
+		return;
+	if (stint_media_keep(opt->video_file, sid, opt->video_ext, opt->video_kept, opt->video_kept_size) != 0) {
+		opt->video_kept[0] = '\0';
+		stint_tx_fail(tx, STINT_DB_ERROR);
+		return;
+	}
+	clip = cJSON_CreateObject();
 	cJSON_AddStringToObject(clip, "kind", "video");
-	cJSON_AddStringToObject(clip, "title", strrchr(opt->video_path, '/') ? strrchr(opt->video_path, '/') + 1 : opt->video_path);
-	cJSON_AddStringToObject(clip, "path", opt->video_path);
+	cJSON_AddStringToObject(clip, "title", base);
+	cJSON_AddStringToObject(clip, "path", opt->video_kept);
 	cJSON_AddStringToObject(clip, "content_type", opt->video_type ? opt->video_type : "video/mp4");
 	cJSON_AddNumberToObject(clip, "duration_sec", opt->video_duration_sec);
 	text = cJSON_PrintUnformatted(clip);
@@ -142,7 +155,7 @@ static void store(stint_tx *tx, const stint_import *opt, cJSON *match, char id_o
 	p[1] = players;
 	stint_tx_exec(tx, STINT_SQL_ROSTER_IMPORT, 2, p, NULL);
 	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
-	if (opt->video_path != NULL)
+	if (opt->video_file != NULL)
 		add_video(tx, opt, id_out, clip_id);
 	timeline = timeline_events(cJSON_GetObjectItem(match, "events"), *clip_id ? clip_id : NULL);
 	events_text = cJSON_PrintUnformatted(timeline);
@@ -167,6 +180,8 @@ stint_import_rc stint_import_dvw(stint_tx *tx, const stint_import *opt, const ch
 
 	*events = 0;
 	*id_out = '\0';
+	if (opt->video_file != NULL)
+		opt->video_kept[0] = '\0';
 	if (stint_dvw_parse(data, len, &match, warnings) != STINT_DVW_OK) {
 		stint_tx_cancel(tx);
 		return STINT_IMPORT_BAD_FILE;

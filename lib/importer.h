@@ -19,9 +19,12 @@
 typedef struct stint_import {
 	const char *owner_id;     /* users.id as text, or NULL */
 	const char *title;        /* NULL: "Home v Visiting" */
-	const char *video_path;   /* var-relative ("media/...") clip file, or NULL */
+	const char *video_file;   /* a whole video file (absolute or var-relative name), or NULL */
+	const char *video_ext;    /* its stored name's extension ("mp4") */
 	double video_duration_sec;
 	const char *video_type;   /* its content type */
+	char *video_kept;         /* with a video: gets its stored name (var-relative), or "" */
+	size_t video_kept_size;   /* bytes at video_kept */
 	const char *demo_key;     /* kept in meta.demo_key (bin/stint demo), or NULL */
 } stint_import;
 
@@ -38,6 +41,12 @@ typedef enum stint_import_rc {
  * session_updated, clip_added (with a video), event_added and
  * rollup_updated (when there are events), published when the caller's
  * stint_tx_end() commits.
+ *
+ * The video file is hard-linked into the new session's own folder
+ * (stint_media_keep(), lib/media.h): the session owns that name, as it owns
+ * its uploads, and deleting the clip removes it. The name goes to
+ * opt->video_kept; the caller removes it with stint_media_unlink() when
+ * stint_tx_end() does not return STINT_DB_OK (the source file stays).
  *
  * On STINT_IMPORT_OK, id_out holds the new session's id and *events the
  * count of events, both valid once stint_tx_end() returned STINT_DB_OK;

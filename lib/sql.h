@@ -290,12 +290,15 @@
 	/* $1 session id, $2 clip id -> one cell: the clip's JSON | no row when absent */ \
 	X(CLIP_GET, 2, "SELECT stint_clip_json(c)::text FROM clips c WHERE c.session_id = $1::uuid AND c.id = $2::bigint") \
 	/* $1 session id, $2 clip (validated JSON: kind, title, uri or path, content_type, size_bytes, */ \
-	/* duration_sec, offset_sec, meta) -> one cell: the new clip's JSON */ \
+	/* duration_sec, offset_sec, meta) -> one cell: the new clip's JSON | no row when path is not */ \
+	/* in the session's own folder media/<session id>/ (a file belongs to the session it lies in) */ \
 	X(CLIP_CREATE, 2, \
 	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta)" \
 	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
 	  " (c->>'size_bytes')::bigint, (c->>'duration_sec')::float8, coalesce((c->>'offset_sec')::float8, 0)," \
-	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x RETURNING stint_clip_json(clips)::text") \
+	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x" \
+	  " WHERE c->>'path' IS NULL OR starts_with(lower(c->>'path'), 'media/' || $1::uuid || '/')" \
+	  " RETURNING stint_clip_json(clips)::text") \
 	/* $1 session id, $2 clip id, $3 patch (validated JSON): a new offset moves the clip's events with it */ \
 	/* -> j: the clip's JSON afterwards | no row when absent */ \
 	X(CLIP_PATCH, 3, \

@@ -43,18 +43,22 @@ test('an uploaded clip is stored in its session\'s folder and its file leaves wi
   assert.equal(audited('clip.delete', 'clip', up.body.id), 1, 'nothing to delete, nothing audited');
 });
 
-test('an upload stays while a clip of another session points at it', async () => {
+// A file belongs to the session it was uploaded into (issue 17): another
+// session cannot name it (tests/integration/attack-media.test.mjs).
+test('an upload stays while another clip of its session points at it', async () => {
   const s = await createSession();
   const other = await createSession();
   const up = await upload(`/api/v1/sessions/${s.id}/clips/upload?kind=video`, MP4, 'video/mp4');
   assert.equal(up.status, 201);
-  const ref = await api('POST', `/api/v1/sessions/${other.id}/clips`,
-    { json: { kind: 'video', file: up.body.path.replace(/^media\//, '') } });
+  const file = up.body.path.replace(/^media\//, '');
+  const elsewhere = await api('POST', `/api/v1/sessions/${other.id}/clips`, { json: { kind: 'video', file } });
+  assert.equal(elsewhere.status, 422, 'another session cannot name it');
+  const ref = await api('POST', `/api/v1/sessions/${s.id}/clips`, { json: { kind: 'video', file } });
   assert.equal(ref.status, 201);
   assert.equal(ref.body.path, up.body.path);
 
   assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}/clips/${up.body.id}`)).status, 204);
-  assert.ok(stored(up.body.path), 'the other session\'s clip keeps the file');
+  assert.ok(stored(up.body.path), 'the other clip keeps the file');
   const res = await fetch(BASE + ref.body.media_url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   assert.equal(res.status, 200);
   assert.ok(Buffer.from(await res.arrayBuffer()).equals(MP4));

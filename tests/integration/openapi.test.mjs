@@ -1150,13 +1150,23 @@ const examples = {
       },
     },
     {
-      name: 'a file in the media folder: ffprobe gives the duration', status: 201,
-      run: () => call('POST', tl('/clips', fx.csvCopy.id), { json: { kind: 'video', file: fx.clip.path.replace(/^media\//, '') } }),
-      then: (b) => {
-        assert.deepEqual([b.path, b.uri, b.title, b.offset_sec], [fx.clip.path, null, '', 0]);
-        assert.equal(b.duration_sec, fx.clip.duration_sec);
-        assert.equal(b.media_url, `/media/sessions/${fx.csvCopy.id}/clips/${b.id}`);
+      name: 'a file uploaded into the same session: ffprobe gives the duration', status: 201,
+      run: async () => {
+        fx.fileSession = await newSession({ title: `${TAG} registered file` });
+        fx.fileUpload = await expectCall('uploadClip', 201, 'POST', tl('/clips/upload?kind=video', fx.fileSession.id),
+          { raw: dataFile(MP4_NAME), type: 'video/mp4' });
+        return call('POST', tl('/clips', fx.fileSession.id), { json: { kind: 'video', file: fx.fileUpload.path.replace(/^media\//, '') } });
       },
+      then: (b) => {
+        assert.deepEqual([b.path, b.uri, b.title, b.offset_sec], [fx.fileUpload.path, null, '', 0]);
+        assert.equal(b.duration_sec, fx.clip.duration_sec);
+        assert.equal(b.media_url, `/media/sessions/${fx.fileSession.id}/clips/${b.id}`);
+      },
+    },
+    {
+      name: 'a file uploaded into another session', status: 422,
+      run: () => call('POST', tl('/clips', fx.csvCopy.id), { json: { kind: 'video', file: fx.clip.path.replace(/^media\//, '') } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['file']),
     },
     {
       name: 'both uri and file', status: 422,
@@ -1410,7 +1420,8 @@ const examples = {
         assert.deepEqual(s.teams.map((t) => t.name), ['GKS Katowice', 'MKS Będzin']);
         assert.deepEqual([b.events, b.warnings, s.counts.events, s.counts.clips], [21, [], 21, 1]);
         const [clip] = await expectCall('listClips', 200, 'GET', tl('/clips', s.id));
-        assert.equal(clip.path, fx.clip.path);
+        assert.match(clip.path, new RegExp(`^media/${s.id}/[0-9a-f]{32}\\.mp4$`), 'the new session\'s own link');
+        assert.equal(clip.duration_sec, fx.clip.duration_sec);
       },
     },
     {
@@ -2060,9 +2071,8 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     async () => {
       const s = await newSession({ title: `${TAG} shared file` });
       const up = await expectCall('uploadClip', 201, 'POST', tl('/clips/upload?kind=video', s.id), { raw: dataFile(MP4_NAME), type: 'video/mp4' });
-      const other = await newSession({ title: `${TAG} shared file, 2` });
-      const ref = await expectCall('registerClip', 201, 'POST', tl('/clips', other.id), { json: { kind: 'video', file: up.path.replace(/^media\//, '') } });
-      await expectCall('deleteClip', 204, 'DELETE', tl(`/clips/${ref.id}`, other.id));
+      const ref = await expectCall('registerClip', 201, 'POST', tl('/clips', s.id), { json: { kind: 'video', file: up.path.replace(/^media\//, '') } });
+      await expectCall('deleteClip', 204, 'DELETE', tl(`/clips/${ref.id}`, s.id));
       const { res } = await call('GET', up.media_url, { binary: true });
       assert.equal(res.status, 200, 'the uploaded clip still has its file');
     });
