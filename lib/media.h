@@ -4,7 +4,11 @@
  * page (cgi-bin/pages-editor.c).
  *
  * A stored file lives under the var folder as media/<session id>/<random>.<ext>
- * (a "var-relative" name, the path column). Its life is ordered around the
+ * (a "var-relative" name, the path column), and belongs to that session:
+ * only its uploads and imports (lib/importer.c links the video in) write
+ * there, a client may name it only for a clip of that same session
+ * (stint_auth_media_file(), lib/auth.h), and CLIP_CREATE stores no path
+ * outside the clip's session folder. Its life is ordered around the
  * row's so that a row never names a missing file and a file is never removed
  * while a row uses it:
  *   - an upload is linked into place first (stint_media_keep: nginx wrote it
