@@ -2,18 +2,21 @@
 // of requests that the per-address rate limit refuses costs a bounded amount
 // of disk (no error log line per refusal, one access log line in a hundred),
 // the stack's logs rotate by size while nginx and the handlers keep writing,
-// and the health checks answer while their address is rate limited.
+// and the health checks answer while their address is rate limited. Then the
+// test runner's gaps: a test that did not run (exit 77, no clang, no tidy)
+// is a failure of bin/stint test, never a silent pass.
 // The floods are real: wrk (bin/stint deps installs it) on loopback, bounded
 // in time and connections.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
-  appendFileSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync,
+  appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { BASE, PREFIX, sleep } from './lib.mjs';
+import { BASE, PREFIX, REPO, sleep } from './lib.mjs';
 
 const LOG = PREFIX ? path.join(PREFIX, 'log') : '';
 // A cheap address under the server's per-address limit that answers 200.
@@ -154,4 +157,52 @@ test('a log rotated again and again keeps a bounded number of old files', { time
   for (let round = 0; round < 7; round++) await fillAndRotate([name]);
   assert.deepEqual(rotated(name), Array.from({ length: KEEP }, (_, i) => i + 1).map((n) => `${name}.${n}.gz`));
   assert.ok(existsSync(file) && size(file) < 1024 * 1024);
+});
+
+// --- the test runner: a test that did not run is not a pass ------------------
+
+/** Runs a command; resolves to { code, out } (stdout and stderr). */
+function run(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+test('a unit program that exits 77 (its data folder missing) fails bin/stint test', { timeout: 300000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stint-runner-'));
+  try {
+    // test_dvw exits 77 without STINT_DATA_DIR; make takes the override from MAKEFLAGS
+    const { code, out } = await run(path.join(REPO, 'tests/run.sh'), ['unit/test_dvw'],
+      { MAKEFLAGS: 'STINT_DATA_DIR=', STINT_TEST_OUT: dir });
+    assert.match(out, /test_dvw: SKIP \(counted as a failure/, out.slice(-2000));
+    assert.match(out, /^0 passed, 1 failed$/m, out.slice(-2000));
+    assert.notEqual(code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a fuzz run without clang fails, one failure per target', async () => {
+  const { code, out } = await run(path.join(REPO, 'tests/fuzz/run.sh'), ['1', 'text', 'http'],
+    { STINT_FUZZ_CC: '/nonexistent/clang', STINT_FUZZ_BUILD: path.join(tmpdir(), 'stint-fuzz-none') });
+  assert.notEqual(code, 0, out);
+  assert.match(out, /^fuzz text: not run \(/m);
+  assert.match(out, /^fuzz http: not run \(/m);
+});
+
+test('the pages\' tidy check fails when tidy is not installed', async () => {
+  const { assertTidy } = await import('../browser/browser.mjs');
+  const saved = process.env.PATH;
+  process.env.PATH = mkdtempSync(path.join(tmpdir(), 'stint-no-tidy-'));
+  try {
+    assert.throws(() => assertTidy('<!DOCTYPE html><title>x</title>', 'a page'), /tidy did not run/);
+  } finally {
+    rmSync(process.env.PATH, { recursive: true, force: true });
+    process.env.PATH = saved;
+  }
 });
