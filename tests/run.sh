@@ -10,14 +10,16 @@
 # pattern is a glob matched anywhere in a name: timeline, dvw, unit/, fuzz/h*.
 # A pattern that matches no test is an error. The stack is started only for
 # integration or browser tests.
-# Ends with the line "N passed, N failed"; exits non-zero on any failure.
+# Ends with the line "N passed, N failed"; exits non-zero on any failure. A
+# test that did not run is a failure: a unit program that exits 77 (SKIP), a
+# fuzz target without its result line (no clang), a skipped node test.
 set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo" || exit 1
 port=${STINT_TEST_PORT:-18080}
 pg_port=${STINT_TEST_PG_PORT:-15433}
-out="$repo/tests/out"
+out=${STINT_TEST_OUT:-$repo/tests/out}  # results (a nested run names its own)
 passed=0
 failed=0
 
@@ -25,7 +27,7 @@ patterns=()
 for arg in "$@"; do
 	case $arg in
 	-h | --help)
-		sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 		;;
 	-*)
@@ -99,7 +101,11 @@ run_unit() {
 		# automake's names: tests/unit/test_lib.trs, tests/lint-sql.sh.trs
 		trs=$t.trs
 		[ -f "$trs" ] || trs=${t%.*}.trs
-		[ -f "$trs" ] || continue
+		if [ ! -f "$trs" ]; then
+			echo "$t: no result (make check did not run it)"
+			failed=$((failed + 1))
+			continue
+		fi
 		log=${trs%.trs}.log
 		result=$(sed -n 's/^:test-result: //p' "$trs")
 		line=$(grep -E 'Checks: [0-9]+' "$log" | tail -n 1)
@@ -114,8 +120,13 @@ run_unit() {
 		elif [ "$result" = PASS ]; then
 			echo "$(basename "$log" .log): PASS"
 			passed=$((passed + 1))
-		elif [ "$result" != SKIP ]; then
-			echo "$(basename "$log" .log): $result"
+		elif [ "$result" = SKIP ]; then
+			# exit 77: the program could not run (its data missing): a
+			# test that did not run did not pass
+			echo "$(basename "$log" .log): SKIP (counted as a failure: $(tail -n 1 "$log"))"
+			failed=$((failed + 1))
+		else
+			echo "$(basename "$log" .log): ${result:-no result}"
 			failed=$((failed + 1))
 		fi
 	done
@@ -134,16 +145,18 @@ run_fuzz() {
 	((${#patterns[@]} == 0)) || targets=("${fuzz[@]}")
 	STINT_FUZZ_BUILD="$out/fuzz" tests/fuzz/run.sh "${STINT_FUZZ_SECONDS:-5}" "${targets[@]}" \
 		>"$out/fuzz.txt" 2>&1
-	grep -E '^(fuzz |.*skipped)' "$out/fuzz.txt" || true
+	grep -E '^fuzz ' "$out/fuzz.txt" || true
+	# a target passes only with its "0 crashes" line: one that did not run
+	# (no clang, no libFuzzer runtime, no build) is a failure
 	np=$(grep -cE '^fuzz [a-z]+: [0-9]+ execs, 0 crashes$' "$out/fuzz.txt")
-	nf=$(grep -E '^fuzz [a-z]+: ' "$out/fuzz.txt" | grep -cvE ': [0-9]+ execs, 0 crashes$')
+	nf=$((${#fuzz[@]} - np))
 	passed=$((passed + np))
 	failed=$((failed + nf))
 	if [ "$nf" -gt 0 ]; then tail -n 40 "$out/fuzz.txt"; fi
 }
 
 run_integration() {
-	local np nf nc log
+	local np nf nc ns log
 	say "integration tests"
 	prefix=$(mktemp -d /tmp/stint-test.XXXXXX)
 	trap cleanup EXIT
@@ -163,7 +176,13 @@ run_integration() {
 	np=$(grep -E '^# pass [0-9]+' "$out/integration.tap" | awk '{print $3}')
 	nf=$(grep -E '^# fail [0-9]+' "$out/integration.tap" | awk '{print $3}')
 	nc=$(grep -E '^# cancelled [0-9]+' "$out/integration.tap" | awk '{print $3}')
-	nf=$(( ${nf:-1} + ${nc:-0} ))  # a cancelled test (its suite failed early) did not pass
+	ns=$(grep -E '^# (skipped|todo) [0-9]+' "$out/integration.tap" | awk '{s += $3} END {print s + 0}')
+	# a cancelled test (its suite failed early) or a skipped one did not pass
+	nf=$(( ${nf:-1} + ${nc:-0} + ns ))
+	if [ "$ns" -gt 0 ]; then
+		echo "skipped tests (counted as failures):"
+		grep -E '^ *ok .* # (SKIP|TODO)' "$out/integration.tap"
+	fi
 	passed=$((passed + ${np:-0}))
 	failed=$((failed + ${nf:-1}))
 	if [ "${nf:-1}" -ne 0 ]; then

@@ -8,8 +8,9 @@
 # cgi-bin/NAME.fcgi serves RUN/NAME.sock.
 mapfile -t POOLS < <(sed -n 's/^STINT_PROGRAM(\([a-z0-9_]*\), \([0-9]*\))$/\1:\2/p' "$STINT_ROUTES")
 
-# Daemons as name:program (bin/PROGRAM), started after nginx.
-DAEMONS=(livepub:stint-livepub)
+# Daemons as name:program (bin/PROGRAM), started after nginx. logrotate keeps
+# every PREFIX/log/*.log under a size (bin/stint-logrotate).
+DAEMONS=(livepub:stint-livepub logrotate:stint-logrotate)
 
 # --- processes -------------------------------------------------------------------
 

@@ -81,14 +81,19 @@ export async function screenshots(page, name) {
   await page.setViewportSize(before);
 }
 
-/** Runs `tidy -e -q` on html; fails on any error (warnings are allowed). */
+/**
+ * Runs `tidy -e -q` on html; fails on any error (warnings are allowed), and
+ * when tidy cannot run (not installed: bin/stint deps): no check is no pass.
+ */
 export function assertTidy(html, what) {
   let out = '';
   try {
     execFileSync('tidy', ['-e', '-q'], { input: html, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
+    // tidy exits 1 for warnings only, 2 for errors; anything else: it did not run
+    if (err.status !== 1 && err.status !== 2) assert.fail(`tidy did not run on ${what}: ${err.message}`);
     out = `${err.stderr ?? ''}`;
-    if (err.status === 1) out = '';  // 1: warnings only
+    if (err.status === 1) out = '';
   }
   const errors = out.split('\n').filter((l) => / - Error: /.test(l));
   assert.deepEqual(errors, [], `tidy errors in ${what}`);

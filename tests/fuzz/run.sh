@@ -7,9 +7,10 @@
 # Prints one line per target, "fuzz TARGET: N execs, 0 crashes", or on a
 # crash, leak, timeout or out-of-memory the kind, the saved input and the
 # end of the report (the whole log is in BUILD/logs/TARGET.log). Exits 1 when
-# any target failed or did not build, 0 otherwise. Exits 0 with a message
-# and runs nothing when clang or its libFuzzer runtime (Debian 12:
-# libclang-rt-14-dev) is missing.
+# any target failed or did not build, 0 otherwise. When clang or its
+# libFuzzer runtime (Debian 12: libclang-rt-14-dev) is missing it runs
+# nothing, prints "fuzz TARGET: not run (...)" for each target and exits 1:
+# a fuzz run that did not happen is a failure, never a silent pass.
 #
 # Environment:
 #   STINT_FUZZ_BUILD     build directory (default tests/fuzz/build)
@@ -58,9 +59,17 @@ done
 
 # --- the toolchain ---------------------------------------------------------
 
+# not_run REASON: every target fails with REASON; exit 1.
+not_run() {
+	local t
+	for t in "${targets[@]}"; do
+		echo "fuzz $t: not run ($1)"
+	done
+	exit 1
+}
+
 if ! command -v "$cc" >/dev/null 2>&1; then
-	echo "$cc not found: fuzzing skipped (Debian: apt-get install clang libclang-rt-14-dev)"
-	exit 0
+	not_run "$cc not found; Debian: apt-get install clang libclang-rt-14-dev, or bin/stint deps"
 fi
 mkdir -p "$build/obj" "$build/logs" "$build/artifacts" || exit 1
 probe="$build/obj/probe"
@@ -69,10 +78,8 @@ printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
 	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
 	>"$probe.c"
 if ! "$cc" -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" >"$probe.log" 2>&1; then
-	echo "$cc cannot link libFuzzer programs: fuzzing skipped" \
-		"(Debian: apt-get install libclang-rt-14-dev)"
 	sed 's/^/  /' "$probe.log" | tail -n 3
-	exit 0
+	not_run "$cc cannot link libFuzzer programs; Debian: apt-get install libclang-rt-14-dev"
 fi
 
 # --- build -----------------------------------------------------------------

@@ -79,5 +79,6 @@ test('a body of a hundred thousand distinct keys is answered at once', async () 
   const ms = Date.now() - started;
   assert.equal(r.status, 422);
   assert.ok(Object.keys(r.body.error.fields).length <= 100, 'at most 100 problems named');
-  assert.ok(ms < 3000, `answered in ${ms} ms`);
+  // generous: a loaded machine answers in well under a second; a quadratic parser takes minutes
+  assert.ok(ms < 20000, `answered in ${ms} ms`);
 });

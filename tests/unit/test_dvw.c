@@ -305,7 +305,8 @@ START_TEST(test_full_match)
 	doc = parse_file("190301_kats_beds.dvw", NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	ck_assert_msg(ms < 500, "parse took %.1f ms", ms);
+	/* generous: bench/ measures speed; this catches only a blow-up */
+	ck_assert_msg(ms < 10000, "parse took %.1f ms", ms);
 	ck_assert_int_eq(cJSON_GetArraySize(at(doc, "sets")), 5);
 	for (i = 0; i < 5; i++)
 		assert_set(doc, i, scores[i][0], scores[i][1]);
