@@ -244,19 +244,20 @@
 	X(ROLLUP_GET, 1, "SELECT stint_rollup_json($1::uuid)::text") \
 	/* $1 session id: its rollups counted again from its events -> nothing to read */ \
 	X(ROLLUP_REBUILD, 1, "SELECT stint_rollup_rebuild($1::uuid)") \
-	/* RFC 4180: CRLF line ends, fields with a comma, quote or line end quoted */ \
+	/* RFC 4180: CRLF line ends; every text cell through stint_csv_field (quoted as needed, */ \
+	/* a leading ' before = + - @ tab CR: never a formula), numbers bare */ \
 	/* $1 session id -> one cell: the events as CSV, a header line first */ \
 	X(EXPORT_EVENTS_CSV, 1, \
 	  "SELECT 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload' || E'\\r\\n' ||" \
 	  " coalesce(string_agg(concat_ws(',', coalesce(e.clip_id::text, ''), e.t_sec::text," \
-	  " stint_csv_field(e.event_type), coalesce(e.actor_team, ''), coalesce(e.actor_number::text, '')," \
+	  " stint_csv_field(e.event_type), stint_csv_field(e.actor_team), coalesce(e.actor_number::text, '')," \
 	  " stint_csv_field(r.player_name), stint_csv_field(e.payload::text)) || E'\\r\\n', '' ORDER BY e.t_sec, e.id), '')" \
 	  " FROM events e LEFT JOIN roster r ON r.session_id = e.session_id AND r.side = e.actor_team" \
 	  " AND r.number = e.actor_number WHERE e.session_id = $1::uuid") \
 	/* $1 session id -> one cell: the rollup rows as CSV, a header line first */ \
 	X(EXPORT_ROLLUP_CSV, 1, \
 	  "SELECT 'team_side,number,event_type,count' || E'\\r\\n' || coalesce(string_agg(concat_ws(','," \
-	  " coalesce(team_side, ''), coalesce(number::text, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
+	  " stint_csv_field(team_side), coalesce(number::text, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
 	  " ORDER BY team_side NULLS LAST, number NULLS FIRST, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
 	/* $1 session id, $2 key, $3 body SHA-256 (hex) -> a row when this request claimed the key */ \
 	/* (a concurrent claim of the same key waits for the first to end) */ \
