@@ -304,7 +304,8 @@ test('the live panel catches up after nginx drops its connection, without double
   stint('reload');  // nginx restarts its workers: nchan's memory and the page's stream are gone
   await page.waitForFunction(() => window.states.includes('reconnecting'), null, { timeout: 20000 });
   const batch = [0, 1, 2].map((i) => ({ t_sec: 30 + i, event_type: 'timeout', actor_team: 'B', actor_number: null }));
-  assert.equal((await api('POST', `/api/v1/sessions/${sid}/events`, { json: { events: batch } })).status, 201);
+  const key = { 'idempotency-key': `reload-${sid}` };  // the first request after a reload may meet a closing connection
+  assert.equal((await api('POST', `/api/v1/sessions/${sid}/events`, { json: { events: batch }, headers: key })).status, 201);
   await page.waitForFunction((n) => document.querySelector('#events-count').textContent === String(n), before + 3,
     { timeout: 20000 });
   await page.locator('#live-state[data-state="live"]').waitFor({ timeout: 20000 });

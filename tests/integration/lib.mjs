@@ -50,6 +50,19 @@ export function makeUser(role) {
  * Calls the JSON API; returns { status, headers, body (parsed JSON or text) }.
  * Sends the administrator's token unless `token` says otherwise (null: none).
  */
+// A request that meets a kept-alive connection nginx is closing (a reload) fails before any answer:
+// one more try on a new connection, as a client would, but only when sending it twice is safe (a
+// read, or a write carrying an Idempotency-Key).
+async function fetchOnce(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const safe = init.method === 'GET' || Object.keys(init.headers).some((h) => h.toLowerCase() === 'idempotency-key');
+    if (!safe || !(e instanceof TypeError)) throw e;
+    return fetch(url, init);
+  }
+}
+
 export async function api(method, url, { json, body, headers = {}, token = ADMIN_TOKEN } = {}) {
   const init = { method, headers: { ...headers }, redirect: 'manual' };
   if (token) init.headers.authorization ??= `Bearer ${token}`;
@@ -59,7 +72,7 @@ export async function api(method, url, { json, body, headers = {}, token = ADMIN
   } else if (body !== undefined) {
     init.body = body;
   }
-  const res = await fetch(BASE + url, init);
+  const res = await fetchOnce(BASE + url, init);
   const text = await res.text();
   let parsed = text;
   if ((res.headers.get('content-type') ?? '').startsWith('application/json') && text) {
