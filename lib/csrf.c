@@ -14,6 +14,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "route.h"
 
 #define NONCE_HEX 64
 #define MAC_HEX 64
@@ -161,6 +162,13 @@ const char *stint_csrf_token(stint_req *r)
 
 	binding_of(r, binding, sizeof(binding));
 	if (signed_for(have, binding))
+		return have;
+	/*
+	 * An error page answered before the caller was known (no route, a
+	 * foreign Origin) has no form to sign: it keeps the token a login may
+	 * hold rather than replace it with an anonymous one.
+	 */
+	if (r->user.id == 0 && well_formed(have) && (r->route == NULL || r->route->access != STINT_ACCESS_PUBLIC))
 		return have;
 	return issue(r, binding);
 }
