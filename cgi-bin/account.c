@@ -25,12 +25,21 @@ static const stint_field token_fields[] = {
 	{ "scope", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, token_scopes, STINT_DEST(token_in, scope) },
 };
 
-/* A local path to go to after signing in; anything else becomes "/". */
+/*
+ * A local path to go to after signing in (decoded): one "/" followed by
+ * neither "/" nor a backslash (browsers read both as another host), no control
+ * character (a tab or a line break there is dropped by URL parsers, which
+ * then see "//host"); anything else becomes "/".
+ */
 static const char *safe_next(const char *next)
 {
-	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strpbrk(next, "\r\n") != NULL || strlen(next) > 1000)
+	const unsigned char *c;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 1000)
 		return "/";
+	for (c = (const unsigned char *)next; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return "/";
 	return next;
 }
 
@@ -76,7 +85,7 @@ static void login(stint_req *r)
 {
 	const char *email = stint_kv_get(&r->form, "email");
 	const char *password = stint_kv_get(&r->form, "password");
-	char secret[STINT_SECRET_HEX + 1];
+	char secret[STINT_SECRET_HEX + 1], login_id[STINT_LOGIN_ID_LEN];
 	stint_login_user u;
 	stint_tx tx;
 	stint_db_rc rc;
@@ -97,20 +106,23 @@ static void login(stint_req *r)
 	}
 	if (!stint_password_verify(u.password_hash, password)) {
 		stint_tx_begin(&tx, r->db, r->user.id_text);
-		stint_user_login_failed(&tx, u.id);
+		stint_user_login_failed(&tx, email, u.id);
 		(void)stint_tx_end(&tx);
 		render_login(r, 401, email, "The email or the password is wrong.");
 		return;
 	}
 	stint_tx_begin(&tx, r->db, u.id);
-	stint_user_login_ok(&tx, u.id);
-	stint_auth_login(&tx, u.id, secret);
+	stint_user_login_ok(&tx, email, u.id);
+	stint_auth_login(&tx, u.id, secret, login_id);
 	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		return;
 	}
-	stint_auth_set_login_cookie(r, secret);
+	if (stint_auth_set_login_cookie(r, secret, login_id) != 0) {
+		stint_fail(r, 500, "internal", "Internal error; it has been logged.", NULL);
+		return;
+	}
 	stint_resp_redirect(r, safe_next(stint_kv_get(&r->form, "next")));
 }
 

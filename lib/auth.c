@@ -197,6 +197,7 @@ static stint_db_rc identify_cookie(stint_req *r, const char *cookie)
 
 		rotate = due != NULL && strcmp(due, "t") == 0 && id != NULL;
 		snprintf(login_id, sizeof(login_id), "%s", id ? id : "");
+		snprintf(r->user.login_id, sizeof(r->user.login_id), "%s", login_id);
 	}
 	PQclear(res);
 	if (rotate && strcmp(r->method, "GET") == 0)
@@ -329,22 +330,33 @@ int stint_auth_media_file(stint_req *r, const char *sid, const char *file)
 	return ok;
 }
 
-stint_db_rc stint_auth_login(stint_tx *tx, const char *user_id, char secret[STINT_SECRET_HEX + 1])
+stint_db_rc stint_auth_login(stint_tx *tx, const char *user_id, char secret[STINT_SECRET_HEX + 1],
+			     char login_id[STINT_LOGIN_ID_LEN])
 {
-	char hash[STINT_HASH_PARAM_LEN + 1];
+	char hash[STINT_HASH_PARAM_LEN + 1], *id = NULL;
 	const char *p[2] = { user_id, hash };
 
+	login_id[0] = '\0';
 	if (stint_secret_new(secret, STINT_SECRET_HEX + 1, 0) != 0) {
 		stint_tx_fail(tx, STINT_DB_ERROR);
 		return tx->rc;
 	}
 	stint_secret_hash(secret, hash);
-	return stint_tx_exec(tx, STINT_SQL_WEB_SESSION_CREATE, 2, p, NULL);
+	if (stint_tx_text(tx, STINT_SQL_WEB_SESSION_CREATE, 2, p, &id) == STINT_DB_OK &&
+	    (id == NULL || strlen(id) >= STINT_LOGIN_ID_LEN))
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	if (tx->rc == STINT_DB_OK)
+		snprintf(login_id, STINT_LOGIN_ID_LEN, "%s", id);
+	free(id);
+	return tx->rc;
 }
 
-void stint_auth_set_login_cookie(stint_req *r, const char *secret)
+int stint_auth_set_login_cookie(stint_req *r, const char *secret, const char *login_id)
 {
+	if (stint_csrf_token_for_login(r, login_id) == NULL)
+		return -1;
 	set_cookie(r, secret, LOGIN_TTL_S);
+	return 0;
 }
 
 void stint_auth_logout(stint_req *r)

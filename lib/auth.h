@@ -20,6 +20,7 @@
 #define STINT_SECRET_HEX 64                 /* 32 random bytes in hex */
 #define STINT_TOKEN_LEN (3 + STINT_SECRET_HEX) /* "st_" + hex */
 #define STINT_HASH_PARAM_LEN (2 + 64)          /* "\x" + SHA-256 hex, a bytea literal */
+#define STINT_LOGIN_ID_LEN 24                  /* a web_sessions.id as text, with its NUL */
 
 /*
  * A new random secret: "st_" + 64 hex digits when api is 1 (API token),
@@ -66,14 +67,20 @@ int stint_auth_check(stint_req *r, const stint_route *rt);
 int stint_auth_media_file(stint_req *r, const char *sid, const char *file);
 
 /*
- * Store a new browser login for user_id in tx (lib/tx.h) and put its
- * cookie value (hex) in secret; after the COMMIT, the handler queues it
- * with stint_auth_set_login_cookie(). Returns tx's result.
+ * Store a new browser login for user_id in tx (lib/tx.h), put its cookie
+ * value (hex) in secret and its web_sessions.id in login_id; after the
+ * COMMIT, the handler queues both with stint_auth_set_login_cookie().
+ * Returns tx's result.
  */
-stint_db_rc stint_auth_login(struct stint_tx *tx, const char *user_id, char secret[STINT_SECRET_HEX + 1]);
+stint_db_rc stint_auth_login(struct stint_tx *tx, const char *user_id, char secret[STINT_SECRET_HEX + 1],
+			     char login_id[STINT_LOGIN_ID_LEN]);
 
-/* Queue the Set-Cookie of a login that stint_auth_login() stored. */
-void stint_auth_set_login_cookie(stint_req *r, const char *secret);
+/*
+ * Queue the Set-Cookie of a login that stint_auth_login() stored, and a new
+ * CSRF token bound to it (lib/csrf.h). Returns 0, or -1 when the token
+ * could not be made (the answer must not say the sign-in worked then).
+ */
+int stint_auth_set_login_cookie(stint_req *r, const char *secret, const char *login_id);
 
 /* End the request's browser login, if any, and clear the cookie. */
 void stint_auth_logout(stint_req *r);

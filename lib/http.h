@@ -43,6 +43,7 @@ typedef struct stint_principal {
 	const char *email;
 	const char *name;
 	int via_token;            /* 1: API token; 0: browser login */
+	char login_id[24];        /* the browser login's web_sessions.id, "" for a token */
 	int can_write;            /* 0 for read-scope tokens */
 	int grant_known;          /* grant was looked up with the token (one round trip) */
 	const char *grant;        /* then: "edit", "view", "none" or NULL (no such session) */

@@ -226,6 +226,10 @@ static void dispatch(stint_req *r)
 	if (rt == NULL)
 		return;
 	r->route = rt;
+	if (stint_csrf_foreign_origin(r)) {
+		stint_fail(r, 403, "csrf", "This request comes from another site (its Origin or Referer).", NULL);
+		return;
+	}
 	if (rt->prefetch > 0 && rt->access != STINT_ACCESS_PUBLIC && strcmp(rt->method, "GET") == 0)
 		stint_db_prefetch(r->db, (stint_sql)(rt->prefetch - 1), route_params(rt), r->params);
 	if (stint_auth_check(r, rt) == 0 && take_body(r, rt) == 0) {
@@ -355,6 +359,8 @@ int stint_server_main(int argc, char **argv, const stint_app *app)
 	if (stint_config_load(NULL) != 0 || FCGX_Init() != 0)
 		return 1;
 	stint_log_configure();
+	if (stint_csrf_init() != 0)
+		return 1;
 	unlink(socket_path);  /* a killed master leaves its socket behind */
 	fd = FCGX_OpenSocket(socket_path, 128);
 	if (fd < 0) {

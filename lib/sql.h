@@ -149,32 +149,39 @@
 	X(WEB_SESSION_ROTATE, 2, \
 	  "UPDATE web_sessions SET token_hash = $2::bytea, rotated_at = now()," \
 	  " expires_at = now() + interval '12 hours' WHERE id = $1::bigint") \
-	/* $1 user id, $2 cookie token hash -> no rows: a browser login for 12 hours */ \
+	/* $1 user id, $2 cookie token hash -> id: a browser login for 12 hours */ \
 	X(WEB_SESSION_CREATE, 2, \
 	  "INSERT INTO web_sessions (user_id, token_hash, expires_at)" \
-	  " VALUES ($1::bigint, $2::bytea, now() + interval '12 hours')") \
+	  " VALUES ($1::bigint, $2::bytea, now() + interval '12 hours') RETURNING id::text") \
 	/* $1 cookie token hash -> no rows: the login ends (sign-out) */ \
 	X(WEB_SESSION_DELETE, 1, "DELETE FROM web_sessions WHERE token_hash = $1::bytea") \
-	/* $1 email -> id, password_hash ('' when none), locked_s (seconds still locked, 0 when not) */ \
-	/* | no row when there is no such enabled user */ \
+	/* $1 email -> id ('' when none), password_hash ('' when none), locked_s (seconds the */ \
+	/* email stays locked, 0 when not): one row, whether or not an enabled user has the email */ \
 	X(USER_FOR_LOGIN, 1, \
-	  "SELECT id::text, coalesce(password_hash, '') AS password_hash," \
-	  " greatest(0, ceil(extract(epoch FROM locked_until - now())))::int AS locked_s" \
-	  " FROM users WHERE lower(email) = lower($1) AND disabled_at IS NULL") \
-	/* $1 user id, after a wrong password: from the 5th failure on, lock for 30 s doubling to 1 h */ \
+	  "SELECT coalesce(u.id::text, '') AS id, coalesce(u.password_hash, '') AS password_hash," \
+	  " coalesce(greatest(0, ceil(extract(epoch FROM f.locked_until - now())))::int, 0) AS locked_s" \
+	  " FROM (SELECT lower($1) AS email) e" \
+	  " LEFT JOIN users u ON lower(u.email) = e.email AND u.disabled_at IS NULL" \
+	  " LEFT JOIN login_failures f ON f.email = e.email") \
+	/* $1 email (known or not), after a wrong password: from the 5th failure on, lock it for */ \
+	/* 30 s doubling to 1 h; other emails idle for a day and unlocked are forgotten -> no rows */ \
 	X(USER_LOGIN_FAILED, 1, \
-	  "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE" \
-	  " WHEN failed_logins + 1 >= 5 THEN now() + least(interval '1 hour'," \
-	  " interval '30 seconds' * power(2, least(failed_logins + 1 - 5, 10))) END WHERE id = $1::bigint") \
-	/* $1 user id, after a right password: the failures are forgotten */ \
-	X(USER_LOGIN_OK, 1, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1::bigint") \
+	  "WITH old AS (DELETE FROM login_failures WHERE last_failed_at < now() - interval '1 day'" \
+	  " AND (locked_until IS NULL OR locked_until < now()) AND email <> lower($1))" \
+	  " INSERT INTO login_failures AS f (email, failures) VALUES (lower($1), 1)" \
+	  " ON CONFLICT (email) DO UPDATE SET failures = f.failures + 1, last_failed_at = now()," \
+	  " locked_until = CASE WHEN f.failures + 1 >= 5 THEN now() + least(interval '1 hour'," \
+	  " interval '30 seconds' * power(2, least(f.failures + 1 - 5, 10))) END") \
+	/* $1 email, after a right password: its failures are forgotten -> no rows */ \
+	X(USER_LOGIN_OK, 1, "DELETE FROM login_failures WHERE email = lower($1)") \
 	/* $1 email, $2 name, $3 role, $4 password hash -> id; a unique violation when the email is taken */ \
 	X(USER_CREATE, 4, \
 	  "INSERT INTO users (email, name, role, password_hash) VALUES (lower($1), $2, $3, $4) RETURNING id::text") \
 	/* $1 email, $2 password hash -> id | no row when there is no such user */ \
 	X(USER_SET_PASSWORD, 2, \
-	  "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL" \
-	  " WHERE lower(email) = lower($1) RETURNING id::text") \
+	  "WITH u AS (UPDATE users SET password_hash = $2 WHERE lower(email) = lower($1) RETURNING id)," \
+	  " f AS (DELETE FROM login_failures WHERE email = lower($1))" \
+	  " SELECT id::text FROM u") \
 	/* $1 email: disable a user and end their logins and tokens at once -> id | no row when absent */ \
 	X(USER_DISABLE, 1, \
 	  "WITH u AS (UPDATE users SET disabled_at = now() WHERE lower(email) = lower($1) RETURNING id)," \

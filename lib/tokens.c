@@ -153,18 +153,17 @@ stint_db_rc stint_user_for_login(stint_db *db, const char *email, stint_login_us
 	return STINT_DB_OK;
 }
 
-stint_db_rc stint_user_login_failed(stint_tx *tx, const char *user_id)
+stint_db_rc stint_user_login_failed(stint_tx *tx, const char *email, const char *user_id)
 {
 	int known = user_id != NULL && *user_id != '\0';
 
-	if (known)
-		stint_tx_exec(tx, STINT_SQL_USER_LOGIN_FAILED, 1, &user_id, NULL);
+	stint_tx_exec(tx, STINT_SQL_USER_LOGIN_FAILED, 1, &email, NULL);
 	return stint_tx_audit(tx, "login.failed", "user", known ? user_id : NULL, NULL);
 }
 
-stint_db_rc stint_user_login_ok(stint_tx *tx, const char *user_id)
+stint_db_rc stint_user_login_ok(stint_tx *tx, const char *email, const char *user_id)
 {
-	stint_tx_exec(tx, STINT_SQL_USER_LOGIN_OK, 1, &user_id, NULL);
+	stint_tx_exec(tx, STINT_SQL_USER_LOGIN_OK, 1, &email, NULL);
 	return stint_tx_audit(tx, "login", "user", user_id, NULL);
 }
 

@@ -83,29 +83,30 @@ stint_db_rc stint_share_delete(stint_tx *tx, const char *session_id, const char 
 
 /* --- users --- */
 
-/* What a login needs to know of an account. */
+/* What a login needs to know of an email address and its account. */
 typedef struct stint_login_user {
 	char id[STINT_USER_ID_LEN];                   /* "" when there is no such enabled user */
 	char password_hash[crypto_pwhash_STRBYTES];   /* "" when none (or no user) */
-	long locked_s;                                /* seconds the account stays locked; 0 */
+	long locked_s;                                /* seconds the email stays locked; 0 */
 } stint_login_user;
 
 /*
  * The enabled account whose email is email (any case) into *out; an
  * unknown email gives an empty id and hash (verify it anyway: the same
- * time either way).
+ * time either way). The lockout is the email's, known or not: both answer
+ * alike.
  */
 stint_db_rc stint_user_for_login(stint_db *db, const char *email, stint_login_user *out);
 
 /*
- * A wrong password for user_id (or for an unknown email: user_id NULL or
- * ""): count the failure, which locks the account from the fifth on
- * (lib/sql.h USER_LOGIN_FAILED), and write login.failed.
+ * A wrong password for email, whose account is user_id (NULL or "" for an
+ * unknown email): count the email's failure, which locks it from the fifth
+ * on (lib/sql.h USER_LOGIN_FAILED), and write login.failed.
  */
-stint_db_rc stint_user_login_failed(stint_tx *tx, const char *user_id);
+stint_db_rc stint_user_login_failed(stint_tx *tx, const char *email, const char *user_id);
 
-/* The right password for user_id: forget its failures and write login. */
-stint_db_rc stint_user_login_ok(stint_tx *tx, const char *user_id);
+/* The right password for email (account user_id): forget its failures and write login. */
+stint_db_rc stint_user_login_ok(stint_tx *tx, const char *email, const char *user_id);
 
 /*
  * The id of the user whose email is email (any case) in id_out; *found is

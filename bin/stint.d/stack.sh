@@ -172,6 +172,20 @@ prepare_prefix() {
 	fi
 }
 
+# The key of the CSRF tokens (lib/csrf.h): made once, 32 random bytes in hex,
+# mode 0600 for the user the pools run as; kept across restarts so that open
+# forms stay valid. Never printed.
+ensure_csrf_secret() {
+	local f=$PREFIX/csrf-secret
+	if [[ ! -s $f ]]; then
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$f.tmp" && printf '\n' >>"$f.tmp") ||
+			die "cannot write $f"
+		mv -f "$f.tmp" "$f"
+	fi
+	if is_root; then chown "$RUN_USER:$RUN_USER" "$f"; fi
+	chmod 0600 "$f"
+}
+
 # Refuse to start a second stack on other ports over a running one.
 check_ports_unchanged() {
 	local pid
@@ -330,6 +344,7 @@ cmd_up() {
 	start_postgres
 	ensure_database
 	migrate
+	ensure_csrf_secret
 	write_env
 	MISSING=()
 	start_pools

@@ -138,6 +138,9 @@ async function call(r, n) {
   const url = r.pattern.replace(':uuid', sid).replace(/:id\b/g, NO_ROW);
   if (isPage(r)) {
     const b = browserOf(n);
+    // a form's token is signed for its login (lib/csrf.h): take it from a page, as a browser does
+    // (the login form's from the login page, signed before any login)
+    if (r.method !== 'GET') await b.get(n === 'anon' || r.access === 'PUBLIC' ? '/login' : '/');
     const res = r.method === 'GET' ? await b.get(url) : await b.post(url, {});
     return { status: res.status, location: res.headers.get('location') ?? '', text: res.html, headers: res.headers };
   }
