@@ -3,8 +3,9 @@
  *   GET  /live/sessions/<id>               subscribe (EventSource, WebSocket,
  *        long-poll): access and the Origin are checked here, then
  *        X-Accel-Redirect hands the request to nchan's internal subscriber
- *        location, forwarding a validated last_event_id (the redirect drops
- *        the query string).
+ *        location, which multiplexes the session's channel with the caller's
+ *        grant channels (lib/live.h), forwarding a validated last_event_id
+ *        (the redirect drops the query string).
  *   POST /api/v1/sessions/<id>/live        {"type", "data"} from devices and
  *        apps: session_update, climb_update, pose_update.
  *   GET  /api/v1/sessions/<id>/timeline    stored messages after a seq, for
@@ -26,7 +27,7 @@
 #define POSE_FRAMES_MAX 300
 #define POSE_KEYPOINTS_MAX 200
 
-/* nchan message ids: "1795312850:0", or "1795312850:[0],1795312850:3" for multi-channel. */
+/* nchan message ids: "1795312850:0", or "1795312850:[0],-,-" for multi-channel. */
 static int event_id_ok(const char *id)
 {
 	size_t n = strlen(id);
@@ -68,21 +69,41 @@ static int origin_ok(const stint_req *r)
 	return strcmp(origin, own) == 0;
 }
 
+/*
+ * The message id to resume after: the Last-Event-ID header (EventSource's
+ * reconnect) or else the last_event_id parameter (a first connect); NULL
+ * for none, and for nchan's "oldest" (time 0, e.g. "0:0", which nchan
+ * refuses on a multiplexed channel: the oldest is where it starts anyway).
+ */
+static const char *resume_after(const stint_req *r)
+{
+	const char *last = stint_req_env(r, "HTTP_LAST_EVENT_ID");
+
+	if (last == NULL || *last == '\0')
+		last = stint_kv_get(&r->query, "last_event_id");
+	if (last == NULL || *last == '\0' || strspn(last, "0") == strcspn(last, ":"))
+		return NULL;
+	return last;
+}
+
 static void subscribe(stint_req *r)
 {
-	const char *last = stint_kv_get(&r->query, "last_event_id");
+	const char *last = stint_req_env(r, "HTTP_LAST_EVENT_ID");
 	stint_buf loc = STINT_BUF_INIT;
 
 	if (!origin_ok(r)) {
 		stint_fail(r, 403, "forbidden", "Live updates are only served to Stint's own pages.", NULL);
 		return;
 	}
+	if (last == NULL || *last == '\0')
+		last = stint_kv_get(&r->query, "last_event_id");
 	if (last != NULL && *last != '\0' && !event_id_ok(last)) {
 		stint_fail_field(r, "last_event_id", "is not a message id this server gave");
 		return;
 	}
-	stint_buf_printf(&loc, "/_nchan_sub/sessions/%s", r->params[0]);
-	if (last != NULL && *last != '\0')
+	/* the session's channel, with the caller's grant channels: nginx's _nchan_sub location */
+	stint_buf_printf(&loc, "/_nchan_sub/sessions/%s/%s", r->params[0], r->user.id_text);
+	if ((last = resume_after(r)) != NULL)
 		stint_buf_printf(&loc, "?last_event_id=%s", last);
 	stint_resp_header(r, "X-Accel-Redirect", loc.data);
 	stint_resp_header(r, "X-Accel-Buffering", "no");

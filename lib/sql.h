@@ -197,10 +197,10 @@
 	X(TOKEN_REVOKE, 2, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
-	/* $1 token hash (bytea hex) -> id, of the token it revoked | no row when none */ \
+	/* $1 token hash (bytea hex) -> id, user_id, of the token it revoked | no row when none */ \
 	X(TOKEN_REVOKE_SECRET, 1, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1::bytea" \
-	  " AND revoked_at IS NULL RETURNING id::text") \
+	  " AND revoked_at IS NULL RETURNING id::text, user_id::text") \
 	/* $1 session id, $2 events (validated: an array, or an object whose "events" is one), $3 source */ \
 	/* -> one cell: {"inserted": n, "ids": [...]} */ \
 	X(EVENTS_INSERT, 3, \
