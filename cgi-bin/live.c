@@ -70,40 +70,42 @@ static int origin_ok(const stint_req *r)
 }
 
 /*
- * The message id to resume after: the Last-Event-ID header (EventSource's
- * reconnect) or else the last_event_id parameter (a first connect); NULL
- * for none, and for nchan's "oldest" (time 0, e.g. "0:0", which nchan
- * refuses on a multiplexed channel: the oldest is where it starts anyway).
+ * The message id to resume after, as sent: the Last-Event-ID header
+ * (EventSource's reconnect), or else the last_event_id parameter (a first
+ * connect); NULL or "" for none.
  */
-static const char *resume_after(const stint_req *r)
+static const char *resume_id(const stint_req *r)
 {
 	const char *last = stint_req_env(r, "HTTP_LAST_EVENT_ID");
 
-	if (last == NULL || *last == '\0')
-		last = stint_kv_get(&r->query, "last_event_id");
-	if (last == NULL || *last == '\0' || strspn(last, "0") == strcspn(last, ":"))
-		return NULL;
-	return last;
+	return last != NULL && *last != '\0' ? last : stint_kv_get(&r->query, "last_event_id");
+}
+
+/*
+ * 1 for nchan's "oldest" (time 0, e.g. "0:0"): nchan refuses it on a
+ * multiplexed channel, and the oldest is where a subscriber starts anyway.
+ */
+static int is_oldest(const char *id)
+{
+	return strspn(id, "0") == strcspn(id, ":");
 }
 
 static void subscribe(stint_req *r)
 {
-	const char *last = stint_req_env(r, "HTTP_LAST_EVENT_ID");
+	const char *last = resume_id(r);
 	stint_buf loc = STINT_BUF_INIT;
 
 	if (!origin_ok(r)) {
 		stint_fail(r, 403, "forbidden", "Live updates are only served to Stint's own pages.", NULL);
 		return;
 	}
-	if (last == NULL || *last == '\0')
-		last = stint_kv_get(&r->query, "last_event_id");
 	if (last != NULL && *last != '\0' && !event_id_ok(last)) {
 		stint_fail_field(r, "last_event_id", "is not a message id this server gave");
 		return;
 	}
 	/* the session's channel, with the caller's grant channels: nginx's _nchan_sub location */
 	stint_buf_printf(&loc, "/_nchan_sub/sessions/%s/%s", r->params[0], r->user.id_text);
-	if ((last = resume_after(r)) != NULL)
+	if (last != NULL && *last != '\0' && !is_oldest(last))
 		stint_buf_printf(&loc, "?last_event_id=%s", last);
 	stint_resp_header(r, "X-Accel-Redirect", loc.data);
 	stint_resp_header(r, "X-Accel-Buffering", "no");

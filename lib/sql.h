@@ -117,9 +117,10 @@
 	  "INSERT INTO session_shares (session_id, user_id, role)" \
 	  " SELECT $1::uuid, id, $3 FROM users WHERE lower(email) = lower($2) AND disabled_at IS NULL" \
 	  " ON CONFLICT (session_id, user_id) DO UPDATE SET role = EXCLUDED.role RETURNING user_id::text") \
-	/* $1 session id, $2 user id -> one row | no row when there was no such share */ \
+	/* $1 session id, $2 user id -> user_id | no row when there was no such share */ \
 	X(SHARE_DELETE, 2, \
-	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
+	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint" \
+	  " RETURNING user_id::text") \
 	/* $1 token hash (bytea hex), $2 session id or NULL, $3 deleted -> id, role, email, name, */ \
 	/* scope, grant (what the token's user may do with that session: edit, view, none, or */ \
 	/* NULL), touch_id (the token's id when its last use is over a minute old: TOKEN_TOUCH */ \

@@ -153,13 +153,13 @@ stint_db_rc stint_share_put(stint_tx *tx, const char *session_id, const char *em
 stint_db_rc stint_share_delete(stint_tx *tx, const char *session_id, const char *user_id, int *found)
 {
 	const char *p[2] = { session_id, user_id };
-	char channel[STINT_LIVE_CHANNEL_LEN];
+	char uid[STINT_USER_ID_LEN], channel[STINT_LIVE_CHANNEL_LEN];
 
-	if (change_row(tx, STINT_SQL_SHARE_DELETE, 2, p, NULL, NULL, 0,
+	if (change_row(tx, STINT_SQL_SHARE_DELETE, 2, p, "user_id", uid, sizeof(uid),
 		       &(audit_row){ "session.unshare", "session", session_id, NULL }, found) != STINT_DB_OK ||
 	    !*found)
 		return tx->rc;
-	stint_live_share_channel(channel, session_id, user_id);
+	stint_live_share_channel(channel, session_id, uid);  /* uid as the database writes it */
 	return stint_tx_close_live(tx, channel);
 }
 
