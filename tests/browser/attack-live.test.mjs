@@ -4,7 +4,8 @@
 // tries EventSource with credentials, fetch with credentials and a WebSocket
 // against the victim's session while messages are published: it must read
 // nothing. The same script run on a page of Stint itself reads them all, so
-// the probe is known to work.
+// the probe is known to work. And a viewer's open live page ends (item 4)
+// when the owner removes the share.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -103,5 +104,26 @@ test('the same probe on Stint\'s own origin reads the stream (the probe works)',
   const { stolen } = await runProbe();
   for (const kind of ['sse', 'fetch', 'ws']) {
     assert.ok(stolen.some((s) => s.startsWith(`${kind} `) && /"frame": ?2\b/.test(s)), `${kind} read: ${stolen}`);
+  }
+});
+
+test('a viewer\'s open live page ends when the owner removes the share', async () => {
+  const viewer = makeUser('analyst');
+  const share = await api('POST', `/api/v1/sessions/${sid}/shares`,
+    { json: { email: viewer.email, role: 'viewer' }, token: victim.token });
+  assert.equal(share.status, 200, share.text);
+  const other = await launch();
+  try {
+    const vpage = await newPage(other.context);
+    await login(vpage, viewer.email, viewer.password);
+    await vpage.goto(`${BASE}/sessions/${sid}/live`);
+    await vpage.locator('#live-state[data-state="live"]').waitFor({ timeout: 10000 });
+    const shares = (await api('GET', `/api/v1/sessions/${sid}/shares`, { token: victim.token })).body;
+    const uid = shares.find((s) => s.email === viewer.email).user_id;
+    assert.equal((await api('DELETE', `/api/v1/sessions/${sid}/shares/${uid}`, { token: victim.token })).status, 204);
+    await vpage.locator('#live-state[data-state="ended"]').waitFor({ timeout: 10000 });
+    assert.equal(await vpage.locator('#live-state').textContent(), 'Ended');
+  } finally {
+    await other.close();
   }
 });
