@@ -1,9 +1,11 @@
 /*
  * live.c: live updates of a session.
  *   GET  /live/sessions/<id>               subscribe (EventSource, WebSocket,
- *        long-poll): access is checked here, then X-Accel-Redirect hands the
- *        request to nchan's internal subscriber location, forwarding a
- *        validated last_event_id (the redirect drops the query string).
+ *        long-poll): access and the Origin are checked here, then
+ *        X-Accel-Redirect hands the request to nchan's internal subscriber
+ *        location, which multiplexes the session's channel with the caller's
+ *        grant channels (lib/live.h), forwarding a validated last_event_id
+ *        (the redirect drops the query string).
  *   POST /api/v1/sessions/<id>/live        {"type", "data"} from devices and
  *        apps: session_update, climb_update, pose_update.
  *   GET  /api/v1/sessions/<id>/timeline    stored messages after a seq, for
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "conf.h"
 #include "db.h"
 #include "fail.h"
 #include "live.h"
@@ -24,7 +27,7 @@
 #define POSE_FRAMES_MAX 300
 #define POSE_KEYPOINTS_MAX 200
 
-/* nchan message ids: "1795312850:0", or "1795312850:[0],1795312850:3" for multi-channel. */
+/* nchan message ids: "1795312850:0", or "1795312850:[0],-,-" for multi-channel. */
 static int event_id_ok(const char *id)
 {
 	size_t n = strlen(id);
@@ -32,17 +35,77 @@ static int event_id_ok(const char *id)
 	return n >= 3 && n <= 100 && strspn(id, "0123456789:[],-") == n && strchr(id, ':') != NULL;
 }
 
+/* The n bytes at s are the origin (scheme://host[:port]) of the URL url. */
+static int origin_of(const char *url, const char *s, size_t n)
+{
+	const char *host = strstr(url, "://");
+	size_t len;
+
+	if (host == NULL)
+		return 0;
+	len = (size_t)(host + 3 - url) + strcspn(host + 3, "/?#");
+	return len == n && strncmp(url, s, n) == 0;
+}
+
+/*
+ * 1 when the request may come from where it says: no Origin (a same-origin
+ * EventSource or fetch, or not a browser), or Stint's own origin: that of
+ * the setting public_base_url, or, when that is not set, the request's own
+ * scheme and Host. Another origin's page rides on the victim's login cookie.
+ */
+static int origin_ok(const stint_req *r)
+{
+	const char *origin = stint_req_env(r, "HTTP_ORIGIN"), *host = stint_req_env(r, "HTTP_HOST");
+	const char *https = stint_req_env(r, "HTTPS"), *base = stint_config_get("public_base_url", "");
+	char own[300];
+
+	if (origin == NULL)
+		return 1;
+	if (*base != '\0')
+		return origin_of(base, origin, strlen(origin));
+	if (host == NULL)
+		return 0;
+	snprintf(own, sizeof(own), "%s://%s", https != NULL && strcmp(https, "on") == 0 ? "https" : "http", host);
+	return strcmp(origin, own) == 0;
+}
+
+/*
+ * The message id to resume after, as sent: the Last-Event-ID header
+ * (EventSource's reconnect), or else the last_event_id parameter (a first
+ * connect); NULL or "" for none.
+ */
+static const char *resume_id(const stint_req *r)
+{
+	const char *last = stint_req_env(r, "HTTP_LAST_EVENT_ID");
+
+	return last != NULL && *last != '\0' ? last : stint_kv_get(&r->query, "last_event_id");
+}
+
+/*
+ * 1 for nchan's "oldest" (time 0, e.g. "0:0"): nchan refuses it on a
+ * multiplexed channel, and the oldest is where a subscriber starts anyway.
+ */
+static int is_oldest(const char *id)
+{
+	return strspn(id, "0") == strcspn(id, ":");
+}
+
 static void subscribe(stint_req *r)
 {
-	const char *last = stint_kv_get(&r->query, "last_event_id");
+	const char *last = resume_id(r);
 	stint_buf loc = STINT_BUF_INIT;
 
+	if (!origin_ok(r)) {
+		stint_fail(r, 403, "forbidden", "Live updates are only served to Stint's own pages.", NULL);
+		return;
+	}
 	if (last != NULL && *last != '\0' && !event_id_ok(last)) {
 		stint_fail_field(r, "last_event_id", "is not a message id this server gave");
 		return;
 	}
-	stint_buf_printf(&loc, "/_nchan_sub/sessions/%s", r->params[0]);
-	if (last != NULL && *last != '\0')
+	/* the session's channel, with the caller's grant channels: nginx's _nchan_sub location */
+	stint_buf_printf(&loc, "/_nchan_sub/sessions/%s/%s", r->params[0], r->user.id_text);
+	if (last != NULL && *last != '\0' && !is_oldest(last))
 		stint_buf_printf(&loc, "?last_event_id=%s", last);
 	stint_resp_header(r, "X-Accel-Redirect", loc.data);
 	stint_resp_header(r, "X-Accel-Buffering", "no");

@@ -22,41 +22,86 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
-int stint_live_send(const char *session_id, const char *type, const char *body)
+/*
+ * One request to nchan's publisher socket: method on url (under
+ * http://localhost), with body (POST) and one more header line (or NULL).
+ * Returns the HTTP status, or 0 when nchan could not be reached; *cc says why.
+ */
+static long nchan_request(const char *method, const char *url, const char *body, const char *header,
+			  CURLcode *cc)
 {
-	char url[128], event[96], sock[4200];
+	char sock[4200];
 	struct curl_slist *h = NULL;
 	long status = 0;
-	CURLcode cc;
 
+	*cc = CURLE_FAILED_INIT;
 	if (live_curl == NULL && (live_curl = curl_easy_init()) == NULL)
-		return -1;
+		return 0;
 	snprintf(sock, sizeof(sock), "%s", stint_config_get("nchan_socket", ""));
 	if (sock[0] == '\0')
 		snprintf(sock, sizeof(sock), "%s/run/nchan-pub.sock", stint_config_get("var_dir", "var"));
-	snprintf(url, sizeof(url), "http://localhost/pub/sessions/%.36s", session_id);
-	snprintf(event, sizeof(event), "X-EventSource-Event: %.60s", type);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	h = curl_slist_append(h, event);
 	h = curl_slist_append(h, "Expect:");
+	if (header != NULL)
+		h = curl_slist_append(h, header);
 	curl_easy_reset(live_curl);
 	curl_easy_setopt(live_curl, CURLOPT_UNIX_SOCKET_PATH, sock);
 	curl_easy_setopt(live_curl, CURLOPT_URL, url);
-	curl_easy_setopt(live_curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(live_curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	if (body != NULL) {
+		h = curl_slist_append(h, "Content-Type: application/json");
+		curl_easy_setopt(live_curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(live_curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	curl_easy_setopt(live_curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(live_curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(live_curl, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(live_curl, CURLOPT_CONNECTTIMEOUT_MS, 500L);
 	curl_easy_setopt(live_curl, CURLOPT_TIMEOUT_MS, 2000L);
 	curl_easy_setopt(live_curl, CURLOPT_NOSIGNAL, 1L);
-	cc = curl_easy_perform(live_curl);
-	if (cc == CURLE_OK)
+	*cc = curl_easy_perform(live_curl);
+	if (*cc == CURLE_OK)
 		curl_easy_getinfo(live_curl, CURLINFO_RESPONSE_CODE, &status);
 	curl_slist_free_all(h);
+	return status;
+}
+
+int stint_live_send(const char *session_id, const char *type, const char *body)
+{
+	char url[128], event[96];
+	CURLcode cc;
+	long status;
+
+	snprintf(url, sizeof(url), "http://localhost/pub/sessions/%.36s", session_id);
+	snprintf(event, sizeof(event), "X-EventSource-Event: %.60s", type);
+	status = nchan_request("POST", url, body, event, &cc);
 	if (status == 201 || status == 202)
 		return 0;
 	stint_log(STINT_LOG_WARN, "nchan did not take a %s message for %.36s (%s, HTTP %ld); it stays queued",
 		  type, session_id, curl_easy_strerror(cc), status);
+	return -1;
+}
+
+void stint_live_user_channel(char out[STINT_LIVE_CHANNEL_LEN], const char *user_id)
+{
+	snprintf(out, STINT_LIVE_CHANNEL_LEN, "user-%.20s", user_id);
+}
+
+void stint_live_share_channel(char out[STINT_LIVE_CHANNEL_LEN], const char *session_id, const char *user_id)
+{
+	snprintf(out, STINT_LIVE_CHANNEL_LEN, "share-%.36s-%.20s", session_id, user_id);
+}
+
+int stint_live_close(const char *channel)
+{
+	char url[128];
+	CURLcode cc;
+	long status;
+
+	snprintf(url, sizeof(url), "http://localhost/pub/grants/%.80s", channel);
+	status = nchan_request("DELETE", url, NULL, NULL, &cc);
+	if (status == 200 || status == 404)  /* 404: nobody was subscribed through it */
+		return 0;
+	stint_log(STINT_LOG_WARN, "nchan did not end the subscriptions on %.80s (%s, HTTP %ld)",
+		  channel, curl_easy_strerror(cc), status);
 	return -1;
 }
 
@@ -99,21 +144,29 @@ static void mark(stint_db *db, const char *sid, stint_buf *seqs)
 void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n)
 {
 	stint_buf seqs = STINT_BUF_INIT;
-	size_t i, first = 0;
+	const char *sid = NULL;
+	size_t i;
 	int stuck = 0;
 
+	for (i = 0; i < n; i++)  /* ended grants first: nothing more reaches them */
+		if (m[i].text == NULL)
+			(void)stint_live_close(m[i].session_id);
 	for (i = 0; i < n; i++) {
-		if (i == first)
-			stint_buf_putc(&seqs, '{');
-		if (!stuck && publish_one(m[i].session_id, m[i].text, &seqs) != 0)
-			stuck = 1;  /* keep the order: the rest waits for the re-publisher */
-		if (i + 1 == n || strcmp(m[i + 1].session_id, m[first].session_id) != 0) {
-			mark(db, m[first].session_id, &seqs);
+		if (m[i].text == NULL)
+			continue;
+		if (sid == NULL || strcmp(m[i].session_id, sid) != 0) {
+			if (sid != NULL)
+				mark(db, sid, &seqs);
 			stint_buf_reset(&seqs);
-			first = i + 1;
+			stint_buf_putc(&seqs, '{');
+			sid = m[i].session_id;
 			stuck = 0;
 		}
+		if (!stuck && publish_one(sid, m[i].text, &seqs) != 0)
+			stuck = 1;  /* keep the order: the rest waits for the re-publisher */
 	}
+	if (sid != NULL)
+		mark(db, sid, &seqs);
 	stint_buf_free(&seqs);
 }
 

@@ -6,6 +6,14 @@
  * bin/stint-livepub (lib/livepub.c) delivers it once nchan is back, so
  * nothing is lost.
  * The stored messages are read back for replay and catching up.
+ *
+ * A subscriber (cgi-bin/live.c, conf/nginx/stint.conf.in's _nchan_sub
+ * location) listens on its session's channel multiplexed with two grant
+ * channels that never carry a message: its user's and its share's. nchan
+ * ends every subscription on a channel that is deleted, so a change that
+ * takes access away (user disabled, token revoked, share removed: lib/tokens.c)
+ * deletes the grant channel after its COMMIT (stint_tx_close_live()); a
+ * subscriber that still may read reconnects and resumes.
  */
 #ifndef STINT_LIVE_H
 #define STINT_LIVE_H
@@ -14,17 +22,25 @@
 
 #include "db.h"
 
-/* A live message recorded in a transaction, to publish after its COMMIT. */
+/*
+ * A live message recorded in a transaction, to publish after its COMMIT;
+ * or, when text is NULL, a grant channel (session_id holds its name) whose
+ * subscriptions end after the COMMIT, before any message is published.
+ */
 typedef struct stint_live_message {
 	const char *session_id;
-	const char *text;         /* the message JSON, as live_messages holds it */
+	const char *text;         /* the message JSON, as live_messages holds it; NULL: end session_id */
 } stint_live_message;
+
+#define STINT_LIVE_CHANNEL_LEN 96  /* a grant channel's name and its NUL */
 
 /*
  * Publish n committed messages to nchan, each session's in the order given,
  * and mark in live_messages those nchan took (a transaction of its own,
  * not waiting for the disk). A session whose message nchan refused keeps
  * the rest of its messages for bin/stint-livepub, so order is never broken.
+ * Entries without text are grant channels to end (stint_live_close()),
+ * ended before any message goes out.
  */
 void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n);
 
@@ -35,6 +51,19 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n);
  * VAR_DIR/run/nchan-pub.sock).
  */
 int stint_live_send(const char *session_id, const char *type, const char *body);
+
+/* The grant channel of user_id (digits): "user-<id>". */
+void stint_live_user_channel(char out[STINT_LIVE_CHANNEL_LEN], const char *user_id);
+
+/* The grant channel of user_id's share of session_id: "share-<session>-<user>". */
+void stint_live_share_channel(char out[STINT_LIVE_CHANNEL_LEN], const char *session_id, const char *user_id);
+
+/*
+ * Delete grant channel channel at nchan (DELETE over the publisher socket),
+ * which ends every subscription listening on it. Returns 0 when nchan did
+ * (or nobody listened), else -1 (logged).
+ */
+int stint_live_close(const char *channel);
 
 /*
  * The stored messages of session_id after seq after_seq (decimal text, "0"

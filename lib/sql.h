@@ -117,9 +117,10 @@
 	  "INSERT INTO session_shares (session_id, user_id, role)" \
 	  " SELECT $1::uuid, id, $3 FROM users WHERE lower(email) = lower($2) AND disabled_at IS NULL" \
 	  " ON CONFLICT (session_id, user_id) DO UPDATE SET role = EXCLUDED.role RETURNING user_id::text") \
-	/* $1 session id, $2 user id -> one row | no row when there was no such share */ \
+	/* $1 session id, $2 user id -> user_id | no row when there was no such share */ \
 	X(SHARE_DELETE, 2, \
-	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint RETURNING 1") \
+	  "DELETE FROM session_shares WHERE session_id = $1::uuid AND user_id = $2::bigint" \
+	  " RETURNING user_id::text") \
 	/* $1 token hash (bytea hex), $2 session id or NULL, $3 deleted -> id, role, email, name, */ \
 	/* scope, grant (what the token's user may do with that session: edit, view, none, or */ \
 	/* NULL), touch_id (the token's id when its last use is over a minute old: TOKEN_TOUCH */ \
@@ -204,10 +205,10 @@
 	X(TOKEN_REVOKE, 2, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE id = $1::bigint AND user_id = $2::bigint" \
 	  " AND revoked_at IS NULL RETURNING id::text") \
-	/* $1 token hash (bytea hex) -> id, of the token it revoked | no row when none */ \
+	/* $1 token hash (bytea hex) -> id, user_id, of the token it revoked | no row when none */ \
 	X(TOKEN_REVOKE_SECRET, 1, \
 	  "UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1::bytea" \
-	  " AND revoked_at IS NULL RETURNING id::text") \
+	  " AND revoked_at IS NULL RETURNING id::text, user_id::text") \
 	/* $1 session id, $2 events (validated: an array, or an object whose "events" is one), $3 source */ \
 	/* -> one cell: {"inserted": n, "ids": [...]} */ \
 	X(EVENTS_INSERT, 3, \

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "live.h"
+
 /* Copy res's first row's column into out (size bytes; "" when NULL or no row). */
 static void copy_cell(const PGresult *res, const char *column, char *out, size_t size)
 {
@@ -44,6 +46,17 @@ static stint_db_rc change_row(stint_tx *tx, stint_sql id, int n, const char *con
 	return tx->rc;
 }
 
+/* After the COMMIT, end the open live subscriptions of user_id (when found). */
+static stint_db_rc end_live_of_user(stint_tx *tx, const char *user_id, int found)
+{
+	char channel[STINT_LIVE_CHANNEL_LEN];
+
+	if (!found || tx->rc != STINT_DB_OK)
+		return tx->rc;
+	stint_live_user_channel(channel, user_id);
+	return stint_tx_close_live(tx, channel);
+}
+
 stint_db_rc stint_token_list(stint_db *db, const char *user_id, cJSON **tokens)
 {
 	return stint_db_json(db, STINT_SQL_TOKEN_LIST, 1, &user_id, tokens);
@@ -77,19 +90,30 @@ stint_db_rc stint_token_revoke(stint_tx *tx, const char *user_id, const char *to
 {
 	const char *p[2] = { token_id, user_id };
 
-	return change_row(tx, STINT_SQL_TOKEN_REVOKE, 2, p, NULL, NULL, 0,
-			  &(audit_row){ "token.revoke", "token", token_id, NULL }, found);
+	change_row(tx, STINT_SQL_TOKEN_REVOKE, 2, p, NULL, NULL, 0,
+		   &(audit_row){ "token.revoke", "token", token_id, NULL }, found);
+	return end_live_of_user(tx, user_id, *found);
 }
 
 stint_db_rc stint_token_revoke_secret(stint_tx *tx, const char *token, const char *detail,
 				      char id_out[STINT_USER_ID_LEN], int *found)
 {
-	char hash[STINT_HASH_PARAM_LEN + 1];
+	char hash[STINT_HASH_PARAM_LEN + 1], user_id[STINT_USER_ID_LEN];
 	const char *p = hash;
+	PGresult *res;
 
+	*found = 0;
+	id_out[0] = '\0';
 	stint_secret_hash(token, hash);
-	return change_row(tx, STINT_SQL_TOKEN_REVOKE_SECRET, 1, &p, "id", id_out, STINT_USER_ID_LEN,
-			  &(audit_row){ "token.revoke", "token", id_out, detail }, found);
+	if (stint_tx_exec(tx, STINT_SQL_TOKEN_REVOKE_SECRET, 1, &p, &res) != STINT_DB_OK)
+		return tx->rc;
+	*found = PQntuples(res) > 0;
+	copy_cell(res, "id", id_out, STINT_USER_ID_LEN);
+	copy_cell(res, "user_id", user_id, sizeof(user_id));
+	PQclear(res);
+	if (*found)
+		stint_tx_audit(tx, "token.revoke", "token", id_out, detail);
+	return end_live_of_user(tx, user_id, *found);
 }
 
 stint_db_rc stint_share_list(stint_db *db, const char *session_id, char **json)
@@ -129,9 +153,14 @@ stint_db_rc stint_share_put(stint_tx *tx, const char *session_id, const char *em
 stint_db_rc stint_share_delete(stint_tx *tx, const char *session_id, const char *user_id, int *found)
 {
 	const char *p[2] = { session_id, user_id };
+	char uid[STINT_USER_ID_LEN], channel[STINT_LIVE_CHANNEL_LEN];
 
-	return change_row(tx, STINT_SQL_SHARE_DELETE, 2, p, NULL, NULL, 0,
-			  &(audit_row){ "session.unshare", "session", session_id, NULL }, found);
+	if (change_row(tx, STINT_SQL_SHARE_DELETE, 2, p, "user_id", uid, sizeof(uid),
+		       &(audit_row){ "session.unshare", "session", session_id, NULL }, found) != STINT_DB_OK ||
+	    !*found)
+		return tx->rc;
+	stint_live_share_channel(channel, session_id, uid);  /* uid as the database writes it */
+	return stint_tx_close_live(tx, channel);
 }
 
 stint_db_rc stint_user_for_login(stint_db *db, const char *email, stint_login_user *out)
@@ -207,6 +236,7 @@ stint_db_rc stint_user_set_password(stint_tx *tx, const char *email, const char 
 stint_db_rc stint_user_disable(stint_tx *tx, const char *email, const char *detail,
 			       char id_out[STINT_USER_ID_LEN], int *found)
 {
-	return change_row(tx, STINT_SQL_USER_DISABLE, 1, &email, "id", id_out, STINT_USER_ID_LEN,
-			  &(audit_row){ "user.disable", "user", id_out, detail }, found);
+	change_row(tx, STINT_SQL_USER_DISABLE, 1, &email, "id", id_out, STINT_USER_ID_LEN,
+		   &(audit_row){ "user.disable", "user", id_out, detail }, found);
+	return end_live_of_user(tx, id_out, *found);
 }

@@ -38,18 +38,20 @@ stint_db_rc stint_tx_audit(stint_tx *tx, const char *action, const char *type, c
 	return stint_tx_exec(tx, STINT_SQL_AUDIT, 5, p, NULL);
 }
 
-/* Keep one recorded message (copied into tx's arena) for publishing. */
+/* Keep one recorded message (copied into tx's arena) for publishing; text NULL: a channel to end. */
 static int outbox_add(stint_tx *tx, const char *sid, const char *text)
 {
 	stint_live_message *grown = stint_arena_grow(&tx->arena, tx->outbox, tx->noutbox, &tx->capoutbox,
 						     sizeof(*grown));
+	stint_live_message *m;
 
 	if (grown == NULL)
 		return -1;
 	tx->outbox = grown;
-	tx->outbox[tx->noutbox].session_id = stint_arena_strdup(&tx->arena, sid);
-	tx->outbox[tx->noutbox].text = stint_arena_strdup(&tx->arena, text);
-	if (tx->outbox[tx->noutbox].session_id == NULL || tx->outbox[tx->noutbox].text == NULL)
+	m = &tx->outbox[tx->noutbox];
+	m->session_id = stint_arena_strdup(&tx->arena, sid);
+	m->text = text != NULL ? stint_arena_strdup(&tx->arena, text) : NULL;
+	if (m->session_id == NULL || (text != NULL && m->text == NULL))
 		return -1;
 	tx->noutbox++;
 	return 0;
@@ -68,6 +70,13 @@ stint_db_rc stint_tx_announce(stint_tx *tx, stint_sql id, int n, const char *con
 			break;
 		}
 	PQclear(res);
+	return tx->rc;
+}
+
+stint_db_rc stint_tx_close_live(stint_tx *tx, const char *channel)
+{
+	if (tx->rc == STINT_DB_OK && !tx->cancelled && outbox_add(tx, channel, NULL) != 0)
+		tx->rc = STINT_DB_ERROR;
 	return tx->rc;
 }
 

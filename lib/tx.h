@@ -73,6 +73,13 @@ stint_db_rc stint_tx_audit(stint_tx *tx, const char *action, const char *type, c
  */
 stint_db_rc stint_tx_announce(stint_tx *tx, stint_sql id, int n, const char *const *p);
 
+/*
+ * After the COMMIT, end the live subscriptions listening on grant channel
+ * channel (lib/live.h: stint_live_user_channel(), stint_live_share_channel()):
+ * the change takes that access away.
+ */
+stint_db_rc stint_tx_close_live(stint_tx *tx, const char *channel);
+
 /* Make the transaction fail with rc (when it has not failed already). */
 void stint_tx_fail(stint_tx *tx, stint_db_rc rc);
 

@@ -10,7 +10,8 @@ const PAGE = 500;
 /**
  * Follows session `id` after message seq `after`. Calls onMessage(msg) once
  * per message, in seq order, and onState('connecting' | 'live' |
- * 'reconnecting'). Returns { close() }.
+ * 'reconnecting' | 'ended': access to the session is gone, no more
+ * retries). Returns { close() }.
  */
 export function follow(id, after, onMessage, onState = () => {}) {
   let seq = after;
@@ -51,6 +52,18 @@ export function follow(id, after, onMessage, onState = () => {}) {
     catchUp().then(() => receive(ev), () => onState('reconnecting'));
   };
 
+  // Whether this page may no longer follow the session (the share removed,
+  // the login ended): the server then ends the stream and refuses it again.
+  const accessEnded = async () => {
+    try {
+      const res = await fetch(`/api/v1/sessions/${id}/timeline?after_seq=${seq}&limit=1`,
+        { headers: { accept: 'application/json' } });
+      return res.status === 401 || res.status === 403 || res.status === 404;
+    } catch {
+      return false;
+    }
+  };
+
   const connect = () => {
     if (closed) return;
     onState('connecting');
@@ -65,8 +78,15 @@ export function follow(id, after, onMessage, onState = () => {}) {
     source.onerror = () => {
       onState('reconnecting');
       if (source.readyState === EventSource.CLOSED) {  // the browser gave up: retry, slower each time
-        setTimeout(connect, retryMs);
-        retryMs = Math.min(retryMs * 2, 30000);
+        accessEnded().then((gone) => {
+          if (gone) {
+            closed = true;
+            onState('ended');
+            return;
+          }
+          setTimeout(connect, retryMs);
+          retryMs = Math.min(retryMs * 2, 30000);
+        });
       }
     };
   };
@@ -82,7 +102,7 @@ export function follow(id, after, onMessage, onState = () => {}) {
 
 /** Shows a feed state in element el ("Live", "Reconnecting…"). */
 export function showState(el, state) {
-  const words = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' };
+  const words = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Ended' };
   el.textContent = words[state] ?? state;
   el.dataset.state = state;
 }

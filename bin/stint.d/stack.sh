@@ -368,7 +368,7 @@ cmd_up() {
 
 # --- nginx -----------------------------------------------------------------------
 
-# Fill in the template: @PREFIX@ @RUN@ @REPO@ @PORT@ @RATE_LIMIT@ (paths are
+# Fill in the template: @PREFIX@ @RUN@ @REPO@ @PORT@ @RATE_LIMIT@ @ORIGIN@ (paths are
 # checked to hold no sed metacharacters but '.', literal in the replacement);
 # the upstreams and locations it includes come from the route manifest.
 render_nginx_conf() {
@@ -379,7 +379,7 @@ render_nginx_conf() {
 	esc_run=$(sed_escape "$RUN")
 	esc_repo=$(sed_escape "$REPO")
 	sed -e "s|@PREFIX@|$esc_prefix|g" -e "s|@RUN@|$esc_run|g" \
-		-e "s|@REPO@|$esc_repo|g" -e "s|@PORT@|$PORT|g" \
+		-e "s|@REPO@|$esc_repo|g" -e "s|@PORT@|$PORT|g" -e "s|@ORIGIN@|$BASE_URL|g" \
 		-e "s|@RATE_LIMIT@|${RATE_LIMIT:-$DEFAULT_RATE_LIMIT}|g" \
 		-e "s|@LOGIN_RATE@|${LOGIN_RATE:-$DEFAULT_LOGIN_RATE}|g" \
 		"$REPO/conf/nginx/stint.conf.in" >"$NGX/nginx.conf.tmp"
