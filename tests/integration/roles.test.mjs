@@ -132,8 +132,19 @@ function browserOf(n) {
   return b;
 }
 
-/* Calls route r as caller n: { status, location, body }. */
+/*
+ * Calls route r as caller n: { status, location, body }. A 429 is the per-address rate limit, which
+ * this many calls from one address can reach: no access decision, so wait as it says and call again.
+ */
 async function call(r, n) {
+  for (let i = 0; ; i++) {
+    const res = await callOnce(r, n);
+    if (res.status !== 429 || i === 10) return res;
+    await new Promise((done) => setTimeout(done, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+  }
+}
+
+async function callOnce(r, n) {
   const sid = r.pattern.includes(':uuid') ? await sessionFor(r, n) : null;
   const url = r.pattern.replace(':uuid', sid).replace(/:id\b/g, NO_ROW);
   if (isPage(r)) {

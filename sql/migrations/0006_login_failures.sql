@@ -1,4 +1,4 @@
--- 0007_login_failures: the sign-in lockout counts failures per email address
+-- 0006_login_failures: the sign-in lockout counts failures per email address
 -- (lower case), whether or not an account has it, so that the answer to a
 -- locked email does not tell which emails have accounts (issue 17, item 7).
 -- It replaces the per-account columns of 0002_accounts.
