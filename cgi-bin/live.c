@@ -17,6 +17,7 @@
 
 #include "auth.h"
 #include "conf.h"
+#include "csrf.h"
 #include "db.h"
 #include "fail.h"
 #include "live.h"
@@ -35,18 +36,6 @@ static int event_id_ok(const char *id)
 	return n >= 3 && n <= 100 && strspn(id, "0123456789:[],-") == n && strchr(id, ':') != NULL;
 }
 
-/* The n bytes at s are the origin (scheme://host[:port]) of the URL url. */
-static int origin_of(const char *url, const char *s, size_t n)
-{
-	const char *host = strstr(url, "://");
-	size_t len;
-
-	if (host == NULL)
-		return 0;
-	len = (size_t)(host + 3 - url) + strcspn(host + 3, "/?#");
-	return len == n && strncmp(url, s, n) == 0;
-}
-
 /*
  * 1 when the request may come from where it says: no Origin (a same-origin
  * EventSource or fetch, or not a browser), or Stint's own origin: that of
@@ -55,18 +44,9 @@ static int origin_of(const char *url, const char *s, size_t n)
  */
 static int origin_ok(const stint_req *r)
 {
-	const char *origin = stint_req_env(r, "HTTP_ORIGIN"), *host = stint_req_env(r, "HTTP_HOST");
-	const char *https = stint_req_env(r, "HTTPS"), *base = stint_config_get("public_base_url", "");
-	char own[300];
+	const char *origin = stint_req_env(r, "HTTP_ORIGIN");
 
-	if (origin == NULL)
-		return 1;
-	if (*base != '\0')
-		return origin_of(base, origin, strlen(origin));
-	if (host == NULL)
-		return 0;
-	snprintf(own, sizeof(own), "%s://%s", https != NULL && strcmp(https, "on") == 0 ? "https" : "http", host);
-	return strcmp(origin, own) == 0;
+	return origin == NULL || stint_origin_is_own(r, origin);
 }
 
 /*

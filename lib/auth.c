@@ -19,18 +19,6 @@
 #define COOKIE "stint_session"
 #define LOGIN_TTL_S (12 * 3600)
 
-static void to_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int stint_secret_new(char *out, size_t size, int api)
 {
 	unsigned char raw[STINT_SECRET_HEX / 2];
@@ -41,7 +29,7 @@ int stint_secret_new(char *out, size_t size, int api)
 	randombytes_buf(raw, sizeof(raw));
 	if (api)
 		memcpy(out, "st_", 3);
-	to_hex(raw, sizeof(raw), out + skip);
+	sodium_bin2hex(out + skip, STINT_SECRET_HEX + 1, raw, sizeof(raw));
 	return 0;
 }
 
@@ -53,7 +41,7 @@ void stint_secret_hash(const char *secret, char out[STINT_HASH_PARAM_LEN + 1])
 	EVP_Digest(secret, strlen(secret), md, &n, EVP_sha256(), NULL);
 	out[0] = '\\';
 	out[1] = 'x';
-	to_hex(md, sizeof(md), out + 2);
+	sodium_bin2hex(out + 2, STINT_HASH_PARAM_LEN - 1, md, sizeof(md));
 }
 
 int stint_password_hash(const char *password, char out[crypto_pwhash_STRBYTES])

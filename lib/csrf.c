@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 
 #include "conf.h"
 #include "log.h"
@@ -73,18 +74,6 @@ int stint_csrf_init(void)
 	return 0;
 }
 
-static void to_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[in[i] >> 4];
-		out[2 * i + 1] = hex[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* "NONCE.MAC": 64 hex digits, a dot, 64 hex digits. */
 static int well_formed(const char *t)
 {
@@ -119,7 +108,7 @@ static int sign(const char *binding, const char *nonce, char *out)
 	    HMAC(EVP_sha256(), csrf_secret, (int)csrf_secret_len, (const unsigned char *)msg, (size_t)len,
 		 md, &n) == NULL || n * 2 != MAC_HEX)
 		return -1;
-	to_hex(md, n, out);
+	sodium_bin2hex(out, MAC_HEX + 1, md, n);
 	return 0;
 }
 
@@ -142,7 +131,7 @@ static const char *issue(stint_req *r, const char *binding)
 	t = stint_arena_alloc(&r->arena, STINT_CSRF_LEN + 1);
 	if (t == NULL || RAND_bytes(raw, sizeof(raw)) != 1)
 		return NULL;
-	to_hex(raw, sizeof(raw), t);
+	sodium_bin2hex(t, NONCE_HEX + 1, raw, sizeof(raw));
 	t[NONCE_HEX] = '.';
 	if (sign(binding, t, t + NONCE_HEX + 1) != 0)
 		return NULL;
@@ -218,6 +207,14 @@ static void allowed_origin(const stint_req *r, char *out, size_t size)
 		 host != NULL ? host : "");
 }
 
+int stint_origin_is_own(const stint_req *r, const char *origin)
+{
+	char own[512];
+
+	allowed_origin(r, own, sizeof(own));
+	return strcasecmp(origin, own) == 0;
+}
+
 int stint_csrf_foreign_origin(const stint_req *r)
 {
 	const char *origin = stint_req_env(r, "HTTP_ORIGIN"), *referer = stint_req_env(r, "HTTP_REFERER");
@@ -229,11 +226,11 @@ int stint_csrf_foreign_origin(const stint_req *r)
 		return 0;
 	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0 && stint_req_env(r, "HTTP_COOKIE") == NULL)
 		return 0;  /* a script with an API token, not a browser */
+	if (origin != NULL)
+		return !stint_origin_is_own(r, origin);
+	if (referer == NULL)
+		return 0;
 	allowed_origin(r, allowed, sizeof(allowed));
 	n = strlen(allowed);
-	if (origin != NULL)
-		return strcasecmp(origin, allowed) != 0;
-	if (referer != NULL)
-		return strncasecmp(referer, allowed, n) != 0 || (referer[n] != '\0' && referer[n] != '/');
-	return 0;
+	return strncasecmp(referer, allowed, n) != 0 || (referer[n] != '\0' && referer[n] != '/');
 }

@@ -63,4 +63,11 @@ int stint_csrf_header_valid(const stint_req *r);
  */
 int stint_csrf_foreign_origin(const stint_req *r);
 
+/*
+ * 1 when origin ("scheme://host[:port]", as an Origin header names it) is
+ * Stint's own: that of the setting public_base_url or, when it is not set,
+ * the request's own scheme and Host (compared without regard to case).
+ */
+int stint_origin_is_own(const stint_req *r, const char *origin);
+
 #endif
