@@ -15,6 +15,20 @@
 /* One handle per process, so the connection to nchan is reused. */
 static CURL *live_curl;
 
+/*
+ * After nginx reloads, a kept connection still reaches an old worker, and
+ * what it publishes lands in the old worker's nchan store, which no new
+ * subscriber reads. So each batch (one change's messages, one re-publisher
+ * step) starts on a fresh connection, which only a current worker accepts,
+ * and the handle keeps that one connection alone for the rest of the batch.
+ */
+static int live_fresh = 1;
+
+void stint_live_batch(void)
+{
+	live_fresh = 1;
+}
+
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
 {
 	(void)p;
@@ -57,6 +71,9 @@ static long nchan_request(const char *method, const char *url, const char *body,
 	curl_easy_setopt(live_curl, CURLOPT_CONNECTTIMEOUT_MS, 500L);
 	curl_easy_setopt(live_curl, CURLOPT_TIMEOUT_MS, 2000L);
 	curl_easy_setopt(live_curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(live_curl, CURLOPT_MAXCONNECTS, 1L);
+	curl_easy_setopt(live_curl, CURLOPT_FRESH_CONNECT, (long)live_fresh);
+	live_fresh = 0;
 	*cc = curl_easy_perform(live_curl);
 	if (*cc == CURLE_OK)
 		curl_easy_getinfo(live_curl, CURLINFO_RESPONSE_CODE, &status);
@@ -148,6 +165,7 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n)
 	size_t i;
 	int stuck = 0;
 
+	stint_live_batch();
 	for (i = 0; i < n; i++)  /* ended grants first: nothing more reaches them */
 		if (m[i].text == NULL)
 			(void)stint_live_close(m[i].session_id);

@@ -52,6 +52,14 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n);
  */
 int stint_live_send(const char *session_id, const char *type, const char *body);
 
+/*
+ * Start a batch of publishes: the next request to nchan opens a fresh
+ * connection (a kept one may reach a worker that an nginx reload retired,
+ * whose store no subscriber reads any more), reused for the rest of the
+ * batch. stint_live_publish() starts one itself.
+ */
+void stint_live_batch(void);
+
 /* The grant channel of user_id (digits): "user-<id>". */
 void stint_live_user_channel(char out[STINT_LIVE_CHANNEL_LEN], const char *user_id);
 

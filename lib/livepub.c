@@ -35,6 +35,7 @@ long stint_livepub_step(stint_db *db, double min_age_s)
 	int i, stuck = 0;
 
 	snprintf(age, sizeof(age), "%.3f", min_age_s);
+	stint_live_batch();
 	stint_tx_begin(&tx, db, NULL);
 	stint_tx_exec(&tx, STINT_SQL_LIVE_UNPUBLISHED, 1, &p, &res);
 	for (i = 0; res != NULL && i < PQntuples(res); i++) {
