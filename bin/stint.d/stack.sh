@@ -211,6 +211,7 @@ write_env() {
 	done < <(compgen -e STINT_ || true)
 	vals[STINT_DATABASE_URL]=$(db_conninfo)
 	vals[STINT_TEMPLATE_DIR]=$REPO/templates
+	vals[STINT_TASKS_CONFIG]=${STINT_TASKS_CONFIG:-$REPO/conf/tasks.conf}
 	vals[STINT_STATIC_DIR]=$REPO/static
 	vals[STINT_VAR_DIR]=$PREFIX
 	vals[STINT_PUBLIC_BASE_URL]=$BASE_URL
