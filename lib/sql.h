@@ -36,6 +36,18 @@
 #define STINT_PATCH_AS(j, col, type) STINT_PATCH_KEY(j, col, "(" j "->>'" col "')::" type, col)
 #define STINT_PATCH_JSON(j, col) STINT_PATCH_KEY(j, col, j "->'" col "'", col)
 
+/*
+ * the tasks user $7 may see (all when $8, an admin): a session's with the
+ * session (its owner, its shares), one without a session its maker's; then
+ * the filters $1 session, $2 group, $3 type, $4 status (NULL: any)
+ */
+#define STINT_TASK_FILTER \
+	" FROM tasks t WHERE ($8::boolean OR CASE WHEN t.session_id IS NULL THEN t.user_id = $7::bigint" \
+	" ELSE EXISTS (SELECT 1 FROM sessions s WHERE s.id = t.session_id AND (s.owner_id = $7::bigint" \
+	" OR EXISTS (SELECT 1 FROM session_shares sh WHERE sh.session_id = s.id AND sh.user_id = $7::bigint))) END)" \
+	" AND ($1::uuid IS NULL OR t.session_id = $1::uuid) AND ($2::text IS NULL OR t.group_key = $2)" \
+	" AND ($3::text IS NULL OR t.task_type = $3) AND ($4::text IS NULL OR t.status = $4)"
+
 #define STINT_EVENT_FILTER \
 	" FROM events e WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
 	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
@@ -400,6 +412,49 @@
 	  " starts_at = coalesce($3::timestamptz, CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END)," \
 	  " ends_at = coalesce($4::timestamptz, CASE WHEN $2 IN ('completed', 'abandoned') THEN coalesce(ends_at, now()) ELSE ends_at END)" \
 	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id or NULL, $2 group_key or NULL, $3 task_type, $4 dedupe_key, $5 params (a JSON */ \
+	/* object) or NULL, $6 priority or NULL, $7 max_attempts, $8 user id -> task_id, session_id, */ \
+	/* task (its JSON text) | no row when the session has an active task of that type and key */ \
+	/* (tasks_one_active_idx); NOTIFY tasks with the new task's id wakes a spooler at COMMIT */ \
+	X(TASK_CREATE, 8, \
+	  "WITH ins AS (INSERT INTO tasks (session_id, group_key, task_type, dedupe_key, params, priority," \
+	  " max_attempts, user_id) VALUES ($1::uuid, $2, $3, $4, coalesce($5::jsonb, '{}'), coalesce($6::int, 100)," \
+	  " $7::int, $8::bigint) ON CONFLICT (session_id, task_type, dedupe_key)" \
+	  " WHERE status IN ('queued', 'running') AND session_id IS NOT NULL DO NOTHING" \
+	  " RETURNING task_id, session_id, stint_task_json(tasks) AS task)" \
+	  " SELECT task_id::text, session_id::text, task::text, pg_notify('tasks', task_id::text) FROM ins") \
+	/* $1 session id, $2 task_type, $3 dedupe_key -> one cell: the JSON text of the session's */ \
+	/* queued or running task of that type and key | no row when there is none */ \
+	X(TASK_ACTIVE, 3, \
+	  "SELECT stint_task_json(t)::text FROM tasks t WHERE t.session_id = $1::uuid AND t.task_type = $2" \
+	  " AND t.dedupe_key = $3 AND t.status IN ('queued', 'running')") \
+	/* $1 task id, $2 user id -> grant: what the user may do with the task (edit, view, */ \
+	/* none), NULL when there is no such task */ \
+	X(TASK_ACCESS, 2, "SELECT stint_task_access($1::uuid, $2::bigint) AS grant") \
+	/* $1 task id -> one cell: the task's JSON text | no row when absent */ \
+	X(TASK_GET, 1, "SELECT stint_task_json(t)::text FROM tasks t WHERE t.task_id = $1::uuid") \
+	/* $1 session, $2 group, $3 type, $4 status (each NULL: any), $5 limit, $6 offset, $7 user id, */ \
+	/* $8 is admin -> one cell: {"items": [...], "total": n, "limit": n, "offset": n}, newest first */ \
+	X(TASK_LIST, 8, \
+	  "SELECT json_build_object('items', coalesce((SELECT json_agg(stint_task_json(t) ORDER BY t.created_at DESC," \
+	  " t.task_id) FROM tasks t JOIN (SELECT t.task_id" STINT_TASK_FILTER \
+	  " ORDER BY t.created_at DESC, t.task_id LIMIT $5 OFFSET $6) page USING (task_id)), '[]')," \
+	  " 'total', (SELECT count(*)" STINT_TASK_FILTER "), 'limit', $5::int, 'offset', $6::int)::text") \
+	/* $1 task id -> status, session_id, of the task, locked for a cancel | no row when absent */ \
+	X(TASK_LOCK, 1, "SELECT status, session_id::text FROM tasks WHERE task_id = $1::uuid FOR UPDATE") \
+	/* $1 task id -> task (the cancelled task's JSON text) | no row unless it was queued */ \
+	X(TASK_CANCEL_QUEUED, 1, \
+	  "UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE task_id = $1::uuid" \
+	  " AND status = 'queued' RETURNING stint_task_json(tasks)::text AS task") \
+	/* $1 task id -> task (its JSON text, cancel_requested_at set) | no row unless it is running */ \
+	X(TASK_CANCEL_RUNNING, 1, \
+	  "UPDATE tasks SET cancel_requested_at = coalesce(cancel_requested_at, now()) WHERE task_id = $1::uuid" \
+	  " AND status = 'running' RETURNING stint_task_json(tasks)::text AS task") \
+	/* $1 task id -> task (the removed record's JSON text, with "removed": true) | no row */ \
+	/* unless it was finished (completed, failed or cancelled) */ \
+	X(TASK_REMOVE, 1, \
+	  "DELETE FROM tasks WHERE task_id = $1::uuid AND status IN ('completed', 'failed', 'cancelled')" \
+	  " RETURNING (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -771,6 +771,146 @@ const examples = {
     },
   ],
 
+  // --- tasks -------------------------------------------------------------------------
+  listTasks: [
+    {
+      name: "a session's tasks", status: 200,
+      run: async () => {
+        fx.listed = await expectCall('createTask', 201, 'POST', '/api/v1/tasks',
+          { json: { task_type: 'noop', session_id: fx.session.id, dedupe_key: `${TAG} list`, group_key: TAG } });
+        return call('GET', `/api/v1/tasks?session=${fx.session.id}&type=noop&status=queued`);
+      },
+      then: (b) => {
+        assert.ok(b.items.some((t) => t.task_id === fx.listed.task_id));
+        assert.ok(b.items.every((t) => t.session_id === fx.session.id && t.status === 'queued'));
+      },
+    },
+    {
+      name: "another user's group is empty to them", status: 200,
+      run: () => call('GET', `/api/v1/tasks?group=${encodeURIComponent(TAG)}`, { token: fx.coach.token }),
+      then: (b) => assert.deepEqual([b.items, b.total], [[], 0]),
+    },
+    { name: 'a read-only token may list', status: 200, run: () => call('GET', '/api/v1/tasks?limit=1', { token: fx.readToken }) },
+    { name: 'empty parameters count as not sent', status: 200, run: () => call('GET', '/api/v1/tasks?session=&group=&type=&status=') },
+    {
+      name: 'bad filters', status: 422,
+      run: () => call('GET', '/api/v1/tasks?session=x&status=done&type=Noop&limit=0'),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['limit', 'session', 'status', 'type']),
+    },
+    { name: 'no credentials', status: 401, run: () => call('GET', '/api/v1/tasks', { token: null }) },
+  ],
+  createTask: [
+    {
+      name: 'a task of a session', status: 201,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'noop', session_id: fx.session.id,
+        dedupe_key: `${TAG} once`, params: { clip_id: 3, ratio: 0.125 }, priority: 5 } }),
+      then: (b, res) => {
+        fx.task = b;
+        assert.equal(res.headers.get('location'), `/api/v1/tasks/${b.task_id}`);
+        assert.deepEqual([b.status, b.max_attempts, b.priority, b.params, b.attempts, b.progress],
+          ['queued', 1, 5, { clip_id: 3, ratio: 0.125 }, 0, 0]);
+      },
+    },
+    {
+      name: 'the same task again answers the active one', status: 200,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'noop', session_id: fx.session.id, dedupe_key: `${TAG} once` } }),
+      then: (b) => assert.deepEqual([b.task_id, b.priority], [fx.task.task_id, 5]),
+    },
+    {
+      name: 'a task of no session, in a group', status: 201,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'noop', group_key: `${TAG} job`, session_id: null } }),
+      then: (b) => assert.deepEqual([b.session_id, b.group_key, b.user_id], [null, `${TAG} job`, fx.adminId]),
+    },
+    {
+      name: 'an unknown type, an unknown field, a priority out of range', status: 422,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'mine_bitcoin', colour: 'red', priority: 1001 } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['colour', 'priority']),
+    },
+    {
+      name: 'a type that is not declared', status: 422,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'mine_bitcoin' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['task_type']),
+    },
+    {
+      name: 'a session the caller cannot see', status: 422,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'noop', session_id: fx.session.id }, token: fx.coach.token }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['session_id']),
+    },
+    {
+      name: 'a session the caller may only read', status: 403,
+      run: async () => {
+        fx.readable = await newSession({ title: `${TAG} tasks viewer` });
+        await expectCall('shareSession', 200, 'POST', sharesUrl(fx.readable.id), { json: { email: fx.analyst.email, role: 'viewer' } });
+        return call('POST', '/api/v1/tasks', { json: { task_type: 'noop', session_id: fx.readable.id }, token: fx.analyst.token });
+      },
+    },
+    {
+      name: 'a read-only token', status: 403,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'noop' }, token: fx.readToken }),
+    },
+    { name: 'malformed JSON', status: 400, run: () => call('POST', '/api/v1/tasks', { raw: '{"task_type"', type: 'application/json' }) },
+    { name: 'not JSON', status: 415, run: () => call('POST', '/api/v1/tasks', { raw: 'task_type=noop', type: 'application/x-www-form-urlencoded' }) },
+    {
+      name: 'a body over 1 MiB', status: 413,
+      run: () => call('POST', '/api/v1/tasks', { json: { task_type: 'noop', params: { x: 'x'.repeat(1100 * 1024) } } }),
+    },
+  ],
+  getTask: [
+    {
+      name: 'a task', status: 200,
+      run: () => call('GET', `/api/v1/tasks/${fx.task.task_id}`),
+      then: (b) => assert.deepEqual(b, fx.task),
+    },
+    { name: "another user's task is not found", status: 404, run: () => call('GET', `/api/v1/tasks/${fx.task.task_id}`, { token: fx.coach.token }) },
+    { name: 'an unknown task', status: 404, run: () => call('GET', `/api/v1/tasks/${randomUUID()}`) },
+  ],
+  cancelTask: [
+    {
+      name: "another user's task is not found", status: 404,
+      run: () => call('DELETE', `/api/v1/tasks/${fx.task.task_id}`, { token: fx.coach.token }),
+    },
+    {
+      name: 'a read-only token', status: 403,
+      run: () => call('DELETE', `/api/v1/tasks/${fx.task.task_id}`, { token: fx.readToken }),
+    },
+    {
+      name: 'a viewer of the session', status: 403,
+      run: async () => {
+        fx.readableTask = await expectCall('createTask', 201, 'POST', '/api/v1/tasks', { json: { task_type: 'noop', session_id: fx.readable.id } });
+        return call('DELETE', `/api/v1/tasks/${fx.readableTask.task_id}`, { token: fx.analyst.token });
+      },
+    },
+    {
+      name: 'a queued task is cancelled', status: 200,
+      run: () => call('DELETE', `/api/v1/tasks/${fx.task.task_id}`),
+      then: (b) => {
+        assert.equal(b.status, 'cancelled');
+        assert.ok(b.finished_at);
+      },
+    },
+    {
+      name: "a finished task's record is removed", status: 204,
+      run: () => call('DELETE', `/api/v1/tasks/${fx.task.task_id}`),
+      then: () => expectCall('getTask', 404, 'GET', `/api/v1/tasks/${fx.task.task_id}`),
+    },
+    {
+      name: 'a running task is asked to stop', status: 202,
+      run: () => {
+        // what a spooler's claim does (the next step of issue 11)
+        sql(`UPDATE tasks SET status = 'running', lease_token = nextval('task_lease_tokens'), lease_expires_at = now() + interval '1 hour',
+          started_at = now() WHERE task_id = '${fx.readableTask.task_id}'`);
+        return call('DELETE', `/api/v1/tasks/${fx.readableTask.task_id}`);
+      },
+      then: (b) => {
+        assert.equal(b.status, 'running');
+        assert.ok(b.cancel_requested_at);
+        sql(`UPDATE tasks SET status = 'cancelled', lease_token = NULL, lease_expires_at = NULL, finished_at = now()
+          WHERE task_id = '${fx.readableTask.task_id}'`);
+      },
+    },
+    { name: 'an unknown task', status: 404, run: () => call('DELETE', `/api/v1/tasks/${randomUUID()}`) },
+  ],
+
   // --- a session's timeline: events, rollup, exports -----------------------------
   addEvents: [
     {
@@ -1715,8 +1855,9 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     for (const [p, item] of Object.entries(doc.paths)) {
       const documented = HTTP_METHODS.filter((m) => item[m]).map((m) => m.toUpperCase());
       const method = ['PUT', 'PATCH', 'DELETE', 'POST'].find((m) => !documented.includes(m));
-      // a session id is a UUID, every other id a row number
-      const { res, body } = await call(method, p.replace('/sessions/{id}', `/sessions/${randomUUID()}`).replace(/\{[^}]+\}/g, '1'));
+      // a session's and a task's id is a UUID, every other id a row number
+      const { res, body } = await call(method, p.replace('/sessions/{id}', `/sessions/${randomUUID()}`)
+        .replace('/tasks/{id}', `/tasks/${randomUUID()}`).replace(/\{[^}]+\}/g, '1'));
       const what = `${method} ${p}`;
       assert.equal(res.status, 405, `${what}: ${JSON.stringify(body)}`);
       assert.deepEqual(res.headers.get('allow')?.split(', ').sort(), documented.sort(), `${what}: Allow`);

@@ -1,0 +1,103 @@
+/*
+ * tasks.h: the task resource (issue 11; docs/tasks.md): one unit of long
+ * work of a declared type (lib/tasktypes.h), queued here and run later by
+ * bin/stint-spooler. Used by cgi-bin/tasks.c.
+ *
+ * Reads take the database; changes take a unit of work (lib/tx.h), write
+ * their audit_log row (task.create, task.cancel, task.cancel_request,
+ * task.remove) and, for a task of a session, record task_updated on the
+ * session's live channel with the task as its data. What a change hands
+ * back is only meaningful once stint_tx_end() has returned STINT_DB_OK; the
+ * caller frees a returned text whatever stint_tx_end() returns.
+ *
+ * Who may see a task (stint_task_access): a task of a session follows the
+ * session's access, one without a session belongs to the user who made
+ * it, admins may do everything.
+ */
+#ifndef STINT_TASKS_H
+#define STINT_TASKS_H
+
+#include "db.h"
+#include "http.h"
+#include "sessions.h"
+#include "tx.h"
+
+#define STINT_TASK_ID_LEN 37   /* a task_id (a uuid) and its NUL */
+
+/* A task to create: the caller has validated each value. */
+typedef struct stint_task_new {
+	const char *session_id;    /* NULL: no session */
+	const char *group_key;     /* NULL: no group */
+	const char *task_type;     /* a declared type */
+	const char *dedupe_key;    /* NULL or "": one active task per session and type */
+	const char *params_json;   /* a JSON object's text; NULL: {} */
+	long priority;             /* 0..1000, lower runs first */
+	int max_attempts;          /* the type's */
+	const char *user_id;       /* who asks (users.id as text) */
+} stint_task_new;
+
+/*
+ * Queue task t, or find the active (queued or running) task of the same
+ * session, type and dedupe key that the unique index tasks_one_active_idx
+ * keeps to one: *json (caller frees) is the task's JSON text either way,
+ * *created 1 for a new task (its id in id_out) and 0 for the existing one
+ * (id_out ""). A new task is audited as task.create, announced, and wakes
+ * a spooler (NOTIFY tasks) at COMMIT. STINT_DB_CONFLICT when the active
+ * task finished between the insert and the look-up three times running.
+ */
+stint_db_rc stint_task_create(stint_tx *tx, const stint_task_new *t, char **json, int *created,
+			      char id_out[STINT_TASK_ID_LEN]);
+
+/* Task task_id's JSON text in *json (caller frees), or NULL when there is none. */
+stint_db_rc stint_task_get(stint_db *db, const char *task_id, char **json);
+
+/*
+ * What user_id may do with task task_id in *grant: STINT_GRANT_ABSENT when
+ * there is no such task (or on an error), STINT_GRANT_NONE when it may not
+ * see it, else VIEW or EDIT.
+ */
+stint_db_rc stint_task_access(stint_db *db, const char *task_id, const char *user_id, stint_grant *grant);
+
+/* Query parameters of the task list. */
+typedef struct stint_task_query {
+	const char *session;  /* filters, or NULL */
+	const char *group;
+	const char *type;
+	const char *status;
+	long limit;           /* 1..1000, default 50 */
+	long offset;          /* >= 0 */
+	const char *user_id;  /* only tasks this user may see... */
+	int is_admin;         /* ...unless an admin asks */
+} stint_task_query;
+
+/*
+ * Read and check the list parameters from query (session, group, type,
+ * status, limit, offset); problems go to *errors as in
+ * stint_validate_json(). Returns the number of problems.
+ */
+int stint_task_query_parse(const stint_kvlist *query, stint_task_query *out, cJSON **errors);
+
+/*
+ * The page of tasks matching q as JSON text {"items": [...], "total": n,
+ * "limit": n, "offset": n} in *json (caller frees), newest first.
+ */
+stint_db_rc stint_task_list(stint_db *db, const stint_task_query *q, char **json);
+
+/* What stint_task_cancel() did. */
+typedef enum stint_task_cancel_result {
+	STINT_TASK_ABSENT,            /* there is no such task */
+	STINT_TASK_CANCELLED,         /* it was queued: now cancelled */
+	STINT_TASK_CANCEL_REQUESTED,  /* it is running: cancel_requested_at is set, and
+					 the spooler running it stops its child */
+	STINT_TASK_REMOVED            /* it had finished: its record is removed */
+} stint_task_cancel_result;
+
+/*
+ * Cancel task task_id as its status allows (stint_task_cancel_result in
+ * *what); *json (caller frees) is the task's JSON text after the change
+ * (the removed record's, with "removed": true), NULL when absent.
+ */
+stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, stint_task_cancel_result *what,
+			      char **json);
+
+#endif
