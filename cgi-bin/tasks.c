@@ -1,7 +1,8 @@
 /*
  * tasks.c: the JSON API of tasks, /api/v1/tasks (issue 11; docs/tasks.md):
  * create (a task of a type declared in conf/tasks.conf), list (filters,
- * only what the caller may see), get and cancel. The routes are open to
+ * only what the caller may see), get and cancel; and a session's report:
+ * /api/v1/sessions/<id>/process queues it, .../status follows it. The routes are open to
  * anyone signed in; each handler checks the task's own access (lib/tasks.h):
  * a task the caller may not see answers 404, as one that does not exist.
  */
@@ -180,6 +181,38 @@ static void cancel_task(stint_req *r)
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	} else
 		stint_answer_json_text(r, rc, what == STINT_TASK_CANCELLED ? 200 : 202, json, NULL);
+}
+
+/* Queue the session's report (202 with its process_report task, new or already active). */
+static void process_session(stint_req *r)
+{
+	const stint_task_type *type = stint_task_type_find(&task_types, STINT_TASK_REPORT);
+	char *json = NULL, id[STINT_TASK_ID_LEN], location[64];
+	stint_tx tx;
+	stint_db_rc rc;
+	int created;
+
+	if (type == NULL) {
+		stint_log(STINT_LOG_ERROR, "tasks: the task type %s is not declared", STINT_TASK_REPORT);
+		stint_fail(r, 500, "internal", "Reports are not configured on this server.", NULL);
+		return;
+	}
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_task_process_session(&tx, r->params[0], r->user.id_text, type->max_attempts, &json, &created, id);
+	rc = stint_tx_end(&tx);
+	if (rc == STINT_DB_OK && created) {
+		snprintf(location, sizeof(location), "/api/v1/tasks/%s", id);
+		stint_resp_header(r, "Location", location);
+	}
+	stint_answer_json_text(r, rc, 202, json, NULL);
+}
+
+static void session_status(stint_req *r)
+{
+	char *json = NULL;
+	stint_db_rc rc = stint_task_session_status(r->db, r->params[0], &json);
+
+	stint_answer_json_text(r, rc, 200, json, "There is no session with this id.");
 }
 
 #define STINT_PROGRAM_NAME "tasks"

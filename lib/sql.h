@@ -455,6 +455,20 @@
 	X(TASK_REMOVE, 1, \
 	  "DELETE FROM tasks WHERE task_id = $1::uuid AND status IN ('completed', 'failed', 'cancelled')" \
 	  " RETURNING (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 session id -> id | no row when absent: its processing_status is now queued (a report was asked) */ \
+	X(SESSION_PROCESS_QUEUED, 1, \
+	  "UPDATE sessions SET processing_status = 'queued' WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id -> one cell: {session_id, processing_status, progress, progress_message, */ \
+	/* report_url, last_processed_at, task (the newest process_report task, or null)} as JSON text */ \
+	/* | no row when absent */ \
+	X(SESSION_PROCESSING, 1, \
+	  "SELECT json_build_object('session_id', s.id, 'processing_status', s.processing_status," \
+	  " 'progress', coalesce(x.progress, 0), 'progress_message', coalesce(x.progress_message, '')," \
+	  " 'report_url', s.report_url, 'last_processed_at', s.last_processed_at," \
+	  " 'task', CASE WHEN x.task_id IS NOT NULL THEN stint_task_json(x.task) END)::text" \
+	  " FROM sessions s LEFT JOIN LATERAL (SELECT t AS task, t.task_id, t.progress, t.progress_message FROM tasks t" \
+	  " WHERE t.session_id = s.id AND t.task_type = 'process_report' ORDER BY t.created_at DESC, t.task_id LIMIT 1) x" \
+	  " ON true WHERE s.id = $1::uuid") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

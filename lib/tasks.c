@@ -179,3 +179,23 @@ stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, stint_task_canc
 		*what = ways[i].what;
 	return tx->rc;
 }
+
+stint_db_rc stint_task_process_session(stint_tx *tx, const char *session_id, const char *user_id,
+				       int max_attempts, char **json, int *created,
+				       char id_out[STINT_TASK_ID_LEN])
+{
+	const stint_task_new t = { session_id, NULL, STINT_TASK_REPORT, "", NULL, 100, max_attempts, user_id };
+	char *id = NULL;
+
+	if (stint_task_create(tx, &t, json, created, id_out) != STINT_DB_OK || !*created)
+		return tx->rc;
+	if (stint_tx_text(tx, STINT_SQL_SESSION_PROCESS_QUEUED, 1, &session_id, &id) == STINT_DB_OK && id == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);  /* the task's session is there: its row is locked by the insert */
+	free(id);
+	return stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_SESSION, 1, &session_id);
+}
+
+stint_db_rc stint_task_session_status(stint_db *db, const char *session_id, char **json)
+{
+	return stint_db_text(db, STINT_SQL_SESSION_PROCESSING, 1, &session_id, json);
+}

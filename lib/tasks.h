@@ -100,4 +100,26 @@ typedef enum stint_task_cancel_result {
 stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, stint_task_cancel_result *what,
 			      char **json);
 
+/* --- a session's processing (its report) --- */
+
+#define STINT_TASK_REPORT "process_report"   /* the type of a session's report */
+
+/*
+ * Queue the report of session_id: a process_report task made by user_id
+ * with max_attempts (the type's), or the one queued or running already, as
+ * stint_task_create(). A new one also sets the session's processing_status
+ * to queued (session_updated announced).
+ */
+stint_db_rc stint_task_process_session(stint_tx *tx, const char *session_id, const char *user_id,
+				       int max_attempts, char **json, int *created,
+				       char id_out[STINT_TASK_ID_LEN]);
+
+/*
+ * Session session_id's processing as JSON text in *json (caller frees):
+ * {session_id, processing_status, progress, progress_message, report_url,
+ * last_processed_at, task (its newest process_report task, or null)};
+ * NULL when there is no such session.
+ */
+stint_db_rc stint_task_session_status(stint_db *db, const char *session_id, char **json);
+
 #endif

@@ -911,6 +911,51 @@ const examples = {
     { name: 'an unknown task', status: 404, run: () => call('DELETE', `/api/v1/tasks/${randomUUID()}`) },
   ],
 
+  processSession: [
+    {
+      name: "the session's report is queued", status: 202,
+      run: async () => {
+        fx.processed = await newSession({ title: `${TAG} process` });
+        return call('POST', `${sessionUrl(fx.processed.id)}/process`);
+      },
+      then: async (b, res) => {
+        fx.report = b;
+        assert.equal(res.headers.get('location'), `/api/v1/tasks/${b.task_id}`);
+        assert.deepEqual([b.task_type, b.session_id, b.status], ['process_report', fx.processed.id, 'queued']);
+        const s = await expectCall('getSession', 200, 'GET', sessionUrl(fx.processed.id));
+        assert.equal(s.processing_status, 'queued');
+      },
+    },
+    {
+      name: 'asked again: the same task', status: 202,
+      run: () => call('POST', `${sessionUrl(fx.processed.id)}/process`),
+      then: (b, res) => {
+        assert.equal(b.task_id, fx.report.task_id);
+        assert.equal(res.headers.get('location'), null);
+      },
+    },
+    {
+      name: 'a viewer of the session', status: 403,
+      run: () => call('POST', `${sessionUrl(fx.readable.id)}/process`, { token: fx.analyst.token }),
+    },
+    { name: 'an unknown session', status: 404, run: () => call('POST', `${sessionUrl(randomUUID())}/process`) },
+  ],
+  getSessionStatus: [
+    {
+      name: 'a session being processed', status: 200,
+      run: () => call('GET', `${sessionUrl(fx.processed.id)}/status`),
+      then: (b) => assert.deepEqual([b.processing_status, b.progress, b.task.task_id, b.report_url],
+        ['queued', 0, fx.report.task_id, null]),
+    },
+    {
+      name: 'a session never processed', status: 200,
+      run: () => call('GET', `${sessionUrl(fx.shared.id)}/status`),
+      then: (b) => assert.deepEqual([b.processing_status, b.task], ['pending', null]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', `${sessionUrl(fx.session.id)}/status`, { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', `${sessionUrl(randomUUID())}/status`) },
+  ],
+
   // --- a session's timeline: events, rollup, exports -----------------------------
   addEvents: [
     {

@@ -19,6 +19,11 @@
 //   SESSION_EDITOR, DELETED_SESSION_EDITOR: 403 also for viewer shares and
 //     the viewer role;
 //   a session that does not exist: 404;
+//   a task's own routes (/api/v1/tasks/:uuid...): SIGNED_IN in the manifest, the handler checks
+//     the task's access (lib/tasks.h): a task of a session follows the session, but a caller who
+//     may not see it gets 404, not 403 (its existence is not told): reading (TASK_VIEWER) is 404
+//     for the coach the session is not shared with; changing (TASK_EDITOR) also 403 for viewer
+//     shares and the viewer role; a task that does not exist: 404;
 //   anyone else is let through: the handler answers (its answer, e.g. 404
 //     for a row id that does not exist or 415 for the missing body, is the
 //     handler's and only has to be neither a refusal nor a server error).
@@ -27,7 +32,8 @@
 // The requests carry no body. A route's ":uuid" is the owner's session,
 // shared as above, except where a call would end it (DELETE of the session,
 // POST .../delete): a new session per call; and DELETED_SESSION_EDITOR
-// routes get a session deleted for the call. ":id" is a row id that does not
+// routes get a session deleted for the call. A task route's ":uuid" is a
+// task of that session (a new one per call where the call ends it). ":id" is a row id that does not
 // exist. Each page call uses a browser of its own (a logout ends only that
 // login).
 //
@@ -72,6 +78,9 @@ const fx = {};
 const cleanup = [];
 
 const isSessionRoute = (r) => r.access.includes('SESSION');
+const isTaskRoute = (r) => r.pattern.startsWith('/api/v1/tasks/:uuid');
+/* The access a route is checked with: the manifest's, or a task route's (see above). */
+const accessOf = (r) => (isTaskRoute(r) ? (r.method === 'GET' ? 'TASK_VIEWER' : 'TASK_EDITOR') : r.access);
 const isPage = (r) => r.format === 'HTML';
 const endsSession = (r) => /\/:uuid$/.test(r.pattern) ? r.method === 'DELETE' : /\/:uuid\/delete$/.test(r.pattern);
 
@@ -79,7 +88,7 @@ const endsSession = (r) => /\/:uuid$/.test(r.pattern) ? r.method === 'DELETE' : 
 function callersOf(r) {
   if (r.access === 'PUBLIC') return ['anon', 'admin'];
   return CALLERS.map(([n]) => n).filter((n) =>
-    !(isPage(r) && ['read', 'revoked'].includes(n)) && (n !== 'missing' || isSessionRoute(r)));
+    !(isPage(r) && ['read', 'revoked'].includes(n)) && (n !== 'missing' || isSessionRoute(r) || isTaskRoute(r)));
 }
 
 /* The answer route r's access level implies for caller n: a status, LOGIN, or 'allowed'. */
@@ -88,13 +97,15 @@ function expected(r, n) {
   if (['anon', 'revoked', 'disabled'].includes(n)) return isPage(r) ? LOGIN : 401;
   if (n === 'read' && r.method !== 'GET') return 403;
   if (n === 'missing') return 404;
+  if (isTaskRoute(r) && n === 'coach2') return 404;
   const refused = {
     AUTHOR: ['viewerE'],
     SESSION_VIEWER: ['coach2'],
     SESSION_EDITOR: ['coach2', 'anaV', 'viewerE'],
     DELETED_SESSION_EDITOR: ['coach2', 'anaV', 'viewerE'],
     ADMIN: ['owner', 'coach2', 'anaV', 'anaE', 'viewerE', 'read'],
-  }[r.access] ?? [];
+    TASK_EDITOR: ['anaV', 'viewerE'],
+  }[accessOf(r)] ?? [];
   return refused.includes(n) ? 403 : 'allowed';
 }
 
@@ -122,6 +133,17 @@ async function sessionFor(r, n) {
   return endsSession(r) ? ownedSession('to end') : fx.session;
 }
 
+/* A task of the owner's session (a new one when the call ends it), as the owner makes it. */
+async function taskFor(r, n) {
+  if (n === 'missing') return randomUUID();
+  if (r.method !== 'DELETE' && fx.task) return fx.task;
+  const t = await api('POST', '/api/v1/tasks',
+    { json: { task_type: 'noop', session_id: fx.session, dedupe_key: randomUUID() }, token: who.owner.token });
+  assert.equal(t.status, 201, t.text);
+  if (r.method !== 'DELETE') fx.task = t.body.task_id;
+  return t.body.task_id;
+}
+
 /* A browser with caller n's next unused login (none for anonymous) and a CSRF cookie. */
 function browserOf(n) {
   const b = new Browser();
@@ -145,7 +167,7 @@ async function call(r, n) {
 }
 
 async function callOnce(r, n) {
-  const sid = r.pattern.includes(':uuid') ? await sessionFor(r, n) : null;
+  const sid = !r.pattern.includes(':uuid') ? null : isTaskRoute(r) ? await taskFor(r, n) : await sessionFor(r, n);
   const url = r.pattern.replace(':uuid', sid).replace(/:id\b/g, NO_ROW);
   if (isPage(r)) {
     const b = browserOf(n);
@@ -235,6 +257,8 @@ describe('every route of the manifest under every caller', { skip: SKIP }, () =>
         const said = `${route} as ${who[n].what}: ${res.status} ${res.location} ${res.text.slice(0, 200)}`;
         if (want === 'allowed') {
           assert.ok(got !== LOGIN && got !== 401 && got !== 403 && got < 500, said);
+          // a task route's task exists and is the caller's to see: the handler answers it
+          if (isTaskRoute(r)) assert.ok(got < 300, said);
           return;
         }
         assert.equal(got, want, said);
@@ -255,7 +279,7 @@ describe('every route of the manifest under every caller', { skip: SKIP }, () =>
       const cells = names.map((n) => {
         if (!callersOf(r).includes(n)) return '—'.padStart(7);
         const got = results.get(`${route}\t${n}`);
-        const refused = got === LOGIN || got === 401 || got === 403 || got === 404 && n === 'missing';
+        const refused = got === LOGIN || got === 401 || got === 403 || got === 404 && expected(r, n) === 404;
         return (got === undefined ? '?' : `${refused ? '✗' : '✓'}${got}`).padStart(7);
       });
       t.diagnostic(`${route.padEnd(width)}  ${cells.join(' ')}`);

@@ -213,3 +213,31 @@ test('a read-scope token reads tasks but cannot make or cancel one', async () =>
   assert.equal((await api('DELETE', `/api/v1/tasks/${c.body.task_id}`, { token: read })).status, 403);
   assert.deepEqual(sql(`SELECT status FROM tasks WHERE task_id = '${c.body.task_id}'`), ['queued']);
 });
+
+test("a session's report: process queues one process_report task, status follows it", async () => {
+  const sid = await ownSession();
+  const before = await api('GET', `/api/v1/sessions/${sid}/status`, { token: owner.token });
+  assert.deepEqual([before.status, before.body.processing_status, before.body.task], [200, 'pending', null]);
+  const sub = await subscribe(sid, { token: owner.token });
+  const answers = await Promise.all(Array.from({ length: 5 },
+    () => api('POST', `/api/v1/sessions/${sid}/process`, { token: owner.token })));
+  assert.deepEqual(answers.map((a) => a.status), [202, 202, 202, 202, 202], answers.map((a) => a.text).join('\n'));
+  assert.equal(new Set(answers.map((a) => a.body.task_id)).size, 1);
+  assert.equal(answers.filter((a) => a.headers.get('location')).length, 1, 'one new task, with its Location');
+  const task = answers[0].body;
+  assert.deepEqual([task.task_type, task.status, task.max_attempts], ['process_report', 'queued', 3]);
+  assert.deepEqual(sql(`SELECT count(*) FROM tasks WHERE session_id = '${sid}'`), ['1']);
+  const got = await sub.waitFor(2);
+  sub.close();
+  assert.deepEqual(got.map((m) => m.event).sort(), ['session_updated', 'task_updated']);
+  assert.equal(got.find((m) => m.event === 'session_updated').data.data.processing_status, 'queued');
+
+  sql(`UPDATE tasks SET status = 'running', lease_token = nextval('task_lease_tokens'), lease_expires_at = now() + interval '1 hour',
+    progress = 40, progress_message = 'Parsing device 3 of 22' WHERE task_id = '${task.task_id}'`);
+  const s = await api('GET', `/api/v1/sessions/${sid}/status`, { token: owner.token });
+  assert.deepEqual([s.body.processing_status, s.body.progress, s.body.progress_message, s.body.task.task_id],
+    ['queued', 40, 'Parsing device 3 of 22', task.task_id]);
+  // a user the session is not shared with learns nothing
+  assert.equal((await api('GET', `/api/v1/sessions/${sid}/status`, { token: other.token })).status, 403);
+  assert.equal((await api('POST', `/api/v1/sessions/${sid}/process`, { token: other.token })).status, 403);
+});
