@@ -12,7 +12,7 @@
 static struct { char *key, *value; } config_items[CONFIG_MAX];
 static int config_n;
 
-static char *trim(char *s)
+char *stint_trim(char *s)
 {
 	char *e;
 
@@ -28,7 +28,7 @@ static int config_line(const char *path, int lineno, char *line)
 {
 	char *eq, *key, *value;
 
-	line = trim(line);
+	line = stint_trim(line);
 	if (*line == '\0' || *line == '#')
 		return 0;
 	eq = strchr(line, '=');
@@ -37,8 +37,8 @@ static int config_line(const char *path, int lineno, char *line)
 		return -1;
 	}
 	*eq = '\0';
-	key = trim(line);
-	value = trim(eq + 1);
+	key = stint_trim(line);
+	value = stint_trim(eq + 1);
 	config_items[config_n].key = strdup(key);
 	config_items[config_n].value = strdup(value);
 	if (config_items[config_n].key == NULL || config_items[config_n].value == NULL)

@@ -26,4 +26,10 @@ const char *stint_config_get(const char *key, const char *def);
  */
 long stint_config_int(const char *key, long def, long min, long max);
 
+/*
+ * Cut the white space (isspace) off both ends of s, in place: returns s
+ * past its leading spaces, with its trailing ones overwritten by NULs.
+ */
+char *stint_trim(char *s);
+
 #endif

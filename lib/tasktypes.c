@@ -39,18 +39,6 @@ static int fail_at(parse_state *ps, const char *fmt, ...)
 	return -1;
 }
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* 1 when s is a task type's name, as tasks.task_type's CHECK has it. */
 static int is_type_name(const char *s)
 {
@@ -87,7 +75,7 @@ static int remove_list(parse_state *ps, char *value, unsigned *bits)
 	if (strcmp(value, "none") == 0)
 		return 0;
 	for (item = strtok_r(value, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
-		item = trim(item);
+		item = stint_trim(item);
 		if (strcmp(item, "completed") == 0)
 			*bits |= STINT_TASK_REMOVE_COMPLETED;
 		else if (strcmp(item, "failed") == 0)
@@ -153,7 +141,7 @@ static int start_block(parse_state *ps, stint_task_types *out, char *line)
 	if (n < 2 || line[n - 1] != ']')
 		return fail_at(ps, "expected [type] or `key = value`");
 	line[n - 1] = '\0';
-	line = trim(line + 1);
+	line = stint_trim(line + 1);
 	if (!is_type_name(line))
 		return fail_at(ps, "\"%s\" is not a task type name ([a-z][a-z0-9_]*, at most %d characters)",
 			       line, STINT_TASK_TYPE_LEN);
@@ -185,7 +173,7 @@ static int key_line(parse_state *ps, stint_task_types *out, char *line)
 	if (out->n == 0)
 		return fail_at(ps, "`key = value` before the first [type]");
 	*eq = '\0';
-	key = trim(line);
+	key = stint_trim(line);
 	for (k = 0; keys[k] != NULL && strcmp(keys[k], key) != 0; k++)
 		;
 	if (keys[k] == NULL)
@@ -193,7 +181,7 @@ static int key_line(parse_state *ps, stint_task_types *out, char *line)
 	if (ps->given & (1u << k))
 		return fail_at(ps, "%s is given twice in [%s]", key, out->types[out->n - 1].name);
 	ps->given |= 1u << k;
-	return set_key(ps, &out->types[out->n - 1], k, trim(eq + 1));
+	return set_key(ps, &out->types[out->n - 1], k, stint_trim(eq + 1));
 }
 
 /* What the lines alone cannot say: every type has a program, every follow-up is declared. */
@@ -231,7 +219,7 @@ int stint_task_types_parse(const char *text, const char *name, stint_task_types 
 		if (next != NULL)
 			*next++ = '\0';
 		ps.line++;
-		line = trim(line);
+		line = stint_trim(line);
 		if (*line == '\0' || *line == '#')
 			continue;
 		rc = *line == '[' ? start_block(&ps, out, line) : key_line(&ps, out, line);
