@@ -469,6 +469,76 @@
 	  " FROM sessions s LEFT JOIN LATERAL (SELECT t AS task, t.task_id, t.progress, t.progress_message FROM tasks t" \
 	  " WHERE t.session_id = s.id AND t.task_type = 'process_report' ORDER BY t.created_at DESC, t.task_id LIMIT 1) x" \
 	  " ON true WHERE s.id = $1::uuid") \
+	/* --- the spooler (lib/spool.c): every change but the claim is fenced by the lease token --- */ \
+	/* $1 lease owner ("host:pid/slot"), $2 lease seconds -> task_id, session_id, task_type, params */ \
+	/* (JSON text), attempts (this run's number), max_attempts, lease_token, task (its JSON text) | no */ \
+	/* row when no queued task is due: the next by priority then age, locked with SKIP LOCKED so that */ \
+	/* concurrent spoolers never claim one task twice */ \
+	X(SPOOL_CLAIM, 2, \
+	  "UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_owner = $1," \
+	  " lease_token = nextval('task_lease_tokens'), lease_expires_at = now() + make_interval(secs => $2::float8)," \
+	  " started_at = now(), finished_at = NULL, progress = 0, progress_message = '', cancel_requested_at = NULL" \
+	  " WHERE task_id = (SELECT task_id FROM tasks WHERE status = 'queued' AND run_after <= now()" \
+	  " ORDER BY priority, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) AND status = 'queued'" \
+	  " RETURNING task_id::text, session_id::text, task_type, params::text, attempts, max_attempts," \
+	  " lease_token::text, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token, $3 lease seconds -> cancel ("t" when a cancel was asked) | no */ \
+	/* row when the lease is no longer this token's */ \
+	X(SPOOL_HEARTBEAT, 3, \
+	  "UPDATE tasks SET lease_expires_at = now() + make_interval(secs => $3::float8) WHERE task_id = $1::uuid" \
+	  " AND lease_token = $2::bigint AND status = 'running' RETURNING cancel_requested_at IS NOT NULL AS cancel") \
+	/* $1 task id, $2 lease token, $3 progress (0..100), $4 message -> session_id, task (JSON text) */ \
+	/* | no row when the lease is no longer this token's */ \
+	X(SPOOL_PROGRESS, 4, \
+	  "UPDATE tasks SET progress = $3::int, progress_message = left($4, 500) WHERE task_id = $1::uuid" \
+	  " AND lease_token = $2::bigint AND status = 'running'" \
+	  " RETURNING session_id::text, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token, $3 result (JSON) or NULL -> session_id, status, task (JSON text) */ \
+	/* | no row when the lease is no longer this token's (a stale completion changes nothing) */ \
+	X(SPOOL_COMPLETE, 3, \
+	  "UPDATE tasks SET status = 'completed', result = $3::jsonb, progress = 100, error = NULL," \
+	  " finished_at = now(), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
+	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
+	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token, $3 error, $4 retry (boolean), $5 backoff base seconds -> */ \
+	/* session_id, status (queued again when $4 and attempts < max_attempts, run_after now + */ \
+	/* base * 2^(attempts-1) (at most an hour) times 0.5..1.5; else failed), task (JSON text) */ \
+	/* | no row when the lease is no longer this token's */ \
+	X(SPOOL_FAIL, 5, \
+	  "UPDATE tasks SET status = CASE WHEN $4::boolean AND attempts < max_attempts THEN 'queued' ELSE 'failed' END," \
+	  " run_after = CASE WHEN $4::boolean AND attempts < max_attempts THEN now() + make_interval(secs =>" \
+	  " least(3600, $5::float8 * power(2, greatest(attempts - 1, 0))) * (0.5 + random())) ELSE run_after END," \
+	  " finished_at = CASE WHEN $4::boolean AND attempts < max_attempts THEN NULL ELSE now() END," \
+	  " error = left($3, 4000), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
+	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
+	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token -> session_id, status, task (JSON text): cancelled as asked | no */ \
+	/* row when the lease is no longer this token's */ \
+	X(SPOOL_CANCELLED, 2, \
+	  "UPDATE tasks SET status = 'cancelled', error = 'cancelled', finished_at = now(), lease_owner = NULL," \
+	  " lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid AND lease_token = $2::bigint" \
+	  " AND status = 'running' RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token -> session_id, status, task (JSON text): handed back (queued, the */ \
+	/* attempt not counted; NOTIFY tasks wakes another spooler at COMMIT) | no row when the lease */ \
+	/* is no longer this token's */ \
+	X(SPOOL_RELEASE, 2, \
+	  "UPDATE tasks SET status = 'queued', attempts = greatest(attempts - 1, 0), run_after = now()," \
+	  " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid" \
+	  " AND lease_token = $2::bigint AND status = 'running'" \
+	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
+	/* no parameters -> task_id, session_id, status, task (JSON text), one row per running task whose */ \
+	/* lease expired: cancelled when a cancel was asked, queued again while attempts < max_attempts */ \
+	/* (NOTIFY tasks), else failed */ \
+	X(SPOOL_REAP, 0, \
+	  "UPDATE tasks SET status = CASE WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'" \
+	  " WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END," \
+	  " finished_at = CASE WHEN cancel_requested_at IS NULL AND attempts < max_attempts THEN NULL ELSE now() END," \
+	  " run_after = now(), error = 'lease expired (held by ' || coalesce(lease_owner, '?') || ')'," \
+	  " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
+	  " WHERE task_id IN (SELECT task_id FROM tasks WHERE status = 'running' AND lease_expires_at < now()" \
+	  " FOR UPDATE SKIP LOCKED) AND status = 'running' AND lease_expires_at < now()" \
+	  " RETURNING task_id::text, session_id::text, status, stint_task_json(tasks)::text AS task," \
+	  " pg_notify('tasks', task_id::text)") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -1,0 +1,82 @@
+/*
+ * spool.h: the queue operations of bin/stint-spooler (issue 11;
+ * docs/tasks.md, "The spooler"): claim the next queued task under a lease
+ * with a fencing token, keep the lease alive, report progress, and end the
+ * run (complete, fail or retry, cancelled, handed back); re-queue the
+ * tasks whose lease ran out (the reaper).
+ *
+ * Every change but the claim names the task and the lease token it was
+ * claimed with: when the lease is no longer that token's (it expired and
+ * was reaped, or another spooler holds it now) the change does nothing and
+ * *held is 0. Each change of a task's status is a unit of work (lib/tx.h):
+ * audited (task.claim, task.complete, task.retry, task.fail, task.cancelled,
+ * task.release, task.reap) and, for a task of a session, announced as
+ * task_updated on the session's channel with the task as its data.
+ * Progress is announced too; heartbeats are not.
+ */
+#ifndef STINT_SPOOL_H
+#define STINT_SPOOL_H
+
+#include "db.h"
+#include "tasks.h"
+#include "tasktypes.h"
+
+/* A claimed task. */
+typedef struct stint_spool_task {
+	char task_id[STINT_TASK_ID_LEN];     /* "" when nothing was claimed */
+	char session_id[STINT_TASK_ID_LEN];  /* "" for a task without a session */
+	char task_type[STINT_TASK_TYPE_LEN + 1];
+	char token[24];                      /* the lease's fencing token */
+	int attempts;                        /* this run's number, from 1 */
+	int max_attempts;
+	char *params;                        /* its params' JSON text (heap; stint_spool_task_free) */
+} stint_spool_task;
+
+/*
+ * Claim the next due queued task (by priority, then age) for owner (e.g.
+ * "host:pid/slot") with a lease of lease_s seconds: running, attempts + 1,
+ * a new token. t->task_id is "" when none is due.
+ */
+stint_db_rc stint_spool_claim(stint_db *db, const char *owner, double lease_s, stint_spool_task *t);
+
+/* Free what t holds. */
+void stint_spool_task_free(stint_spool_task *t);
+
+/*
+ * Extend the lease of task_id held with token to lease_s seconds from now:
+ * *held 0 when it is not held so any more; *cancel 1 when a cancel was asked.
+ */
+stint_db_rc stint_spool_heartbeat(stint_db *db, const char *task_id, const char *token, double lease_s,
+				  int *held, int *cancel);
+
+/* Set the progress (0..100) and its message (announced). */
+stint_db_rc stint_spool_progress(stint_db *db, const char *task_id, const char *token, int progress,
+				 const char *message, int *held);
+
+/* Completed, with result (JSON text, or NULL). */
+stint_db_rc stint_spool_complete(stint_db *db, const char *task_id, const char *token, const char *result,
+				 int *held);
+
+/*
+ * The run failed with error. When retry and attempts are left, the task is
+ * queued again to run after backoff_s * 2^(attempts-1) seconds (at most an
+ * hour) times a random 0.5..1.5; else it failed. *queued 1 when it was
+ * queued again.
+ */
+stint_db_rc stint_spool_fail(stint_db *db, const char *task_id, const char *token, const char *error,
+			     int retry, double backoff_s, int *held, int *queued);
+
+/* Cancelled, as asked (its child stopped). */
+stint_db_rc stint_spool_cancelled(stint_db *db, const char *task_id, const char *token, int *held);
+
+/* Handed back unfinished (a spooler stopping): queued at once, the attempt not counted. */
+stint_db_rc stint_spool_release(stint_db *db, const char *task_id, const char *token, int *held);
+
+/*
+ * Re-queue the running tasks whose lease expired (their spooler died):
+ * queued again while attempts are left, else failed; cancelled when a
+ * cancel was asked. *n is how many.
+ */
+stint_db_rc stint_spool_reap(stint_db *db, long *n);
+
+#endif
