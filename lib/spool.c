@@ -51,10 +51,11 @@ static stint_db_rc change(stint_db *db, stint_sql id, int n, const char *const *
 	return stint_tx_end(&tx);
 }
 
-stint_db_rc stint_spool_claim(stint_db *db, const char *owner, double lease_s, stint_spool_task *t)
+stint_db_rc stint_spool_claim(stint_db *db, const char *owner, double lease_s, const char *types,
+			      stint_spool_task *t)
 {
 	char lease[32];
-	const char *p[2] = { owner, lease };
+	const char *p[3] = { owner, lease, types };
 	const char *v;
 	PGresult *res = NULL;
 	stint_db_rc rc;
@@ -63,7 +64,7 @@ stint_db_rc stint_spool_claim(stint_db *db, const char *owner, double lease_s, s
 	memset(t, 0, sizeof(*t));
 	snprintf(lease, sizeof(lease), "%.3f", lease_s);
 	stint_tx_begin(&tx, db, NULL);
-	if (stint_tx_exec(&tx, STINT_SQL_SPOOL_CLAIM, 2, p, &res) == STINT_DB_OK && PQntuples(res) == 1) {
+	if (stint_tx_exec(&tx, STINT_SQL_SPOOL_CLAIM, 3, p, &res) == STINT_DB_OK && PQntuples(res) == 1) {
 		snprintf(t->task_id, sizeof(t->task_id), "%s", stint_db_cell(res, 0, "task_id"));
 		v = stint_db_cell(res, 0, "session_id");
 		snprintf(t->session_id, sizeof(t->session_id), "%s", v != NULL ? v : "");

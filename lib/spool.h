@@ -33,11 +33,13 @@ typedef struct stint_spool_task {
 } stint_spool_task;
 
 /*
- * Claim the next due queued task (by priority, then age) for owner (e.g.
+ * Claim the next due queued task (by priority, then age) of one of types
+ * (a comma-separated list; NULL: any type) for owner (e.g.
  * "host:pid/slot") with a lease of lease_s seconds: running, attempts + 1,
  * a new token. t->task_id is "" when none is due.
  */
-stint_db_rc stint_spool_claim(stint_db *db, const char *owner, double lease_s, stint_spool_task *t);
+stint_db_rc stint_spool_claim(stint_db *db, const char *owner, double lease_s, const char *types,
+			      stint_spool_task *t);
 
 /* Free what t holds. */
 void stint_spool_task_free(stint_spool_task *t);

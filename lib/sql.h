@@ -470,15 +470,19 @@
 	  " WHERE t.session_id = s.id AND t.task_type = 'process_report' ORDER BY t.created_at DESC, t.task_id LIMIT 1) x" \
 	  " ON true WHERE s.id = $1::uuid") \
 	/* --- the spooler (lib/spool.c): every change but the claim is fenced by the lease token --- */ \
-	/* $1 lease owner ("host:pid/slot"), $2 lease seconds -> task_id, session_id, task_type, params */ \
-	/* (JSON text), attempts (this run's number), max_attempts, lease_token, task (its JSON text) | no */ \
-	/* row when no queued task is due: the next by priority then age, locked with SKIP LOCKED so that */ \
-	/* concurrent spoolers never claim one task twice */ \
-	X(SPOOL_CLAIM, 2, \
+	/* no parameters, no rows: wake on NOTIFY tasks (bin/stint-spooler's own connection) */ \
+	X(SPOOL_LISTEN, 0, "LISTEN tasks") \
+	/* $1 lease owner ("host:pid/slot"), $2 lease seconds, $3 the types it runs (a comma-separated */ \
+	/* list, NULL: any) -> task_id, session_id, task_type, params (JSON text), attempts (this run's */ \
+	/* number), max_attempts, lease_token, task (its JSON text) | no row when no queued task is due: */ \
+	/* the next by priority then age, locked with SKIP LOCKED so that concurrent spoolers never */ \
+	/* claim one task twice */ \
+	X(SPOOL_CLAIM, 3, \
 	  "UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_owner = $1," \
 	  " lease_token = nextval('task_lease_tokens'), lease_expires_at = now() + make_interval(secs => $2::float8)," \
 	  " started_at = now(), finished_at = NULL, progress = 0, progress_message = '', cancel_requested_at = NULL" \
 	  " WHERE task_id = (SELECT task_id FROM tasks WHERE status = 'queued' AND run_after <= now()" \
+	  " AND ($3::text IS NULL OR task_type = ANY (string_to_array($3, ',')))" \
 	  " ORDER BY priority, created_at LIMIT 1 FOR UPDATE SKIP LOCKED) AND status = 'queued'" \
 	  " RETURNING task_id::text, session_id::text, task_type, params::text, attempts, max_attempts," \
 	  " lease_token::text, stint_task_json(tasks)::text AS task") \

@@ -9,8 +9,10 @@
 mapfile -t POOLS < <(sed -n 's/^STINT_PROGRAM(\([a-z0-9_]*\), \([0-9]*\))$/\1:\2/p' "$STINT_ROUTES")
 
 # Daemons as name:program (bin/PROGRAM), started after nginx. logrotate keeps
-# every PREFIX/log/*.log under a size (bin/stint-logrotate).
-DAEMONS=(livepub:stint-livepub logrotate:stint-logrotate)
+# every PREFIX/log/*.log under a size (bin/stint-logrotate); spooler runs the
+# queued tasks (bin/stint-spooler; STINT_SPOOLER=off leaves it out, as the test
+# suite does: its tests start their own).
+DAEMONS=(livepub:stint-livepub logrotate:stint-logrotate spooler:stint-spooler)
 
 # --- processes -------------------------------------------------------------------
 
@@ -205,7 +207,7 @@ write_env() {
 	local v
 	while IFS= read -r v; do
 		case $v in
-		STINT_CONFIGURE_FLAGS | STINT_DEMO_DIR | STINT_RATE_LIMIT | STINT_LOGIN_RATE | STINT_POOL_WRAPPER) ;;
+		STINT_CONFIGURE_FLAGS | STINT_DEMO_DIR | STINT_RATE_LIMIT | STINT_LOGIN_RATE | STINT_POOL_WRAPPER | STINT_SPOOLER) ;;
 		*) vals[$v]=${!v} ;;
 		esac
 	done < <(compgen -e STINT_ || true)
@@ -249,6 +251,7 @@ start_daemons() {
 	for entry in "${DAEMONS[@]}"; do
 		name=${entry%%:*}
 		prog=$REPO/bin/${entry##*:}
+		[[ $name == spooler && ${STINT_SPOOLER:-on} == off ]] && continue
 		if pid=$(running_pid "$RUN/$name.pid"); then
 			say "$name: already running (pid $pid)"
 			continue
@@ -525,10 +528,13 @@ status_table() {
 		printf '%-10s %-8s %s\n' postgres - stopped
 		ok=1
 	fi
-	for entry in nginx "${POOLS[@]}"; do
+	for entry in nginx "${POOLS[@]}" "${DAEMONS[@]}"; do
 		name=${entry%%:*}
 		if pid=$(running_pid "$RUN/$name.pid"); then
 			state=running
+		elif [[ " ${DAEMONS[*]} " == *" $entry "* && ! -f $RUN/$name.pid ]]; then
+			pid=-
+			state="not started"  # a daemon left out (STINT_SPOOLER=off)
 		else
 			pid=-
 			state=stopped

@@ -1,0 +1,218 @@
+// spooler.test.mjs: bin/stint-spooler (issue 11, step 2; docs/tasks.md): a queued task runs and
+// completes with its progress and result; a failing program is retried up to max_attempts, then
+// failed with its stderr's tail; a completion under a lease that is no longer the spooler's is
+// refused; a spooler killed with -9 has its task re-run by another once the lease expires, with
+// exactly one result; a cancel kills the running task's process group; the session's SSE
+// subscribers hear task_updated for running and completed.
+//
+// The test stack runs no spooler (tests/run.sh: STINT_SPOOLER=off): this file starts its own,
+// with the stack's settings (PREFIX/stint.env), a short lease, and only the types spool_test
+// (tests/spool-task.sh) and noop.
+//
+// Run against a stack: bin/stint test spooler
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
+
+const TAG = `spool${randomBytes(4).toString('hex')}`;
+const DIR = mkdtempSync(path.join(tmpdir(), 'stint-spool-'));
+
+function sql(query) {
+  const out = execFileSync(path.join(REPO, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
+    { encoding: 'utf8' }).trim();
+  return out === '' ? [] : out.split('\n');
+}
+
+/** The stack's STINT_* settings, as bin/stint up gave them to its processes. */
+function stackEnv() {
+  const env = {};
+  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
+    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
+    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
+  }
+  return env;
+}
+
+const spoolers = [];
+
+/** Starts a spooler (its own process group) with the stack's settings; its log in DIR. */
+function startSpooler(name, settings = {}) {
+  const log = openSync(path.join(DIR, `${name}.log`), 'a');
+  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX], {
+    env: { PATH: process.env.PATH, ...stackEnv(), STINT_SPOOL_TYPES: 'spool_test,noop', STINT_SPOOL_LEASE_S: '3',
+      STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_POLL_S: '1', STINT_SPOOL_BACKOFF_S: '0', STINT_SPOOL_GRACE_S: '2',
+      STINT_SPOOL_KILL_GRACE_S: '1', ...settings },
+    stdio: ['ignore', log, log], detached: true,
+  });
+  spoolers.push(child);
+  return child;
+}
+
+function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function until(what, check, ms = 15000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = check();
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const owner = makeUser('coach');
+
+async function ownSession() {
+  const r = await api('POST', '/api/v1/sessions', { json: { title: `${TAG} session` }, token: owner.token });
+  assert.equal(r.status, 201, r.text);
+  return r.body.id;
+}
+
+async function create(params, sessionId) {
+  const json = { task_type: 'spool_test', group_key: TAG, params };
+  if (sessionId) json.session_id = sessionId;
+  const r = await api('POST', '/api/v1/tasks', { json, token: owner.token });
+  assert.equal(r.status, 201, r.text);
+  return r.body.task_id;
+}
+
+const row = (id, cols) => sql(`SELECT ${cols} FROM tasks WHERE task_id = '${id}'`)[0];
+const finished = (id) => ['completed', 'failed', 'cancelled'].includes(row(id, 'status'));
+
+after(() => {
+  for (const s of spoolers) {
+    try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  for (const f of ['sleep', 'once', 'cancel']) {
+    const marker = path.join(DIR, f);
+    if (existsSync(marker)) {
+      const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
+      try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+      try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
+    }
+  }
+  sql(`DELETE FROM tasks WHERE task_type = 'spool_test'`);
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+test('a queued task runs, reports progress, and completes with its result; SSE hears running and completed', async () => {
+  const sid = await ownSession();
+  const sub = await subscribe(sid, { token: owner.token });
+  assert.equal(sub.status, 200);
+  const spooler = startSpooler('a');
+  const id = await create({ mode: 'ok' }, sid);
+  await until('the task to finish', () => finished(id));
+  assert.deepEqual(row(id, "status, attempts, progress, progress_message, result->>'answer', result->>'task', error IS NULL," +
+    ' lease_token IS NULL, started_at IS NOT NULL, finished_at IS NOT NULL'),
+  `completed|1|100|Almost there|42|${id}|t|t|t|t`);
+  const got = await api('GET', `/api/v1/tasks/${id}`, { token: owner.token });
+  assert.deepEqual(got.body.result, { answer: 42, task: id, attempt: 1 });
+  await sub.waitFor(5);
+  sub.close();
+  const seen = sub.messages.filter((m) => m.event === 'task_updated' && m.data.data.task_id === id)
+    .map((m) => [m.data.data.status, m.data.data.progress, m.data.data.progress_message]);
+  assert.deepEqual(seen, [['queued', 0, ''], ['running', 0, ''], ['running', 30, 'Half way'], ['running', 90, 'Almost there'],
+    ['completed', 100, 'Almost there']]);
+  assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
+    ['task.create', 'task.claim', 'task.complete']);
+  spooler.kill('SIGTERM');
+});
+
+test('a failing program is retried up to max_attempts, then failed with the tail of its stderr', async () => {
+  const spooler = startSpooler('b');
+  const id = await create({ mode: 'fail' });
+  await until('the task to fail', () => finished(id));
+  assert.deepEqual(row(id, "status, attempts, max_attempts, replace(error, chr(10), ' / '), result IS NULL, lease_token IS NULL"),
+    'failed|2|2|some early noise / something broke on attempt 2|t|t');
+  assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
+    ['task.create', 'task.claim', 'task.retry', 'task.claim', 'task.fail']);
+  spooler.kill('SIGTERM');
+});
+
+test('a completion under a lease that is no longer the spooler\'s changes nothing', async () => {
+  const spooler = startSpooler('c');
+  const marker = path.join(DIR, 'slow');
+  const id = await create({ mode: 'slow', marker });
+  await until('the task to run', () => row(id, 'progress') === '50');
+  // another spooler took the task over (as after a reap and a new claim): a new token
+  const [token] = sql(`UPDATE tasks SET lease_token = nextval('task_lease_tokens'), lease_owner = 'elsewhere:1/0',
+    lease_expires_at = now() + interval '1 hour' WHERE task_id = '${id}' RETURNING lease_token`);
+  await sleep(6000);
+  assert.equal(row(id, 'status, lease_token, lease_owner, result IS NULL, progress'), `running|${token}|elsewhere:1/0|t|50`);
+  assert.equal(existsSync(`${marker}.runs`), false, 'the child was stopped when its lease was lost');
+  assert.match(readFileSync(path.join(DIR, 'c.log'), 'utf8'), new RegExp(`task ${id}: lease lost`));
+  // a stale token in the spooler's fenced completion (SPOOL_COMPLETE's WHERE): refused, nothing changes
+  const stale = sql(`WITH u AS (UPDATE tasks SET status = 'completed', result = '{"stale": true}', finished_at = now(),
+    lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE task_id = '${id}'
+    AND lease_token = ${Number(token) - 1} AND status = 'running' RETURNING task_id) SELECT count(*) FROM u`);
+  assert.deepEqual(stale, ['0']);
+  assert.equal(row(id, 'status, result IS NULL'), 'running|t');
+  sql(`UPDATE tasks SET status = 'failed', lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL WHERE task_id = '${id}'`);
+  spooler.kill('SIGTERM');
+});
+
+test('a spooler killed with -9: another re-runs its task once the lease expires, and one result is stored', async () => {
+  const marker = path.join(DIR, 'once');
+  const first = startSpooler('d1');
+  const id = await create({ mode: 'once', marker });
+  await until('the first run', () => existsSync(marker));
+  const [childPid] = readFileSync(marker, 'utf8').trim().split(' ');
+  assert.equal(row(id, 'status, attempts'), 'running|1');
+  process.kill(-first.pid, 'SIGKILL');  // the spooler only: its child has a process group of its own
+  await until('the spooler to die', () => !alive(first.pid));
+  await until('its child to die with it', () => !alive(childPid), 5000).catch((e) => {
+    throw new Error(`${e.message}: ${readFileSync(`/proc/${childPid}/status`, 'utf8')} ${readFileSync(path.join(DIR, 'd1.log'), 'utf8')}`);
+  });
+  const second = startSpooler('d2');
+  await until('the task to finish', () => finished(id), 20000);
+  assert.equal(row(id, "status, attempts, result->>'attempt', lease_token IS NULL"), 'completed|2|2|t');
+  assert.deepEqual(readFileSync(`${marker}.runs`, 'utf8').trim().split('\n'), ['run 2']);
+  assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
+    ['task.create', 'task.claim', 'task.reap', 'task.claim', 'task.complete']);
+  second.kill('SIGTERM');
+});
+
+test('a cancel of a running task kills its process group and marks it cancelled', async () => {
+  const sid = await ownSession();
+  const spooler = startSpooler('e');
+  const marker = path.join(DIR, 'cancel');
+  const id = await create({ mode: 'sleep', marker }, sid);
+  await until('the run', () => existsSync(marker));
+  const [pid, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
+  assert.equal(pid, pgid, 'the child leads a process group of its own');
+  assert.notEqual(pgid, String(spooler.pid));
+  assert.ok(alive(grandchild));
+  const x = await api('DELETE', `/api/v1/tasks/${id}`, { token: owner.token });
+  assert.equal(x.status, 202);
+  await until('the task to be cancelled', () => finished(id));
+  assert.equal(row(id, 'status, lease_token IS NULL, finished_at IS NOT NULL'), 'cancelled|t|t');
+  await until('the group to be gone', () => !alive(pid) && !alive(grandchild), 5000);
+  spooler.kill('SIGTERM');
+});
+
+test('SIGTERM: the spooler stops claiming and hands a task still running after the grace period back', async () => {
+  const spooler = startSpooler('f');
+  const marker = path.join(DIR, 'sleep');
+  const id = await create({ mode: 'sleep', marker });
+  await until('the run', () => existsSync(marker));
+  const [pid] = readFileSync(marker, 'utf8').trim().split(' ');
+  spooler.kill('SIGTERM');
+  await until('the spooler to stop', () => spooler.exitCode !== null, 10000);
+  assert.equal(spooler.exitCode, 0);
+  assert.equal(alive(pid), false);
+  assert.equal(row(id, 'status, attempts, lease_token IS NULL'), 'queued|0|t');
+  sql(`UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE task_id = '${id}'`);
+});
