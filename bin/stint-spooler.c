@@ -456,7 +456,7 @@ int main(int argc, char **argv)
 	stint_db db, ldb;
 	PGconn *listening = NULL;
 	char err[512], host[64];
-	double now, next_poll = 0, next_reap = 0, stop_at = 0;
+	double now, next_poll = 0, next_reap = 0, next_listen = 0, stop_at = 0;
 	long concurrency = 0, reaped;
 	int nfds, running, want = 1;
 
@@ -531,7 +531,11 @@ int main(int argc, char **argv)
 			}
 		}
 		if (stop_at == 0) {
-			listen_again(&ldb, &listening);
+			if (listening != NULL || now >= next_listen) {
+				listen_again(&ldb, &listening);
+				if (listening == NULL)
+					next_listen = now + 5;  /* the database is away: polling covers it */
+			}
 			if (now >= next_reap) {
 				next_reap = now + 1;
 				if (stint_spool_reap(&db, &reaped) == STINT_DB_OK && reaped > 0) {
