@@ -2,7 +2,8 @@
  * tasks.c: the JSON API of tasks, /api/v1/tasks (issue 11; docs/tasks.md):
  * create (a task of a type declared in conf/tasks.conf), list (filters,
  * only what the caller may see), get and cancel; and a session's report:
- * /api/v1/sessions/<id>/process queues it, .../status follows it. The routes are open to
+ * /api/v1/sessions/<id>/process queues it, .../status follows it; a session's clips
+ * analyzed again: /api/v1/sessions/<id>/analyze (lib/analysis.h). The routes are open to
  * anyone signed in; each handler checks the task's own access (lib/tasks.h):
  * a task the caller may not see answers 404, as one that does not exist.
  */
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "fail.h"
 #include "log.h"
 #include "tasks.h"
@@ -27,7 +29,8 @@ static int task_types_init(void)
 {
 	char err[512];
 
-	if (stint_task_types_load(NULL, &task_types, err, sizeof(err)) == 0)
+	if (stint_task_types_load(NULL, &task_types, err, sizeof(err)) == 0 &&
+	    stint_analysis_init(err, sizeof(err)) == 0)
 		return 0;
 	stint_log(STINT_LOG_ERROR, "tasks: %s", err);
 	return -1;
@@ -213,6 +216,117 @@ static void session_status(stint_req *r)
 	stint_db_rc rc = stint_task_session_status(r->db, r->params[0], &json);
 
 	stint_answer_json_text(r, rc, 200, json, "There is no session with this id.");
+}
+
+typedef struct analyze_in {
+	const char *analyzer;
+	const char *clip_id;     /* digits, or NULL: every clip the analyzer takes */
+	long long clip;
+} analyze_in;
+
+static const stint_field analyze_fields[] = {
+	{ "analyzer", STINT_F_STRING, STINT_F_REQUIRED, 1, STINT_ANALYZER_NAME_LEN, NULL, STINT_DEST(analyze_in, analyzer) },
+	{ "clip_id", STINT_F_INT, STINT_F_NULLABLE, 1, 9000000000000000000LL, NULL, STINT_DEST(analyze_in, clip) },
+};
+
+/*
+ * The clips of the route's session that analyzer a takes (a stored file of
+ * a kind it takes; only in.clip_id when given) as a NULL-ended array of
+ * their ids (heap: the array and its strings in one block, caller frees).
+ * Answers and returns NULL on a problem: clip_id that names no clip of the
+ * session, or one a cannot analyze (422).
+ */
+static char **clips_to_analyze(stint_req *r, const stint_analyzer *a, const analyze_in *in)
+{
+	const char *p[2] = { r->params[0], in->clip_id };
+	PGresult *res = NULL;
+	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_ANALYSIS_CLIPS, 2, p, &res);
+	char **ids = NULL, *at;
+	int i, n = 0, rows;
+
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return NULL;
+	}
+	rows = PQntuples(res);
+	if (in->clip_id != NULL && rows == 0) {
+		stint_fail_field(r, "clip_id", "is not a clip of this session");
+		goto out;
+	}
+	/* each id is at most 20 digits */
+	if ((ids = malloc((size_t)(rows + 1) * (sizeof(char *) + 24))) == NULL) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		goto out;
+	}
+	at = (char *)(ids + rows + 1);
+	for (i = 0; i < rows; i++) {
+		const char *stored = stint_db_cell(res, i, "stored");
+
+		if (!(a->kinds & stint_analyzer_kind(stint_db_cell(res, i, "kind"))) ||
+		    stored == NULL || strcmp(stored, "t") != 0)
+			continue;
+		snprintf(at, 24, "%s", stint_db_cell(res, i, "id"));
+		ids[n++] = at;
+		at += 24;
+	}
+	ids[n] = NULL;
+	if (in->clip_id != NULL && n == 0) {
+		stint_fail_field(r, "clip_id", "is not a clip this analyzer can analyze (a stored file of a kind it takes)");
+		free(ids);
+		ids = NULL;
+	}
+out:
+	PQclear(res);
+	return ids;
+}
+
+/*
+ * Analyze the session's clips again with one analyzer: 202 with {"items":
+ * [its analyze_clip tasks]}, one per clip (new, or the one already queued
+ * or running for that analyzer and clip).
+ */
+static void analyze_session(stint_req *r)
+{
+	analyze_in in = { NULL, NULL, 0 };
+	const stint_analyzer *a;
+	cJSON *errors = NULL, *answer, *items, *task;
+	char clip[24], **ids = NULL, *json, *text = NULL;
+	stint_tx tx;
+	stint_db_rc rc;
+	size_t i;
+
+	if (stint_validate_json(r->json, STINT_SPEC(analyze_fields), 0, &in, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return;
+	}
+	if ((a = stint_analyzer_find(stint_analysis_analyzers(), in.analyzer)) == NULL) {
+		stint_fail_field(r, "analyzer", "is not an analyzer of this server");
+		return;
+	}
+	if (cJSON_IsNumber(cJSON_GetObjectItem(r->json, "clip_id"))) {
+		snprintf(clip, sizeof(clip), "%lld", in.clip);
+		in.clip_id = clip;
+	}
+	if ((ids = clips_to_analyze(r, a, &in)) == NULL)
+		return;
+	answer = cJSON_CreateObject();
+	items = cJSON_AddArrayToObject(answer, "items");
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	if (items == NULL)
+		stint_tx_fail(&tx, STINT_DB_ERROR);
+	for (i = 0; ids[i] != NULL && tx.rc == STINT_DB_OK; i++) {
+		json = NULL;
+		if (stint_analysis_queue(&tx, r->params[0], a, ids[i], &json) == STINT_DB_OK &&
+		    ((task = cJSON_Parse(json)) == NULL || !cJSON_AddItemToArray(items, task)))
+			stint_tx_fail(&tx, STINT_DB_ERROR);
+		free(json);
+	}
+	rc = stint_tx_end(&tx);
+	if (rc == STINT_DB_OK)
+		text = cJSON_PrintUnformatted(answer);
+	cJSON_Delete(answer);
+	free(ids);
+	stint_answer_json_text(r, rc, 202, text, NULL);
 }
 
 #define STINT_PROGRAM_NAME "tasks"

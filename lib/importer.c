@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "dvw.h"
 #include "media.h"
 #include "timeline.h"
@@ -101,7 +102,8 @@ static char *print_item(const cJSON *obj, const char *key)
 
 /*
  * The import's video linked into session sid's folder, its clip inserted
- * and announced (clip_added); the clip's id into clip_id.
+ * and announced (clip_added), its analyze_clip tasks queued; the clip's id
+ * into clip_id.
  */
 static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, char clip_id[24])
 {
@@ -133,6 +135,7 @@ static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, ch
 		p[1] = "clip_added";
 		p[2] = json;
 		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, p);
+		stint_analysis_queue_clip(tx, sid, json);
 	}
 	free(text);
 	free(json);

@@ -38,7 +38,8 @@ typedef enum stint_import_rc {
  * the audit row's, "session.import"): the session owned by opt->owner_id,
  * its teams and rosters, the video's clip, one event per scout line (source
  * import:dvw). It announces what the API sends for the same changes:
- * session_updated, clip_added (with a video), event_added and
+ * session_updated, clip_added (with a video, and task_updated for each
+ * analyze_clip task the video gets: lib/analysis.h), event_added and
  * rollup_updated (when there are events), published when the caller's
  * stint_tx_end() commits.
  *

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis.h"
 #include "auth.h"
 #include "conf.h"
 #include "validate.h"
@@ -134,6 +135,7 @@ stint_db_rc stint_clip_create(stint_tx *tx, const char *sid, const char *clip_js
 
 		stint_tx_audit(tx, "clip.add", "session", sid, NULL);
 		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, lp);
+		stint_analysis_queue_clip(tx, sid, *json);
 	}
 	return drop_on_failure(tx, json);
 }

@@ -60,9 +60,10 @@ stint_db_rc stint_clip_get(stint_db *db, const char *sid, const char *clip_id, c
  * In tx: add a clip to session sid from clip_json (a validated object:
  * kind, title, uri or path, content_type, size_bytes, duration_sec,
  * offset_sec, meta), audit "clip.add" on the session and record the live
- * message clip_added with the new clip. *json is the clip's JSON text (heap,
- * caller frees); NULL when the change failed, or when the statement gave
- * no row (then nothing is audited or announced).
+ * message clip_added with the new clip; a clip with a stored file also gets
+ * its analyze_clip tasks (lib/analysis.h). *json is the clip's JSON text
+ * (heap, caller frees); NULL when the change failed, or when the statement
+ * gave no row (then nothing is audited, announced or queued).
  */
 stint_db_rc stint_clip_create(stint_tx *tx, const char *sid, const char *clip_json, char **json);
 

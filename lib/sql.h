@@ -230,6 +230,11 @@
 	  " FROM jsonb_array_elements(CASE jsonb_typeof($2::jsonb) WHEN 'array' THEN $2::jsonb ELSE $2::jsonb->'events' END)" \
 	  " WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
 	  " SELECT json_build_object('inserted', count(*), 'ids', coalesce(json_agg(id ORDER BY id), '[]'))::text FROM ins") \
+	/* $1 session id, $2 clip id, $3 source (plugin:NAME) -> one cell: the JSON array [{"id": n}...] of */ \
+	/* the clip's events from that source, removed (re-analysis replaces them; rollups by trigger) */ \
+	X(EVENTS_DELETE_SOURCE, 3, \
+	  "WITH d AS (DELETE FROM events WHERE session_id = $1::uuid AND clip_id = $2::bigint AND source = $3" \
+	  " RETURNING id) SELECT coalesce(json_agg(json_build_object('id', id) ORDER BY id), '[]')::text FROM d") \
 	/* $1 session id, $2 clip ids (a bigint[] literal) -> one cell: the JSON array of those that are */ \
 	/* clips of the session */ \
 	X(CLIPS_OF_SESSION, 2, \
@@ -343,6 +348,18 @@
 	/* ('' when unknown) | no row when absent */ \
 	X(CLIP_FILE, 2, \
 	  "SELECT path, coalesce(content_type, '') AS content_type FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
+	/* --- clip analysis (lib/analysis.h, bin/stint-analyze) --- */ \
+	/* $1 session id, $2 clip id or NULL (all) -> id, kind, stored ("t" when it has a file to */ \
+	/* analyze, "f" for a reference by uri), one row per clip by offset_sec, id */ \
+	X(ANALYSIS_CLIPS, 2, \
+	  "SELECT id::text, kind, path IS NOT NULL AS stored FROM clips WHERE session_id = $1::uuid" \
+	  " AND ($2::bigint IS NULL OR id = $2::bigint) ORDER BY offset_sec, id") \
+	/* $1 session id, $2 clip id -> path (var-relative; NULL: a reference), kind, duration_sec (NULL: */ \
+	/* unknown), offset_sec, the clip locked against a delete until the transaction ends | no row */ \
+	/* when absent */ \
+	X(ANALYSIS_CLIP, 2, \
+	  "SELECT path, kind, duration_sec, offset_sec FROM clips WHERE session_id = $1::uuid AND id = $2::bigint" \
+	  " FOR SHARE") \
 	/* $1 session id -> one cell: the JSON array of its artifacts by id ('[]' when none) */ \
 	X(ARTIFACT_LIST, 1, \
 	  "SELECT coalesce(json_agg(stint_artifact_json(a) ORDER BY a.id), '[]')::text" \

@@ -213,6 +213,45 @@ stint_db_rc stint_timeline_insert(stint_tx *tx, const char *sid, const char *eve
 	return stint_tx_audit(tx, "events.add", "session", sid, NULL);
 }
 
+stint_db_rc stint_timeline_replace(stint_tx *tx, const char *sid, const char *clip_id, const char *source,
+				   const char *events_json, long *removed, long *inserted)
+{
+	const char *p[3] = { sid, clip_id, source }, *live[3] = { sid, "event_deleted", NULL };
+	char *gone = NULL, *result = NULL, *detail = NULL;
+	cJSON *list = NULL, *d = NULL;
+
+	*removed = *inserted = 0;
+	if (stint_tx_text(tx, STINT_SQL_EVENTS_DELETE_SOURCE, 3, p, &gone) == STINT_DB_OK &&
+	    (list = cJSON_Parse(gone)) == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	*removed = cJSON_GetArraySize(list);
+	live[2] = gone;
+	if (*removed > 0)
+		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_MANY, 3, live);
+	cJSON_Delete(list);
+	if ((list = cJSON_Parse(events_json)) == NULL || !cJSON_IsArray(list))
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	*inserted = cJSON_GetArraySize(list);
+	if (*inserted > 0)
+		stint_timeline_add(tx, sid, events_json, source, &result);
+	else if (*removed > 0)
+		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_ROLLUP, 1, &sid);
+	d = cJSON_CreateObject();
+	if (d != NULL && cJSON_AddStringToObject(d, "source", source) != NULL &&
+	    cJSON_AddNumberToObject(d, "removed", (double)*removed) != NULL &&
+	    cJSON_AddNumberToObject(d, "inserted", (double)*inserted) != NULL)
+		detail = cJSON_PrintUnformatted(d);
+	if (detail == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	stint_tx_audit(tx, "events.replace", "clip", clip_id, detail);
+	cJSON_Delete(list);
+	cJSON_Delete(d);
+	free(detail);
+	free(gone);
+	free(result);
+	return tx->rc;
+}
+
 /* Record one message about an event (data: JSON text), then rollup_updated. */
 static stint_db_rc announce_event(stint_tx *tx, const char *sid, const char *type, const char *data)
 {

@@ -134,6 +134,19 @@ stint_db_rc stint_timeline_add(stint_tx *tx, const char *sid, const char *events
 			       char **result);
 
 /*
+ * In tx: replace the events of clip clip_id of session sid that came from
+ * source (e.g. "plugin:scene-cuts") by events_json (a validated JSON array,
+ * possibly empty, each event naming the clip): the old ones are removed
+ * (one event_deleted {"id": n} each), the new ones added in one batch
+ * (event_added), then rollup_updated; rollups stay exact by the triggers.
+ * Audits "events.replace" on the clip with {source, removed, inserted}.
+ * *removed and *inserted count them. A re-run of an analyzer uses it, so
+ * re-analysis never duplicates.
+ */
+stint_db_rc stint_timeline_replace(stint_tx *tx, const char *sid, const char *clip_id, const char *source,
+				   const char *events_json, long *removed, long *inserted);
+
+/*
  * In tx: change event event_id of session sid by patch_json (a validated
  * object: only the keys present change), audit "event.update" and record
  * event_updated and rollup_updated. *result is the event's JSON text

@@ -163,7 +163,8 @@ run_integration() {
 	# the suite signs in more often than a person would: a looser per-address
 	# login rate (the per-account lockout is what the tests exercise)
 	# no spooler of the stack: tests/integration/spooler.test.mjs starts its own
-	if ! STINT_SPOOLER=off STINT_LOGIN_RATE=600r/m bin/stint up --prefix "$prefix" --port "$port" --pg-port "$pg_port" --no-demo; then
+	# the test analyzers (two that fail) beside the shipped ones: analyzers.test.mjs
+	if ! STINT_SPOOLER=off STINT_LOGIN_RATE=600r/m STINT_ANALYZERS_CONFIG="$repo/tests/analyzers.conf" bin/stint up --prefix "$prefix" --port "$port" --pg-port "$pg_port" --no-demo; then
 		echo "the test stack did not start"
 		echo "$passed passed, $((failed + 1)) failed"
 		exit 1

@@ -214,6 +214,7 @@ write_env() {
 	vals[STINT_DATABASE_URL]=$(db_conninfo)
 	vals[STINT_TEMPLATE_DIR]=$REPO/templates
 	vals[STINT_TASKS_CONFIG]=${STINT_TASKS_CONFIG:-$REPO/conf/tasks.conf}
+	vals[STINT_ANALYZERS_CONFIG]=${STINT_ANALYZERS_CONFIG:-$REPO/conf/analyzers.conf}
 	vals[STINT_STATIC_DIR]=$REPO/static
 	vals[STINT_VAR_DIR]=$PREFIX
 	vals[STINT_PUBLIC_BASE_URL]=$BASE_URL

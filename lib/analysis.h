@@ -1,0 +1,57 @@
+/*
+ * analysis.h: the "on clip ingested" hook (issue 11, "Clip analysis
+ * plugins"; docs/tasks.md): a clip with a stored file gets one
+ * analyze_clip task per analyzer (lib/analyzers.h) whose kinds take the
+ * clip's kind, queued in the transaction that adds the clip; bin/stint-analyze
+ * runs it. Used by lib/media.c (the API and uploads), lib/importer.c and
+ * POST /api/v1/sessions/<id>/analyze (cgi-bin/tasks.c).
+ *
+ * An analyze_clip task has params {"analyzer": NAME, "clip_id": n} and
+ * dedupe_key "NAME:n": the unique index tasks_one_active_idx keeps one
+ * active task per analyzer and clip, so adding or re-analyzing a clip twice
+ * at once queues it once (the second gets the first's task).
+ *
+ * The analyzers (setting analyzers_config) and the analyze_clip task type
+ * (setting tasks_config, for its max_attempts) are read once per process,
+ * by stint_analysis_init() or at the first use.
+ */
+#ifndef STINT_ANALYSIS_H
+#define STINT_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "analyzers.h"
+#include "tx.h"
+
+#define STINT_TASK_ANALYZE "analyze_clip"   /* the task type of one analyzer over one clip */
+
+/*
+ * Read the analyzers and the analyze_clip task type, once (later calls
+ * return the first's result). Returns 0, or -1 with the problem (a file
+ * and line, or analyze_clip not declared) in err (errsize bytes).
+ */
+int stint_analysis_init(char *err, size_t errsize);
+
+/* The analyzers read by stint_analysis_init() (empty when it failed or was not called). */
+const stint_analyzers *stint_analysis_analyzers(void);
+
+/*
+ * In tx: queue analyzer a over clip clip_id (digits) of session sid for
+ * tx's actor, or find its active task: *json (caller frees) is the task's
+ * JSON text, as stint_task_create() (lib/tasks.h) gives it. The caller has
+ * checked that the clip is the session's, has a stored file and a kind
+ * a takes.
+ */
+stint_db_rc stint_analysis_queue(stint_tx *tx, const char *sid, const stint_analyzer *a, const char *clip_id,
+				 char **json);
+
+/*
+ * In tx: the hook. clip_json is the JSON text of a clip just added to
+ * session sid (CLIP_CREATE's answer: id, kind, path); when it has a stored
+ * file, queue one task per analyzer whose kinds take its kind (none for a
+ * reference by uri, nor when no analyzer is declared). A configuration that
+ * cannot be read fails tx (STINT_DB_ERROR, the reason logged).
+ */
+stint_db_rc stint_analysis_queue_clip(stint_tx *tx, const char *sid, const char *clip_json);
+
+#endif
