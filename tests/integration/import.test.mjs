@@ -118,10 +118,14 @@ test('an import with a video announces the clip and the events themselves', asyn
   const r = await importFile('190301_kats_beds-clip.dvw', `?video=${encodeURIComponent(video)}`);
   assert.equal(r.status, 201, r.text);
   const sid = r.body.session.id;
-  const messages = await timelineOf(sid);
+  const all = await timelineOf(sid);
+  // the video's analyze_clip tasks (one per analyzer of the stack: analyzers.test.mjs) follow its clip_added
+  const messages = all.filter((m) => m.type !== 'task_updated');
   assert.deepEqual(messages.map((m) => m.type), ['session_updated', 'clip_added', 'event_added', 'rollup_updated']);
   const clips = (await api('GET', `/api/v1/sessions/${sid}/clips`)).body;
   assert.deepEqual(messages[1].data, clips[0]);
+  assert.deepEqual(all.slice(2, -2).map((m) => [m.type, m.data.task_type, m.data.params.clip_id]),
+    [['task_updated', 'analyze_clip', clips[0].id], ['task_updated', 'analyze_clip', clips[0].id]]);
   const stored = (await api('GET', `/api/v1/sessions/${sid}/events?limit=10000`)).body.items;
   const byId = (list) => [...list].sort((x, y) => x.id - y.id);
   assert.equal(messages[2].data.events.length, 21);

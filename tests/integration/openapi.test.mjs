@@ -955,6 +955,40 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', `${sessionUrl(fx.session.id)}/status`, { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', `${sessionUrl(randomUUID())}/status`) },
   ],
+  analyzeSession: [
+    {
+      name: "the session's clips analyzed again by one analyzer", status: 202,
+      run: async () => {
+        fx.analyzed = await newSession({ title: `${TAG} analyze` });
+        const up = await call('POST', `${sessionUrl(fx.analyzed.id)}/clips/upload?kind=video`,
+          { raw: dataFile(MP4_NAME), type: 'video/mp4' });
+        assert.equal(up.res.status, 201);
+        fx.analyzedClip = up.body;
+        return call('POST', `${sessionUrl(fx.analyzed.id)}/analyze`, { json: { analyzer: 'scene-cuts' } });
+      },
+      then: (b) => {
+        assert.deepEqual(b.items.map((t) => [t.task_type, t.session_id, t.params, t.dedupe_key]),
+          [['analyze_clip', fx.analyzed.id, { analyzer: 'scene-cuts', clip_id: fx.analyzedClip.id },
+            `scene-cuts:${fx.analyzedClip.id}`]]);
+      },
+    },
+    {
+      name: 'one clip', status: 202,
+      run: () => call('POST', `${sessionUrl(fx.analyzed.id)}/analyze`, { json: { analyzer: 'loudness', clip_id: fx.analyzedClip.id } }),
+      then: (b) => assert.deepEqual(b.items.map((t) => t.params), [{ analyzer: 'loudness', clip_id: fx.analyzedClip.id }]),
+    },
+    {
+      name: 'an unknown analyzer and a clip of another session', status: 422,
+      run: () => call('POST', `${sessionUrl(fx.analyzed.id)}/analyze`, { json: { analyzer: 'mind-reader', clip_id: 1e15 } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['analyzer']),
+    },
+    {
+      name: 'a viewer of the session', status: 403,
+      run: () => call('POST', `${sessionUrl(fx.readable.id)}/analyze`, { json: { analyzer: 'loudness' }, token: fx.analyst.token }),
+    },
+    { name: 'malformed JSON', status: 400, run: () => call('POST', `${sessionUrl(fx.analyzed.id)}/analyze`, { raw: '{"analyzer"', type: 'application/json' }) },
+    { name: 'an unknown session', status: 404, run: () => call('POST', `${sessionUrl(randomUUID())}/analyze`, { json: { analyzer: 'loudness' } }) },
+  ],
 
   // --- a session's timeline: events, rollup, exports -----------------------------
   addEvents: [
