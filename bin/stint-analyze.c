@@ -110,16 +110,20 @@ static void problems_text(const cJSON *errors, char *out, size_t size)
 	}
 }
 
-/* Read stdin (the task's params) into *params; 0, or -1 with the reason on stderr. */
+/* Read stdin (the task's params, at most 64 KiB) into *json and in; 0, or -1 with the reason on stderr. */
 static int read_params(cJSON **json, params_in *in)
 {
-	static char text[PARAMS_MAX + 1];
+	char *text = malloc(PARAMS_MAX + 1), why[512];
 	cJSON *errors = NULL;
-	char why[512];
-	size_t n = fread(text, 1, PARAMS_MAX, stdin);
+	size_t n;
 
+	if (text == NULL)
+		return -1;
+	n = fread(text, 1, PARAMS_MAX, stdin);
 	text[n] = '\0';
-	if ((*json = cJSON_Parse(text)) == NULL) {
+	*json = cJSON_Parse(text);
+	free(text);
+	if (*json == NULL) {
 		fprintf(stderr, "stint-analyze: the params on stdin are not JSON\n");
 		return -1;
 	}
@@ -344,13 +348,13 @@ static void stop_group(pid_t pid, int *status)
 }
 
 /*
- * Read the analyzer's stdout (fd) line by line into events until it ends,
- * a line is bad (-1, why set), or the time limit passes (-2). Returns 0 at
- * the end of its output.
+ * Read the analyzer's stdout (fd) line by line (in buf, LINE_MAX_BYTES + 1
+ * bytes) into events until it ends, a line is bad (-1, why set), the time
+ * limit passes (-2) or this program is asked to stop (-3). Returns 0 at the
+ * end of its output.
  */
-static int read_lines(const run *ru, int fd, cJSON *events, char *why, size_t size)
+static int read_lines(const run *ru, int fd, char *buf, cJSON *events, char *why, size_t size)
 {
-	static char buf[LINE_MAX_BYTES + 1];
 	double limit = ru->analyzer->time_limit_s > 0 ? now_s() + (double)ru->analyzer->time_limit_s : 0;
 	size_t used = 0;
 	long no = 0;
@@ -398,11 +402,12 @@ static int read_lines(const run *ru, int fd, cJSON *events, char *why, size_t si
 static int run_analyzer(const run *ru, cJSON *events)
 {
 	int out[2], status = 0, got;
-	char why[600] = "";
+	char why[600] = "", *buf = malloc(LINE_MAX_BYTES + 1);
 	pid_t pid;
 
-	if (pipe(out) != 0 || (pid = fork()) < 0) {
+	if (buf == NULL || pipe(out) != 0 || (pid = fork()) < 0) {
 		fprintf(stderr, "stint-analyze: cannot start the analyzer: %s\n", strerror(errno));
+		free(buf);
 		return EXIT_RETRY;
 	}
 	if (pid == 0) {
@@ -412,7 +417,8 @@ static int run_analyzer(const run *ru, cJSON *events)
 	setpgid(pid, pid);  /* as the child does: whichever runs first */
 	analyzer_pgid = pid;
 	close(out[1]);
-	got = read_lines(ru, out[0], events, why, sizeof(why));
+	got = read_lines(ru, out[0], buf, events, why, sizeof(why));
+	free(buf);
 	close(out[0]);
 	if (got != 0)
 		stop_group(pid, &status);

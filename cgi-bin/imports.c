@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
@@ -101,5 +102,6 @@ static void import_dvw(stint_req *r)
 }
 
 #define STINT_PROGRAM_NAME "imports"
+#define STINT_PROGRAM_INIT stint_analysis_worker_init
 #define STINT_ROUTES_OF_imports STINT_MINE
 #include "program.h"

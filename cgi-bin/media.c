@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analysis.h"
 #include "auth.h"
 #include "conf.h"
 #include "db.h"
@@ -403,5 +404,6 @@ static void download_artifact(stint_req *r)
 }
 
 #define STINT_PROGRAM_NAME "media"
+#define STINT_PROGRAM_INIT stint_analysis_worker_init
 #define STINT_ROUTES_OF_media STINT_MINE
 #include "program.h"

@@ -11,6 +11,7 @@
  * (303) so they work without JavaScript; every form carries the CSRF token
  * the dispatcher checks (the multipart import form checks its own).
  */
+#include "analysis.h"
 #include "conf.h"
 #include "pages-dashboard.h"
 #include "pages-editor.h"
@@ -24,7 +25,9 @@
 
 static int pages_init(void)
 {
-	return stint_view_load(stint_config_get("template_dir", "templates"));
+	if (stint_view_load(stint_config_get("template_dir", "templates")) != 0)
+		return -1;
+	return stint_analysis_worker_init();  /* the import form adds a clip */
 }
 
 #define STINT_PROGRAM_NAME "pages"

@@ -29,11 +29,11 @@ static int task_types_init(void)
 {
 	char err[512];
 
-	if (stint_task_types_load(NULL, &task_types, err, sizeof(err)) == 0 &&
-	    stint_analysis_init(err, sizeof(err)) == 0)
-		return 0;
-	stint_log(STINT_LOG_ERROR, "tasks: %s", err);
-	return -1;
+	if (stint_task_types_load(NULL, &task_types, err, sizeof(err)) != 0) {
+		stint_log(STINT_LOG_ERROR, "tasks: %s", err);
+		return -1;
+	}
+	return stint_analysis_worker_init();
 }
 
 typedef struct task_in {

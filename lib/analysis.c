@@ -27,9 +27,12 @@ int stint_analysis_init(char *err, size_t errsize)
 	if (!setup.done) {
 		setup.done = 1;
 		setup.rc = stint_analyzers_load(NULL, &setup.analyzers, setup.err, sizeof(setup.err));
-		if (setup.rc == 0)
+		/* with no analyzer there is nothing to queue: the task type does not matter */
+		if (setup.rc == 0 && setup.analyzers.n > 0)
 			setup.rc = stint_task_types_load(NULL, &types, setup.err, sizeof(setup.err));
-		if (setup.rc == 0 && (t = stint_task_type_find(&types, STINT_TASK_ANALYZE)) == NULL) {
+		if (setup.rc == 0 && setup.analyzers.n == 0) {
+			setup.max_attempts = 1;
+		} else if (setup.rc == 0 && (t = stint_task_type_find(&types, STINT_TASK_ANALYZE)) == NULL) {
 			snprintf(setup.err, sizeof(setup.err), "the task type %s is not declared", STINT_TASK_ANALYZE);
 			setup.rc = -1;
 		} else if (setup.rc == 0) {
@@ -42,6 +45,16 @@ int stint_analysis_init(char *err, size_t errsize)
 	if (setup.rc != 0)
 		snprintf(err, errsize, "%s", setup.err);
 	return setup.rc;
+}
+
+int stint_analysis_worker_init(void)
+{
+	char err[512];
+
+	if (stint_analysis_init(err, sizeof(err)) == 0)
+		return 0;
+	stint_log(STINT_LOG_ERROR, "analysis: %s", err);
+	return -1;
 }
 
 const stint_analyzers *stint_analysis_analyzers(void)

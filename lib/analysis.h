@@ -26,11 +26,19 @@
 #define STINT_TASK_ANALYZE "analyze_clip"   /* the task type of one analyzer over one clip */
 
 /*
- * Read the analyzers and the analyze_clip task type, once (later calls
- * return the first's result). Returns 0, or -1 with the problem (a file
- * and line, or analyze_clip not declared) in err (errsize bytes).
+ * Read the analyzers and (when there is one) the analyze_clip task type,
+ * once (later calls return the first's result). Returns 0, or -1 with the
+ * problem (a file and line, or analyze_clip not declared) in err (errsize
+ * bytes).
  */
 int stint_analysis_init(char *err, size_t errsize);
+
+/*
+ * stint_analysis_init() for a handler program's STINT_PROGRAM_INIT (the
+ * programs that add clips): 0, or -1 with the problem logged, so a worker
+ * with a bad configuration stops when it starts, not at its first clip.
+ */
+int stint_analysis_worker_init(void);
 
 /* The analyzers read by stint_analysis_init() (empty when it failed or was not called). */
 const stint_analyzers *stint_analysis_analyzers(void);

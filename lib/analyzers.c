@@ -194,6 +194,7 @@ int stint_analyzers_parse(const char *text, const char *name, stint_analyzers *o
 
 int stint_analyzers_load(const char *path, stint_analyzers *out, char *err, size_t errsize)
 {
+	int named = path != NULL || stint_config_get("analyzers_config", NULL) != NULL;
 	char *text;
 	size_t n;
 	FILE *f;
@@ -204,6 +205,8 @@ int stint_analyzers_load(const char *path, stint_analyzers *out, char *err, size
 	if (path == NULL)
 		path = stint_config_get("analyzers_config", "conf/analyzers.conf");
 	if ((f = fopen(path, "r")) == NULL) {
+		if (!named && errno == ENOENT)
+			return 0;  /* no setting and no default file: no analyzer */
 		snprintf(err, errsize, "%s: %s", path, strerror(errno));
 		return -1;
 	}

@@ -58,7 +58,8 @@ int stint_analyzers_parse(const char *text, const char *name, stint_analyzers *o
 /*
  * Read and parse the file at path (NULL: the setting analyzers_config,
  * default conf/analyzers.conf) as stint_analyzers_parse(). A file that
- * cannot be read is an error naming it.
+ * cannot be read is an error naming it, except the default one when the
+ * setting is not given: without it there is no analyzer (0, *out empty).
  */
 int stint_analyzers_load(const char *path, stint_analyzers *out, char *err, size_t errsize);
 

@@ -4,11 +4,14 @@
 // shipped analyzers (scene-cuts, loudness) on the real clip of ../shared/data and on a clip this
 // file makes from it with known cuts and whistles, and their events land through the API with
 // source plugin:NAME, the clip's id and t_sec on the session's timeline, rollups counted, live
-// messages sent; a failing analyzer fails its task only; re-analysis replaces, never duplicates.
+// messages sent; a failing analyzer (an exit status, a bad line, its time limit) fails its task
+// only; re-analysis replaces, never duplicates.
 //
 // The stack runs tests/analyzers.conf (tests/run.sh: STINT_ANALYZERS_CONFIG): scene-cuts (video),
-// loudness (video, audio), and two failing ones for audio clips (tests/analyzer-test.sh). The test
-// stack runs no spooler: this file starts its own for analyze_clip, as spooler.test.mjs does.
+// loudness (video, audio), and three failing ones for audio clips (tests/analyzer-test.sh):
+// test-exit (exits 1), test-badline (prints a bad line), test-slow (outlives its time limit of
+// 1 s). The test stack runs no spooler: this file starts its own for analyze_clip, as
+// spooler.test.mjs does.
 //
 // Every expected figure comes from ffmpeg run here, on the same files, or from how the made
 // clip was made: never from the analyzers' own output.
@@ -80,12 +83,21 @@ function stackEnv() {
 function startSpooler() {
   const log = openSync(path.join(DIR, 'spooler.log'), 'a');
   const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX, '--concurrency', '2'], {
-    env: { PATH: process.env.PATH, ...stackEnv(), STINT_SPOOL_TYPES: 'analyze_clip', STINT_SPOOL_POLL_S: '1',
+    env: { PATH: process.env.PATH, ...stackEnv(), STINT_TEST_ANALYZER_DIR: DIR, STINT_SPOOL_TYPES: 'analyze_clip', STINT_SPOOL_POLL_S: '1',
       STINT_SPOOL_BACKOFF_S: '0', STINT_SPOOL_LEASE_S: '30' },
     stdio: ['ignore', log, log], detached: true,
   });
   spoolers.push(child);
   return child;
+}
+
+function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 async function until(what, check, ms = 60000) {
@@ -182,18 +194,20 @@ test('adding a clip queues one analyze_clip task per analyzer that takes it, onc
     queued('scene-cuts', video),
     queued('test-badline', audio), queued('test-badline', again.body),
     queued('test-exit', audio), queued('test-exit', again.body),
+    queued('test-slow', audio), queued('test-slow', again.body),
   ].sort(byAnalyzerClip), 'none for the reference by uri');
 
   // the live order: each clip_added, then its tasks (in the configuration's order)
-  await sub.waitFor(12);
+  await sub.waitFor(14);
   sub.close();
   const seen = sub.messages.map((m) => (m.event === 'clip_added' ? `clip ${m.data.data.id}`
     : `${m.data.data.params.analyzer} ${m.data.data.params.clip_id} ${m.data.data.status}`));
   assert.deepEqual(seen, [`clip ${video.id}`, `scene-cuts ${video.id} queued`, `loudness ${video.id} queued`,
     `clip ${audio.id}`, `loudness ${audio.id} queued`, `test-exit ${audio.id} queued`, `test-badline ${audio.id} queued`,
+    `test-slow ${audio.id} queued`,
     `clip ${ref.body.id}`,
     `clip ${again.body.id}`, `loudness ${again.body.id} queued`, `test-exit ${again.body.id} queued`,
-    `test-badline ${again.body.id} queued`]);
+    `test-badline ${again.body.id} queued`, `test-slow ${again.body.id} queued`]);
 
   // eight concurrent requests for the same analysis while it is queued: the hook's task, no other
   const hooked = (await api('GET', `/api/v1/tasks?session=${sid}&type=analyze_clip&limit=100`, as)).body.items
@@ -349,14 +363,18 @@ test('a failing analyzer fails its task with the reason and adds nothing; the cl
   const audio = await upload(sid, WHISTLES, 'audio', 1);
   const tasks = Object.fromEntries((await api('GET', `/api/v1/tasks?session=${sid}&type=analyze_clip`, as)).body.items
     .map((t) => [t.params.analyzer, t.task_id]));
-  assert.deepEqual(Object.keys(tasks).sort(), ['loudness', 'test-badline', 'test-exit']);
-  await until('the three analyses', () => Object.values(tasks).every(done));
+  assert.deepEqual(Object.keys(tasks).sort(), ['loudness', 'test-badline', 'test-exit', 'test-slow']);
+  await until('the four analyses', () => Object.values(tasks).every(done));
   const row = (id) => sql(`SELECT status || '|' || attempts || '|' || replace(error, chr(10), ' / ') FROM tasks
     WHERE task_id = '${id}'`)[0];
   assert.equal(row(tasks['test-exit']), `failed|2|test-exit: the microphone of clip ${audio.id} is broken / ` +
     'stint-analyze: analyzer test-exit exited with status 1; no event was added', 'retried once, then failed');
   assert.match(row(tasks['test-badline']), /^failed\|1\|stint-analyze: analyzer test-badline: line 3: t_sec: must be a number; event_type: [^;]+; no event was added$/,
     'a bad line fails for good, naming the line and its fields');
+  assert.equal(row(tasks['test-slow']), 'failed|2|stint-analyze: analyzer test-slow exceeded its time limit', 'twice');
+  // the analyzer's process group was stopped: the script and the child it started
+  const [script, sleeper] = readFileSync(path.join(DIR, `slow-${audio.id}`), 'utf8').trim().split(' ');
+  await until('the slow analyzer and its child to be gone', () => !alive(script) && !alive(sleeper), 5000);
   const got = await events(sid);
   assert.deepEqual(got.map((e) => [e.source, e.clip_id, e.event_type]),
     MADE_WHISTLES.map(() => ['plugin:loudness', audio.id, 'loudness_peak']), 'only the analyzer that worked added events');

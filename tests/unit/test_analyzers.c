@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyzers.h"
 
@@ -66,7 +67,7 @@ END_TEST
 START_TEST(test_shipped)
 {
 	static const struct { const char *file; size_t n; } files[] = {
-		{ "conf/analyzers.conf", 2 }, { "tests/analyzers.conf", 4 },
+		{ "conf/analyzers.conf", 2 }, { "tests/analyzers.conf", 5 },
 	};
 	const char *top = getenv("top_srcdir");
 	const stint_analyzer *a;
@@ -98,6 +99,27 @@ START_TEST(test_missing_file)
 	ck_assert_int_eq(stint_analyzers_load("/nonexistent/analyzers.conf", &list, err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "/nonexistent/analyzers.conf: ") == err, "%s", err);
 	stint_analyzers_free(&list);
+}
+END_TEST
+
+/* Without the setting, a missing conf/analyzers.conf declares no analyzer; a named file must be there. */
+START_TEST(test_default_missing)
+{
+	stint_analyzers list;
+	char err[256] = "", dir[] = "/tmp/stint-analyzers-XXXXXX", cwd[4096];
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chdir(dir), 0);
+	unsetenv("STINT_ANALYZERS_CONFIG");
+	ck_assert_msg(stint_analyzers_load(NULL, &list, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(list.n, 0);
+	setenv("STINT_ANALYZERS_CONFIG", "conf/analyzers.conf", 1);
+	ck_assert_int_eq(stint_analyzers_load(NULL, &list, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "conf/analyzers.conf: No such file or directory");
+	unsetenv("STINT_ANALYZERS_CONFIG");
+	ck_assert_int_eq(chdir(cwd), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
@@ -147,6 +169,7 @@ int main(void)
 	tcase_add_test(tc, test_empty);
 	tcase_add_test(tc, test_shipped);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_default_missing);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
