@@ -230,49 +230,38 @@ static const stint_field analyze_fields[] = {
 };
 
 /*
- * The clips of the route's session that analyzer a takes (a stored file of
- * a kind it takes; only in.clip_id when given) as a NULL-ended array of
- * their ids (heap: the array and its strings in one block, caller frees).
- * Answers and returns NULL on a problem: clip_id that names no clip of the
- * session, or one a cannot analyze (422).
+ * The ids (JSON strings of digits) of the route's session's clips that
+ * analyzer a takes (a stored file of a kind it takes; only in->clip_id when
+ * given) in a JSON array (caller deletes). Answers and returns NULL on a
+ * problem: clip_id that names no clip of the session, or one a cannot
+ * analyze (422).
  */
-static char **clips_to_analyze(stint_req *r, const stint_analyzer *a, const analyze_in *in)
+static cJSON *clips_to_analyze(stint_req *r, const stint_analyzer *a, const analyze_in *in)
 {
-	const char *p[2] = { r->params[0], in->clip_id };
+	const char *p[2] = { r->params[0], in->clip_id }, *stored;
 	PGresult *res = NULL;
 	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_ANALYSIS_CLIPS, 2, p, &res);
-	char **ids = NULL, *at;
-	int i, n = 0, rows;
+	cJSON *ids = NULL;
+	int i, rows = PQntuples(res);
 
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
-		return NULL;
-	}
-	rows = PQntuples(res);
-	if (in->clip_id != NULL && rows == 0) {
-		stint_fail_field(r, "clip_id", "is not a clip of this session");
 		goto out;
 	}
-	/* each id is at most 20 digits */
-	if ((ids = malloc((size_t)(rows + 1) * (sizeof(char *) + 24))) == NULL) {
+	if ((ids = cJSON_CreateArray()) == NULL) {
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
 		goto out;
 	}
-	at = (char *)(ids + rows + 1);
 	for (i = 0; i < rows; i++) {
-		const char *stored = stint_db_cell(res, i, "stored");
-
-		if (!(a->kinds & stint_analyzer_kind(stint_db_cell(res, i, "kind"))) ||
-		    stored == NULL || strcmp(stored, "t") != 0)
-			continue;
-		snprintf(at, 24, "%s", stint_db_cell(res, i, "id"));
-		ids[n++] = at;
-		at += 24;
+		stored = stint_db_cell(res, i, "stored");
+		if (stored != NULL && strcmp(stored, "t") == 0 &&
+		    (a->kinds & stint_analyzer_kind(stint_db_cell(res, i, "kind"))))
+			cJSON_AddItemToArray(ids, cJSON_CreateString(stint_db_cell(res, i, "id")));
 	}
-	ids[n] = NULL;
-	if (in->clip_id != NULL && n == 0) {
-		stint_fail_field(r, "clip_id", "is not a clip this analyzer can analyze (a stored file of a kind it takes)");
-		free(ids);
+	if (in->clip_id != NULL && cJSON_GetArraySize(ids) == 0) {
+		stint_fail_field(r, "clip_id", rows == 0 ? "is not a clip of this session" :
+				 "is not a clip this analyzer can analyze (a stored file of a kind it takes)");
+		cJSON_Delete(ids);
 		ids = NULL;
 	}
 out:
@@ -289,11 +278,10 @@ static void analyze_session(stint_req *r)
 {
 	analyze_in in = { NULL, NULL, 0 };
 	const stint_analyzer *a;
-	cJSON *errors = NULL, *answer, *items, *task;
-	char clip[24], **ids = NULL, *json, *text = NULL;
+	cJSON *errors = NULL, *ids, *id, *answer, *items, *task;
+	char clip[24], *json, *text = NULL;
 	stint_tx tx;
 	stint_db_rc rc;
-	size_t i;
 
 	if (stint_validate_json(r->json, STINT_SPEC(analyze_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
@@ -314,9 +302,9 @@ static void analyze_session(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	if (items == NULL)
 		stint_tx_fail(&tx, STINT_DB_ERROR);
-	for (i = 0; ids[i] != NULL && tx.rc == STINT_DB_OK; i++) {
+	cJSON_ArrayForEach(id, ids) {
 		json = NULL;
-		if (stint_analysis_queue(&tx, r->params[0], a, ids[i], &json) == STINT_DB_OK &&
+		if (stint_analysis_queue(&tx, r->params[0], a, cJSON_GetStringValue(id), &json) == STINT_DB_OK &&
 		    ((task = cJSON_Parse(json)) == NULL || !cJSON_AddItemToArray(items, task)))
 			stint_tx_fail(&tx, STINT_DB_ERROR);
 		free(json);
@@ -325,7 +313,7 @@ static void analyze_session(stint_req *r)
 	if (rc == STINT_DB_OK)
 		text = cJSON_PrintUnformatted(answer);
 	cJSON_Delete(answer);
-	free(ids);
+	cJSON_Delete(ids);
 	stint_answer_json_text(r, rc, 202, text, NULL);
 }
 

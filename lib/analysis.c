@@ -70,6 +70,11 @@ stint_db_rc stint_analysis_queue(stint_tx *tx, const char *sid, const stint_anal
 	stint_task_new t;
 	int created;
 
+	*json = NULL;
+	if (clip_id == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	if (tx->rc != STINT_DB_OK)
+		return tx->rc;
 	/* both are checked names and digits: nothing to escape */
 	snprintf(params, sizeof(params), "{\"analyzer\":\"%s\",\"clip_id\":%s}", a->name, clip_id);
 	snprintf(dedupe, sizeof(dedupe), "%s:%s", a->name, clip_id);
