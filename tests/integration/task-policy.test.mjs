@@ -56,6 +56,14 @@ function startSpooler(name, settings = {}) {
   return child;
 }
 
+/** SIGTERM to spooler s, and its exit: it claims nothing more. */
+async function stop(s) {
+  if (s.exitCode !== null || s.signalCode !== null) return;
+  const exited = new Promise((r) => s.once('exit', r));
+  s.kill('SIGTERM');
+  await exited;
+}
+
 async function until(what, check, ms = 15000) {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -94,6 +102,12 @@ const answers404 = async (id) => (await api('GET', `/api/v1/tasks/${id}`, { toke
 after(() => {
   for (const s of spoolers) {
     try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+  const marker = path.join(DIR, 'reaped');  // the sleeping grandchild of the run whose spooler died
+  if (existsSync(marker)) {
+    const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
+    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+    try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
   }
   sql(`DELETE FROM tasks WHERE params->>'tag' = '${TAG}'`);
   rmSync(DIR, { recursive: true, force: true });
@@ -140,7 +154,7 @@ test('remove_on: a completed record is removed as it completes; a failed one (no
   assert.equal(got.status, 200);
   assert.match(got.body.error, /something broke on attempt 1/);
   assert.deepEqual(audit(bad), ['task.create', 'task.claim', 'task.fail']);
-  spooler.kill('SIGTERM');
+  await stop(spooler);
 });
 
 test('tracked = no: the task runs, then no record is kept, whether it completes or fails', async () => {
@@ -167,7 +181,20 @@ test('tracked = no: the task runs, then no record is kept, whether it completes 
   const seen = sub.messages.filter((m) => m.event === 'task_updated' && m.data.data.task_id === ok)
     .map((m) => [m.data.data.status, m.data.data.removed ?? false]);
   assert.deepEqual(seen, [['queued', false], ['running', false], ['completed', true]]);
-  spooler.kill('SIGTERM');
+  await stop(spooler);
+});
+
+test('tracked = no: a task whose spooler died is removed as the reaper ends it', async () => {
+  const marker = path.join(DIR, 'reaped');
+  const first = startSpooler('e');
+  const id = await create('test_untracked', { mode: 'sleep', marker });
+  await until('the run', () => existsSync(marker));
+  process.kill(-first.pid, 'SIGKILL');
+  const second = startSpooler('f');
+  await until('the reaper to end it (max_attempts 1) and its record to go', () => gone(id));
+  assert.deepEqual(audit(id), ['task.create', 'task.claim', 'task.reap', 'task.remove untracked']);
+  assert.match(readFileSync(path.join(DIR, 'f.log'), 'utf8'), /ended or re-queued 1 tasks whose lease expired/);
+  await stop(second);
 });
 
 test('keep_until: a group\'s records are kept until its follow-up completes, which removes them and itself', async () => {
@@ -205,7 +232,7 @@ test('keep_until: a group\'s records are kept until its follow-up completes, whi
   // another group's record and the failed follow-up stay
   assert.equal(row(s3, 'status'), 'completed');
   assert.equal(row(failedSave, 'status'), 'failed');
-  spooler.kill('SIGTERM');
+  await stop(spooler);
 });
 
 /** Inserts a finished record of type, finished `age` ago (a PostgreSQL interval), with group (or none). */
@@ -259,5 +286,5 @@ test('the spooler sweeps by itself every spool_sweep_s', async () => {
   await until('the old record to be swept', () => gone(old), 10000);
   assert.deepEqual(audit(old), ['task.remove retention']);
   assert.ok(!gone(young));
-  spooler.kill('SIGTERM');
+  await stop(spooler);
 });
