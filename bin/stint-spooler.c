@@ -567,8 +567,8 @@ int main(int argc, char **argv)
 		snprintf(slots[i].owner, sizeof(slots[i].owner), "%s:%ld/%ld", host, (long)getpid(), i);
 	}
 	stint_log(STINT_LOG_INFO, "spooling %zu task types with %ld slots, lease %.0f s, reaping every %.0f s,"
-		  " sweeping every %.0f s, programs from %s", types.n, concurrency, cfg.lease_s, cfg.reap_s, cfg.sweep_s,
-		  cfg.root);
+		  " sweeping every %.0f s, programs from %s", types.n, concurrency, cfg.lease_s, cfg.reap_s,
+		  cfg.sweep_s, cfg.root);
 	for (;;) {
 		now = now_s();
 		if (spool_stop && stop_at == 0) {
@@ -597,7 +597,8 @@ int main(int argc, char **argv)
 			if (now >= next_reap) {
 				next_reap = now + cfg.reap_s;
 				if (stint_spool_reap(&db, &types, &reaped) == STINT_DB_OK && reaped > 0) {
-					stint_log(STINT_LOG_INFO, "ended or re-queued %ld tasks whose lease expired", reaped);
+					stint_log(STINT_LOG_INFO, "ended or re-queued %ld tasks whose lease expired",
+						  reaped);
 					want = 1;
 				}
 			}
@@ -605,7 +606,8 @@ int main(int argc, char **argv)
 				swept = sweep_batch(&db, &types, &more);
 				next_sweep = more ? now : now + cfg.sweep_s;
 				if (swept > 0)
-					stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records", swept);
+					stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records",
+						  swept);
 			}
 			if (now >= next_poll)
 				want = 1;

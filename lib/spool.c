@@ -16,7 +16,10 @@ static void announce(stint_tx *tx, const char *session_id, const char *task)
 		stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, p);
 }
 
-/* The facts of row i of res (a finishing statement's: task_id or id, session_id, status, task_type, group_key, task). */
+/*
+ * The facts of row i of res, a finishing statement's (session_id, status,
+ * task_type, group_key, task; task_id unless id is given).
+ */
 static stint_task_end end_of(const PGresult *res, int i, const char *id)
 {
 	stint_task_end e = { id, stint_db_cell(res, i, "session_id"), stint_db_cell(res, i, "group_key"),

@@ -544,8 +544,7 @@
 	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
 	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
 	/* $1 task id, $2 lease token -> session_id, status, task_type, group_key, task (JSON text): */ \
-	/* cancelled as asked | no */ \
-	/* row when the lease is no longer this token's */ \
+	/* cancelled as asked | no row when the lease is no longer this token's */ \
 	X(SPOOL_CANCELLED, 2, \
 	  "UPDATE tasks SET status = 'cancelled', error = 'cancelled', finished_at = now(), lease_owner = NULL," \
 	  " lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid AND lease_token = $2::bigint" \
@@ -560,9 +559,8 @@
 	  " AND lease_token = $2::bigint AND status = 'running'" \
 	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
 	/* no parameters -> task_id, session_id, status, task_type, group_key, task (JSON text), one row */ \
-	/* per running task whose */ \
-	/* lease expired: cancelled when a cancel was asked, queued again while attempts < max_attempts */ \
-	/* (NOTIFY tasks), else failed */ \
+	/* per running task whose lease expired: cancelled when a cancel was asked, queued again while */ \
+	/* attempts < max_attempts (NOTIFY tasks), else failed */ \
 	X(SPOOL_REAP, 0, \
 	  "UPDATE tasks SET status = CASE WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'" \
 	  " WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END," \

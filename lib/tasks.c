@@ -272,7 +272,8 @@ static void release_group(stint_tx *tx, const stint_task_end *e, const char *kee
 		return;
 	for (i = 0; i < PQntuples(res) && tx->rc == STINT_DB_OK; i++)
 		removed_one(tx, stint_db_cell(res, i, "task_id"), stint_db_cell(res, i, "session_id"),
-			    stint_db_cell(res, i, "task_type"), "keep_until", e->task_id, stint_db_cell(res, i, "task"));
+			    stint_db_cell(res, i, "task_type"), "keep_until", e->task_id,
+			    stint_db_cell(res, i, "task"));
 	PQclear(res);
 }
 
@@ -353,7 +354,8 @@ stint_db_rc stint_task_sweep(stint_tx *tx, const stint_task_types *types, long b
 	if (stint_tx_exec(tx, STINT_SQL_TASK_SWEEP, 2, p, &res) == STINT_DB_OK) {
 		for (i = 0; i < PQntuples(res) && tx->rc == STINT_DB_OK; i++)
 			removed_one(tx, stint_db_cell(res, i, "task_id"), stint_db_cell(res, i, "session_id"),
-				    stint_db_cell(res, i, "task_type"), "retention", NULL, stint_db_cell(res, i, "task"));
+				    stint_db_cell(res, i, "task_type"), "retention", NULL,
+				    stint_db_cell(res, i, "task"));
 		*n = tx->rc == STINT_DB_OK ? PQntuples(res) : 0;
 		PQclear(res);
 	}
