@@ -172,7 +172,7 @@ static void cancel_task(stint_req *r)
 	if (!task_grant(r, STINT_GRANT_EDIT))
 		return;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_task_cancel(&tx, r->params[0], &what, &json);
+	stint_task_cancel(&tx, &task_types, r->params[0], &what, &json);
 	rc = stint_tx_end(&tx);
 	if (!stint_found_or_fail(r, rc, what != STINT_TASK_ABSENT, no_task))
 		free(json);

@@ -440,8 +440,10 @@
 	  " t.task_id) FROM tasks t JOIN (SELECT t.task_id" STINT_TASK_FILTER \
 	  " ORDER BY t.created_at DESC, t.task_id LIMIT $5 OFFSET $6) page USING (task_id)), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_TASK_FILTER "), 'limit', $5::int, 'offset', $6::int)::text") \
-	/* $1 task id -> status, session_id, of the task, locked for a cancel | no row when absent */ \
-	X(TASK_LOCK, 1, "SELECT status, session_id::text FROM tasks WHERE task_id = $1::uuid FOR UPDATE") \
+	/* $1 task id -> status, session_id, task_type, group_key of the task, locked for a cancel | no */ \
+	/* row when absent */ \
+	X(TASK_LOCK, 1, "SELECT status, session_id::text, task_type, group_key FROM tasks WHERE task_id = $1::uuid" \
+	  " FOR UPDATE") \
 	/* $1 task id -> task (the cancelled task's JSON text) | no row unless it was queued */ \
 	X(TASK_CANCEL_QUEUED, 1, \
 	  "UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE task_id = $1::uuid" \
@@ -455,6 +457,29 @@
 	X(TASK_REMOVE, 1, \
 	  "DELETE FROM tasks WHERE task_id = $1::uuid AND status IN ('completed', 'failed', 'cancelled')" \
 	  " RETURNING (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 group_key, $2 task types (a comma-separated list) -> task_id, session_id, task_type, task */ \
+	/* (the removed record's JSON text, with "removed": true), one row per finished task of the */ \
+	/* group of one of the types, removed: the records a follow-up's completion releases (keep_until) */ \
+	X(TASK_RELEASE_GROUP, 2, \
+	  "DELETE FROM tasks WHERE group_key = $1 AND task_type = ANY (string_to_array($2, ','))" \
+	  " AND status IN ('completed', 'failed', 'cancelled')" \
+	  " RETURNING task_id::text, session_id::text, task_type," \
+	  " (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 the types' policies (a JSON array of {task_type, retention_days, held}: held, records of the */ \
+	/* type with a group_key are kept by keep_until), $2 the most rows -> task_id, session_id, */ \
+	/* task_type, task (the removed record's JSON text, with "removed": true), one row per removed */ \
+	/* record: finished longer ago than its type's retention_days, oldest first, skipping rows */ \
+	/* another transaction holds; a type not in $1 is left alone */ \
+	X(TASK_SWEEP, 2, \
+	  "WITH p AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS p (task_type text, retention_days int," \
+	  " held boolean)), old AS (SELECT t.task_id FROM tasks t JOIN p ON p.task_type = t.task_type" \
+	  " WHERE t.status IN ('completed', 'failed', 'cancelled')" \
+	  " AND t.finished_at < now() - make_interval(days => p.retention_days)" \
+	  " AND NOT (p.held AND t.group_key IS NOT NULL)" \
+	  " ORDER BY t.finished_at LIMIT $2::int FOR UPDATE OF t SKIP LOCKED)" \
+	  " DELETE FROM tasks t USING old WHERE t.task_id = old.task_id" \
+	  " RETURNING t.task_id::text, t.session_id::text, t.task_type," \
+	  " (stint_task_json(t) || '{\"removed\": true}')::text AS task") \
 	/* $1 session id -> id | no row when absent: its processing_status is now queued (a report was asked) */ \
 	X(SESSION_PROCESS_QUEUED, 1, \
 	  "UPDATE sessions SET processing_status = 'queued' WHERE id = $1::uuid RETURNING id::text") \
@@ -497,16 +522,18 @@
 	  "UPDATE tasks SET progress = $3::int, progress_message = left($4, 500) WHERE task_id = $1::uuid" \
 	  " AND lease_token = $2::bigint AND status = 'running'" \
 	  " RETURNING session_id::text, stint_task_json(tasks)::text AS task") \
-	/* $1 task id, $2 lease token, $3 result (JSON) or NULL -> session_id, status, task (JSON text) */ \
+	/* $1 task id, $2 lease token, $3 result (JSON) or NULL -> session_id, status, task_type, */ \
+	/* group_key, task (JSON text) */ \
 	/* | no row when the lease is no longer this token's (a stale completion changes nothing) */ \
 	X(SPOOL_COMPLETE, 3, \
 	  "UPDATE tasks SET status = 'completed', result = $3::jsonb, progress = 100, error = NULL," \
 	  " finished_at = now(), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
 	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
-	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
 	/* $1 task id, $2 lease token, $3 error, $4 retry (boolean), $5 backoff base seconds -> */ \
 	/* session_id, status (queued again when $4 and attempts < max_attempts, run_after now + */ \
-	/* base * 2^(attempts-1) (at most an hour) times 0.5..1.5; else failed), task (JSON text) */ \
+	/* base * 2^(attempts-1) (at most an hour) times 0.5..1.5; else failed), task_type, group_key, */ \
+	/* task (JSON text) */ \
 	/* | no row when the lease is no longer this token's */ \
 	X(SPOOL_FAIL, 5, \
 	  "UPDATE tasks SET status = CASE WHEN $4::boolean AND attempts < max_attempts THEN 'queued' ELSE 'failed' END," \
@@ -515,13 +542,14 @@
 	  " finished_at = CASE WHEN $4::boolean AND attempts < max_attempts THEN NULL ELSE now() END," \
 	  " error = left($3, 4000), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
 	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
-	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
-	/* $1 task id, $2 lease token -> session_id, status, task (JSON text): cancelled as asked | no */ \
-	/* row when the lease is no longer this token's */ \
+	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token -> session_id, status, task_type, group_key, task (JSON text): */ \
+	/* cancelled as asked | no row when the lease is no longer this token's */ \
 	X(SPOOL_CANCELLED, 2, \
 	  "UPDATE tasks SET status = 'cancelled', error = 'cancelled', finished_at = now(), lease_owner = NULL," \
 	  " lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid AND lease_token = $2::bigint" \
-	  " AND status = 'running' RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	  " AND status = 'running'" \
+	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
 	/* $1 task id, $2 lease token -> session_id, status, task (JSON text): handed back (queued, the */ \
 	/* attempt not counted; NOTIFY tasks wakes another spooler at COMMIT) | no row when the lease */ \
 	/* is no longer this token's */ \
@@ -530,9 +558,9 @@
 	  " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid" \
 	  " AND lease_token = $2::bigint AND status = 'running'" \
 	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
-	/* no parameters -> task_id, session_id, status, task (JSON text), one row per running task whose */ \
-	/* lease expired: cancelled when a cancel was asked, queued again while attempts < max_attempts */ \
-	/* (NOTIFY tasks), else failed */ \
+	/* no parameters -> task_id, session_id, status, task_type, group_key, task (JSON text), one row */ \
+	/* per running task whose lease expired: cancelled when a cancel was asked, queued again while */ \
+	/* attempts < max_attempts (NOTIFY tasks), else failed */ \
 	X(SPOOL_REAP, 0, \
 	  "UPDATE tasks SET status = CASE WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'" \
 	  " WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END," \
@@ -541,8 +569,8 @@
 	  " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
 	  " WHERE task_id IN (SELECT task_id FROM tasks WHERE status = 'running' AND lease_expires_at < now()" \
 	  " FOR UPDATE SKIP LOCKED) AND status = 'running' AND lease_expires_at < now()" \
-	  " RETURNING task_id::text, session_id::text, status, stint_task_json(tasks)::text AS task," \
-	  " pg_notify('tasks', task_id::text)") \
+	  " RETURNING task_id::text, session_id::text, status, task_type, group_key," \
+	  " stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \
