@@ -66,13 +66,13 @@ static stint_db_rc announce(stint_tx *tx, const char *session_id, const char *ta
 	return stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, p);
 }
 
-/* {"task_type": type} as JSON text (caller frees), or NULL. */
-static char *type_detail(const char *type)
+/* {key: value} as JSON text (caller frees), or NULL: an audit row's detail. */
+static char *one_field(const char *key, const char *value)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *text = NULL;
 
-	if (o != NULL && cJSON_AddStringToObject(o, "task_type", type) != NULL)
+	if (o != NULL && cJSON_AddStringToObject(o, key, value) != NULL)
 		text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;
@@ -103,7 +103,7 @@ static int insert(stint_tx *tx, const stint_task_new *t, const char *const *p, c
 	PQclear(res);
 	if (!inserted || tx->rc != STINT_DB_OK)
 		return 0;
-	detail = type_detail(t->task_type);
+	detail = one_field("task_type", t->task_type);
 	if (detail == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	stint_tx_audit(tx, "task.create", "task", id_out, detail);
@@ -142,8 +142,29 @@ stint_db_rc stint_task_create(stint_tx *tx, const stint_task_new *t, char **json
 	return tx->rc;
 }
 
-stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, stint_task_cancel_result *what,
-			      char **json)
+/*
+ * Lock task task_id for a change: 1 with its status and session id ("" for
+ * none) copied out, 0 when there is no such task (or tx failed).
+ */
+static int lock_task(stint_tx *tx, const char *task_id, char status[16], char session_id[STINT_TASK_ID_LEN])
+{
+	PGresult *res;
+	const char *v;
+	int found;
+
+	if (stint_tx_exec(tx, STINT_SQL_TASK_LOCK, 1, &task_id, &res) != STINT_DB_OK)
+		return 0;
+	found = PQntuples(res) > 0;
+	v = found ? stint_db_cell(res, 0, "status") : NULL;
+	snprintf(status, 16, "%s", v != NULL ? v : "");
+	v = found ? stint_db_cell(res, 0, "session_id") : NULL;
+	snprintf(session_id, STINT_TASK_ID_LEN, "%s", v != NULL ? v : "");
+	PQclear(res);
+	return found;
+}
+
+stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, int remove_finished,
+			      stint_task_cancel_result *what, char **json)
 {
 	static const struct { const char *status, *action; stint_sql change; stint_task_cancel_result what; } ways[] = {
 		{ "queued", "task.cancel", STINT_SQL_TASK_CANCEL_QUEUED, STINT_TASK_CANCELLED },
@@ -151,32 +172,55 @@ stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, stint_task_canc
 		{ NULL, "task.remove", STINT_SQL_TASK_REMOVE, STINT_TASK_REMOVED },
 	};
 	char status[16], session_id[STINT_TASK_ID_LEN];
-	const char *v;
-	PGresult *res;
 	size_t i;
 
 	*what = STINT_TASK_ABSENT;
 	*json = NULL;
-	if (stint_tx_exec(tx, STINT_SQL_TASK_LOCK, 1, &task_id, &res) != STINT_DB_OK)
+	if (!lock_task(tx, task_id, status, session_id))
 		return tx->rc;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return tx->rc;
-	}
-	v = stint_db_cell(res, 0, "status");
-	snprintf(status, sizeof(status), "%s", v != NULL ? v : "");
-	v = stint_db_cell(res, 0, "session_id");
-	snprintf(session_id, sizeof(session_id), "%s", v != NULL ? v : "");
-	PQclear(res);
 	/* the row is locked: its status holds until COMMIT */
 	for (i = 0; ways[i].status != NULL && strcmp(ways[i].status, status) != 0; i++)
 		;
+	if (ways[i].status == NULL && !remove_finished) {
+		*what = STINT_TASK_FINISHED;
+		return tx->rc;
+	}
 	if (stint_tx_text(tx, ways[i].change, 1, &task_id, json) == STINT_DB_OK && *json == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	stint_tx_audit(tx, ways[i].action, "task", task_id, NULL);
 	announce(tx, session_id, *json);
 	if (tx->rc == STINT_DB_OK)
 		*what = ways[i].what;
+	return tx->rc;
+}
+
+stint_db_rc stint_task_retry(stint_tx *tx, const char *task_id, stint_task_retry_result *what, char **json)
+{
+	char status[16], session_id[STINT_TASK_ID_LEN], *detail;
+
+	*what = STINT_TASK_RETRY_ABSENT;
+	*json = NULL;
+	if (!lock_task(tx, task_id, status, session_id))
+		return tx->rc;
+	if (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0) {
+		*what = STINT_TASK_RETRY_ACTIVE;
+		return tx->rc;
+	}
+	if (strcmp(status, "completed") == 0) {
+		*what = STINT_TASK_RETRY_COMPLETED;
+		return tx->rc;
+	}
+	/* failed or cancelled, and locked: the update finds it (or the unique index refuses it) */
+	if (stint_tx_text(tx, STINT_SQL_TASK_RETRY, 1, &task_id, json) == STINT_DB_OK && *json == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	detail = one_field("from", status);
+	if (detail == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	stint_tx_audit(tx, "task.retry", "task", task_id, detail);
+	free(detail);
+	announce(tx, session_id, *json);
+	if (tx->rc == STINT_DB_OK)
+		*what = STINT_TASK_RETRY_DONE;
 	return tx->rc;
 }
 
