@@ -52,10 +52,11 @@ int page_tasks_init(void)
 {
 	char err[512];
 
-	if (stint_task_types_load(NULL, &task_types, err, sizeof(err)) == 0)
-		return 0;
-	stint_log(STINT_LOG_ERROR, "pages: %s", err);
-	return -1;
+	if (stint_task_types_load(NULL, &task_types, err, sizeof(err)) != 0) {
+		stint_task_types_free(&task_types);  /* none, rather than those before the mistake */
+		stint_log(STINT_LOG_ERROR, "pages: %s (the tasks panel's forms will not queue tasks)", err);
+	}
+	return 0;
 }
 
 /* An RFC 3339 time as pages show it, "2026-12-07 02:10 UTC", into out ("" when not a time). */
@@ -82,15 +83,14 @@ static void decorate_task(cJSON *t)
 	int stopping = cJSON_IsString(cJSON_GetObjectItem(t, "cancel_requested_at"));
 	int running = status != NULL && strcmp(status, "running") == 0;
 	double attempts = cJSON_GetNumberValue(cJSON_GetObjectItem(t, "attempts"));
-	char label[160], buf[64];
+	char base[64], label[160], buf[64];
 	const char *known = page_label(task_type_labels, COUNT(task_type_labels), type);
 
 	if (known != type)
-		snprintf(label, sizeof(label), "%s", known);
+		snprintf(base, sizeof(base), "%s", known);
 	else
-		page_type_label(type, label, sizeof(label));
-	if (analyzer != NULL && strlen(label) + strlen(analyzer) + 4 < sizeof(label))
-		strcat(strcat(label, " · "), analyzer);
+		page_type_label(type, base, sizeof(base));
+	snprintf(label, sizeof(label), "%s%s%s", base, analyzer != NULL ? " · " : "", analyzer != NULL ? analyzer : "");
 	cJSON_AddStringToObject(t, "type_label", label);
 	cJSON_AddStringToObject(t, "status_label", running && stopping ? "Stopping" :
 				page_label(task_status_labels, COUNT(task_status_labels), status));

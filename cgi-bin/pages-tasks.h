@@ -14,7 +14,9 @@
 /*
  * Read the task types (conf/tasks.conf, the setting tasks_config) once per
  * worker: the panel's forms queue tasks with their type's max_attempts.
- * 0 on success; -1 (logged) when the file cannot be read or is wrong.
+ * Returns 0: when the file cannot be read or is wrong, the problem is
+ * logged and the pages still run (a form that would queue a task answers
+ * 500, as the tasks program cannot start then either).
  */
 int page_tasks_init(void);
 
