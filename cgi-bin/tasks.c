@@ -1,7 +1,8 @@
 /*
  * tasks.c: the JSON API of tasks, /api/v1/tasks (issue 11; docs/tasks.md):
  * create (a task of a type declared in conf/tasks.conf), list (filters,
- * only what the caller may see), get, cancel and retry; and a session's report:
+ * only what the caller may see), get, cancel and retry (a failed or
+ * cancelled task queued again); and a session's report:
  * /api/v1/sessions/<id>/process queues it, .../status follows it. The routes are open to
  * anyone signed in; each handler checks the task's own access (lib/tasks.h):
  * a task the caller may not see answers 404, as one that does not exist.
