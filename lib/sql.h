@@ -480,6 +480,16 @@
 	  " DELETE FROM tasks t USING old WHERE t.task_id = old.task_id" \
 	  " RETURNING t.task_id::text, t.session_id::text, t.task_type," \
 	  " (stint_task_json(t) || '{\"removed\": true}')::text AS task") \
+	/* $1 task id -> task (its JSON text): a failed or cancelled task queued again as a new attempt */ \
+	/* cycle (attempts 0, run_after now; error, result, progress, cancel request and times */ \
+	/* cleared), NOTIFY tasks at COMMIT | no row unless it was failed or cancelled; */ \
+	/* STINT_DB_CONFLICT when its session has another active task of its type and key */ \
+	/* (tasks_one_active_idx) */ \
+	X(TASK_RETRY, 1, \
+	  "UPDATE tasks SET status = 'queued', attempts = 0, run_after = now(), error = NULL, result = NULL," \
+	  " progress = 0, progress_message = '', cancel_requested_at = NULL, started_at = NULL, finished_at = NULL" \
+	  " WHERE task_id = $1::uuid AND status IN ('failed', 'cancelled')" \
+	  " RETURNING stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
 	/* $1 session id -> id | no row when absent: its processing_status is now queued (a report was asked) */ \
 	X(SESSION_PROCESS_QUEUED, 1, \
 	  "UPDATE sessions SET processing_status = 'queued' WHERE id = $1::uuid RETURNING id::text") \

@@ -74,13 +74,13 @@ static stint_db_rc announce(stint_tx *tx, const char *session_id, const char *ta
 	return stint_tx_announce(tx, STINT_SQL_LIVE_RECORD, 3, p);
 }
 
-/* {"task_type": type} as JSON text (caller frees), or NULL. */
-static char *type_detail(const char *type)
+/* {key: value} as JSON text (caller frees), or NULL: an audit row's detail. */
+static char *one_field(const char *key, const char *value)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *text = NULL;
 
-	if (o != NULL && cJSON_AddStringToObject(o, "task_type", type) != NULL)
+	if (o != NULL && cJSON_AddStringToObject(o, key, value) != NULL)
 		text = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return text;
@@ -111,7 +111,7 @@ static int insert(stint_tx *tx, const stint_task_new *t, const char *const *p, c
 	PQclear(res);
 	if (!inserted || tx->rc != STINT_DB_OK)
 		return 0;
-	detail = type_detail(t->task_type);
+	detail = one_field("task_type", t->task_type);
 	if (detail == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	stint_tx_audit(tx, "task.create", "task", id_out, detail);
@@ -150,36 +150,54 @@ stint_db_rc stint_task_create(stint_tx *tx, const stint_task_new *t, char **json
 	return tx->rc;
 }
 
+/* A task locked for a change: what stint_task_cancel() and stint_task_retry() decide on. */
+typedef struct locked_task {
+	char status[16], session_id[STINT_TASK_ID_LEN], type[STINT_TASK_TYPE_LEN + 1], group[256];
+} locked_task;
+
+/* Lock task task_id for a change: 1 with its state in *t, 0 when there is no such task (or tx failed). */
+static int lock_task(stint_tx *tx, const char *task_id, locked_task *t)
+{
+	PGresult *res;
+	int found;
+
+	if (stint_tx_exec(tx, STINT_SQL_TASK_LOCK, 1, &task_id, &res) != STINT_DB_OK)
+		return 0;
+	found = PQntuples(res) > 0;
+	if (found) {
+		copy_cell(res, "status", t->status, sizeof(t->status));
+		copy_cell(res, "session_id", t->session_id, sizeof(t->session_id));
+		copy_cell(res, "task_type", t->type, sizeof(t->type));
+		copy_cell(res, "group_key", t->group, sizeof(t->group));
+	}
+	PQclear(res);
+	return found;
+}
+
 stint_db_rc stint_task_cancel(stint_tx *tx, const stint_task_types *types, const char *task_id,
-			      stint_task_cancel_result *what, char **json)
+			      int remove_finished, stint_task_cancel_result *what, char **json)
 {
 	static const struct { const char *status, *action; stint_sql change; stint_task_cancel_result what; } ways[] = {
 		{ "queued", "task.cancel", STINT_SQL_TASK_CANCEL_QUEUED, STINT_TASK_CANCELLED },
 		{ "running", "task.cancel_request", STINT_SQL_TASK_CANCEL_RUNNING, STINT_TASK_CANCEL_REQUESTED },
 		{ NULL, "task.remove", STINT_SQL_TASK_REMOVE, STINT_TASK_REMOVED },
 	};
-	char status[16], session_id[STINT_TASK_ID_LEN], type[STINT_TASK_TYPE_LEN + 1], group[256];
-	stint_task_end end = { task_id, session_id, group, type, "cancelled", NULL };
+	locked_task t;
+	stint_task_end end = { task_id, t.session_id, t.group, t.type, "cancelled", NULL };
 	char *gone = NULL;
-	PGresult *res;
 	size_t i;
 
 	*what = STINT_TASK_ABSENT;
 	*json = NULL;
-	if (stint_tx_exec(tx, STINT_SQL_TASK_LOCK, 1, &task_id, &res) != STINT_DB_OK)
+	if (!lock_task(tx, task_id, &t))
 		return tx->rc;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
+	/* the row is locked: its status holds until COMMIT */
+	for (i = 0; ways[i].status != NULL && strcmp(ways[i].status, t.status) != 0; i++)
+		;
+	if (ways[i].status == NULL && !remove_finished) {
+		*what = STINT_TASK_FINISHED;
 		return tx->rc;
 	}
-	copy_cell(res, "status", status, sizeof(status));
-	copy_cell(res, "session_id", session_id, sizeof(session_id));
-	copy_cell(res, "task_type", type, sizeof(type));
-	copy_cell(res, "group_key", group, sizeof(group));
-	PQclear(res);
-	/* the row is locked: its status holds until COMMIT */
-	for (i = 0; ways[i].status != NULL && strcmp(ways[i].status, status) != 0; i++)
-		;
 	if (stint_tx_text(tx, ways[i].change, 1, &task_id, json) == STINT_DB_OK && *json == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	stint_tx_audit(tx, ways[i].action, "task", task_id, NULL);
@@ -192,10 +210,41 @@ stint_db_rc stint_task_cancel(stint_tx *tx, const stint_task_types *types, const
 			*json = gone;
 		}
 	} else {
-		announce(tx, session_id, *json);
+		announce(tx, t.session_id, *json);
 	}
 	if (tx->rc == STINT_DB_OK)
 		*what = ways[i].what;
+	return tx->rc;
+}
+
+stint_db_rc stint_task_retry(stint_tx *tx, const char *task_id, stint_task_retry_result *what, char **json)
+{
+	locked_task t;
+	char *detail;
+
+	*what = STINT_TASK_RETRY_ABSENT;
+	*json = NULL;
+	if (!lock_task(tx, task_id, &t))
+		return tx->rc;
+	if (strcmp(t.status, "queued") == 0 || strcmp(t.status, "running") == 0) {
+		*what = STINT_TASK_RETRY_ACTIVE;
+		return tx->rc;
+	}
+	if (strcmp(t.status, "completed") == 0) {
+		*what = STINT_TASK_RETRY_COMPLETED;
+		return tx->rc;
+	}
+	/* failed or cancelled, and locked: the update finds it (or the unique index refuses it) */
+	if (stint_tx_text(tx, STINT_SQL_TASK_RETRY, 1, &task_id, json) == STINT_DB_OK && *json == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	detail = one_field("from", t.status);
+	if (detail == NULL)
+		stint_tx_fail(tx, STINT_DB_ERROR);
+	stint_tx_audit(tx, "task.retry", "task", task_id, detail);
+	free(detail);
+	announce(tx, t.session_id, *json);
+	if (tx->rc == STINT_DB_OK)
+		*what = STINT_TASK_RETRY_DONE;
 	return tx->rc;
 }
 

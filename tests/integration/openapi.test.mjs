@@ -910,6 +910,24 @@ const examples = {
     },
     { name: 'an unknown task', status: 404, run: () => call('DELETE', `/api/v1/tasks/${randomUUID()}`) },
   ],
+  retryTask: [
+    {
+      name: 'a cancelled task is queued again', status: 200,
+      run: async () => {
+        fx.retried = await expectCall('createTask', 201, 'POST', '/api/v1/tasks', { json: { task_type: 'noop', group_key: `${TAG} retry` } });
+        await expectCall('cancelTask', 200, 'DELETE', `/api/v1/tasks/${fx.retried.task_id}`);
+        return call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`);
+      },
+      then: (b) => assert.deepEqual([b.task_id, b.status, b.attempts, b.error], [fx.retried.task_id, 'queued', 0, null]),
+    },
+    { name: 'a queued task', status: 409, run: () => call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`) },
+    {
+      name: "another user's task is not found", status: 404,
+      run: () => call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`, { token: fx.coach.token }),
+    },
+    { name: 'a read-only token', status: 403, run: () => call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`, { token: fx.readToken }) },
+    { name: 'an unknown task', status: 404, run: () => call('POST', `/api/v1/tasks/${randomUUID()}/retry`) },
+  ],
 
   processSession: [
     {
