@@ -1,0 +1,73 @@
+/*
+ * s3.h: the recorder bucket on S3 or MinIO (issue 13; docs/recorder.md).
+ *
+ * The settings (stint_s3_conf_load), presigned GET URLs for browsers
+ * (stint_s3_presign_get: AWS Signature Version 4 query authentication,
+ * signed for the public endpoint), and a small client for the sync
+ * (stint_s3_client_*: ListObjectsV2 with paging, GET with If-None-Match),
+ * which signs its requests with libcurl's CURLOPT_AWS_SIGV4.
+ *
+ * The secret key lives only in stint_s3_conf.secret_key: it is never
+ * logged, shown, returned or put in an error message. Wipe it with
+ * stint_s3_conf_clear() when done.
+ */
+#ifndef STINT_S3_H
+#define STINT_S3_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define STINT_S3_URL_MAX 512          /* an endpoint URL and its NUL */
+#define STINT_S3_PRESIGN_MAX_S 604800 /* 7 days: SigV4's longest X-Amz-Expires */
+
+/*
+ * The settings (conf/stint.conf.example, "S3"), each overridden by
+ * STINT_<KEY>: s3_enabled, s3_endpoint, s3_public_endpoint, s3_region,
+ * s3_bucket, s3_access_key, s3_secret_key or s3_secret_key_file,
+ * s3_path_style, s3_autolink_tolerance_min, s3_presign_expiry_s.
+ */
+typedef struct stint_s3_conf {
+	int enabled;                            /* 0: no bucket; the rest is empty */
+	char endpoint[STINT_S3_URL_MAX];        /* "http[s]://host[:port]", what Stint reaches */
+	char public_endpoint[STINT_S3_URL_MAX]; /* what browsers reach (default: endpoint) */
+	char region[64];                        /* e.g. "us-east-1" (the default) */
+	char bucket[64];                        /* 3..63 of [a-z0-9.-] */
+	char access_key[128];
+	char secret_key[256];                   /* never logged, shown or returned */
+	int path_style;                         /* 1: HOST/BUCKET/KEY (default); 0: BUCKET.HOST/KEY */
+	long autolink_tolerance_min;            /* 0..1440, default 5 */
+	long presign_expiry_s;                  /* 1..604800, default 3600 */
+} stint_s3_conf;
+
+/*
+ * Fill *c from the settings. When s3_enabled is not "yes"/"true"/"1", *c
+ * is zeroed (enabled 0) and 0 is returned. Otherwise every value is checked:
+ * -1 with a message in err (errsize bytes) naming the setting (e.g.
+ * "s3_bucket: ..."), never quoting the secret. The secret comes from
+ * s3_secret_key, else from the first line of the file s3_secret_key_file.
+ */
+int stint_s3_conf_load(stint_s3_conf *c, char *err, size_t errsize);
+
+/* Wipe *c (the secret with OPENSSL_cleanse). */
+void stint_s3_conf_clear(stint_s3_conf *c);
+
+/*
+ * A presigned GET URL for object key (a bucket key as stored, UTF-8, 1..1024
+ * bytes) into url (urlsize bytes), signed at time now (seconds since the
+ * epoch, UTC) for expires_s seconds (1..604800) for the public endpoint's
+ * host, path-style or virtual-host style as c->path_style says.
+ * download_name (NULL: none) adds response-content-disposition
+ * "attachment; filename=..." (an ASCII fallback with quotes, backslashes and
+ * controls replaced by '_', and RFC 5987's filename*=UTF-8''... beside it),
+ * so the browser saves a readable name.
+ *
+ * Algorithm: AWS "Authenticating Requests: Using Query Parameters (AWS
+ * Signature Version 4)": canonical request with UNSIGNED-PAYLOAD and the
+ * signed header host, string to sign, signing key by HMAC-SHA256 chained
+ * over date, region, "s3", "aws4_request". Returns 0, or -1 on a bad
+ * argument or a URL longer than urlsize (url is then "").
+ */
+int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s, const char *download_name,
+			 time_t now, char *url, size_t urlsize);
+
+#endif
