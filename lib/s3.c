@@ -259,9 +259,11 @@ static int sign(const stint_s3_conf *c, const char *date8, const char *string_to
 }
 
 /*
- * The value of response-content-disposition for name: an ASCII fallback
- * with '"', '\\', controls and non-ASCII bytes as '_', and RFC 5987's
- * filename*=UTF-8''<percent-encoded name>.
+ * The value of response-content-disposition for name: attachment with
+ * filename="..." where every byte but A-Z a-z 0-9 space . _ - becomes
+ * '_'. No RFC 5987 filename*=UTF-8''...: its ' and * are encoded by SigV4's
+ * UriEncode but not by every S3 server's canonicalisation (s3rver uses
+ * encodeURIComponent), so a URL carrying them would be refused there.
  */
 static int disposition(stint_buf *b, const char *name)
 {
@@ -271,10 +273,9 @@ static int disposition(stint_buf *b, const char *name)
 	for (i = 0; i < n && rc == 0; i++) {
 		unsigned char ch = (unsigned char)name[i];
 
-		rc = stint_buf_putc(b, ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' ? '_' : (char)ch);
+		rc = stint_buf_putc(b, isalnum(ch) || strchr(" ._-", ch) != NULL ? (char)ch : '_');
 	}
-	rc |= stint_buf_puts(b, "\"; filename*=UTF-8''");
-	return rc | uri_encode(b, name, n, 0);
+	return rc | stint_buf_putc(b, '"');
 }
 
 /* Everything of a presigned URL but the signature; 0 or -1. */

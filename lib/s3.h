@@ -57,9 +57,9 @@ void stint_s3_conf_clear(stint_s3_conf *c);
  * epoch, UTC) for expires_s seconds (1..604800) for the public endpoint's
  * host, path-style or virtual-host style as c->path_style says.
  * download_name (NULL: none) adds response-content-disposition
- * "attachment; filename=..." (an ASCII fallback with quotes, backslashes and
- * controls replaced by '_', and RFC 5987's filename*=UTF-8''... beside it),
- * so the browser saves a readable name.
+ * "attachment; filename=\"NAME\"" with every byte of download_name but
+ * A-Z a-z 0-9 space . _ - replaced by '_', so the browser saves a readable
+ * name (plain ASCII: see disposition() in s3.c for why not RFC 5987).
  *
  * Algorithm: AWS "Authenticating Requests: Using Query Parameters (AWS
  * Signature Version 4)": canonical request with UNSIGNED-PAYLOAD and the

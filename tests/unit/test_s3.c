@@ -69,8 +69,7 @@ START_TEST(test_path_style_and_name)
 	ck_assert_msg(strncmp(url, "http://127.0.0.1:9000/examplebucket/rec%201/sessions/a%2Bb/data.ogg?", 68) == 0,
 		      "%s", url);
 	ck_assert_ptr_nonnull(strstr(url, "&X-Amz-Expires=60&X-Amz-SignedHeaders=host&response-content-disposition="
-					  "attachment%3B%20filename%3D%22Match%20_A_%20__.ogg%22%3B%20filename%2A%3D"
-					  "UTF-8%27%27Match%2520%2522A%2522%2520%25C3%25A9.ogg&X-Amz-Signature="));
+					  "attachment%3B%20filename%3D%22Match%20_A_%20__.ogg%22&X-Amz-Signature="));
 	ck_assert_uint_eq(strlen(strstr(url, "&X-Amz-Signature=")), 17 + 64);
 	/* bad arguments and a buffer too small */
 	ck_assert_int_eq(stint_s3_presign_get(&c, "k", 0, NULL, 0, url, sizeof(url)), -1);
