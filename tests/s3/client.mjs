@@ -20,8 +20,21 @@ export class S3 {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   }
 
-  /** One signed request; resolves to {status, body (Buffer), headers}. */
-  request(method, key, body = Buffer.alloc(0), query = '') {
+  /**
+   * One signed request; resolves to {status, body (Buffer), headers}. A kept-alive connection the
+   * server closed meanwhile (s3rver's keep-alive is 5 s) is retried once on a new one: PUT and
+   * DELETE are idempotent.
+   */
+  async request(method, key, body = Buffer.alloc(0), query = '') {
+    try {
+      return await this.requestOnce(method, key, body, query);
+    } catch (e) {
+      if (e.code !== 'ECONNRESET') throw e;
+      return this.requestOnce(method, key, body, query);
+    }
+  }
+
+  requestOnce(method, key, body, query) {
     const now = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
     const date = now.slice(0, 8);
     const path = `/${this.bucket}/${uriEncode(key, true)}`;
