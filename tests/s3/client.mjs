@@ -22,15 +22,17 @@ export class S3 {
 
   /**
    * One signed request; resolves to {status, body (Buffer), headers}. A kept-alive connection the
-   * server closed meanwhile (s3rver's keep-alive is 5 s) is retried once on a new one: PUT and
-   * DELETE are idempotent.
+   * server closed meanwhile (s3rver's keep-alive is 5 s) is retried on the next one: PUT and DELETE
+   * are idempotent.
    */
   async request(method, key, body = Buffer.alloc(0), query = '') {
-    try {
-      return await this.requestOnce(method, key, body, query);
-    } catch (e) {
-      if (e.code !== 'ECONNRESET') throw e;
-      return this.requestOnce(method, key, body, query);
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.requestOnce(method, key, body, query);
+      } catch (e) {
+        // each stale pooled connection fails once: at most maxSockets of them
+        if (e.code !== 'ECONNRESET' || tries > 8) throw e;
+      }
     }
   }
 
