@@ -3,8 +3,8 @@
  * panel lists the session's newest tasks: type, status, a progress bar with
  * the progress message, the error of a failed one, times, and for those who
  * may change the session Cancel (queued, running) and Retry (failed,
- * cancelled) buttons, "Process report" and, when an analyzers file exists,
- * "Re-analyze". Its forms post to the routes here, which change the task
+ * cancelled) buttons, "Process report" and, when the server declares
+ * analyzers (lib/analysis.h), "Re-analyze". Its forms post to the routes here, which change the task
  * through lib/tasks.c as the JSON API does and redirect back to the panel
  * (303), so they work without JavaScript; static/tasks.js applies each
  * task_updated message live and sends the same requests to the JSON API.
@@ -18,10 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "conf.h"
+#include "analysis.h"
 #include "fail.h"
 #include "log.h"
-#include "media.h"
 #include "pages-shared.h"
 #include "pages-tasks.h"
 #include "tasks.h"
@@ -30,8 +29,6 @@
 #include "validate.h"
 
 #define TASKS_SHOWN 20        /* the newest tasks the panel shows */
-#define ANALYZERS_MAX 50      /* names read from the analyzers file */
-#define ANALYZE_TYPE "analyze_clip"
 
 static const char no_task[] = "There is no task with this id in this session.";
 
@@ -116,56 +113,21 @@ typedef struct analyze_form {
 } analyze_form;
 
 static const stint_field analyze_fields[] = {
-	{ "analyzer", STINT_F_IDENT, STINT_F_REQUIRED, 1, STINT_TASK_TYPE_LEN, NULL, STINT_DEST(analyze_form, analyzer) },
+	{ "analyzer", STINT_F_STRING, STINT_F_REQUIRED, 1, STINT_ANALYZER_NAME_LEN, NULL, STINT_DEST(analyze_form, analyzer) },
 };
 
-/*
- * Where the analyzers file is: the setting analyzers_config, else
- * analyzers.conf beside the task types' file (tasks_config), else
- * conf/analyzers.conf. Written into out.
- */
-static void analyzers_path(char *out, size_t size)
-{
-	const char *set = stint_config_get("analyzers_config", NULL);
-	const char *tasks = stint_config_get("tasks_config", NULL);
-	const char *slash = tasks != NULL ? strrchr(tasks, '/') : NULL;
-
-	if (set != NULL && *set != '\0')
-		snprintf(out, size, "%s", set);
-	else if (slash != NULL)
-		snprintf(out, size, "%.*s/analyzers.conf", (int)(slash - tasks), tasks);
-	else
-		snprintf(out, size, "%s", "conf/analyzers.conf");
-}
-
-/*
- * The analyzers' names: the [name] lines of the analyzers file (the same
- * block format as conf/tasks.conf), as [{name}] (caller deletes); an empty
- * array when the file does not exist. Other lines are the file reader's
- * business (the analyzer runner), not the page's.
- */
+/* The declared analyzers' names as [{name}] (caller deletes): conf/analyzers.conf (lib/analysis.h). */
 static cJSON *analyzer_names(void)
 {
+	const stint_analyzers *all = stint_analysis_analyzers();
 	cJSON *list = cJSON_CreateArray(), *o;
-	char path[1024], line[256], name[STINT_TASK_TYPE_LEN + 1];
-	FILE *f;
-	size_t n;
+	size_t i;
 
-	analyzers_path(path, sizeof(path));
-	if ((f = fopen(path, "r")) == NULL)
-		return list;
-	while (fgets(line, sizeof(line), f) != NULL && cJSON_GetArraySize(list) < ANALYZERS_MAX) {
-		n = strcspn(line, "]");
-		if (line[0] != '[' || line[n] != ']' || n - 1 > STINT_TASK_TYPE_LEN)
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(n - 1), line + 1);
-		if (stint_validate_text(&analyze_fields[0], name) != NULL)
-			continue;
+	for (i = 0; list != NULL && i < all->n; i++) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "name", name);
+		cJSON_AddStringToObject(o, "name", all->list[i].name);
 		cJSON_AddItemToArray(list, o);
 	}
-	fclose(f);
 	return list;
 }
 
@@ -323,73 +285,43 @@ void page_session_process(stint_req *r)
 		back(r, created ? "process_queued" : "process_active");
 }
 
-/* 1 when name is one of the analyzers file's names. */
-static int is_analyzer(const char *name)
-{
-	cJSON *list = analyzer_names(), *a;
-	int found = 0;
-
-	cJSON_ArrayForEach(a, list)
-		found |= strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(a, "name")), name) == 0;
-	cJSON_Delete(list);
-	return found;
-}
-
 /*
- * Queue analyzer over every clip of the session: one analyze_clip task per
- * clip, params {"analyzer", "clip_id"}, dedupe key "<analyzer>:<clip id>"
- * (a clip's analysis already queued or running is that task). *queued
- * counts the new ones.
+ * Queue analyzer a over every clip of the session it takes (a stored file
+ * of a kind it takes), as POST /api/v1/sessions/<id>/analyze does: one
+ * analyze_clip task per clip, or the one already queued or running.
+ * *queued counts the new ones.
  */
-static stint_db_rc queue_analysis(stint_req *r, const stint_task_type *type, const char *analyzer, int *queued)
+static stint_db_rc queue_analysis(stint_req *r, const stint_analyzer *a, int *queued)
 {
-	cJSON *clips = NULL, *c, *params;
-	char key[80], *text, *json, id[STINT_TASK_ID_LEN];
-	stint_task_new t = { r->params[0], NULL, type->name, key, NULL, 100, type->max_attempts, r->user.id_text };
+	cJSON *ids = NULL;
 	stint_tx tx;
-	int created;
-	stint_db_rc rc = stint_clip_list_json(r->db, r->params[0], &clips);
+	int found;
+	stint_db_rc rc = stint_analysis_clips(r->db, r->params[0], a, NULL, &ids, &found);
 
 	*queued = 0;
 	if (rc != STINT_DB_OK)
 		return rc;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	cJSON_ArrayForEach(c, clips) {
-		params = cJSON_CreateObject();
-		cJSON_AddStringToObject(params, "analyzer", analyzer);
-		cJSON_AddItemToObject(params, "clip_id", cJSON_Duplicate(cJSON_GetObjectItem(c, "id"), 1));
-		text = cJSON_PrintUnformatted(params);
-		cJSON_Delete(params);
-		snprintf(key, sizeof(key), "%s:%.0f", analyzer, cJSON_GetNumberValue(cJSON_GetObjectItem(c, "id")));
-		t.params_json = text;
-		if (text == NULL)
-			stint_tx_fail(&tx, STINT_DB_ERROR);
-		json = NULL;
-		stint_task_create(&tx, &t, &json, &created, id);
-		*queued += created;
-		free(json);
-		cJSON_free(text);
-	}
-	cJSON_Delete(clips);
+	stint_analysis_queue_clips(&tx, r->params[0], a, ids, NULL, queued);
+	cJSON_Delete(ids);
 	return stint_tx_end(&tx);
 }
 
 void page_session_analyze(stint_req *r)
 {
 	analyze_form in = { NULL };
-	const stint_task_type *type;
+	const stint_analyzer *a = NULL;
 	cJSON *errors = NULL;
 	stint_db_rc rc;
 	int queued;
 
-	if (stint_validate_query(&r->form, STINT_SPEC(analyze_fields), &in, &errors) != 0 || !is_analyzer(in.analyzer)) {
+	if (stint_validate_query(&r->form, STINT_SPEC(analyze_fields), &in, &errors) != 0 ||
+	    (a = stint_analyzer_find(stint_analysis_analyzers(), in.analyzer)) == NULL) {
 		cJSON_Delete(errors);
 		stint_fail(r, 422, "invalid_fields", "The analyzer is not one this server has (analyzer).", NULL);
 		return;
 	}
-	if ((type = declared(r, ANALYZE_TYPE)) == NULL)
-		return;
-	rc = queue_analysis(r, type, in.analyzer, &queued);
+	rc = queue_analysis(r, a, &queued);
 	if (rc != STINT_DB_OK)
 		stint_fail_db(r, rc);
 	else

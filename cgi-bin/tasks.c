@@ -262,46 +262,6 @@ static const stint_field analyze_fields[] = {
 };
 
 /*
- * The ids (JSON strings of digits) of the route's session's clips that
- * analyzer a takes (a stored file of a kind it takes; only in->clip_id when
- * given) in a JSON array (caller deletes). Answers and returns NULL on a
- * problem: clip_id that names no clip of the session, or one a cannot
- * analyze (422).
- */
-static cJSON *clips_to_analyze(stint_req *r, const stint_analyzer *a, const analyze_in *in)
-{
-	const char *p[2] = { r->params[0], in->clip_id }, *stored;
-	PGresult *res = NULL;
-	stint_db_rc rc = stint_db_exec(r->db, STINT_SQL_ANALYSIS_CLIPS, 2, p, &res);
-	cJSON *ids = NULL;
-	int i, rows = PQntuples(res);
-
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		goto out;
-	}
-	if ((ids = cJSON_CreateArray()) == NULL) {
-		stint_fail(r, 500, "internal", "Out of memory.", NULL);
-		goto out;
-	}
-	for (i = 0; i < rows; i++) {
-		stored = stint_db_cell(res, i, "stored");
-		if (stored != NULL && strcmp(stored, "t") == 0 &&
-		    (a->kinds & stint_analyzer_kind(stint_db_cell(res, i, "kind"))))
-			cJSON_AddItemToArray(ids, cJSON_CreateString(stint_db_cell(res, i, "id")));
-	}
-	if (in->clip_id != NULL && cJSON_GetArraySize(ids) == 0) {
-		stint_fail_field(r, "clip_id", rows == 0 ? "is not a clip of this session" :
-				 "is not a clip this analyzer can analyze (a stored file of a kind it takes)");
-		cJSON_Delete(ids);
-		ids = NULL;
-	}
-out:
-	PQclear(res);
-	return ids;
-}
-
-/*
  * Analyze the session's clips again with one analyzer: 202 with {"items":
  * [its analyze_clip tasks]}, one per clip (new, or the one already queued
  * or running for that analyzer and clip).
@@ -310,10 +270,11 @@ static void analyze_session(stint_req *r)
 {
 	analyze_in in = { NULL, NULL, 0 };
 	const stint_analyzer *a;
-	cJSON *errors = NULL, *ids, *id, *answer, *items, *task;
-	char clip[24], *json, *text = NULL;
+	cJSON *errors = NULL, *ids = NULL, *answer = NULL, *items;
+	char clip[24], *text = NULL;
 	stint_tx tx;
 	stint_db_rc rc;
+	int found, created;
 
 	if (stint_validate_json(r->json, STINT_SPEC(analyze_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
@@ -327,26 +288,27 @@ static void analyze_session(stint_req *r)
 		snprintf(clip, sizeof(clip), "%lld", in.clip);
 		in.clip_id = clip;
 	}
-	if ((ids = clips_to_analyze(r, a, &in)) == NULL)
-		return;
-	answer = cJSON_CreateObject();
-	items = cJSON_AddArrayToObject(answer, "items");
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	if (items == NULL)
-		stint_tx_fail(&tx, STINT_DB_ERROR);
-	cJSON_ArrayForEach(id, ids) {
-		json = NULL;
-		if (stint_analysis_queue(&tx, r->params[0], a, cJSON_GetStringValue(id), &json) == STINT_DB_OK &&
-		    ((task = cJSON_Parse(json)) == NULL || !cJSON_AddItemToArray(items, task)))
-			stint_tx_fail(&tx, STINT_DB_ERROR);
-		free(json);
+	rc = stint_analysis_clips(r->db, r->params[0], a, in.clip_id, &ids, &found);
+	if (rc == STINT_DB_OK && in.clip_id != NULL && cJSON_GetArraySize(ids) == 0) {
+		stint_fail_field(r, "clip_id", found == 0 ? "is not a clip of this session" :
+				 "is not a clip this analyzer can analyze (a stored file of a kind it takes)");
+		goto out;
 	}
-	rc = stint_tx_end(&tx);
+	if (rc == STINT_DB_OK) {
+		answer = cJSON_CreateObject();
+		items = cJSON_AddArrayToObject(answer, "items");
+		stint_tx_begin(&tx, r->db, r->user.id_text);
+		if (items == NULL)
+			stint_tx_fail(&tx, STINT_DB_ERROR);
+		stint_analysis_queue_clips(&tx, r->params[0], a, ids, items, &created);
+		rc = stint_tx_end(&tx);
+	}
 	if (rc == STINT_DB_OK)
 		text = cJSON_PrintUnformatted(answer);
+	stint_answer_json_text(r, rc, 202, text, NULL);
+out:
 	cJSON_Delete(answer);
 	cJSON_Delete(ids);
-	stint_answer_json_text(r, rc, 202, text, NULL);
 }
 
 #define STINT_PROGRAM_NAME "tasks"

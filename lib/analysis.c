@@ -63,14 +63,16 @@ const stint_analyzers *stint_analysis_analyzers(void)
 }
 
 stint_db_rc stint_analysis_queue(stint_tx *tx, const char *sid, const stint_analyzer *a, const char *clip_id,
-				 char **json)
+				 char **json, int *created)
 {
 	char params[128], dedupe[80], id[STINT_TASK_ID_LEN];
 	const char *user = strcmp(tx->actor, "0") == 0 || tx->actor[0] == '\0' ? NULL : tx->actor;
 	stint_task_new t;
-	int created;
+	int fresh = 0;
 
 	*json = NULL;
+	if (created != NULL)
+		*created = 0;
 	if (clip_id == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	if (tx->rc != STINT_DB_OK)
@@ -79,7 +81,59 @@ stint_db_rc stint_analysis_queue(stint_tx *tx, const char *sid, const stint_anal
 	snprintf(params, sizeof(params), "{\"analyzer\":\"%s\",\"clip_id\":%s}", a->name, clip_id);
 	snprintf(dedupe, sizeof(dedupe), "%s:%s", a->name, clip_id);
 	t = (stint_task_new){ sid, NULL, STINT_TASK_ANALYZE, dedupe, params, 100, setup.max_attempts, user };
-	return stint_task_create(tx, &t, json, &created, id);
+	stint_task_create(tx, &t, json, &fresh, id);
+	if (created != NULL)
+		*created = fresh;
+	return tx->rc;
+}
+
+stint_db_rc stint_analysis_clips(stint_db *db, const char *sid, const stint_analyzer *a, const char *clip_id,
+				 cJSON **ids, int *found)
+{
+	const char *p[2] = { sid, clip_id }, *stored;
+	PGresult *res = NULL;
+	stint_db_rc rc = stint_db_exec(db, STINT_SQL_ANALYSIS_CLIPS, 2, p, &res);
+	int i;
+
+	*ids = NULL;
+	*found = 0;
+	if (rc != STINT_DB_OK)
+		return rc;
+	*found = PQntuples(res);
+	if ((*ids = cJSON_CreateArray()) == NULL)
+		rc = STINT_DB_ERROR;
+	for (i = 0; *ids != NULL && i < *found; i++) {
+		stored = stint_db_cell(res, i, "stored");
+		if (stored != NULL && strcmp(stored, "t") == 0 &&
+		    (a->kinds & stint_analyzer_kind(stint_db_cell(res, i, "kind"))) &&
+		    !cJSON_AddItemToArray(*ids, cJSON_CreateString(stint_db_cell(res, i, "id")))) {
+			cJSON_Delete(*ids);
+			*ids = NULL;
+			rc = STINT_DB_ERROR;
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
+stint_db_rc stint_analysis_queue_clips(stint_tx *tx, const char *sid, const stint_analyzer *a, const cJSON *ids,
+				       cJSON *items, int *created)
+{
+	const cJSON *id;
+	cJSON *task;
+	char *json;
+	int fresh;
+
+	*created = 0;
+	cJSON_ArrayForEach(id, ids) {
+		json = NULL;
+		if (stint_analysis_queue(tx, sid, a, cJSON_GetStringValue(id), &json, &fresh) == STINT_DB_OK &&
+		    items != NULL && ((task = cJSON_Parse(json)) == NULL || !cJSON_AddItemToArray(items, task)))
+			stint_tx_fail(tx, STINT_DB_ERROR);
+		*created += fresh;
+		free(json);
+	}
+	return tx->rc;
 }
 
 stint_db_rc stint_analysis_queue_clip(stint_tx *tx, const char *sid, const char *clip_json)
@@ -109,7 +163,7 @@ stint_db_rc stint_analysis_queue_clip(stint_tx *tx, const char *sid, const char 
 			if (!(setup.analyzers.list[i].kinds & kind))
 				continue;
 			json = NULL;
-			stint_analysis_queue(tx, sid, &setup.analyzers.list[i], clip_id, &json);
+			stint_analysis_queue(tx, sid, &setup.analyzers.list[i], clip_id, &json, NULL);
 			free(json);
 		}
 	}

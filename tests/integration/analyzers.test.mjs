@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
+import { Browser, PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
 
 const TAG = `analyze${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-analyze-'));
@@ -255,6 +255,16 @@ test('analyze requests: an unknown analyzer, a clip it cannot take, another sess
   // no clip an audio-only analyzer takes: nothing to do
   const none = await post({ analyzer: 'test-exit' });
   assert.deepEqual([none.status, none.body], [202, { items: [] }]);
+  // the editor's Re-analyze form (no JavaScript) follows the same rules: the stored video only
+  const b = await new Browser().login(owner.email, owner.password);
+  await b.get(`/sessions/${sid}`);
+  sql(`UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE session_id = '${sid}' AND status = 'queued'`);
+  const form = await b.post(`/sessions/${sid}/analyze`, { analyzer: 'scene-cuts' });
+  assert.equal(form.status, 303, form.html);
+  assert.equal(form.headers.get('location'), `/sessions/${sid}?flash=analyze_queued#tasks`);
+  assert.deepEqual(sql(`SELECT params->>'analyzer', params->>'clip_id' FROM tasks WHERE session_id = '${sid}' AND status = 'queued'`),
+    [`scene-cuts|${video.id}`]);
+  assert.equal((await b.post(`/sessions/${sid}/analyze`, { analyzer: 'mind-reader' })).status, 422);
   sql(`UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE session_id IN ('${sid}', '${other}') AND status = 'queued'`);
 });
 

@@ -81,7 +81,11 @@ test('the panel lists the tasks, newest first, with status, progress bar, messag
   assert.match(q, /<strong class="task-type">Report<\/strong> <span class="badge badge-queued task-status">Queued<\/span>/);
   assert.match(q, /value="0"/);
   assert.ok(page.html.includes(`<input type="hidden" name="csrf" value="${b.cookies.get('stint_csrf')}"><input type="hidden" name="task_id" value="${queued}">`));
-  assert.ok(!page.html.includes('id="analyze-form"'), 'no analyzers file: no Re-analyze control');
+  // the test stack's analyzers (tests/analyzers.conf; analyzers.test.mjs posts this form)
+  assert.ok(page.html.includes('id="analyze-form"'), 'analyzers declared: a Re-analyze control');
+  const select = page.html.slice(page.html.indexOf('<select id="analyze-name"'), page.html.indexOf('</select>', page.html.indexOf('<select id="analyze-name"')));
+  assert.deepEqual([...select.matchAll(/<option value="([^"]+)">/g)].map((m) => m[1]),
+    ['scene-cuts', 'loudness', 'test-exit', 'test-badline', 'test-slow']);
   assert.match(page.html, /<p class="muted" id="tasks-empty" hidden>/);
 });
 
@@ -166,7 +170,7 @@ test('a panel form without the CSRF token, or naming a task of another session, 
     assert.match(bad.html, /The form did not name a task \(task_id\)\./);
   }
   const analyze = await b.post(`/sessions/${sid}/analyze`, { analyzer: 'scenecut' });
-  assert.equal(analyze.status, 422, 'no analyzers file: no analyzer is known');
+  assert.equal(analyze.status, 422, 'an analyzer the server does not declare');
   assert.deepEqual(sql(`SELECT count(*) FROM tasks WHERE session_id = '${sid}'`), ['1']);
 });
 
