@@ -236,14 +236,13 @@ long stint_recorder_tolerance_min(void)
 
 stint_db_rc stint_recorder_link_on_create(stint_tx *tx, const char *session_id)
 {
-	const stint_s3_conf *c;
 	stint_link_result what;
 	char tie[256];
 	double start_s;
 
-	if (stint_config_int("recorder_autolink_on_create", 0, 0, 1) == 0 || (c = s3_conf(NULL, 0)) == NULL)
+	if (stint_config_int("recorder_autolink_on_create", 0, 0, 1) == 0)
 		return tx->rc;
-	return stint_recorder_autolink(tx, session_id, c->autolink_tolerance_min, "create", &what, &start_s,
+	return stint_recorder_autolink(tx, session_id, stint_recorder_tolerance_min(), "create", &what, &start_s,
 				       tie, sizeof(tie));
 }
 

@@ -10,9 +10,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { Browser, PREFIX, REPO, api, makeUser, subscribe } from './lib.mjs';
+import { Browser, PREFIX, REPO, api, makeUser, routeManifest, stint, subscribe } from './lib.mjs';
 
 const TAG = `rec${randomBytes(4).toString('hex')}`;
 
@@ -42,6 +43,29 @@ function recording(id, { start, durationS, name = `${id} take`, closed = true, f
   return Number(sql(`INSERT INTO recorder_sessions (recorder_id, recording_id, name, start_time, end_time, duration_ns,
     is_closed, object_keys) VALUES (${q(RECORDER)}, ${q(id)}, ${q(name)}, ${q(start)}, ${q(end)}, ${durationS * 1e9},
     ${closed}, ${q(JSON.stringify(keys))}) RETURNING id`)[0]);
+}
+
+/*
+ * Run fn while handler program `program` runs with the settings `extra` ({STINT_KEY: value}) added
+ * to the stack's: its pool is restarted with them, then again without them (the files of this
+ * suite run one at a time, so nothing else meets the pool while it restarts).
+ */
+async function withSettings(program, extra, fn) {
+  const envFile = path.join(PREFIX, 'stint.env');
+  const saved = readFileSync(envFile, 'utf8');
+  const { workers } = routeManifest().programs.find((p) => p.name === program);
+  const restart = () => {
+    stint('pool', 'stop', program);
+    stint('pool', 'start', program, path.join(REPO, `cgi-bin/${program}.fcgi`), String(workers));
+  };
+  writeFileSync(envFile, saved + Object.entries(extra).map(([k, v]) => `${k}='${v}'\n`).join(''));
+  try {
+    restart();
+    await fn();
+  } finally {
+    writeFileSync(envFile, saved);
+    restart();
+  }
 }
 
 async function ownSession(fields, user = owner) {
@@ -246,4 +270,35 @@ test('the editor panel lists the candidates and links and unlinks with its forms
 
   const stranger = await new Browser().login(other.email, other.password);
   assert.equal((await stranger.post(`/sessions/${sid}/recorder/unlink`, {})).status, 403);
+});
+
+test('with recorder_autolink_on_create on, a new session starting near a recording is linked as it is made', async () => {
+  const row = recording(`${TAG}-i`, { start: at('05:01:00'), durationS: 600 });
+  const plain = await ownSession({ starts_at: at('05:00:00') });
+  assert.deepEqual(sql(`SELECT recorder_session_id IS NULL FROM sessions WHERE id = '${plain}'`), ['t'], 'off by default');
+  await withSettings('sessions', { STINT_RECORDER_AUTOLINK_ON_CREATE: '1' }, async () => {
+    const sub = await api('POST', '/api/v1/sessions', { json: { title: `${TAG} made`, starts_at: at('05:00:00') }, token: owner.token });
+    assert.equal(sub.status, 201, sub.text);
+    assert.deepEqual([sub.body.recording?.id, sub.body.recording?.linked_by], [row, 'create']);
+    const far = await ownSession({ starts_at: at('06:00:00') });
+    assert.deepEqual(sql(`SELECT recorder_session_id IS NULL FROM sessions WHERE id = '${far}'`), ['t'], 'none near: no link');
+    const timeline = await api('GET', `/api/v1/sessions/${sub.body.id}/timeline`, { token: owner.token });
+    assert.deepEqual(timeline.body.messages.map((m) => m.type), ['recorder_linked']);
+  });
+});
+
+test('without the bucket configured, a download says so (503, naming the setting) and the session JSON tells why it has no URLs', async () => {
+  recording(`${TAG}-j`, { start: at('04:00:00'), durationS: 60 });
+  const sid = await ownSession({ starts_at: at('04:00:00') });
+  assert.equal((await autoLink(sid)).status, 200);
+  await withSettings('recorder_links', { STINT_S3_ENABLED: 'no' }, async () => {
+    const d = await api('GET', `/api/v1/sessions/${sid}/recorder/download/ogg`, { token: owner.token });
+    assert.equal(d.status, 503, d.text);
+    assert.equal(d.body.error.code, 's3_not_configured');
+    assert.match(d.body.error.message, /not configured .*s3_enabled/);
+    const g = await api('GET', `/api/v1/sessions/${sid}/recorder`, { token: owner.token });
+    assert.equal(g.status, 200);
+    assert.equal(g.body.recording.urls, null);
+    assert.match(g.body.recording.urls_error, /s3_enabled/);
+  });
 });
