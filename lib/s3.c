@@ -8,6 +8,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -350,5 +353,443 @@ out:
 	stint_buf_free(&path);
 	stint_buf_free(&query);
 	stint_buf_free(&canon);
+	return rc;
+}
+
+/* ---- the client ---- */
+
+#define LIST_MAX_BYTES (16 << 20)   /* one ListObjectsV2 page: 1,000 keys fit easily */
+#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+struct stint_s3_client {
+	const stint_s3_conf *conf;
+	CURL *curl;
+	char sigv4[96];              /* "aws:amz:REGION:s3" */
+	stint_s3_counts counts;
+};
+
+/* One answer: status, body (capped), ETag header. */
+typedef struct answer {
+	long status;
+	stint_buf body;
+	size_t max_bytes;
+	int too_large;
+	char etag[128];
+} answer;
+
+stint_s3_client *stint_s3_client_new(const stint_s3_conf *c)
+{
+	stint_s3_client *s;
+
+	if (c == NULL || !c->enabled || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	s->conf = c;
+	s->curl = curl_easy_init();
+	if (s->curl == NULL) {
+		free(s);
+		return NULL;
+	}
+	snprintf(s->sigv4, sizeof(s->sigv4), "aws:amz:%s:s3", c->region);
+	return s;
+}
+
+void stint_s3_client_free(stint_s3_client *s)
+{
+	if (s == NULL)
+		return;
+	curl_easy_cleanup(s->curl);
+	free(s);
+}
+
+stint_s3_counts stint_s3_client_counts(const stint_s3_client *s)
+{
+	return s->counts;
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	answer *a = arg;
+
+	if (a->body.len + size * n > a->max_bytes) {
+		a->too_large = 1;
+		return 0;
+	}
+	return stint_buf_append(&a->body, data, size * n) == 0 ? size * n : 0;
+}
+
+static size_t on_header(char *data, size_t size, size_t n, void *arg)
+{
+	answer *a = arg;
+	size_t len = size * n;
+
+	if (len > 5 && strncasecmp(data, "etag:", 5) == 0) {
+		const char *v = data + 5;
+		size_t vn = len - 5;
+
+		while (vn > 0 && (*v == ' ' || *v == '\t'))
+			v++, vn--;
+		while (vn > 0 && (v[vn - 1] == '\r' || v[vn - 1] == '\n' || v[vn - 1] == ' '))
+			vn--;
+		if (vn < sizeof(a->etag)) {
+			memcpy(a->etag, v, vn);
+			a->etag[vn] = '\0';
+		}
+	}
+	return len;
+}
+
+/* The bucket's URL for key (NULL: the bucket itself) and query (already sorted and encoded, or ""). */
+static int object_url(const stint_s3_conf *c, const char *key, const char *query, stint_buf *url)
+{
+	const char *auth = strstr(c->endpoint, "://") + 3;
+	int rc;
+
+	if (c->path_style)
+		rc = stint_buf_printf(url, "%s/%s%s", c->endpoint, c->bucket, key != NULL ? "/" : "");
+	else
+		rc = stint_buf_printf(url, "%.*s%s.%s/", (int)(auth - c->endpoint), c->endpoint, c->bucket, auth);
+	if (key != NULL)
+		rc |= uri_encode(url, key, strlen(key), 1);
+	if (query[0] != '\0')
+		rc |= stint_buf_printf(url, "?%s", query);
+	return rc;
+}
+
+/* The text of the first element named name below node (caller frees with xmlFree), or NULL. */
+static xmlChar *child_text(xmlNode *node, const char *name)
+{
+	xmlNode *n;
+
+	for (n = node != NULL ? node->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
+			return xmlNodeGetContent(n);
+	return NULL;
+}
+
+/* S3's <Error><Code> of an answer body into code (size bytes), or "". */
+static void error_code(const answer *a, char *code, size_t size)
+{
+	xmlDoc *doc;
+	xmlChar *t;
+
+	code[0] = '\0';
+	if (a->body.len == 0)
+		return;
+	doc = xmlReadMemory(a->body.data, (int)a->body.len, "error.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+			    XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return;
+	t = child_text(xmlDocGetRootElement(doc), "Code");
+	if (t != NULL) {
+		snprintf(code, size, "%s", (const char *)t);
+		xmlFree(t);
+	}
+	xmlFreeDoc(doc);
+}
+
+/* A refused request's message, naming the setting to check. */
+static void refused(const stint_s3_client *s, const answer *a, const char *what, char *err, size_t errsize)
+{
+	char code[64];
+
+	error_code(a, code, sizeof(code));
+	if (strcmp(code, "SignatureDoesNotMatch") == 0)
+		snprintf(err, errsize, "S3 at %s refused the request signature (SignatureDoesNotMatch): check s3_secret_key",
+			 s->conf->endpoint);
+	else if (strcmp(code, "InvalidAccessKeyId") == 0)
+		snprintf(err, errsize, "S3 at %s does not know the access key (InvalidAccessKeyId): check s3_access_key",
+			 s->conf->endpoint);
+	else if (strcmp(code, "NoSuchBucket") == 0)
+		snprintf(err, errsize, "S3 at %s has no bucket %s (NoSuchBucket): check s3_bucket", s->conf->endpoint,
+			 s->conf->bucket);
+	else if (strcmp(code, "AccessDenied") == 0)
+		snprintf(err, errsize, "S3 at %s denied %s (AccessDenied): check s3_access_key's rights on s3_bucket",
+			 s->conf->endpoint, what);
+	else if (strcmp(code, "RequestTimeTooSkewed") == 0)
+		snprintf(err, errsize, "S3 at %s refused the request time (RequestTimeTooSkewed): check this host's clock",
+			 s->conf->endpoint);
+	else
+		snprintf(err, errsize, "S3 at %s answered HTTP %ld%s%s%s to %s", s->conf->endpoint, a->status,
+			 code[0] != '\0' ? " (" : "", code, code[0] != '\0' ? ")" : "", what);
+}
+
+/* One signed GET of url; a transport failure is STINT_S3_ERROR with the "unreachable" message. */
+static stint_s3_rc request(stint_s3_client *s, const char *url, const char *if_none_match, answer *a, char *err,
+			   size_t errsize)
+{
+	struct curl_slist *h = NULL, *h2;
+	char inm[160];
+	CURLcode cc;
+	CURL *c = s->curl;
+
+	h2 = curl_slist_append(h, "x-amz-content-sha256: " EMPTY_SHA256);
+	if (h2 == NULL)
+		goto oom;
+	h = h2;
+	if (if_none_match != NULL && if_none_match[0] != '\0') {
+		snprintf(inm, sizeof(inm), "If-None-Match: %s", if_none_match);
+		h2 = curl_slist_append(h, inm);
+		if (h2 == NULL)
+			goto oom;
+		h = h2;
+	}
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 120000L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cc = curl_easy_perform(c);
+	curl_slist_free_all(h);
+	if (cc == CURLE_WRITE_ERROR && a->too_large)
+		return STINT_S3_TOO_LARGE;
+	if (cc != CURLE_OK) {
+		snprintf(err, errsize, "S3 unreachable at %s: %s", s->conf->endpoint, curl_easy_strerror(cc));
+		return STINT_S3_ERROR;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
+	return STINT_S3_OK;
+oom:
+	curl_slist_free_all(h);
+	snprintf(err, errsize, "out of memory");
+	return STINT_S3_ERROR;
+}
+
+static int listing_add_object(stint_s3_listing *l, xmlNode *n)
+{
+	xmlChar *key = child_text(n, "Key"), *etag = child_text(n, "ETag"), *size = child_text(n, "Size");
+	int rc = -1;
+
+	if (key == NULL)
+		goto out;
+	if (l->nobjects == l->capobjects) {
+		size_t cap = l->capobjects ? l->capobjects * 2 : 256;
+		stint_s3_object *o = realloc(l->objects, cap * sizeof(*o));
+
+		if (o == NULL)
+			goto out;
+		l->objects = o;
+		l->capobjects = cap;
+	}
+	l->objects[l->nobjects].key = strdup((const char *)key);
+	l->objects[l->nobjects].etag = strdup(etag != NULL ? (const char *)etag : "");
+	l->objects[l->nobjects].size = size != NULL ? strtoll((const char *)size, NULL, 10) : 0;
+	if (l->objects[l->nobjects].key == NULL || l->objects[l->nobjects].etag == NULL) {
+		free(l->objects[l->nobjects].key);
+		free(l->objects[l->nobjects].etag);
+		goto out;
+	}
+	l->nobjects++;
+	rc = 0;
+out:
+	xmlFree(key);
+	xmlFree(etag);
+	xmlFree(size);
+	return rc;
+}
+
+static int listing_add_prefix(stint_s3_listing *l, xmlNode *n)
+{
+	xmlChar *p = child_text(n, "Prefix");
+	int rc = -1;
+
+	if (p == NULL)
+		return -1;
+	if (l->nprefixes == l->capprefixes) {
+		size_t cap = l->capprefixes ? l->capprefixes * 2 : 64;
+		char **v = realloc(l->prefixes, cap * sizeof(*v));
+
+		if (v == NULL)
+			goto out;
+		l->prefixes = v;
+		l->capprefixes = cap;
+	}
+	l->prefixes[l->nprefixes] = strdup((const char *)p);
+	if (l->prefixes[l->nprefixes] != NULL) {
+		l->nprefixes++;
+		rc = 0;
+	}
+out:
+	xmlFree(p);
+	return rc;
+}
+
+/*
+ * One ListBucketResult page into l; its NextContinuationToken into next
+ * (emptied when the listing is complete). 0, or -1 on a malformed page.
+ */
+static int parse_page(const answer *a, stint_s3_listing *l, stint_buf *next)
+{
+	xmlDoc *doc = xmlReadMemory(a->body.data != NULL ? a->body.data : "", (int)a->body.len, "list.xml", NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlNode *root, *n;
+	xmlChar *truncated, *token;
+	int rc = 0;
+
+	stint_buf_reset(next);
+	if (doc == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (root == NULL || strcmp((const char *)root->name, "ListBucketResult") != 0) {
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	for (n = root->children; n != NULL && rc == 0; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "Contents") == 0)
+			rc = listing_add_object(l, n);
+		else if (strcmp((const char *)n->name, "CommonPrefixes") == 0)
+			rc = listing_add_prefix(l, n);
+	}
+	truncated = child_text(root, "IsTruncated");
+	token = child_text(root, "NextContinuationToken");
+	if (rc == 0 && truncated != NULL && strcmp((const char *)truncated, "true") == 0)
+		rc = token != NULL && token[0] != '\0' ? stint_buf_puts(next, (const char *)token) : -1;
+	xmlFree(truncated);
+	xmlFree(token);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* The sorted query of one ListObjectsV2 page (SigV4 signs it as given: keep the names in order). */
+static int list_query(stint_buf *q, const char *token, const char *delimiter, const char *prefix)
+{
+	int rc = 0;
+
+	if (token[0] != '\0') {
+		rc |= stint_buf_puts(q, "continuation-token=");
+		rc |= uri_encode(q, token, strlen(token), 0);
+		rc |= stint_buf_putc(q, '&');
+	}
+	if (delimiter != NULL) {
+		rc |= stint_buf_puts(q, "delimiter=");
+		rc |= uri_encode(q, delimiter, strlen(delimiter), 0);
+		rc |= stint_buf_putc(q, '&');
+	}
+	rc |= stint_buf_puts(q, "list-type=2&prefix=");
+	return rc | uri_encode(q, prefix, strlen(prefix), 0);
+}
+
+stint_s3_rc stint_s3_list(stint_s3_client *s, const char *prefix, const char *delimiter, stint_s3_listing *out,
+			  char *err, size_t errsize)
+{
+	stint_buf token = STINT_BUF_INIT, q = STINT_BUF_INIT, url = STINT_BUF_INIT;
+	answer a;
+	stint_s3_rc rc = STINT_S3_ERROR;
+
+	memset(out, 0, sizeof(*out));
+	memset(&a, 0, sizeof(a));
+	do {
+		stint_buf_reset(&q);
+		stint_buf_reset(&url);
+		stint_buf_reset(&a.body);
+		a.max_bytes = LIST_MAX_BYTES;
+		if (list_query(&q, token.data != NULL ? token.data : "", delimiter, prefix) != 0 ||
+		    object_url(s->conf, NULL, q.data, &url) != 0) {
+			snprintf(err, errsize, "out of memory");
+			goto out;
+		}
+		s->counts.list++;
+		rc = request(s, url.data, NULL, &a, err, errsize);
+		if (rc == STINT_S3_TOO_LARGE)
+			snprintf(err, errsize, "S3 at %s sent a listing page over %d bytes", s->conf->endpoint,
+				 LIST_MAX_BYTES);
+		if (rc != STINT_S3_OK)
+			goto fail;
+		if (a.status != 200) {
+			refused(s, &a, "a listing", err, errsize);
+			goto fail;
+		}
+		if (parse_page(&a, out, &token) != 0) {
+			snprintf(err, errsize, "S3 at %s sent a listing that is not a ListBucketResult", s->conf->endpoint);
+			goto fail;
+		}
+	} while (token.len > 0);
+	rc = STINT_S3_OK;
+	goto out;
+fail:
+	rc = STINT_S3_ERROR;
+out:
+	stint_buf_free(&token);
+	stint_buf_free(&q);
+	stint_buf_free(&url);
+	stint_buf_free(&a.body);
+	return rc;
+}
+
+void stint_s3_listing_free(stint_s3_listing *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nobjects; i++) {
+		free(l->objects[i].key);
+		free(l->objects[i].etag);
+	}
+	for (i = 0; i < l->nprefixes; i++)
+		free(l->prefixes[i]);
+	free(l->objects);
+	free(l->prefixes);
+	memset(l, 0, sizeof(*l));
+}
+
+stint_s3_rc stint_s3_get(stint_s3_client *s, const char *key, const char *if_none_match, size_t max_bytes,
+			 char **body, size_t *len, char *etag_out, size_t etagsize, char *err, size_t errsize)
+{
+	stint_buf url = STINT_BUF_INIT;
+	answer a;
+	stint_s3_rc rc;
+
+	*body = NULL;
+	*len = 0;
+	if (etag_out != NULL && etagsize > 0)
+		etag_out[0] = '\0';
+	memset(&a, 0, sizeof(a));
+	a.max_bytes = max_bytes;
+	if (object_url(s->conf, key, "", &url) != 0) {
+		snprintf(err, errsize, "out of memory");
+		return STINT_S3_ERROR;
+	}
+	s->counts.get++;
+	rc = request(s, url.data, if_none_match, &a, err, errsize);
+	stint_buf_free(&url);
+	if (rc == STINT_S3_OK && a.status == 304) {
+		s->counts.not_modified++;
+		rc = STINT_S3_NOT_MODIFIED;
+	} else if (rc == STINT_S3_OK && a.status == 404) {
+		char code[64];
+
+		error_code(&a, code, sizeof(code));
+		if (strcmp(code, "NoSuchBucket") == 0) {
+			refused(s, &a, "a GET", err, errsize);
+			rc = STINT_S3_ERROR;
+		} else {
+			rc = STINT_S3_NOT_FOUND;
+		}
+	} else if (rc == STINT_S3_OK && a.status != 200) {
+		refused(s, &a, "a GET", err, errsize);
+		rc = STINT_S3_ERROR;
+	} else if (rc == STINT_S3_OK) {
+		if (etag_out != NULL)
+			snprintf(etag_out, etagsize, "%s", a.etag);
+		*len = a.body.len;
+		*body = stint_buf_take(&a.body);
+		if (*body == NULL) {
+			snprintf(err, errsize, "out of memory");
+			rc = STINT_S3_ERROR;
+		}
+	}
+	stint_buf_free(&a.body);
 	return rc;
 }

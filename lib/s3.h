@@ -70,4 +70,78 @@ void stint_s3_conf_clear(stint_s3_conf *c);
 int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s, const char *download_name,
 			 time_t now, char *url, size_t urlsize);
 
+/* ---- the client (the sync's requests) ---- */
+
+/* One connection to the bucket (a libcurl handle kept alive) and its counts. */
+typedef struct stint_s3_client stint_s3_client;
+
+/* Requests made by a client so far, by kind. */
+typedef struct stint_s3_counts {
+	long list;           /* ListObjectsV2 pages */
+	long get;            /* GETs, whatever they answered */
+	long not_modified;   /* GETs answered 304 (If-None-Match) */
+} stint_s3_counts;
+
+/* One object of a listing: its key, ETag (with its quotes, as S3 gives it) and size in bytes. */
+typedef struct stint_s3_object {
+	char *key;
+	char *etag;
+	long long size;
+} stint_s3_object;
+
+/* A whole listing (every page): objects and, with a delimiter, common prefixes. */
+typedef struct stint_s3_listing {
+	stint_s3_object *objects;
+	size_t nobjects, capobjects;
+	char **prefixes;
+	size_t nprefixes, capprefixes;
+} stint_s3_listing;
+
+typedef enum {
+	STINT_S3_OK = 0,
+	STINT_S3_NOT_MODIFIED,   /* GET with If-None-Match: 304 */
+	STINT_S3_NOT_FOUND,      /* GET: no such key (404 NoSuchKey) */
+	STINT_S3_TOO_LARGE,      /* GET: the object is larger than the limit */
+	STINT_S3_ERROR           /* unreachable, refused, or a bad answer: see err */
+} stint_s3_rc;
+
+/*
+ * A client for the bucket of c (which must stay valid and unchanged while
+ * the client lives). NULL when memory or libcurl fails. Free with
+ * stint_s3_client_free().
+ */
+stint_s3_client *stint_s3_client_new(const stint_s3_conf *c);
+
+void stint_s3_client_free(stint_s3_client *s);
+
+/* The requests s has made so far. */
+stint_s3_counts stint_s3_client_counts(const stint_s3_client *s);
+
+/*
+ * Every object under prefix (may be "") into *out (zeroed first; free with
+ * stint_s3_listing_free() whatever is returned), following continuation
+ * tokens page after page (1,000 keys a page). delimiter (NULL: none, e.g.
+ * "/") groups keys into out->prefixes as ListObjectsV2 does. STINT_S3_OK,
+ * or STINT_S3_ERROR with a message in err (errsize bytes) that names the
+ * endpoint when it is unreachable ("S3 unreachable at ENDPOINT: ...") and
+ * the setting to check when S3 refuses the credentials (s3_access_key,
+ * s3_secret_key, s3_bucket). Messages never hold the secret.
+ */
+stint_s3_rc stint_s3_list(stint_s3_client *s, const char *prefix, const char *delimiter, stint_s3_listing *out,
+			  char *err, size_t errsize);
+
+void stint_s3_listing_free(stint_s3_listing *l);
+
+/*
+ * GET object key. if_none_match (NULL: none) is an ETag: when the object's
+ * is the same, STINT_S3_NOT_MODIFIED (304) and no body. Otherwise *body
+ * (caller frees; NUL-terminated, *len bytes before the NUL) and, when
+ * etag_out is not NULL, the answer's ETag (with its quotes) in etag_out
+ * (etagsize bytes; "" when none). Objects over max_bytes give
+ * STINT_S3_TOO_LARGE; a missing key STINT_S3_NOT_FOUND; the rest as
+ * stint_s3_list().
+ */
+stint_s3_rc stint_s3_get(stint_s3_client *s, const char *key, const char *if_none_match, size_t max_bytes,
+			 char **body, size_t *len, char *etag_out, size_t etagsize, char *err, size_t errsize);
+
 #endif
