@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { Browser, PREFIX, REPO, api, makeUser, routeManifest, stint, subscribe } from './lib.mjs';
+import { realRecording } from './recorder-fixture.mjs';
 
 const TAG = `rec${randomBytes(4).toString('hex')}`;
 
@@ -300,5 +301,61 @@ test('without the bucket configured, a download says so (503, naming the setting
     assert.equal(g.status, 200);
     assert.equal(g.body.recording.urls, null);
     assert.match(g.body.recording.urls_error, /s3_enabled/);
+  });
+});
+
+test('download URLs work against the bucket (200, Range 206); tampered and expired ones are refused (403)', async () => {
+  const { row, files } = await realRecording(`${TAG}-s3`, `${TAG}-k`, at('03:00:00'), 'Final court 1');
+  const sid = await ownSession({ starts_at: at('03:00:00') });
+  const l = await autoLink(sid);
+  assert.equal(l.status, 200, l.text);
+  assert.equal(l.body.recording.id, row);
+  const origin = process.env.STINT_S3_ENDPOINT;
+
+  for (const format of ['ogg', 'flac', 'waveform', 'overview']) {
+    const d = await api('GET', `/api/v1/sessions/${sid}/recorder/download/${format}`, { token: owner.token });
+    assert.equal(d.status, 200, d.text);
+    assert.deepEqual([d.body.format, d.body.expires_in_seconds], [format, 3600]);
+    assert.ok(d.body.url.startsWith(`${origin}/`), d.body.url);
+    assert.equal(d.headers.get('cache-control'), 'no-store');
+    const got = await fetch(d.body.url);
+    assert.equal(got.status, 200, `${format}: ${await got.clone().text()}`);
+    assert.ok(Buffer.from(await got.arrayBuffer()).equals(files[format]), `${format}: the bucket's bytes`);
+    assert.match(got.headers.get('content-disposition'), /^attachment; filename="Final court 1\.(ogg|flac|dat|png)"$/);
+  }
+
+  const { url } = (await api('GET', `/api/v1/sessions/${sid}/recorder/download/ogg`, { token: owner.token })).body;
+  const part = await fetch(url, { headers: { range: 'bytes=100-1123' } });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers.get('content-range'), `bytes 100-1123/${files.ogg.length}`);
+  assert.ok(Buffer.from(await part.arrayBuffer()).equals(files.ogg.subarray(100, 1124)));
+
+  const u = new URL(url);
+  const sig = u.searchParams.get('X-Amz-Signature');
+  const tampered = [
+    url.replace(sig, sig.slice(0, -1) + (sig.at(-1) === '0' ? '1' : '0')),        // another signature
+    url.replace('/data.ogg?', '/data.flac?'),                                       // another object
+    url.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800'),                        // a longer life
+    `${u.origin}${u.pathname}`,                                                       // no signature at all
+  ];
+  for (const t of tampered) {
+    const r = await fetch(t);
+    assert.equal(r.status, 403, t);
+  }
+
+  // the session JSON's URLs are fresh and work too
+  const s = await api('GET', `/api/v1/sessions/${sid}`, { token: owner.token });
+  assert.equal(s.body.recording.urls_expire_in_seconds, 3600);
+  assert.deepEqual(Object.keys(s.body.recording.urls).sort(), ['flac', 'ogg', 'overview', 'waveform']);
+  assert.equal((await fetch(s.body.recording.urls.overview)).status, 200);
+
+  await withSettings('recorder_links', { STINT_S3_PRESIGN_EXPIRY_S: '2' }, async () => {
+    const d = await api('GET', `/api/v1/sessions/${sid}/recorder/download/ogg`, { token: owner.token });
+    assert.equal(d.body.expires_in_seconds, 2);
+    assert.equal((await fetch(d.body.url)).status, 200, 'works at once');
+    await new Promise((r) => setTimeout(r, 3500));
+    const late = await fetch(d.body.url);
+    assert.equal(late.status, 403, 'refused once expired');
+    assert.match(await late.text(), /expired/i);
   });
 });
