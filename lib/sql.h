@@ -65,10 +65,10 @@
 #define STINT_RECORDING_FIELDS \
 	"'id', rs.id, 'recorder_id', rs.recorder_id, 'recorder_name', rr.name, 'recording_id', rs.recording_id," \
 	" 'name', rs.name, 'start_time', rs.start_time, 'end_time', rs.end_time," \
-	" 'duration_s', rs.duration_ns / 1e9, 'is_closed', rs.is_closed, 'deleted', rs.deleted_at IS NOT NULL," \
+	" 'duration_s', (rs.duration_ns / 1e9)::float8, 'is_closed', rs.is_closed, 'deleted', rs.deleted_at IS NOT NULL," \
 	" 'files', (SELECT coalesce(json_agg(f.k ORDER BY f.k), '[]') FROM jsonb_object_keys(rs.object_keys) f(k)" \
 	" WHERE f.k IN ('ogg', 'flac', 'waveform', 'overview')), 'error', rs.error," \
-	" 'offset_sec', extract(epoch FROM rs.start_time - s.starts_at)," \
+	" 'offset_sec', extract(epoch FROM rs.start_time - s.starts_at)::float8," \
 	" 'linked_by', s.recorder_linked_by, 'linked_at', s.recorder_linked_at"
 /* session s's linked recording (STINT_RECORDING_FIELDS) as a JSON object, or NULL when it has none */
 #define STINT_RECORDING_LINKED(fields) \
@@ -200,7 +200,7 @@
 	X(RECORDER_CANDIDATES, 3, \
 	  "SELECT json_build_object('session_id', s.id, 'starts_at', s.starts_at, 'items', coalesce((" \
 	  "SELECT json_agg(c.j ORDER BY c.d, c.id) FROM (SELECT rs.id, abs(extract(epoch FROM rs.start_time - s.starts_at)) AS d," \
-	  " json_build_object(" STINT_RECORDING_FIELDS ", 'start_s', abs(extract(epoch FROM rs.start_time - s.starts_at))," \
+	  " json_build_object(" STINT_RECORDING_FIELDS ", 'start_s', abs(extract(epoch FROM rs.start_time - s.starts_at))::float8," \
 	  " 'linked', rs.id IS NOT DISTINCT FROM s.recorder_session_id) AS j" \
 	  " FROM recorder_sessions rs JOIN recorders rr ON rr.recorder_id = rs.recorder_id WHERE rs.deleted_at IS NULL" \
 	  " AND rs.start_time BETWEEN s.starts_at - make_interval(secs => $2::float8)" \
