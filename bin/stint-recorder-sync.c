@@ -88,9 +88,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "the task's params must be a JSON object, e.g. {\"verify\": true}\n");
 		return EXIT_FOR_GOOD;
 	}
-	if (stint_s3_conf_load(&conf, err, sizeof(err)) != 0 || !conf.enabled) {
-		fprintf(stderr, "the recorder bucket's settings: %s\n",
-			conf.enabled ? err : "s3_enabled is off (docs/recorder.md)");
+	if (stint_s3_conf_load(&conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "the recorder bucket's settings: %s\n", err);
+		return EXIT_FOR_GOOD;
+	}
+	if (!conf.enabled) {
+		fprintf(stderr, "the recorder bucket's settings: s3_enabled is off (docs/recorder.md)\n");
 		return EXIT_FOR_GOOD;
 	}
 	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0) {

@@ -20,8 +20,23 @@ export class S3 {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   }
 
-  /** One signed request; resolves to {status, body (Buffer), headers}. */
-  request(method, key, body = Buffer.alloc(0), query = '') {
+  /**
+   * One signed request; resolves to {status, body (Buffer), headers}. A kept-alive connection the
+   * server closed meanwhile (s3rver's keep-alive is 5 s) is retried on the next one: PUT and DELETE
+   * are idempotent.
+   */
+  async request(method, key, body = Buffer.alloc(0), query = '') {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.requestOnce(method, key, body, query);
+      } catch (e) {
+        // each stale pooled connection fails once: at most maxSockets of them
+        if (e.code !== 'ECONNRESET' || tries > 8) throw e;
+      }
+    }
+  }
+
+  requestOnce(method, key, body, query) {
     const now = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
     const date = now.slice(0, 8);
     const path = `/${this.bucket}/${uriEncode(key, true)}`;
