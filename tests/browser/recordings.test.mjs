@@ -12,7 +12,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import { api, BASE, REPO, makeUser } from '../integration/lib.mjs';
-import { realRecording, sql } from '../integration/recorder-fixture.mjs';
+import { realRecording, removeRecorders, sql } from '../integration/recorder-fixture.mjs';
 import { launch, newPage, login, assertTidy, assertQuiet, servedHtml } from './browser.mjs';
 
 const TAG = `recui${randomBytes(3).toString('hex')}`;
@@ -43,6 +43,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  await removeRecorders(TAG);
 });
 
 test('the picker links the nearest recording; the panel plays it from the bucket on the session timeline', async () => {

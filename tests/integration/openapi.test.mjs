@@ -1974,6 +1974,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
   });
   after(async () => {
     for (const id of created) await call('DELETE', sessionUrl(id));
+    sql(`DELETE FROM recorders WHERE recorder_id = '${TAG}-recorder'`);  // a later sync would find it gone
   });
 
   for (const [opId, list] of Object.entries(examples)) {

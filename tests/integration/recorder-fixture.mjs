@@ -67,6 +67,19 @@ export function recorderFiles() {
 const NAMES = { ogg: 'data.ogg', flac: 'data.flac', overview: 'overview.png', waveform: 'waveform.dat' };
 
 /**
+ * Remove what realRecording() made for recorders whose id starts with `prefix`: their objects in the
+ * bucket and their rows (a sync run by a later test would otherwise find them, or find them gone).
+ */
+export async function removeRecorders(prefix) {
+  const s3 = bucket();
+  const keys = sql(`SELECT k.v FROM recorder_sessions rs, jsonb_each_text(rs.object_keys) k(n, v)
+    WHERE rs.recorder_id LIKE ${q(`${prefix}%`)}`);
+  for (const key of keys) await s3.del(key);
+  s3.close();
+  sql(`DELETE FROM recorders WHERE recorder_id LIKE ${q(`${prefix}%`)}`);
+}
+
+/**
  * Recording `id` of recorder `recorderId` (made when missing), starting at `start` (ISO text), with
  * the clip's files in the bucket and its row in recorder_sessions. Returns {row, keys, files}.
  */

@@ -6,7 +6,7 @@
 // downloads.
 //
 // Run against a stack: bin/stint test recorder-link
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { Browser, PREFIX, REPO, api, makeUser, routeManifest, stint, subscribe } from './lib.mjs';
-import { realRecording } from './recorder-fixture.mjs';
+import { realRecording, removeRecorders } from './recorder-fixture.mjs';
 
 const TAG = `rec${randomBytes(4).toString('hex')}`;
 
@@ -34,6 +34,7 @@ const at = (hhmmss) => `${DAY}T${hhmmss}Z`;
 const RECORDER = `${TAG}-deck`;
 
 sql(`INSERT INTO recorders (recorder_id, name) VALUES (${q(RECORDER)}, 'Court 1 recorder')`);
+after(() => removeRecorders(TAG));
 
 /* A recording as a sync leaves it: its metadata read, its files' keys found. */
 function recording(id, { start, durationS, name = `${id} take`, closed = true, files = ['ogg', 'flac', 'waveform', 'overview'] }) {
