@@ -349,6 +349,7 @@ cmd_up() {
 	ensure_database
 	migrate
 	ensure_csrf_secret
+	start_demo_s3
 	write_env
 	MISSING=()
 	start_pools
@@ -365,6 +366,7 @@ cmd_up() {
 	ensure_admin
 	if ((DEMO)); then
 		"$REPO/bin/stint" demo --prefix "$PREFIX"
+		fill_demo_bucket
 	fi
 	say "Stint is running at $BASE_URL/"
 	say "Sign in as $ADMIN_EMAIL (password in $PREFIX/admin-password)"

@@ -2,18 +2,19 @@
 // (Authorization header and presigned query, with expiry), behind two changes for Stint's tests
 // (../shared/NOTES.md, "S3 for tests"):
 //   - its built-in key pair (S3RVER / S3RVER) is revoked and replaced by the one in the environment
-//     (S3_ACCESS_KEY, S3_SECRET_KEY: never on the command line, where ps would show it);
+//     (S3_ACCESS_KEY, and S3_SECRET_KEY or S3_SECRET_KEY_FILE naming a file whose first line is the
+//     secret: never on the command line, where ps would show it);
 //   - an anonymous request (no Authorization header, no X-Amz-Algorithm or Signature query) gets 403
 //     AccessDenied, where s3rver would serve it.
 // Each request is written to standard output as one JSON line {"method","path","query","status"}
 // (the query without X-Amz-Signature and X-Amz-Credential), which the tests and bench/recorder count.
 // Run with `node --openssl-legacy-provider` (s3rver's continuation tokens use a legacy cipher).
 //
-// Usage: S3_ACCESS_KEY=... S3_SECRET_KEY=... node --openssl-legacy-provider tests/s3/server.mjs
+// Usage: S3_ACCESS_KEY=... S3_SECRET_KEY[_FILE]=... node --openssl-legacy-provider tests/s3/server.mjs
 //          --port 19080 --dir DIR [--bucket NAME]...
 // Prints "s3 ready on http://127.0.0.1:PORT" on standard error once it listens.
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
@@ -29,12 +30,14 @@ const { values } = parseArgs({
   },
 });
 const accessKey = process.env.S3_ACCESS_KEY;
-const secretKey = process.env.S3_SECRET_KEY;
+const secretKey = process.env.S3_SECRET_KEY_FILE
+  ? readFileSync(process.env.S3_SECRET_KEY_FILE, 'utf8').split('\n')[0].trim() : process.env.S3_SECRET_KEY;
 if (!values.port || !values.dir || !accessKey || !secretKey) {
   console.error('usage: S3_ACCESS_KEY=.. S3_SECRET_KEY=.. server.mjs --port N --dir DIR [--bucket NAME]...');
   process.exit(2);
 }
 delete process.env.S3_SECRET_KEY;
+delete process.env.S3_SECRET_KEY_FILE;
 
 AWSAccount.DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
 AWSAccount.DUMMY_ACCOUNT.createKeyPair(accessKey, secretKey);
