@@ -17,6 +17,7 @@
 #include "live.h"
 #include "media.h"
 #include "pages-editor.h"
+#include "pages-recordings.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "pages-tasks.h"
@@ -454,6 +455,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 		rc = add_stats(r, data, s);
 	if (rc == STINT_DB_OK)
 		rc = page_add_tasks(r, data);
+	if (rc == STINT_DB_OK)
+		rc = page_add_recordings(r, data, s);  /* after the events: they share its timeline */
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		goto out;

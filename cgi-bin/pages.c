@@ -19,6 +19,7 @@
 #include "pages-events.h"
 #include "pages-import.h"
 #include "pages-live.h"
+#include "pages-recordings.h"
 #include "pages-session.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
@@ -27,6 +28,8 @@
 
 static int pages_init(void)
 {
+	if (page_recordings_init() != 0)
+		return -1;
 	if (stint_view_load(stint_config_get("template_dir", "templates")) != 0)
 		return -1;
 	/*

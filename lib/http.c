@@ -9,14 +9,31 @@
 
 #include "tx.h"
 
+/* the fixed headers; the policy's img-src and media-src end with %s: the media origin, if any */
 #define SECURITY_HEADERS \
 	"X-Content-Type-Options: nosniff\r\n" \
 	"X-Frame-Options: DENY\r\n" \
 	"Referrer-Policy: same-origin\r\n" \
 	"Content-Security-Policy: default-src 'self'; script-src 'self'; " \
-	"style-src 'self'; img-src 'self' data:; media-src 'self' blob:; " \
+	"style-src 'self'; img-src 'self' data:%s; media-src 'self' blob:%s; " \
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; " \
 	"form-action 'self'; frame-ancestors 'none'\r\n"
+
+/* " <origin>" that stint_http_allow_media_origin() set at start, or "" (read-only afterwards) */
+static char media_origin[300];
+
+int stint_http_allow_media_origin(const char *origin)
+{
+	size_t n = strlen(origin), scheme = strncmp(origin, "https://", 8) == 0 ? 8 :
+		   strncmp(origin, "http://", 7) == 0 ? 7 : 0;
+
+	if (scheme == 0 || n == scheme || n >= sizeof(media_origin) - 1 ||
+	    strspn(origin + scheme, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+	    n - scheme)
+		return -1;
+	snprintf(media_origin, sizeof(media_origin), " %s", origin);
+	return 0;
+}
 
 int stint_kv_add(stint_arena *a, stint_kvlist *l, const char *k, const char *v)
 {
@@ -277,7 +294,7 @@ int stint_resp_send(stint_req *r, int status, const char *ctype,
 		goto out;
 	r->status = status;
 	if (stint_buf_printf(&head, "Status: %d %s\r\n" SECURITY_HEADERS "X-Request-Id: %s\r\n",
-			     status, stint_status_text(status), r->request_id) != 0)
+			     status, stint_status_text(status), media_origin, media_origin, r->request_id) != 0)
 		goto out;
 	if (strstr(r->headers.data ? r->headers.data : "", "Cache-Control:") == NULL &&
 	    stint_buf_puts(&head, "Cache-Control: no-store\r\n") != 0)

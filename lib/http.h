@@ -133,6 +133,15 @@ int stint_parse_cookies(stint_arena *a, const char *s, stint_kvlist *l);
 int stint_resp_header(stint_req *r, const char *name, const char *value);
 
 /*
+ * Let the pages load images and media (<img>, <audio>) from origin, e.g.
+ * the recorder bucket's public endpoint "http://127.0.0.1:9000", besides
+ * their own: the Content-Security-Policy's img-src and media-src name it.
+ * Call once at program start. Returns 0, or -1 when origin is not
+ * "http[s]://host[:port]" (nothing changes).
+ */
+int stint_http_allow_media_origin(const char *origin);
+
+/*
  * Send the whole response: status line, security headers, queued headers,
  * Content-Type (ctype may be NULL for no body), Content-Length and body.
  * Returns 0, or -1 when the response was already sent or the write failed.

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "recorder-links.h"
 
 static const char *const session_kinds[] = { "match", "training", "climb", "dj_set", "other", NULL };
 static const char *const session_statuses[] = { "planned", "live", "completed", "abandoned", NULL };
@@ -102,7 +104,9 @@ stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char 
 
 stint_db_rc stint_session_get(stint_db *db, const char *id, char **json)
 {
-	return stint_db_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
+	stint_db_rc rc = stint_db_text(db, STINT_SQL_SESSION_GET, 1, &id, json);
+
+	return rc == STINT_DB_OK ? stint_recording_urls_in_session(json, time(NULL)) : rc;
 }
 
 stint_db_rc stint_session_load(stint_db *db, const char *id, cJSON **session)
@@ -158,6 +162,7 @@ stint_db_rc stint_session_create(stint_tx *tx, const char *owner_id, const char 
 	if (id != NULL) {
 		snprintf(id_out, 37, "%s", id);
 		stint_tx_audit(tx, "session.create", "session", id, NULL);
+		stint_recorder_link_on_create(tx, id);
 	}
 	free(id);
 	return tx->rc;

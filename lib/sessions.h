@@ -66,7 +66,9 @@ stint_db_rc stint_session_list(stint_db *db, const stint_session_query *q, char 
 
 /*
  * One session with its teams as JSON text in *json (caller frees), or
- * *json NULL when there is no such session.
+ * *json NULL when there is no such session. Its "recording" (the linked
+ * one, or null) carries fresh presigned URLs of its files
+ * (lib/recorder-links.h).
  */
 stint_db_rc stint_session_get(stint_db *db, const char *id, char **json);
 
@@ -109,7 +111,9 @@ stint_db_rc stint_session_access(stint_db *db, const char *id, const char *user_
  * Create a session from body_json, the text of a validated body (passed to
  * PostgreSQL as it came, so numbers in meta keep their precision), owned by
  * owner_id (users.id as text; NULL or "" for nobody); its new id (36
- * characters and a NUL) is written to id_out.
+ * characters and a NUL) is written to id_out. With the setting
+ * recorder_autolink_on_create on, a recording starting near its start is
+ * linked (stint_recorder_link_on_create).
  */
 stint_db_rc stint_session_create(stint_tx *tx, const char *owner_id, const char *body_json,
 				 char id_out[37]);

@@ -53,6 +53,40 @@
 	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
 	" AND ($5::float8 IS NULL OR e.t_sec >= $5) AND ($6::float8 IS NULL OR e.t_sec <= $6)"
 
+/*
+ * Recorder links (issue 13; lib/recorder-links.h). The recording rs (of
+ * recorder_sessions, its recorder rr) linked to session s, as
+ * json_build_object() arguments: the recording's ids and names, its times
+ * (start_time, end_time, duration_s), is_closed, deleted (gone from the
+ * bucket), files (which of ogg, flac, waveform, overview it has), error (a
+ * malformed metadata.json), offset_sec (its start on s's timeline: seconds
+ * after s.starts_at, NULL when s has none), linked_by and linked_at.
+ */
+#define STINT_RECORDING_FIELDS \
+	"'id', rs.id, 'recorder_id', rs.recorder_id, 'recorder_name', rr.name, 'recording_id', rs.recording_id," \
+	" 'name', rs.name, 'start_time', rs.start_time, 'end_time', rs.end_time," \
+	" 'duration_s', (rs.duration_ns / 1e9)::float8, 'is_closed', rs.is_closed, 'deleted', rs.deleted_at IS NOT NULL," \
+	" 'files', (SELECT coalesce(json_agg(f.k ORDER BY f.k), '[]') FROM jsonb_object_keys(rs.object_keys) f(k)" \
+	" WHERE f.k IN ('ogg', 'flac', 'waveform', 'overview')), 'error', rs.error," \
+	" 'offset_sec', extract(epoch FROM rs.start_time - s.starts_at)::float8," \
+	" 'linked_by', s.recorder_linked_by, 'linked_at', s.recorder_linked_at"
+/* session s's linked recording (STINT_RECORDING_FIELDS) as a JSON object, or NULL when it has none */
+#define STINT_RECORDING_LINKED(fields) \
+	"(SELECT json_build_object(" fields ") FROM recorder_sessions rs" \
+	" JOIN recorders rr ON rr.recorder_id = rs.recorder_id WHERE rs.id = s.recorder_session_id)"
+/* the same with its object_keys, which stint_recording_add_urls() turns into URLs (and drops) */
+#define STINT_RECORDING_OF_SESSION STINT_RECORDING_LINKED(STINT_RECORDING_FIELDS ", 'object_keys', rs.object_keys")
+/*
+ * a recording's end: end_time, else start_time + duration, else its start;
+ * and its overlap in seconds with session s's span (starts_at to ends_at,
+ * open-ended while ends_at is NULL)
+ */
+#define STINT_RECORDING_END \
+	"coalesce(rs.end_time, rs.start_time + make_interval(secs => rs.duration_ns / 1e9), rs.start_time)"
+#define STINT_RECORDING_OVERLAP \
+	"greatest(0, extract(epoch FROM least(" STINT_RECORDING_END ", coalesce(s.ends_at, 'infinity'))" \
+	" - greatest(rs.start_time, s.starts_at)))"
+
 #define STINT_SQL_CATALOGUE(X) \
 	/* no parameters, no rows: a unit of work's ends (lib/tx.c, lib/db.c) */ \
 	X(BEGIN, 0, "BEGIN") \
@@ -72,7 +106,7 @@
 	  STINT_SESSION_FILTER " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $4 OFFSET $5) s), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_SESSION_FILTER "), 'limit', $4::int, 'offset', $5::int)::text") \
 	/* $1 session id -> one cell: the session with its teams and rosters, counts and */ \
-	/* rollup summary, as JSON text | no row when absent; json, not jsonb (whose objects sort their keys), and no SQL function calls */ \
+	/* rollup summary and its linked recording (STINT_RECORDING_FIELDS, or null; lib/sessions.c adds its file URLs), as JSON text | no row when absent; json, not jsonb (whose objects sort their keys), and no SQL function calls */ \
 	/* (a SQL function with subqueries is planned again at every call) */ \
 	X(SESSION_GET, 1, \
 	  "SELECT json_build_object(" STINT_SESSION_FIELDS ", 'teams', coalesce((" \
@@ -83,7 +117,7 @@
 	  " 'counts', json_build_object('events', x.events," \
 	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
 	  " 'artifacts', (SELECT count(*) FROM artifacts WHERE session_id = s.id))," \
-	  " 'rollup_summary', x.summary)::text FROM sessions s, LATERAL (SELECT coalesce(sum(n), 0) AS events," \
+	  " 'rollup_summary', x.summary, 'recording', " STINT_RECORDING_OF_SESSION ")::text FROM sessions s, LATERAL (SELECT coalesce(sum(n), 0) AS events," \
 	  " coalesce(json_object_agg(event_type, n ORDER BY event_type), '{}') AS summary FROM (" \
 	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) g) x" \
 	  " WHERE s.id = $1::uuid") \
@@ -117,6 +151,66 @@
 	X(SESSION_BACKUP_TITLE, 2, \
 	  "SELECT title FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL" \
 	  " AND stint_session_access($1::uuid, $2::bigint, true) = 'edit' ORDER BY id DESC LIMIT 1") \
+	/* --- recorder links (issue 13; lib/recorder-links.h) --- */ \
+	/* $1 session id -> one cell: {"session_id", "recording": STINT_RECORDING_FIELDS or null} */ \
+	/* | no row when there is no such session */ \
+	X(RECORDER_LINK_GET, 1, \
+	  "SELECT json_build_object('session_id', s.id, 'recording', " STINT_RECORDING_OF_SESSION ")::text" \
+	  " FROM sessions s WHERE s.id = $1::uuid") \
+	/* $1 recorder_id, $2 recording_id -> id (of recorder_sessions) | no row when the bucket has */ \
+	/* no such recording (or it is gone from it) */ \
+	X(RECORDER_FIND, 2, \
+	  "SELECT id::text FROM recorder_sessions WHERE recorder_id = $1 AND recording_id = $2 AND deleted_at IS NULL") \
+	/* $1 session id, $2 tolerance (s) -> has_start, then up to 3 candidates (id, start_s: seconds */ \
+	/* from the session's start, overlap_s with its span) starting within the tolerance of it, */ \
+	/* best first: nearest to the second, then the longest overlap, then the nearest, then the */ \
+	/* first discovered; one row with id NULL when there is none | no row when no such session */ \
+	X(RECORDER_AUTO_CANDIDATES, 2, \
+	  "SELECT s.starts_at IS NOT NULL AS has_start, c.id::text, c.start_s, c.overlap_s FROM sessions s" \
+	  " LEFT JOIN LATERAL (SELECT rs.id, abs(extract(epoch FROM rs.start_time - s.starts_at))::float8 AS start_s," \
+	  " " STINT_RECORDING_OVERLAP "::float8 AS overlap_s FROM recorder_sessions rs WHERE rs.deleted_at IS NULL" \
+	  " AND rs.start_time BETWEEN s.starts_at - make_interval(secs => $2::float8)" \
+	  " AND s.starts_at + make_interval(secs => $2::float8)" \
+	  " ORDER BY round(abs(extract(epoch FROM rs.start_time - s.starts_at))), overlap_s DESC, start_s, rs.id" \
+	  " LIMIT 3) c ON true WHERE s.id = $1::uuid") \
+	/* $1 session id, $2 recorder_sessions id, $3 linked_by (manual, auto, create) -> the */ \
+	/* recording's recorder_id, recording_id | no row when there is no such session or recording */ \
+	/* (or it is gone from the bucket) */ \
+	X(RECORDER_LINK_SET, 3, \
+	  "UPDATE sessions s SET recorder_session_id = rs.id, recorder_linked_by = $3, recorder_linked_at = now()" \
+	  " FROM recorder_sessions rs WHERE s.id = $1::uuid AND rs.id = $2::bigint AND rs.deleted_at IS NULL" \
+	  " RETURNING rs.recorder_id, rs.recording_id") \
+	/* $1 session id -> one cell: the recording it was linked to, {"recorder_id", "recording_id"} */ \
+	/* (the audit row's detail) | no row when it had none (or there is no such session) */ \
+	X(RECORDER_UNLINK, 1, \
+	  "UPDATE sessions s SET recorder_session_id = NULL, recorder_linked_by = NULL, recorder_linked_at = NULL" \
+	  " FROM (SELECT id, recorder_session_id FROM sessions WHERE id = $1::uuid FOR UPDATE) o" \
+	  " WHERE s.id = o.id AND o.recorder_session_id IS NOT NULL RETURNING coalesce((SELECT json_build_object(" \
+	  "'recorder_id', rs.recorder_id, 'recording_id', rs.recording_id) FROM recorder_sessions rs" \
+	  " WHERE rs.id = o.recorder_session_id), '{}')::text") \
+	/* $1 session id -> one cell: the stored recorder_linked message's text; its data is */ \
+	/* {"recording": STINT_RECORDING_FIELDS, or null once unlinked} | no row when no such session */ \
+	X(RECORDER_LINK_ANNOUNCE, 1, \
+	  "SELECT stint_live_record($1::uuid, 'recorder_linked', jsonb_build_object('recording', " \
+	  STINT_RECORDING_LINKED(STINT_RECORDING_FIELDS) ")) FROM sessions s WHERE s.id = $1::uuid") \
+	/* $1 session id, $2 window (s), $3 limit -> one cell: {"session_id", "starts_at", "items": */ \
+	/* [STINT_RECORDING_FIELDS + start_s (seconds from the session's start), linked]} the */ \
+	/* recordings in the bucket starting within the window of the session's start, nearest first */ \
+	/* (none when it has no start) | no row when there is no such session */ \
+	X(RECORDER_CANDIDATES, 3, \
+	  "SELECT json_build_object('session_id', s.id, 'starts_at', s.starts_at, 'items', coalesce((" \
+	  "SELECT json_agg(c.j ORDER BY c.d, c.id) FROM (SELECT rs.id, abs(extract(epoch FROM rs.start_time - s.starts_at)) AS d," \
+	  " json_build_object(" STINT_RECORDING_FIELDS ", 'start_s', abs(extract(epoch FROM rs.start_time - s.starts_at))::float8," \
+	  " 'linked', rs.id IS NOT DISTINCT FROM s.recorder_session_id) AS j" \
+	  " FROM recorder_sessions rs JOIN recorders rr ON rr.recorder_id = rs.recorder_id WHERE rs.deleted_at IS NULL" \
+	  " AND rs.start_time BETWEEN s.starts_at - make_interval(secs => $2::float8)" \
+	  " AND s.starts_at + make_interval(secs => $2::float8)" \
+	  " ORDER BY d, rs.id LIMIT $3::int) c), '[]'))::text FROM sessions s WHERE s.id = $1::uuid") \
+	/* $1 session id, $2 format (ogg, flac, waveform, overview) -> key (NULL when the recording */ \
+	/* has no such file), recorder_id, recording_id, name | no row when no recording is linked */ \
+	X(RECORDER_FILE, 2, \
+	  "SELECT rs.object_keys->>$2 AS key, rs.recorder_id, rs.recording_id, rs.name FROM sessions s" \
+	  " JOIN recorder_sessions rs ON rs.id = s.recorder_session_id WHERE s.id = $1::uuid") \
 	/* $1 session id, $2 user id, $3 deleted -> one cell: 'edit' | 'view' | 'none' | NULL (no such session) */ \
 	X(SESSION_ACCESS, 3, "SELECT stint_session_access($1::uuid, $2::bigint, $3::boolean) AS grant") \
 	/* $1 session id -> one cell: the JSON array of shares, [{user_id, email, name, role, created_at}] */ \

@@ -1844,6 +1844,72 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', tl('/timeline'), { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', tl('/timeline', randomUUID())) },
   ],
+  // --- a session's recording (issue 13): rows of recorder_sessions as a sync leaves them
+  getSessionRecording: [
+    {
+      name: 'none linked yet', status: 200,
+      run: async () => {
+        const rid = `${TAG}-recorder`;
+        sql(`INSERT INTO recorders (recorder_id, name) VALUES ('${rid}', 'Court 1')`);
+        const keys = JSON.stringify({ ogg: `${rid}/sessions/take-1/data.ogg`, overview: `${rid}/sessions/take-1/overview.png` });
+        fx.recordingRow = Number(sql(`INSERT INTO recorder_sessions (recorder_id, recording_id, name, start_time, duration_ns,
+          is_closed, object_keys) VALUES ('${rid}', 'take-1', 'Final, court 1', '2029-05-01T18:00:30Z', 5400000000000, true,
+          '${keys}') RETURNING id`)[0]);
+        fx.rec = await newSession({ title: `${TAG} recorded`, starts_at: '2029-05-01T18:00:00Z', ends_at: '2029-05-01T19:30:00Z' });
+        return call('GET', `${sessionUrl(fx.rec.id)}/recorder`);
+      },
+      then: (b) => assert.equal(b.recording, null),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', `${sessionUrl(fx.rec.id)}/recorder`, { token: fx.coach.token }) },
+  ],
+  linkSessionRecording: [
+    {
+      name: 'by hand', status: 200,
+      run: () => call('POST', `${sessionUrl(fx.rec.id)}/recorder`, { json: { recorder_id: `${TAG}-recorder`, recording_id: 'take-1' } }),
+      then: (b) => assert.deepEqual([b.recording.id, b.linked_by, b.recording.offset_sec], [fx.recordingRow, 'manual', 30]),
+    },
+    {
+      name: 'a recording that is not in the bucket', status: 422,
+      run: () => call('POST', `${sessionUrl(fx.rec.id)}/recorder`, { json: { recorder_id: `${TAG}-recorder`, recording_id: 'take-9' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['recording_id']),
+    },
+  ],
+  listRecordingCandidates: [
+    {
+      name: 'near the start, the linked one marked', status: 200,
+      run: () => call('GET', `${sessionUrl(fx.rec.id)}/recorder/candidates?window_minutes=10`),
+      then: (b) => assert.deepEqual(b.items.map((i) => [i.id, i.start_s, i.linked]), [[fx.recordingRow, 30, true]]),
+    },
+    { name: 'a window over a week', status: 422, run: () => call('GET', `${sessionUrl(fx.rec.id)}/recorder/candidates?window_minutes=10081`) },
+  ],
+  getRecordingDownload: [
+    {
+      name: 'the ogg file', status: 200,
+      run: () => call('GET', `${sessionUrl(fx.rec.id)}/recorder/download/ogg`),
+      then: (b) => {
+        assert.equal(b.format, 'ogg');
+        assert.match(b.url, /data\.ogg\?.*X-Amz-Signature=[0-9a-f]{64}/);
+      },
+    },
+    { name: 'a file the recording does not have', status: 404, run: () => call('GET', `${sessionUrl(fx.rec.id)}/recorder/download/flac`) },
+    { name: 'not a file format', status: 404, run: () => call('GET', `${sessionUrl(fx.rec.id)}/recorder/download/mp3`) },
+  ],
+  unlinkSessionRecording: [
+    { name: 'unlinked', status: 204, run: () => call('DELETE', `${sessionUrl(fx.rec.id)}/recorder`) },
+    { name: 'nothing linked', status: 404, run: () => call('DELETE', `${sessionUrl(fx.rec.id)}/recorder`) },
+  ],
+  autoLinkSessionRecording: [
+    {
+      name: 'the nearest start', status: 200,
+      run: () => call('POST', `${sessionUrl(fx.rec.id)}/recorder/auto-link?tolerance_minutes=1`),
+      then: (b) => assert.deepEqual([b.recording.id, b.linked_by, b.start_distance_s, b.tie_break], [fx.recordingRow, 'auto', 30, null]),
+    },
+    {
+      name: 'none near enough', status: 404,
+      run: () => call('POST', `${sessionUrl(fx.rec.id)}/recorder/auto-link?tolerance_minutes=0`),
+      then: (b) => assert.equal(b.error.code, 'no_recording_near'),
+    },
+  ],
 };
 
 // --- checks that need no server ---------------------------------------------------
@@ -1960,6 +2026,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
   });
   after(async () => {
     for (const id of created) await call('DELETE', sessionUrl(id));
+    sql(`DELETE FROM recorders WHERE recorder_id = '${TAG}-recorder'`);  // a later sync would find it gone
   });
 
   for (const [opId, list] of Object.entries(examples)) {
