@@ -20,7 +20,8 @@
  * Settings: database_url, tasks_config, var_dir (also `--var-dir DIR`),
  * spool_concurrency (also `--concurrency N`), spool_types, spool_lease_s,
  * spool_heartbeat_s, spool_poll_s, spool_backoff_s, spool_grace_s,
- * spool_kill_grace_s.
+ * spool_kill_grace_s; spool_trace (off by default: a file that gets one
+ * line `task_id wall_clock_us` per child forked, for bench/tasks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +84,7 @@ static volatile sig_atomic_t spool_stop;
 static struct {
 	double lease_s, heartbeat_s, poll_s, backoff_s, grace_s, kill_grace_s;
 	const char *types;          /* spool_types: the types it claims (comma-separated), NULL: any */
+	int trace_fd;               /* spool_trace's file (append), -1: off */
 	char root[PATH_MAX];        /* relative programs are taken from here */
 } cfg;
 
@@ -140,6 +142,25 @@ static void find_root(void)
 		snprintf(cfg.root, sizeof(cfg.root), "%s", exe);
 }
 
+/*
+ * spool_trace: append "task_id wall_clock_us\n" (CLOCK_REALTIME in
+ * microseconds, taken in the parent as fork() returns) to the trace file;
+ * one write() of O_APPEND, so spoolers may share the file. bench/tasks
+ * measures claim latency with it (insert's COMMIT to this line).
+ */
+static void trace_fork(const slot *s)
+{
+	char line[96];
+	struct timespec ts;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = snprintf(line, sizeof(line), "%s %lld\n", s->task.task_id,
+		     (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	if (n > 0 && write(cfg.trace_fd, line, (size_t)n) != n)
+		stint_log(STINT_LOG_WARN, "spool_trace: write: %s", strerror(errno));
+}
+
 /* In the child: become the task's program. Never returns. */
 static void exec_child(const slot *s, int in, int out, int err)
 {
@@ -195,6 +216,8 @@ static int start_child(slot *s, double now, char *why, size_t whysize)
 	}
 	if (pid == 0)
 		exec_child(s, fileno(in), out[1], err[1]);
+	if (cfg.trace_fd >= 0)
+		trace_fork(s);
 	setpgid(pid, pid);  /* as the child does: whichever runs first */
 	fclose(in);
 	close(out[1]);
@@ -456,6 +479,7 @@ int main(int argc, char **argv)
 	stint_db db, ldb;
 	PGconn *listening = NULL;
 	char err[512], host[64];
+	const char *trace;
 	double now, next_poll = 0, next_reap = 0, next_listen = 0, stop_at = 0;
 	long concurrency = 0, reaped;
 	int nfds, running, want = 1;
@@ -489,6 +513,13 @@ int main(int argc, char **argv)
 	cfg.types = stint_config_get("spool_types", NULL);
 	if (cfg.types != NULL && *cfg.types == '\0')
 		cfg.types = NULL;
+	cfg.trace_fd = -1;
+	trace = stint_config_get("spool_trace", NULL);
+	if (trace != NULL && *trace != '\0' &&
+	    (cfg.trace_fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		stint_log(STINT_LOG_ERROR, "spool_trace: %s: %s", trace, strerror(errno));
+		return 1;
+	}
 	find_root();
 	if (stint_task_types_load(NULL, &types, err, sizeof(err)) != 0) {
 		stint_log(STINT_LOG_ERROR, "%s", err);
@@ -606,6 +637,8 @@ int main(int argc, char **argv)
 	}
 	stint_log(STINT_LOG_INFO, "stopped");
 	stint_task_types_free(&types);
+	if (cfg.trace_fd >= 0)
+		close(cfg.trace_fd);
 	stint_db_close(&ldb);
 	stint_db_close(&db);
 	curl_global_cleanup();
