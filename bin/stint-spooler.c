@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -63,6 +64,7 @@ typedef struct slot {
 	pid_t pgid;                 /* its process group */
 	int status;                 /* its wait status */
 	int out, err;               /* its stdout and stderr (read ends), -1 when closed */
+	int pidfd;                  /* readable once the child exits (pidfd_open), -1: none */
 	char line[SPOOL_LINE_MAX];  /* the stdout line being read */
 	size_t nline;
 	int line_overflow;          /* the current line is too long: dropped */
@@ -223,6 +225,7 @@ static int start_child(slot *s, double now, char *why, size_t whysize)
 	close(out[1]);
 	close(err[1]);
 	s->pid = s->pgid = pid;
+	s->pidfd = pidfd_open(pid, 0);  /* -1 on an old kernel: the 100 ms poll finds the exit */
 	s->out = out[0];
 	s->err = err[0];
 	fcntl(s->out, F_SETFL, O_NONBLOCK);
@@ -373,8 +376,9 @@ static void finish(stint_db *db, slot *s)
 		stint_log(STINT_LOG_WARN, "task %s: the lease (token %s) was lost; the end was refused", id, token);
 	free(s->result);
 	stint_spool_task_free(&s->task);
+	close_fd(&s->pidfd);
 	memset(s, 0, offsetof(slot, owner));
-	s->out = s->err = -1;
+	s->out = s->err = s->pidfd = -1;
 	s->state = SLOT_IDLE;
 }
 
@@ -410,6 +414,7 @@ static void tick(stint_db *db, slot *s, double now)
 	if (s->pid > 0 && waitpid(s->pid, &status, WNOHANG) == s->pid) {
 		s->status = status;
 		s->pid = 0;
+		close_fd(&s->pidfd);
 		signal_group(s, SIGKILL);  /* what it left behind in its group */
 	}
 	if (s->pid > 0 && !s->lost && now >= s->next_heartbeat) {
@@ -472,8 +477,8 @@ static double setting_s(const char *key, long def, long min, long max)
 int main(int argc, char **argv)
 {
 	static slot slots[SPOOL_MAX_SLOTS];
-	struct pollfd fds[2 * SPOOL_MAX_SLOTS + 1];
-	slot *who[2 * SPOOL_MAX_SLOTS + 1];
+	struct pollfd fds[3 * SPOOL_MAX_SLOTS + 1];
+	slot *who[3 * SPOOL_MAX_SLOTS + 1];
 	stint_task_types types = { NULL, 0 };
 	struct sigaction sa;
 	stint_db db, ldb;
@@ -537,7 +542,7 @@ int main(int argc, char **argv)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	for (long i = 0; i < concurrency; i++) {
-		slots[i].out = slots[i].err = -1;
+		slots[i].out = slots[i].err = slots[i].pidfd = -1;
 		snprintf(slots[i].owner, sizeof(slots[i].owner), "%s:%ld/%ld", host, (long)getpid(), i);
 	}
 	stint_log(STINT_LOG_INFO, "spooling %zu task types with %ld slots, lease %.0f s, programs from %s", types.n,
@@ -613,6 +618,10 @@ int main(int argc, char **argv)
 			}
 			if (s->err >= 0) {
 				fds[nfds] = (struct pollfd){ s->err, POLLIN, 0 };
+				who[nfds++] = s;
+			}
+			if (s->pidfd >= 0) {  /* its exit wakes the loop, whose tick() reaps it */
+				fds[nfds] = (struct pollfd){ s->pidfd, POLLIN, 0 };
 				who[nfds++] = s;
 			}
 		}
