@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -198,15 +199,43 @@ static void exec_child(const slot *s, int in, int out, int err)
 	_exit(127);
 }
 
+/*
+ * A file in memory (memfd_create) holding text, read from its start: the
+ * child's stdin. Not a file in /tmp: creating and removing an inode per
+ * task cost more than the rest of a noop task's start (bench/tasks).
+ * -1 on an error (errno set).
+ */
+static int params_file(const char *text)
+{
+	size_t len = strlen(text), done = 0;
+	ssize_t n;
+	int fd = memfd_create("stint-task-params", MFD_CLOEXEC);
+
+	while (fd >= 0 && done < len) {
+		n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Start s's child; 0, or -1 with the reason in why. */
 static int start_child(slot *s, double now, char *why, size_t whysize)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	FILE *in = tmpfile();
+	int in = params_file(s->task.params);
 	pid_t pid;
 
-	if (in == NULL || fputs(s->task.params, in) == EOF || fflush(in) != 0 || fseek(in, 0, SEEK_SET) != 0 ||
-	    pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+	if (in < 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
 		snprintf(why, whysize, "spooler: cannot prepare the child: %s", strerror(errno));
 		goto fail;
 	}
@@ -216,11 +245,11 @@ static int start_child(slot *s, double now, char *why, size_t whysize)
 		goto fail;
 	}
 	if (pid == 0)
-		exec_child(s, fileno(in), out[1], err[1]);
+		exec_child(s, in, out[1], err[1]);
 	if (cfg.trace_fd >= 0)
 		trace_fork(s);
 	setpgid(pid, pid);  /* as the child does: whichever runs first */
-	fclose(in);
+	close(in);
 	close(out[1]);
 	close(err[1]);
 	s->pid = s->pgid = pid;
@@ -233,8 +262,7 @@ static int start_child(slot *s, double now, char *why, size_t whysize)
 	s->next_heartbeat = now + cfg.heartbeat_s;
 	return 0;
 fail:
-	if (in != NULL)
-		fclose(in);
+	close_fd(&in);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&out[i]);
 		close_fd(&err[i]);
