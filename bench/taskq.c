@@ -5,16 +5,22 @@
  *   taskq sql NAME                  print the text of statement NAME of the
  *                                   catalogue (lib/sql.h), e.g. SPOOL_CLAIM,
  *                                   for the bare claim loop in psql
- *   taskq insert N INTERVAL_MS TYPE queue N tasks of TYPE (no session), one at
+ *   taskq insert N INTERVAL_MS TYPE [TRACE]
+ *                                   queue N tasks of TYPE (no session), one at
  *                                   a time, each through stint_task_create()
  *                                   in a unit of work of its own (the insert,
  *                                   task.create audited, NOTIFY tasks, COMMIT:
  *                                   what POST /api/v1/tasks does without the
- *                                   HTTP), one every INTERVAL_MS (a start is
- *                                   never caught up when one ran late); prints
+ *                                   HTTP), one every INTERVAL_MS; prints
  *                                   "task_id commit_wall_us" for each, the
  *                                   CLOCK_REALTIME in microseconds read as
- *                                   COMMIT has returned
+ *                                   COMMIT has returned. With TRACE (the
+ *                                   spoolers' spool_trace file) each insert
+ *                                   first waits until the file has a line for
+ *                                   every task before it (at most 10 s), then
+ *                                   INTERVAL_MS more: no task waits behind
+ *                                   another, so a slow machine cannot turn
+ *                                   the latency into queueing
  *
  * Exits 0, 1 on a database error, 2 on bad arguments.
  */
@@ -49,6 +55,34 @@ static const char *statement(const char *name)
 	return NULL;
 }
 
+/*
+ * Wait until file path holds at least lines newlines, at most 10 s (then
+ * go on); *seen counts what was read so far, from byte *off on.
+ */
+static void wait_lines(const char *path, long lines, long *seen, long *off)
+{
+	char buf[4096];
+	long long give_up = clock_us(CLOCK_MONOTONIC) + 10000000;
+	struct timespec ms = { 0, 1000000 };
+	size_t n;
+	FILE *f;
+
+	while (*seen < lines && clock_us(CLOCK_MONOTONIC) < give_up) {
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fseek(f, *off, SEEK_SET) == 0) {
+				while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+					*off += (long)n;
+					for (size_t i = 0; i < n; i++)
+						*seen += buf[i] == '\n';
+				}
+			}
+			fclose(f);
+		}
+		if (*seen < lines)
+			nanosleep(&ms, NULL);
+	}
+}
+
 /* Sleep until monotonic microsecond at_us (at once when it has passed). */
 static void sleep_until(long long at_us)
 {
@@ -58,11 +92,12 @@ static void sleep_until(long long at_us)
 		;
 }
 
-static int insert(long n, long interval_ms, const char *type)
+static int insert(long n, long interval_ms, const char *type, const char *trace)
 {
 	stint_task_new t = { NULL, NULL, type, NULL, "{}", 100, 1, NULL };
 	char id[STINT_TASK_ID_LEN], *json;
 	long long next = clock_us(CLOCK_MONOTONIC), done;
+	long seen = 0, off = 0;
 	int created;
 	stint_db db;
 	stint_tx tx;
@@ -70,6 +105,10 @@ static int insert(long n, long interval_ms, const char *type)
 	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0)
 		return 1;
 	for (long i = 0; i < n; i++) {
+		if (trace != NULL) {
+			wait_lines(trace, i, &seen, &off);
+			next = clock_us(CLOCK_MONOTONIC) + interval_ms * 1000;
+		}
 		sleep_until(next);
 		next += interval_ms * 1000;
 		stint_tx_begin(&tx, &db, NULL);
@@ -102,7 +141,7 @@ int main(int argc, char **argv)
 		puts(text);
 		return 0;
 	}
-	if (argc == 5 && strcmp(argv[1], "insert") == 0) {
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "insert") == 0) {
 		n = strtol(argv[2], &end, 10);
 		if (*end != '\0' || n < 1)
 			return 2;
@@ -112,8 +151,8 @@ int main(int argc, char **argv)
 		if (stint_config_load(NULL) != 0)
 			return 1;
 		stint_log_configure();
-		return insert(n, interval_ms, argv[4]);
+		return insert(n, interval_ms, argv[4], argc == 6 ? argv[5] : NULL);
 	}
-	fprintf(stderr, "usage: taskq sql NAME | taskq insert N INTERVAL_MS TYPE\n");
+	fprintf(stderr, "usage: taskq sql NAME | taskq insert N INTERVAL_MS TYPE [TRACE]\n");
 	return 2;
 }
