@@ -27,7 +27,8 @@
  * Settings: database_url, tasks_config, var_dir (also `--var-dir DIR`),
  * spool_concurrency (also `--concurrency N`), spool_types, spool_lease_s,
  * spool_heartbeat_s, spool_poll_s, spool_backoff_s, spool_grace_s,
- * spool_kill_grace_s, spool_reap_s, spool_sweep_s.
+ * spool_kill_grace_s, spool_reap_s, spool_sweep_s; spool_trace (off by default: a file
+ * that gets one line `task_id wall_clock_us` per child forked, for bench/tasks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -70,6 +73,7 @@ typedef struct slot {
 	pid_t pgid;                 /* its process group */
 	int status;                 /* its wait status */
 	int out, err;               /* its stdout and stderr (read ends), -1 when closed */
+	int pidfd;                  /* readable once the child exits (pidfd_open), -1: none */
 	char line[SPOOL_LINE_MAX];  /* the stdout line being read */
 	size_t nline;
 	int line_overflow;          /* the current line is too long: dropped */
@@ -91,6 +95,7 @@ static volatile sig_atomic_t spool_stop;
 static struct {
 	double lease_s, heartbeat_s, poll_s, backoff_s, grace_s, kill_grace_s, reap_s, sweep_s;
 	const char *types;          /* spool_types: the types it claims (comma-separated), NULL: any */
+	int trace_fd;               /* spool_trace's file (append), -1: off */
 	char root[PATH_MAX];        /* relative programs are taken from here */
 } cfg;
 
@@ -148,6 +153,25 @@ static void find_root(void)
 		snprintf(cfg.root, sizeof(cfg.root), "%s", exe);
 }
 
+/*
+ * spool_trace: append "task_id wall_clock_us\n" (CLOCK_REALTIME in
+ * microseconds, taken in the parent as fork() returns) to the trace file;
+ * one write() of O_APPEND, so spoolers may share the file. bench/tasks
+ * measures claim latency with it (insert's COMMIT to this line).
+ */
+static void trace_fork(const slot *s)
+{
+	char line[96];
+	struct timespec ts;
+	int n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = snprintf(line, sizeof(line), "%s %lld\n", s->task.task_id,
+		     (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+	if (n > 0 && write(cfg.trace_fd, line, (size_t)n) != n)
+		stint_log(STINT_LOG_WARN, "spool_trace: write: %s", strerror(errno));
+}
+
 /* In the child: become the task's program. Never returns. */
 static void exec_child(const slot *s, int in, int out, int err)
 {
@@ -160,8 +184,7 @@ static void exec_child(const slot *s, int in, int out, int err)
 	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
-	for (int fd = 3; fd < 1024; fd++)
-		close(fd);
+	close_range(3, ~0U, 0);  /* one call, not one per possible descriptor */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -184,15 +207,43 @@ static void exec_child(const slot *s, int in, int out, int err)
 	_exit(127);
 }
 
+/*
+ * A file in memory (memfd_create) holding text, read from its start: the
+ * child's stdin. Not a file in /tmp: creating and removing an inode per
+ * task cost more than the rest of a noop task's start (bench/tasks).
+ * -1 on an error (errno set).
+ */
+static int params_file(const char *text)
+{
+	size_t len = strlen(text), done = 0;
+	ssize_t n;
+	int fd = memfd_create("stint-task-params", MFD_CLOEXEC);
+
+	while (fd >= 0 && done < len) {
+		n = write(fd, text + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* Start s's child; 0, or -1 with the reason in why. */
 static int start_child(slot *s, double now, char *why, size_t whysize)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	FILE *in = tmpfile();
+	int in = params_file(s->task.params);
 	pid_t pid;
 
-	if (in == NULL || fputs(s->task.params, in) == EOF || fflush(in) != 0 || fseek(in, 0, SEEK_SET) != 0 ||
-	    pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+	if (in < 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
 		snprintf(why, whysize, "spooler: cannot prepare the child: %s", strerror(errno));
 		goto fail;
 	}
@@ -202,12 +253,15 @@ static int start_child(slot *s, double now, char *why, size_t whysize)
 		goto fail;
 	}
 	if (pid == 0)
-		exec_child(s, fileno(in), out[1], err[1]);
+		exec_child(s, in, out[1], err[1]);
+	if (cfg.trace_fd >= 0)
+		trace_fork(s);
 	setpgid(pid, pid);  /* as the child does: whichever runs first */
-	fclose(in);
+	close(in);
 	close(out[1]);
 	close(err[1]);
 	s->pid = s->pgid = pid;
+	s->pidfd = pidfd_open(pid, 0);  /* -1 on an old kernel: the 100 ms poll finds the exit */
 	s->out = out[0];
 	s->err = err[0];
 	fcntl(s->out, F_SETFL, O_NONBLOCK);
@@ -216,8 +270,7 @@ static int start_child(slot *s, double now, char *why, size_t whysize)
 	s->next_heartbeat = now + cfg.heartbeat_s;
 	return 0;
 fail:
-	if (in != NULL)
-		fclose(in);
+	close_fd(&in);
 	for (int i = 0; i < 2; i++) {
 		close_fd(&out[i]);
 		close_fd(&err[i]);
@@ -358,8 +411,9 @@ static void finish(stint_db *db, const stint_task_types *types, slot *s)
 		stint_log(STINT_LOG_WARN, "task %s: the lease (token %s) was lost; the end was refused", id, token);
 	free(s->result);
 	stint_spool_task_free(&s->task);
+	close_fd(&s->pidfd);
 	memset(s, 0, offsetof(slot, owner));
-	s->out = s->err = -1;
+	s->out = s->err = s->pidfd = -1;
 	s->state = SLOT_IDLE;
 }
 
@@ -396,6 +450,7 @@ static void tick(stint_db *db, slot *s, double now)
 	if (s->pid > 0 && waitpid(s->pid, &status, WNOHANG) == s->pid) {
 		s->status = status;
 		s->pid = 0;
+		close_fd(&s->pidfd);
 		signal_group(s, SIGKILL);  /* what it left behind in its group */
 	}
 	if (s->pid > 0 && !s->lost && now >= s->next_heartbeat) {
@@ -492,13 +547,14 @@ static int sweep_once(stint_db *db, const stint_task_types *types)
 int main(int argc, char **argv)
 {
 	static slot slots[SPOOL_MAX_SLOTS];
-	struct pollfd fds[2 * SPOOL_MAX_SLOTS + 1];
-	slot *who[2 * SPOOL_MAX_SLOTS + 1];
+	struct pollfd fds[3 * SPOOL_MAX_SLOTS + 1];
+	slot *who[3 * SPOOL_MAX_SLOTS + 1];
 	stint_task_types types = { NULL, 0 };
 	struct sigaction sa;
 	stint_db db, ldb;
 	PGconn *listening = NULL;
 	char err[512], host[64];
+	const char *trace;
 	double now, next_poll = 0, next_reap = 0, next_sweep = 0, next_listen = 0, stop_at = 0;
 	long concurrency = 0, reaped, swept;
 	int nfds, running, want = 1, once = 0, more;
@@ -537,6 +593,13 @@ int main(int argc, char **argv)
 	cfg.types = stint_config_get("spool_types", NULL);
 	if (cfg.types != NULL && *cfg.types == '\0')
 		cfg.types = NULL;
+	cfg.trace_fd = -1;
+	trace = stint_config_get("spool_trace", NULL);
+	if (trace != NULL && *trace != '\0' &&
+	    (cfg.trace_fd = open(trace, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		stint_log(STINT_LOG_ERROR, "spool_trace: %s: %s", trace, strerror(errno));
+		return 1;
+	}
 	find_root();
 	if (stint_task_types_load(NULL, &types, err, sizeof(err)) != 0) {
 		stint_log(STINT_LOG_ERROR, "%s", err);
@@ -563,7 +626,7 @@ int main(int argc, char **argv)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	for (long i = 0; i < concurrency; i++) {
-		slots[i].out = slots[i].err = -1;
+		slots[i].out = slots[i].err = slots[i].pidfd = -1;
 		snprintf(slots[i].owner, sizeof(slots[i].owner), "%s:%ld/%ld", host, (long)getpid(), i);
 	}
 	stint_log(STINT_LOG_INFO, "spooling %zu task types with %ld slots, lease %.0f s, reaping every %.0f s,"
@@ -650,6 +713,10 @@ int main(int argc, char **argv)
 				fds[nfds] = (struct pollfd){ s->err, POLLIN, 0 };
 				who[nfds++] = s;
 			}
+			if (s->pidfd >= 0) {  /* its exit wakes the loop, whose tick() reaps it */
+				fds[nfds] = (struct pollfd){ s->pidfd, POLLIN, 0 };
+				who[nfds++] = s;
+			}
 		}
 		if (want)
 			continue;
@@ -672,6 +739,8 @@ int main(int argc, char **argv)
 	}
 	stint_log(STINT_LOG_INFO, "stopped");
 	stint_task_types_free(&types);
+	if (cfg.trace_fd >= 0)
+		close(cfg.trace_fd);
 	stint_db_close(&ldb);
 	stint_db_close(&db);
 	curl_global_cleanup();
