@@ -17,6 +17,9 @@
  * records older than their type's retention_days (the retention sweep). A
  * task that ends has its type's record policy applied as it ends
  * (tracked, remove_on, keep_until; lib/tasks.h, stint_task_ended()).
+ * When the recorder bucket is configured (s3_enabled), every
+ * recorder_sync_interval_s (default 300; 0: never) it queues a
+ * recorder_sync task, the periodic discovery (docs/recorder.md).
  *
  * `stint-spooler --sweep-once` runs one whole retention sweep and exits
  * (0, or 1 on an error), printing how many records it removed.
@@ -54,8 +57,11 @@
 #include "conf.h"
 #include "db.h"
 #include "log.h"
+#include "recorder.h"
+#include "s3.h"
 #include "spool.h"
 #include "tasktypes.h"
+#include "tx.h"
 
 #define SPOOL_MAX_SLOTS 64
 #define SPOOL_LINE_MAX 65536     /* a stdout line's most bytes (a result line included) */
@@ -93,7 +99,7 @@ typedef struct slot {
 static volatile sig_atomic_t spool_stop;
 
 static struct {
-	double lease_s, heartbeat_s, poll_s, backoff_s, grace_s, kill_grace_s, reap_s, sweep_s;
+	double lease_s, heartbeat_s, poll_s, backoff_s, grace_s, kill_grace_s, reap_s, sweep_s, sync_s;
 	const char *types;          /* spool_types: the types it claims (comma-separated), NULL: any */
 	int trace_fd;               /* spool_trace's file (append), -1: off */
 	char root[PATH_MAX];        /* relative programs are taken from here */
@@ -511,6 +517,44 @@ static double setting_s(const char *key, long def, long min, long max)
 }
 
 /*
+ * The periodic discovery: queue a recorder_sync task, or find the one
+ * queued or running (stint_recorder_sync_queue: one at a time, however many
+ * spoolers ask). The task has no session and no user: admins see it.
+ */
+static void queue_recorder_sync(stint_db *db, const stint_task_types *types)
+{
+	const stint_task_type *type = stint_task_type_find(types, STINT_RECORDER_SYNC_TYPE);
+	char *json = NULL;
+	int created = 0;
+	stint_tx tx;
+
+	if (type == NULL)
+		return;
+	stint_tx_begin(&tx, db, NULL);
+	stint_recorder_sync_queue(&tx, NULL, type->max_attempts, &json, &created);
+	if (stint_tx_end(&tx) != STINT_DB_OK)
+		stint_log(STINT_LOG_ERROR, "periodic recorder sync: the database refused the task");
+	else if (created)
+		stint_log(STINT_LOG_INFO, "periodic recorder sync queued");
+	free(json);
+}
+
+/* recorder_sync_interval_s when the bucket is configured, else 0 (no periodic sync). */
+static double recorder_sync_interval(void)
+{
+	stint_s3_conf c;
+	char err[256];
+	double every = 0;
+
+	if (stint_s3_conf_load(&c, err, sizeof(err)) != 0)
+		stint_log(STINT_LOG_WARN, "no periodic recorder sync: %s", err);
+	else if (c.enabled)
+		every = setting_s("recorder_sync_interval_s", 300, 0, 86400);
+	stint_s3_conf_clear(&c);
+	return every;
+}
+
+/*
  * One batch of the retention sweep (stint_spool_sweep); *more 1 when the
  * batch was full (there may be more). Returns how many were removed, -1 on
  * an error (logged).
@@ -555,7 +599,7 @@ int main(int argc, char **argv)
 	PGconn *listening = NULL;
 	char err[512], host[64];
 	const char *trace;
-	double now, next_poll = 0, next_reap = 0, next_sweep = 0, next_listen = 0, stop_at = 0;
+	double now, next_poll = 0, next_reap = 0, next_sweep = 0, next_sync = 0, next_listen = 0, stop_at = 0;
 	long concurrency = 0, reaped, swept;
 	int nfds, running, want = 1, once = 0, more;
 
@@ -590,6 +634,7 @@ int main(int argc, char **argv)
 	/* an expired lease is found within a third of a lease: a dead spooler's task waits at most 4/3 of one */
 	cfg.reap_s = setting_s("spool_reap_s", (long)(cfg.lease_s / 3 > 1 ? cfg.lease_s / 3 : 1), 1, 3600);
 	cfg.sweep_s = setting_s("spool_sweep_s", 60, 1, 86400);
+	cfg.sync_s = recorder_sync_interval();
 	cfg.types = stint_config_get("spool_types", NULL);
 	if (cfg.types != NULL && *cfg.types == '\0')
 		cfg.types = NULL;
@@ -671,6 +716,11 @@ int main(int argc, char **argv)
 				if (swept > 0)
 					stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records",
 						  swept);
+			}
+			if (cfg.sync_s > 0 && now >= next_sync) {  /* at start, then every interval */
+				next_sync = now + cfg.sync_s;
+				queue_recorder_sync(&db, &types);
+				want = 1;
 			}
 			if (now >= next_poll)
 				want = 1;

@@ -221,7 +221,8 @@ start_s3() {
 	grep -q '^s3 ready' "$out/s3.log" || return 1
 	export STINT_S3_ENABLED=yes STINT_S3_ENDPOINT=http://127.0.0.1:$s3_port STINT_S3_BUCKET=recordings \
 		STINT_S3_ACCESS_KEY=stint-test STINT_S3_SECRET_KEY_FILE=$s3dir/secret \
-		STINT_TEST_S3_LOG=$out/s3-requests.log
+		STINT_TEST_S3_LOG=$out/s3-requests.log \
+		STINT_RECORDER_SYNC_INTERVAL_S=0  # no periodic sync from the tests' spoolers, but where a test asks
 }
 
 prefix=

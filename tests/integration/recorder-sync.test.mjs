@@ -312,3 +312,31 @@ test('the viewer role and anonymous callers can neither list nor sync; one sync 
   const done = await sync();
   assert.equal(done.status, 'completed', done.error);
 });
+
+test('a spooler queues the periodic sync itself, at its start and every recorder_sync_interval_s; one at a time', async () => {
+  await stopSpooler(spooler);
+  const before = Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'task.create'
+    AND detail->>'task_type' = 'recorder_sync'`)[0]);
+  const since = sql('SELECT now()')[0];
+  const two = [startSpooler('periodic-a', { STINT_RECORDER_SYNC_INTERVAL_S: '2' }),
+    startSpooler('periodic-b', { STINT_RECORDER_SYNC_INTERVAL_S: '2' })];
+  const finished = () => sql(`SELECT count(*) FROM tasks WHERE task_type = 'recorder_sync' AND user_id IS NULL
+    AND status = 'completed' AND created_at >= '${since}'`)[0];
+  const deadline = Date.now() + 60000;
+  while (Number(finished()) < 2 && Date.now() < deadline) await sleep(250);
+  for (const child of two) await stopSpooler(child);
+  assert.ok(Number(finished()) >= 2, 'two periodic syncs completed, without anyone asking');
+  // two spoolers, each asking every 2 s: never two syncs at once
+  const overlapping = sql(`SELECT count(*) FROM tasks a JOIN tasks b ON a.task_id < b.task_id
+    WHERE a.task_type = 'recorder_sync' AND b.task_type = 'recorder_sync' AND a.created_at >= '${since}'
+    AND b.created_at >= '${since}' AND a.started_at < b.finished_at AND b.started_at < a.finished_at`)[0];
+  assert.equal(overlapping, '0');
+  const made = Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'task.create'
+    AND detail->>'task_type' = 'recorder_sync'`)[0]) - before;
+  assert.ok(made >= 2, `${made} syncs queued`);
+  // the tasks have no user: a coach does not see them, an admin does
+  const theirs = await api('GET', '/api/v1/tasks?type=recorder_sync&limit=100', { token: coach.token });
+  assert.ok(theirs.body.items.every((t) => t.user_id !== null));
+  const all = await api('GET', '/api/v1/tasks?type=recorder_sync&limit=100');
+  assert.ok(all.body.items.some((t) => t.user_id === null));
+});
