@@ -195,3 +195,41 @@ test("another user can neither read nor write a session's surveys; a viewer read
   assert.equal((await api('DELETE', url(sid, `/${id}`), { token: other.token })).status, 403);
   assert.deepEqual(sql(`SELECT player FROM surveys WHERE session_id = '${sid}'`), ['Ana']);
 });
+
+test('the survey form without JavaScript: CSRF, CR-10 labels, 1-5 choices, a thank-you, problems by field', async () => {
+  const b = await new Browser().login(owner.email, owner.password);
+  const sid = await ownSession();
+  const page = await b.get(`/sessions/${sid}/survey`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /name="csrf" value="[^"]+"/);
+  assert.match(page.html, /<meta name="viewport" content="width=device-width/);
+  for (const label of ['Rest', 'Very, very easy', 'Moderate', 'Very hard', 'Maximal']) assert.ok(page.html.includes(label), label);
+  assert.equal((page.html.match(/name="rpe" value="\d+"/g) ?? []).length, 11);
+  for (const item of ['fatigue', 'mood', 'sleep_quality', 'soreness', 'stress']) {
+    assert.deepEqual((page.html.match(new RegExp(`name="${item}" value="(\\d+)"`, 'g')) ?? []).map((m) => m.match(/\d+/)[0]),
+      ['1', '2', '3', '4', '5'], item);
+  }
+  const fields = { player: 'Ana', rpe: '7', duration_min: '75', fatigue: '3', mood: '4', readiness: '8',
+    sleep_duration_h: '7.5', sleep_quality: '4', soreness: '2', stress: '3' };
+
+  const forged = await b.post(`/sessions/${sid}/survey`, fields, { csrf: null });
+  assert.equal(forged.status, 403);
+  const saved = await b.post(`/sessions/${sid}/survey`, fields);
+  assert.equal(saved.status, 303, saved.html);
+  assert.equal(saved.headers.get('location'), `/sessions/${sid}/survey?flash=survey_saved`);
+  const thanks = await b.get(saved.headers.get('location'));
+  assert.match(thanks.html, /class="flash"[^>]*>Thank you: your answers are saved\./);
+  const stored = await api('GET', url(sid), { token: owner.token });
+  assert.deepEqual(stored.body.items.map((s) => [s.player, s.rpe, s.duration_min, s.srpe_load, s.mood, s.sleep_duration_h]),
+    [['Ana', 7, 75, 525, 4, 7.5]]);
+
+  const bad = await b.post(`/sessions/${sid}/survey`, { ...fields, player: '', rpe: '12' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.html, /role="alert">Not saved:.*player.*rpe/s);
+  assert.match(bad.html, /name="mood" value="4" checked/, 'the answers are kept');
+  assert.equal((await api('GET', url(sid), { token: owner.token })).body.items.length, 1);
+
+  const stranger = await new Browser().login(other.email, other.password);
+  assert.ok([403, 404].includes((await stranger.get(`/sessions/${sid}/survey`)).status));
+  assert.ok([403, 404].includes((await stranger.post(`/sessions/${sid}/survey`, fields)).status));
+});
