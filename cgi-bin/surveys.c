@@ -23,10 +23,15 @@ static void list_surveys(stint_req *r)
 	stint_answer_json_text(r, rc, 200, json, "There is no such session.");
 }
 
-/* Store a validated array of surveys (items, deleted here) in one transaction and answer 201. */
-static void store(stint_req *r, cJSON *items, const char *source)
+/*
+ * Store a validated array of surveys (items, deleted here) in one
+ * transaction and answer 201; warnings (a JSON array, or NULL) join the
+ * answer as "warnings".
+ */
+static void store(stint_req *r, cJSON *items, const char *source, cJSON *warnings)
 {
-	char *text = cJSON_PrintUnformatted(items), *result = NULL;
+	char *text = cJSON_PrintUnformatted(items), *result = NULL, *with = NULL;
+	cJSON *answer;
 	stint_db_rc rc;
 	stint_tx tx;
 
@@ -39,6 +44,13 @@ static void store(stint_req *r, cJSON *items, const char *source)
 	stint_surveys_add(&tx, r->params[0], text, r->user.id_text, source, &result);
 	rc = stint_tx_end(&tx);
 	free(text);
+	if (rc == STINT_DB_OK && warnings != NULL && (answer = cJSON_Parse(result)) != NULL) {
+		cJSON_AddItemReferenceToObject(answer, "warnings", warnings);
+		with = cJSON_PrintUnformatted(answer);
+		cJSON_Delete(answer);
+		free(result);
+		result = with;
+	}
 	stint_answer_json_text(r, rc, 201, result, NULL);
 }
 
@@ -55,7 +67,7 @@ static void add_surveys(stint_req *r)
 	} else if (bad > 0) {
 		stint_fail_fields(r, errors);
 	} else {
-		store(r, items, "manual");
+		store(r, items, "manual", NULL);
 	}
 }
 
@@ -74,7 +86,7 @@ static const stint_field import_fields[] = {
 static void import_surveys(stint_req *r)
 {
 	import_query q = { NULL, NULL };
-	cJSON *items = NULL, *errors = NULL;
+	cJSON *items = NULL, *errors = NULL, *warnings = NULL;
 	int srpe, rc;
 
 	if (stint_validate_query(&r->query, STINT_SPEC(import_fields), &q, &errors) != 0) {
@@ -83,14 +95,15 @@ static void import_surveys(stint_req *r)
 	}
 	srpe = strcmp(q.kind, "srpe") == 0;
 	rc = stint_surveys_from_csv(srpe ? STINT_SURVEY_CSV_SRPE : STINT_SURVEY_CSV_WELLNESS, q.player,
-				    r->body.data, r->body.len, &items, &errors);
+				    r->body.data, r->body.len, &items, &errors, &warnings);
 	if (rc < 0)
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
 	else if (rc > 0)
 		stint_fail(r, 422, "invalid_csv", "The CSV has problems; see fields. Nothing was stored.", errors);
 	else
-		store(r, items, srpe ? "import:srpe" : "import:wellness");
+		store(r, items, srpe ? "import:srpe" : "import:wellness", warnings);
 	cJSON_Delete(errors);
+	cJSON_Delete(warnings);
 }
 
 static void delete_survey(stint_req *r)

@@ -81,7 +81,7 @@ static const csv_layout layouts[] = {
 typedef struct csv_state {
 	const csv_layout *layout;
 	const char *player;
-	cJSON *out, **errors;
+	cJSON *out, **errors, **warnings;
 	int col, line, header_seen, problems, failed;
 	char *fields[CSV_MAX_COLUMNS];
 } csv_state;
@@ -132,6 +132,30 @@ static cJSON *csv_value(const char *field, const char *v)
 	return cJSON_CreateString(v);
 }
 
+/* The 1-5 items of a wellness row: a 0 is not answered (surveys.h); say so in the warnings. */
+static void csv_unanswered(csv_state *st, cJSON *row)
+{
+	static const char *const items[] = { "fatigue", "mood", "sleep_quality", "soreness", "stress" };
+	cJSON *v, *w;
+	size_t i;
+
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		v = cJSON_GetObjectItem(row, items[i]);
+		if (!cJSON_IsNumber(v) || v->valuedouble != 0)
+			continue;
+		cJSON_ReplaceItemInObject(row, items[i], cJSON_CreateNull());
+		if (*st->warnings == NULL && (*st->warnings = cJSON_CreateArray()) == NULL) {
+			st->failed = 1;
+			return;
+		}
+		w = cJSON_CreateObject();
+		cJSON_AddNumberToObject(w, "line", st->line);
+		cJSON_AddStringToObject(w, "field", items[i]);
+		cJSON_AddStringToObject(w, "message", "0 is outside the 1-5 scale: stored as not answered");
+		cJSON_AddItemToArray(*st->warnings, w);
+	}
+}
+
 static void csv_build_row(csv_state *st)
 {
 	cJSON *row = cJSON_CreateObject(), *errors = NULL, *e;
@@ -146,6 +170,8 @@ static void csv_build_row(csv_state *st)
 	for (i = 0; i < st->layout->ncolumns; i++)
 		if (st->layout->field[i] != NULL)
 			cJSON_AddItemToObject(row, st->layout->field[i], csv_value(st->layout->field[i], st->fields[i]));
+	if (st->layout == &layouts[STINT_SURVEY_CSV_WELLNESS])
+		csv_unanswered(st, row);
 	snprintf(at, sizeof(at), "line %d", st->line);
 	bad = stint_validate_json_at(at, row, stint_survey_fields, stint_survey_nfields, 0, NULL, &errors);
 	if (bad < 0) {
@@ -207,7 +233,7 @@ static void csv_row_end(int c, void *data)
 }
 
 int stint_surveys_from_csv(stint_survey_csv kind, const char *player, const char *data, size_t len,
-			   cJSON **items, cJSON **errors)
+			   cJSON **items, cJSON **errors, cJSON **warnings)
 {
 	struct csv_parser p;
 	csv_state st;
@@ -217,6 +243,7 @@ int stint_surveys_from_csv(stint_survey_csv kind, const char *player, const char
 	st.layout = &layouts[kind];
 	st.player = player;
 	st.errors = errors;
+	st.warnings = warnings;
 	*items = NULL;
 	if (csv_init(&p, CSV_STRICT | CSV_EMPTY_IS_NULL | CSV_STRICT_FINI) != 0)
 		return -1;

@@ -59,11 +59,14 @@ typedef enum stint_survey_csv {
  * soreness_area and activity_names are not kept, an empty value is null.
  * Each row is checked as stint_survey_fields; problems go to *errors named
  * "line N" or "line N.field" (N counts the file's lines, the header is line
- * 1). Returns the number of problems (0: all rows valid, at least one),
- * -1 on out of memory.
+ * 1). PMData's wellness files hold 0 on a 1-5 item now and then (p04, p05,
+ * p11, p13): a 0 there is taken as not answered (null), and said in
+ * *warnings (a JSON array created on demand, caller deletes) as {"line",
+ * "field", "message"}. Returns the number of problems (0: all rows valid,
+ * at least one), -1 on out of memory.
  */
 int stint_surveys_from_csv(stint_survey_csv kind, const char *player, const char *data, size_t len,
-			   cJSON **items, cJSON **errors);
+			   cJSON **items, cJSON **errors, cJSON **warnings);
 
 /*
  * Session sid's surveys as JSON text in *json (caller frees; NULL when

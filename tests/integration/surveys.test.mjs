@@ -233,3 +233,39 @@ test('the survey form without JavaScript: CSRF, CR-10 labels, 1-5 choices, a tha
   assert.ok([403, 404].includes((await stranger.get(`/sessions/${sid}/survey`)).status));
   assert.ok([403, 404].includes((await stranger.post(`/sessions/${sid}/survey`, fields)).status));
 });
+
+/* One CSV line's fields (RFC 4180 quotes; PMData's lines hold no line breaks in a field). */
+function fieldsOfLine(line) {
+  const out = [];
+  for (const m of line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)) {
+    out.push(m[1].startsWith('"') ? m[1].slice(1, -1).replace(/""/g, '"') : m[1]);
+    if (m[2] === '') break;
+  }
+  return out;
+}
+
+test("every participant's PMData files import whole; a 0 on a 1-5 wellness item is not answered, with a warning", async () => {
+  const sid = await ownSession();
+  const players = (await import('node:fs')).readdirSync(path.join(DATA, 'wellness')).filter((d) => /^p\d\d$/.test(d)).sort();
+  assert.equal(players.length, 16);
+  const scale = { 1: 'fatigue', 2: 'mood', 5: 'sleep_quality', 6: 'soreness', 8: 'stress' };
+  let total = 0;
+  for (const p of players) {
+    for (const kind of ['wellness', 'srpe']) {
+      const csv = readFileSync(path.join(DATA, 'wellness', p, `${kind}.csv`), 'utf8');
+      const lines = dataLines(csv);
+      const r = await csvPost(sid, `kind=${kind}&player=${p}%20${TAG}`, csv);
+      assert.equal(r.status, 201, `${p}/${kind}.csv: ${r.text.slice(0, 300)}`);
+      assert.equal(r.body.count, lines.length, `${p}/${kind}.csv`);
+      total += lines.length;
+      const zeros = kind === 'srpe' ? [] : lines.flatMap((l, i) => Object.entries(scale)
+        .filter(([k]) => fieldsOfLine(l)[k] === '0').map(([, field]) => ({ line: i + 2, field })));
+      assert.deepEqual((r.body.warnings ?? []).map((w) => ({ line: w.line, field: w.field })), zeros, `${p}/${kind}.csv`);
+      if (p === 'p05' && kind === 'wellness') {
+        assert.equal(zeros.length, 10);
+        assert.equal(r.body.items[zeros[0].line - 2].fatigue, null);
+      }
+    }
+  }
+  assert.equal((await api('GET', url(sid), { token: owner.token })).body.items.length, total);
+});
