@@ -199,6 +199,8 @@ test("another user can neither read nor write a session's surveys; a viewer read
 test('the survey form without JavaScript: CSRF, CR-10 labels, 1-5 choices, a thank-you, problems by field', async () => {
   const b = await new Browser().login(owner.email, owner.password);
   const sid = await ownSession();
+  assert.ok((await b.get(`/sessions/${sid}`)).html.includes(`<a class="button" href="/sessions/${sid}/survey">Survey form</a>`),
+    "the editor links to the form");
   const page = await b.get(`/sessions/${sid}/survey`);
   assert.equal(page.status, 200);
   assert.match(page.html, /name="csrf" value="[^"]+"/);
