@@ -35,6 +35,7 @@ static const page_choice flashes[] = {
 	{ "task_conflict", "Not queued again: the session has another queued or running task of this type." },
 	{ "process_queued", "Report queued." }, { "process_active", "The report is queued or running already." },
 	{ "analyze_queued", "Analysis queued." }, { "analyze_none", "Nothing new to analyze: no clip, or each is queued already." },
+	{ "survey_saved", "Thank you: your answers are saved." },
 };
 
 static const page_choice type_labels[] = {

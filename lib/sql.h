@@ -776,6 +776,25 @@
 	  " ORDER BY rs.start_time DESC NULLS LAST, rs.id DESC) FROM recorder_sessions rs WHERE rs.id IN" \
 	  " (SELECT id FROM f ORDER BY start_time DESC NULLS LAST, id DESC LIMIT $6::int OFFSET $7::int)), '[]')," \
 	  " 'total', (SELECT count(*) FROM f), 'limit', $6::int, 'offset', $7::int)::text") \
+	/* --- surveys (issue 12; lib/surveys.c, sql/functions/surveys.sql) --- */ \
+	/* $1 session id -> one cell: {"items": [survey...], "players": [per-player sRPE load and */ \
+	/* acute:chronic workload ratios]} (JSON text, stint_session_surveys_json) | NULL when no session */ \
+	X(SURVEY_LIST, 1, "SELECT stint_session_surveys_json($1::uuid)::text") \
+	/* $1 session id, $2 JSON array of validated surveys (player, rpe, duration_min, fatigue, mood, */ \
+	/* readiness, sleep_duration_h, sleep_quality, soreness, stress, answered_at: absent = NULL, */ \
+	/* answered_at now), $3 user id -> one cell: {"items": [the stored surveys], "count": n} */ \
+	X(SURVEY_INSERT, 3, \
+	  "WITH ins AS (INSERT INTO surveys (session_id, player, rpe, duration_min, fatigue, mood, readiness," \
+	  " sleep_duration_h, sleep_quality, soreness, stress, answered_at, user_id)" \
+	  " SELECT $1::uuid, x.player, x.rpe, x.duration_min, x.fatigue, x.mood, x.readiness, x.sleep_duration_h," \
+	  " x.sleep_quality, x.soreness, x.stress, coalesce(x.answered_at, now()), nullif($3, '0')::bigint" \
+	  " FROM jsonb_to_recordset($2::jsonb) AS x (player text, rpe numeric, duration_min numeric, fatigue smallint," \
+	  " mood smallint, readiness smallint, sleep_duration_h numeric, sleep_quality smallint, soreness smallint," \
+	  " stress smallint, answered_at timestamptz) RETURNING *)" \
+	  " SELECT json_build_object('items', coalesce(json_agg(stint_survey_json(ins) ORDER BY ins.id), '[]')," \
+	  " 'count', count(*))::text FROM ins") \
+	/* $1 session id, $2 survey id -> one cell: the removed survey's id | no row when absent */ \
+	X(SURVEY_DELETE, 2, "DELETE FROM surveys WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

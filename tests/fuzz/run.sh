@@ -36,7 +36,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart"
+TARGETS="http json csv dvw mustache text multipart surveys"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0"
@@ -159,6 +159,19 @@ seed_csv() {
 	seed "$d" broken "$h"',abc,serve,A,1,,{}\r\n,1,serve,Z,1,,\r\n1,2,3\r\n,"unterminated\r\n'
 	seed "$d" lf "$h"',0,point,B,,,\n,1e3,end_of_set,,,,"{}"\n'
 	seed "$d" header 'a,b\r\n1,2\r\n'
+}
+
+# The first byte picks the kind: 0 (even) wellness.csv, 1 (odd) srpe.csv.
+seed_surveys() {
+	local d=$1 p
+	for p in p01 p05; do
+		[ -f "$data/wellness/$p/wellness.csv" ] || continue
+		{ printf 0; cat "$data/wellness/$p/wellness.csv"; } >"$d/$p-wellness" || return 1
+		{ printf 1; cat "$data/wellness/$p/srpe.csv"; } >"$d/$p-srpe" || return 1
+	done
+	seed "$d" srpe '1end_date_time,activity_names,perceived_exertion,duration_min\n2019-11-05T22:51:54.710Z,"[\x27a\x27, \x27b\x27]",7,30\n2019-11-06T10:00:00Z,[],,\n'
+	seed "$d" wellness '0effective_time_frame,fatigue,mood,readiness,sleep_duration_h,sleep_quality,soreness,soreness_area,stress\n2019-11-01T08:31:40.751Z,2,3,5,6,3,2,"[1, 2]",0\n'
+	seed "$d" broken '1end_date_time,activity_names,perceived_exertion,duration_min\nsoon,x,11,-1\n1,2\n"open'
 }
 
 seed_dvw() {

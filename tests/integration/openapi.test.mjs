@@ -1910,6 +1910,57 @@ const examples = {
       then: (b) => assert.equal(b.error.code, 'no_recording_near'),
     },
   ],
+
+  // --- surveys (tests/integration/surveys.test.mjs checks the figures) ---------------------
+  addSurveys: [
+    {
+      name: 'one survey', status: 201,
+      run: () => call('POST', tl('/surveys'), { json: { player: 'Ana Novak', rpe: 7, duration_min: 60, fatigue: 3 } }),
+      then: (b) => {
+        assert.deepEqual([b.count, b.items[0].srpe_load], [1, 420]);
+        fx.survey = b.items[0];
+      },
+    },
+    {
+      name: 'a batch with problems named by index', status: 422,
+      run: () => call('POST', tl('/surveys'), { json: { items: [{ player: 'A' }, { player: 'B', rpe: 11, mood: 0 }] } }),
+      then: (b) => assert.deepEqual(fieldsOf(b).sort(), ['items[1].mood', 'items[1].rpe']),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/surveys'), { json: { player: 'A' }, token: fx.watcher.token }),
+    },
+  ],
+  listSurveys: [
+    {
+      name: 'the surveys and the players', status: 200,
+      run: () => call('GET', tl('/surveys')),
+      then: (b) => assert.ok(b.players.some((p) => p.player === 'Ana Novak')),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/surveys'), { token: fx.coach.token }) },
+  ],
+  importSurveysCsv: [
+    {
+      name: 'an sRPE file', status: 201,
+      run: () => call('POST', tl('/surveys/import?kind=srpe&player=Ana%20Novak'), {
+        raw: 'end_date_time,activity_names,perceived_exertion,duration_min\n2019-11-05T22:51:54.710Z,"[\'individual\', \'running\']",7,30\n',
+        type: 'text/csv',
+      }),
+      then: (b) => assert.deepEqual([b.count, b.items[0].srpe_load], [1, 210]),
+    },
+    {
+      name: 'a bad row, by line and column', status: 422,
+      run: () => call('POST', tl('/surveys/import?kind=srpe&player=X'), {
+        raw: 'end_date_time,activity_names,perceived_exertion,duration_min\n2019-11-05T22:51:54Z,x,12,30\n', type: 'text/csv',
+      }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['line 2.perceived_exertion']),
+    },
+    { name: 'no kind', status: 422, run: () => call('POST', tl('/surveys/import?player=X'), { raw: 'a\n', type: 'text/csv' }) },
+  ],
+  deleteSurvey: [
+    { name: 'a survey', status: 204, run: () => call('DELETE', tl(`/surveys/${fx.survey.id}`)) },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/surveys/${fx.survey.id}`)) },
+  ],
 };
 
 // --- checks that need no server ---------------------------------------------------
