@@ -2109,6 +2109,13 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ title: 'x', starts_at: '2026-02-29T10:00:00Z' }, false],
     [{ title: 'x', starts_at: '2028-02-29T10:00:00Z' }, true],
     [{ title: 'x', starts_at: 1764000000 }, false],
+    // the years the server takes, 1900 to 9998 as written (issue 14)
+    [{ title: 'x', starts_at: '1900-01-01T00:00:00Z' }, true],
+    [{ title: 'x', starts_at: '1899-12-31T23:59:59Z' }, false],
+    [{ title: 'x', starts_at: '0001-01-01T00:00:00Z' }, false],
+    [{ title: 'x', starts_at: '9998-12-31T23:59:59-03:00' }, true],
+    [{ title: 'x', starts_at: '9999-01-01T00:00:00Z' }, false],
+    [{ title: 'x', starts_at: `2026-11-22T10:00:00.${'1'.repeat(16)}Z` }, false],
     [{ title: 'x', starts_at: null, ends_at: null }, true],
     [{ title: 'x', meta: { any: ['thing', 1, null] } }, true],
     [{ title: 'x', meta: [] }, false],
