@@ -1,6 +1,9 @@
 // seeds/002.test.mjs: seed 002 (the e-shop's task sessions, ../shared/seeds/002_*.txt) as its own
 // client would use Stint, its base URL http://HOST/eshop (docs/compat.md). The seed's documented
 // calls, in its order, with its payloads:
+//   0. "Session Lifecycle", with a spooler running the seed's types (conf/tasks.conf): a normal
+//      task's session goes when it completes; a scraping task never has one; a scenario-generation
+//      session stays completed until a save_scenario task of its short id completes
 //   1. create_task(IMAGE_ANALYSIS, user_id="user123", short_id="short_456", product_id="product_123",
 //      priority=NORMAL): a session is created       -> POST /eshop/api/v1/sessions
 //   2. create_task(SCRAPING, url=..., user_id, short_id): NO session is created
@@ -14,10 +17,13 @@
 // The task ids are Stint's (UUIDs), not the seed's example "task_789".
 //
 // Run against a stack: bin/stint test seeds/002
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { api, makeUser } from '../integration/lib.mjs';
+import { PREFIX, REPO, api, makeUser, sleep } from '../integration/lib.mjs';
 
 const E = '/eshop/api/v1/sessions';
 const SHORT = 'short_456';
@@ -38,6 +44,78 @@ function assertSession(s, { taskType, taskId, status = 'active' }) {
   assert.match(s.created_at, ISO);
   assert.match(s.updated_at, ISO);
 }
+
+// --- 0. the lifecycle, run by a spooler of the stack (the test stack runs none of its own) ---
+
+const LIFE = 'short_lifecycle';
+let spooler = null;
+
+/* A spooler with the stack's settings (PREFIX/stint.env), claiming only the seed's types. */
+function startSpooler() {
+  const env = { PATH: process.env.PATH, STINT_SPOOL_POLL_S: '1', STINT_SPOOL_BACKOFF_S: '0',
+    STINT_SPOOL_TYPES: 'image_analysis,scenario_generation,save_scenario,scraping' };
+  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
+    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
+    if (m && !(m[1] in env)) env[m[1]] = m[2].replaceAll("'\\''", "'");
+  }
+  spooler = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX], { env, stdio: 'ignore', detached: true });
+}
+
+after(() => {
+  if (spooler && spooler.exitCode === null) process.kill(-spooler.pid, 'SIGKILL');
+});
+
+/* The status of task id's session (404: none), once check(status) holds; within 15 s. */
+async function sessionUntil(id, check) {
+  for (const deadline = Date.now() + 15000; ; await sleep(100)) {
+    const r = await api('GET', `${E}/task/${id}`, { token: shop.token });
+    const got = r.status === 200 ? r.body.status : r.status;
+    if (check(got)) return got;
+    if (Date.now() > deadline) throw new Error(`task ${id}: still ${got}`);
+  }
+}
+
+const register = (taskType) => api('POST', E, { token: shop.token,
+  json: { task_type: taskType, user_id: 'user123', short_id: LIFE } });
+
+test('0. lifecycle: a normal task\'s session is active while it runs and removed when it completes', async () => {
+  const r = await register('image_analysis');
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.status, 'active');
+  startSpooler();
+  assert.equal(await sessionUntil(r.body.task_id, (s) => s === 404), 404);
+});
+
+test('0. lifecycle: a scraping task runs and never has a session', async () => {
+  const r = await register('scraping');
+  assert.equal(r.status, 202, r.text);
+  const t = r.body.task_id;
+  for (const deadline = Date.now() + 15000; (await api('GET', `/api/v1/tasks/${t}`, { token: shop.token })).status !== 404;) {
+    assert.equal((await api('GET', `${E}/task/${t}`, { token: shop.token })).status, 404);
+    assert.ok(Date.now() < deadline, 'the scraping task ran');
+    await sleep(100);
+  }
+  assert.equal((await api('GET', `${E}/${LIFE}`, { token: shop.token })).body.total_sessions, 0);
+});
+
+test('0. lifecycle: a scenario-generation session stays completed until save_scenario completes', async () => {
+  const scenario = await register('scenario_generation');
+  assert.equal(scenario.status, 201, scenario.text);
+  assert.equal(await sessionUntil(scenario.body.task_id, (s) => s === 'completed'), 'completed');
+  await sleep(1500);  // and it stays
+  const kept = await api('GET', `${E}/${LIFE}`, { token: shop.token });
+  assert.deepEqual(kept.body.sessions.map((s) => [s.task_id, s.task_type, s.status]),
+    [[scenario.body.task_id, 'scenario_generation', 'completed']]);
+  const save = await register('save_scenario');
+  assert.equal(save.status, 201, save.text);
+  assert.equal(await sessionUntil(scenario.body.task_id, (s) => s === 404), 404);
+  assert.equal(await sessionUntil(save.body.task_id, (s) => s === 404), 404);
+  assert.equal((await api('GET', `${E}/${LIFE}`, { token: shop.token })).body.total_sessions, 0);
+  // the calls below find their tasks as they were registered: no spooler runs them
+  const exited = new Promise((done) => spooler.once('exit', done));
+  spooler.kill('SIGTERM');
+  await exited;
+});
 
 test('1. create_task(IMAGE_ANALYSIS, short_id="short_456", ...) creates a session', async () => {
   const r = await api('POST', E, { token: shop.token, json: {
