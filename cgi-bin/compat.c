@@ -23,7 +23,7 @@
 #include "validate.h"
 
 #define PARAMS_MAX (64 * 1024)
-#define SHORT_ID_MAX 200
+#define SHORT_ID_MAX 64   /* a short id is a path segment: lib/route.c reads at most 64 bytes */
 
 static const char no_task_session[] = "There is no session for this task.";
 
@@ -122,7 +122,8 @@ static void utc_now(char buf[32])
 /*
  * GET /eshop/api/v1/sessions/<short_id>: {short_id, sessions, total_sessions,
  * timestamp}, the tasks of group short_id that the caller may see (the
- * newest 1,000), without untracked types.
+ * newest 1,000), without untracked types. (The router takes a segment of
+ * at most 64 bytes: a registration refuses a longer short_id.)
  */
 static void eshop_sessions(stint_req *r)
 {
@@ -133,10 +134,6 @@ static void eshop_sessions(stint_req *r)
 	char *json = NULL, now[32];
 	stint_db_rc rc;
 
-	if (strlen(r->params[0]) > SHORT_ID_MAX) {
-		stint_fail(r, 404, "not_found", "There is no such short id.", NULL);
-		return;
-	}
 	rc = stint_task_list(r->db, &q, &json);
 	if (rc != STINT_DB_OK) {
 		free(json);
@@ -322,6 +319,11 @@ static void eshop_register(stint_req *r)
 	}
 	if (stint_validate_json(known, STINT_SPEC(eshop_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
+		goto out;
+	}
+	if (strchr(in.short_id, '/') != NULL || strcmp(in.short_id, ".") == 0 || strcmp(in.short_id, "..") == 0 ||
+	    strlen(in.short_id) > SHORT_ID_MAX) {
+		stint_fail_field(r, "short_id", "is read back as one path segment: at most 64 bytes, no '/', not . or ..");
 		goto out;
 	}
 	if (strlen(params_text) > PARAMS_MAX) {

@@ -194,10 +194,18 @@ test('8. DELETE /api/v1/sessions/task/task_789 removes the session', async () =>
   assert.deepEqual(after.body.sessions, []);
 });
 
-test('a registration names its bad fields', async () => {
+test('a registration names its bad fields; a short id is one path segment of at most 64 bytes', async () => {
   const r = await api('POST', E, { token: shop.token, json: { task_type: 'teleport', short_id: '' } });
   assert.equal(r.status, 422, r.text);
   assert.deepEqual(Object.keys(r.body.error.fields).sort(), ['short_id']);
+  for (const short of ['a/b', '..', 'x'.repeat(65)]) {
+    const bad = await api('POST', E, { token: shop.token, json: { task_type: 'image_analysis', short_id: short } });
+    assert.equal(bad.status, 422, bad.text);
+    assert.deepEqual(Object.keys(bad.body.error.fields), ['short_id']);
+  }
+  const long = await api('POST', E, { token: shop.token, json: { task_type: 'image_analysis', short_id: 'x'.repeat(64) } });
+  assert.equal(long.status, 201, long.text);
+  assert.equal((await api('GET', `${E}/${'x'.repeat(64)}`, { token: shop.token })).body.total_sessions, 1);
   const t = await api('POST', E, { token: shop.token, json: { task_type: 'teleport', short_id: SHORT } });
   assert.equal(t.status, 422, t.text);
   assert.deepEqual(Object.keys(t.body.error.fields), ['task_type']);
