@@ -1825,6 +1825,8 @@ const examples = {
     {
       name: 'a scraping task keeps no session', status: 202,
       run: () => call('POST', '/eshop/api/v1/sessions', { json: { task_type: 'scraping', short_id: `${TAG}-short` } }),
+      // no spooler runs it here: cancelled, and so gone, leaving no task of an outside type queued
+      then: (b) => expectCall('cancelTask', 200, 'DELETE', `/api/v1/tasks/${b.task_id}`),
     },
     { name: 'a read-only token', status: 403, run: () => call('POST', '/eshop/api/v1/sessions', { token: fx.readToken, json: {} }) },
     {
