@@ -7,7 +7,7 @@
 #      with the S3 test server (tests/s3/server.mjs) as its recorder bucket.
 # With PATTERNs only the tests whose name matches one of them run. The names:
 # unit/test_lib, lint-sql (the Makefile's TESTS), fuzz/dvw (tests/fuzz/run.sh's
-# targets), integration/timeline, browser/pages (tests/*/NAME.test.mjs). A
+# targets), integration/timeline, browser/pages, seeds/002 (tests/*/NAME.test.mjs). A
 # pattern is a glob matched anywhere in a name: timeline, dvw, unit/, fuzz/h*.
 # A pattern that matches no test is an error. The stack is started only for
 # integration or browser tests.
@@ -75,7 +75,7 @@ select_tests() {
 		all_names+=("fuzz/$t")
 		if selected "fuzz/$t"; then fuzz+=("$t"); fi
 	done
-	for t in tests/integration/*.test.mjs tests/browser/*.test.mjs; do
+	for t in tests/integration/*.test.mjs tests/browser/*.test.mjs tests/seeds/*.test.mjs; do
 		name=${t#tests/}
 		name=${name%.test.mjs}
 		all_names+=("$name")

@@ -265,3 +265,25 @@ test('a clip\'s kind must fit its file: audio needs an audio stream, video a mov
   assert.equal(audioOfVideo.status, 201, audioOfVideo.text);
   assert.equal(clipRows(s.id), 4);
 });
+
+test('a 19-byte fake PNG is neither video nor audio: the upload is refused, its registration names file (issue 14)',
+  async () => {
+    const s = await newSession('fake png');
+    const fake = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake image!')]);
+    assert.equal(fake.length, 19);
+    for (const kind of ['video', 'audio']) {
+      const r = await upload(s.id, kind, fake);
+      assert.equal(r.status, 415, `as ${kind}: ${r.text}`);
+      assert.equal(r.body.error.code, 'not_media');
+    }
+    const art = await api('POST', `/api/v1/sessions/${s.id}/artifacts/upload?type=image&name=fake.png`,
+      { body: fake, headers: { 'content-type': 'image/png' } });
+    assert.equal(art.status, 201, art.text);
+    const [file] = sql(`SELECT substr(path, 7) FROM artifacts WHERE id = ${art.body.id}`);
+    for (const kind of ['video', 'audio']) {
+      const r = await api('POST', `/api/v1/sessions/${s.id}/clips`, { json: { kind, file } });
+      assert.equal(r.status, 422, `registered as ${kind}: ${r.text}`);
+      assert.deepEqual(Object.keys(r.body.error.fields), ['file']);
+    }
+    assert.equal(clipRows(s.id), 0, 'no clip, no clip of duration 0');
+  });

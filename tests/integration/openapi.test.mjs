@@ -1961,6 +1961,79 @@ const examples = {
     { name: 'a survey', status: 204, run: () => call('DELETE', tl(`/surveys/${fx.survey.id}`)) },
     { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/surveys/${fx.survey.id}`)) },
   ],
+
+  // the seed products' own calls (docs/compat.md)
+  eshopRegisterSession: [
+    {
+      name: "seed 002's create_task with a short_id", status: 201,
+      run: () => call('POST', '/eshop/api/v1/sessions',
+        { json: { task_type: 'image_analysis', user_id: 'user123', short_id: `${TAG}-short`, product_id: 'product_123' } }),
+      then: (b) => {
+        fx.eshop = b;
+        assert.deepEqual([b.short_id, b.task_type, b.user_id, b.status], [`${TAG}-short`, 'image_analysis', 'user123', 'active']);
+      },
+    },
+    {
+      name: 'a scraping task keeps no session', status: 202,
+      run: () => call('POST', '/eshop/api/v1/sessions', { json: { task_type: 'scraping', short_id: `${TAG}-short` } }),
+      // no spooler runs it here: cancelled, and so gone, leaving no task of an outside type queued
+      then: (b) => expectCall('cancelTask', 200, 'DELETE', `/api/v1/tasks/${b.task_id}`),
+    },
+    { name: 'a read-only token', status: 403, run: () => call('POST', '/eshop/api/v1/sessions', { token: fx.readToken, json: {} }) },
+    {
+      name: 'an unknown task type', status: 422,
+      run: () => call('POST', '/eshop/api/v1/sessions', { json: { task_type: 'teleport', short_id: 'x' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['task_type']),
+    },
+  ],
+  eshopListSessions: [
+    {
+      name: "a short id's sessions", status: 200,
+      run: () => call('GET', `/eshop/api/v1/sessions/${TAG}-short`),
+      then: (b) => assert.deepEqual([b.total_sessions, b.sessions[0].task_id], [1, fx.eshop.task_id]),
+    },
+    {
+      name: "another user's: none", status: 200,
+      run: () => call('GET', `/eshop/api/v1/sessions/${TAG}-short`, { token: fx.coach.token }),
+      then: (b) => assert.deepEqual(b.sessions, []),
+    },
+  ],
+  eshopGetSession: [
+    {
+      name: "a task's session", status: 200,
+      run: () => call('GET', `/eshop/api/v1/sessions/task/${fx.eshop.task_id}`),
+      then: (b) => assert.deepEqual(b, fx.eshop),
+    },
+    { name: "another user's task", status: 404, run: () => call('GET', `/eshop/api/v1/sessions/task/${fx.eshop.task_id}`, { token: fx.coach.token }) },
+    { name: 'not a task id', status: 404, run: () => call('GET', '/eshop/api/v1/sessions/task/task_789') },
+  ],
+  eshopRemoveSession: [
+    { name: "another user's task", status: 404, run: () => call('DELETE', `/eshop/api/v1/sessions/task/${fx.eshop.task_id}`, { token: fx.coach.token }) },
+    { name: 'a read-only token', status: 403, run: () => call('DELETE', `/eshop/api/v1/sessions/task/${fx.eshop.task_id}`, { token: fx.readToken }) },
+    {
+      name: 'a queued task session is removed', status: 204,
+      run: () => call('DELETE', `/eshop/api/v1/sessions/task/${fx.eshop.task_id}`),
+      then: () => expectCall('eshopGetSession', 404, 'GET', `/eshop/api/v1/sessions/task/${fx.eshop.task_id}`),
+    },
+  ],
+  player1ProcessSession: [
+    {
+      name: "seed 004's trigger", status: 202,
+      run: () => call('POST', `/api/sessions/${fx.processed.id}/process/`),
+      then: (b) => assert.deepEqual([b.processing_status, b.task.task_id], ['QUEUED', fx.report.task_id]),
+    },
+    { name: 'a viewer of the session', status: 403, run: () => call('POST', `/api/sessions/${fx.readable.id}/process/`, { token: fx.analyst.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('POST', `/api/sessions/${randomUUID()}/process/`) },
+  ],
+  player1SessionStatus: [
+    {
+      name: "seed 004's poll", status: 200,
+      run: () => call('GET', `/api/sessions/${fx.shared.id}/status/`),
+      then: (b) => assert.deepEqual([b.processing_status, b.report_url], ['PENDING', null]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', `/api/sessions/${fx.session.id}/status/`, { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', `/api/sessions/${randomUUID()}/status/`) },
+  ],
 };
 
 // --- checks that need no server ---------------------------------------------------
@@ -2190,6 +2263,13 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ title: 'x', starts_at: '2026-02-29T10:00:00Z' }, false],
     [{ title: 'x', starts_at: '2028-02-29T10:00:00Z' }, true],
     [{ title: 'x', starts_at: 1764000000 }, false],
+    // the years the server takes, 1900 to 9998 as written (issue 14)
+    [{ title: 'x', starts_at: '1900-01-01T00:00:00Z' }, true],
+    [{ title: 'x', starts_at: '1899-12-31T23:59:59Z' }, false],
+    [{ title: 'x', starts_at: '0001-01-01T00:00:00Z' }, false],
+    [{ title: 'x', starts_at: '9998-12-31T23:59:59-03:00' }, true],
+    [{ title: 'x', starts_at: '9999-01-01T00:00:00Z' }, false],
+    [{ title: 'x', starts_at: `2026-11-22T10:00:00.${'1'.repeat(16)}Z` }, false],
     [{ title: 'x', starts_at: null, ends_at: null }, true],
     [{ title: 'x', meta: { any: ['thing', 1, null] } }, true],
     [{ title: 'x', meta: [] }, false],
