@@ -17,6 +17,7 @@
 #include "live.h"
 #include "media.h"
 #include "pages-editor.h"
+#include "pages-participants.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "sessions.h"
@@ -451,6 +452,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 		rc = add_events(r, data, s, &view, pp);
 	if (rc == STINT_DB_OK)
 		rc = add_stats(r, data, s);
+	if (rc == STINT_DB_OK)
+		rc = page_participants_data(r, data);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		goto out;

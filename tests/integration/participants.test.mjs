@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { BASE, ADMIN_TOKEN, PREFIX, REPO, api, createSession, makeUser } from './lib.mjs';
+import { BASE, ADMIN_TOKEN, Browser, PREFIX, REPO, api, createSession, makeUser } from './lib.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const file = (rel) => readFileSync(path.join(DATA, rel));
@@ -241,4 +241,51 @@ test('another coach can neither read nor write; a viewer share reads only', asyn
   assert.equal((await upload(s.id, 'GPS-9', file('gps/test.tcx'), { token: viewer.token })).status, 403);
   assert.equal((await api('GET', `/api/v1/sessions/${s.id}/participants/${p.body.id}`)).body.player, 'Ana');
   assert.equal(count(`SELECT count(*) FROM device_files WHERE session_id = '${s.id}'`), 1);
+});
+
+test('the editor panel: add a participant, upload a unit\'s file, see its status (forms, CSRF, no script)', async () => {
+  const s = await createSession({ title: 'Participants panel' });
+  const browser = await new Browser().login();
+  const page = await browser.get(`/sessions/${s.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /<section class="card" id="participants"/);
+  assert.match(page.html, /No participants yet/);
+
+  const added = await browser.post(`/sessions/${s.id}/participants`, { player: 'Ana <b>Novak</b>', team_side: 'A', number: '7', device_id: 'GPS-07' });
+  assert.equal(added.status, 303);
+  assert.equal(added.headers.get('location'), `/sessions/${s.id}?flash=participant_added#participants`);
+  const bad = await browser.post(`/sessions/${s.id}/participants`, { player: 'Bor', number: '7a' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.html, /number must be 1 to 3 digits/);
+  const forged = await browser.post(`/sessions/${s.id}/participants`, { player: 'Eve' }, { csrf: null });
+  assert.equal(forged.status, 403);
+
+  const upload = async (fields) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, ...v);
+    const res = await fetch(`${BASE}/sessions/${s.id}/device-data`, {
+      method: 'POST', body: form, redirect: 'manual', headers: { cookie: browser.cookieHeader() } });
+    return { status: res.status, headers: res.headers, html: await res.text() };
+  };
+  const csrf = browser.cookies.get('stint_csrf');
+  const noToken = await upload({ device: ['GPS-07'], file: [new Blob([file('gps/test.tcx')]), 'test.tcx'] });
+  assert.equal(noToken.status, 403, 'the multipart form needs its csrf field');
+  const broken = await upload({ csrf: [csrf], device: ['GPS-07'], file: [new Blob([file('gps/test.tcx').subarray(0, 3000)]), 'cut.tcx'] });
+  assert.equal(broken.status, 422);
+  assert.match(broken.html, /line \d+: /);
+  assert.equal(count(`SELECT count(*) FROM device_files WHERE session_id = '${s.id}'`), 0);
+  const ok = await upload({ csrf: [csrf], device: ['GPS-07'], file: [new Blob([file('gps/Mojstrovka.gpx')]), 'Mojstrovka.gpx'] });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), `/sessions/${s.id}?flash=uploaded#participants`);
+
+  const after = await browser.get(`/sessions/${s.id}?flash=uploaded`);
+  const has = (re) => re.test(after.html);
+  assert.ok(has(/Device file uploaded and read\./), 'the flash');
+  assert.ok(has(/<td>Ana &lt;b&gt;Novak/) && !has(/<b>Novak/), 'names are escaped');
+  assert.ok(has(/gpx · 183 samples · with warnings/), 'the unit\'s file status');
+  assert.ok(has(/before 1980/), 'the warnings');
+  const pid = (await api('GET', `/api/v1/sessions/${s.id}/participants`)).body[0].id;
+  const removed = await browser.post(`/sessions/${s.id}/participants/${pid}/delete`, {});
+  assert.equal(removed.status, 303);
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/participants`)).body.length, 0);
 });
