@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -170,6 +171,7 @@ static void download_device_file(stint_req *r)
 typedef struct upload_set {
 	stint_device_upload u[UPLOAD_MAX_FILES];
 	char own_tmp[UPLOAD_MAX_FILES][4200];   /* temporary files this handler wrote ("" when nginx's) */
+	char meta_tmp[UPLOAD_MAX_FILES][4200];  /* an EPTS file's metadata beside its own_tmp ("" when none) */
 	size_t n;
 } upload_set;
 
@@ -178,6 +180,8 @@ static void upload_set_free(upload_set *s, int unlink_kept)
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->own_tmp[i][0] != '\0')
 			unlink(s->own_tmp[i]);
+		if (s->meta_tmp[i][0] != '\0')
+			unlink(s->meta_tmp[i]);
 		if (unlink_kept && s->u[i].rel[0] != '\0')
 			stint_device_file_unlink(s->u[i].rel);
 		stint_device_upload_free(&s->u[i]);
@@ -200,15 +204,23 @@ static const char *upload_file(stint_req *r)
 
 static const stint_field device_field = { "device", STINT_F_STRING, STINT_F_REQUIRED, 1, 100, NULL, STINT_NO_DEST };
 
-/* Write the bytes of multipart part p to a new temporary file of session sid (its name in own_tmp); 0 or -1. */
-static int write_part(const char *sid, const stint_part *p, char *own_tmp, size_t size)
+/*
+ * Write the bytes of multipart part p to a new temporary file of session
+ * sid, its name in own_tmp: .<random>.in, or, with beside (the tracking
+ * file's temporary name), the same name with .xml (an EPTS metadata part).
+ * 0 or -1.
+ */
+static int write_part(const char *sid, const stint_part *p, const char *beside, char *own_tmp, size_t size)
 {
 	char folder[4200], secret[STINT_SECRET_HEX + 1];
 	int fd, n, ok;
 
 	if (stint_device_file_folder(sid, folder, sizeof(folder)) != 0 || stint_secret_new(secret, sizeof(secret), 0) != 0)
 		return -1;
-	n = snprintf(own_tmp, size, "%s/.%.32s.in", folder, secret);
+	if (beside != NULL)
+		n = snprintf(own_tmp, size, "%.*s.xml", (int)(strlen(beside) - 3), beside);
+	else
+		n = snprintf(own_tmp, size, "%s/.%.32s.in", folder, secret);
 	if (n < 0 || (size_t)n >= size || (fd = open(own_tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0)
 		return -1;
 	ok = write(fd, p->data, p->len) == (ssize_t)p->len;
@@ -235,10 +247,53 @@ static int load_body(stint_req *r, const char *tmp)
 	return rc;
 }
 
+/* 1 when part p is an EPTS metadata file (a name ending in .xml). */
+static int is_metadata(const stint_part *p)
+{
+	size_t n = p->filename != NULL ? strlen(p->filename) : 0;
+
+	return n > 4 && strcasecmp(p->filename + n - 4, ".xml") == 0;
+}
+
+/* The upload of s for device, or NULL. */
+static stint_device_upload *upload_of(upload_set *s, const char *device)
+{
+	for (size_t k = 0; k < s->n; k++)
+		if (strcmp(s->u[k].device_id, device) == 0)
+			return &s->u[k];
+	return NULL;
+}
+
+/* The .xml parts: each is the EPTS metadata of the tracking file of its device. 0, or -1 after answering. */
+static int collect_metadata(stint_req *r, const stint_part *parts, size_t n, const char *field_device, upload_set *s)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *device = field_device != NULL ? field_device : parts[i].name;
+		stint_device_upload *u;
+		size_t k;
+
+		if (parts[i].filename == NULL || !is_metadata(&parts[i]))
+			continue;
+		if ((u = upload_of(s, device)) == NULL || u->meta_tmp != NULL) {
+			stint_fail_field(r, field_device != NULL ? "device" : device,
+					 "an .xml part is the EPTS metadata of one tracking file of the same device");
+			return -1;
+		}
+		k = (size_t)(u - s->u);
+		if (write_part(r->params[0], &parts[i], s->own_tmp[k], s->meta_tmp[k], sizeof(s->meta_tmp[k])) != 0) {
+			stint_fail(r, 500, "internal", "The upload could not be stored.", NULL);
+			return -1;
+		}
+		u->meta_tmp = s->meta_tmp[k];
+	}
+	return 0;
+}
+
 /*
  * The multipart body's files into s: every part with a filename, its
  * device the field "device" when the form has one file (the editor's form),
- * else the part's name. csrf: the form must carry a valid csrf field.
+ * else the part's name; an .xml part is the EPTS metadata of the tracking
+ * file of the same device. csrf: the form must carry a valid csrf field.
  * 0, or -1 after answering.
  */
 static int collect_parts(stint_req *r, const char *tmp, upload_set *s, int csrf)
@@ -265,7 +320,7 @@ static int collect_parts(stint_req *r, const char *tmp, upload_set *s, int csrf)
 		}
 	}
 	for (size_t i = 0; i < n; i++)
-		files += parts[i].filename != NULL;
+		files += parts[i].filename != NULL && !is_metadata(&parts[i]);
 	device_part = files == 1 ? stint_multipart_get(parts, n, "device") : NULL;
 	if (device_part != NULL)
 		field_device = stint_arena_strndup(&r->arena, device_part->data, device_part->len);
@@ -274,19 +329,18 @@ static int collect_parts(stint_req *r, const char *tmp, upload_set *s, int csrf)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (parts[i].filename == NULL)
+		if (parts[i].filename == NULL || is_metadata(&parts[i]))
 			continue;
 		device = field_device != NULL ? field_device : parts[i].name;
 		if ((problem = stint_validate_text(&device_field, device)) != NULL) {
 			stint_fail_field(r, field_device != NULL ? "device" : parts[i].name, problem);
 			return -1;
 		}
-		for (size_t k = 0; k < s->n; k++)
-			if (strcmp(s->u[k].device_id, device) == 0) {
-				stint_fail_field(r, device, "is sent twice");
-				return -1;
-			}
-		if (write_part(r->params[0], &parts[i], s->own_tmp[s->n], sizeof(s->own_tmp[0])) != 0) {
+		if (upload_of(s, device) != NULL) {
+			stint_fail_field(r, device, "is sent twice");
+			return -1;
+		}
+		if (write_part(r->params[0], &parts[i], NULL, s->own_tmp[s->n], sizeof(s->own_tmp[0])) != 0) {
 			stint_fail(r, 500, "internal", "The upload could not be stored.", NULL);
 			return -1;
 		}
@@ -295,7 +349,7 @@ static int collect_parts(stint_req *r, const char *tmp, upload_set *s, int csrf)
 		s->u[s->n].tmp = s->own_tmp[s->n];
 		s->n++;
 	}
-	return 0;
+	return collect_metadata(r, parts, n, field_device, s);
 }
 
 /*

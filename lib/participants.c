@@ -231,9 +231,9 @@ int stint_device_upload_parse(stint_device_upload *u, const char *format_or_null
 			return -1;
 		}
 	}
-	if (u->format == STINT_WEARABLE_EPTS) {
-		snprintf(err, errsize, "EPTS tracking needs its metadata .xml beside it, which an upload of one file "
-			 "cannot give");
+	if (u->format == STINT_WEARABLE_EPTS && u->meta_tmp == NULL) {
+		snprintf(err, errsize, "EPTS tracking needs its metadata: send the .txt and the .xml as two parts of "
+			 "one multipart upload, under the same device");
 		return -1;
 	}
 	return stint_wearable_parse_file(u->tmp, u->format, &u->tracks, err, errsize);
@@ -251,9 +251,32 @@ int stint_device_file_folder(const char *sid, char *abs, size_t size)
 	return 0;
 }
 
+/*
+ * Give file src the var-relative name rel (with its extension replaced by
+ * ext unless ext is NULL) through the temporary name part: link, then
+ * rename (the upload was written whole under its own temporary name). 0 or -1.
+ */
+static int keep_as(const char *src, const char *part, const char *rel, const char *ext)
+{
+	char name[700], abs[4200], abs_part[4200], *dot;
+
+	snprintf(name, sizeof(name), "%s", rel);
+	if (ext != NULL && (dot = strrchr(name, '.')) != NULL && (size_t)(dot - name) + strlen(ext) < sizeof(name))
+		strcpy(dot, ext);
+	if (stint_media_path(name, abs, sizeof(abs)) != 0 || stint_media_path(part, abs_part, sizeof(abs_part)) != 0)
+		return -1;
+	if (link(src, abs_part) != 0)
+		return -1;
+	if (rename(abs_part, abs) != 0) {
+		unlink(abs_part);
+		return -1;
+	}
+	return 0;
+}
+
 int stint_device_upload_keep(stint_device_upload *u, const char *sid)
 {
-	char secret[STINT_SECRET_HEX + 1], part[700], abs[4200], abs_part[4200];
+	char secret[STINT_SECRET_HEX + 1], part[700], abs[4200];
 	int n;
 
 	if (stint_device_file_folder(sid, abs, sizeof(abs)) != 0)
@@ -265,13 +288,11 @@ int stint_device_upload_keep(stint_device_upload *u, const char *sid)
 	if (n < 0 || (size_t)n >= sizeof(u->rel))
 		return -1;
 	snprintf(part, sizeof(part), "uploads/raw/%s/.%.32s.part", sid, secret);
-	if (stint_media_path(u->rel, abs, sizeof(abs)) != 0 || stint_media_path(part, abs_part, sizeof(abs_part)) != 0)
+	if (u->meta_tmp != NULL && keep_as(u->meta_tmp, part, u->rel, ".xml") != 0)
 		return -1;
-	/* nginx wrote the upload whole under its own temporary name: link it under ours, then rename */
-	if (link(u->tmp, abs_part) != 0)
-		return -1;
-	if (rename(abs_part, abs) != 0) {
-		unlink(abs_part);
+	if (keep_as(u->tmp, part, u->rel, NULL) != 0) {
+		if (u->meta_tmp != NULL)
+			stint_device_file_unlink(u->rel);
 		return -1;
 	}
 	return 0;
@@ -344,10 +365,17 @@ stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_dev
 void stint_device_file_unlink(const char *rel)
 {
 	char abs[4200];
+	size_t n;
 
-	if (rel != NULL && strncmp(rel, "uploads/raw/", 12) == 0 && stint_is_safe_relpath(rel) &&
-	    stint_media_path(rel, abs, sizeof(abs)) == 0)
+	if (rel == NULL || strncmp(rel, "uploads/raw/", 12) != 0 || !stint_is_safe_relpath(rel) ||
+	    stint_media_path(rel, abs, sizeof(abs)) != 0)
+		return;
+	unlink(abs);
+	n = strlen(abs);
+	if (n > 5 && strcmp(abs + n - 5, ".epts") == 0 && n + 1 < sizeof(abs)) {
+		strcpy(abs + n - 5, ".xml");
 		unlink(abs);
+	}
 }
 
 void stint_device_upload_free(stint_device_upload *u)

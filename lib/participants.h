@@ -76,6 +76,7 @@ typedef struct stint_device_upload {
 	const char *device_id;
 	const char *original_name;     /* as sent ("" when none) */
 	const char *tmp;               /* the uploaded bytes: a file the caller owns */
+	const char *meta_tmp;          /* EPTS: its metadata .xml, tmp's name with .xml for its extension; else NULL */
 	stint_wearable_format format;
 	long long size_bytes;
 	char sha256[65];
@@ -100,7 +101,8 @@ int stint_device_file_folder(const char *sid, char *abs, size_t size);
 /*
  * Keep u->tmp as session sid's file: uploads/raw/<sid>/<random>.<format>
  * under the var folder, written through a temporary name and rename()
- * (the folder made when missing). u->rel is its name. 0 or -1.
+ * (the folder made when missing). u->rel is its name; an EPTS file's
+ * metadata is kept beside it as <random>.xml. 0 or -1.
  */
 int stint_device_upload_keep(stint_device_upload *u, const char *sid);
 
@@ -114,7 +116,7 @@ int stint_device_upload_keep(stint_device_upload *u, const char *sid);
 stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_device_upload *u,
 				  const char *user_id, char **json, char **old_path);
 
-/* Unlink stored device file rel (only a plain path under uploads/raw/); rel may be NULL. */
+/* Unlink stored device file rel (only a plain path under uploads/raw/) and an EPTS file's metadata beside it; rel may be NULL. */
 void stint_device_file_unlink(const char *rel);
 
 /* Free what u holds. */

@@ -289,3 +289,29 @@ test('the editor panel: add a participant, upload a unit\'s file, see its status
   assert.equal(removed.status, 303);
   assert.equal((await api('GET', `/api/v1/sessions/${s.id}/participants`)).body.length, 0);
 });
+
+test('EPTS: the tracking .txt and its metadata .xml as two parts of one device; alone it is refused', async () => {
+  const s = await createSession({ title: 'EPTS' });
+  const alone = await upload(s.id, 'epts', file('tracking/epts_metrica_tracking.txt'), { name: 'match.txt' });
+  assert.equal(alone.status, 422);
+  assert.match(alone.body.error.fields.body, /metadata/);
+  const post = async (parts) => {
+    const form = new FormData();
+    for (const [name, rel, filename] of parts) form.append(name, new Blob([file(rel)]), filename);
+    const res = await fetch(`${BASE}/api/v1/sessions/${s.id}/device-data`, {
+      method: 'POST', body: form, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    return { status: res.status, body: await res.json() };
+  };
+  const orphan = await post([['cam', 'tracking/epts_metrica_metadata.xml', 'meta.xml']]);
+  assert.equal(orphan.status, 422);
+  const both = await post([['cam', 'tracking/epts_metrica_tracking.txt', 'match.txt'],
+    ['cam', 'tracking/epts_metrica_metadata.xml', 'match.xml']]);
+  assert.equal(both.status, 201, JSON.stringify(both.body));
+  const f = both.body.device_files[0];
+  assert.deepEqual([f.format, f.samples], ['epts', 22 * 100], '22 players, 100 frames');
+  assert.equal(storedFiles(s.id).length, 2, 'the tracking file and its metadata, nothing else');
+  const again = await post([['cam', 'tracking/epts_metrica_tracking.txt', 'match.txt'],
+    ['cam', 'tracking/epts_metrica_metadata.xml', 'match.xml']]);
+  assert.equal(again.status, 201);
+  assert.equal(storedFiles(s.id).length, 2, 'a replacement takes the old metadata with the old file');
+});
