@@ -246,6 +246,25 @@ static int looks_epts(const char *head, size_t n)
 	return 1;
 }
 
+/* 1 when the first bytes are text (no NUL or other control byte but tab, CR, LF) whose first line has a , ; or tab. */
+static int looks_csv(const char *head, size_t n)
+{
+	size_t eol = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)head[i];
+
+		if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
+			return 0;
+	}
+	while (eol < n && head[eol] != '\n')
+		eol++;
+	for (size_t i = 0; i < eol; i++)
+		if (head[i] == ',' || head[i] == ';' || head[i] == '\t')
+			return 1;
+	return 0;
+}
+
 int stint_wearable_detect(const char *head, size_t n, const char *name, stint_wearable_format *format)
 {
 	if (n >= 12 && memcmp(head + 8, ".FIT", 4) == 0 && (head[0] == 12 || head[0] == 14)) {
@@ -268,5 +287,11 @@ int stint_wearable_detect(const char *head, size_t n, const char *name, stint_we
 		*format = STINT_WEARABLE_EPTS;
 		return 0;
 	}
-	return format_of_name(name, format);
+	if (format_of_name(name, format) == 0)
+		return 0;
+	if (looks_csv(head, n)) {
+		*format = STINT_WEARABLE_CSV;
+		return 0;
+	}
+	return -1;
 }

@@ -43,11 +43,11 @@ int stint_wearable_format_parse(const char *name, stint_wearable_format *format)
 
 /*
  * The format of a device file from its first bytes (head, n bytes; 4 KiB is
- * enough) and, when the content does not tell, its name's extension (name
- * may be NULL). FIT: ".FIT" at byte 8; XML: the root <gpx> or
- * <TrainingCenterDatabase>; Metrica: the "Period,Frame,Time [s]" header
- * among the first lines; EPTS: a first line "frame:x,y,...;..."; other
- * text with a header line: csv. Returns 0 with *format, or -1 when neither
+ * enough) and its name (may be NULL). FIT: ".FIT" at byte 8; XML: the root
+ * <gpx> or <TrainingCenterDatabase>; Metrica: the "Period,Frame,Time [s]" header
+ * among the first lines; EPTS: a first line "frame:x,y,...;..."; then the
+ * name's extension (.gpx, .tcx, .fit, .csv, .txt); then text whose first
+ * line has a , ; or tab: csv. Returns 0 with *format, or -1 when neither
  * content nor name tells.
  */
 int stint_wearable_detect(const char *head, size_t n, const char *name, stint_wearable_format *format);

@@ -328,6 +328,7 @@ END_TEST
 
 START_TEST(test_detect)
 {
+	static const char semicolons[] = " Time; Lat; Lon\r\n18:30:00,0;46,1;14,5\r\n";
 	stint_wearable_format f;
 	size_t n;
 	char *text;
@@ -347,6 +348,9 @@ START_TEST(test_detect)
 	ck_assert_int_eq(stint_wearable_detect("time,hr\n", 8, "unit7.CSV", &f), 0);
 	ck_assert_int_eq(f, STINT_WEARABLE_CSV);
 	ck_assert_int_eq(stint_wearable_detect("hello", 5, "notes.doc", &f), -1);
+	ck_assert_int_eq(stint_wearable_detect(semicolons, strlen(semicolons), NULL, &f), 0);
+	ck_assert_int_eq(f, STINT_WEARABLE_CSV);
+	ck_assert_int_eq(stint_wearable_detect("a,b\x01\n", 5, NULL, &f), -1);
 }
 END_TEST
 
