@@ -12,7 +12,14 @@
  * JSON line (the result) on its stdout, the tail of its stderr kept as the
  * error. While it runs the lease is extended (heartbeats), a cancel asked of
  * the task stops the group, and the type's time limit is enforced (SIGTERM,
- * then SIGKILL). Every second it re-queues the tasks whose lease expired.
+ * then SIGKILL). Every spool_reap_s (a third of the lease) it re-queues the
+ * tasks whose lease expired; every spool_sweep_s it removes the finished
+ * records older than their type's retention_days (the retention sweep). A
+ * task that ends has its type's record policy applied as it ends
+ * (tracked, remove_on, keep_until; lib/tasks.h, stint_task_ended()).
+ *
+ * `stint-spooler --sweep-once` runs one whole retention sweep and exits
+ * (0, or 1 on an error), printing how many records it removed.
  *
  * SIGTERM: stop claiming, let the running children finish for
  * spool_grace_s, then stop them and hand their tasks back (queued again).
@@ -20,7 +27,7 @@
  * Settings: database_url, tasks_config, var_dir (also `--var-dir DIR`),
  * spool_concurrency (also `--concurrency N`), spool_types, spool_lease_s,
  * spool_heartbeat_s, spool_poll_s, spool_backoff_s, spool_grace_s,
- * spool_kill_grace_s.
+ * spool_kill_grace_s, spool_reap_s, spool_sweep_s.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +58,7 @@
 #define SPOOL_LINE_MAX 65536     /* a stdout line's most bytes (a result line included) */
 #define SPOOL_TAIL 2000          /* the stderr bytes kept as the error */
 #define SPOOL_EXIT_PERMANENT 100 /* a child's exit status: failed, do not retry */
+#define SPOOL_SWEEP_BATCH 500    /* records one unit of work of the retention sweep removes at most */
 
 typedef enum { SLOT_IDLE, SLOT_RUNNING } slot_state;
 
@@ -81,7 +89,7 @@ typedef struct slot {
 static volatile sig_atomic_t spool_stop;
 
 static struct {
-	double lease_s, heartbeat_s, poll_s, backoff_s, grace_s, kill_grace_s;
+	double lease_s, heartbeat_s, poll_s, backoff_s, grace_s, kill_grace_s, reap_s, sweep_s;
 	const char *types;          /* spool_types: the types it claims (comma-separated), NULL: any */
 	char root[PATH_MAX];        /* relative programs are taken from here */
 } cfg;
@@ -319,8 +327,8 @@ static void run_error(const slot *s, char *out, size_t size)
 		snprintf(out, size, "exit status %d", WEXITSTATUS(s->status));
 }
 
-/* s's child has exited and its output is read: record the end of the run. */
-static void finish(stint_db *db, slot *s)
+/* s's child has exited and its output is read: record the end of the run (types: for its record policy). */
+static void finish(stint_db *db, const stint_task_types *types, slot *s)
 {
 	char error[SPOOL_TAIL + 128];
 	const char *id = s->task.task_id, *token = s->task.token;
@@ -330,17 +338,17 @@ static void finish(stint_db *db, slot *s)
 	if (s->lost) {
 		stint_log(STINT_LOG_WARN, "task %s: the lease was lost; its run is not recorded", id);
 	} else if (s->cancelled) {
-		rc = stint_spool_cancelled(db, id, token, &held);
+		rc = stint_spool_cancelled(db, types, id, token, &held);
 		stint_log(STINT_LOG_INFO, "task %s: cancelled", id);
 	} else if (s->handing_back) {
 		rc = stint_spool_release(db, id, token, &held);
 		stint_log(STINT_LOG_INFO, "task %s: handed back", id);
 	} else if (ok && !s->timed_out) {
-		rc = stint_spool_complete(db, id, token, s->result, &held);
+		rc = stint_spool_complete(db, types, id, token, s->result, &held);
 		stint_log(STINT_LOG_INFO, "task %s (%s): completed", id, s->task.task_type);
 	} else {
 		run_error(s, error, sizeof(error));
-		rc = stint_spool_fail(db, id, token, error,
+		rc = stint_spool_fail(db, types, id, token, error,
 				      !(WIFEXITED(s->status) && WEXITSTATUS(s->status) == SPOOL_EXIT_PERMANENT),
 				      cfg.backoff_s, &held, &queued);
 		stint_log(STINT_LOG_INFO, "task %s (%s): attempt %d failed%s", id, s->task.task_type,
@@ -374,7 +382,8 @@ static int claim(stint_db *db, const stint_task_types *types, slot *s, double no
 		return 1;
 	}
 	stint_log(STINT_LOG_ERROR, "task %s: %s", s->task.task_id, why);
-	stint_spool_fail(db, s->task.task_id, s->task.token, why, s->type != NULL, cfg.backoff_s, &held, &queued);
+	stint_spool_fail(db, types, s->task.task_id, s->task.token, why, s->type != NULL, cfg.backoff_s, &held,
+			 &queued);
 	stint_spool_task_free(&s->task);
 	return 1;
 }
@@ -446,6 +455,40 @@ static double setting_s(const char *key, long def, long min, long max)
 	return (double)stint_config_int(key, def, min, max);
 }
 
+/*
+ * One batch of the retention sweep (stint_spool_sweep); *more 1 when the
+ * batch was full (there may be more). Returns how many were removed, -1 on
+ * an error (logged).
+ */
+static long sweep_batch(stint_db *db, const stint_task_types *types, int *more)
+{
+	long n = 0;
+
+	*more = 0;
+	if (stint_spool_sweep(db, types, SPOOL_SWEEP_BATCH, &n) != STINT_DB_OK) {
+		stint_log(STINT_LOG_ERROR, "retention sweep: the database refused it");
+		return -1;
+	}
+	*more = n == SPOOL_SWEEP_BATCH;
+	return n;
+}
+
+/* --sweep-once: sweep until nothing more is due; 0, or 1 on an error. */
+static int sweep_once(stint_db *db, const stint_task_types *types)
+{
+	long n, total = 0;
+	int more = 1;
+
+	while (more) {
+		if ((n = sweep_batch(db, types, &more)) < 0)
+			return 1;
+		total += n;
+	}
+	stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records", total);
+	printf("removed %ld finished records\n", total);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static slot slots[SPOOL_MAX_SLOTS];
@@ -456,14 +499,16 @@ int main(int argc, char **argv)
 	stint_db db, ldb;
 	PGconn *listening = NULL;
 	char err[512], host[64];
-	double now, next_poll = 0, next_reap = 0, next_listen = 0, stop_at = 0;
-	long concurrency = 0, reaped;
-	int nfds, running, want = 1;
+	double now, next_poll = 0, next_reap = 0, next_sweep = 0, next_listen = 0, stop_at = 0;
+	long concurrency = 0, reaped, swept;
+	int nfds, running, want = 1, once = 0, more;
 
 	stint_log_init("spooler");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--var-dir") == 0 && i + 1 < argc) {
 			setenv("STINT_VAR_DIR", argv[++i], 1);
+		} else if (strcmp(argv[i], "--sweep-once") == 0) {
+			once = 1;
 		} else if (strcmp(argv[i], "--concurrency") == 0 && i + 1 < argc) {
 			concurrency = strtol(argv[++i], NULL, 10);
 			if (concurrency < 1 || concurrency > SPOOL_MAX_SLOTS) {
@@ -471,7 +516,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 		} else {
-			fprintf(stderr, "usage: stint-spooler [--var-dir DIR] [--concurrency N]\n");
+			fprintf(stderr, "usage: stint-spooler [--var-dir DIR] [--concurrency N | --sweep-once]\n");
 			return 2;
 		}
 	}
@@ -486,6 +531,9 @@ int main(int argc, char **argv)
 	cfg.backoff_s = setting_s("spool_backoff_s", 5, 0, 3600);
 	cfg.grace_s = setting_s("spool_grace_s", 10, 0, 3600);
 	cfg.kill_grace_s = setting_s("spool_kill_grace_s", 5, 0, 600);
+	/* an expired lease is found within a third of a lease: a dead spooler's task waits at most 4/3 of one */
+	cfg.reap_s = setting_s("spool_reap_s", (long)(cfg.lease_s / 3 > 1 ? cfg.lease_s / 3 : 1), 1, 3600);
+	cfg.sweep_s = setting_s("spool_sweep_s", 60, 1, 86400);
 	cfg.types = stint_config_get("spool_types", NULL);
 	if (cfg.types != NULL && *cfg.types == '\0')
 		cfg.types = NULL;
@@ -499,6 +547,15 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (once) {
+		if (stint_db_init(&db, stint_config_get("database_url", "")) != 0)
+			return 1;
+		once = sweep_once(&db, &types);
+		stint_task_types_free(&types);
+		stint_db_close(&db);
+		curl_global_cleanup();
+		return once;
+	}
 	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0 ||
 	    stint_db_init(&ldb, stint_config_get("database_url", "")) != 0)
 		return 1;
@@ -509,8 +566,9 @@ int main(int argc, char **argv)
 		slots[i].out = slots[i].err = -1;
 		snprintf(slots[i].owner, sizeof(slots[i].owner), "%s:%ld/%ld", host, (long)getpid(), i);
 	}
-	stint_log(STINT_LOG_INFO, "spooling %zu task types with %ld slots, lease %.0f s, programs from %s", types.n,
-		  concurrency, cfg.lease_s, cfg.root);
+	stint_log(STINT_LOG_INFO, "spooling %zu task types with %ld slots, lease %.0f s, reaping every %.0f s,"
+		  " sweeping every %.0f s, programs from %s", types.n, concurrency, cfg.lease_s, cfg.reap_s,
+		  cfg.sweep_s, cfg.root);
 	for (;;) {
 		now = now_s();
 		if (spool_stop && stop_at == 0) {
@@ -537,11 +595,19 @@ int main(int argc, char **argv)
 					next_listen = now + 5;  /* the database is away: polling covers it */
 			}
 			if (now >= next_reap) {
-				next_reap = now + 1;
-				if (stint_spool_reap(&db, &reaped) == STINT_DB_OK && reaped > 0) {
-					stint_log(STINT_LOG_INFO, "re-queued %ld tasks whose lease expired", reaped);
+				next_reap = now + cfg.reap_s;
+				if (stint_spool_reap(&db, &types, &reaped) == STINT_DB_OK && reaped > 0) {
+					stint_log(STINT_LOG_INFO, "ended or re-queued %ld tasks whose lease expired",
+						  reaped);
 					want = 1;
 				}
+			}
+			if (now >= next_sweep) {  /* one batch a turn, so that running tasks are not kept waiting */
+				swept = sweep_batch(&db, &types, &more);
+				next_sweep = more ? now : now + cfg.sweep_s;
+				if (swept > 0)
+					stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records",
+						  swept);
 			}
 			if (now >= next_poll)
 				want = 1;
@@ -561,7 +627,7 @@ int main(int argc, char **argv)
 				continue;
 			tick(&db, s, now);
 			if (s->pid == 0 && s->out < 0 && s->err < 0) {
-				finish(&db, s);
+				finish(&db, &types, s);
 				want = 1;
 				continue;
 			}
@@ -572,7 +638,7 @@ int main(int argc, char **argv)
 					read_err(s);
 				close_fd(&s->out);
 				close_fd(&s->err);
-				finish(&db, s);
+				finish(&db, &types, s);
 				want = 1;
 				continue;
 			}

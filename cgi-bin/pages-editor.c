@@ -20,6 +20,7 @@
 #include "pages-participants.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
+#include "pages-tasks.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "view.h"
@@ -454,6 +455,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 		rc = add_stats(r, data, s);
 	if (rc == STINT_DB_OK)
 		rc = page_participants_data(r, data);
+	if (rc == STINT_DB_OK)
+		rc = page_add_tasks(r, data);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		goto out;

@@ -28,6 +28,13 @@ static const page_choice flashes[] = {
 	{ "restored", "Session restored." }, { "imported", "Match imported." },
 	{ "event_added", "Event added." }, { "event_saved", "Event saved." },
 	{ "event_deleted", "Event deleted." }, { "clip_saved", "Clip saved; its events moved with it." },
+	{ "task_cancelled", "Task cancelled." }, { "task_stopping", "The task is asked to stop." },
+	{ "task_finished", "The task had finished already: nothing to cancel." },
+	{ "task_retried", "Task queued again." }, { "task_active", "The task is queued or running already." },
+	{ "task_completed", "The task completed: nothing to retry." },
+	{ "task_conflict", "Not queued again: the session has another queued or running task of this type." },
+	{ "process_queued", "Report queued." }, { "process_active", "The report is queued or running already." },
+	{ "analyze_queued", "Analysis queued." }, { "analyze_none", "Nothing new to analyze: no clip, or each is queued already." },
 };
 
 static const page_choice type_labels[] = {

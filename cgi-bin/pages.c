@@ -5,7 +5,8 @@
  * pages-session.c (a session's create, Details, delete and restore forms),
  * pages-import.c (the .dvw upload form), pages-editor.c (the session
  * editor), pages-events.c (the editor's event and clip forms),
- * pages-stats.c (its statistics tables), pages-live.c (the live view and
+ * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
+ * and the panel's forms), pages-live.c (the live view and
  * replay); what they share is pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -20,11 +21,14 @@
 #include "pages-session.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
+#include "pages-tasks.h"
 #include "view.h"
 
 static int pages_init(void)
 {
-	return stint_view_load(stint_config_get("template_dir", "templates"));
+	if (stint_view_load(stint_config_get("template_dir", "templates")) != 0)
+		return -1;
+	return page_tasks_init();
 }
 
 #define STINT_PROGRAM_NAME "pages"

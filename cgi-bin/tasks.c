@@ -1,7 +1,8 @@
 /*
  * tasks.c: the JSON API of tasks, /api/v1/tasks (issue 11; docs/tasks.md):
  * create (a task of a type declared in conf/tasks.conf), list (filters,
- * only what the caller may see), get and cancel; and a session's report:
+ * only what the caller may see), get, cancel and retry (a failed or
+ * cancelled task queued again); and a session's report:
  * /api/v1/sessions/<id>/process queues it, .../status follows it. The routes are open to
  * anyone signed in; each handler checks the task's own access (lib/tasks.h):
  * a task the caller may not see answers 404, as one that does not exist.
@@ -172,7 +173,7 @@ static void cancel_task(stint_req *r)
 	if (!task_grant(r, STINT_GRANT_EDIT))
 		return;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_task_cancel(&tx, r->params[0], &what, &json);
+	stint_task_cancel(&tx, &task_types, r->params[0], 1, &what, &json);
 	rc = stint_tx_end(&tx);
 	if (!stint_found_or_fail(r, rc, what != STINT_TASK_ABSENT, no_task))
 		free(json);
@@ -181,6 +182,37 @@ static void cancel_task(stint_req *r)
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	} else
 		stint_answer_json_text(r, rc, what == STINT_TASK_CANCELLED ? 200 : 202, json, NULL);
+}
+
+/*
+ * Queue a failed or cancelled task again (200 with the task); 409 for one
+ * that is queued or running, one that completed, or when the session has
+ * another active task of its type and key.
+ */
+static void retry_task(stint_req *r)
+{
+	stint_task_retry_result what;
+	char *json = NULL;
+	stint_tx tx;
+	stint_db_rc rc;
+
+	if (!task_grant(r, STINT_GRANT_EDIT))
+		return;
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_task_retry(&tx, r->params[0], &what, &json);
+	rc = stint_tx_end(&tx);
+	if (rc == STINT_DB_CONFLICT)
+		stint_fail(r, 409, "conflict",
+			   "The session has another queued or running task of this type; cancel it first.", NULL);
+	else if (rc == STINT_DB_OK && what == STINT_TASK_RETRY_ACTIVE)
+		stint_fail(r, 409, "conflict", "The task is queued or running: there is nothing to retry yet.", NULL);
+	else if (rc == STINT_DB_OK && what == STINT_TASK_RETRY_COMPLETED)
+		stint_fail(r, 409, "conflict", "The task completed: there is nothing to retry.", NULL);
+	else if (stint_found_or_fail(r, rc, what != STINT_TASK_RETRY_ABSENT, no_task)) {
+		stint_answer_json_text(r, rc, 200, json, NULL);
+		return;
+	}
+	free(json);
 }
 
 /* Queue the session's report (202 with its process_report task, new or already active). */

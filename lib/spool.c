@@ -17,14 +17,35 @@ static void announce(stint_tx *tx, const char *session_id, const char *task)
 }
 
 /*
+ * The facts of row i of res, a finishing statement's (session_id, status,
+ * task_type, group_key, task; task_id unless id is given).
+ */
+static stint_task_end end_of(const PGresult *res, int i, const char *id)
+{
+	stint_task_end e = { id, stint_db_cell(res, i, "session_id"), stint_db_cell(res, i, "group_key"),
+			     stint_db_cell(res, i, "task_type"), stint_db_cell(res, i, "status"),
+			     stint_db_cell(res, i, "task") };
+
+	if (e.task_id == NULL)
+		e.task_id = stint_db_cell(res, i, "task_id");
+	if (e.status == NULL)
+		e.status = "";
+	if (e.task_type == NULL)
+		e.task_type = "";
+	return e;
+}
+
+/*
  * Run fenced change id (n parameters p, p[0] the task id) as a unit of
  * work: audited as task.ACTION (action NULL: task.retry when the task is
- * queued again, else task.fail) and announced. *held 0 when no row changed; status_out (16
- * bytes, may be NULL) the new status.
+ * queued again, else task.fail) and announced; a task that ended has its
+ * type's record policy applied (types; stint_task_ended()). *held 0 when no
+ * row changed; status_out (16 bytes, may be NULL) the new status.
  */
-static stint_db_rc change(stint_db *db, stint_sql id, int n, const char *const *p, const char *action,
-			  int *held, char *status_out)
+static stint_db_rc change(stint_db *db, const stint_task_types *types, stint_sql id, int n, const char *const *p,
+			  const char *action, int *held, char *status_out)
 {
+	stint_task_end e;
 	char act[32];
 	const char *status;
 	PGresult *res = NULL;
@@ -43,7 +64,8 @@ static stint_db_rc change(stint_db *db, stint_sql id, int n, const char *const *
 			action = status != NULL && strcmp(status, "queued") == 0 ? "retry" : "fail";
 		snprintf(act, sizeof(act), "task.%s", action);
 		stint_tx_audit(&tx, act, "task", p[0], NULL);
-		announce(&tx, stint_db_cell(res, 0, "session_id"), stint_db_cell(res, 0, "task"));
+		e = end_of(res, 0, p[0]);
+		stint_task_ended(&tx, types, &e, NULL);
 	}
 	PQclear(res);
 	if (!*held)
@@ -137,44 +159,46 @@ stint_db_rc stint_spool_progress(stint_db *db, const char *task_id, const char *
 	return stint_tx_end(&tx);
 }
 
-stint_db_rc stint_spool_complete(stint_db *db, const char *task_id, const char *token, const char *result,
-				 int *held)
+stint_db_rc stint_spool_complete(stint_db *db, const stint_task_types *types, const char *task_id,
+				 const char *token, const char *result, int *held)
 {
 	const char *p[3] = { task_id, token, result };
 
-	return change(db, STINT_SQL_SPOOL_COMPLETE, 3, p, "complete", held, NULL);
+	return change(db, types, STINT_SQL_SPOOL_COMPLETE, 3, p, "complete", held, NULL);
 }
 
-stint_db_rc stint_spool_fail(stint_db *db, const char *task_id, const char *token, const char *error,
-			     int retry, double backoff_s, int *held, int *queued)
+stint_db_rc stint_spool_fail(stint_db *db, const stint_task_types *types, const char *task_id, const char *token,
+			     const char *error, int retry, double backoff_s, int *held, int *queued)
 {
 	char base[32], status[16];
 	const char *p[5] = { task_id, token, error != NULL ? error : "", retry ? "true" : "false", base };
 	stint_db_rc rc;
 
 	snprintf(base, sizeof(base), "%.3f", backoff_s);
-	rc = change(db, STINT_SQL_SPOOL_FAIL, 5, p, NULL, held, status);
+	rc = change(db, types, STINT_SQL_SPOOL_FAIL, 5, p, NULL, held, status);
 	*queued = strcmp(status, "queued") == 0;
 	return rc;
 }
 
-stint_db_rc stint_spool_cancelled(stint_db *db, const char *task_id, const char *token, int *held)
+stint_db_rc stint_spool_cancelled(stint_db *db, const stint_task_types *types, const char *task_id,
+				  const char *token, int *held)
 {
 	const char *p[2] = { task_id, token };
 
-	return change(db, STINT_SQL_SPOOL_CANCELLED, 2, p, "cancelled", held, NULL);
+	return change(db, types, STINT_SQL_SPOOL_CANCELLED, 2, p, "cancelled", held, NULL);
 }
 
 stint_db_rc stint_spool_release(stint_db *db, const char *task_id, const char *token, int *held)
 {
 	const char *p[2] = { task_id, token };
 
-	return change(db, STINT_SQL_SPOOL_RELEASE, 2, p, "release", held, NULL);
+	return change(db, NULL, STINT_SQL_SPOOL_RELEASE, 2, p, "release", held, NULL);
 }
 
-stint_db_rc stint_spool_reap(stint_db *db, long *n)
+stint_db_rc stint_spool_reap(stint_db *db, const stint_task_types *types, long *n)
 {
 	PGresult *res = NULL;
+	stint_task_end e;
 	stint_tx tx;
 	int i;
 
@@ -182,12 +206,24 @@ stint_db_rc stint_spool_reap(stint_db *db, long *n)
 	stint_tx_begin(&tx, db, NULL);
 	if (stint_tx_exec(&tx, STINT_SQL_SPOOL_REAP, 0, NULL, &res) == STINT_DB_OK) {
 		for (i = 0; i < PQntuples(res); i++) {
-			stint_tx_audit(&tx, "task.reap", "task", stint_db_cell(res, i, "task_id"), NULL);
-			announce(&tx, stint_db_cell(res, i, "session_id"), stint_db_cell(res, i, "task"));
+			e = end_of(res, i, NULL);
+			stint_tx_audit(&tx, "task.reap", "task", e.task_id, NULL);
+			stint_task_ended(&tx, types, &e, NULL);
 		}
 		*n = PQntuples(res);
 	}
 	PQclear(res);
+	if (*n == 0)
+		stint_tx_cancel(&tx);
+	return stint_tx_end(&tx);
+}
+
+stint_db_rc stint_spool_sweep(stint_db *db, const stint_task_types *types, long batch, long *n)
+{
+	stint_tx tx;
+
+	stint_tx_begin(&tx, db, NULL);
+	stint_task_sweep(&tx, types, batch, n);
 	if (*n == 0)
 		stint_tx_cancel(&tx);
 	return stint_tx_end(&tx);

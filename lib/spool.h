@@ -12,7 +12,10 @@
  * audited (task.claim, task.complete, task.retry, task.fail, task.cancelled,
  * task.release, task.reap) and, for a task of a session, announced as
  * task_updated on the session's channel with the task as its data.
- * Progress is announced too; heartbeats are not.
+ * Progress is announced too; heartbeats are not. A task that ends (completed,
+ * failed, cancelled) has its type's record policy applied in the same unit
+ * of work (types: the task types; stint_task_ended() in lib/tasks.h): its
+ * record, and those a follow-up releases, may be removed.
  */
 #ifndef STINT_SPOOL_H
 #define STINT_SPOOL_H
@@ -56,8 +59,8 @@ stint_db_rc stint_spool_progress(stint_db *db, const char *task_id, const char *
 				 const char *message, int *held);
 
 /* Completed, with result (JSON text, or NULL). */
-stint_db_rc stint_spool_complete(stint_db *db, const char *task_id, const char *token, const char *result,
-				 int *held);
+stint_db_rc stint_spool_complete(stint_db *db, const stint_task_types *types, const char *task_id,
+				 const char *token, const char *result, int *held);
 
 /*
  * The run failed with error. When retry and attempts are left, the task is
@@ -65,11 +68,12 @@ stint_db_rc stint_spool_complete(stint_db *db, const char *task_id, const char *
  * hour) times a random 0.5..1.5; else it failed. *queued 1 when it was
  * queued again.
  */
-stint_db_rc stint_spool_fail(stint_db *db, const char *task_id, const char *token, const char *error,
-			     int retry, double backoff_s, int *held, int *queued);
+stint_db_rc stint_spool_fail(stint_db *db, const stint_task_types *types, const char *task_id, const char *token,
+			     const char *error, int retry, double backoff_s, int *held, int *queued);
 
 /* Cancelled, as asked (its child stopped). */
-stint_db_rc stint_spool_cancelled(stint_db *db, const char *task_id, const char *token, int *held);
+stint_db_rc stint_spool_cancelled(stint_db *db, const stint_task_types *types, const char *task_id,
+				  const char *token, int *held);
 
 /* Handed back unfinished (a spooler stopping): queued at once, the attempt not counted. */
 stint_db_rc stint_spool_release(stint_db *db, const char *task_id, const char *token, int *held);
@@ -77,8 +81,16 @@ stint_db_rc stint_spool_release(stint_db *db, const char *task_id, const char *t
 /*
  * Re-queue the running tasks whose lease expired (their spooler died):
  * queued again while attempts are left, else failed; cancelled when a
- * cancel was asked. *n is how many.
+ * cancel was asked (a task that so ends has its type's record policy
+ * applied). *n is how many.
  */
-stint_db_rc stint_spool_reap(stint_db *db, long *n);
+stint_db_rc stint_spool_reap(stint_db *db, const stint_task_types *types, long *n);
+
+/*
+ * One unit of work of the retention sweep: remove at most batch finished
+ * records older than their type's retention_days (stint_task_sweep() in
+ * lib/tasks.h), each audited. *n is how many (batch: there may be more).
+ */
+stint_db_rc stint_spool_sweep(stint_db *db, const stint_task_types *types, long batch, long *n);
 
 #endif

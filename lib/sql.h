@@ -457,8 +457,10 @@
 	  " t.task_id) FROM tasks t JOIN (SELECT t.task_id" STINT_TASK_FILTER \
 	  " ORDER BY t.created_at DESC, t.task_id LIMIT $5 OFFSET $6) page USING (task_id)), '[]')," \
 	  " 'total', (SELECT count(*)" STINT_TASK_FILTER "), 'limit', $5::int, 'offset', $6::int)::text") \
-	/* $1 task id -> status, session_id, of the task, locked for a cancel | no row when absent */ \
-	X(TASK_LOCK, 1, "SELECT status, session_id::text FROM tasks WHERE task_id = $1::uuid FOR UPDATE") \
+	/* $1 task id -> status, session_id, task_type, group_key of the task, locked for a cancel | no */ \
+	/* row when absent */ \
+	X(TASK_LOCK, 1, "SELECT status, session_id::text, task_type, group_key FROM tasks WHERE task_id = $1::uuid" \
+	  " FOR UPDATE") \
 	/* $1 task id -> task (the cancelled task's JSON text) | no row unless it was queued */ \
 	X(TASK_CANCEL_QUEUED, 1, \
 	  "UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE task_id = $1::uuid" \
@@ -472,6 +474,39 @@
 	X(TASK_REMOVE, 1, \
 	  "DELETE FROM tasks WHERE task_id = $1::uuid AND status IN ('completed', 'failed', 'cancelled')" \
 	  " RETURNING (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 group_key, $2 task types (a comma-separated list) -> task_id, session_id, task_type, task */ \
+	/* (the removed record's JSON text, with "removed": true), one row per finished task of the */ \
+	/* group of one of the types, removed: the records a follow-up's completion releases (keep_until) */ \
+	X(TASK_RELEASE_GROUP, 2, \
+	  "DELETE FROM tasks WHERE group_key = $1 AND task_type = ANY (string_to_array($2, ','))" \
+	  " AND status IN ('completed', 'failed', 'cancelled')" \
+	  " RETURNING task_id::text, session_id::text, task_type," \
+	  " (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 the types' policies (a JSON array of {task_type, retention_days, held}: held, records of the */ \
+	/* type with a group_key are kept by keep_until), $2 the most rows -> task_id, session_id, */ \
+	/* task_type, task (the removed record's JSON text, with "removed": true), one row per removed */ \
+	/* record: finished longer ago than its type's retention_days, oldest first, skipping rows */ \
+	/* another transaction holds; a type not in $1 is left alone */ \
+	X(TASK_SWEEP, 2, \
+	  "WITH p AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS p (task_type text, retention_days int," \
+	  " held boolean)), old AS (SELECT t.task_id FROM tasks t JOIN p ON p.task_type = t.task_type" \
+	  " WHERE t.status IN ('completed', 'failed', 'cancelled')" \
+	  " AND t.finished_at < now() - make_interval(days => p.retention_days)" \
+	  " AND NOT (p.held AND t.group_key IS NOT NULL)" \
+	  " ORDER BY t.finished_at LIMIT $2::int FOR UPDATE OF t SKIP LOCKED)" \
+	  " DELETE FROM tasks t USING old WHERE t.task_id = old.task_id" \
+	  " RETURNING t.task_id::text, t.session_id::text, t.task_type," \
+	  " (stint_task_json(t) || '{\"removed\": true}')::text AS task") \
+	/* $1 task id -> task (its JSON text): a failed or cancelled task queued again as a new attempt */ \
+	/* cycle (attempts 0, run_after now; error, result, progress, cancel request and times */ \
+	/* cleared), NOTIFY tasks at COMMIT | no row unless it was failed or cancelled; */ \
+	/* STINT_DB_CONFLICT when its session has another active task of its type and key */ \
+	/* (tasks_one_active_idx) */ \
+	X(TASK_RETRY, 1, \
+	  "UPDATE tasks SET status = 'queued', attempts = 0, run_after = now(), error = NULL, result = NULL," \
+	  " progress = 0, progress_message = '', cancel_requested_at = NULL, started_at = NULL, finished_at = NULL" \
+	  " WHERE task_id = $1::uuid AND status IN ('failed', 'cancelled')" \
+	  " RETURNING stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
 	/* $1 session id -> id | no row when absent: its processing_status is now queued (a report was asked) */ \
 	X(SESSION_PROCESS_QUEUED, 1, \
 	  "UPDATE sessions SET processing_status = 'queued' WHERE id = $1::uuid RETURNING id::text") \
@@ -514,16 +549,18 @@
 	  "UPDATE tasks SET progress = $3::int, progress_message = left($4, 500) WHERE task_id = $1::uuid" \
 	  " AND lease_token = $2::bigint AND status = 'running'" \
 	  " RETURNING session_id::text, stint_task_json(tasks)::text AS task") \
-	/* $1 task id, $2 lease token, $3 result (JSON) or NULL -> session_id, status, task (JSON text) */ \
+	/* $1 task id, $2 lease token, $3 result (JSON) or NULL -> session_id, status, task_type, */ \
+	/* group_key, task (JSON text) */ \
 	/* | no row when the lease is no longer this token's (a stale completion changes nothing) */ \
 	X(SPOOL_COMPLETE, 3, \
 	  "UPDATE tasks SET status = 'completed', result = $3::jsonb, progress = 100, error = NULL," \
 	  " finished_at = now(), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
 	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
-	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
 	/* $1 task id, $2 lease token, $3 error, $4 retry (boolean), $5 backoff base seconds -> */ \
 	/* session_id, status (queued again when $4 and attempts < max_attempts, run_after now + */ \
-	/* base * 2^(attempts-1) (at most an hour) times 0.5..1.5; else failed), task (JSON text) */ \
+	/* base * 2^(attempts-1) (at most an hour) times 0.5..1.5; else failed), task_type, group_key, */ \
+	/* task (JSON text) */ \
 	/* | no row when the lease is no longer this token's */ \
 	X(SPOOL_FAIL, 5, \
 	  "UPDATE tasks SET status = CASE WHEN $4::boolean AND attempts < max_attempts THEN 'queued' ELSE 'failed' END," \
@@ -532,13 +569,14 @@
 	  " finished_at = CASE WHEN $4::boolean AND attempts < max_attempts THEN NULL ELSE now() END," \
 	  " error = left($3, 4000), lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
 	  " WHERE task_id = $1::uuid AND lease_token = $2::bigint AND status = 'running'" \
-	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
-	/* $1 task id, $2 lease token -> session_id, status, task (JSON text): cancelled as asked | no */ \
-	/* row when the lease is no longer this token's */ \
+	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
+	/* $1 task id, $2 lease token -> session_id, status, task_type, group_key, task (JSON text): */ \
+	/* cancelled as asked | no row when the lease is no longer this token's */ \
 	X(SPOOL_CANCELLED, 2, \
 	  "UPDATE tasks SET status = 'cancelled', error = 'cancelled', finished_at = now(), lease_owner = NULL," \
 	  " lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid AND lease_token = $2::bigint" \
-	  " AND status = 'running' RETURNING session_id::text, status, stint_task_json(tasks)::text AS task") \
+	  " AND status = 'running'" \
+	  " RETURNING session_id::text, status, task_type, group_key, stint_task_json(tasks)::text AS task") \
 	/* $1 task id, $2 lease token -> session_id, status, task (JSON text): handed back (queued, the */ \
 	/* attempt not counted; NOTIFY tasks wakes another spooler at COMMIT) | no row when the lease */ \
 	/* is no longer this token's */ \
@@ -547,9 +585,9 @@
 	  " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE task_id = $1::uuid" \
 	  " AND lease_token = $2::bigint AND status = 'running'" \
 	  " RETURNING session_id::text, status, stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
-	/* no parameters -> task_id, session_id, status, task (JSON text), one row per running task whose */ \
-	/* lease expired: cancelled when a cancel was asked, queued again while attempts < max_attempts */ \
-	/* (NOTIFY tasks), else failed */ \
+	/* no parameters -> task_id, session_id, status, task_type, group_key, task (JSON text), one row */ \
+	/* per running task whose lease expired: cancelled when a cancel was asked, queued again while */ \
+	/* attempts < max_attempts (NOTIFY tasks), else failed */ \
 	X(SPOOL_REAP, 0, \
 	  "UPDATE tasks SET status = CASE WHEN cancel_requested_at IS NOT NULL THEN 'cancelled'" \
 	  " WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END," \
@@ -558,8 +596,92 @@
 	  " lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL" \
 	  " WHERE task_id IN (SELECT task_id FROM tasks WHERE status = 'running' AND lease_expires_at < now()" \
 	  " FOR UPDATE SKIP LOCKED) AND status = 'running' AND lease_expires_at < now()" \
-	  " RETURNING task_id::text, session_id::text, status, stint_task_json(tasks)::text AS task," \
-	  " pg_notify('tasks', task_id::text)") \
+	  " RETURNING task_id::text, session_id::text, status, task_type, group_key," \
+	  " stint_task_json(tasks)::text AS task, pg_notify('tasks', task_id::text)") \
+	/* ---- the recorder bucket (lib/recorder.c; issue 13) ---- */ \
+	/* no parameters -> id ("recorder_id" of a recorder, "recorder_id/recording_id" of a recording), */ \
+	/* etag (its metadata.json's stored ETag, '' when none): what a sync compares the listing with */ \
+	X(RECORDER_KNOWN, 0, \
+	  "SELECT recorder_id AS id, coalesce(metadata_etag, '') AS etag FROM recorders" \
+	  " UNION ALL SELECT recorder_id || '/' || recording_id, coalesce(metadata_etag, '') FROM recorder_sessions") \
+	/* $1 a lock name -> nothing: serialises syncs (or sync queueing) until the transaction ends */ \
+	X(RECORDER_SYNC_LOCK, 1, "SELECT pg_advisory_xact_lock(hashtext($1))::text") \
+	/* no parameters -> one cell: the queued or running recorder_sync task's JSON text | no row */ \
+	X(RECORDER_SYNC_ACTIVE, 0, \
+	  "SELECT stint_task_json(t)::text FROM tasks t WHERE t.task_type = 'recorder_sync'" \
+	  " AND t.status IN ('queued', 'running') ORDER BY t.created_at LIMIT 1") \
+	/* $1 JSON array of {recorder_id, fetched, name, metadata_etag, error}: each listed recorder, seen */ \
+	/* now; name, etag and error change only when its metadata.json was read (fetched) -> nothing */ \
+	X(RECORDER_UPSERT_RECORDERS, 1, \
+	  "WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x (recorder_id text, fetched boolean," \
+	  " name text, metadata_etag text, error text))," \
+	  " upd AS (UPDATE recorders r SET seen_at = now()," \
+	  " name = CASE WHEN x.fetched THEN coalesce(x.name, '') ELSE r.name END," \
+	  " metadata_etag = CASE WHEN x.fetched THEN x.metadata_etag ELSE r.metadata_etag END," \
+	  " error = CASE WHEN x.fetched THEN x.error ELSE r.error END" \
+	  " FROM x WHERE r.recorder_id = x.recorder_id RETURNING r.recorder_id)" \
+	  " INSERT INTO recorders (recorder_id, name, metadata_etag, error)" \
+	  " SELECT x.recorder_id, coalesce(x.name, ''), x.metadata_etag, x.error FROM x" \
+	  " WHERE x.recorder_id NOT IN (SELECT recorder_id FROM upd)") \
+	/* $1 JSON array of recordings whose metadata.json was read (or is missing): {recorder_id, */ \
+	/* recording_id, name, start_time, end_time, duration_ns, is_closed, keep, object_keys, metadata, */ \
+	/* metadata_etag, error} -> created (boolean), one row per recording inserted or changed */ \
+	X(RECORDER_UPSERT_SESSIONS, 1, \
+	  "INSERT INTO recorder_sessions AS rs (recorder_id, recording_id, name, start_time, end_time, duration_ns," \
+	  " is_closed, keep, object_keys, metadata, metadata_etag, error)" \
+	  " SELECT x.recorder_id, x.recording_id, coalesce(x.name, ''), x.start_time, x.end_time, x.duration_ns," \
+	  " coalesce(x.is_closed, false), coalesce(x.keep, false), coalesce(x.object_keys, '{}'), x.metadata," \
+	  " x.metadata_etag, x.error FROM jsonb_to_recordset($1::jsonb) AS x (recorder_id text, recording_id text," \
+	  " name text, start_time timestamptz, end_time timestamptz, duration_ns bigint, is_closed boolean," \
+	  " keep boolean, object_keys jsonb, metadata jsonb, metadata_etag text, error text)" \
+	  " ON CONFLICT (recorder_id, recording_id) DO UPDATE SET name = EXCLUDED.name," \
+	  " start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time, duration_ns = EXCLUDED.duration_ns," \
+	  " is_closed = EXCLUDED.is_closed, keep = EXCLUDED.keep, object_keys = EXCLUDED.object_keys," \
+	  " metadata = EXCLUDED.metadata, metadata_etag = EXCLUDED.metadata_etag, error = EXCLUDED.error," \
+	  " deleted_at = NULL" \
+	  " WHERE (rs.name, rs.start_time, rs.end_time, rs.duration_ns, rs.is_closed, rs.keep, rs.object_keys," \
+	  " rs.metadata, rs.metadata_etag, rs.error, rs.deleted_at) IS DISTINCT FROM (EXCLUDED.name," \
+	  " EXCLUDED.start_time, EXCLUDED.end_time, EXCLUDED.duration_ns, EXCLUDED.is_closed, EXCLUDED.keep," \
+	  " EXCLUDED.object_keys, EXCLUDED.metadata, EXCLUDED.metadata_etag, EXCLUDED.error, NULL::timestamptz)" \
+	  " RETURNING (xmax = 0) AS created") \
+	/* $1 JSON array of recordings whose metadata.json is unchanged: {recorder_id, recording_id, */ \
+	/* object_keys, has_chunks} -> id, one row per recording whose keys, closed state or presence */ \
+	/* changed (closed: its stored metadata says is_closed and chunks/ is gone) */ \
+	X(RECORDER_TOUCH_SESSIONS, 1, \
+	  "UPDATE recorder_sessions rs SET object_keys = x.object_keys, deleted_at = NULL," \
+	  " is_closed = rs.error IS NULL AND coalesce(rs.metadata->'is_closed' = 'true'::jsonb, false)" \
+	  " AND NOT x.has_chunks" \
+	  " FROM jsonb_to_recordset($1::jsonb) AS x (recorder_id text, recording_id text, object_keys jsonb," \
+	  " has_chunks boolean)" \
+	  " WHERE rs.recorder_id = x.recorder_id AND rs.recording_id = x.recording_id" \
+	  " AND (rs.object_keys, rs.is_closed, rs.deleted_at) IS DISTINCT FROM (x.object_keys," \
+	  " rs.error IS NULL AND coalesce(rs.metadata->'is_closed' = 'true'::jsonb, false) AND NOT x.has_chunks," \
+	  " NULL::timestamptz)" \
+	  " RETURNING rs.id") \
+	/* $1 JSON array of {recorder_id, recording_id}: every recording listed -> id, one row per */ \
+	/* recording gone from the bucket, now marked deleted_at */ \
+	X(RECORDER_MARK_DELETED, 1, \
+	  "UPDATE recorder_sessions SET deleted_at = now() WHERE deleted_at IS NULL" \
+	  " AND (recorder_id, recording_id) NOT IN (SELECT x.recorder_id, x.recording_id" \
+	  " FROM jsonb_to_recordset($1::jsonb) AS x (recorder_id text, recording_id text)) RETURNING id") \
+	/* no parameters -> malformed, open: the recordings in the bucket (not deleted) with an error, */ \
+	/* and those not closed */ \
+	X(RECORDER_COUNTS, 0, \
+	  "SELECT count(*) FILTER (WHERE error IS NOT NULL) AS malformed, count(*) FILTER (WHERE NOT is_closed) AS open" \
+	  " FROM recorder_sessions WHERE deleted_at IS NULL") \
+	/* $1 recorder_id, $2 from, $3 to (start_time in [from, to)), $4 closed, $5 deleted too (each NULL: */ \
+	/* any), $6 limit, $7 offset -> one cell: {"items": [...], "total", "limit", "offset"} (JSON text), */ \
+	/* newest start first; an item is stint_recording_json()'s (sql/functions/recorder.sql) */ \
+	X(RECORDER_LIST, 7, \
+	  "WITH f AS (SELECT rs.id, rs.start_time FROM recorder_sessions rs WHERE ($1::text IS NULL OR rs.recorder_id = $1)" \
+	  " AND ($2::timestamptz IS NULL OR rs.start_time >= $2::timestamptz)" \
+	  " AND ($3::timestamptz IS NULL OR rs.start_time < $3::timestamptz)" \
+	  " AND ($4::boolean IS NULL OR rs.is_closed = $4::boolean)" \
+	  " AND (coalesce($5::boolean, false) OR rs.deleted_at IS NULL))" \
+	  " SELECT json_build_object('items', coalesce((SELECT json_agg(stint_recording_json(rs)" \
+	  " ORDER BY rs.start_time DESC NULLS LAST, rs.id DESC) FROM recorder_sessions rs WHERE rs.id IN" \
+	  " (SELECT id FROM f ORDER BY start_time DESC NULLS LAST, id DESC LIMIT $6::int OFFSET $7::int)), '[]')," \
+	  " 'total', (SELECT count(*) FROM f), 'limit', $6::int, 'offset', $7::int)::text") \
 	/* ---- participants and device files (issue 12; lib/participants.c) ---- */ \
 	/* $1 session id -> one cell: the JSON array of its participants by side, number, player */ \
 	X(PARTICIPANT_LIST, 1, \

@@ -5,8 +5,8 @@
  *
  * Reads take the database; changes take a unit of work (lib/tx.h), write
  * their audit_log row (task.create, task.cancel, task.cancel_request,
- * task.remove) and, for a task of a session, record task_updated on the
- * session's live channel with the task as its data. What a change hands
+ * task.remove, task.retry) and, for a task of a session, record
+ * task_updated on the session's live channel with the task as its data. What a change hands
  * back is only meaningful once stint_tx_end() has returned STINT_DB_OK; the
  * caller frees a returned text whatever stint_tx_end() returns.
  *
@@ -20,6 +20,7 @@
 #include "db.h"
 #include "http.h"
 #include "sessions.h"
+#include "tasktypes.h"
 #include "tx.h"
 
 #define STINT_TASK_ID_LEN 37   /* a task_id (a uuid) and its NUL */
@@ -89,16 +90,83 @@ typedef enum stint_task_cancel_result {
 	STINT_TASK_CANCELLED,         /* it was queued: now cancelled */
 	STINT_TASK_CANCEL_REQUESTED,  /* it is running: cancel_requested_at is set, and
 					 the spooler running it stops its child */
-	STINT_TASK_REMOVED            /* it had finished: its record is removed */
+	STINT_TASK_REMOVED,           /* it had finished: its record is removed */
+	STINT_TASK_FINISHED           /* it had finished and remove_finished was 0: unchanged */
 } stint_task_cancel_result;
 
 /*
  * Cancel task task_id as its status allows (stint_task_cancel_result in
- * *what); *json (caller frees) is the task's JSON text after the change
- * (the removed record's, with "removed": true), NULL when absent.
+ * *what); a finished task's record is removed when remove_finished is 1
+ * (the API's DELETE), and left as it is otherwise (the editor's Cancel
+ * button, which may meet a task that finished since the page was shown).
+ * *json (caller frees) is the task's JSON text after the change (the
+ * removed record's, with "removed": true), NULL when absent or unchanged. A
+ * queued task cancelled here ends, so its type's policy applies (types,
+ * NULL: none; stint_task_ended()): its record may be removed at once, *json
+ * then the removed record's and *what still STINT_TASK_CANCELLED.
  */
-stint_db_rc stint_task_cancel(stint_tx *tx, const char *task_id, stint_task_cancel_result *what,
-			      char **json);
+stint_db_rc stint_task_cancel(stint_tx *tx, const stint_task_types *types, const char *task_id,
+			      int remove_finished, stint_task_cancel_result *what, char **json);
+
+/* A task whose status has just changed in a unit of work: its row's facts. */
+typedef struct stint_task_end {
+	const char *task_id;
+	const char *session_id;   /* NULL or "": no session */
+	const char *group_key;    /* NULL or "": no group */
+	const char *task_type;
+	const char *status;       /* its new status */
+	const char *task;         /* its JSON text after the change */
+} stint_task_end;
+
+/*
+ * Announce task e's change in tx, and when e->status is final (completed,
+ * failed, cancelled) apply its type's record policy (types; NULL, or a type
+ * types does not declare: none; docs/tasks.md, "Record policies"):
+ *  - the record is removed when the type is untracked (tracked = no), or
+ *    when the status is in its remove_on and the record is not held (a type
+ *    with keep_until holds its records that have a group_key);
+ *  - a completed task with a group_key, of a type that others name in their
+ *    keep_until, removes the finished records of its group of those types,
+ *    and then its own record unless that is held itself.
+ * Each removal is audited as task.remove (detail: task_type, reason
+ * untracked, remove_on or keep_until, and follow_up: the releasing task's
+ * id) and announced as task_updated with "removed": true; a record that
+ * stays is announced as it is. When e's own record was removed and removed
+ * is not NULL, *removed is the removed record's JSON text (caller frees;
+ * else NULL). Returns tx->rc.
+ */
+stint_db_rc stint_task_ended(stint_tx *tx, const stint_task_types *types, const stint_task_end *e,
+			     char **removed);
+
+/*
+ * Remove the finished records older than their type's retention_days
+ * (finished_at), at most batch of them (oldest first), in tx: records of a
+ * type with keep_until that have a group_key are held and stay, and types
+ * not declared in types are left alone. Each removal is audited (task.remove,
+ * reason retention) and announced. *n is how many were removed (batch: there
+ * may be more). Returns tx->rc.
+ */
+stint_db_rc stint_task_sweep(stint_tx *tx, const stint_task_types *types, long batch, long *n);
+
+/* What stint_task_retry() did. */
+typedef enum stint_task_retry_result {
+	STINT_TASK_RETRY_ABSENT,   /* there is no such task */
+	STINT_TASK_RETRY_ACTIVE,   /* it is queued or running: unchanged */
+	STINT_TASK_RETRY_DONE,     /* it was failed or cancelled: queued again */
+	STINT_TASK_RETRY_COMPLETED  /* it completed: unchanged (nothing to retry) */
+} stint_task_retry_result;
+
+/*
+ * Queue task task_id again when it failed or was cancelled: the same task
+ * (its id, params and history kept) starts a new attempt cycle, attempts
+ * 0, run_after now, error, result and progress cleared; audited as
+ * task.retry ({"from": the old status}), announced, and NOTIFY tasks at
+ * COMMIT. *what says what it found; *json (caller frees) is the task's
+ * JSON text after a retry, NULL otherwise. STINT_DB_CONFLICT when the
+ * task's session has another active task of the same type and dedupe key
+ * (the unique index tasks_one_active_idx refuses the second).
+ */
+stint_db_rc stint_task_retry(stint_tx *tx, const char *task_id, stint_task_retry_result *what, char **json);
 
 /* --- a session's processing (its report) --- */
 

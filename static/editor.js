@@ -2,9 +2,11 @@
 // the video with a timeline of event markers, tagging from the buttons and
 // the keyboard at the video's time, undo, inline edit and delete through the
 // JSON API (X-CSRF-Token from the page's meta tag), sortable statistics, and
-// the live panel that applies everyone's changes as they happen.
+// the live panel that applies everyone's changes as they happen, and the
+// tasks panel's live updates (tasks.js).
 import { follow, showState } from './feed.js';
 import { sortable } from './sort.js';
+import { tasksPanel, typeLabel as taskLabel } from './tasks.js';
 
 const $ = (id) => document.getElementById(id);
 const root = $('editor');
@@ -519,6 +521,14 @@ function onMessage(msg) {
   case 'clip_added':
     feedLine(msg, 'A clip was added (reload to play it)');
     break;
+  case 'task_updated': {
+    const before = document.getElementById(`task-${d.task_id}`)?.dataset.status;
+    tasks.apply(d);
+    if (d.removed || before !== d.status) {
+      feedLine(msg, `${taskLabel(d)}: ${d.removed ? 'removed' : d.status}`);
+    }
+    break;
+  }
   default:
     feedLine(msg, msg.type.replaceAll('_', ' '));
   }
@@ -661,6 +671,7 @@ async function moveClip(ev) {
   }
 }
 
+const tasks = tasksPanel($('tasks'), sid, canEdit, csrf);
 wire();
 sortable($('stats-body'));
 loadEvents();

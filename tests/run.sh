@@ -3,7 +3,8 @@
 #   1. unit tests (make check: Check programs, the SQL lint);
 #   2. a short run of each fuzz target;
 #   3. integration tests (node:test) against a new stack started in a
-#      temporary directory on other ports, from a database built from sql/.
+#      temporary directory on other ports, from a database built from sql/,
+#      with the S3 test server (tests/s3/server.mjs) as its recorder bucket.
 # With PATTERNs only the tests whose name matches one of them run. The names:
 # unit/test_lib, lint-sql (the Makefile's TESTS), fuzz/dvw (tests/fuzz/run.sh's
 # targets), integration/timeline, browser/pages (tests/*/NAME.test.mjs). A
@@ -27,7 +28,7 @@ patterns=()
 for arg in "$@"; do
 	case $arg in
 	-h | --help)
-		sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 		;;
 	-*)
@@ -160,6 +161,10 @@ run_integration() {
 	say "integration tests"
 	prefix=$(mktemp -d /tmp/stint-test.XXXXXX)
 	trap cleanup EXIT
+	(cd tests && npm ci --no-audit --no-fund --loglevel=error >"$out/npm.txt" 2>&1) || {
+		cat "$out/npm.txt"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+	start_s3 || { echo "the S3 test server did not start:"; cat "$out/s3.log"
+		echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 	# the suite signs in more often than a person would: a looser per-address
 	# login rate (the per-account lockout is what the tests exercise)
 	# no spooler of the stack: tests/integration/spooler.test.mjs starts its own
@@ -168,8 +173,6 @@ run_integration() {
 		echo "$passed passed, $((failed + 1)) failed"
 		exit 1
 	fi
-	(cd tests && npm ci --no-audit --no-fund --loglevel=error >"$out/npm.txt" 2>&1) || {
-		cat "$out/npm.txt"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
 	STINT_TEST_URL="http://127.0.0.1:$port" STINT_TEST_PREFIX="$prefix" \
 		node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
 		--test-reporter=tap --test-reporter-destination="$out/integration.tap" \
@@ -194,8 +197,41 @@ run_integration() {
 	fi
 }
 
+# The S3 test server (tests/s3/server.mjs: s3rver with a key pair of the run's
+# own, anonymous requests refused) on STINT_TEST_S3_PORT (default: the test
+# port + 1000), its bucket `recordings` empty; the stack gets STINT_S3_*
+# settings pointing at it, the secret key in a file (s3_secret_key_file), and
+# the tests its request log ($out/s3-requests.log: one JSON line a request).
+start_s3() {
+	local s3_port=${STINT_TEST_S3_PORT:-$((port + 1000))} secret i
+	s3dir=$(mktemp -d /tmp/stint-s3.XXXXXX)
+	chmod 755 "$s3dir"
+	secret=$(head -c 30 /dev/urandom | base64 | tr -d '/+=')
+	printf '%s\n' "$secret" >"$s3dir/secret"
+	chmod 644 "$s3dir/secret"  # the stack's unprivileged user reads it
+	S3_ACCESS_KEY=stint-test S3_SECRET_KEY=$secret node --openssl-legacy-provider tests/s3/server.mjs \
+		--port "$s3_port" --dir "$s3dir/data" --bucket recordings >"$out/s3-requests.log" 2>"$out/s3.log" &
+	s3_pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^s3 ready' "$out/s3.log" && break
+		kill -0 "$s3_pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	grep -q '^s3 ready' "$out/s3.log" || return 1
+	export STINT_S3_ENABLED=yes STINT_S3_ENDPOINT=http://127.0.0.1:$s3_port STINT_S3_BUCKET=recordings \
+		STINT_S3_ACCESS_KEY=stint-test STINT_S3_SECRET_KEY_FILE=$s3dir/secret \
+		STINT_TEST_S3_LOG=$out/s3-requests.log
+}
+
 prefix=
-cleanup() { bin/stint down --prefix "$prefix" >/dev/null 2>&1; rm -rf "$prefix"; }
+s3dir=
+s3_pid=
+cleanup() {
+	bin/stint down --prefix "$prefix" >/dev/null 2>&1
+	rm -rf "$prefix"
+	if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null; wait "$s3_pid" 2>/dev/null; fi
+	if [ -n "$s3dir" ]; then rm -rf "$s3dir"; fi
+}
 
 bin/stint deps || exit 1
 bin/stint build || exit 1

@@ -2,8 +2,9 @@
 # tests/spool-task.sh: the program of the task type spool_test (conf/tasks.conf), for
 # tests/integration/spooler.test.mjs. Speaks the child protocol of docs/tasks.md: the task's
 # params as JSON on stdin, progress lines and a final JSON line on stdout, errors on stderr.
-# params: {"mode": ok | fail | sleep | once | slow, "marker": a file (sleep, once)}
+# params: {"mode": ok | touch | fail | sleep | once | slow, "marker": a file (touch, sleep, once)}
 #   ok     two progress lines, then the result {"answer": 42, "task": <id>, "attempt": n}
+#   touch  writes "<task id> <attempt>" to marker (its side effect), then answers as ok
 #   fail   a line on stderr naming the attempt, exit 3
 #   sleep  writes "<pid> <pgid> <pid of a sleeping grandchild>" to marker, then waits for ever
 #   once   the first run (no marker yet) writes marker and sleeps; a later run answers as ok and
@@ -20,6 +21,10 @@ ok)
 	echo "progress 30 Half way"
 	echo "not a protocol line: ignored"
 	echo "progress 90 Almost there"
+	answer
+	;;
+touch)
+	echo "$STINT_TASK_ID $STINT_TASK_ATTEMPT" >"$marker.tmp" && mv "$marker.tmp" "$marker"
 	answer
 	;;
 fail)

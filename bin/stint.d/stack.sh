@@ -349,6 +349,7 @@ cmd_up() {
 	ensure_database
 	migrate
 	ensure_csrf_secret
+	start_demo_s3
 	write_env
 	MISSING=()
 	start_pools
@@ -365,6 +366,7 @@ cmd_up() {
 	ensure_admin
 	if ((DEMO)); then
 		"$REPO/bin/stint" demo --prefix "$PREFIX"
+		fill_demo_bucket
 	fi
 	say "Stint is running at $BASE_URL/"
 	say "Sign in as $ADMIN_EMAIL (password in $PREFIX/admin-password)"
@@ -462,6 +464,74 @@ cmd_reload() {
 	say "nginx: reloading its configuration (pid $pid)"
 }
 
+# --- more spoolers ----------------------------------------------------------------
+
+# bin/stint spooler [--concurrency N] [--types LIST] [--prefix DIR]: one more
+# spooler (bin/stint-spooler) on the running stack, with its settings
+# (PREFIX/stint.env), N slots (default: the setting spool_concurrency) and
+# only the task types LIST (comma-separated; default all): RUN/spooler-K.pid
+# and LOG/spooler-K.log, K the first free number from 2. down stops it with
+# the rest; status lists it. bin/stint spooler stop spooler-K stops one.
+cmd_spooler() {
+	local concurrency='' types='' name pid k prog=$REPO/bin/stint-spooler
+	local -a opts=() args=() env=() user=()
+	if [[ ${1:-} == stop ]]; then
+		name=${2:-}
+		[[ $name =~ ^spooler(-[0-9]{1,4})?$ ]] || die "usage: bin/stint spooler stop spooler-K [--prefix DIR]"
+		shift 2
+		parse_opts "$@"
+		set_paths
+		[[ -f $RUN/$name.pid ]] || die "no $name under $PREFIX"
+		STOP_FAILED=0
+		stop_pidfile "$RUN/$name.pid" "$name"
+		((STOP_FAILED == 0)) || exit 1
+		return 0
+	fi
+	while (($# > 0)); do
+		case $1 in
+		--concurrency | --types)
+			(($# >= 2)) || die "$1 needs a value"
+			if [[ $1 == --types ]]; then types=$2; else concurrency=$2; fi
+			shift 2
+			;;
+		*)
+			opts+=("$1")
+			shift
+			;;
+		esac
+	done
+	parse_opts "${opts[@]}"
+	set_paths
+	[[ -z $concurrency || $concurrency =~ ^([1-9]|[1-5][0-9]|6[0-4])$ ]] ||
+		die "--concurrency must be 1..64, not '$concurrency'"
+	[[ -z $types || $types =~ ^[a-z][a-z0-9_]{0,39}(,[a-z][a-z0-9_]{0,39})*$ ]] ||
+		die "--types: a comma-separated list of task types, not '$types'"
+	[[ -f $PREFIX/stint.env && -d $RUN ]] || die "no stack under $PREFIX: bin/stint up --prefix $PREFIX first"
+	[[ -x $prog ]] || die "$prog is missing (bin/stint build)"
+	for ((k = 2; ; k++)); do
+		name=spooler-$k
+		running_pid "$RUN/$name.pid" >/dev/null || break
+	done
+	read_env
+	if [[ -n $types ]]; then STINT_ENV+=("STINT_SPOOL_TYPES=$types"); fi
+	mapfile -d '' env < <(clean_env settings)
+	is_root && user=(setpriv "--reuid=$RUN_USER" "--regid=$RUN_USER" --init-groups)
+	: >>"$LOG/$name.log"
+	if is_root; then chown "$RUN_USER:$RUN_USER" "$LOG/$name.log"; fi
+	args=(--var-dir "$PREFIX")
+	if [[ -n $concurrency ]]; then args+=(--concurrency "$concurrency"); fi
+	setsid "${user[@]}" "${env[@]}" "$prog" "${args[@]}" </dev/null >>"$LOG/$name.log" 2>&1 &
+	pid=$!
+	printf '%s\n' "$pid" >"$RUN/$name.pid"
+	sleep 0.2
+	if ! alive "$pid"; then
+		tail -n 20 "$LOG/$name.log" >&2
+		rm -f "$RUN/$name.pid"
+		die "$name did not start"
+	fi
+	say "$name: started (pid $pid${concurrency:+, $concurrency slots}${types:+, types $types}, log $LOG/$name.log)"
+}
+
 # --- pool, down, status ----------------------------------------------------------
 
 # bin/stint pool start NAME PROGRAM WORKERS | pool stop NAME [--prefix DIR]
@@ -539,6 +609,19 @@ status_table() {
 			pid=-
 			state=stopped
 			[[ -f $RUN/$name.pid ]] && state="stopped (stale pid file)"
+			ok=1
+		fi
+		printf '%-10s %-8s %s\n' "$name" "$pid" "$state"
+	done
+	local f  # the spoolers bin/stint spooler added
+	for f in "$RUN"/spooler-*.pid; do
+		name=${f##*/}
+		name=${name%.pid}
+		if pid=$(running_pid "$f"); then
+			state=running
+		else
+			pid=-
+			state="stopped (stale pid file)"
 			ok=1
 		fi
 		printf '%-10s %-8s %s\n' "$name" "$pid" "$state"

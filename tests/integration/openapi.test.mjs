@@ -910,6 +910,24 @@ const examples = {
     },
     { name: 'an unknown task', status: 404, run: () => call('DELETE', `/api/v1/tasks/${randomUUID()}`) },
   ],
+  retryTask: [
+    {
+      name: 'a cancelled task is queued again', status: 200,
+      run: async () => {
+        fx.retried = await expectCall('createTask', 201, 'POST', '/api/v1/tasks', { json: { task_type: 'noop', group_key: `${TAG} retry` } });
+        await expectCall('cancelTask', 200, 'DELETE', `/api/v1/tasks/${fx.retried.task_id}`);
+        return call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`);
+      },
+      then: (b) => assert.deepEqual([b.task_id, b.status, b.attempts, b.error], [fx.retried.task_id, 'queued', 0, null]),
+    },
+    { name: 'a queued task', status: 409, run: () => call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`) },
+    {
+      name: "another user's task is not found", status: 404,
+      run: () => call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`, { token: fx.coach.token }),
+    },
+    { name: 'a read-only token', status: 403, run: () => call('POST', `/api/v1/tasks/${fx.retried.task_id}/retry`, { token: fx.readToken }) },
+    { name: 'an unknown task', status: 404, run: () => call('POST', `/api/v1/tasks/${randomUUID()}/retry`) },
+  ],
 
   processSession: [
     {
@@ -954,6 +972,33 @@ const examples = {
     },
     { name: "another user's session", status: 403, run: () => call('GET', `${sessionUrl(fx.session.id)}/status`, { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', `${sessionUrl(randomUUID())}/status`) },
+  ],
+
+  // --- the recorder bucket (tests/integration/recorder-sync.test.mjs runs the syncs) -----
+  listRecordings: [
+    {
+      name: 'the recordings, filtered', status: 200,
+      run: () => call('GET', '/api/v1/recorder/sessions?closed=true&from=2000-01-01T00:00:00Z&limit=5&offset=0'),
+      then: (b) => assert.deepEqual([b.limit, b.offset], [5, 0]),
+    },
+    {
+      name: 'bad filters', status: 422,
+      run: () => call('GET', '/api/v1/recorder/sessions?from=yesterday&closed=maybe&limit=0'),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['closed', 'from', 'limit']),
+    },
+    { name: 'the viewer role', status: 403, run: () => call('GET', '/api/v1/recorder/sessions', { token: fx.viewer.token }) },
+  ],
+  syncRecorder: [
+    {
+      name: 'a sync is queued, asked again: the same task', status: 202,
+      run: () => call('POST', '/api/v1/recorder/sync'),
+      then: async (b) => {
+        assert.deepEqual([b.task_type, b.session_id], ['recorder_sync', null]);
+        const again = await expectCall('syncRecorder', 202, 'POST', '/api/v1/recorder/sync', { token: fx.coach.token });
+        assert.equal(again.task_id, b.task_id);
+      },
+    },
+    { name: 'a read-only token', status: 403, run: () => call('POST', '/api/v1/recorder/sync', { token: fx.readToken }) },
   ],
 
   // --- a session's timeline: events, rollup, exports -----------------------------

@@ -33,7 +33,8 @@
 // shared as above, except where a call would end it (DELETE of the session,
 // POST .../delete): a new session per call; and DELETED_SESSION_EDITOR
 // routes get a session deleted for the call. A task route's ":uuid" is a
-// task of that session (a new one per call where the call ends it). ":id" is a row id that does not
+// task of that session (a new one per call where the call ends it, a new cancelled one for a
+// retry). ":id" is a row id that does not
 // exist. Each page call uses a browser of its own (a logout ends only that
 // login).
 //
@@ -133,14 +134,19 @@ async function sessionFor(r, n) {
   return endsSession(r) ? ownedSession('to end') : fx.session;
 }
 
-/* A task of the owner's session (a new one when the call ends it), as the owner makes it. */
+/*
+ * A task of the owner's session (a new one when the call ends or changes it: a retry's is a new
+ * cancelled one), as the owner makes it.
+ */
 async function taskFor(r, n) {
   if (n === 'missing') return randomUUID();
-  if (r.method !== 'DELETE' && fx.task) return fx.task;
+  const retry = r.pattern.endsWith('/retry');
+  if (r.method !== 'DELETE' && !retry && fx.task) return fx.task;
   const t = await api('POST', '/api/v1/tasks',
     { json: { task_type: 'noop', session_id: fx.session, dedupe_key: randomUUID() }, token: who.owner.token });
   assert.equal(t.status, 201, t.text);
-  if (r.method !== 'DELETE') fx.task = t.body.task_id;
+  if (retry) assert.equal((await api('DELETE', `/api/v1/tasks/${t.body.task_id}`, { token: who.owner.token })).status, 200);
+  else if (r.method !== 'DELETE') fx.task = t.body.task_id;
   return t.body.task_id;
 }
 

@@ -2,8 +2,10 @@
 // completes with its progress and result; a failing program is retried up to max_attempts, then
 // failed with its stderr's tail; a completion under a lease that is no longer the spooler's is
 // refused; a spooler killed with -9 has its task re-run by another once the lease expires, with
-// exactly one result; a cancel kills the running task's process group; the session's SSE
-// subscribers hear task_updated for running and completed.
+// exactly one result; a cancel kills the running task's process group; a run past its type's time
+// limit fails naming the limit, its process group gone; the session's SSE subscribers hear
+// task_updated for running and completed; `bin/stint spooler` adds a spooler to the running stack,
+// which `bin/stint status` lists.
 //
 // The test stack runs no spooler (tests/run.sh: STINT_SPOOLER=off): this file starts its own,
 // with the stack's settings (PREFIX/stint.env), a short lease, and only the types spool_test
@@ -18,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
+import { PREFIX, REPO, api, makeUser, sleep, stint, subscribe } from './lib.mjs';
 
 const TAG = `spool${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-spool-'));
@@ -81,8 +83,8 @@ async function ownSession() {
   return r.body.id;
 }
 
-async function create(params, sessionId) {
-  const json = { task_type: 'spool_test', group_key: TAG, params };
+async function create(params, sessionId, type = 'spool_test') {
+  const json = { task_type: type, group_key: TAG, params };
   if (sessionId) json.session_id = sessionId;
   const r = await api('POST', '/api/v1/tasks', { json, token: owner.token });
   assert.equal(r.status, 201, r.text);
@@ -96,7 +98,7 @@ after(() => {
   for (const s of spoolers) {
     try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
   }
-  for (const f of ['sleep', 'once', 'cancel']) {
+  for (const f of ['sleep', 'once', 'cancel', 'limit']) {
     const marker = path.join(DIR, f);
     if (existsSync(marker)) {
       const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
@@ -104,7 +106,7 @@ after(() => {
       try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
     }
   }
-  sql(`DELETE FROM tasks WHERE task_type = 'spool_test'`);
+  sql(`DELETE FROM tasks WHERE group_key = '${TAG}'`);
   rmSync(DIR, { recursive: true, force: true });
 });
 
@@ -215,4 +217,49 @@ test('SIGTERM: the spooler stops claiming and hands a task still running after t
   assert.equal(alive(pid), false);
   assert.equal(row(id, 'status, attempts, lease_token IS NULL'), 'queued|0|t');
   sql(`UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE task_id = '${id}'`);
+});
+
+test('a run past its type\'s time limit fails, naming the limit, and its process group is gone', async () => {
+  const spooler = startSpooler('g', { STINT_SPOOL_TYPES: 'test_time_limit' });
+  const marker = path.join(DIR, 'limit');
+  const id = await create({ mode: 'sleep', marker }, undefined, 'test_time_limit');
+  await until('the run', () => existsSync(marker));
+  const [pid, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
+  assert.equal(pid, pgid);
+  assert.ok(alive(grandchild));
+  await until('the task to fail', () => finished(id), 10000);
+  const got = await api('GET', `/api/v1/tasks/${id}`, { token: owner.token });
+  assert.equal(got.body.status, 'failed');
+  assert.equal(got.body.attempts, 1);
+  assert.equal(got.body.error, 'time limit of 2 s exceeded');
+  const ran = (new Date(got.body.finished_at) - new Date(got.body.started_at)) / 1000;
+  assert.ok(ran >= 2 && ran < 5, `stopped ${ran} s after it started`);
+  await until('the group to be gone', () => !alive(pid) && !alive(grandchild), 5000);
+  assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
+    ['task.create', 'task.claim', 'task.fail']);
+  spooler.kill('SIGTERM');
+});
+
+test('bin/stint spooler starts one more spooler on the running stack; status lists it; stop ends it', async () => {
+  const out = stint('spooler', '--concurrency', '2', '--types', 'noop');
+  const m = /^(spooler-\d+): started \(pid (\d+), 2 slots, types noop, log (\S+)\)$/m.exec(out);
+  assert.ok(m, out);
+  const [, name, pid, log] = m;
+  assert.equal(readFileSync(path.join(PREFIX, 'run', `${name}.pid`), 'utf8').trim(), pid);
+  assert.equal(log, path.join(PREFIX, 'log', `${name}.log`));
+  assert.match(stint('status'), new RegExp(`^${name} +${pid} +running$`, 'm'));
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await api('POST', '/api/v1/tasks', { json: { task_type: 'noop', group_key: TAG }, token: owner.token });
+    assert.equal(r.status, 201, r.text);
+    ids.push(r.body.task_id);
+  }
+  await until('its tasks to complete', () => ids.every((id) => row(id, 'status') === 'completed'));
+  const text = readFileSync(log, 'utf8');
+  assert.match(text, /with 2 slots/);
+  for (const id of ids) assert.match(text, new RegExp(`task ${id} \\(noop\\): completed`));
+  assert.match(stint('spooler', 'stop', name), new RegExp(`${name}: stopped \\(pid ${pid}\\)`));
+  assert.equal(alive(pid), false);
+  assert.equal(existsSync(path.join(PREFIX, 'run', `${name}.pid`)), false);
+  assert.doesNotMatch(stint('status'), new RegExp(`^${name} `, 'm'));
 });
