@@ -290,7 +290,8 @@ static int collect_metadata(stint_req *r, const stint_part *parts, size_t n, con
 }
 
 /*
- * The multipart body's files into s: every part with a filename, its
+ * The multipart body (nginx's temporary file tmp, or r->body when tmp is
+ * NULL) and its files into s: every part with a filename, its
  * device the field "device" when the form has one file (the editor's form),
  * else the part's name; an .xml part is the EPTS metadata of the tracking
  * file of the same device. csrf: the form must carry a valid csrf field.
@@ -304,7 +305,7 @@ static int collect_parts(stint_req *r, const char *tmp, upload_set *s, int csrf)
 	const char *device, *problem;
 	char *field_device = NULL;
 
-	if (load_body(r, tmp) != 0 || stint_multipart_parse(&r->arena, stint_req_env(r, "CONTENT_TYPE"), r->body.data,
+	if ((tmp != NULL && load_body(r, tmp) != 0) || stint_multipart_parse(&r->arena, stint_req_env(r, "CONTENT_TYPE"), r->body.data,
 							     r->body.len, parts, sizeof(parts) / sizeof(parts[0]), &n) !=
 	    STINT_MULTIPART_OK) {
 		stint_fail(r, 400, "bad_multipart", "The multipart/form-data body cannot be read.", NULL);
@@ -519,13 +520,17 @@ static void page_participant_delete(stint_req *r)
 		redirect_editor(r, "participant_removed");
 }
 
-/* POST /sessions/<id>/device-data (multipart: csrf, device, file). */
+/*
+ * POST /sessions/<id>/device-data (multipart: csrf, device, file), the body
+ * in memory (RAW, 64 MiB at most). With body FILE (a location of its own
+ * under /sessions/, which the pages program serves) tests/integration/
+ * live.test.mjs's subscribers lost messages; the cause is not found yet.
+ */
 static void page_device_upload(stint_req *r)
 {
-	const char *tmp = upload_file(r);
 	upload_set *s;
 
-	if (tmp == NULL) {
+	if (r->body.len == 0) {
 		stint_fail(r, 400, "no_file", "Choose a device file to upload.", NULL);
 		return;
 	}
@@ -533,7 +538,7 @@ static void page_device_upload(stint_req *r)
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
 		return;
 	}
-	if (collect_parts(r, tmp, s, 1) == 0)
+	if (collect_parts(r, NULL, s, 1) == 0)
 		store_uploads(r, s, NULL, 0);
 	upload_set_free(s, 0);
 	free(s);
