@@ -36,7 +36,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart wearable_xml wearable_csv wearable_epts"
+TARGETS="http json csv dvw mustache text multipart devicexml devicecsv epts"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0"
@@ -47,7 +47,7 @@ WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # Longest input tried: .dvw seeds are up to 130 KB, but mutating files that
 # size runs a few dozen times a second; mustache skips longer templates.
-declare -A MAX_LEN=([dvw]=16384 [mustache]=4096 [wearable_xml]=16384 [wearable_csv]=16384 [wearable_epts]=65536)
+declare -A MAX_LEN=([dvw]=16384 [mustache]=4096 [devicexml]=16384 [devicecsv]=16384 [epts]=65536)
 
 [ ${#targets[@]} -gt 0 ] || read -ra targets <<<"$TARGETS"
 for t in "${targets[@]}"; do
@@ -222,7 +222,7 @@ seed_prefixed() {
 	} >"$1/$2"
 }
 
-seed_wearable_xml() {
+seed_devicexml() {
 	local d=$1 f
 	for f in "$data"/gps/*.gpx; do
 		[ -f "$f" ] || continue
@@ -234,7 +234,7 @@ seed_wearable_xml() {
 	done
 }
 
-seed_wearable_csv() {
+seed_devicecsv() {
 	local d=$1 f
 	for f in "$data"/tracking/metrica_*.csv; do
 		[ -f "$f" ] || continue
@@ -249,7 +249,7 @@ seed_wearable_csv() {
 	seed "$d" hr '\x00time,hr\n0,80\n1,"82"\n'
 }
 
-seed_wearable_epts() {
+seed_epts() {
 	local d=$1 meta=$data/tracking/epts_metrica_metadata.xml txt=$data/tracking/epts_metrica_tracking.txt
 	[ -f "$meta" ] && [ -f "$txt" ] || return 0
 	{ cat "$meta"; printf '\0'; head -n 3 "$txt"; } >"$d/metrica"

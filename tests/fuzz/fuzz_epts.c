@@ -1,5 +1,5 @@
 /*
- * fuzz_wearable_epts.c: libFuzzer target for the EPTS parser
+ * fuzz_epts.c: libFuzzer target for the EPTS parser
  * (lib/wearable-epts.c): the input is the metadata XML, a NUL byte, then the
  * tracking text (no NUL: the whole input is metadata and the tracking text
  * is one frame). Built and run by tests/fuzz/run.sh; seeds: the metadata in

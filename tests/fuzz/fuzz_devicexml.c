@@ -1,5 +1,5 @@
 /*
- * fuzz_wearable_xml.c: libFuzzer target for the GPX and TCX parsers
+ * fuzz_devicexml.c: libFuzzer target for the GPX and TCX parsers
  * (lib/wearable-xml.c). The first byte picks the format (even: GPX, odd:
  * TCX), the rest is the document. Built and run by tests/fuzz/run.sh;
  * seeds: the .gpx and .tcx files in $STINT_DATA_DIR/gps.

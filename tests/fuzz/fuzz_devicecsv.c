@@ -1,5 +1,5 @@
 /*
- * fuzz_wearable_csv.c: libFuzzer target for the CSV device-file parsers
+ * fuzz_devicecsv.c: libFuzzer target for the CSV device-file parsers
  * (lib/wearable-csv.c). The first byte picks the format (even: a GPS unit's
  * export, odd: Metrica tracking), the rest is the file. Built and run by
  * tests/fuzz/run.sh; seeds: the Metrica files in $STINT_DATA_DIR/tracking,
