@@ -18,6 +18,7 @@
 #include "media.h"
 #include "pages-editor.h"
 #include "pages-recordings.h"
+#include "pages-participants.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "pages-tasks.h"
@@ -453,6 +454,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 		rc = add_events(r, data, s, &view, pp);
 	if (rc == STINT_DB_OK)
 		rc = add_stats(r, data, s);
+	if (rc == STINT_DB_OK)
+		rc = page_participants_data(r, data);
 	if (rc == STINT_DB_OK)
 		rc = page_add_tasks(r, data);
 	if (rc == STINT_DB_OK)
