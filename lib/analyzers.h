@@ -18,7 +18,8 @@
  * without it only the analyze_clip task type's limit applies. An unknown
  * key, a bad value, a key given twice, an analyzer declared twice or a key
  * outside a block is an error naming the file and line. The format is
- * tasktypes.h's.
+ * tasktypes.h's, read by blockfile.h (with inih; `key: value` is read as
+ * `key = value`).
  */
 #ifndef STINT_ANALYZERS_H
 #define STINT_ANALYZERS_H

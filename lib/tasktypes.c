@@ -1,43 +1,18 @@
 /* tasktypes.c: the task types of conf/tasks.conf (see tasktypes.h). */
 #include "tasktypes.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blockfile.h"
 #include "conf.h"
-
-#define FILE_MAX (1024 * 1024)
 
 /* The keys of a block, in the order of the bits that say which were given. */
 static const char *const keys[] = {
 	"program", "time_limit_s", "max_attempts", "tracked", "remove_on", "keep_until", "retention_days", NULL
 };
-
-/* What the parse is at: the file's name, the line, and the keys the current block gave. */
-typedef struct parse_state {
-	const char *name;
-	int line;
-	unsigned given;
-	char *err;
-	size_t errsize;
-} parse_state;
-
-__attribute__((format(printf, 2, 3)))
-static int fail_at(parse_state *ps, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	snprintf(ps->err, ps->errsize, "%s:%d: %s", ps->name, ps->line, msg);
-	return -1;
-}
 
 /* 1 when s is a task type's name, as tasks.task_type's CHECK has it. */
 static int is_type_name(const char *s)
@@ -66,8 +41,8 @@ static int number_in(const char *value, long min, long max, long *out)
 	return 0;
 }
 
-/* remove_on's list into *bits; 0, or -1 naming the bad item in ps. */
-static int remove_list(parse_state *ps, char *value, unsigned *bits)
+/* remove_on's list into *bits; 0, or -1 naming the bad item. */
+static int remove_list(stint_blockfile *bf, char *value, unsigned *bits)
 {
 	char *item, *save = NULL;
 
@@ -83,183 +58,124 @@ static int remove_list(parse_state *ps, char *value, unsigned *bits)
 		else if (strcmp(item, "cancelled") == 0)
 			*bits |= STINT_TASK_REMOVE_CANCELLED;
 		else
-			return fail_at(ps, "remove_on: \"%s\" is not completed, failed, cancelled or none", item);
+			return stint_blockfile_fail(bf,
+						    "remove_on: \"%s\" is not completed, failed, cancelled or none", item);
 	}
 	return 0;
 }
 
-/* Set key to value in type t; 0, or -1 with the problem in ps. */
-static int set_key(parse_state *ps, stint_task_type *t, int k, char *value)
+/* Set keys[k] to value in the current type (the last of user's); 0, or -1 with the problem. */
+static int set_key(stint_blockfile *bf, void *user, int k, char *value)
 {
+	stint_task_types *out = user;
+	stint_task_type *t = &out->types[out->n - 1];
 	long v;
 
 	switch (k) {
 	case 0:
 		if (*value == '\0')
-			return fail_at(ps, "program must not be empty");
+			return stint_blockfile_fail(bf, "program must not be empty");
 		free(t->program);
 		if ((t->program = strdup(value)) == NULL)
-			return fail_at(ps, "out of memory");
+			return stint_blockfile_fail(bf, "out of memory");
 		return 0;
 	case 1:
 		if (number_in(value, 1, 86400, &v) != 0)
-			return fail_at(ps, "time_limit_s must be a whole number of seconds, 1 to 86400");
+			return stint_blockfile_fail(bf,
+						    "time_limit_s must be a whole number of seconds, 1 to 86400");
 		t->time_limit_s = v;
 		return 0;
 	case 2:
 		if (number_in(value, 1, 100, &v) != 0)
-			return fail_at(ps, "max_attempts must be a whole number, 1 to 100");
+			return stint_blockfile_fail(bf, "max_attempts must be a whole number, 1 to 100");
 		t->max_attempts = (int)v;
 		return 0;
 	case 3:
 		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
-			return fail_at(ps, "tracked must be yes or no");
+			return stint_blockfile_fail(bf, "tracked must be yes or no");
 		t->tracked = strcmp(value, "yes") == 0;
 		return 0;
 	case 4:
-		return remove_list(ps, value, &t->remove_on);
+		return remove_list(bf, value, &t->remove_on);
 	case 5:
 		if (!is_type_name(value))
-			return fail_at(ps, "keep_until must name a task type");
+			return stint_blockfile_fail(bf, "keep_until must name a task type");
 		snprintf(t->keep_until, sizeof(t->keep_until), "%s", value);
 		return 0;
 	default:
 		if (number_in(value, 1, 3650, &v) != 0)
-			return fail_at(ps, "retention_days must be a whole number of days, 1 to 3650");
+			return stint_blockfile_fail(bf,
+						    "retention_days must be a whole number of days, 1 to 3650");
 		t->retention_days = (int)v;
 		return 0;
 	}
 }
 
-/* Start a block for the header line "[name]" (line is trimmed). */
-static int start_block(parse_state *ps, stint_task_types *out, char *line)
+/* Start the type name (its block's [name] line), with the defaults of tasktypes.h. */
+static int start_type(stint_blockfile *bf, void *user, const char *name)
 {
+	stint_task_types *out = user;
 	stint_task_type *grown, *t;
 	const stint_task_type *seen;
-	size_t n = strlen(line);
 
-	if (n < 2 || line[n - 1] != ']')
-		return fail_at(ps, "expected [type] or `key = value`");
-	line[n - 1] = '\0';
-	line = stint_trim(line + 1);
-	if (!is_type_name(line))
-		return fail_at(ps, "\"%s\" is not a task type name ([a-z][a-z0-9_]*, at most %d characters)",
-			       line, STINT_TASK_TYPE_LEN);
-	if ((seen = stint_task_type_find(out, line)) != NULL)
-		return fail_at(ps, "task type %s is declared twice (first on line %d)", line, seen->line);
+	if (!is_type_name(name))
+		return stint_blockfile_fail(bf,
+					    "\"%s\" is not a task type name ([a-z][a-z0-9_]*, at most %d characters)",
+					    name, STINT_TASK_TYPE_LEN);
+	if ((seen = stint_task_type_find(out, name)) != NULL)
+		return stint_blockfile_fail(bf, "task type %s is declared twice (first on line %d)", name,
+					    seen->line);
 	if ((grown = realloc(out->types, (out->n + 1) * sizeof(*grown))) == NULL)
-		return fail_at(ps, "out of memory");
+		return stint_blockfile_fail(bf, "out of memory");
 	out->types = grown;
 	t = &out->types[out->n++];
 	memset(t, 0, sizeof(*t));
-	snprintf(t->name, sizeof(t->name), "%s", line);
+	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->time_limit_s = 600;
 	t->max_attempts = 3;
 	t->tracked = 1;
 	t->retention_days = 7;
-	t->line = ps->line;
-	ps->given = 0;
+	t->line = stint_blockfile_line(bf);
 	return 0;
 }
 
-/* One `key = value` line of the current block. */
-static int key_line(parse_state *ps, stint_task_types *out, char *line)
-{
-	char *eq = strchr(line, '='), *key;
-	int k;
-
-	if (eq == NULL)
-		return fail_at(ps, "expected [type] or `key = value`");
-	if (out->n == 0)
-		return fail_at(ps, "`key = value` before the first [type]");
-	*eq = '\0';
-	key = stint_trim(line);
-	for (k = 0; keys[k] != NULL && strcmp(keys[k], key) != 0; k++)
-		;
-	if (keys[k] == NULL)
-		return fail_at(ps, "unknown key \"%s\"", key);
-	if (ps->given & (1u << k))
-		return fail_at(ps, "%s is given twice in [%s]", key, out->types[out->n - 1].name);
-	ps->given |= 1u << k;
-	return set_key(ps, &out->types[out->n - 1], k, stint_trim(eq + 1));
-}
-
 /* What the lines alone cannot say: every type has a program, every follow-up is declared. */
-static int check_types(parse_state *ps, const stint_task_types *out)
+static int check_types(stint_blockfile *bf, void *user)
 {
+	const stint_task_types *out = user;
 	size_t i;
 
 	for (i = 0; i < out->n; i++) {
 		const stint_task_type *t = &out->types[i];
 
-		ps->line = t->line;
 		if (t->program == NULL)
-			return fail_at(ps, "[%s] has no program", t->name);
+			return stint_blockfile_fail_at(bf, t->line, "[%s] has no program", t->name);
 		if (t->keep_until[0] != '\0' && (strcmp(t->keep_until, t->name) == 0 ||
 						 stint_task_type_find(out, t->keep_until) == NULL))
-			return fail_at(ps, "[%s] keep_until: %s is not another declared task type", t->name,
-				       t->keep_until);
+			return stint_blockfile_fail_at(bf, t->line,
+						       "[%s] keep_until: %s is not another declared task type",
+						       t->name, t->keep_until);
 	}
 	return 0;
 }
 
+static const stint_blockfile_spec spec = { "type", keys, start_type, set_key, check_types };
+
 int stint_task_types_parse(const char *text, const char *name, stint_task_types *out, char *err,
 			   size_t errsize)
 {
-	parse_state ps = { name, 0, 0, err, errsize };
-	char *copy = strdup(text), *line, *next;
-	int rc = 0;
-
 	out->types = NULL;
 	out->n = 0;
-	if (copy == NULL)
-		return fail_at(&ps, "out of memory");
-	for (line = copy; rc == 0 && line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		ps.line++;
-		line = stint_trim(line);
-		if (*line == '\0' || *line == '#')
-			continue;
-		rc = *line == '[' ? start_block(&ps, out, line) : key_line(&ps, out, line);
-	}
-	free(copy);
-	return rc != 0 ? rc : check_types(&ps, out);
+	return stint_blockfile_parse(text, name, &spec, out, err, errsize);
 }
 
 int stint_task_types_load(const char *path, stint_task_types *out, char *err, size_t errsize)
 {
-	char *text;
-	size_t n;
-	FILE *f;
-	int rc;
-
 	out->types = NULL;
 	out->n = 0;
 	if (path == NULL)
 		path = stint_config_get("tasks_config", "conf/tasks.conf");
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if ((text = malloc(FILE_MAX + 1)) == NULL) {
-		fclose(f);
-		snprintf(err, errsize, "%s: out of memory", path);
-		return -1;
-	}
-	n = fread(text, 1, FILE_MAX + 1, f);
-	rc = ferror(f) || n > FILE_MAX ? -1 : 0;
-	fclose(f);
-	if (rc != 0) {
-		snprintf(err, errsize, "%s: unreadable or over %d bytes", path, FILE_MAX);
-		free(text);
-		return -1;
-	}
-	text[n] = '\0';
-	rc = stint_task_types_parse(text, path, out, err, errsize);
-	free(text);
-	return rc;
+	return stint_blockfile_load(path, &spec, out, err, errsize) == 0 ? 0 : -1;
 }
 
 const stint_task_type *stint_task_type_find(const stint_task_types *types, const char *name)

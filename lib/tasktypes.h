@@ -21,6 +21,9 @@
  * one), retention_days 7 (1..3650). An unknown key, a bad value, a key
  * given twice, a type declared twice or a key outside a block is an error
  * naming the file and line. docs/tasks.md describes what each one means.
+ * The lines are read by blockfile.h (with inih), which says where inih reads
+ * them differently from the parser this module had: `key: value` is read as
+ * `key = value`.
  */
 #ifndef STINT_TASKTYPES_H
 #define STINT_TASKTYPES_H

@@ -1,17 +1,18 @@
 // The editor's tasks panel in a real browser (issue 11): a queued task shows; a real spooler
-// (bin/stint-spooler running tests/spool-task.sh, as tests/integration/spooler.test.mjs starts it)
+// (bin/stint-spooler running tests/spool-task.sh, started by tests/integration/lib.mjs's startSpooler)
 // runs it, and each task_updated it publishes moves the progress bar and its message live,
 // without a reload; Cancel stops a running task (its process group killed), Retry queues a
 // failed one again with its error cleared; "Process report" adds a task at the top; a removed
 // record disappears; a viewer sees the tasks but no button. Tidy, no console errors, screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASE, PREFIX, REPO, api, makeUser, sleep } from '../integration/lib.mjs';
+import {
+  BASE, alive, api, killRun, makeUser, sql, startSpooler, stopSpooler, until,
+} from '../integration/lib.mjs';
 import { launch, newPage, login, screenshots, assertTidy, assertQuiet, servedHtml } from './browser.mjs';
 
 const TAG = `tasks${randomBytes(4).toString('hex')}`;
@@ -23,58 +24,9 @@ let page;
 let sid;
 let spooler = null;
 
-function sql(query) {
-  const out = execFileSync(path.join(REPO, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
-    { encoding: 'utf8' }).trim();
-  return out === '' ? [] : out.split('\n');
-}
-
-/** The stack's STINT_* settings, as bin/stint up gave them to its processes. */
-function stackEnv() {
-  const env = {};
-  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
-    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
-    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
-  }
-  return env;
-}
-
 /** Starts a spooler of the spool_test type (its own process group), its log in DIR. */
-function startSpooler() {
-  const log = openSync(path.join(DIR, 'spooler.log'), 'a');
-  spooler = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX], {
-    env: { PATH: process.env.PATH, ...stackEnv(), STINT_SPOOL_TYPES: 'spool_test', STINT_SPOOL_LEASE_S: '5',
-      STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_POLL_S: '1', STINT_SPOOL_BACKOFF_S: '0', STINT_SPOOL_GRACE_S: '1',
-      STINT_SPOOL_KILL_GRACE_S: '1' },
-    stdio: ['ignore', log, log], detached: true,
-  });
-}
-
-async function stopSpooler() {
-  const s = spooler;
-  spooler = null;
-  s.kill('SIGTERM');
-  await new Promise((done) => (s.exitCode !== null ? done() : s.on('exit', done)));
-}
-
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(what, check, ms = 15000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = check();
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const runSpooler = () => startSpooler(path.join(DIR, 'spooler.log'), { STINT_SPOOL_TYPES: 'spool_test',
+  STINT_SPOOL_LEASE_S: '5', STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_GRACE_S: '1', STINT_SPOOL_KILL_GRACE_S: '1' });
 
 async function create(params) {
   const r = await api('POST', '/api/v1/tasks', { json: { task_type: 'spool_test', session_id: sid, dedupe_key: randomBytes(4).toString('hex'),
@@ -100,14 +52,9 @@ before(async () => {
 });
 
 after(async () => {
-  if (spooler) await stopSpooler();
+  await stopSpooler(spooler);
   await browser?.close();
-  const marker = path.join(DIR, 'sleep');
-  if (existsSync(marker)) {
-    const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
-    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
-    try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
-  }
+  killRun(path.join(DIR, 'sleep'));
   sql(`DELETE FROM tasks WHERE session_id = '${sid}'`);
   rmSync(DIR, { recursive: true, force: true });
 });
@@ -121,7 +68,7 @@ test('a queued task shows; the spooler runs it and its progress bar moves live, 
   assert.equal(await task(page, id).getByRole('button', { name: /Cancel/ }).count(), 1);
   assert.equal(await page.locator('#tasks-count').textContent(), '1');
   await mark(page);
-  startSpooler();
+  spooler = runSpooler();
   // progress 50 "Slowly", then 4 s of sleep: the bar and the message follow the task_updated messages
   await task(page, id).locator('progress[value="50"]').waitFor();
   await badge(page, id, 'Running').waitFor();
@@ -159,7 +106,7 @@ test('a failed task shows its error; Retry queues it again with the error cleare
   const id = await create({ mode: 'fail' });
   await badge(page, id, 'Failed').waitFor({ timeout: 20000 });
   assert.equal(await task(page, id).locator('.task-error').textContent(), 'some early noise\nsomething broke on attempt 2');
-  await stopSpooler();  // so that the retried task stays queued for the page to show
+  await stopSpooler(spooler);  // so that the retried task stays queued for the page to show
   await task(page, id).getByRole('button', { name: /Retry/ }).click();
   await badge(page, id, 'Queued').waitFor();
   assert.equal(await task(page, id).locator('.task-error').count(), 0);

@@ -39,7 +39,7 @@ esac
 TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
-PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0"
+PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0 inih"
 LIBS="$(for p in $PKGS; do pkg-config --libs "$p" 2>/dev/null; done) -lfcgi -lcsv -lm"
 CFLAGS_BASE="-std=c17 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$repo/lib
 	$(for p in $PKGS; do pkg-config --cflags "$p" 2>/dev/null; done)"

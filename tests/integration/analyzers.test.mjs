@@ -10,8 +10,8 @@
 // The stack runs tests/analyzers.conf (tests/run.sh: STINT_ANALYZERS_CONFIG): scene-cuts (video),
 // loudness (video, audio), and three failing ones for audio clips (tests/analyzer-test.sh):
 // test-exit (exits 1), test-badline (prints a bad line), test-slow (outlives its time limit of
-// 1 s). The test stack runs no spooler: this file starts its own for analyze_clip, as
-// spooler.test.mjs does.
+// 1 s). The test stack runs no spooler: this file starts its own for analyze_clip (lib.mjs,
+// startSpooler).
 //
 // Every expected figure comes from ffmpeg run here, on the same files, or from how the made
 // clip was made: never from the analyzers' own output.
@@ -19,13 +19,15 @@
 // Run against a stack: bin/stint test analyzers
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { Browser, PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
+import {
+  Browser, REPO, alive, api, killSpoolers, makeUser, sql, startSpooler, subscribe, until as libUntil,
+} from './lib.mjs';
 
 const TAG = `analyze${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-analyze-'));
@@ -37,12 +39,6 @@ const WHISTLES = path.join(DIR, 'whistles.m4a'); // its sound alone
 // pink noise with a 3150 Hz whistle at 3.0-3.5 s and 12.0-12.6 s
 const MADE_CUTS = [5, 10];
 const MADE_WHISTLES = [[3.0, 3.5], [12.0, 12.6]];
-
-function sql(query) {
-  const out = execFileSync(path.join(REPO, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
-    { encoding: 'utf8' }).trim();
-  return out === '' ? [] : out.split('\n');
-}
 
 const ffmpeg = (...args) => execFileSync('ffmpeg', ['-hide_banner', '-nostdin', '-nostats', ...args],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,50 +63,15 @@ function momentary(file) {
 const duration = (file) => Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file],
   { encoding: 'utf8' }).trim());
 
-const spoolers = [];
+const LOG = path.join(DIR, 'spooler.log');
 
-/** The stack's STINT_* settings, as bin/stint up gave them to its processes. */
-function stackEnv() {
-  const env = {};
-  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
-    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
-    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
-  }
-  return env;
-}
+/** A spooler of analyze_clip tasks only, with the stack's settings; its log LOG. */
+const runSpooler = () => startSpooler(LOG, { STINT_TEST_ANALYZER_DIR: DIR, STINT_SPOOL_TYPES: 'analyze_clip',
+  STINT_SPOOL_LEASE_S: '30' }, ['--concurrency', '2']);
 
-/** A spooler of analyze_clip tasks only, with the stack's settings; its log in DIR. */
-function startSpooler() {
-  const log = openSync(path.join(DIR, 'spooler.log'), 'a');
-  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX, '--concurrency', '2'], {
-    env: { PATH: process.env.PATH, ...stackEnv(), STINT_TEST_ANALYZER_DIR: DIR, STINT_SPOOL_TYPES: 'analyze_clip', STINT_SPOOL_POLL_S: '1',
-      STINT_SPOOL_BACKOFF_S: '0', STINT_SPOOL_LEASE_S: '30' },
-    stdio: ['ignore', log, log], detached: true,
-  });
-  spoolers.push(child);
-  return child;
-}
-
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(what, check, ms = 60000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = await check();
-    if (got) return got;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}\n${readFileSync(path.join(DIR, 'spooler.log'), 'utf8').slice(-3000)}`);
-    }
-    await sleep(200);
-  }
-}
+/** lib.mjs's until, every 200 ms for at most 60 s by default; on a timeout the error ends with the spooler's log. */
+const until = (what, check, ms = 60000) => libUntil(what, check, ms,
+  { every: 200, detail: () => `\n${readFileSync(LOG, 'utf8').slice(-3000)}` });
 
 const owner = makeUser('coach');
 const as = { token: owner.token };
@@ -169,9 +130,7 @@ before(() => {
 });
 
 after(() => {
-  for (const s of spoolers) {
-    try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
+  killSpoolers();
   rmSync(DIR, { recursive: true, force: true });
 });
 
@@ -279,7 +238,7 @@ test('a spooler runs scene-cuts and loudness: the real clip and a made one, even
   run.cuts = await upload(sid, CUTS, 'video', 20);
   const ids = taskIds(sid);
   assert.equal(ids.length, 4);
-  startSpooler();
+  runSpooler();
   await until('the four analyses', () => ids.every(done));
 
   // scene cuts: what ffmpeg's own scene detection finds in each file

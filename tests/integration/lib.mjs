@@ -1,8 +1,9 @@
 // Helpers shared by the integration tests: the running stack's address,
-// JSON API calls and a tiny browser-like client (cookies, forms) for pages.
-import { execFileSync } from 'node:child_process';
+// JSON API calls, a tiny browser-like client (cookies, forms) for pages, and
+// real spoolers started against the stack.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -201,4 +202,98 @@ export async function subscribe(sessionId, { token = ADMIN_TOKEN, lastEventId, q
     return sub.messages;
   };
   return sub;
+}
+
+/** Runs query in the stack's database (psql -A -t): its rows, each a line with columns joined by |. */
+export function sql(query) {
+  const out = stint('psql', '-X', '-A', '-t', '-c', query).trim();
+  return out === '' ? [] : out.split('\n');
+}
+
+/** Waits until check() (may be async) answers truthy, every `every` ms for at most ms; returns its answer. */
+export async function until(what, check, ms = 15000, { every = 100, detail = () => '' } = {}) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const got = await check();
+    if (got) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${detail()}`);
+    await sleep(every);
+  }
+}
+
+/** Whether process pid runs (a zombie does not). */
+export function alive(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The stack's STINT_* settings (PREFIX/stint.env), as bin/stint up gave them to its processes. */
+export function stackEnv() {
+  const env = {};
+  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
+    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
+    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
+  }
+  return env;
+}
+
+/** A test spooler's environment: the stack's settings, a 1 s poll, no back-off, then settings over them. */
+export const spoolerEnv = (settings = {}) => ({ PATH: process.env.PATH, ...stackEnv(), STINT_SPOOL_POLL_S: '1',
+  STINT_SPOOL_BACKOFF_S: '0', ...settings });
+
+const spoolers = [];
+
+/**
+ * Starts bin/stint-spooler against the stack, which runs none of its own (tests/run.sh:
+ * STINT_SPOOLER=off), in a process group of its own with spoolerEnv(settings) (settings: STINT_*
+ * variables); stdout and stderr appended to the file log; args: more arguments. Returns the
+ * ChildProcess; killSpoolers() ends those still running.
+ */
+export function startSpooler(log, settings = {}, args = []) {
+  const fd = openSync(log, 'a');
+  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX, ...args],
+    { env: spoolerEnv(settings), stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  spoolers.push(child);
+  return child;
+}
+
+/**
+ * SIGTERM to spooler child's process group, then waits for its exit (at most ms, else throws):
+ * { code, signal }, or null for no child.
+ */
+export async function stopSpooler(child, ms = 30000) {
+  if (!child) return null;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((done) => child.once('exit', done));
+    process.kill(-child.pid, 'SIGTERM');
+    let timer;
+    const late = new Promise((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`spooler ${child.pid} did not stop within ${ms} ms`)), ms);
+    });
+    await Promise.race([exited, late]).finally(() => clearTimeout(timer));
+  }
+  return { code: child.exitCode, signal: child.signalCode };
+}
+
+/** SIGKILL to the process group of every spooler startSpooler() started (for after()). */
+export function killSpoolers() {
+  for (const s of spoolers) {
+    try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+/**
+ * Kills what a run of tests/spool-task.sh left behind when its marker file ("pid pgid
+ * grandchild") exists: the run's process group and its sleeping grandchild (for after()).
+ */
+export function killRun(marker) {
+  if (!existsSync(marker)) return;
+  const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
+  try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
+  try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
 }

@@ -17,34 +17,20 @@
 // Run against a stack: bin/stint test recorder-sync
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { PREFIX, REPO, api, makeUser, sleep } from './lib.mjs';
+import {
+  PREFIX, REPO, api, killSpoolers, makeUser, sleep, sql, stackEnv, startSpooler, stopSpooler,
+} from './lib.mjs';
 import { S3, recordingMeta, recordingObjects } from '../s3/client.mjs';
 
 const TAG = `rs${randomBytes(3).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-recsync-'));
 const REQUEST_LOG = process.env.STINT_TEST_S3_LOG;
-
-function sql(query) {
-  const out = execFileSync(path.join(REPO, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
-    { encoding: 'utf8' }).trim();
-  return out === '' ? [] : out.split('\n');
-}
-
-/** The stack's STINT_* settings, as bin/stint up gave them to its processes. */
-function stackEnv() {
-  const env = {};
-  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
-    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
-    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
-  }
-  return env;
-}
 
 const ENV = stackEnv();
 const SECRET = readFileSync(ENV.STINT_S3_SECRET_KEY_FILE, 'utf8').trim();
@@ -54,27 +40,11 @@ const R1 = `${TAG}-court1`;   // 210 closed recordings: 1,051 objects, two listi
 const R2 = `${TAG}-court2`;   // 2 closed, 3 open
 const R3 = `${TAG}-court3`;   // malformed: bad JSON, a bad start_time, no metadata.json
 
-const spoolers = [];
 let spooler = null;
 
-/** A spooler running only recorder_sync tasks, with the stack's settings and `settings` over them. */
-function startSpooler(name, settings = {}) {
-  const log = openSync(path.join(DIR, `${name}.log`), 'a');
-  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX], {
-    env: { PATH: process.env.PATH, ...ENV, STINT_SPOOL_TYPES: 'recorder_sync', STINT_SPOOL_POLL_S: '1',
-      STINT_SPOOL_BACKOFF_S: '0', STINT_SPOOL_LEASE_S: '10', STINT_SPOOL_HEARTBEAT_S: '2', ...settings },
-    stdio: ['ignore', log, log], detached: true,
-  });
-  spoolers.push(child);
-  return child;
-}
-
-async function stopSpooler(child) {
-  if (!child || child.exitCode !== null) return;
-  const gone = new Promise((done) => child.once('exit', done));
-  process.kill(-child.pid, 'SIGTERM');
-  await gone;
-}
+/** A spooler running only recorder_sync tasks, with the stack's settings and `settings` over them; its log in DIR. */
+const runSpooler = (name, settings = {}) => startSpooler(path.join(DIR, `${name}.log`),
+  { STINT_SPOOL_TYPES: 'recorder_sync', STINT_SPOOL_LEASE_S: '10', STINT_SPOOL_HEARTBEAT_S: '2', ...settings });
 
 /** Requests the S3 server has logged so far (one JSON object each). */
 function s3Log() {
@@ -132,13 +102,11 @@ before(async () => {
     [`${R3}/sessions/nometa/data.ogg`, 'ogg']);
   assert.ok(objects.length > 1000);
   await S3.each(objects, ([k, b]) => s3.put(k, b));
-  spooler = startSpooler('main');
+  spooler = runSpooler('main');
 });
 
 after(async () => {
-  for (const s of spoolers) {
-    try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
+  killSpoolers();
   s3.close();
   sql(`DELETE FROM recorders WHERE recorder_id LIKE '${TAG}-%'`);
   rmSync(DIR, { recursive: true, force: true });
@@ -248,14 +216,14 @@ test('S3 unreachable or refusing: the sync fails naming the endpoint or the sett
   const rows = mine();
   await stopSpooler(spooler);
   const dead = 'http://127.0.0.1:1';
-  spooler = startSpooler('unreachable', { STINT_S3_ENDPOINT: dead });
+  spooler = runSpooler('unreachable', { STINT_S3_ENDPOINT: dead });
   const down = await sync();
   assert.equal(down.status, 'failed');
   assert.match(down.error, /S3 unreachable at http:\/\/127\.0\.0\.1:1: /);
   assert.equal(mine(), rows);
 
   await stopSpooler(spooler);
-  spooler = startSpooler('secret', { STINT_S3_SECRET_KEY: 'not-the-secret', STINT_S3_SECRET_KEY_FILE: '' });
+  spooler = runSpooler('secret', { STINT_S3_SECRET_KEY: 'not-the-secret', STINT_S3_SECRET_KEY_FILE: '' });
   const refused = await sync();
   assert.equal(refused.status, 'failed');
   assert.match(refused.error, /refused the request signature \(SignatureDoesNotMatch\): check s3_secret_key/);
@@ -272,7 +240,7 @@ test('S3 unreachable or refusing: the sync fails naming the endpoint or the sett
   assert.match(off.stderr, /s3_bucket: must be 3 to 63/);
   assert.equal(mine(), rows);
 
-  spooler = startSpooler('main2');
+  spooler = runSpooler('main2');
   const again = await sync();
   assert.equal(again.status, 'completed', again.error);
   assert.deepEqual([again.result.created, again.result.updated, again.result.deleted], [0, 0, 0]);
@@ -308,7 +276,7 @@ test('the viewer role and anonymous callers can neither list nor sync; one sync 
   assert.deepEqual([a.status, b.status], [202, 202]);
   assert.equal(a.body.task_id, b.body.task_id);
   assert.equal(sql(`SELECT count(*) FROM tasks WHERE task_type = 'recorder_sync' AND status IN ('queued', 'running')`)[0], '1');
-  spooler = startSpooler('last');
+  spooler = runSpooler('last');
   const done = await sync();
   assert.equal(done.status, 'completed', done.error);
 });
@@ -318,8 +286,8 @@ test('a spooler queues the periodic sync itself, at its start and every recorder
   const before = Number(sql(`SELECT count(*) FROM audit_log WHERE action = 'task.create'
     AND detail->>'task_type' = 'recorder_sync'`)[0]);
   const since = sql('SELECT now()')[0];
-  const two = [startSpooler('periodic-a', { STINT_RECORDER_SYNC_INTERVAL_S: '2' }),
-    startSpooler('periodic-b', { STINT_RECORDER_SYNC_INTERVAL_S: '2' })];
+  const two = [runSpooler('periodic-a', { STINT_RECORDER_SYNC_INTERVAL_S: '2' }),
+    runSpooler('periodic-b', { STINT_RECORDER_SYNC_INTERVAL_S: '2' })];
   const finished = () => sql(`SELECT count(*) FROM tasks WHERE task_type = 'recorder_sync' AND user_id IS NULL
     AND status = 'completed' AND created_at >= '${since}'`)[0];
   const deadline = Date.now() + 60000;

@@ -7,73 +7,31 @@
 // task_updated for running and completed; `bin/stint spooler` adds a spooler to the running stack,
 // which `bin/stint status` lists.
 //
-// The test stack runs no spooler (tests/run.sh: STINT_SPOOLER=off): this file starts its own,
-// with the stack's settings (PREFIX/stint.env), a short lease, and only the types spool_test
+// The test stack runs no spooler (tests/run.sh: STINT_SPOOLER=off): this file starts its own
+// (lib.mjs, startSpooler), with the stack's settings (PREFIX/stint.env), a short lease, and only the types spool_test
 // (tests/spool-task.sh) and noop.
 //
 // Run against a stack: bin/stint test spooler
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { PREFIX, REPO, api, makeUser, sleep, stint, subscribe } from './lib.mjs';
+import {
+  PREFIX, alive, api, killRun, killSpoolers, makeUser, sleep, sql, startSpooler, stint, stopSpooler,
+  subscribe, until,
+} from './lib.mjs';
 
 const TAG = `spool${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-spool-'));
 
-function sql(query) {
-  const out = execFileSync(path.join(REPO, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
-    { encoding: 'utf8' }).trim();
-  return out === '' ? [] : out.split('\n');
-}
-
-/** The stack's STINT_* settings, as bin/stint up gave them to its processes. */
-function stackEnv() {
-  const env = {};
-  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
-    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
-    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
-  }
-  return env;
-}
-
-const spoolers = [];
-
-/** Starts a spooler (its own process group) with the stack's settings; its log in DIR. */
-function startSpooler(name, settings = {}) {
-  const log = openSync(path.join(DIR, `${name}.log`), 'a');
-  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX], {
-    env: { PATH: process.env.PATH, ...stackEnv(), STINT_SPOOL_TYPES: 'spool_test,noop', STINT_SPOOL_LEASE_S: '3',
-      STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_POLL_S: '1', STINT_SPOOL_BACKOFF_S: '0', STINT_SPOOL_GRACE_S: '2',
-      STINT_SPOOL_KILL_GRACE_S: '1', ...settings },
-    stdio: ['ignore', log, log], detached: true,
-  });
-  spoolers.push(child);
-  return child;
-}
-
-function alive(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function until(what, check, ms = 15000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = check();
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** Starts a spooler of spool_test and noop with a short lease; its log DIR/name.log. */
+const runSpooler = (name, settings = {}) => startSpooler(path.join(DIR, `${name}.log`), {
+  STINT_SPOOL_TYPES: 'spool_test,noop', STINT_SPOOL_LEASE_S: '3', STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_GRACE_S: '2',
+  STINT_SPOOL_KILL_GRACE_S: '1', ...settings,
+});
 
 const owner = makeUser('coach');
 
@@ -95,17 +53,8 @@ const row = (id, cols) => sql(`SELECT ${cols} FROM tasks WHERE task_id = '${id}'
 const finished = (id) => ['completed', 'failed', 'cancelled'].includes(row(id, 'status'));
 
 after(() => {
-  for (const s of spoolers) {
-    try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-  for (const f of ['sleep', 'once', 'cancel', 'limit']) {
-    const marker = path.join(DIR, f);
-    if (existsSync(marker)) {
-      const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
-      try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
-      try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
-    }
-  }
+  killSpoolers();
+  for (const f of ['sleep', 'once', 'cancel', 'limit']) killRun(path.join(DIR, f));
   sql(`DELETE FROM tasks WHERE group_key = '${TAG}'`);
   rmSync(DIR, { recursive: true, force: true });
 });
@@ -114,7 +63,7 @@ test('a queued task runs, reports progress, and completes with its result; SSE h
   const sid = await ownSession();
   const sub = await subscribe(sid, { token: owner.token });
   assert.equal(sub.status, 200);
-  const spooler = startSpooler('a');
+  const spooler = runSpooler('a');
   const id = await create({ mode: 'ok' }, sid);
   await until('the task to finish', () => finished(id));
   assert.deepEqual(row(id, "status, attempts, progress, progress_message, result->>'answer', result->>'task', error IS NULL," +
@@ -130,22 +79,22 @@ test('a queued task runs, reports progress, and completes with its result; SSE h
     ['completed', 100, 'Almost there']]);
   assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
     ['task.create', 'task.claim', 'task.complete']);
-  spooler.kill('SIGTERM');
+  await stopSpooler(spooler);
 });
 
 test('a failing program is retried up to max_attempts, then failed with the tail of its stderr', async () => {
-  const spooler = startSpooler('b');
+  const spooler = runSpooler('b');
   const id = await create({ mode: 'fail' });
   await until('the task to fail', () => finished(id));
   assert.deepEqual(row(id, "status, attempts, max_attempts, replace(error, chr(10), ' / '), result IS NULL, lease_token IS NULL"),
     'failed|2|2|some early noise / something broke on attempt 2|t|t');
   assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
     ['task.create', 'task.claim', 'task.retry', 'task.claim', 'task.fail']);
-  spooler.kill('SIGTERM');
+  await stopSpooler(spooler);
 });
 
 test('a completion under a lease that is no longer the spooler\'s changes nothing', async () => {
-  const spooler = startSpooler('c');
+  const spooler = runSpooler('c');
   const marker = path.join(DIR, 'slow');
   const id = await create({ mode: 'slow', marker });
   await until('the task to run', () => row(id, 'progress') === '50');
@@ -163,12 +112,12 @@ test('a completion under a lease that is no longer the spooler\'s changes nothin
   assert.deepEqual(stale, ['0']);
   assert.equal(row(id, 'status, result IS NULL'), 'running|t');
   sql(`UPDATE tasks SET status = 'failed', lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL WHERE task_id = '${id}'`);
-  spooler.kill('SIGTERM');
+  await stopSpooler(spooler);
 });
 
 test('a spooler killed with -9: another re-runs its task once the lease expires, and one result is stored', async () => {
   const marker = path.join(DIR, 'once');
-  const first = startSpooler('d1');
+  const first = runSpooler('d1');
   const id = await create({ mode: 'once', marker });
   await until('the first run', () => existsSync(marker));
   const [childPid] = readFileSync(marker, 'utf8').trim().split(' ');
@@ -178,18 +127,18 @@ test('a spooler killed with -9: another re-runs its task once the lease expires,
   await until('its child to die with it', () => !alive(childPid), 5000).catch((e) => {
     throw new Error(`${e.message}: ${readFileSync(`/proc/${childPid}/status`, 'utf8')} ${readFileSync(path.join(DIR, 'd1.log'), 'utf8')}`);
   });
-  const second = startSpooler('d2');
+  const second = runSpooler('d2');
   await until('the task to finish', () => finished(id), 20000);
   assert.equal(row(id, "status, attempts, result->>'attempt', lease_token IS NULL"), 'completed|2|2|t');
   assert.deepEqual(readFileSync(`${marker}.runs`, 'utf8').trim().split('\n'), ['run 2']);
   assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
     ['task.create', 'task.claim', 'task.reap', 'task.claim', 'task.complete']);
-  second.kill('SIGTERM');
+  await stopSpooler(second);
 });
 
 test('a cancel of a running task kills its process group and marks it cancelled', async () => {
   const sid = await ownSession();
-  const spooler = startSpooler('e');
+  const spooler = runSpooler('e');
   const marker = path.join(DIR, 'cancel');
   const id = await create({ mode: 'sleep', marker }, sid);
   await until('the run', () => existsSync(marker));
@@ -202,25 +151,23 @@ test('a cancel of a running task kills its process group and marks it cancelled'
   await until('the task to be cancelled', () => finished(id));
   assert.equal(row(id, 'status, lease_token IS NULL, finished_at IS NOT NULL'), 'cancelled|t|t');
   await until('the group to be gone', () => !alive(pid) && !alive(grandchild), 5000);
-  spooler.kill('SIGTERM');
+  await stopSpooler(spooler);
 });
 
 test('SIGTERM: the spooler stops claiming and hands a task still running after the grace period back', async () => {
-  const spooler = startSpooler('f');
+  const spooler = runSpooler('f');
   const marker = path.join(DIR, 'sleep');
   const id = await create({ mode: 'sleep', marker });
   await until('the run', () => existsSync(marker));
   const [pid] = readFileSync(marker, 'utf8').trim().split(' ');
-  spooler.kill('SIGTERM');
-  await until('the spooler to stop', () => spooler.exitCode !== null, 10000);
-  assert.equal(spooler.exitCode, 0);
+  assert.deepEqual(await stopSpooler(spooler, 10000), { code: 0, signal: null });
   assert.equal(alive(pid), false);
   assert.equal(row(id, 'status, attempts, lease_token IS NULL'), 'queued|0|t');
   sql(`UPDATE tasks SET status = 'cancelled', finished_at = now() WHERE task_id = '${id}'`);
 });
 
 test('a run past its type\'s time limit fails, naming the limit, and its process group is gone', async () => {
-  const spooler = startSpooler('g', { STINT_SPOOL_TYPES: 'test_time_limit' });
+  const spooler = runSpooler('g', { STINT_SPOOL_TYPES: 'test_time_limit' });
   const marker = path.join(DIR, 'limit');
   const id = await create({ mode: 'sleep', marker }, undefined, 'test_time_limit');
   await until('the run', () => existsSync(marker));
@@ -237,7 +184,7 @@ test('a run past its type\'s time limit fails, naming the limit, and its process
   await until('the group to be gone', () => !alive(pid) && !alive(grandchild), 5000);
   assert.deepEqual(sql(`SELECT action FROM audit_log WHERE target_type = 'task' AND target_id = '${id}' ORDER BY id`),
     ['task.create', 'task.claim', 'task.fail']);
-  spooler.kill('SIGTERM');
+  await stopSpooler(spooler);
 });
 
 test('bin/stint spooler starts one more spooler on the running stack; status lists it; stop ends it', async () => {

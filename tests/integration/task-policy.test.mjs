@@ -7,72 +7,30 @@
 // audited (task.remove, with its reason) and announced (task_updated with "removed": true).
 //
 // The types are the test_* blocks of conf/tasks.conf, all run by tests/spool-task.sh. The test stack
-// runs no spooler (tests/run.sh: STINT_SPOOLER=off): this file starts its own with the stack's settings
-// (PREFIX/stint.env), claiming only the test_* types.
+// runs no spooler (tests/run.sh: STINT_SPOOLER=off): this file starts its own (lib.mjs, startSpooler)
+// with the stack's settings (PREFIX/stint.env), claiming only the test_* types.
 //
 // Run against a stack: bin/stint test task-policy
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
+import {
+  PREFIX, REPO, api, killRun, killSpoolers, makeUser, spoolerEnv, sql, startSpooler, stopSpooler, subscribe, until,
+} from './lib.mjs';
 
 const TAG = `policy${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-policy-'));
 const TYPES = 'test_removed,test_untracked,test_scenario,test_save_scenario';
+const SETTINGS = { STINT_SPOOL_TYPES: TYPES, STINT_SPOOL_LEASE_S: '3', STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_GRACE_S: '2',
+  STINT_SPOOL_KILL_GRACE_S: '1' };
 
-function sql(query) {
-  const out = execFileSync(path.join(REPO, 'bin/stint'), ['psql', '--prefix', PREFIX, '-X', '-A', '-t', '-c', query],
-    { encoding: 'utf8' }).trim();
-  return out === '' ? [] : out.split('\n');
-}
-
-/** The stack's STINT_* settings, as bin/stint up gave them to its processes. */
-function stackEnv() {
-  const env = {};
-  for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
-    const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
-    if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
-  }
-  return env;
-}
-
-const spoolerEnv = (settings) => ({ PATH: process.env.PATH, ...stackEnv(), STINT_SPOOL_TYPES: TYPES,
-  STINT_SPOOL_LEASE_S: '3', STINT_SPOOL_HEARTBEAT_S: '1', STINT_SPOOL_POLL_S: '1', STINT_SPOOL_BACKOFF_S: '0',
-  STINT_SPOOL_GRACE_S: '2', STINT_SPOOL_KILL_GRACE_S: '1', ...settings });
-
-const spoolers = [];
-
-/** Starts a spooler (its own process group) with the stack's settings; its log in DIR. */
-function startSpooler(name, settings = {}) {
-  const log = openSync(path.join(DIR, `${name}.log`), 'a');
-  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX],
-    { env: spoolerEnv(settings), stdio: ['ignore', log, log], detached: true });
-  spoolers.push(child);
-  return child;
-}
-
-/** SIGTERM to spooler s, and its exit: it claims nothing more. */
-async function stop(s) {
-  if (s.exitCode !== null || s.signalCode !== null) return;
-  const exited = new Promise((r) => s.once('exit', r));
-  s.kill('SIGTERM');
-  await exited;
-}
-
-async function until(what, check, ms = 15000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = check();
-    if (got) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+/** Starts a spooler of the test_* types with a short lease; its log DIR/name.log. */
+const runSpooler = (name, settings = {}) => startSpooler(path.join(DIR, `${name}.log`), { ...SETTINGS, ...settings });
 
 const owner = makeUser('coach');
 
@@ -100,15 +58,8 @@ const audit = (id) => sql(`SELECT action || coalesce(' ' || (detail->>'reason'),
 const answers404 = async (id) => (await api('GET', `/api/v1/tasks/${id}`, { token: owner.token })).status === 404;
 
 after(() => {
-  for (const s of spoolers) {
-    try { process.kill(-s.pid, 'SIGKILL'); } catch { /* gone */ }
-  }
-  const marker = path.join(DIR, 'reaped');  // the sleeping grandchild of the run whose spooler died
-  if (existsSync(marker)) {
-    const [, pgid, grandchild] = readFileSync(marker, 'utf8').trim().split(' ');
-    try { process.kill(-pgid, 'SIGKILL'); } catch { /* gone */ }
-    try { process.kill(grandchild, 'SIGKILL'); } catch { /* gone */ }
-  }
+  killSpoolers();
+  killRun(path.join(DIR, 'reaped'));  // the sleeping grandchild of the run whose spooler died
   sql(`DELETE FROM tasks WHERE params->>'tag' = '${TAG}'`);
   rmSync(DIR, { recursive: true, force: true });
 });
@@ -136,7 +87,7 @@ test('remove_on: a completed record is removed as it completes; a failed one (no
   const sid = await ownSession();
   const sub = await subscribe(sid, { token: owner.token });
   const marker = path.join(DIR, 'removed');
-  const spooler = startSpooler('a');
+  const spooler = runSpooler('a');
   const ok = await create('test_removed', { mode: 'touch', marker }, { sessionId: sid });
   const bad = await create('test_removed', { mode: 'fail' });
   await until('the completed record to go', () => gone(ok));
@@ -154,7 +105,7 @@ test('remove_on: a completed record is removed as it completes; a failed one (no
   assert.equal(got.status, 200);
   assert.match(got.body.error, /something broke on attempt 1/);
   assert.deepEqual(audit(bad), ['task.create', 'task.claim', 'task.fail']);
-  await stop(spooler);
+  await stopSpooler(spooler);
 });
 
 test('tracked = no: the task runs, then no record is kept, whether it completes or fails', async () => {
@@ -167,7 +118,7 @@ test('tracked = no: the task runs, then no record is kept, whether it completes 
   const queued = await api('GET', `/api/v1/tasks/${ok}`, { token: owner.token });
   assert.equal(queued.status, 200);
   assert.equal(queued.body.status, 'queued');
-  const spooler = startSpooler('b');
+  const spooler = runSpooler('b');
   await until('both records to go', () => gone(ok) && gone(bad));
   assert.equal(readFileSync(marker, 'utf8').trim(), `${ok} 1`, 'it ran');
   assert.ok(await answers404(ok));
@@ -181,26 +132,26 @@ test('tracked = no: the task runs, then no record is kept, whether it completes 
   const seen = sub.messages.filter((m) => m.event === 'task_updated' && m.data.data.task_id === ok)
     .map((m) => [m.data.data.status, m.data.data.removed ?? false]);
   assert.deepEqual(seen, [['queued', false], ['running', false], ['completed', true]]);
-  await stop(spooler);
+  await stopSpooler(spooler);
 });
 
 test('tracked = no: a task whose spooler died is removed as the reaper ends it', async () => {
   const marker = path.join(DIR, 'reaped');
-  const first = startSpooler('e');
+  const first = runSpooler('e');
   const id = await create('test_untracked', { mode: 'sleep', marker });
   await until('the run', () => existsSync(marker));
   process.kill(-first.pid, 'SIGKILL');
-  const second = startSpooler('f');
+  const second = runSpooler('f');
   await until('the reaper to end it (max_attempts 1) and its record to go', () => gone(id));
   assert.deepEqual(audit(id), ['task.create', 'task.claim', 'task.reap', 'task.remove untracked']);
   assert.match(readFileSync(path.join(DIR, 'f.log'), 'utf8'), /ended or re-queued 1 tasks whose lease expired/);
-  await stop(second);
+  await stopSpooler(second);
 });
 
 test('keep_until: a group\'s records are kept until its follow-up completes, which removes them and itself', async () => {
   const group = `${TAG}-g`;
   const other = `${TAG}-h`;
-  const spooler = startSpooler('c');
+  const spooler = runSpooler('c');
   const s1 = await create('test_scenario', { mode: 'ok' }, { group });
   const s2 = await create('test_scenario', { mode: 'fail' }, { group });
   const s3 = await create('test_scenario', { mode: 'ok' }, { group: other });
@@ -232,7 +183,7 @@ test('keep_until: a group\'s records are kept until its follow-up completes, whi
   // another group's record and the failed follow-up stay
   assert.equal(row(s3, 'status'), 'completed');
   assert.equal(row(failedSave, 'status'), 'failed');
-  await stop(spooler);
+  await stopSpooler(spooler);
 });
 
 /** Inserts a finished record of type, finished `age` ago (a PostgreSQL interval), with group (or none). */
@@ -246,7 +197,7 @@ function aged(type, age, { group = null, status = 'completed' } = {}) {
 
 function sweepOnce() {
   return execFileSync(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX, '--sweep-once'],
-    { env: spoolerEnv({}), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    { env: spoolerEnv(SETTINGS), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
 test('the retention sweep removes exactly the records older than their type\'s retention_days, each audited', () => {
@@ -278,7 +229,7 @@ test('the retention sweep removes exactly the records older than their type\'s r
 });
 
 test('the spooler sweeps by itself every spool_sweep_s', async () => {
-  const spooler = startSpooler('d', { STINT_SPOOL_SWEEP_S: '1' });
+  const spooler = runSpooler('d', { STINT_SPOOL_SWEEP_S: '1' });
   await until('the spooler to start', () => existsSync(path.join(DIR, 'd.log'))
     && readFileSync(path.join(DIR, 'd.log'), 'utf8').includes('sweeping every 1 s'));
   const old = aged('spool_test', '3 days');
@@ -286,5 +237,5 @@ test('the spooler sweeps by itself every spool_sweep_s', async () => {
   await until('the old record to be swept', () => gone(old), 10000);
   assert.deepEqual(audit(old), ['task.remove retention']);
   assert.ok(!gone(young));
-  await stop(spooler);
+  await stopSpooler(spooler);
 });

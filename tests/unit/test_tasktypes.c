@@ -56,6 +56,38 @@ START_TEST(test_good)
 }
 END_TEST
 
+/*
+ * What inih (lib/blockfile.c) would read otherwise with its defaults: a `;`
+ * stays in a value, an indented line is a line of its own, a line over 200
+ * characters is read whole, CR LF ends a line, and a block may end the file.
+ * `key: value` is read as `key = value` (inih's; see blockfile.h).
+ */
+START_TEST(test_lines)
+{
+	char text[1024], program[301], err[256] = "";
+	stint_task_types types;
+	const stint_task_type *t;
+
+	memset(program, 'p', sizeof(program) - 1);
+	program[sizeof(program) - 1] = '\0';
+	snprintf(text, sizeof(text),
+		 "[a]\r\nprogram = sh -c 'x ; y' ;not a comment\r\n"
+		 "  tracked = no\n"
+		 "[b]\nprogram = /%s\nmax_attempts: 2\n[c]", program);
+	ck_assert_int_eq(stint_task_types_parse(text, "t.conf", &types, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "t.conf:7: [c] has no program");
+	ck_assert_uint_eq(types.n, 3);
+	t = stint_task_type_find(&types, "a");
+	ck_assert_str_eq(t->program, "sh -c 'x ; y' ;not a comment");
+	ck_assert_int_eq(t->tracked, 0);
+	t = stint_task_type_find(&types, "b");
+	ck_assert_uint_eq(strlen(t->program), 301);
+	ck_assert_int_eq(t->max_attempts, 2);
+	ck_assert_int_eq(stint_task_type_find(&types, "c")->line, 7);
+	stint_task_types_free(&types);
+}
+END_TEST
+
 /* The file the repository ships: the types the later steps of issue 11 run. */
 START_TEST(test_shipped)
 {
@@ -106,6 +138,10 @@ static const struct { const char *text, *message; } bad_cases[] = {
 	{ "program = x\n", "t.conf:1: `key = value` before the first [type]" },
 	{ "[a]\nprogram x\n", "t.conf:2: expected [type] or `key = value`" },
 	{ "[a\n", "t.conf:1: expected [type] or `key = value`" },
+	{ "[a] x\n", "t.conf:1: expected [type] or `key = value`" },
+	{ "[a]\nprogram = x\n; a comment?\n", "t.conf:3: expected [type] or `key = value`" },
+	{ "[a]\nprogram = x\n= y\n", "t.conf:3: unknown key \"\"" },
+	{ "[a]\n[b]\nprogram = x\n", "t.conf:1: [a] has no program" },
 	{ "[Report]\n", "t.conf:1: \"Report\" is not a task type name ([a-z][a-z0-9_]*, at most 40 characters)" },
 	{ "[a]\nprogram = x\nkeep_until = b\n", "t.conf:1: [a] keep_until: b is not another declared task type" },
 	{ "[a]\nprogram = x\nkeep_until = a\n", "t.conf:1: [a] keep_until: a is not another declared task type" },
@@ -131,6 +167,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(tc, test_good);
+	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_shipped);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
