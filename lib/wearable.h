@@ -14,46 +14,15 @@
 
 #include <stddef.h>
 
-/* The device-file formats (device_files.format in sql/migrations/0012). */
-typedef enum stint_wearable_format {
-	STINT_WEARABLE_CSV,               /* 10 Hz GPS unit exports (STATSports-, Catapult-like) */
-	STINT_WEARABLE_GPX,               /* GPX 1.0/1.1, with heart-rate/speed extensions */
-	STINT_WEARABLE_TCX,               /* Garmin Training Center XML */
-	STINT_WEARABLE_FIT,               /* Garmin FIT (decoded through gpsbabel) */
-	STINT_WEARABLE_METRICA,           /* Metrica Sports tracking CSV: one file a team */
-	STINT_WEARABLE_EPTS               /* Metrica EPTS tracking (.txt + metadata .xml) */
-} stint_wearable_format;
+/* The formats, samples and tracks (stint_wearable_format, stint_sample, stint_track, stint_tracks). */
+#include "wearable-sample.h"
 
-/* One sample. */
-typedef struct stint_sample {
-	double t_s;                       /* seconds since the Unix epoch, UTC (fractions kept) */
-	double lat_deg, lon_deg;          /* WGS 84 position, or NAN */
-	double x_m, y_m;                  /* position on the pitch in metres (tracking formats), or NAN */
-	double speed_mps;                 /* speed the device measured, m/s, or NAN */
-	double distance_m;                /* cumulative distance the device measured, m, or NAN */
-	double ax_g, ay_g, az_g;          /* accelerometer axes in g, or NAN */
-	double hr_bpm;                    /* heart rate, beats per minute, or NAN */
-} stint_sample;
-
-/* One player's samples, in time order (t_s never decreases). */
-typedef struct stint_track {
-	char *label;                      /* the player in a team file ("home_11"); "" for a one-device file (heap) */
-	stint_sample *samples;            /* (heap) */
-	size_t n;
-} stint_track;
-
-/* What a file gave: its tracks and the warnings met on the way. */
-typedef struct stint_tracks {
-	stint_wearable_format format;
-	stint_track *tracks;              /* (heap) */
-	size_t n;
-	char **warnings;                  /* "line 12: a point without a time, skipped" (heap strings) */
-	size_t n_warnings;
-} stint_tracks;
+/* Largest device file read (bytes). */
+#define STINT_WEARABLE_MAX_BYTES (256L * 1024 * 1024)
 
 /*
  * Parse the device file at path, of the given format, into *out (emptied
- * first; free with stint_tracks_free() either way). For EPTS, path is the
+ * first; free with stint_tracks_free() either way; left empty on failure). For EPTS, path is the
  * tracking .txt and the metadata .xml is found beside it (same stem, or the
  * one .xml in its folder). Returns 0 (warnings, if any, in out->warnings), or
  * -1 with "line N: reason" (or "reason" when no line applies) in err
@@ -71,5 +40,19 @@ const char *stint_wearable_format_name(stint_wearable_format format);
 
 /* The format named name into *format: 0, or -1 for an unknown name. */
 int stint_wearable_format_parse(const char *name, stint_wearable_format *format);
+
+/*
+ * The format of a device file from its first bytes (head, n bytes; 4 KiB is
+ * enough) and, when the content does not tell, its name's extension (name
+ * may be NULL). FIT: ".FIT" at byte 8; XML: the root <gpx> or
+ * <TrainingCenterDatabase>; Metrica: the "Period,Frame,Time [s]" header
+ * among the first lines; EPTS: a first line "frame:x,y,...;..."; other
+ * text with a header line: csv. Returns 0 with *format, or -1 when neither
+ * content nor name tells.
+ */
+int stint_wearable_detect(const char *head, size_t n, const char *name, stint_wearable_format *format);
+
+/* Samples in all tracks of t. */
+size_t stint_tracks_samples(const stint_tracks *t);
 
 #endif
