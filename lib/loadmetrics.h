@@ -43,7 +43,7 @@
 
 #include <stddef.h>
 
-#include "wearable.h"
+#include "wearable-sample.h"
 
 #define STINT_SPEED_ZONES 5
 #define STINT_HR_ZONES 5
