@@ -12,6 +12,8 @@
 #include <strings.h>
 
 #include "wearable-build.h"
+#include "wearable-csv.h"
+#include "wearable-fit.h"
 #include "wearable-xml.h"
 
 static const char *const format_names[] = {
@@ -111,6 +113,10 @@ static int parse_memory(stint_wearable_format format, const char *data, size_t n
 		return stint_wearable_parse_gpx(data, n, out, err, errsize);
 	case STINT_WEARABLE_TCX:
 		return stint_wearable_parse_tcx(data, n, out, err, errsize);
+	case STINT_WEARABLE_CSV:
+		return stint_wearable_parse_csv(data, n, out, err, errsize);
+	case STINT_WEARABLE_METRICA:
+		return stint_wearable_parse_metrica(data, n, out, err, errsize);
 	default:
 		return stint_wearable_err(err, errsize, "the %s format is not supported", stint_wearable_format_name(format));
 	}
@@ -127,10 +133,14 @@ int stint_wearable_parse_file(const char *path, stint_wearable_format format, st
 	out->format = format;
 	if ((size_t)format >= N_FORMATS)
 		return stint_wearable_err(err, errsize, "unknown format");
-	if (read_file(path, &data, &n, err, errsize) != 0)
-		return -1;
-	rc = parse_memory(format, data, n, out, err, errsize);
-	free(data);
+	if (format == STINT_WEARABLE_FIT) {
+		rc = stint_wearable_parse_fit(path, out, err, errsize);
+	} else {
+		if (read_file(path, &data, &n, err, errsize) != 0)
+			return -1;
+		rc = parse_memory(format, data, n, out, err, errsize);
+		free(data);
+	}
 	if (rc == 0 && stint_tracks_samples(out) == 0)
 		rc = stint_wearable_err(err, errsize, "no sample with a time in the file%s%s",
 					out->n_warnings > 0 ? ": " : "", out->n_warnings > 0 ? out->warnings[0] : "");

@@ -36,10 +36,10 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart"
+TARGETS="http json csv dvw mustache text multipart wearable_xml wearable_csv"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
-PKGS="libcjson libpq libsodium libcrypto libcurl"
+PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0"
 LIBS="$(for p in $PKGS; do pkg-config --libs "$p" 2>/dev/null; done) -lfcgi -lcsv -lm"
 CFLAGS_BASE="-std=c17 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$repo/lib
 	$(for p in $PKGS; do pkg-config --cflags "$p" 2>/dev/null; done)"
@@ -47,7 +47,7 @@ WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # Longest input tried: .dvw seeds are up to 130 KB, but mutating files that
 # size runs a few dozen times a second; mustache skips longer templates.
-declare -A MAX_LEN=([dvw]=16384 [mustache]=4096)
+declare -A MAX_LEN=([dvw]=16384 [mustache]=4096 [wearable_xml]=16384 [wearable_csv]=16384)
 
 [ ${#targets[@]} -gt 0 ] || read -ra targets <<<"$TARGETS"
 for t in "${targets[@]}"; do
@@ -212,6 +212,41 @@ seed_multipart() {
 	seed "$d" empty_file "$ct"'preamble\r\n--b \t\r\ncontent-disposition: FORM-DATA; filename=""; name=video\r\n\r\n\r\n--b--'
 	seed "$d" quoted 'Multipart/Form-Data; charset=utf-8; boundary="a b:c"\n--a b:c\r\nContent-Disposition: form-data; name=t\r\n\r\n\x00\xff\r\n--a b:c--'
 	seed "$d" broken "$ct"'--b\nContent-Disposition: form-data; name\n\nv\n--b'
+}
+
+# seed_prefixed DIR NAME BYTE FILE [LINES]: FILE (its first LINES lines) after the format byte BYTE.
+seed_prefixed() {
+	{
+		printf '%b' "$3"
+		if [ -n "${5:-}" ]; then head -n "$5" "$4"; else cat "$4"; fi
+	} >"$1/$2"
+}
+
+seed_wearable_xml() {
+	local d=$1 f
+	for f in "$data"/gps/*.gpx; do
+		[ -f "$f" ] || continue
+		seed_prefixed "$d" "$(basename "$f")" '\x00' "$f" 120
+	done
+	for f in "$data"/gps/*.tcx; do
+		[ -f "$f" ] || continue
+		seed_prefixed "$d" "$(basename "$f")" '\x01' "$f" 120
+	done
+}
+
+seed_wearable_csv() {
+	local d=$1 f
+	for f in "$data"/tracking/metrica_*.csv; do
+		[ -f "$f" ] || continue
+		seed_prefixed "$d" "$(basename "$f")" '\x01' "$f"
+	done
+	if command -v gpsbabel >/dev/null && [ -f "$data/gps/garmin-fenix-5-run.fit" ]; then
+		gpsbabel -t -i garmin_fit,allpoints=1 -f "$data/gps/garmin-fenix-5-run.fit" -o unicsv,utc=0 -F - |
+			{ printf '\x00'; cat; } >"$d/fit.csv"
+	fi
+	seed "$d" statsports '\x00 Player; Date; Time; Lat; Lon; Speed (km/h); Heart Rate (bpm); Accl X\r\nA;14/03/2025;18:30:00,0;46,056946;14,505751;0,00;92;0,02\r\nA;14/03/2025;18:30:00,1;46,05695;14,50576;7,2;;0,05\r\n'
+	seed "$d" catapult '\x00# OpenField Export\n\nTimestamp,Velocity,Odometer,X,Y,Heart Rate\n2025-03-14T18:30:00.00Z,3.1,0,10.5,20.1,141\n2025-03-14T18:30:00.1+01:00,3.2,0.32,10.8,20.2,141\n'
+	seed "$d" hr '\x00time,hr\n0,80\n1,"82"\n'
 }
 
 # --- run -------------------------------------------------------------------

@@ -76,7 +76,7 @@ static void parse_fails(const char *name, const char *text, size_t n, stint_wear
 	unsigned long line = 0;
 
 	write_tmp(name, text, n, path, sizeof(path));
-	ck_assert_int_eq(stint_wearable_parse_file(path, format, &t, err, sizeof(err)), -1);
+	ck_assert_msg(stint_wearable_parse_file(path, format, &t, err, sizeof(err)) == -1, "%s: parsed", name);
 	ck_assert_msg(sscanf(err, "line %lu:", &line) == 1 && line >= 1, "%s: no line in \"%s\"", name, err);
 	if (want != NULL)
 		ck_assert_msg(strstr(err, want) != NULL, "%s: \"%s\" lacks \"%s\"", name, err, want);
@@ -350,6 +350,299 @@ START_TEST(test_detect)
 }
 END_TEST
 
+/* The last `distance` of a *-records.csv (ANT FIT SDK decode), read here with plain stdio; -1 when none. */
+static double records_last_distance(const char *name)
+{
+	char path[1024], line[512];
+	FILE *f;
+	double last = -1;
+	int col = -1;
+
+	data_path(path, sizeof(path), name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line;
+		int i = 0;
+
+		if (col < 0) {
+			for (char *tok = strtok(line, ",\n"); tok != NULL; tok = strtok(NULL, ",\n"), i++)
+				if (strstr(tok, "istance") != NULL)
+					col = i;
+			continue;
+		}
+		for (i = 0; i < col && p != NULL; i++)
+			p = strchr(p, ',') != NULL ? strchr(p, ',') + 1 : NULL;
+		if (p != NULL && *p != ',' && strncmp(p, "null", 4) != 0)
+			last = strtod(p, NULL);
+	}
+	fclose(f);
+	return last;
+}
+
+/*
+ * Each FIT file through gpsbabel. gpsbabel 1.8 drops the record's distance
+ * field, so the distance compared with the SDK's last `distance` is the
+ * haversine sum of the positions; compressed-speed-distance.fit has no
+ * positions (heart rate only): accepted, positions NAN.
+ */
+START_TEST(test_fit_files)
+{
+	static const char *const files[] = { "garmin-edge-820-bike", "garmin-fenix-5-bike", "garmin-fenix-5-run",
+					     "garmin-fenix-5-walk", "compressed-speed-distance" };
+
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		char name[256];
+		stint_tracks t = { 0 };
+		double sum = 0, want, prev_lat = NAN, prev_lon = NAN;
+		size_t positions = 0, hr = 0;
+
+		snprintf(name, sizeof(name), "gps/%s.fit", files[f]);
+		parse_ok(name, STINT_WEARABLE_FIT, &t);
+		for (size_t i = 0; i < t.tracks[0].n; i++) {
+			const stint_sample *s = &t.tracks[0].samples[i];
+
+			if (!isnan(s->lat_deg) && !isnan(prev_lat))
+				sum += haversine_m(prev_lat, prev_lon, s->lat_deg, s->lon_deg);
+			if (!isnan(s->lat_deg))
+				prev_lat = s->lat_deg, prev_lon = s->lon_deg, positions++;
+			hr += !isnan(s->hr_bpm);
+		}
+		snprintf(name, sizeof(name), "gps/%s-records.csv", files[f]);
+		want = records_last_distance(name);
+		fprintf(stderr, "%s: %zu samples, %zu with position, %zu with hr; haversine %.2f m, SDK distance %.2f m (%+.2f %%)\n",
+			files[f], t.tracks[0].n, positions, hr, sum, want, 100 * (sum - want) / want);
+		ck_assert_uint_gt(hr, 0);
+		if (strcmp(files[f], "compressed-speed-distance") == 0)
+			ck_assert_uint_eq(positions, 0);
+		else
+			ck_assert_double_eq_tol(sum, want, 0.03 * want);
+		stint_tracks_free(&t);
+	}
+}
+END_TEST
+
+START_TEST(test_fit_corrupt)
+{
+	size_t n;
+	char *text = load("gps/garmin-fenix-5-run.fit", &n), path[1024], err[256];
+	stint_tracks t = { 0 };
+	static const double cuts[] = { 0.001, 0.2, 0.5, 0.99 };
+
+	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		write_tmp("cut.fit", text, (size_t)(n * cuts[i]), path, sizeof(path));
+		ck_assert_int_eq(stint_wearable_parse_file(path, STINT_WEARABLE_FIT, &t, err, sizeof(err)), -1);
+		ck_assert_msg(strncmp(err, "gpsbabel: ", 10) == 0 && strstr(err, tmpdir) == NULL, "%s", err);
+	}
+	text[n / 2] ^= 0x55;
+	write_tmp("flip.fit", text, n, path, sizeof(path));
+	ck_assert_int_eq(stint_wearable_parse_file(path, STINT_WEARABLE_FIT, &t, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "CRC") != NULL, "%s", err);
+	free(text);
+}
+END_TEST
+
+/*
+ * Metrica: each player's distance (sum of the steps between frames where
+ * both are on the pitch) from the parsed tracks, against the same sum
+ * computed here from the raw CSV with strtod, and the team's total.
+ */
+static double metrica_raw(const char *name, double *per_field, size_t max_fields, size_t *n_fields, size_t *rows)
+{
+	size_t n;
+	char *text = load(name, &n), *line = text, *next;
+	double prev[512], team = 0;
+	int row = 0;
+
+	for (size_t i = 0; i < 512; i++)
+		prev[i] = NAN, per_field[i < max_fields ? i : 0] = 0;
+	for (; line != NULL && *line != '\0'; line = next, row++) {
+		char *p = line;
+		double cur[512];
+		size_t k = 0;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (row < 3)
+			continue;
+		(*rows)++;
+		while (k < 512) {
+			char *end;
+
+			cur[k] = strtod(p, &end);
+			if (end == p)
+				cur[k] = NAN;
+			k++;
+			p = strchr(p, ',');
+			if (p == NULL)
+				break;
+			p++;
+		}
+		*n_fields = k;
+		/* players are the pairs from field 3 up to the ball (the last pair and a trailing empty field) */
+		for (size_t i = 3; i + 3 < k; i += 2) {
+			double dx = (cur[i] - prev[i]) * 105, dy = (cur[i + 1] - prev[i + 1]) * 68;
+
+			if (!isnan(dx) && !isnan(dy)) {
+				per_field[i] += sqrt(dx * dx + dy * dy);
+				team += sqrt(dx * dx + dy * dy);
+			}
+		}
+		memcpy(prev, cur, sizeof(cur));
+	}
+	free(text);
+	return team;
+}
+
+static void check_metrica(const char *name, const char *first_label)
+{
+	stint_tracks t = { 0 };
+	double raw[512], team_raw, team = 0;
+	size_t n_fields = 0, rows = 0;
+
+	parse_ok(name, STINT_WEARABLE_METRICA, &t);
+	team_raw = metrica_raw(name, raw, 512, &n_fields, &rows);
+	ck_assert_uint_eq(t.n, (n_fields - 5) / 2);
+	ck_assert_str_eq(t.tracks[0].label, first_label);
+	for (size_t p = 0; p < t.n; p++) {
+		const stint_track *tr = &t.tracks[p];
+		double d = 0;
+
+		ck_assert_uint_eq(tr->n, rows);
+		for (size_t i = 1; i < tr->n; i++) {
+			double dx = tr->samples[i].x_m - tr->samples[i - 1].x_m;
+			double dy = tr->samples[i].y_m - tr->samples[i - 1].y_m;
+
+			if (!isnan(dx) && !isnan(dy))
+				d += hypot(dx, dy);
+			ck_assert_double_gt(tr->samples[i].t_s, tr->samples[i - 1].t_s);    /* 25 Hz, a gap between periods */
+		}
+		ck_assert_double_eq_tol(d, raw[3 + 2 * p], 1e-9);
+		team += d;
+	}
+	fprintf(stderr, "%s: %zu players, team distance %.3f m (raw CSV %.3f m)\n", name, t.n, team, team_raw);
+	ck_assert_double_eq_tol(team, team_raw, 1e-9);
+	ck_assert_double_gt(team, 0);
+	stint_tracks_free(&t);
+}
+
+START_TEST(test_metrica)
+{
+	stint_tracks t = { 0 };
+
+	check_metrica("tracking/metrica_home.csv", "home_11");
+	check_metrica("tracking/metrica_away.csv", "away_25");
+	/* NaN players are kept with NAN positions: home_13 (Player13) is off the pitch in the first frame */
+	parse_ok("tracking/metrica_home.csv", STINT_WEARABLE_METRICA, &t);
+	ck_assert(isnan(t.tracks[12].samples[0].x_m));
+	ck_assert_str_eq(t.tracks[12].label, "home_13");
+	ck_assert_double_eq_tol(t.tracks[0].samples[0].x_m, 0.00082 * 105, 1e-9);
+	ck_assert_double_eq_tol(t.tracks[0].samples[0].y_m, 0.48238 * 68, 1e-9);
+	stint_tracks_free(&t);
+}
+END_TEST
+
+START_TEST(test_metrica_corrupt)
+{
+	size_t n;
+	char *text = load("tracking/metrica_home.csv", &n), *p;
+
+	parse_fails("cut.csv", text, (size_t)(n * 0.9), STINT_WEARABLE_METRICA, "fields, the header has 33");
+	parse_fails("cut.csv", text, 100, STINT_WEARABLE_METRICA, "line ");
+	p = strstr(text, "0.32648");
+	memcpy(p, "0.3x648", 7);
+	parse_fails("bad.csv", text, n, STINT_WEARABLE_METRICA, "line 4: field 6: \"0.3x648\"");
+	free(text);
+	parse_fails("gps.csv", "time,hr\n1,2\n3,4\n", 16, STINT_WEARABLE_METRICA, "line 3: not the Metrica header");
+}
+END_TEST
+
+/* A STATSports-like export: header with leading spaces, ";" separators, decimal commas, km/h, a date column. */
+START_TEST(test_csv_statsports)
+{
+	static const char csv[] =
+		" Player Display Name; Date; Time; Lat; Lon; Speed (km/h); Heart Rate (bpm); Accl X; Accl Y; Accl Z\r\n"
+		"A. Novak;14/03/2025;18:30:00,0;46,056946;14,505751;0,00;92;0,02;-0,98;0,11\r\n"
+		"A. Novak;14/03/2025;18:30:00,1;46,056950;14,505760;7,20;93;0,05;-1,01;0,09\r\n"
+		"A. Novak;14/03/2025;18:30:00,2;46,056955;14,505771;14,40;;0,10;-1,03;0,07\r\n";
+	char path[1024], err[256];
+	stint_tracks t = { 0 };
+	const stint_sample *s;
+
+	write_tmp("statsports.csv", csv, sizeof(csv) - 1, path, sizeof(path));
+	ck_assert_msg(stint_wearable_parse_file(path, STINT_WEARABLE_CSV, &t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(t.tracks[0].n, 3);
+	s = t.tracks[0].samples;
+	ck_assert_double_eq_tol(s[0].t_s, 1741977000.0, 1e-6);    /* 2025-03-14T18:30:00Z */
+	ck_assert_double_eq_tol(s[2].t_s - s[0].t_s, 0.2, 1e-6);
+	ck_assert_double_eq_tol(s[1].lat_deg, 46.05695, 1e-9);
+	ck_assert_double_eq_tol(s[1].speed_mps, 2.0, 1e-9);
+	ck_assert_double_eq_tol(s[2].speed_mps, 4.0, 1e-9);
+	ck_assert_double_eq(s[1].hr_bpm, 93);
+	ck_assert(isnan(s[2].hr_bpm));
+	ck_assert_double_eq_tol(s[1].ay_g, -1.01, 1e-9);
+	ck_assert(isnan(s[0].x_m));
+	stint_tracks_free(&t);
+}
+END_TEST
+
+/* A Catapult-like export: metadata lines before the header, m/s, x/y, odometer, elapsed seconds. */
+START_TEST(test_csv_catapult)
+{
+	static const char csv[] =
+		"# OpenField Export : Activity 12\n# Athlete: B. Kranjc\n# Period: Session\n\n"
+		"Timestamp,Seconds,Velocity,Odometer,X,Y,Heart Rate,Player Load\n"
+		"2025-03-14T18:30:00.00Z,0.0,3.10,0.00,10.5,20.1,141,0\n"
+		"2025-03-14T18:30:00.10Z,0.1,3.20,0.32,10.8,20.2,141,0.1\n";
+	char path[1024], err[256];
+	stint_tracks t = { 0 };
+
+	write_tmp("catapult.csv", csv, sizeof(csv) - 1, path, sizeof(path));
+	ck_assert_msg(stint_wearable_parse_file(path, STINT_WEARABLE_CSV, &t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(t.tracks[0].n, 2);
+	ck_assert_double_eq_tol(t.tracks[0].samples[1].t_s, 1741977000.1, 1e-6);
+	ck_assert_double_eq_tol(t.tracks[0].samples[1].speed_mps, 3.2, 1e-9);
+	ck_assert_double_eq_tol(t.tracks[0].samples[1].distance_m, 0.32, 1e-9);
+	ck_assert_double_eq_tol(t.tracks[0].samples[1].x_m, 10.8, 1e-9);
+	ck_assert(isnan(t.tracks[0].samples[1].lat_deg));
+	stint_tracks_free(&t);
+}
+END_TEST
+
+/* A heart-rate strap: no positions at all, times from the start (a warning). */
+START_TEST(test_csv_hr_only)
+{
+	static const char csv[] = "time,hr\n0,80\n1,82\n2,85\n";
+	char path[1024], err[256];
+	stint_tracks t = { 0 };
+
+	write_tmp("hr.csv", csv, sizeof(csv) - 1, path, sizeof(path));
+	ck_assert_msg(stint_wearable_parse_file(path, STINT_WEARABLE_CSV, &t, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(t.tracks[0].n, 3);
+	ck_assert_double_eq(t.tracks[0].samples[2].hr_bpm, 85);
+	ck_assert(isnan(t.tracks[0].samples[2].lat_deg) && isnan(t.tracks[0].samples[2].speed_mps));
+	ck_assert(has_warning(&t, "without a date"));
+	stint_tracks_free(&t);
+}
+END_TEST
+
+START_TEST(test_csv_corrupt)
+{
+	static const char good[] = "Time;Lat;Lon;Speed (m/s)\n2025-03-14T18:30:00Z;46,1;14,5;3,0\n"
+				   "2025-03-14T18:30:01Z;46,1;14,5;3,1\n2025-03-14T18:30:02Z;46,1;14,5;3,2\n";
+
+	parse_fails("cut.csv", good, sizeof(good) - 8, STINT_WEARABLE_CSV, "line 4: 3 fields, the header has 4");
+	parse_fails("bad.csv", "time,hr\n0,80\n1,eighty\n", 22, STINT_WEARABLE_CSV,
+		    "line 3: column \"hr\": \"eighty\" is not a number");
+	parse_fails("time.csv", "time,hr\n0,80\nnoon,81\n", 21, STINT_WEARABLE_CSV, "line 3: column \"time\"");
+	parse_fails("nohead.csv", "a,b\n1,2\n", 8, STINT_WEARABLE_CSV, "line 1: no header");
+	parse_fails("quote.csv", "time,hr\n0,\"80\n", 14, STINT_WEARABLE_CSV, "quoted");
+	parse_fails("date.csv", "date,time,hr\n31/02/2025,10:00:00,80\n", 36, STINT_WEARABLE_CSV, "line 2: column \"date\"");
+	parse_fails("nan.csv", "time,lat,lon\n0,inf,3\n", 21, STINT_WEARABLE_CSV, "line 2: column \"lat\"");
+}
+END_TEST
+
 static void make_tmpdir(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "%s/stint-wearable-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -390,6 +683,14 @@ static Suite *wearable_suite(void)
 	tcase_add_test(tc, test_xml_corrupt);
 	tcase_add_test(tc, test_no_samples);
 	tcase_add_test(tc, test_detect);
+	tcase_add_test(tc, test_fit_files);
+	tcase_add_test(tc, test_fit_corrupt);
+	tcase_add_test(tc, test_metrica);
+	tcase_add_test(tc, test_metrica_corrupt);
+	tcase_add_test(tc, test_csv_statsports);
+	tcase_add_test(tc, test_csv_catapult);
+	tcase_add_test(tc, test_csv_hr_only);
+	tcase_add_test(tc, test_csv_corrupt);
 	suite_add_tcase(s, tc);
 	return s;
 }
