@@ -15,7 +15,7 @@
 void stint_thresholds_default(stint_thresholds *t)
 {
 	static const stint_thresholds d = {
-		.max_speed_mps = 12, .gap_s = 10, .sg_window = 7, .sg_order = 1,
+		.max_speed_mps = 12, .gap_s = 30, .sg_window = 7, .sg_order = 1,
 		.zone_mps = { 2, 4, 5.5, 7 }, .hsr_mps = 5.5, .sprint_mps = 7, .sprint_min_s = 1,
 		.accel_mps2 = 3, .effort_min_s = 0.5, .hr_rest_bpm = 60, .hr_max_bpm = 190,
 		.hr_zone_pct = { 60, 70, 80, 90 }, .trimp_a = 0.64, .trimp_b = 1.92,
@@ -265,6 +265,8 @@ static void speed_metrics(const stint_sample *s, const double *sm, size_t first,
 		if (ok && !isnan(sm[i - 1]))
 			a = (v - sm[i - 1]) / dt;
 		d = ok ? v * dt : 0;
+		if (ok && !isnan(s[i].distance_m) && !isnan(s[i - 1].distance_m) && s[i].distance_m >= s[i - 1].distance_m)
+			d = s[i].distance_m - s[i - 1].distance_m;   /* the device's own measure */
 		if (stretch_step(&sprint, ok && v >= th->sprint_mps, dt, d, th->sprint_min_s)) {
 			out->sprints++;
 			out->sprint_distance_m += sprint.dist_m;

@@ -15,9 +15,12 @@
  *     36:1627); stretches shorter than the window are left as measured
  *     (as floodlight does), and the ends of a stretch are fitted on its
  *     first or last window (scipy's savgol_filter mode "interp").
- *   - Each interval between two samples (0 < dt <= gap_s) counts with the
- *     later sample's smoothed speed: distance += v * dt. A longer pause is
- *     not counted (the unit was off or the player left the window).
+ *   - Each interval between two samples (0 < dt <= gap_s, 30 s: watches'
+ *     "smart recording" leaves 10-20 s between points) counts with the
+ *     later sample's smoothed speed: distance += v * dt, or the device's
+ *     own distance increment when both samples have one (a unit's
+ *     cumulative distance is its best measure). A longer pause is not
+ *     counted (the unit was off or the player left the window).
  *   - Speed zones: < 2, 2-4, 4-5.5, 5.5-7, >= 7 m/s (LaurieOnTracking's
  *     walk/jog/run/sprint bands with the football cut-offs of 19.8 and
  *     25.2 km/h, Pimenta et al.); high-speed running >= 5.5 m/s; a sprint is
@@ -51,7 +54,7 @@
 /* Every threshold of the load metrics and the survey flags (a load_thresholds row). */
 typedef struct stint_thresholds {
 	double max_speed_mps;                     /* above: a glitch, dropped (12) */
-	double gap_s;                             /* a longer interval is a pause, not counted (10) */
+	double gap_s;                             /* a longer interval is a pause, not counted (30) */
 	int sg_window;                            /* Savitzky-Golay window, odd, 1 (none)..51 (7) */
 	int sg_order;                             /* its polynomial order, < window, <= 5 (1) */
 	double zone_mps[STINT_SPEED_ZONES - 1];   /* zone bounds, increasing (2, 4, 5.5, 7) */

@@ -21,7 +21,8 @@ static const char *const footnotes[] = {
 	"on the pitch for tracking data) over the time between samples. Speeds above the maximum plausible speed "
 	"are dropped as glitches, then smoothed with a Savitzky-Golay filter (Savitzky and Golay, Anal. Chem. 1964, "
 	"36:1627) per stretch without gaps, as LaurieOnTracking's Metrica_Velocities.py does (window 7, order 1).",
-	"Distance is the sum of speed x time over intervals shorter than the gap limit (longer ones are pauses). "
+	"Distance is the sum of speed x time (or the unit's own distance increments, where it records them) over "
+	"intervals shorter than the gap limit (longer ones are pauses). "
 	"Speed zones, high-speed running (from 19.8 km/h, 5.5 m/s) and sprints (from 25.2 km/h, 7 m/s, held at "
 	"least 1 s) follow the common football cut-offs (Pimenta et al.) and LaurieOnTracking's bands; a systematic "
 	"review finds no consensus (Gualtieri et al., Front. Sports Act. Living 2023, doi 10.3389/fspor.2023.1116293), "

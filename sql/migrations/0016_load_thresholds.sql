@@ -11,7 +11,7 @@ CREATE TABLE load_thresholds (
 	team text NOT NULL DEFAULT '' CHECK (length(team) <= 200),     -- '' = every team
 	valid_from date NOT NULL DEFAULT '1970-01-01',
 	max_speed_mps double precision NOT NULL DEFAULT 12 CHECK (max_speed_mps > 0),
-	gap_s double precision NOT NULL DEFAULT 10 CHECK (gap_s > 0),
+	gap_s double precision NOT NULL DEFAULT 30 CHECK (gap_s > 0),
 	sg_window integer NOT NULL DEFAULT 7 CHECK (sg_window BETWEEN 1 AND 51 AND sg_window % 2 = 1),
 	sg_order integer NOT NULL DEFAULT 1 CHECK (sg_order BETWEEN 0 AND 5 AND (sg_window = 1 OR sg_order < sg_window)),
 	zone1_mps double precision NOT NULL DEFAULT 2,

@@ -86,7 +86,7 @@ function points(file) {
   return out;
 }
 
-/** Haversine sum over consecutive points (mean Earth radius), skipping gaps over 10 s and jumps over 12 m/s. */
+/** Haversine sum over consecutive points (mean Earth radius), skipping gaps over 30 s and jumps over 12 m/s. */
 function haversineDistance(pts) {
   const R = 6371008.8, rad = Math.PI / 180;
   let d = 0;
@@ -95,7 +95,7 @@ function haversineDistance(pts) {
     const h = Math.sin((b.lat - a.lat) * rad / 2) ** 2
       + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin((b.lon - a.lon) * rad / 2) ** 2;
     const m = 2 * R * Math.asin(Math.sqrt(h));
-    if (dt > 0 && dt <= 10 && m / dt <= 12) d += m;
+    if (dt > 0 && dt <= 30 && m / dt <= 12) d += m;
   }
   return d;
 }

@@ -2,7 +2,10 @@
  * test_loadmetrics.c: the load metrics (lib/loadmetrics.c) on synthetic
  * tracks whose answers are worked out by hand in each test's comment.
  * Smoothing is off (sg_window 1) where the hand computation needs the raw
- * speeds, and on where it must leave a steady speed as it is.
+ * speeds, and on where it must leave a steady speed as it is. Then real
+ * files through the parsers (lib/wearable.h) from $STINT_DATA_DIR/gps:
+ * test.tcx's distance within 1 % of 4686.3 m (python-tcxparser's own
+ * tests); without STINT_DATA_DIR that one is not run.
  */
 #include <check.h>
 #include <math.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "loadmetrics.h"
+#include "wearable.h"
 
 /* n empty samples (every quantity NAN) at rate_hz from t0 (heap). */
 static stint_sample *track(size_t n, double t0, double rate_hz)
@@ -362,6 +366,60 @@ START_TEST(test_acwr)
 }
 END_TEST
 
+/* The load of the one track of file (of format) in $STINT_DATA_DIR/gps with the default thresholds. */
+static stint_load file_load(const char *file, const char *format)
+{
+	char path[4096], err[512];
+	stint_wearable_format f;
+	stint_tracks t = { 0 };
+	stint_thresholds th;
+	stint_load l;
+
+	snprintf(path, sizeof(path), "%s/gps/%s", getenv("STINT_DATA_DIR"), file);
+	ck_assert_int_eq(stint_wearable_format_parse(format, &f), 0);
+	ck_assert_msg(stint_wearable_parse_file(path, f, &t, err, sizeof(err)) == 0, "%s: %s", file, err);
+	ck_assert_uint_eq(t.n, 1);
+	stint_thresholds_default(&th);
+	ck_assert_int_eq(stint_load_compute(t.tracks[0].samples, t.tracks[0].n, -INFINITY, INFINITY, &th, &l, NULL), 0);
+	stint_tracks_free(&t);
+	return l;
+}
+
+/* test.tcx: distance 4686.31 m, heart rate 60..189 (python-tcxparser's tests). */
+START_TEST(test_tcx_file)
+{
+	stint_load l = file_load("test.tcx", "tcx");
+
+	ck_assert_msg(fabs(l.distance_m - 4686.3) / 4686.3 < 0.01, "distance %.1f", l.distance_m);
+	ck_assert(l.has_hr && l.hr_max_bpm <= 189 && l.trimp > 0);
+	ck_assert_uint_eq(l.dropped, 0);
+}
+END_TEST
+
+/*
+ * The device's own distance: speed 5 m/s at 1 Hz for 60 s while the unit's
+ * cumulative distance grows 4.9 m a second: the distance is the unit's,
+ * 60 x 4.9 = 294 m, in the zone of its speed (4-5.5).
+ */
+START_TEST(test_device_distance)
+{
+	stint_sample *s = track(61, 0, 1);
+	stint_thresholds th;
+	stint_load l;
+	size_t i;
+
+	stint_thresholds_default(&th);
+	for (i = 0; i < 61; i++) {
+		s[i].speed_mps = 5;
+		s[i].distance_m = 4.9 * (double)i;
+	}
+	ck_assert_int_eq(stint_load_compute(s, 61, -INFINITY, INFINITY, &th, &l, NULL), 0);
+	ck_assert_double_eq_tol(l.distance_m, 294, 1e-9);
+	ck_assert_double_eq_tol(l.zone_distance_m[2], 294, 1e-9);
+	free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("loadmetrics");
@@ -381,7 +439,16 @@ int main(void)
 	tcase_add_test(tc, test_thresholds_check);
 	tcase_add_test(tc, test_series);
 	tcase_add_test(tc, test_acwr);
+	tcase_add_test(tc, test_device_distance);
 	suite_add_tcase(s, tc);
+	if (getenv("STINT_DATA_DIR") == NULL || *getenv("STINT_DATA_DIR") == '\0') {
+		fprintf(stderr, "STINT_DATA_DIR is not set: the real files are not read\n");
+	} else {
+		tc = tcase_create("files");
+		tcase_set_timeout(tc, 30);
+		tcase_add_test(tc, test_tcx_file);
+		suite_add_tcase(s, tc);
+	}
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
