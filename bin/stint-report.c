@@ -9,8 +9,9 @@
  * "session_id" of the params object on standard input.
  *
  * It reads the session's participants and their device files (each parsed
- * with stint_wearable_parse_file, one at a time, so memory stays that of
- * one file), their surveys and sRPE history, the thresholds of their
+ * with stint_wearable_parse_file on one of report_threads threads, default
+ * the processors online; each thread holds one file at a time, so memory
+ * stays that of a few files), their surveys and sRPE history, the thresholds of their
  * team (load_thresholds) and the event counts by player; computes the load
  * metrics (lib/loadmetrics.h) and writes report.html, metrics.json and
  * metrics.csv under the var folder's reports/<session>/<run>/: each file
@@ -32,11 +33,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <libxml/parser.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,6 +59,7 @@
 #define EXIT_PERMANENT 100
 #define MAX_BINS 600
 #define PARAMS_MAX (64 * 1024)
+#define MAX_THREADS 16
 
 typedef struct report {
 	stint_db db;
@@ -285,26 +289,142 @@ static int read_surveys(report *r, const PGresult *parts)
 
 /* --- one participant -------------------------------------------------------- */
 
-/* The track of a file for participant row i: the only one, else the one labelled with its number. */
-static const stint_track *pick_track(const stint_tracks *t, const PGresult *parts, int i)
+/* One device file to parse and measure (a participant with a device), on a worker thread. */
+typedef struct job {
+	char path[4096];               /* absolute */
+	stint_wearable_format format;
+	char *number, *label;          /* the participant's number, and the device id's part after ':' (heap) */
+	double from, to;               /* the window (NAN: unbounded) */
+	const stint_thresholds *th;
+	/* results */
+	int rc;                        /* 0, or -1 with err */
+	char err[512];
+	stint_load load;
+	double bins[2 * MAX_BINS];
+	stint_load_series series;
+	char **warnings;               /* (heap) */
+	size_t n_warnings;
+	size_t samples;
+} job;
+
+/* The work shared by the threads: the next job to take, and the progress lines. */
+typedef struct pool {
+	job **jobs;
+	size_t n, next;
+	pthread_mutex_t lock;
+} pool;
+
+/* The track of a file for job j: the only one, else the one labelled with its device's suffix or number. */
+static const stint_track *pick_track(const stint_tracks *t, const job *j)
 {
-	const char *no = stint_db_cell(parts, i, "number"), *dev = stint_db_cell(parts, i, "device_id");
-	const char *colon = dev != NULL ? strchr(dev, ':') : NULL;
-	size_t k, ln;
+	size_t k, ln, nn = j->number != NULL ? strlen(j->number) : 0;
 
 	if (t->n == 1)
 		return &t->tracks[0];
 	for (k = 0; k < t->n; k++) {
 		const char *label = t->tracks[k].label != NULL ? t->tracks[k].label : "";
 
-		if (colon != NULL && strcmp(label, colon + 1) == 0)
+		if (j->label != NULL && strcmp(label, j->label) == 0)
 			return &t->tracks[k];
 		ln = strlen(label);
-		if (no != NULL && ln > strlen(no) && strcmp(label + ln - strlen(no), no) == 0 &&
-		    label[ln - strlen(no) - 1] == '_')
+		if (nn > 0 && ln > nn && strcmp(label + ln - nn, j->number) == 0 && label[ln - nn - 1] == '_')
 			return &t->tracks[k];
 	}
 	return NULL;
+}
+
+/*
+ * Parse job j's file and compute the load of its track in the window, with
+ * its speed series (bins of a minute, more for long windows, starting at the
+ * window's start or, unbounded, at the track's first sample).
+ */
+static void run_job(job *j)
+{
+	stint_tracks tracks = { 0 };
+	const stint_track *tr;
+	double lo, hi, span;
+	size_t k;
+
+	j->rc = -1;
+	if (stint_wearable_parse_file(j->path, j->format, &tracks, j->err, sizeof(j->err)) != 0)
+		goto out;
+	j->samples = stint_tracks_samples(&tracks);
+	if (tracks.n_warnings > 0 && (j->warnings = calloc(tracks.n_warnings, sizeof(char *))) != NULL)
+		for (k = 0; k < tracks.n_warnings; k++)
+			if ((j->warnings[j->n_warnings] = strdup(tracks.warnings[k])) != NULL)
+				j->n_warnings++;
+	if ((tr = pick_track(&tracks, j)) == NULL || tr->n == 0) {
+		snprintf(j->err, sizeof(j->err), "the file has %zu tracks and none for number %s", tracks.n,
+			 j->number != NULL ? j->number : "-");
+		goto out;
+	}
+	lo = isfinite(j->from) ? j->from : tr->samples[0].t_s;
+	hi = isfinite(j->to) ? j->to : tr->samples[tr->n - 1].t_s;
+	span = hi > lo ? hi - lo : 0;
+	j->series = (stint_load_series){ 60, 0, j->bins, j->bins + MAX_BINS };
+	if (span / j->series.bin_s > MAX_BINS)
+		j->series.bin_s = ceil(span / MAX_BINS);
+	j->series.nbins = (size_t)ceil(span / j->series.bin_s);
+	if (j->series.nbins > MAX_BINS)
+		j->series.nbins = MAX_BINS;
+	if (stint_load_compute(tr->samples, tr->n, lo, isfinite(j->to) ? j->to : INFINITY, j->th, &j->load,
+			       &j->series) != 0) {
+		snprintf(j->err, sizeof(j->err), "out of memory computing the load");
+		goto out;
+	}
+	j->rc = 0;
+out:
+	stint_tracks_free(&tracks);
+}
+
+/* A worker: take the next job until none is left; "progress N Parsing device i of n" as each starts. */
+static void *worker(void *arg)
+{
+	pool *pl = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&pl->lock);
+		i = pl->next++;
+		if (i < pl->n)
+			progress(5 + (int)(80 * i / pl->n), "Parsing device", i + 1, pl->n);
+		pthread_mutex_unlock(&pl->lock);
+		if (i >= pl->n)
+			return NULL;
+		run_job(pl->jobs[i]);
+	}
+}
+
+/* Run the jobs on up to the report_threads setting's threads (default: the processors online). */
+static void run_jobs(job **jobs, size_t n)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = (int)stint_config_int("report_threads", cpus > 0 ? cpus : 1, 1, MAX_THREADS), k, started = 0;
+	pthread_t th[MAX_THREADS];
+	pool pl = { jobs, n, 0, PTHREAD_MUTEX_INITIALIZER };
+
+	if ((size_t)want > n)
+		want = (int)n;
+	for (k = 1; k < want; k++)
+		if (pthread_create(&th[started], NULL, worker, &pl) == 0)
+			started++;
+	worker(&pl);
+	for (k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+}
+
+static void job_free(job *j)
+{
+	size_t k;
+
+	if (j == NULL)
+		return;
+	for (k = 0; k < j->n_warnings; k++)
+		free(j->warnings[k]);
+	free(j->warnings);
+	free(j->number);
+	free(j->label);
+	free(j);
 }
 
 /* The load of player p as metrics fields. */
@@ -368,29 +488,6 @@ static void put_load(cJSON *p, const stint_load *l, const stint_thresholds *t, c
 	}
 }
 
-/* The load of the track in [from, to) with its speed series (bins of a minute, or more for long windows). */
-static int compute(report *r, const stint_track *tr, double from, double to, const stint_thresholds *t,
-		   cJSON *p)
-{
-	double lo = isfinite(from) ? from : tr->samples[0].t_s, hi = isfinite(to) ? to : tr->samples[tr->n - 1].t_s;
-	double span = hi > lo ? hi - lo : 0, bins[2 * MAX_BINS];
-	stint_load_series ser = { 60, 0, bins, bins + MAX_BINS };
-	stint_load l;
-
-	if (span / ser.bin_s > MAX_BINS)
-		ser.bin_s = ceil(span / MAX_BINS);
-	ser.nbins = (size_t)ceil(span / ser.bin_s);
-	if (ser.nbins > MAX_BINS)
-		ser.nbins = MAX_BINS;
-	/* an unbounded window starts at the track's first sample: the same samples, and the series' origin */
-	if (stint_load_compute(tr->samples, tr->n, lo, isfinite(to) ? to : INFINITY, t, &l, &ser) != 0) {
-		snprintf(r->err, sizeof(r->err), "out of memory computing the load");
-		return -1;
-	}
-	put_load(p, &l, t, &ser);
-	return 0;
-}
-
 /* The events of participant row i (side, number) as an object; event types collected in types. */
 static void put_events(report *r, const PGresult *parts, int i, cJSON *p, cJSON *types)
 {
@@ -413,68 +510,114 @@ static void put_events(report *r, const PGresult *parts, int i, cJSON *p, cJSON 
 	}
 }
 
-/* One participant (row i of parts): its file parsed, its load computed, into metrics.players. */
-static int participant(report *r, const PGresult *parts, int i)
+/*
+ * Participant row i: its player object in metrics.players, and the job for
+ * its device file in *out (NULL without a device). -1 with r->err for a
+ * device without a usable file record.
+ */
+static int participant(report *r, const PGresult *parts, int i, job **out)
 {
 	const char *player = stint_db_cell(parts, i, "player"), *dev = stint_db_cell(parts, i, "device_id");
 	const char *side = stint_db_cell(parts, i, "team_side"), *path = stint_db_cell(parts, i, "path");
-	const char *format = stint_db_cell(parts, i, "format");
-	double from = cell_num(parts, i, "from_s"), to = cell_num(parts, i, "to_s");
+	const char *format = stint_db_cell(parts, i, "format"), *no = stint_db_cell(parts, i, "number");
 	const stint_thresholds *t = thresholds(r, side);
-	cJSON *p = cJSON_CreateObject(), *w, *warn;
-	stint_tracks tracks = { 0 };
-	const stint_track *tr;
-	stint_wearable_format fmt;
-	char abs[4096], perr[512], a[32];
-	size_t k;
-	int rc = -1;
+	cJSON *p = cJSON_CreateObject(), *w;
+	char a[32];
+	job *j;
 
+	*out = NULL;
 	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(r->metrics, "players"), p);
 	cJSON_AddStringToObject(p, "participant_id", stint_db_cell(parts, i, "id"));
 	cJSON_AddStringToObject(p, "player", player);
 	cJSON_AddStringToObject(p, "team_side", side != NULL ? side : "");
-	cJSON_AddStringToObject(p, "number", stint_db_cell(parts, i, "number") ? stint_db_cell(parts, i, "number") : "");
+	cJSON_AddStringToObject(p, "number", no != NULL ? no : "");
 	cJSON_AddStringToObject(p, "device_id", dev != NULL ? dev : "");
 	cJSON_AddStringToObject(p, "format", format != NULL ? format : "");
 	w = cJSON_AddObjectToObject(p, "window");
-	cJSON_AddStringToObject(w, "from", iso(from, a));
-	cJSON_AddStringToObject(w, "to", iso(to, a));
-	warn = cJSON_AddArrayToObject(p, "warnings");
+	cJSON_AddStringToObject(w, "from", iso(cell_num(parts, i, "from_s"), a));
+	cJSON_AddStringToObject(w, "to", iso(cell_num(parts, i, "to_s"), a));
+	cJSON_AddArrayToObject(p, "warnings");
 	put_events(r, parts, i, p, cJSON_GetObjectItemCaseSensitive(r->metrics, "event_types"));
 	if (t == NULL)
 		return -1;
 	if (dev == NULL) {
-		cJSON_AddItemToArray(warn, cJSON_CreateString("no device: surveys and events only"));
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(p, "warnings"),
+				     cJSON_CreateString("no device: surveys and events only"));
 		cJSON_AddBoolToObject(p, "has_speed", 0);
 		cJSON_AddNullToObject(p, "hr");
 		return 0;
 	}
+	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		return -1;
+	}
+	*out = j;
+	j->from = cell_num(parts, i, "from_s");
+	j->to = cell_num(parts, i, "to_s");
+	j->th = t;
+	j->number = no != NULL ? strdup(no) : NULL;
+	j->label = strchr(dev, ':') != NULL ? strdup(strchr(dev, ':') + 1) : NULL;
 	r->permanent = 1;
 	if (path == NULL || format == NULL) {
 		snprintf(r->err, sizeof(r->err), "device %s (%s): no device file uploaded", dev, player);
 		return -1;
 	}
-	if (!stint_is_safe_relpath(path) || stint_media_path(path, abs, sizeof(abs)) != 0 ||
-	    stint_wearable_format_parse(format, &fmt) != 0) {
+	if (!stint_is_safe_relpath(path) || stint_media_path(path, j->path, sizeof(j->path)) != 0 ||
+	    stint_wearable_format_parse(format, &j->format) != 0) {
 		snprintf(r->err, sizeof(r->err), "device %s (%s): the file's record is not usable", dev, player);
 		return -1;
 	}
-	if (stint_wearable_parse_file(abs, fmt, &tracks, perr, sizeof(perr)) != 0) {
-		snprintf(r->err, sizeof(r->err), "device %s (%s): %s", dev, player, perr);
-		goto out;
-	}
-	for (k = 0; k < tracks.n_warnings; k++)
-		cJSON_AddItemToArray(warn, cJSON_CreateString(tracks.warnings[k]));
-	r->samples += stint_tracks_samples(&tracks);
-	if ((tr = pick_track(&tracks, parts, i)) == NULL || tr->n == 0) {
-		snprintf(r->err, sizeof(r->err), "device %s (%s): the file has %zu tracks and none for number %s", dev,
-			 player, tracks.n, stint_db_cell(parts, i, "number") ? stint_db_cell(parts, i, "number") : "-");
-		goto out;
-	}
 	r->permanent = 0;
-	rc = compute(r, tr, from, to, t, p);
+	return 0;
+}
+
+/* Job j's results into player p; -1 with r->err naming the device when it failed. */
+static int player_results(report *r, cJSON *p, const job *j)
+{
+	cJSON *warn = cJSON_GetObjectItemCaseSensitive(p, "warnings");
+	size_t k;
+
+	for (k = 0; k < j->n_warnings; k++)
+		cJSON_AddItemToArray(warn, cJSON_CreateString(j->warnings[k]));
+	r->samples += j->samples;
+	if (j->rc != 0) {
+		snprintf(r->err, sizeof(r->err), "device %s (%s): %s", cJSON_GetObjectItemCaseSensitive(p, "device_id")->valuestring,
+			 cJSON_GetObjectItemCaseSensitive(p, "player")->valuestring, j->err);
+		r->permanent = 1;
+		return -1;
+	}
+	put_load(p, &j->load, j->th, &j->series);
+	return 0;
+}
+
+/* Every participant: rows first, then the device files parsed on the threads, then their results. */
+static int participants(report *r, const PGresult *parts)
+{
+	int n = PQntuples(parts), i, rc = -1;
+	job **jobs = calloc((size_t)n + 1, sizeof(job *)), **todo = calloc((size_t)n + 1, sizeof(job *));
+	size_t ntodo = 0;
+
+	if (jobs == NULL || todo == NULL) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (participant(r, parts, i, &jobs[i]) != 0)
+			goto out;
+		if (jobs[i] != NULL)
+			todo[ntodo++] = jobs[i];
+	}
+	run_jobs(todo, ntodo);
+	for (i = 0; i < n; i++)
+		if (jobs[i] != NULL &&
+		    player_results(r, cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r->metrics, "players"), i), jobs[i]) != 0)
+			goto out;
+	rc = 0;
 out:
-	stint_tracks_free(&tracks);
+	for (i = 0; jobs != NULL && i < n; i++)
+		job_free(jobs[i]);
+	free(jobs);
+	free(todo);
 	return rc;
 }
 
@@ -542,7 +685,7 @@ static int build(report *r, const char *run)
 	PGresult *ses = NULL, *parts = NULL;
 	cJSON *s;
 	char now[32];
-	int i, n, rc = -1;
+	int rc = -1;
 
 	progress(2, "Reading the session", 0, 0);
 	if (stint_db_exec(&r->db, STINT_SQL_REPORT_SESSION, 1, p, &ses) != STINT_DB_OK ||
@@ -570,12 +713,8 @@ static int build(report *r, const char *run)
 	cJSON_AddArrayToObject(r->metrics, "thresholds");
 	cJSON_AddArrayToObject(r->metrics, "players");
 	cJSON_AddArrayToObject(r->metrics, "event_types");
-	n = PQntuples(parts);
-	for (i = 0; i < n; i++) {
-		progress(5 + 80 * i / (n > 0 ? n : 1), "Parsing device", (size_t)i + 1, (size_t)n);
-		if (participant(r, parts, i) != 0)
-			goto out;
-	}
+	if (participants(r, parts) != 0)
+		goto out;
 	progress(86, "Reading the surveys", 0, 0);
 	if (read_surveys(r, parts) != 0)
 		goto out;
@@ -817,6 +956,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: stint-report SESSION_ID (or params {\"session_id\"} on stdin)\n");
 		return argc > 1 ? 2 : EXIT_PERMANENT;
 	}
+	xmlInitParser();   /* once, before the parser threads (libxml2 is thread-safe once initialised) */
 	if (stint_config_load(NULL) != 0 || sodium_init() < 0 ||
 	    stint_view_load(stint_config_get("template_dir", "templates")) != 0)
 		return 1;
