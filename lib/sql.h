@@ -53,6 +53,23 @@
 	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
 	" AND ($5::float8 IS NULL OR e.t_sec >= $5) AND ($6::float8 IS NULL OR e.t_sec <= $6)"
 
+/* participant row p (lib/participants.h) as json, with its unit's device file (null when none) */
+#define STINT_PARTICIPANT_JSON \
+	"json_build_object('id', p.id, 'session_id', p.session_id, 'player', p.player, 'team_side', p.team_side," \
+	" 'number', p.number, 'device_id', p.device_id, 'window_from', p.window_from, 'window_to', p.window_to," \
+	" 'created_at', p.created_at, 'updated_at', p.updated_at, 'device_file', (SELECT json_build_object(" \
+	"'id', f.id, 'format', f.format, 'samples', f.samples, 'parse_status', f.parse_status, 'original_name'," \
+	" f.original_name, 'uploaded_at', f.uploaded_at) FROM device_files f WHERE f.session_id = p.session_id" \
+	" AND f.device_id = p.device_id))"
+
+/* device_files row f as json (the path stays inside: downloads go through the handler) */
+#define STINT_DEVICE_FILE_JSON \
+	"json_build_object('id', f.id, 'session_id', f.session_id, 'device_id', f.device_id, 'original_name'," \
+	" f.original_name, 'format', f.format, 'size_bytes', f.size_bytes, 'sha256', f.sha256, 'samples', f.samples," \
+	" 't_from', f.t_from, 't_to', f.t_to, 'parse_status', f.parse_status, 'error', f.error, 'warnings'," \
+	" f.warnings, 'user_id', f.user_id, 'uploaded_at', f.uploaded_at, 'download_url', '/api/v1/sessions/'" \
+	" || f.session_id || '/device-data/' || f.id || '/download')"
+
 #define STINT_SQL_CATALOGUE(X) \
 	/* no parameters, no rows: a unit of work's ends (lib/tx.c, lib/db.c) */ \
 	X(BEGIN, 0, "BEGIN") \
@@ -607,6 +624,64 @@
 	  " coalesce(p.window_to, s.ends_at) <= coalesce(p.window_from, s.starts_at)) AS empty_windows" \
 	  " FROM sessions s LEFT JOIN participants p ON p.session_id = s.id LEFT JOIN device_files d" \
 	  " ON d.session_id = s.id AND d.device_id = p.device_id WHERE s.id = $1::uuid GROUP BY s.id") \
+	/* ---- participants and device files (issue 12; lib/participants.c) ---- */ \
+	/* $1 session id -> one cell: the JSON array of its participants by side, number, player */ \
+	X(PARTICIPANT_LIST, 1, \
+	  "SELECT coalesce(json_agg(" STINT_PARTICIPANT_JSON " ORDER BY p.team_side NULLS LAST," \
+	  " length(p.number) NULLS LAST, p.number, p.player, p.id), '[]')::text FROM participants p" \
+	  " WHERE p.session_id = $1::uuid") \
+	/* $1 session id, $2 participant id -> one cell: its JSON | no row when absent */ \
+	X(PARTICIPANT_GET, 2, \
+	  "SELECT " STINT_PARTICIPANT_JSON "::text FROM participants p WHERE p.session_id = $1::uuid" \
+	  " AND p.id = $2::bigint") \
+	/* $1 session id, $2 participant (validated JSON: player, team_side, number, device_id, */ \
+	/* window_from, window_to) -> id, j: the new participant's JSON */ \
+	X(PARTICIPANT_CREATE, 2, \
+	  "INSERT INTO participants AS p (session_id, player, team_side, number, device_id, window_from, window_to)" \
+	  " SELECT $1::uuid, j->>'player', j->>'team_side', j->>'number', j->>'device_id'," \
+	  " (j->>'window_from')::timestamptz, (j->>'window_to')::timestamptz FROM (SELECT $2::jsonb AS j) x" \
+	  " RETURNING p.id::text AS id, " STINT_PARTICIPANT_JSON "::text AS j") \
+	/* $1 session id, $2 participant id, $3 patch (validated JSON: only its keys change) */ \
+	/* -> one cell: the participant's JSON afterwards | no row when absent */ \
+	X(PARTICIPANT_PATCH, 3, \
+	  "UPDATE participants p SET" STINT_PATCH_TEXT("$3::jsonb", "player") "," \
+	  STINT_PATCH_TEXT("$3::jsonb", "team_side") "," STINT_PATCH_TEXT("$3::jsonb", "number") "," \
+	  STINT_PATCH_TEXT("$3::jsonb", "device_id") "," STINT_PATCH_AS("$3::jsonb", "window_from", "timestamptz") "," \
+	  STINT_PATCH_AS("$3::jsonb", "window_to", "timestamptz") \
+	  " WHERE p.session_id = $1::uuid AND p.id = $2::bigint RETURNING " STINT_PARTICIPANT_JSON "::text") \
+	/* $1 session id, $2 participant id -> one cell: its id | no row when absent */ \
+	X(PARTICIPANT_DELETE, 2, \
+	  "DELETE FROM participants WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
+	/* $1 session id -> one cell: the JSON array of its device files by device */ \
+	X(DEVICE_FILE_LIST, 1, \
+	  "SELECT coalesce(json_agg(" STINT_DEVICE_FILE_JSON " ORDER BY f.device_id), '[]')::text" \
+	  " FROM device_files f WHERE f.session_id = $1::uuid") \
+	/* $1 session id, $2 device file id -> path (under the prefix), format, original_name | no row */ \
+	X(DEVICE_FILE_FILE, 2, \
+	  "SELECT path, format, original_name AS name FROM device_files WHERE session_id = $1::uuid" \
+	  " AND id = $2::bigint") \
+	/* $1 session id, $2 device id: one upload of that device at a time until the transaction ends */ \
+	/* (the next DEVICE_FILE_PUT, a new statement, then sees the path the one before stored) */ \
+	X(DEVICE_FILE_LOCK, 2, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))") \
+	/* $1 session id, $2 device id, $3 path (uploads/raw/<session>/...), $4 original name, $5 format, */ \
+	/* $6 size in bytes, $7 sha256 (hex), $8 samples, $9 first, $10 last sample time (epoch s), */ \
+	/* $11 parse status, $12 warnings (JSON array), $13 user id: the device's file, new or replacing */ \
+	/* the one before (row kept, its id too) -> id, j: its JSON, old_path: the file replaced or NULL */ \
+	/* | no row when $3 is outside the session's folder; run after DEVICE_FILE_LOCK */ \
+	X(DEVICE_FILE_PUT, 13, \
+	  "WITH old AS (SELECT path FROM device_files WHERE session_id = $1::uuid AND device_id = $2)," \
+	  " put AS (INSERT INTO device_files AS f (session_id, device_id, path, original_name, format, size_bytes," \
+	  " sha256, samples, t_from, t_to, parse_status, warnings, user_id)" \
+	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, $7, $8::bigint, to_timestamp($9::float8)," \
+	  " to_timestamp($10::float8), $11, $12::jsonb, nullif($13, '0')::bigint" \
+	  " WHERE starts_with($3, 'uploads/raw/' || $1::uuid || '/')" \
+	  " ON CONFLICT (session_id, device_id) DO UPDATE SET path = EXCLUDED.path," \
+	  " original_name = EXCLUDED.original_name, format = EXCLUDED.format, size_bytes = EXCLUDED.size_bytes," \
+	  " sha256 = EXCLUDED.sha256, samples = EXCLUDED.samples, t_from = EXCLUDED.t_from, t_to = EXCLUDED.t_to," \
+	  " parse_status = EXCLUDED.parse_status, error = NULL, warnings = EXCLUDED.warnings," \
+	  " user_id = EXCLUDED.user_id, uploaded_at = now()" \
+	  " RETURNING f.id::text AS id, " STINT_DEVICE_FILE_JSON "::text AS j)" \
+	  " SELECT put.id, put.j, (SELECT path FROM old) AS old_path FROM put") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -5,14 +5,17 @@
  */
 #include "wearable.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "wearable-build.h"
 #include "wearable-csv.h"
+#include "wearable-epts.h"
 #include "wearable-fit.h"
 #include "wearable-xml.h"
 
@@ -104,6 +107,46 @@ static int read_file(const char *path, char **data, size_t *n, char *err, size_t
 	return 0;
 }
 
+/*
+ * The metadata of EPTS tracking file path: the same stem with .xml, else
+ * the one .xml file in its folder. 0 with *meta (heap) and *n, or -1 with err.
+ */
+static int read_epts_metadata(const char *path, char **meta, size_t *n, char *err, size_t errsize)
+{
+	char xml[4400], *dot, *slash, dir[4096];
+	size_t found = 0;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(xml, sizeof(xml), "%s", path);
+	dot = strrchr(xml, '.');
+	slash = strrchr(xml, '/');
+	if (dot != NULL && (slash == NULL || dot > slash) && (size_t)(dot - xml) + 5 < sizeof(xml)) {
+		strcpy(dot, ".xml");
+		if (access(xml, R_OK) == 0 && strcmp(xml, path) != 0)
+			return read_file(xml, meta, n, err, errsize);
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if ((d = opendir(dir)) == NULL)
+		return stint_wearable_err(err, errsize, "no EPTS metadata (.xml) beside the tracking file");
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len > 4 && strcasecmp(e->d_name + len - 4, ".xml") == 0 && found++ == 0)
+			snprintf(xml, sizeof(xml), "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	if (found != 1)
+		return stint_wearable_err(err, errsize, found == 0 ? "no EPTS metadata (.xml) beside the tracking file" :
+					  "several .xml files beside the tracking file: name its metadata like it");
+	return read_file(xml, meta, n, err, errsize);
+}
+
 /* The format modules that read bytes in memory. */
 static int parse_memory(stint_wearable_format format, const char *data, size_t n, stint_tracks *out, char *err,
 			size_t errsize)
@@ -135,6 +178,19 @@ int stint_wearable_parse_file(const char *path, stint_wearable_format format, st
 		return stint_wearable_err(err, errsize, "unknown format");
 	if (format == STINT_WEARABLE_FIT) {
 		rc = stint_wearable_parse_fit(path, out, err, errsize);
+	} else if (format == STINT_WEARABLE_EPTS) {
+		char *meta = NULL;
+		size_t meta_n = 0;
+
+		if (read_epts_metadata(path, &meta, &meta_n, err, errsize) != 0)
+			return -1;
+		if (read_file(path, &data, &n, err, errsize) != 0) {
+			free(meta);
+			return -1;
+		}
+		rc = stint_wearable_parse_epts(data, n, meta, meta_n, out, err, errsize);
+		free(meta);
+		free(data);
 	} else {
 		if (read_file(path, &data, &n, err, errsize) != 0)
 			return -1;

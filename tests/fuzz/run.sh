@@ -36,7 +36,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart wearable_xml wearable_csv"
+TARGETS="http json csv dvw mustache text multipart wearable_xml wearable_csv wearable_epts"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0"
@@ -47,7 +47,7 @@ WARN="-Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # Longest input tried: .dvw seeds are up to 130 KB, but mutating files that
 # size runs a few dozen times a second; mustache skips longer templates.
-declare -A MAX_LEN=([dvw]=16384 [mustache]=4096 [wearable_xml]=16384 [wearable_csv]=16384)
+declare -A MAX_LEN=([dvw]=16384 [mustache]=4096 [wearable_xml]=16384 [wearable_csv]=16384 [wearable_epts]=65536)
 
 [ ${#targets[@]} -gt 0 ] || read -ra targets <<<"$TARGETS"
 for t in "${targets[@]}"; do
@@ -247,6 +247,12 @@ seed_wearable_csv() {
 	seed "$d" statsports '\x00 Player; Date; Time; Lat; Lon; Speed (km/h); Heart Rate (bpm); Accl X\r\nA;14/03/2025;18:30:00,0;46,056946;14,505751;0,00;92;0,02\r\nA;14/03/2025;18:30:00,1;46,05695;14,50576;7,2;;0,05\r\n'
 	seed "$d" catapult '\x00# OpenField Export\n\nTimestamp,Velocity,Odometer,X,Y,Heart Rate\n2025-03-14T18:30:00.00Z,3.1,0,10.5,20.1,141\n2025-03-14T18:30:00.1+01:00,3.2,0.32,10.8,20.2,141\n'
 	seed "$d" hr '\x00time,hr\n0,80\n1,"82"\n'
+}
+
+seed_wearable_epts() {
+	local d=$1 meta=$data/tracking/epts_metrica_metadata.xml txt=$data/tracking/epts_metrica_tracking.txt
+	[ -f "$meta" ] && [ -f "$txt" ] || return 0
+	{ cat "$meta"; printf '\0'; head -n 3 "$txt"; } >"$d/metrica"
 }
 
 # --- run -------------------------------------------------------------------

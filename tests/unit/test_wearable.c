@@ -643,6 +643,103 @@ START_TEST(test_csv_corrupt)
 }
 END_TEST
 
+/*
+ * EPTS: 22 players (the metadata's DataFormatSpecification), one sample a
+ * frame at 25 Hz (t = frame / 25); each player's distance against the sum
+ * computed here from the raw text (fields split with strtod: frame, then
+ * per player x,y,id,speed separated by ";").
+ */
+START_TEST(test_epts)
+{
+	stint_tracks t = { 0 };
+	size_t n, frames = 0;
+	char *text = load("tracking/epts_metrica_tracking.txt", &n), *line = text, *next;
+	double raw[22] = { 0 }, prev_x[22], prev_y[22], team = 0, team_raw = 0;
+
+	for (int i = 0; i < 22; i++)
+		prev_x[i] = prev_y[i] = NAN;
+	for (; line != NULL && *line != '\0'; line = next) {
+		char *p = strchr(line, ':') + 1;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		frames++;
+		for (int i = 0; i < 22; i++) {
+			char *end;
+			double x = strtod(p, &end) * 105, y = strtod(end + 1, NULL) * 68;
+
+			if (!isnan(x) && !isnan(prev_x[i]) && !isnan(y) && !isnan(prev_y[i]))
+				raw[i] += hypot(x - prev_x[i], y - prev_y[i]);
+			prev_x[i] = x, prev_y[i] = y;
+			p = strpbrk(p, ";:") + 1;
+		}
+	}
+	free(text);
+	parse_ok("tracking/epts_metrica_tracking.txt", STINT_WEARABLE_EPTS, &t);
+	ck_assert_uint_eq(t.n, 22);
+	ck_assert_str_eq(t.tracks[0].label, "team_a_1");
+	for (size_t i = 0; i < t.n; i++) {
+		const stint_track *tr = &t.tracks[i];
+		double d = 0;
+
+		ck_assert_uint_eq(tr->n, frames);
+		for (size_t k = 1; k < tr->n; k++) {
+			double dx = tr->samples[k].x_m - tr->samples[k - 1].x_m, dy = tr->samples[k].y_m - tr->samples[k - 1].y_m;
+
+			if (!isnan(dx) && !isnan(dy))
+				d += hypot(dx, dy);
+		}
+		ck_assert_double_eq_tol(d, raw[i], 1e-6);
+		team += d;
+		team_raw += raw[i];
+	}
+	ck_assert_double_eq_tol(t.tracks[0].samples[0].t_s, 450 / 25.0, 1e-9);
+	ck_assert_double_eq_tol(t.tracks[0].samples[0].speed_mps, 1.1127902269363403, 1e-9);
+	fprintf(stderr, "EPTS: %zu players, %zu frames, team distance %.3f m (raw text %.3f m)\n", t.n, frames, team,
+		team_raw);
+	ck_assert_double_eq_tol(team, team_raw, 1e-6);
+	stint_tracks_free(&t);
+}
+END_TEST
+
+/* Copy the EPTS metadata into tmpdir and write text as the tracking file beside it. */
+static void epts_fails(const char *text, size_t n, const char *want)
+{
+	size_t mn;
+	char *meta = load("tracking/epts_metrica_metadata.xml", &mn), path[1024];
+
+	write_tmp("match.xml", meta, mn, path, sizeof(path));
+	free(meta);
+	parse_fails("match.txt", text, n, STINT_WEARABLE_EPTS, want);
+}
+
+START_TEST(test_epts_corrupt)
+{
+	size_t n;
+	char *text = load("tracking/epts_metrica_tracking.txt", &n), *p, path[1024], err[400];
+	stint_tracks t = { 0 };
+
+	epts_fails(text, n / 3, "line 34: 3 parts separated by \":\" expected, 2 found");
+	p = strstr(text, "0.48496");
+	memcpy(p, "0.4849x", 7);
+	epts_fails(text, n, "line 1: \"0.4849x\" is not a number");
+	epts_fails("450:1,2,3,4:0.5,0.5,NaN\n", 24, "line 1: 22 parts separated by \";\" expected, 1 found");
+	free(text);
+	/* no metadata beside it */
+	write_tmp("lonely.txt", "450:NaN\n", 8, path, sizeof(path));
+	snprintf(err, sizeof(err), "%s/match.xml", tmpdir);
+	unlink(err);
+	ck_assert_int_eq(stint_wearable_parse_file(path, STINT_WEARABLE_EPTS, &t, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "no EPTS metadata") != NULL, "%s", err);
+	/* broken metadata */
+	write_tmp("lonely.xml", "<main><Metadata>", 16, path, sizeof(path));
+	write_tmp("lonely.txt", "450:NaN\n", 8, path, sizeof(path));
+	ck_assert_int_eq(stint_wearable_parse_file(path, STINT_WEARABLE_EPTS, &t, err, sizeof(err)), -1);
+	ck_assert_msg(strncmp(err, "metadata line 1: ", 17) == 0, "%s", err);
+}
+END_TEST
+
 static void make_tmpdir(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "%s/stint-wearable-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -691,6 +788,8 @@ static Suite *wearable_suite(void)
 	tcase_add_test(tc, test_csv_catapult);
 	tcase_add_test(tc, test_csv_hr_only);
 	tcase_add_test(tc, test_csv_corrupt);
+	tcase_add_test(tc, test_epts);
+	tcase_add_test(tc, test_epts_corrupt);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,123 @@
+/*
+ * participants.h: a session's participants (a player, the unit they wore
+ * and the time window that counts) and the device files uploaded for those
+ * units (issue 12; sql/migrations/0012_wearables.sql). Used by
+ * cgi-bin/participants.c (the JSON API and the editor's forms) and the
+ * editor page's panel.
+ *
+ * Device files are kept under the var folder (the prefix) as
+ * uploads/raw/<session id>/<random>.<format> (the path column): an upload
+ * is parsed first (lib/wearable.h) and kept only when it reads; it is given
+ * its final name (a temporary name, then rename()) before its row is
+ * written, and unlinked again when that write fails; a file it replaces is
+ * unlinked only after the COMMIT. Writes run in the caller's stint_tx and
+ * audit themselves (participant.create, participant.update,
+ * participant.delete, device_file.upload).
+ */
+#ifndef STINT_PARTICIPANTS_H
+#define STINT_PARTICIPANTS_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "tx.h"
+#include "validate.h"
+#include "wearable.h"
+
+/* The fields of a participant: create (all) and PATCH (partial) check obj against them. */
+extern const stint_field stint_participant_fields[];
+extern const size_t stint_participant_nfields;
+
+/*
+ * Check participant obj (partial for a PATCH); problems into *errors as
+ * stint_validate_json(), plus "number" when it is not 1 to 3 digits.
+ * Returns the number of problems.
+ */
+int stint_participant_validate(const cJSON *obj, int partial, cJSON **errors);
+
+/* The participants of session sid as a JSON array text in *json (caller frees). */
+stint_db_rc stint_participant_list(stint_db *db, const char *sid, char **json);
+
+/* Participant pid of session sid as JSON text in *json (caller frees; NULL when absent). */
+stint_db_rc stint_participant_get(stint_db *db, const char *sid, const char *pid, char **json);
+
+/* In tx: add participant obj_json (validated) to session sid; *json its JSON (caller frees). */
+stint_db_rc stint_participant_create(stint_tx *tx, const char *sid, const char *obj_json, char **json);
+
+/* In tx: change participant pid by patch_json (validated); *json its JSON afterwards, NULL when absent. */
+stint_db_rc stint_participant_patch(stint_tx *tx, const char *sid, const char *pid, const char *patch_json,
+				    char **json);
+
+/* In tx: remove participant pid of session sid; *found 0 when absent. */
+stint_db_rc stint_participant_delete(stint_tx *tx, const char *sid, const char *pid, int *found);
+
+/*
+ * The field a database refusal of a participant write names, with its
+ * problem (the unique unit per session, the window's order, the number's
+ * form), or NULL when rc/constraint is not one of those.
+ */
+const char *stint_participant_refusal(int rc, const char *constraint, const char **problem);
+
+/* The device files of session sid as a JSON array text in *json (caller frees). */
+stint_db_rc stint_device_file_list(stint_db *db, const char *sid, char **json);
+
+/*
+ * The stored file of device file fid of session sid: *found 0 when absent;
+ * else path (under the var folder) and original name in path/name (heap,
+ * caller frees).
+ */
+stint_db_rc stint_device_file_path(stint_db *db, const char *sid, const char *fid, int *found, char **path,
+				   char **name);
+
+/* What a parsed upload is: everything the device_files row records. */
+typedef struct stint_device_upload {
+	const char *device_id;
+	const char *original_name;     /* as sent ("" when none) */
+	const char *tmp;               /* the uploaded bytes: a file the caller owns */
+	stint_wearable_format format;
+	long long size_bytes;
+	char sha256[65];
+	stint_tracks tracks;           /* parsed (stint_tracks_free) */
+	char rel[600];                 /* once kept: uploads/raw/<session>/<name> */
+} stint_device_upload;
+
+/*
+ * Parse upload u->tmp (format: detected from its first bytes and
+ * original_name unless *format_or_null names one) into u (size, sha256,
+ * tracks). Returns 0, or -1 with err ("line N: reason", or why the format
+ * is unknown); u->tracks is freed by stint_device_upload_free().
+ */
+int stint_device_upload_parse(stint_device_upload *u, const char *format_or_null, char *err, size_t errsize);
+
+/*
+ * Make the folder of session sid's device files, uploads/raw/<sid> under
+ * the var folder, when it is missing; its absolute name in abs. 0 or -1.
+ */
+int stint_device_file_folder(const char *sid, char *abs, size_t size);
+
+/*
+ * Keep u->tmp as session sid's file: uploads/raw/<sid>/<random>.<format>
+ * under the var folder, written through a temporary name and rename()
+ * (the folder made when missing). u->rel is its name. 0 or -1.
+ */
+int stint_device_upload_keep(stint_device_upload *u, const char *sid);
+
+/*
+ * In tx: record u (kept) as session sid's device file for u->device_id,
+ * replacing the one before (same row), by user user_id; audited as
+ * device_file.upload. *json the row's JSON (caller frees); *old_path the
+ * replaced file (heap, caller frees; NULL when none) to unlink with
+ * stint_device_file_unlink() after the COMMIT.
+ */
+stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_device_upload *u,
+				  const char *user_id, char **json, char **old_path);
+
+/* Unlink stored device file rel (only a plain path under uploads/raw/); rel may be NULL. */
+void stint_device_file_unlink(const char *rel);
+
+/* Free what u holds. */
+void stint_device_upload_free(stint_device_upload *u);
+
+#endif
