@@ -8,15 +8,15 @@
 // report kept; and POST .../process run by a spooler goes processing -> completed, heard as
 // report_ready on the live stream.
 //
-// The participants and device-file rows are written here with SQL and the files copied under the
-// prefix's uploads/raw/<session>/ (the upload routes are another step's).
+// Participants and their device files go in through the API (POST .../participants, .../device-data);
+// the corrupt file is a stored upload truncated on disk afterwards (the upload itself refuses one).
 //
 // Run against a stack: bin/stint test integration/report
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PREFIX, REPO, api, makeUser, sleep, subscribe } from './lib.mjs';
@@ -31,7 +31,6 @@ function sql(query) {
   return out === '' ? [] : out.split('\n');
 }
 
-const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
 function stackEnv() {
   const env = {};
@@ -55,15 +54,16 @@ function runReport(sid) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Places file as device DEVICE's upload of session sid and adds its participant. */
-function addDevice(sid, { player, side, number, device, file, format, name = path.basename(file) }) {
-  const rel = `uploads/raw/${sid}/${device}-${name}`;
-  mkdirSync(path.join(PREFIX, 'uploads/raw', sid), { recursive: true });
-  copyFileSync(file, path.join(PREFIX, rel));
-  sql(`INSERT INTO participants (session_id, player, team_side, number, device_id)
-    VALUES ('${sid}', ${q(player)}, ${side ? q(side) : 'NULL'}, ${number ? q(number) : 'NULL'}, ${q(device)})`);
-  sql(`INSERT INTO device_files (session_id, device_id, path, original_name, format, size_bytes)
-    VALUES ('${sid}', ${q(device)}, ${q(rel)}, ${q(name)}, ${q(format)}, ${readFileSync(file).length})`);
+/** Adds a participant with device DEVICE through the API and uploads file as its device data. */
+async function addDevice(sid, { player, side, number, device, file, format, name = path.basename(file) }) {
+  const p = await api('POST', `/api/v1/sessions/${sid}/participants`,
+    { json: { player, team_side: side, number, device_id: device }, token: owner.token });
+  assert.equal(p.status, 201, p.text);
+  const q = new URLSearchParams({ device, name, format });
+  const u = await api('POST', `/api/v1/sessions/${sid}/device-data?${q}`,
+    { body: readFileSync(file), headers: { 'content-type': 'application/octet-stream' }, token: owner.token });
+  assert.equal(u.status, 201, u.text);
+  return u.body;
 }
 
 /** A file's points (time, lat, lon) by regular expressions: an independent reading of TCX and GPX. */
@@ -130,9 +130,9 @@ let first;  // the first report: { sid, run, url, metrics }
 
 test('bin/stint-report writes the report, its metrics and CSV, records them and completes the session', async () => {
   const sid = await ownSession('report');
-  addDevice(sid, { player: 'Tina', side: 'A', number: '7', device: 'tcx1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
-  addDevice(sid, { player: 'Maja <b>', side: 'A', number: '9', device: 'gpx1', file: path.join(GPS, 'cerknicko-jezero.gpx'), format: 'gpx' });
-  addDevice(sid, { player: 'Ana', side: 'B', number: '4', device: 'gpx2', file: path.join(GPS, 'track_with_speed.gpx'), format: 'gpx' });
+  await addDevice(sid, { player: 'Tina', side: 'A', number: '7', device: 'tcx1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
+  await addDevice(sid, { player: 'Maja <b>', side: 'A', number: '9', device: 'gpx1', file: path.join(GPS, 'cerknicko-jezero.gpx'), format: 'gpx' });
+  await addDevice(sid, { player: 'Ana', side: 'B', number: '4', device: 'gpx2', file: path.join(GPS, 'track_with_speed.gpx'), format: 'gpx' });
   const history = await pmdataHistory();
   assert.ok(history >= 20, 'p01 has sRPE rows');
   // this session's answers (PMData p01's first wellness row; RPE 7 for 60 min), Tina's fatigue 2 is flagged
@@ -232,9 +232,9 @@ test('the report downloads through the artifact download for its owner, not for 
 
 test('a corrupt device file fails the run naming the device and the line; the previous report is kept', async () => {
   const { sid } = first;
-  const bad = path.join(PREFIX, `${TAG}-truncated.tcx`);
-  writeFileSync(bad, readFileSync(path.join(GPS, 'test.tcx')).subarray(0, 20000));
-  addDevice(sid, { player: 'Eva', side: 'B', number: '11', device: 'tcx-bad', file: bad, format: 'tcx' });
+  await addDevice(sid, { player: 'Eva', side: 'B', number: '11', device: 'tcx-bad', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
+  const [stored] = sql(`SELECT path FROM device_files WHERE session_id = '${sid}' AND device_id = 'tcx-bad'`);
+  writeFileSync(path.join(PREFIX, stored), readFileSync(path.join(GPS, 'test.tcx')).subarray(0, 20000));
   const r = runReport(sid);
   assert.equal(r.status, 100, r.stdout);
   assert.match(r.stderr, /device tcx-bad \(Eva\): line \d+: /);
@@ -249,7 +249,7 @@ test('a corrupt device file fails the run naming the device and the line; the pr
 
 test('POST .../process run by a spooler: processing, then completed, report_ready on the live stream', async () => {
   const sid = await ownSession('spooled');
-  addDevice(sid, { player: 'Tina', side: 'A', number: '7', device: 'tcx1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
+  await addDevice(sid, { player: 'Tina', side: 'A', number: '7', device: 'tcx1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
   const sub = await subscribe(sid, { token: owner.token });
   const log = path.join(PREFIX, `${TAG}-spooler.log`);
   const out = (await import('node:fs')).openSync(log, 'a');
