@@ -31,7 +31,6 @@ function sql(query) {
   return out === '' ? [] : out.split('\n');
 }
 
-
 function stackEnv() {
   const env = {};
   for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
