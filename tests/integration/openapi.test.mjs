@@ -1603,6 +1603,123 @@ const examples = {
     },
   ],
 
+  // --- participants and device files (issue 12) ----------------------------------------------
+  createParticipant: [
+    {
+      name: 'a player with a unit', status: 201,
+      run: () => call('POST', tl('/participants'), { json: { player: `${TAG} Ana`, team_side: 'A', number: '7', device_id: 'GPS-07' } }),
+      then: (b) => {
+        fx.participant = b;
+        assert.deepEqual([b.player, b.team_side, b.number, b.device_id, b.device_file], [`${TAG} Ana`, 'A', '7', 'GPS-07', null]);
+      },
+    },
+    {
+      name: 'bad fields, each named', status: 422,
+      run: () => call('POST', tl('/participants'), { json: { player: '', team_side: 'C', number: '12a', colour: 'red' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['colour', 'number', 'player', 'team_side']),
+    },
+    {
+      name: 'a unit another participant wears', status: 422,
+      run: () => call('POST', tl('/participants'), { json: { player: 'Bor', device_id: 'GPS-07' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['device_id']),
+    },
+    { name: 'not JSON', status: 400, run: () => call('POST', tl('/participants'), { raw: '{"player": ', type: 'application/json' }) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/participants'), { json: { player: 'V' }, token: fx.watcher.token }),
+    },
+  ],
+  listParticipants: [
+    { name: 'by side and number', status: 200, run: () => call('GET', tl('/participants')), then: (b) => assert.deepEqual(b, [fx.participant]) },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/participants'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/participants', randomUUID())) },
+  ],
+  getParticipant: [
+    { name: 'a participant', status: 200, run: () => call('GET', tl(`/participants/${fx.participant.id}`)), then: (b) => assert.deepEqual(b, fx.participant) },
+    { name: 'an unknown id', status: 404, run: () => call('GET', tl('/participants/999999999')) },
+  ],
+  patchParticipant: [
+    {
+      name: 'a time window', status: 200,
+      run: () => call('PATCH', tl(`/participants/${fx.participant.id}`), { json: { window_from: '2026-03-14T18:00:00Z', window_to: '2026-03-14T19:30:00+01:00' } }),
+      then: (b) => assert.deepEqual([b.player, b.window_from, b.window_to], [fx.participant.player, '2026-03-14T18:00:00+00:00', '2026-03-14T18:30:00+00:00']),
+    },
+    {
+      name: 'a window that ends before it starts', status: 422,
+      run: () => call('PATCH', tl(`/participants/${fx.participant.id}`), { json: { window_to: '2026-03-14T17:00:00Z' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['window_to']),
+    },
+    { name: 'an unknown id', status: 404, run: () => call('PATCH', tl('/participants/999999999'), { json: { player: 'X' } }) },
+  ],
+  uploadDeviceData: [
+    {
+      name: 'a TCX file as the body', status: 201,
+      run: () => call('POST', tl('/device-data?device=GPS-07&name=test.tcx'), { raw: readFileSync(path.join(DATA, 'gps', 'test.tcx')), type: 'application/octet-stream' }),
+      then: (b) => {
+        fx.deviceFile = b;
+        assert.deepEqual([b.device_id, b.format, b.samples, b.parse_status, b.t_from], ['GPS-07', 'tcx', 384, 'ok', '2012-12-26T21:29:53+00:00']);
+      },
+    },
+    {
+      name: 'several files, multipart', status: 201,
+      run: () => {
+        const form = new FormData();
+        form.append('GPS-11', new Blob([readFileSync(path.join(DATA, 'gps', 'garmin-fenix-5-run.fit'))]), 'run.fit');
+        form.append('GPS-12', new Blob([readFileSync(path.join(DATA, 'gps', 'Mojstrovka.gpx'))]), 'Mojstrovka.gpx');
+        return call('POST', tl('/device-data'), { raw: form });
+      },
+      then: (b) => assert.deepEqual(b.device_files.map((f) => [f.device_id, f.format, f.parse_status]),
+        [['GPS-11', 'fit', 'ok'], ['GPS-12', 'gpx', 'warning']]),
+    },
+    {
+      name: 'a truncated file: its line, and nothing stored', status: 422,
+      run: () => call('POST', tl('/device-data?device=GPS-13'), { raw: readFileSync(path.join(DATA, 'gps', 'test.tcx')).subarray(0, 4000), type: 'application/octet-stream' }),
+      then: async (b) => {
+        assert.equal(b.error.code, 'unreadable_file');
+        assert.match(b.error.fields.body, /^line \d+: /);
+        assert.equal(sql(`SELECT count(*) FROM device_files WHERE device_id = 'GPS-13' AND session_id = '${fx.tl.id}'`)[0], '0');
+      },
+    },
+    {
+      name: 'no device', status: 422,
+      run: () => call('POST', tl('/device-data'), { raw: 'time,hr\n0,80\n', type: 'text/csv' }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['device']),
+    },
+    { name: 'no body', status: 400, run: () => call('POST', tl('/device-data?device=GPS-14')) },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/device-data?device=GPS-15'), { raw: 'time,hr\n0,80\n', type: 'text/csv', token: fx.watcher.token }),
+    },
+  ],
+  listDeviceFiles: [
+    {
+      name: 'one a unit', status: 200, run: () => call('GET', tl('/device-data')),
+      then: (b) => assert.deepEqual(b.map((f) => f.device_id), ['GPS-07', 'GPS-11', 'GPS-12']),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/device-data'), { token: fx.coach.token }) },
+  ],
+  downloadDeviceFile: [
+    {
+      name: 'the original bytes', status: 200,
+      run: () => call('GET', fx.deviceFile.download_url, { binary: true }),
+      then: (b, res) => {
+        assert.ok(b.equals(readFileSync(path.join(DATA, 'gps', 'test.tcx'))));
+        assert.equal(res.headers.get('content-disposition'), "attachment; filename*=UTF-8''test.tcx");
+      },
+    },
+    {
+      name: 'a byte range', status: 206,
+      run: () => call('GET', fx.deviceFile.download_url, { binary: true, headers: { range: 'bytes=0-4' } }),
+      then: (b) => assert.equal(b.toString(), '<?xml'),
+    },
+    { name: 'an unknown id', status: 404, run: () => call('GET', tl('/device-data/999999999/download')) },
+    { name: "another user's session", status: 403, run: () => call('GET', fx.deviceFile.download_url, { token: fx.coach.token }) },
+  ],
+  deleteParticipant: [
+    { name: 'the participant', status: 204, run: () => call('DELETE', tl(`/participants/${fx.participant.id}`)) },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/participants/${fx.participant.id}`)) },
+  ],
+
   // --- DataVolley imports -----------------------------------------------------------------
   importDataVolley: [
     {
