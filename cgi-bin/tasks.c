@@ -218,18 +218,31 @@ static void retry_task(stint_req *r)
 	free(json);
 }
 
-/* Queue the session's report (202 with its process_report task, new or already active). */
+/*
+ * Queue the session's report (202 with its process_report task, new or already active); 422 naming
+ * what the session lacks for one (participants, device_files, window).
+ */
 static void process_session(stint_req *r)
 {
 	const stint_task_type *type = stint_task_type_find(&task_types, STINT_TASK_REPORT);
 	char *json = NULL, id[STINT_TASK_ID_LEN], location[64];
 	stint_tx tx;
 	stint_db_rc rc;
+	const char *field, *problem;
 	int created;
 
 	if (type == NULL) {
 		stint_log(STINT_LOG_ERROR, "tasks: the task type %s is not declared", STINT_TASK_REPORT);
 		stint_fail(r, 500, "internal", "Reports are not configured on this server.", NULL);
+		return;
+	}
+	rc = stint_task_report_missing(r->db, r->params[0], &field, &problem);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	if (field != NULL) {
+		stint_fail_field(r, field, problem);
 		return;
 	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);

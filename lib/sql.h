@@ -811,6 +811,70 @@
 	  " 'count', count(*))::text FROM ins") \
 	/* $1 session id, $2 survey id -> one cell: the removed survey's id | no row when absent */ \
 	X(SURVEY_DELETE, 2, "DELETE FROM surveys WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
+	/* --- the team report (bin/stint-report, lib/thresholds.c; issue 12) --- */ \
+	/* $1 session id -> title, kind, starts_at, ends_at (ISO text or NULL), from_s, to_s (epoch */ \
+	/* seconds or NULL), day (the session's day, YYYY-MM-DD), owner_id | no row when absent */ \
+	X(REPORT_SESSION, 1, \
+	  "SELECT title, kind, starts_at, ends_at, extract(epoch FROM starts_at)::float8 AS from_s," \
+	  " extract(epoch FROM ends_at)::float8 AS to_s, coalesce(starts_at, created_at)::date::text AS day," \
+	  " owner_id::text FROM sessions WHERE id = $1::uuid AND deleted_at IS NULL") \
+	/* $1 session id, $2 side ('A', 'B' or NULL) -> the load_thresholds row that applies (every */ \
+	/* column): the side's team's own, else team '', the latest valid_from on or before the */ \
+	/* session's day | no row when absent */ \
+	X(REPORT_THRESHOLDS, 2, \
+	  "SELECT t.* FROM sessions s LEFT JOIN teams tm ON tm.session_id = s.id AND tm.side = $2::char(1)" \
+	  " JOIN load_thresholds t ON t.team IN (coalesce(tm.name, ''), '')" \
+	  " AND t.valid_from <= coalesce(s.starts_at, s.created_at)::date" \
+	  " WHERE s.id = $1::uuid ORDER BY (t.team <> '') DESC, t.valid_from DESC LIMIT 1") \
+	/* $1 session id -> id, player, team_side, number, device_id, from_s, to_s (the window in */ \
+	/* epoch seconds, the session's when the participant has none; NULL: unbounded), file_id, */ \
+	/* path, format, original_name (of the device's file; NULL when none), one row a participant */ \
+	X(REPORT_PARTICIPANTS, 1, \
+	  "SELECT p.id::text, p.player, p.team_side, p.number, p.device_id," \
+	  " extract(epoch FROM coalesce(p.window_from, s.starts_at))::float8 AS from_s," \
+	  " extract(epoch FROM coalesce(p.window_to, s.ends_at))::float8 AS to_s," \
+	  " d.id::text AS file_id, d.path, d.format, d.original_name" \
+	  " FROM participants p JOIN sessions s ON s.id = p.session_id" \
+	  " LEFT JOIN device_files d ON d.session_id = p.session_id AND d.device_id = p.device_id" \
+	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.player, p.id") \
+	/* $1 session id -> player, rpe, duration_min, fatigue, mood, readiness, sleep_duration_h, */ \
+	/* sleep_quality, soreness, stress, answered_at: each player's latest survey of the session */ \
+	X(REPORT_SURVEYS, 1, \
+	  "SELECT DISTINCT ON (player) player, rpe::text, duration_min::text, fatigue, mood, readiness," \
+	  " sleep_duration_h::text, sleep_quality, soreness, stress, answered_at" \
+	  " FROM surveys WHERE session_id = $1::uuid ORDER BY player, answered_at DESC, id DESC") \
+	/* $1 session id, $2 days back, $3 session minutes (for a survey without duration) -> player, */ \
+	/* day (0 the session's day, -1 the day before...), load (sum of RPE x minutes that day): the */ \
+	/* sRPE loads of this session's players in the sessions of the same owner, $2 days back */ \
+	X(REPORT_LOAD_HISTORY, 3, \
+	  "SELECT v.player, (v.answered_at::date - coalesce(s.starts_at, s.created_at)::date) AS day," \
+	  " sum(v.rpe * coalesce(v.duration_min, $3::numeric))::float8 AS load" \
+	  " FROM sessions s JOIN sessions o ON o.owner_id IS NOT DISTINCT FROM s.owner_id AND o.deleted_at IS NULL" \
+	  " JOIN surveys v ON v.session_id = o.id AND v.rpe IS NOT NULL" \
+	  " WHERE s.id = $1::uuid AND v.player IN (SELECT player FROM surveys WHERE session_id = $1::uuid)" \
+	  " AND v.answered_at::date BETWEEN coalesce(s.starts_at, s.created_at)::date - $2::int" \
+	  " AND coalesce(s.starts_at, s.created_at)::date GROUP BY 1, 2 ORDER BY 1, 2") \
+	/* $1 session id -> team_side, number, event_type, count: the session's event counts by player */ \
+	X(REPORT_EVENT_COUNTS, 1, \
+	  "SELECT team_side, number::text, event_type, count FROM rollups" \
+	  " WHERE session_id = $1::uuid AND team_side IS NOT NULL AND number IS NOT NULL" \
+	  " ORDER BY team_side, number, event_type") \
+	/* $1 session id, $2 status (processing, failed) -> id | no row when absent */ \
+	X(REPORT_STATUS, 2, \
+	  "UPDATE sessions SET processing_status = $2 WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id, $2 report_url -> id: the report is ready (completed, last_processed_at now) */ \
+	X(REPORT_DONE, 2, \
+	  "UPDATE sessions SET processing_status = 'completed', report_url = $2, last_processed_at = now()" \
+	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id, $2 the artifact's JSON -> one row (the message): report_ready recorded */ \
+	X(LIVE_RECORD_REPORT_READY, 2, "SELECT stint_live_record($1::uuid, 'report_ready', $2::jsonb)") \
+	/* $1 session id -> participants, with_file (participants whose device has a file), */ \
+	/* empty_windows (participants whose window, theirs or the session's, is empty) | no row */ \
+	X(REPORT_READINESS, 1, \
+	  "SELECT count(p.id) AS participants, count(d.id) AS with_file, count(p.id) FILTER (WHERE" \
+	  " coalesce(p.window_to, s.ends_at) <= coalesce(p.window_from, s.starts_at)) AS empty_windows" \
+	  " FROM sessions s LEFT JOIN participants p ON p.session_id = s.id LEFT JOIN device_files d" \
+	  " ON d.session_id = s.id AND d.device_id = p.device_id WHERE s.id = $1::uuid GROUP BY s.id") \
 	/* ---- participants and device files (issue 12; lib/participants.c) ---- */ \
 	/* $1 session id -> one cell: the JSON array of its participants by side, number, player */ \
 	X(PARTICIPANT_LIST, 1, \

@@ -427,6 +427,32 @@ stint_db_rc stint_task_process_session(stint_tx *tx, const char *session_id, con
 	return stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_SESSION, 1, &session_id);
 }
 
+stint_db_rc stint_task_report_missing(stint_db *db, const char *session_id, const char **field,
+				      const char **message)
+{
+	PGresult *res = NULL;
+	const char *v;
+	stint_db_rc rc = stint_db_exec(db, STINT_SQL_REPORT_READINESS, 1, &session_id, &res);
+
+	*field = *message = NULL;
+	if (rc != STINT_DB_OK || PQntuples(res) == 0) {
+		PQclear(res);
+		return rc;
+	}
+	if ((v = stint_db_cell(res, 0, "participants")) != NULL && strcmp(v, "0") == 0) {
+		*field = "participants";
+		*message = "The session has no participants: add the players and their devices first.";
+	} else if ((v = stint_db_cell(res, 0, "with_file")) != NULL && strcmp(v, "0") == 0) {
+		*field = "device_files";
+		*message = "No participant's device has a file: upload the device files first.";
+	} else if ((v = stint_db_cell(res, 0, "empty_windows")) != NULL && strcmp(v, "0") != 0) {
+		*field = "window";
+		*message = "A participant's time window is empty (it ends before it starts).";
+	}
+	PQclear(res);
+	return STINT_DB_OK;
+}
+
 stint_db_rc stint_task_session_status(stint_db *db, const char *session_id, char **json)
 {
 	return stint_db_text(db, STINT_SQL_SESSION_PROCESSING, 1, &session_id, json);

@@ -183,6 +183,16 @@ stint_db_rc stint_task_process_session(stint_tx *tx, const char *session_id, con
 				       char id_out[STINT_TASK_ID_LEN]);
 
 /*
+ * What session session_id lacks for a report, into *field and *message
+ * (static strings; both NULL when it can be processed): "participants"
+ * (none), "device_files" (no participant's device has a file) or "window"
+ * (a participant's time window, theirs or the session's, is empty)
+ * (REPORT_READINESS). A device file that is corrupt is found by the run.
+ */
+stint_db_rc stint_task_report_missing(stint_db *db, const char *session_id, const char **field,
+				      const char **message);
+
+/*
  * Session session_id's processing as JSON text in *json (caller frees):
  * {session_id, processing_status, progress, progress_message, report_url,
  * last_processed_at, task (its newest process_report task, or null)};

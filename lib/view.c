@@ -83,6 +83,18 @@ static const char *view_partial(void *ctx, const char *name, size_t *len)
 	return NULL;
 }
 
+int stint_view_render(const char *name, const cJSON *data, stint_buf *out, stint_buf *err)
+{
+	size_t len;
+	const char *tmpl = view_partial(NULL, name, &len);
+
+	if (tmpl == NULL) {
+		stint_buf_printf(err, "template %s missing", name);
+		return -1;
+	}
+	return stint_mustache_render(tmpl, len, data, view_partial, NULL, out, err);
+}
+
 int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 {
 	stint_buf err = STINT_BUF_INIT;

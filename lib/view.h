@@ -26,6 +26,14 @@ int stint_view_load(const char *dir);
 int stint_view_send(stint_req *r, int status, const char *name, cJSON *data);
 
 /*
+ * Render template name (loaded by stint_view_load) with data into out
+ * (appended), outside any request: for files the tools write (the team
+ * report, bin/stint-report). Returns 0, or -1 with the reason in err (a
+ * missing template, a broken one naming its line, out of memory).
+ */
+int stint_view_render(const char *name, const cJSON *data, stint_buf *out, stint_buf *err);
+
+/*
  * The error page: status, its reason phrase and message (a "temporarily
  * unavailable" page for 503). Fits stint_app.html_error.
  */

@@ -149,7 +149,7 @@ run_fuzz() {
 	grep -E '^fuzz ' "$out/fuzz.txt" || true
 	# a target passes only with its "0 crashes" line: one that did not run
 	# (no clang, no libFuzzer runtime, no build) is a failure
-	np=$(grep -cE '^fuzz [a-z]+: [0-9]+ execs, 0 crashes$' "$out/fuzz.txt")
+	np=$(grep -cE '^fuzz [a-z_]+: [0-9]+ execs, 0 crashes$' "$out/fuzz.txt")
 	nf=$((${#fuzz[@]} - np))
 	passed=$((passed + np))
 	failed=$((failed + nf))

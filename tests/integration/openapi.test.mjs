@@ -931,9 +931,20 @@ const examples = {
 
   processSession: [
     {
-      name: "the session's report is queued", status: 202,
+      name: 'a session without participants', status: 422,
       run: async () => {
         fx.processed = await newSession({ title: `${TAG} process` });
+        return call('POST', `${sessionUrl(fx.processed.id)}/process`);
+      },
+      then: (b) => assert.deepEqual(Object.keys(b.error.fields), ['participants']),
+    },
+    {
+      name: "the session's report is queued", status: 202,
+      run: async () => {
+        // a participant with its device's file (the rows the device-data upload writes)
+        sql(`INSERT INTO participants (session_id, player, device_id) VALUES ('${fx.processed.id}', 'P', 'gps1')`);
+        sql(`INSERT INTO device_files (session_id, device_id, path, format, size_bytes)
+          VALUES ('${fx.processed.id}', 'gps1', 'uploads/raw/${fx.processed.id}/gps1.gpx', 'gpx', 1)`);
         return call('POST', `${sessionUrl(fx.processed.id)}/process`);
       },
       then: async (b, res) => {

@@ -216,6 +216,22 @@ test('a read-scope token reads tasks but cannot make or cancel one', async () =>
 
 test("a session's report: process queues one process_report task, status follows it", async () => {
   const sid = await ownSession();
+  // refused with what the session lacks, then queued once it has a participant with a device file
+  let r = await api('POST', `/api/v1/sessions/${sid}/process`, { token: owner.token });
+  assert.deepEqual([r.status, Object.keys(r.body.error.fields)], [422, ['participants']]);
+  sql(`INSERT INTO participants (session_id, player, device_id, window_from, window_to)
+    VALUES ('${sid}', 'P', 'gps1', '2026-01-10T11:00:00Z', '2026-01-10T12:00:00Z')`);
+  r = await api('POST', `/api/v1/sessions/${sid}/process`, { token: owner.token });
+  assert.deepEqual([r.status, Object.keys(r.body.error.fields)], [422, ['device_files']]);
+  sql(`INSERT INTO device_files (session_id, device_id, path, format, size_bytes)
+    VALUES ('${sid}', 'gps1', 'uploads/raw/${sid}/gps1.gpx', 'gpx', 1)`);
+  sql(`INSERT INTO participants (session_id, player, device_id, window_from, window_to)
+    VALUES ('${sid}', 'Q', 'gps2', '2026-01-10T11:00:00Z', NULL)`);
+  sql(`UPDATE sessions SET ends_at = '2026-01-10T10:00:00Z', starts_at = '2026-01-10T09:00:00Z' WHERE id = '${sid}'`);
+  r = await api('POST', `/api/v1/sessions/${sid}/process`, { token: owner.token });
+  assert.deepEqual([r.status, Object.keys(r.body.error.fields)], [422, ['window']], r.text);
+  sql(`UPDATE sessions SET ends_at = NULL WHERE id = '${sid}'`);
+  assert.deepEqual(sql(`SELECT count(*) FROM tasks WHERE session_id = '${sid}'`), ['0']);
   const before = await api('GET', `/api/v1/sessions/${sid}/status`, { token: owner.token });
   assert.deepEqual([before.status, before.body.processing_status, before.body.task], [200, 'pending', null]);
   const sub = await subscribe(sid, { token: owner.token });
