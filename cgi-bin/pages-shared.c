@@ -34,6 +34,9 @@ static const page_choice flashes[] = {
 	{ "task_completed", "The task completed: nothing to retry." },
 	{ "task_conflict", "Not queued again: the session has another queued or running task of this type." },
 	{ "process_queued", "Report queued." }, { "process_active", "The report is queued or running already." },
+	{ "process_participants", "No report yet: the session has no participants. Add the players and their devices first." },
+	{ "process_device_files", "No report yet: no participant's device has a file. Upload the device files first." },
+	{ "process_window", "No report yet: a participant's time window is empty (it ends before it starts)." },
 	{ "analyze_queued", "Analysis queued." }, { "analyze_none", "Nothing new to analyze: no clip, or each is queued already." },
 	{ "survey_saved", "Thank you: your answers are saved." },
 };

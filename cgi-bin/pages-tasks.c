@@ -268,13 +268,25 @@ static const stint_task_type *declared(stint_req *r, const char *name)
 void page_session_process(stint_req *r)
 {
 	const stint_task_type *type = declared(r, STINT_TASK_REPORT);
-	char *json = NULL, id[STINT_TASK_ID_LEN];
+	const char *field, *problem;
+	char *json = NULL, id[STINT_TASK_ID_LEN], flash[40];
 	stint_tx tx;
 	stint_db_rc rc;
 	int created = 0;
 
 	if (type == NULL)
 		return;
+	/* what the session lacks for a report, said as POST /api/v1/sessions/<id>/process says it */
+	rc = stint_task_report_missing(r->db, r->params[0], &field, &problem);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	if (field != NULL) {
+		snprintf(flash, sizeof(flash), "process_%s", field);
+		back(r, flash);
+		return;
+	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_task_process_session(&tx, r->params[0], r->user.id_text, type->max_attempts, &json, &created, id);
 	rc = stint_tx_end(&tx);

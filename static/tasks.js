@@ -122,7 +122,11 @@ export function tasksPanel(root, sid, canEdit, csrf) {
     }
     const res = await fetch(url, init);
     const data = res.status === 204 ? null : await res.json().catch(() => null);
-    if (!res.ok) throw new Error(data?.error?.message ?? `HTTP ${res.status}`);
+    if (!res.ok) {
+      // a 422 names what is wrong per field (the report's missing participants, say): say that
+      const fields = Object.values(data?.error?.fields ?? {});
+      throw new Error(fields.length > 0 ? fields.join(' ') : data?.error?.message ?? `HTTP ${res.status}`);
+    }
     return data;
   }
 

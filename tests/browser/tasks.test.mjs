@@ -11,10 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  BASE, alive, api, killRun, makeUser, sql, startSpooler, stopSpooler, until,
+  BASE, REPO, alive, api, killRun, makeUser, sql, startSpooler, stopSpooler, until,
 } from '../integration/lib.mjs';
 import { launch, newPage, login, screenshots, assertTidy, assertQuiet, servedHtml } from './browser.mjs';
 
+const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const TAG = `tasks${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-panel-'));
 const owner = makeUser('coach');
@@ -122,8 +123,22 @@ test('a failed task shows its error; Retry queues it again with the error cleare
   assertQuiet(page);
 });
 
-test('Process report adds the report task at the top; a removed record disappears', async () => {
+test('Process report without participants says what is missing; with them it adds the report task at the top; a removed record disappears', async () => {
   const before = Number(await page.locator('#tasks-count').textContent());
+  await page.getByRole('button', { name: 'Process report' }).click();
+  await page.locator('.problem', { hasText: /no participants: add the players and their devices first/ }).waitFor();
+  assert.equal(await page.locator('#tasks-count').textContent(), String(before));
+  // the browser logs the refused request; that one line is expected, and nothing else
+  assert.deepEqual(page.problems.splice(0), [
+    'console: Failed to load resource: the server responded with a status of 422 (Unprocessable Content)']);
+  // a player with a GPS watch's real file: now there is something to report on
+  const p = await api('POST', `/api/v1/sessions/${sid}/participants`,
+    { json: { player: 'Eva Kos', team_side: 'A', number: '7', device_id: 'watch-1' }, token: owner.token });
+  assert.equal(p.status, 201, p.text);
+  const u = await api('POST', `/api/v1/sessions/${sid}/device-data?device=watch-1&name=test.tcx`, {
+    body: readFileSync(path.join(DATA, 'gps', 'test.tcx')), headers: { 'content-type': 'application/octet-stream' },
+    token: owner.token });
+  assert.equal(u.status, 201, u.text);
   await page.getByRole('button', { name: 'Process report' }).click();
   const top = page.locator('#task-list > li').first();
   await top.locator('.task-type', { hasText: /^Report$/ }).waitFor();

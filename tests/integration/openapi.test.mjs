@@ -132,7 +132,15 @@ async function call(method, url, {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(new Error(`${method} ${url}: no answer in ${timeout} ms`)), timeout);
   try {
-    const res = await fetch(BASE + url, { method, headers, body, redirect: 'manual', signal: ctrl.signal });
+    // a 429 is the per-address rate limit (200 r/s, burst 400) that this many calls in a row
+    // reach: wait as Retry-After says and ask again, as a client would (no example expects 429)
+    let res;
+    for (let tries = 0; ; tries++) {
+      res = await fetch(BASE + url, { method, headers, body, redirect: 'manual', signal: ctrl.signal });
+      if (res.status !== 429 || tries === 20) break;
+      await res.arrayBuffer();
+      await new Promise((done) => setTimeout(done, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+    }
     if (stream && res.status < 300) {
       ctrl.abort();
       return { res, body: UNREAD };

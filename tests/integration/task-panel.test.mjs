@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { Browser, PREFIX, REPO, api, makeUser } from './lib.mjs';
@@ -126,6 +127,21 @@ test('Cancel, Retry and Process report post with the CSRF token and redirect bac
   assert.match(item(page.html, id), /badge-running task-status">Stopping</);
   assert.ok(!item(page.html, id).includes('/tasks/cancel'), 'no second Cancel while it stops');
 
+  // no participants yet: nothing is queued, and the page says what to add
+  r = await b.post(`/sessions/${sid}/process`, {});
+  assert.equal(r.status, 303, r.html);
+  assert.equal(r.headers.get('location'), `/sessions/${sid}?flash=process_participants#tasks`);
+  assert.match((await b.get(r.headers.get('location'))).html, /No report yet: the session has no participants\./);
+  assert.deepEqual(sql(`SELECT count(*) FROM tasks WHERE session_id = '${sid}' AND task_type = 'process_report'`), ['0']);
+  const p = await api('POST', `/api/v1/sessions/${sid}/participants`,
+    { json: { player: 'Eva Kos', device_id: 'watch-1' }, token: owner.token });
+  assert.equal(p.status, 201, p.text);
+  r = await b.post(`/sessions/${sid}/process`, {});
+  assert.equal(r.headers.get('location'), `/sessions/${sid}?flash=process_device_files#tasks`);
+  const u = await api('POST', `/api/v1/sessions/${sid}/device-data?device=watch-1&name=test.tcx`, {
+    body: readFileSync(path.join(process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data'), 'gps', 'test.tcx')),
+    headers: { 'content-type': 'application/octet-stream' }, token: owner.token });
+  assert.equal(u.status, 201, u.text);
   r = await b.post(`/sessions/${sid}/process`, {});
   assert.equal(r.status, 303, r.html);
   assert.equal(r.headers.get('location'), `/sessions/${sid}?flash=process_queued#tasks`);
