@@ -28,6 +28,8 @@ static const page_choice flashes[] = {
 	{ "restored", "Session restored." }, { "imported", "Match imported." },
 	{ "event_added", "Event added." }, { "event_saved", "Event saved." },
 	{ "event_deleted", "Event deleted." }, { "clip_saved", "Clip saved; its events moved with it." },
+	{ "thresholds_added", "Thresholds added." }, { "thresholds_saved", "Thresholds saved." },
+	{ "thresholds_deleted", "Thresholds deleted." },
 };
 
 static const page_choice type_labels[] = {

@@ -6,9 +6,9 @@
  * pages-import.c (the .dvw upload form), pages-editor.c (the session
  * editor), pages-events.c (the editor's event and clip forms),
  * pages-stats.c (its statistics tables), pages-live.c (the live view and
- * replay); what they share is pages-shared.c. Dependencies run one way:
- * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
- * (303) so they work without JavaScript; every form carries the CSRF token
+ * replay), pages-thresholds.c (the report's thresholds per team); what
+ * they share is pages-shared.c. Dependencies run one way: this file ->
+ * pages-<page>.c -> pages-shared.c. Forms POST and redirect (303) so they work without JavaScript; every form carries the CSRF token
  * the dispatcher checks (the multipart import form checks its own).
  */
 #include "conf.h"
@@ -20,6 +20,7 @@
 #include "pages-session.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
+#include "pages-thresholds.h"
 #include "view.h"
 
 static int pages_init(void)
