@@ -228,7 +228,7 @@ int stint_thresholds_validate(const cJSON *obj, cJSON **row, cJSON **errors)
 	from = cJSON_GetObjectItemCaseSensitive(obj, "valid_from");
 	if (team == NULL || !cJSON_IsString(team) || strlen(team->valuestring) > 200 ||
 	    strchr(team->valuestring, '\n') != NULL)
-		problem(errors, "team", "must be a team's name of at most 200 characters, or \"\" for every team");
+		problem(errors, "team", "must be a team's name (one line) of at most 200 characters, or \"\" for every team");
 	else
 		cJSON_AddStringToObject(out, "team", team->valuestring);
 	if (from == NULL || !cJSON_IsString(from) || stint_thresholds_date_ok(from->valuestring) != 0)

@@ -232,7 +232,7 @@ function report(sid) {
   return JSON.parse(readFileSync(path.join(PREFIX, 'reports', sid, run, 'metrics.json'), 'utf8'));
 }
 
-test('a changed threshold changes the report: the team\'s sprint and HSR speeds', async () => {
+test('a changed threshold changes the report: the team\'s sprint and HSR speeds', async (t) => {
   const name = team(`${TAG} Runners`);
   const s = await api('POST', '/api/v1/sessions', { json: { title: `${TAG} run`, kind: 'training' }, token: coach.token });
   assert.equal(s.status, 201, s.text);
@@ -268,6 +268,9 @@ test('a changed threshold changes the report: the team\'s sprint and HSR speeds'
   const tina2 = high.players.find((x) => x.player === 'Tina');
   assert.ok(tina2.sprints < tina1.sprints, `sprints at 3 m/s ${tina1.sprints}, at 4 m/s ${tina2.sprints}`);
   assert.equal(tina2.hsr_distance_m, tina1.hsr_distance_m);
+
+  t.diagnostic(`test.tcx: sprints ${tina0.sprints} / ${tina1.sprints} / ${tina2.sprints} at 7 / 3 / 4 m/s; ` +
+    `HSR ${tina0.hsr_distance_m} / ${tina1.hsr_distance_m} m at 5.5 / 2.5 m/s; distance ${tina0.distance_m} m`);
 
   // a row from after the session's day does not apply to it
   assert.equal((await put({ team: name, valid_from: '2999-01-01', sprint_mps: 10 })).status, 201);
