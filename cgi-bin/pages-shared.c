@@ -39,6 +39,8 @@ static const page_choice flashes[] = {
 	{ "process_window", "No report yet: a participant's time window is empty (it ends before it starts)." },
 	{ "analyze_queued", "Analysis queued." }, { "analyze_none", "Nothing new to analyze: no clip, or each is queued already." },
 	{ "survey_saved", "Thank you: your answers are saved." },
+	{ "thresholds_added", "Thresholds added." }, { "thresholds_saved", "Thresholds saved." },
+	{ "thresholds_deleted", "Thresholds deleted." },
 };
 
 static const page_choice type_labels[] = {

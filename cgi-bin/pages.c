@@ -7,7 +7,8 @@
  * editor), pages-events.c (the editor's event and clip forms),
  * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
  * and the panel's forms), pages-live.c (the live view and
- * replay), pages-survey.c (the players' survey form); what they share is
+ * replay), pages-survey.c (the players' survey form), pages-thresholds.c
+ * (the report's thresholds per team); what they share is
  * pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -26,6 +27,7 @@
 #include "pages-stats.h"
 #include "pages-survey.h"
 #include "pages-tasks.h"
+#include "pages-thresholds.h"
 #include "view.h"
 
 static int pages_init(void)

@@ -287,6 +287,11 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 			return 0;
 		stint_fail(r, 403, "forbidden", "Only administrators may do this.", NULL);
 		return -1;
+	case STINT_ACCESS_COACH:
+		if (strcmp(r->user.role, "admin") == 0 || strcmp(r->user.role, "coach") == 0)
+			return 0;
+		stint_fail(r, 403, "forbidden", "Only administrators and coaches may change team settings.", NULL);
+		return -1;
 	case STINT_ACCESS_SESSION_VIEWER:
 		return check_session(r, 0, 0) ? 0 : -1;
 	case STINT_ACCESS_SESSION_EDITOR:

@@ -19,7 +19,8 @@ typedef enum stint_access {
 	STINT_ACCESS_SESSION_VIEWER,  /* may read the session named by params[0] */
 	STINT_ACCESS_SESSION_EDITOR,  /* may change that session */
 	STINT_ACCESS_DELETED_SESSION_EDITOR, /* could change that session, now deleted (restore) */
-	STINT_ACCESS_ADMIN
+	STINT_ACCESS_ADMIN,
+	STINT_ACCESS_COACH            /* may change team settings: admin, coach */
 } stint_access;
 
 /* What body a route accepts; anything else is 415 before the handler runs. */

@@ -933,6 +933,31 @@
 	  " user_id = EXCLUDED.user_id, uploaded_at = now()" \
 	  " RETURNING f.id::text AS id, " STINT_DEVICE_FILE_JSON "::text AS j)" \
 	  " SELECT put.id, put.j, (SELECT path FROM old) AS old_path FROM put") \
+	/* ---- load thresholds, the settings (issue 12; lib/thresholds.c) ---- */ \
+	/* -> one cell: the JSON array of every load_thresholds row (every column), by team, valid_from */ \
+	X(THRESHOLDS_LIST, 0, \
+	  "SELECT coalesce(json_agg(to_jsonb(t) ORDER BY t.team, t.valid_from), '[]')::text FROM load_thresholds t") \
+	/* $1 a complete row (validated JSON: team, valid_from and every threshold) -> created (the row */ \
+	/* is new), j: the row's JSON as stored; replaces the row of (team, valid_from) */ \
+	X(THRESHOLDS_PUT, 1, \
+	  "INSERT INTO load_thresholds AS t SELECT r.* FROM jsonb_populate_record(NULL::load_thresholds," \
+	  " $1::jsonb || jsonb_build_object('updated_at', now())) r" \
+	  " ON CONFLICT (team, valid_from) DO UPDATE SET max_speed_mps = EXCLUDED.max_speed_mps," \
+	  " gap_s = EXCLUDED.gap_s, sg_window = EXCLUDED.sg_window, sg_order = EXCLUDED.sg_order," \
+	  " zone1_mps = EXCLUDED.zone1_mps, zone2_mps = EXCLUDED.zone2_mps, zone3_mps = EXCLUDED.zone3_mps," \
+	  " zone4_mps = EXCLUDED.zone4_mps, hsr_mps = EXCLUDED.hsr_mps, sprint_mps = EXCLUDED.sprint_mps," \
+	  " sprint_min_s = EXCLUDED.sprint_min_s, accel_mps2 = EXCLUDED.accel_mps2," \
+	  " effort_min_s = EXCLUDED.effort_min_s, hr_rest_bpm = EXCLUDED.hr_rest_bpm," \
+	  " hr_max_bpm = EXCLUDED.hr_max_bpm, hr_zone1_pct = EXCLUDED.hr_zone1_pct," \
+	  " hr_zone2_pct = EXCLUDED.hr_zone2_pct, hr_zone3_pct = EXCLUDED.hr_zone3_pct," \
+	  " hr_zone4_pct = EXCLUDED.hr_zone4_pct, trimp_a = EXCLUDED.trimp_a, trimp_b = EXCLUDED.trimp_b," \
+	  " wellness_flag_max = EXCLUDED.wellness_flag_max, readiness_flag_max = EXCLUDED.readiness_flag_max," \
+	  " sleep_flag_h = EXCLUDED.sleep_flag_h, acute_days = EXCLUDED.acute_days," \
+	  " chronic_days = EXCLUDED.chronic_days, updated_at = EXCLUDED.updated_at" \
+	  " RETURNING (t.xmax = 0) AS created, to_jsonb(t)::text AS j") \
+	/* $1 team, $2 valid_from (YYYY-MM-DD) -> one cell: the deleted row's JSON | no row when absent */ \
+	X(THRESHOLDS_DELETE, 2, \
+	  "DELETE FROM load_thresholds t WHERE t.team = $1 AND t.valid_from = $2::date RETURNING to_jsonb(t)::text") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

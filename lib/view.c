@@ -99,7 +99,7 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 {
 	stint_buf err = STINT_BUF_INIT;
 	const char *tmpl, *token;
-	size_t len;
+	size_t len = 0;
 	int rc = -1;
 
 	tmpl = view_partial(NULL, name, &len);
@@ -113,6 +113,7 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 		cJSON_AddStringToObject(u, "email", r->user.email);
 		cJSON_AddStringToObject(u, "name", r->user.name);
 		cJSON_AddStringToObject(u, "role", r->user.role);
+		cJSON_AddBoolToObject(u, "can_author", strcmp(r->user.role, "viewer") != 0);
 	}
 	if (tmpl == NULL || token == NULL ||
 	    !cJSON_AddStringToObject(data, "csrf", token) ||

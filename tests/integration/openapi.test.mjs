@@ -1807,6 +1807,53 @@ const examples = {
     { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/participants/${fx.participant.id}`)) },
   ],
 
+  // --- load thresholds (issue 12) -------------------------------------------------------------
+  listThresholds: [
+    {
+      name: 'every row, the default one with the literature values', status: 200,
+      run: () => call('GET', '/api/v1/thresholds', { token: fx.analyst.token }),
+      then: (b) => {
+        const def = b.find((t) => t.team === '' && t.valid_from === '1970-01-01');
+        assert.deepEqual([def.zone1_mps, def.zone4_mps, def.sprint_mps, def.hr_max_bpm, def.chronic_days], [2, 7, 7, 190, 28]);
+      },
+    },
+    { name: 'a viewer', status: 403, run: () => call('GET', '/api/v1/thresholds', { token: fx.viewer.token }) },
+  ],
+  putThresholds: [
+    {
+      name: "a coach sets a team's row from a date", status: 201,
+      run: () => call('PUT', '/api/v1/thresholds', { json: { team: `${TAG} FC`, valid_from: '2026-08-01', sprint_mps: 7.5, zone4_mps: 7.5 }, token: fx.coach.token }),
+      then: (b) => assert.deepEqual([b.team, b.valid_from, b.sprint_mps, b.hsr_mps], [`${TAG} FC`, '2026-08-01', 7.5, 5.5]),
+    },
+    {
+      name: 'the same row again replaces it', status: 200,
+      run: () => call('PUT', '/api/v1/thresholds', { json: { team: `${TAG} FC`, valid_from: '2026-08-01', hsr_mps: 6 } }),
+      then: (b) => assert.deepEqual([b.hsr_mps, b.sprint_mps], [6, 7]),
+    },
+    {
+      name: 'zones that do not increase, HRmax under HRrest', status: 422,
+      run: () => call('PUT', '/api/v1/thresholds', { json: { team: '', valid_from: '2026-01-01', zone2_mps: 1.5, hr_rest_bpm: 200 } }),
+      then: (b) => assert.deepEqual(Object.keys(b.error.fields).sort(), ['hr_max_bpm', 'zone2_mps']),
+    },
+    {
+      name: 'an analyst reads but does not change', status: 403,
+      run: () => call('PUT', '/api/v1/thresholds', { json: { team: '', valid_from: '2026-01-01' }, token: fx.analyst.token }),
+    },
+    { name: 'not JSON', status: 400, run: () => call('PUT', '/api/v1/thresholds', { raw: '{"team": ', type: 'application/json' }) },
+  ],
+  deleteThresholds: [
+    {
+      name: "a team's row", status: 204,
+      run: () => call('DELETE', `/api/v1/thresholds?team=${encodeURIComponent(`${TAG} FC`)}&valid_from=2026-08-01`),
+    },
+    {
+      name: 'deleted already', status: 404,
+      run: () => call('DELETE', `/api/v1/thresholds?team=${encodeURIComponent(`${TAG} FC`)}&valid_from=2026-08-01`),
+    },
+    { name: 'the default row', status: 409, run: () => call('DELETE', '/api/v1/thresholds?team=&valid_from=1970-01-01') },
+    { name: 'a date that does not exist', status: 422, run: () => call('DELETE', '/api/v1/thresholds?valid_from=2026-02-30') },
+  ],
+
   // --- DataVolley imports -----------------------------------------------------------------
   importDataVolley: [
     {

@@ -15,6 +15,7 @@
 //     API, a redirect to /login for pages;
 //   a read-scope token writing: 403;
 //   AUTHOR: 403 for the viewer role;
+//   COACH (team settings): 403 for the analyst and viewer roles;
 //   SESSION_VIEWER: 403 for the coach the session is not shared with;
 //   SESSION_EDITOR, DELETED_SESSION_EDITOR: 403 also for viewer shares and
 //     the viewer role;
@@ -105,6 +106,7 @@ function expected(r, n) {
     SESSION_EDITOR: ['coach2', 'anaV', 'viewerE'],
     DELETED_SESSION_EDITOR: ['coach2', 'anaV', 'viewerE'],
     ADMIN: ['owner', 'coach2', 'anaV', 'anaE', 'viewerE', 'read'],
+    COACH: ['anaV', 'anaE', 'viewerE'],
     TASK_EDITOR: ['anaV', 'viewerE'],
   }[accessOf(r)] ?? [];
   return refused.includes(n) ? 403 : 'allowed';

@@ -5,7 +5,10 @@
  * speeds, and on where it must leave a steady speed as it is. Then real
  * files through the parsers (lib/wearable.h) from $STINT_DATA_DIR/gps:
  * test.tcx's distance within 1 % of 4686.3 m (python-tcxparser's own
- * tests); without STINT_DATA_DIR that one is not run.
+ * tests); without STINT_DATA_DIR that one is not run. And the settings'
+ * validator (lib/thresholds.c): its defaults are stint_thresholds_default()'s
+ * and a row it accepts passes stint_thresholds_check() (else a stored row
+ * would stop the team's reports).
  */
 #include <check.h>
 #include <math.h>
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "loadmetrics.h"
+#include "thresholds.h"
 #include "wearable.h"
 
 /* n empty samples (every quantity NAN) at rate_hz from t0 (heap). */
@@ -314,6 +318,125 @@ START_TEST(test_thresholds_check)
 }
 END_TEST
 
+/* The value of field name in a validated row. */
+static double row_val(const cJSON *row, const char *name)
+{
+	return cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(row, name));
+}
+
+/* A validated row as the report reads it (as stint_thresholds_read does). */
+static void row_thresholds(const cJSON *row, stint_thresholds *t)
+{
+	static const char *const z[] = { "zone1_mps", "zone2_mps", "zone3_mps", "zone4_mps" };
+	static const char *const h[] = { "hr_zone1_pct", "hr_zone2_pct", "hr_zone3_pct", "hr_zone4_pct" };
+
+	t->max_speed_mps = row_val(row, "max_speed_mps");
+	t->gap_s = row_val(row, "gap_s");
+	t->sg_window = (int)row_val(row, "sg_window");
+	t->sg_order = (int)row_val(row, "sg_order");
+	for (int i = 0; i < 4; i++) {
+		t->zone_mps[i] = row_val(row, z[i]);
+		t->hr_zone_pct[i] = row_val(row, h[i]);
+	}
+	t->hsr_mps = row_val(row, "hsr_mps");
+	t->sprint_mps = row_val(row, "sprint_mps");
+	t->sprint_min_s = row_val(row, "sprint_min_s");
+	t->accel_mps2 = row_val(row, "accel_mps2");
+	t->effort_min_s = row_val(row, "effort_min_s");
+	t->hr_rest_bpm = row_val(row, "hr_rest_bpm");
+	t->hr_max_bpm = row_val(row, "hr_max_bpm");
+	t->trimp_a = row_val(row, "trimp_a");
+	t->trimp_b = row_val(row, "trimp_b");
+	t->wellness_flag_max = (int)row_val(row, "wellness_flag_max");
+	t->readiness_flag_max = (int)row_val(row, "readiness_flag_max");
+	t->sleep_flag_h = row_val(row, "sleep_flag_h");
+	t->acute_days = (int)row_val(row, "acute_days");
+	t->chronic_days = (int)row_val(row, "chronic_days");
+}
+
+/*
+ * The settings' validator: the defaults of its table are the literature
+ * defaults; each field at its bounds and just outside them, alone: every
+ * accepted row passes stint_thresholds_check(), every refused one names
+ * the field (or the one it must stay below or above); dates.
+ */
+START_TEST(test_thresholds_validate)
+{
+	const double nudge[] = { 0, 1e-9, -1e-9 };
+	stint_thresholds def, got;
+	cJSON *in, *row = NULL, *errors = NULL;
+	int accepted = 0, refused = 0;
+
+	stint_thresholds_default(&def);
+	in = cJSON_Parse("{\"team\": \"\", \"valid_from\": \"2026-08-01\"}");
+	ck_assert_int_eq(stint_thresholds_validate(in, &row, &errors), 0);
+	row_thresholds(row, &got);
+#define SAME(m) ck_assert_msg(got.m == def.m, #m)
+	SAME(max_speed_mps); SAME(gap_s); SAME(sg_window); SAME(sg_order); SAME(hsr_mps); SAME(sprint_mps);
+	SAME(sprint_min_s); SAME(accel_mps2); SAME(effort_min_s); SAME(hr_rest_bpm); SAME(hr_max_bpm);
+	SAME(trimp_a); SAME(trimp_b); SAME(wellness_flag_max); SAME(readiness_flag_max); SAME(sleep_flag_h);
+	SAME(acute_days); SAME(chronic_days);
+	for (int i = 0; i < 4; i++) {
+		SAME(zone_mps[i]);
+		SAME(hr_zone_pct[i]);
+	}
+#undef SAME
+	cJSON_Delete(row);
+	for (size_t i = 0; i < stint_threshold_nfields; i++) {
+		const stint_threshold_field *f = &stint_threshold_fields[i];
+		const double at[] = { f->min, f->max, f->def };
+
+		for (size_t a = 0; a < 3; a++)
+			for (size_t n = 0; n < 3; n++) {
+				double v = at[a] + (f->integer ? (n == 0 ? 0 : nudge[n] > 0 ? 1 : -1) : nudge[n]);
+
+				cJSON_DeleteItemFromObject(in, f->name);
+				cJSON_AddNumberToObject(in, f->name, v);
+				row = NULL;
+				errors = NULL;
+				if (stint_thresholds_validate(in, &row, &errors) == 0) {
+					row_thresholds(row, &got);
+					ck_assert_msg(stint_thresholds_check(&got) == 0, "%s = %g accepted, unusable", f->name, v);
+					accepted++;
+				} else {
+					ck_assert_ptr_null(row);
+					ck_assert_ptr_nonnull(errors);
+					ck_assert_int_ge(cJSON_GetArraySize(errors), 1);
+					refused++;
+				}
+				cJSON_Delete(row);
+				cJSON_Delete(errors);
+			}
+		cJSON_DeleteItemFromObject(in, f->name);
+	}
+	ck_assert_int_gt(accepted, 26);
+	ck_assert_int_gt(refused, 26);
+	cJSON_Delete(in);
+
+	ck_assert_int_eq(stint_thresholds_date_ok("2028-02-29"), 0);
+	ck_assert_int_eq(stint_thresholds_date_ok("2026-02-29"), -1);
+	ck_assert_int_eq(stint_thresholds_date_ok("1900-02-29"), -1);
+	ck_assert_int_eq(stint_thresholds_date_ok("2026-8-01"), -1);
+	ck_assert_int_eq(stint_thresholds_date_ok("2026-08-01x"), -1);
+	ck_assert_int_eq(stint_thresholds_date_ok(NULL), -1);
+}
+END_TEST
+
+/* The CHECK constraints of migration 0016 as fields. */
+START_TEST(test_thresholds_refusal)
+{
+	const char *problem = NULL;
+
+	ck_assert_str_eq(stint_thresholds_refusal(STINT_DB_INVALID, "load_thresholds_check1", &problem), "zone2_mps");
+	ck_assert_str_eq(stint_thresholds_refusal(STINT_DB_INVALID, "load_thresholds_check4", &problem), "chronic_days");
+	ck_assert_str_eq(stint_thresholds_refusal(STINT_DB_INVALID, "load_thresholds_trimp_a_check", &problem), "trimp_a");
+	ck_assert_str_eq(stint_thresholds_refusal(STINT_DB_INVALID, "load_thresholds_team_check", &problem), "team");
+	ck_assert_ptr_null(stint_thresholds_refusal(STINT_DB_INVALID, "load_thresholds_colour_check", &problem));
+	ck_assert_ptr_null(stint_thresholds_refusal(STINT_DB_CONFLICT, "load_thresholds_check1", &problem));
+	ck_assert_ptr_null(stint_thresholds_refusal(STINT_DB_INVALID, "participants_check", &problem));
+}
+END_TEST
+
 /*
  * The speed-over-time series: the steady 5 m/s track in bins of 10 s from
  * t0: intervals ending at t0+1..t0+9 fall in bin 0 (45 m, 9 s), each of
@@ -437,6 +560,8 @@ int main(void)
 	tcase_add_test(tc, test_trimp);
 	tcase_add_test(tc, test_savgol);
 	tcase_add_test(tc, test_thresholds_check);
+	tcase_add_test(tc, test_thresholds_validate);
+	tcase_add_test(tc, test_thresholds_refusal);
 	tcase_add_test(tc, test_series);
 	tcase_add_test(tc, test_acwr);
 	tcase_add_test(tc, test_device_distance);
