@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "analyzers.h"
+#include "check_run.h"
 
 START_TEST(test_good)
 {
@@ -162,8 +163,6 @@ int main(void)
 {
 	Suite *s = suite_create("analyzers");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_good);
 	tcase_add_test(tc, test_empty);
@@ -172,9 +171,5 @@ int main(void)
 	tcase_add_test(tc, test_default_missing);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(s);
 }

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "check_run.h"
 #include "dvw.h"
 
 /* A whole data file into memory; fails the test when it cannot. */
@@ -596,16 +597,9 @@ static Suite *dvw_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	if (getenv("STINT_DATA_DIR") == NULL || *getenv("STINT_DATA_DIR") == '\0') {
 		fprintf(stderr, "STINT_DATA_DIR is not set: skipping\n");
 		return 77;
 	}
-	sr = srunner_create(dvw_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(dvw_suite());
 }

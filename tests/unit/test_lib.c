@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "check_run.h"
 #include "db.h"
 #include "http.h"
 #include "media.h"
@@ -333,11 +334,5 @@ static Suite *lib_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(lib_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(lib_suite());
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "loadmetrics.h"
 #include "thresholds.h"
 #include "wearable.h"
@@ -547,8 +548,6 @@ int main(void)
 {
 	Suite *s = suite_create("loadmetrics");
 	TCase *tc = tcase_create("synthetic");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_steady_device_speed);
 	tcase_add_test(tc, test_window);
@@ -574,9 +573,5 @@ int main(void)
 		tcase_add_test(tc, test_tcx_file);
 		suite_add_tcase(s, tc);
 	}
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "check_run.h"
 #include "multipart.h"
 
 #define CT "multipart/form-data; boundary=----WebKitFormBoundaryX3b"
@@ -186,13 +187,6 @@ static Suite *multipart_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	fill_long_cases();
-	sr = srunner_create(multipart_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(multipart_suite());
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "recorder.h"
 
 static int parse(const char *text, stint_recording_meta *m, char *err, size_t errsize)
@@ -74,15 +75,9 @@ int main(void)
 {
 	Suite *s = suite_create("recorder");
 	TCase *tc = tcase_create("metadata");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_closed_and_open);
 	tcase_add_loop_test(tc, test_bad, 0, sizeof(bad_cases) / sizeof(bad_cases[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(s);
 }

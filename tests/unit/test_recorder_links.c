@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_run.h"
 #include "recorder-links.h"
 
 /* 2026-11-22T18:00:00Z */
@@ -77,8 +78,6 @@ int main(void)
 {
 	Suite *s = suite_create("recorder-links");
 	TCase *tc = tcase_create("urls");
-	SRunner *sr;
-	int failed;
 
 	/* the settings are read once, at the first URL: the bucket a browser reaches */
 	setenv("STINT_S3_ENABLED", "yes", 1);
@@ -92,9 +91,5 @@ int main(void)
 	tcase_add_test(tc, test_urls_added);
 	tcase_add_test(tc, test_not_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(s);
 }

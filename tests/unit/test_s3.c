@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "s3.h"
 
 static const char *const s3_vars[] = {
@@ -145,16 +146,10 @@ int main(void)
 {
 	Suite *s = suite_create("s3");
 	TCase *tc = tcase_create("presign");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_aws_example);
 	tcase_add_test(tc, test_path_style_and_name);
 	tcase_add_test(tc, test_conf_load);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(s);
 }

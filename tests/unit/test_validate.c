@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "check_run.h"
 #include "events.h"
 #include "http.h"
 #include "validate.h"
@@ -407,11 +408,5 @@ static Suite *validate_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(validate_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(validate_suite());
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "wearable.h"
 
 static char tmpdir[256];
@@ -800,16 +801,9 @@ static Suite *wearable_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	if (getenv("STINT_DATA_DIR") == NULL || *getenv("STINT_DATA_DIR") == '\0') {
 		fprintf(stderr, "STINT_DATA_DIR is not set: skipping\n");
 		return 77;
 	}
-	sr = srunner_create(wearable_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return stint_check_run(wearable_suite());
 }
