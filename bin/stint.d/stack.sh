@@ -592,11 +592,11 @@ cmd_down() {
 # Print one line per process and the /readyz answer; fail when any is down.
 status_table() {
 	local ok=0 entry name pid state code
-	printf '%-10s %-8s %s\n' COMPONENT PID STATE
+	printf '%-15s %-8s %s\n' COMPONENT PID STATE
 	if pg_running; then
-		printf '%-10s %-8s %s\n' postgres "$(pg_pid)" "running (port $PG_PORT)"
+		printf '%-15s %-8s %s\n' postgres "$(pg_pid)" "running (port $PG_PORT)"
 	else
-		printf '%-10s %-8s %s\n' postgres - stopped
+		printf '%-15s %-8s %s\n' postgres - stopped
 		ok=1
 	fi
 	for entry in nginx "${POOLS[@]}" "${DAEMONS[@]}"; do
@@ -612,7 +612,7 @@ status_table() {
 			[[ -f $RUN/$name.pid ]] && state="stopped (stale pid file)"
 			ok=1
 		fi
-		printf '%-10s %-8s %s\n' "$name" "$pid" "$state"
+		printf '%-15s %-8s %s\n' "$name" "$pid" "$state"
 	done
 	local f  # the spoolers bin/stint spooler added
 	for f in "$RUN"/spooler-*.pid; do
@@ -625,10 +625,10 @@ status_table() {
 			state="stopped (stale pid file)"
 			ok=1
 		fi
-		printf '%-10s %-8s %s\n' "$name" "$pid" "$state"
+		printf '%-15s %-8s %s\n' "$name" "$pid" "$state"
 	done
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE_URL/readyz") || true
-	printf '%-10s %-8s %s\n' readyz - "HTTP ${code:-000} from $BASE_URL/readyz"
+	printf '%-15s %-8s %s\n' readyz - "HTTP ${code:-000} from $BASE_URL/readyz"
 	[[ $code == 200 ]] || ok=1
 	return "$ok"
 }
