@@ -204,8 +204,8 @@ static int column_of(char *key, char *unit, size_t unitsize)
 		for (size_t i = 0; i < sizeof(unit_suffixes) / sizeof(unit_suffixes[0]); i++) {
 			size_t kl = strlen(key), sl = strlen(unit_suffixes[i]);
 
-			if (kl > sl && strcmp(key + kl - sl, unit_suffixes[i]) == 0) {
-				snprintf(unit, unitsize, "%s", unit_suffixes[i]);
+			if (kl > sl && sl < unitsize && strcmp(key + kl - sl, unit_suffixes[i]) == 0) {
+				memcpy(unit, unit_suffixes[i], sl + 1);
 				key[kl - sl] = '\0';
 				break;
 			}
