@@ -43,11 +43,11 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.enabled = 1;
 	c.path_style = 1;
-	strcpy(c.public_endpoint, "https://media.example.org");
-	strcpy(c.region, "us-east-1");
-	strcpy(c.bucket, "recordings");
-	strcpy(c.access_key, "AKIAIOSFODNN7EXAMPLE");
-	strcpy(c.secret_key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	snprintf(c.public_endpoint, sizeof(c.public_endpoint), "%s", "https://media.example.org");
+	snprintf(c.region, sizeof(c.region), "%s", "us-east-1");
+	snprintf(c.bucket, sizeof(c.bucket), "%s", "recordings");
+	snprintf(c.access_key, sizeof(c.access_key), "%s", "AKIAIOSFODNN7EXAMPLE");
+	snprintf(c.secret_key, sizeof(c.secret_key), "%s", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 	t0 = now_s();
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "court-%ld/sessions/2026-11-20T09%04ld/data.ogg", i % 10, i % 10000);
