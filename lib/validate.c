@@ -417,6 +417,8 @@ static int put_text(const stint_field *f, const char *s, void *out)
 /* --- problems ------------------------------------------------------------- */
 
 #define MAX_NAMED_PROBLEMS 100
+/* the fields of one spec the duplicate check follows (every spec has fewer; thresholds, the largest, ~30) */
+#define MAX_SPEC_FIELDS 128
 
 /*
  * Name a problem (at most MAX_NAMED_PROBLEMS are named: a body with a
@@ -522,6 +524,7 @@ static int check_object(const char *at, const cJSON *obj, const stint_field *spe
 			int partial, void *out, cJSON **errors)
 {
 	char key[160];
+	unsigned char seen[MAX_SPEC_FIELDS] = { 0 };  /* the spec's fields met so far */
 	const stint_field *f;
 	const cJSON *v;
 	const char *problem;
@@ -533,6 +536,15 @@ static int check_object(const char *at, const cJSON *obj, const stint_field *spe
 				 "must be a JSON object") ? -1 : 1;
 	cJSON_ArrayForEach(v, obj) {
 		f = find_field(spec, n, v->string);
+		if (f != NULL && (size_t)(f - spec) < MAX_SPEC_FIELDS && seen[f - spec]) {
+			/* JSON leaves a repeated member to the reader (RFC 8259 section 4): take neither */
+			if (add_error(errors, path_name(key, sizeof(key), at, v->string), "is given more than once") != 0)
+				return -1;
+			count++;
+			continue;
+		}
+		if (f != NULL && (size_t)(f - spec) < MAX_SPEC_FIELDS)
+			seen[f - spec] = 1;
 		if (f != NULL && f->type == STINT_F_ARRAY && !(f->flags & STINT_F_READONLY)) {
 			if ((rc = object_array(at, v, f, out, errors)) < 0)
 				return -1;

@@ -86,6 +86,10 @@ static const struct { const char *body, *field, *problem; } bad_cases[] = {
 	{ "{\"text\":\"a\",\"tags\":[{\"label\":\"a\",\"colour\":1}]}", "tags[0].colour", "is not a known field" },
 	{ "{\"text\":\"a\",\"tags\":[\"a\"]}", "tags[0]", "must be a JSON object" },
 	{ "[]", "(body)", "must be a JSON object" },
+	/* JSON leaves a repeated member to the reader (RFC 8259 section 4): Stint takes neither */
+	{ "{\"text\":\"a\",\"small\":0,\"small\":1}", "small", "is given more than once" },
+	{ "{\"text\":\"a\",\"tags\":[{\"label\":\"a\",\"label\":\"b\"}]}", "tags[0].label",
+	  "is given more than once" },
 };
 
 START_TEST(test_bad_value)
