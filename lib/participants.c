@@ -262,7 +262,7 @@ static int keep_as(const char *src, const char *part, const char *rel, const cha
 
 	snprintf(name, sizeof(name), "%s", rel);
 	if (ext != NULL && (dot = strrchr(name, '.')) != NULL && (size_t)(dot - name) + strlen(ext) < sizeof(name))
-		strcpy(dot, ext);
+		memcpy(dot, ext, strlen(ext) + 1);  /* it fits: checked above */
 	if (stint_media_path(name, abs, sizeof(abs)) != 0 || stint_media_path(part, abs_part, sizeof(abs_part)) != 0)
 		return -1;
 	if (link(src, abs_part) != 0)
@@ -373,7 +373,7 @@ void stint_device_file_unlink(const char *rel)
 	unlink(abs);
 	n = strlen(abs);
 	if (n > 5 && strcmp(abs + n - 5, ".epts") == 0 && n + 1 < sizeof(abs)) {
-		strcpy(abs + n - 5, ".xml");
+		memcpy(abs + n - 5, ".xml", sizeof(".xml"));  /* shorter than ".epts" */
 		unlink(abs);
 	}
 }

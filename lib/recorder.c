@@ -34,7 +34,7 @@ static int meta_time(const cJSON *o, const char *name, char *out, size_t size, i
 		return required ? -1 : 0;
 	if (!cJSON_IsString(v) || strlen(v->valuestring) >= size || !stint_is_timestamp(v->valuestring))
 		return -1;
-	strcpy(out, v->valuestring);
+	memcpy(out, v->valuestring, strlen(v->valuestring) + 1);  /* it fits: checked above */
 	return 0;
 }
 
@@ -62,7 +62,7 @@ static int meta_fields(const cJSON *o, const char *recording_id, stint_recording
 	if (name != NULL && !cJSON_IsNull(name)) {
 		if (!cJSON_IsString(name) || strlen(name->valuestring) >= sizeof(m->name))
 			return meta_fail(err, errsize, "name must be a string of at most 500 bytes");
-		strcpy(m->name, name->valuestring);
+		memcpy(m->name, name->valuestring, strlen(name->valuestring) + 1);  /* it fits: checked above */
 	}
 	if (meta_time(o, "start_time", m->start_time, sizeof(m->start_time), 1) != 0)
 		return meta_fail(err, errsize, "start_time is missing or not an RFC 3339 date-time");

@@ -122,7 +122,7 @@ static int read_epts_metadata(const char *path, char **meta, size_t *n, char *er
 	dot = strrchr(xml, '.');
 	slash = strrchr(xml, '/');
 	if (dot != NULL && (slash == NULL || dot > slash) && (size_t)(dot - xml) + 5 < sizeof(xml)) {
-		strcpy(dot, ".xml");
+		memcpy(dot, ".xml", sizeof(".xml"));  /* it fits: checked above */
 		if (access(xml, R_OK) == 0 && strcmp(xml, path) != 0)
 			return read_file(xml, meta, n, err, errsize);
 	}

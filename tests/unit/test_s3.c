@@ -32,12 +32,12 @@ static void aws_example(stint_s3_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->enabled = 1;
-	strcpy(c->endpoint, "https://s3.amazonaws.com");
-	strcpy(c->public_endpoint, "https://s3.amazonaws.com");
-	strcpy(c->region, "us-east-1");
-	strcpy(c->bucket, "examplebucket");
-	strcpy(c->access_key, "AKIAIOSFODNN7EXAMPLE");
-	strcpy(c->secret_key, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	snprintf(c->endpoint, sizeof(c->endpoint), "%s", "https://s3.amazonaws.com");
+	snprintf(c->public_endpoint, sizeof(c->public_endpoint), "%s", "https://s3.amazonaws.com");
+	snprintf(c->region, sizeof(c->region), "%s", "us-east-1");
+	snprintf(c->bucket, sizeof(c->bucket), "%s", "examplebucket");
+	snprintf(c->access_key, sizeof(c->access_key), "%s", "AKIAIOSFODNN7EXAMPLE");
+	snprintf(c->secret_key, sizeof(c->secret_key), "%s", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
 	c->path_style = 0;
 }
 
@@ -64,7 +64,7 @@ START_TEST(test_path_style_and_name)
 
 	aws_example(&c);
 	c.path_style = 1;
-	strcpy(c.public_endpoint, "http://127.0.0.1:9000");
+	snprintf(c.public_endpoint, sizeof(c.public_endpoint), "%s", "http://127.0.0.1:9000");
 	ck_assert_int_eq(stint_s3_presign_get(&c, "rec 1/sessions/a+b/data.ogg", 60, "Match \"A\" é.ogg", 1369353600,
 					      url, sizeof(url)), 0);
 	ck_assert_msg(strncmp(url, "http://127.0.0.1:9000/examplebucket/rec%201/sessions/a%2Bb/data.ogg?", 68) == 0,
