@@ -11,7 +11,8 @@
  *    session's report, with the upper-case processing_status values;
  *  - seed 003 (the DJ system's session-recorder API), under
  *    /api/session-recorder/: the recorder bucket's recordings and a
- *    session's link to one (lib/recorder.h, lib/recorder-links.h).
+ *    session's link to one (lib/recorder.h, lib/recorder-links.h); and
+ *    its POST /api/sessions/start, a DJ's live session, auto-linked.
  */
 #include <stdio.h>
 #include <stdlib.h>
