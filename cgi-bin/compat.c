@@ -513,7 +513,9 @@ static void dj_available(stint_req *r)
 		page = cJSON_Parse(json);
 		free(json);
 		json = NULL;
-		if (page == NULL || cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(page, "items")) == 0)
+		if (page == NULL)
+			goto oom;
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(page, "items")) == 0)
 			break;
 		cJSON_ArrayForEach(rec, cJSON_GetObjectItemCaseSensitive(page, "items")) {
 			if ((o = dj_recording(rec)) == NULL || !cJSON_AddItemToArray(out, o))
