@@ -23,6 +23,9 @@
 	" 'data', s.data, 'processing_status', s.processing_status, 'report_url', s.report_url," \
 	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at"
 
+/* whether status to (SQL text) restarts the session row being updated: an ended one made live again */
+#define STINT_SESSION_RESTART(to) "(" to ") = 'live' AND status IN ('completed', 'abandoned')"
+
 /*
  * One "column = value" of a PATCH statement's SET list: value when the patch
  * j (a validated JSON object: only the keys present change) has the key
@@ -152,12 +155,18 @@
 	  " FROM (SELECT $1::jsonb AS b) x RETURNING id::text") \
 	/* $1 id, $2 patch (validated JSON object: only the keys present change) */ \
 	/* -> id | no row when there is no such session */ \
+	/* (a restart, an ended session made live again, clears ends_at unless the patch gives one) */ \
 	X(SESSION_PATCH, 2, \
 	  "UPDATE sessions SET" STINT_PATCH_TEXT("$2::jsonb", "title") "," STINT_PATCH_TEXT("$2::jsonb", "kind") "," \
 	  STINT_PATCH_EMPTY("$2::jsonb", "venue") "," STINT_PATCH_TEXT("$2::jsonb", "status") "," \
-	  STINT_PATCH_AS("$2::jsonb", "starts_at", "timestamptz") "," STINT_PATCH_AS("$2::jsonb", "ends_at", "timestamptz") "," \
+	  STINT_PATCH_AS("$2::jsonb", "starts_at", "timestamptz") "," \
+	  STINT_PATCH_KEY("$2::jsonb", "ends_at", "($2::jsonb->>'ends_at')::timestamptz", \
+			  "CASE WHEN " STINT_SESSION_RESTART("$2::jsonb->>'status'") " THEN NULL ELSE ends_at END") "," \
 	  STINT_PATCH_JSON("$2::jsonb", "meta") "," STINT_PATCH_JSON("$2::jsonb", "data") \
 	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id -> its status, the row locked until the transaction ends (the status rule, */ \
+	/* lib/sessions.c: stint_session_status_lock) | no row when there is no such session */ \
+	X(SESSION_STATUS_LOCK, 1, "SELECT status FROM sessions WHERE id = $1::uuid FOR UPDATE") \
 	/* $1 session id -> one cell: the backup's id | NULL when there is no such session */ \
 	X(SESSION_ARCHIVE, 1, "SELECT stint_session_archive($1::uuid)") \
 	/* $1 session id -> one cell: true when restored | false when it has no backup; */ \
@@ -532,12 +541,14 @@
 	/* $1 session, $2 holds (validated JSON array) -> one cell: {"holds": all */ \
 	/* holds after the merge} */ \
 	X(CLIMB_MERGE, 2, "SELECT stint_climb_merge($1::uuid, $2::jsonb)::text") \
-	/* $1 session, $2 status, $3 starts_at, $4 ends_at (a live session_update) */ \
+	/* $1 session, $2 status, $3 starts_at, $4 ends_at (a live session_update, its status change */ \
+	/* checked by stint_session_status_lock: a restart clears ends_at unless $4 gives one) */ \
 	/* -> id | no row when absent; STINT_DB_INVALID when ends_at is before starts_at */ \
 	X(SESSION_LIVE_STATUS, 4, \
 	  "UPDATE sessions SET status = $2," \
 	  " starts_at = coalesce($3::timestamptz, CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END)," \
-	  " ends_at = coalesce($4::timestamptz, CASE WHEN $2 IN ('completed', 'abandoned') THEN coalesce(ends_at, now()) ELSE ends_at END)" \
+	  " ends_at = coalesce($4::timestamptz, CASE WHEN $2 IN ('completed', 'abandoned') THEN coalesce(ends_at, now())" \
+	  " WHEN " STINT_SESSION_RESTART("$2") " THEN NULL ELSE ends_at END)" \
 	  " WHERE id = $1::uuid RETURNING id::text") \
 	/* $1 session id or NULL, $2 group_key or NULL, $3 task_type, $4 dedupe_key, $5 params (a JSON */ \
 	/* object) or NULL, $6 priority or NULL, $7 max_attempts, $8 user id -> task_id, session_id, */ \

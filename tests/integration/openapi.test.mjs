@@ -456,7 +456,7 @@ const examples = {
     {
       name: 'change some fields, clear the venue', status: 200,
       run: async () => {
-        fx.patched = await newSession({ venue: 'Old hall', meta: { a: 1, b: 2 } });
+        fx.patched = await newSession({ venue: 'Old hall', meta: { a: 1, b: 2 }, status: 'live' });
         return call('PATCH', sessionUrl(fx.patched.id),
           { json: { status: 'completed', venue: null, meta: { c: 3 } } });
       },
@@ -464,6 +464,11 @@ const examples = {
         assert.deepEqual([b.status, b.venue, b.meta, b.title], ['completed', '', { c: 3 }, fx.patched.title]);
         assert.ok(instant(b.updated_at) >= instant(fx.patched.updated_at));
       },
+    },
+    {
+      name: 'a planned session ended before it was live (the status rule)', status: 409,
+      run: async () => call('PATCH', sessionUrl((await newSession()).id), { json: { status: 'completed' } }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['status_conflict', ['status']]),
     },
     {
       name: 'an empty patch', status: 200,
@@ -1985,6 +1990,11 @@ const examples = {
       then: (b) => assert.deepEqual(fieldsOf(b), ['data.ends_at']),
     },
     {
+      name: 'a planned session abandoned before it was live (the status rule)', status: 409,
+      run: async () => call('POST', tl('/live', (await newSession()).id), { json: { type: 'session_update', data: { status: 'abandoned' } } }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['status_conflict', ['data.status']]),
+    },
+    {
       name: 'no data', status: 422,
       run: () => call('POST', tl('/live'), { json: { type: 'session_update' } }),
       then: (b) => assert.deepEqual(fieldsOf(b), ['data']),
@@ -2217,6 +2227,57 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', `/api/sessions/${fx.session.id}/status/`, { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', `/api/sessions/${randomUUID()}/status/`) },
   ],
+  // --- seed 003 (the DJ system; tests/seeds/003.test.mjs runs its calls against real files): fx.rec's recording
+  djAvailableSessions: [
+    {
+      name: "seed 003's list", status: 200,
+      run: () => call('GET', '/api/session-recorder/available-sessions'),
+      then: (b) => assert.ok(b.some((r) => r.recorder_id === `${TAG}-recorder` && r.id === 'take-1' && r.duration_seconds === 5400)),
+    },
+    { name: 'the viewer role', status: 403, run: () => call('GET', '/api/session-recorder/available-sessions', { token: fx.viewer.token }) },
+  ],
+  djLinkSession: [
+    { name: 'by hand', status: 200, run: () => call('POST', `/api/session-recorder/link/${fx.rec.id}/${TAG}-recorder/take-1`) },
+    { name: 'a recording that is not in the bucket', status: 404, run: () => call('POST', `/api/session-recorder/link/${fx.rec.id}/${TAG}-recorder/take-9`) },
+    { name: "another user's session", status: 403, run: () => call('POST', `/api/session-recorder/link/${fx.rec.id}/${TAG}-recorder/take-1`, { token: fx.coach.token }) },
+  ],
+  djAutoLinkSession: [
+    {
+      name: 'the nearest start', status: 200,
+      run: () => call('POST', `/api/session-recorder/auto-link/${fx.rec.id}?tolerance_minutes=1`),
+      then: (b) => assert.equal(b.success, true),
+    },
+    {
+      name: 'none near enough', status: 200,
+      run: () => call('POST', `/api/session-recorder/auto-link/${fx.rec.id}?tolerance_minutes=0`),
+      then: (b) => assert.equal(b.success, false),
+    },
+    { name: 'a tolerance over a day', status: 422, run: () => call('POST', `/api/session-recorder/auto-link/${fx.rec.id}?tolerance_minutes=1441`) },
+  ],
+  djDownloadUrl: [
+    {
+      name: 'the ogg file', status: 200,
+      run: () => call('GET', `/api/session-recorder/download/${fx.rec.id}/ogg`),
+      then: (b) => assert.match(b.url, /data\.ogg\?.*X-Amz-Signature=[0-9a-f]{64}/),
+    },
+    { name: 'a file the recording does not have', status: 404, run: () => call('GET', `/api/session-recorder/download/${fx.rec.id}/flac`) },
+  ],
+  djGetSession: [
+    {
+      name: 'with its recording', status: 200,
+      run: () => call('GET', `/api/session-recorder/session/${fx.rec.id}`),
+      then: (b) => assert.deepEqual([b.duration_minutes, b.upload_status, b.recording_urls.flac_url], [90, 'uploaded', null]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', `/api/session-recorder/session/${fx.rec.id}`, { token: fx.coach.token }) },
+  ],
+  djStartSession: [
+    {
+      name: "seed 003's start", status: 201,
+      run: () => call('POST', '/api/sessions/start', { json: { dj_id: `${TAG}-dj` } }),
+      then: (b) => assert.deepEqual([b.dj_id, b.ended_at], [`${TAG}-dj`, null]),
+    },
+    { name: 'without a dj_id', status: 422, run: () => call('POST', '/api/sessions/start', { json: { dj_name: 'Anna' } }) },
+  ],
 };
 
 // --- checks that need no server ---------------------------------------------------
@@ -2355,6 +2416,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
       const method = ['PUT', 'PATCH', 'DELETE', 'POST'].find((m) => !documented.includes(m));
       // a session's and a task's id is a UUID, every other id a row number
       const { res, body } = await call(method, p.replace('/sessions/{id}', `/sessions/${randomUUID()}`)
+        .replace(/(\/session-recorder\/[a-z-]+)\/\{id\}/, `$1/${randomUUID()}`)  // seed 003's session ids
         .replace('/tasks/{id}', `/tasks/${randomUUID()}`).replace(/\{[^}]+\}/g, '1'));
       const what = `${method} ${p}`;
       assert.equal(res.status, 405, `${what}: ${JSON.stringify(body)}`);
@@ -2663,7 +2725,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
   });
 
   const liveCases = [
-    [{ type: 'session_update', data: { status: 'abandoned', ends_at: null } }, true],
+    [{ type: 'session_update', data: { status: 'started', ends_at: null } }, true],  // allowed from any status (the status rule)
     [{ type: 'session_update', data: { status: 'live' } }, false],
     [{ type: 'session_update', data: { status: 'started', starts_at: '1899-12-31T23:59:59Z' } }, false],
     [{ type: 'session_update', data: { status: 'started', colour: 1 } }, false],
