@@ -51,6 +51,7 @@ typedef struct fit_state {
 	uint64_t csd_acc;                 /* compressed_speed_distance's distance, accumulated (1/16 m) */
 	uint16_t csd_last;
 	stint_wearable_skips skips;       /* their "line" is the record's byte offset */
+	unsigned long relative, relative_at; /* records timed below 0x10000000: relative to the device's start */
 } fit_state;
 
 /* Size in bytes of each base type number (the base type byte's low 5 bits); 0 = unknown. */
@@ -157,8 +158,8 @@ static int record_sample(fit_state *st, const fit_def *def, const uint8_t *p, in
 			csd_distance = (double)st->csd_acc / 16.0;
 			continue;
 		}
-		if (field_value(p, f, def->big_endian, &v) != 0)
-			continue;
+		if (field_value(p, f, def->big_endian, &v) != 0 || (f->num != 0 && f->num != 1 && v < 0))
+			continue;                     /* invalid; only positions may be negative */
 		switch (f->num) {
 		case 0: s->lat_deg = v * (180.0 / 2147483648.0); break;
 		case 1: s->lon_deg = v * (180.0 / 2147483648.0); break;
@@ -241,7 +242,7 @@ static int read_records(fit_state *st, const uint8_t *data, size_t pos, size_t e
 
 			for (size_t i = 0; i < def->n_fields; p += def->fields[i].size, i++)
 				if (def->fields[i].num == FIT_FIELD_TIMESTAMP &&
-				    field_value(p, &def->fields[i], def->big_endian, &v) == 0 && v <= UINT32_MAX) {
+				    field_value(p, &def->fields[i], def->big_endian, &v) == 0 && v >= 0 && v <= UINT32_MAX) {
 					st->last_ts = (uint32_t)v;
 					st->have_ts = 1;
 					ts = (int64_t)v;
@@ -250,8 +251,12 @@ static int read_records(fit_state *st, const uint8_t *data, size_t pos, size_t e
 		if (def->global == FIT_MESG_RECORD) {
 			stint_sample s;
 
-			if (record_sample(st, def, data + pos, ts, &s) && stint_track_append(tr, &s, at, &st->skips) != 0)
-				return stint_wearable_err(err, errsize, "out of memory");
+			if (record_sample(st, def, data + pos, ts, &s)) {
+				if (stint_track_append(tr, &s, at, &st->skips) != 0)
+					return stint_wearable_err(err, errsize, "out of memory");
+				if (ts >= 0 && ts < 0x10000000 && st->relative++ == 0)
+					st->relative_at = at;
+			}
 		}
 		pos += def->size;
 	}
@@ -322,6 +327,9 @@ int stint_wearable_parse_fit_data(const uint8_t *data, size_t n, stint_tracks *o
 	if (st->skips.backwards > 0)
 		stint_wearable_warn(out, "byte %lu: %lu records earlier than the record before, skipped",
 				    st->skips.backwards_line, st->skips.backwards);
+	if (st->relative > 0)
+		stint_wearable_warn(out, "byte %lu: %lu record times are seconds since the device started (FIT system "
+				    "time, below 0x10000000), not dates", st->relative_at, st->relative);
 	if (st->skips.unset_clock > 0)
 		stint_wearable_warn(out, "byte %lu: %lu times before 1980 (the device's clock was not set), kept",
 				    st->skips.unset_clock_line, st->skips.unset_clock);
