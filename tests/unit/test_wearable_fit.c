@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "check_run.h"
+#include "loadmetrics.h"
 #include "wearable-fit.h"
 #include "wearable.h"
 
@@ -109,7 +110,8 @@ static void records(const char *name, size_t *rows, double *first_t, double *las
  * Each FIT file: as many samples as its records CSV has rows, the same first
  * time, and the last sample's device distance within 1 % of the CSV's last
  * `distance` (in fact equal: both are the record's distance field, or the
- * accumulated compressed_speed_distance).
+ * accumulated compressed_speed_distance); so is the distance the report's
+ * load metrics (lib/loadmetrics.c) give for the whole file.
  */
 START_TEST(test_fit_files)
 {
@@ -119,6 +121,8 @@ START_TEST(test_fit_files)
 		double first_t, want;
 		size_t rows, hr = 0, positions = 0;
 		const stint_track *tr;
+		stint_thresholds th;
+		stint_load load;
 
 		snprintf(name, sizeof(name), "%s.fit", FILES[f]);
 		data_path(path, sizeof(path), name);
@@ -137,6 +141,11 @@ START_TEST(test_fit_files)
 		ck_assert_uint_eq(tr->n, rows);
 		ck_assert_double_eq_tol(tr->samples[0].t_s, first_t, 0.5);
 		ck_assert_double_eq_tol(tr->samples[tr->n - 1].distance_m, want, 0.01 * want);
+		/* the report's distance (default thresholds, the whole file) is the device's too */
+		stint_thresholds_default(&th);
+		ck_assert_int_eq(stint_load_compute(tr->samples, tr->n, -INFINITY, INFINITY, &th, &load, NULL), 0);
+		fprintf(stderr, "  load distance %.3f m (%+.3f %%)\n", load.distance_m, 100 * (load.distance_m - want) / want);
+		ck_assert_double_eq_tol(load.distance_m, want, 0.01 * want);
 		ck_assert_uint_eq(hr, rows);
 		if (strcmp(FILES[f], "compressed-speed-distance") == 0) {
 			/* no positions; its times (17217869...) are FIT system time: a warning says so */
