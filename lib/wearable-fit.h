@@ -40,12 +40,16 @@ int stint_wearable_parse_fit(const char *path, stint_tracks *out, char *err, siz
  * type's "invalid") are NAN. Altitude and cadence are not kept (no place in
  * stint_sample); developer fields are skipped by their size.
  *
- * Returns 0 (records out of time order are skipped with a warning naming the
- * byte), or -1 with "byte N: reason" in err: a bad header or header CRC, a
- * data size beyond the end of the file (truncated), a file CRC that does not
- * match, a record that runs past the data, a data message whose local type
- * has no definition, a bad base type or architecture. Every read is bounded
- * by n; never crashes (fuzzed: tests/fuzz/fuzz_fit.c).
+ * Returns 0, with warnings naming the byte for records out of time order or
+ * without a time (skipped), times in FIT "system time" (below 0x10000000:
+ * seconds since the device started, kept) and bytes after the last file
+ * (ignored); or -1 with "byte N: reason" in err: a bad header or header CRC,
+ * an unsupported protocol version (not 1.x or 2.x), a data size beyond the
+ * end of the file ("truncated"), a file CRC that does not match, a message
+ * that runs past the data, a data message whose local type has no
+ * definition, an architecture neither 0 nor 1. Fields of unknown base types
+ * are skipped. Every read is bounded by n; never crashes (fuzzed:
+ * tests/fuzz/fuzz_fit.c).
  */
 int stint_wearable_parse_fit_data(const uint8_t *data, size_t n, stint_tracks *out, char *err, size_t errsize);
 
