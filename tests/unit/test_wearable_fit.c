@@ -369,6 +369,39 @@ START_TEST(test_fit_crc)
 }
 END_TEST
 
+/*
+ * The load metrics' lead-in (lib/loadmetrics.h): 61 samples at 1 Hz, 5 m/s,
+ * the device's distance growing 5 m a second from d0 at the first sample.
+ * d0 = 5 m (counted before the first record) gives 305 m; an odometer of
+ * 5000 m at the start (more than one interval could carry) gives 300 m; a
+ * window that begins after the first sample 295 m.
+ */
+START_TEST(test_fit_load_lead_in)
+{
+	stint_sample s[61];
+	stint_thresholds th;
+	stint_load l;
+	static const struct { double d0, from_s, want; } cases[] = {
+		{ 5, -INFINITY, 305 }, { 5000, -INFINITY, 300 }, { 5, 1000.5, 295 }, { 0, -INFINITY, 300 },
+	};
+
+	stint_thresholds_default(&th);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		for (size_t i = 0; i < 61; i++) {
+			memset(&s[i], 0, sizeof(s[i]));
+			s[i].lat_deg = s[i].lon_deg = s[i].x_m = s[i].y_m = s[i].hr_bpm = NAN;
+			s[i].ax_g = s[i].ay_g = s[i].az_g = NAN;
+			s[i].t_s = 1000 + (double)i;
+			s[i].speed_mps = 5;
+			s[i].distance_m = cases[c].d0 + 5 * (double)i;
+		}
+		ck_assert_int_eq(stint_load_compute(s, 61, cases[c].from_s, INFINITY, &th, &l, NULL), 0);
+		ck_assert_msg(fabs(l.distance_m - cases[c].want) < 1e-9, "d0 %.0f: %.3f m, want %.0f", cases[c].d0,
+			      l.distance_m, cases[c].want);
+	}
+}
+END_TEST
+
 static Suite *fit_suite(void)
 {
 	Suite *s = suite_create("wearable-fit");
@@ -381,6 +414,7 @@ static Suite *fit_suite(void)
 	tcase_add_test(tc, test_fit_corrupt);
 	tcase_add_test(tc, test_fit_file_errors);
 	tcase_add_test(tc, test_fit_handmade);
+	tcase_add_test(tc, test_fit_load_lead_in);
 	suite_add_tcase(s, tc);
 	return s;
 }
