@@ -67,7 +67,7 @@ static cJSON *row_types(const cJSON *rows, int players_only)
 
 	cJSON_ArrayForEach(row, rows) {
 		t = cJSON_GetStringValue(cJSON_GetObjectItem(row, "event_type"));
-		if (t == NULL || (players_only && !cJSON_IsNumber(cJSON_GetObjectItem(row, "number"))) ||
+		if (t == NULL || (players_only && !cJSON_IsString(cJSON_GetObjectItem(row, "number"))) ||
 		    cJSON_HasObjectItem(seen, t) || n == COUNT(names))
 			continue;
 		cJSON_AddNullToObject(seen, t);

@@ -18,7 +18,7 @@ const videos = JSON.parse(root.dataset.videos || '[]');
 const teams = [...document.querySelectorAll('#v-who optgroup')].map((group) => {
   const [team, ...players] = group.querySelectorAll('option');
   return { side: team.value, name: group.label, roster: players.map((o) => ({
-    number: Number(o.value.split('-')[1]), player_name: o.textContent.replace(/^#\d+ /, '') })) };
+    number: o.value.split('-')[1], player_name: o.textContent.replace(/^#\d+ /, '') })) };  // text: "00" is not "0"
 });
 const typeLabels = Object.fromEntries([...document.querySelectorAll('#v-type option')]
   .filter((o) => o.value).map((o) => [o.value, o.textContent]));
