@@ -2,7 +2,10 @@
 // rollups through every insert, edit and delete, KPIs, CSV export and import.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createSession, sql, stint } from './lib.mjs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO, api, createSession, sql, stint } from './lib.mjs';
 
 const ev = (t_sec, event_type, actor_team, actor_number, payload = {}) =>
   ({ t_sec, event_type, actor_team, actor_number, payload });
@@ -266,4 +269,59 @@ test('a shirt number is text: a string or an integer in, a string out, "00" is n
     assert.deepEqual(Object.keys(r.body.error.fields), ['events[1].actor_number'], JSON.stringify(r.body));
   }
   assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events`)).body.total, 8, 'nothing stored by the refused batches');
+});
+
+// Migration 0017 on a database that has integer shirt numbers already: a
+// database of its own, built by the migrations before 0017, rows written,
+// then 0017: every number is its decimal text, the rollups go on counting
+// on the same rows.
+test('migration 0017 turns stored integer shirt numbers into their text, losing nothing', async () => {
+  const db = `stint_shirt_${process.pid}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'stint-0017-'));
+  const migrations = path.join(REPO, 'sql', 'migrations');
+  const file = (name) => path.join(migrations, name);
+  const before = readdirSync(migrations).filter((f) => /^\d{4}_.*\.sql$/.test(f) && f < '0017').sort();
+  const psql = (lines) => {
+    const script = path.join(dir, 'script.sql');
+    writeFileSync(script, [`\\c ${db}`, ...lines].join('\n'), { mode: 0o644 });
+    return stint('psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-f', script).trim().split('\n');
+  };
+  try {
+    stint('psql', '-X', '-q', '-c', `CREATE DATABASE ${db}`);
+    psql(['SET check_function_bodies = off;', `\\i ${path.join(REPO, 'sql', 'functions', 'triggers.sql')}`,
+      'RESET check_function_bodies;', ...before.map((f) => `\\i ${file(f)}`),
+      `INSERT INTO sessions (id, title) VALUES ('00000000-0000-4000-8000-000000000017', 'old');`,
+      `INSERT INTO teams VALUES ('00000000-0000-4000-8000-000000000017', 'A', 'Home');`,
+      `INSERT INTO roster (session_id, side, number, player_name) VALUES ('00000000-0000-4000-8000-000000000017', 'A', 7, 'Ana'),
+        ('00000000-0000-4000-8000-000000000017', 'A', 0, 'Zoe'), ('00000000-0000-4000-8000-000000000017', 'A', 999, 'Max');`,
+      `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number, payload) VALUES
+        ('00000000-0000-4000-8000-000000000017', 1, 'serve', 'A', 7, '{"evaluation": "#"}'),
+        ('00000000-0000-4000-8000-000000000017', 2, 'serve', 'A', 0, '{}'),
+        ('00000000-0000-4000-8000-000000000017', 3, 'serve', 'A', NULL, '{}');`]);
+    const after = psql([`\\i ${file(readdirSync(migrations).find((f) => f.startsWith('0017_')))}`,
+      `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number, payload) VALUES
+        ('00000000-0000-4000-8000-000000000017', 4, 'serve', 'A', '7', '{"evaluation": "#"}'),
+        ('00000000-0000-4000-8000-000000000017', 5, 'serve', 'A', '00', '{}');`,
+      `SELECT format_type(atttypid, atttypmod) || ' ' || attrelid::regclass || '.' || attname FROM pg_attribute
+        WHERE attrelid IN ('events'::regclass, 'roster'::regclass, 'rollups'::regclass, 'rollup_evaluations'::regclass)
+        AND attname IN ('actor_number', 'number') ORDER BY 1;`,
+      "SELECT string_agg(number || '=' || player_name, ',' ORDER BY number) FROM roster;",
+      "SELECT string_agg(coalesce(actor_number, '-'), ',' ORDER BY t_sec) FROM events;",
+      "SELECT string_agg(coalesce(number, '-') || ':' || count, ',' ORDER BY number NULLS FIRST) FROM rollups;",
+      "SELECT string_agg(number || evaluation || count, ',') FROM rollup_evaluations;"]);
+    assert.deepEqual(after, ['text events.actor_number', 'text rollup_evaluations.number', 'text rollups.number',
+      'text roster.number', '0=Zoe,7=Ana,999=Max', '7,0,-,7,00', '-:1,0:1,00:1,7:2', '7#2']);
+    const refused = (() => {
+      try {
+        psql([`INSERT INTO events (session_id, t_sec, event_type, actor_number) VALUES ('00000000-0000-4000-8000-000000000017', 6, 'serve', '1234');`]);
+        return null;
+      } catch (err) {
+        return String(err.stderr ?? err.message);
+      }
+    })();
+    assert.match(refused ?? 'stored', /events_actor_number_check/, 'the column checks 1 to 3 digits');
+  } finally {
+    stint('psql', '-X', '-q', '-c', `DROP DATABASE IF EXISTS ${db}`);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
