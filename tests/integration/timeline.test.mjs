@@ -281,6 +281,8 @@ test('migration 0017 turns stored integer shirt numbers into their text, losing 
   const migrations = path.join(REPO, 'sql', 'migrations');
   const file = (name) => path.join(migrations, name);
   const before = readdirSync(migrations).filter((f) => /^\d{4}_.*\.sql$/.test(f) && f < '0017').sort();
+  const functions = readdirSync(path.join(REPO, 'sql', 'functions')).filter((f) => f.endsWith('.sql')).sort()
+    .map((f) => `\\i ${path.join(REPO, 'sql', 'functions', f)}`);
   const psql = (lines) => {
     const script = path.join(dir, 'script.sql');
     writeFileSync(script, [`\\c ${db}`, ...lines].join('\n'), { mode: 0o644 });
@@ -297,8 +299,16 @@ test('migration 0017 turns stored integer shirt numbers into their text, losing 
       `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number, payload) VALUES
         ('00000000-0000-4000-8000-000000000017', 1, 'serve', 'A', 7, '{"evaluation": "#"}'),
         ('00000000-0000-4000-8000-000000000017', 2, 'serve', 'A', 0, '{}'),
-        ('00000000-0000-4000-8000-000000000017', 3, 'serve', 'A', NULL, '{}');`]);
-    const after = psql([`\\i ${file(readdirSync(migrations).find((f) => f.startsWith('0017_')))}`,
+        ('00000000-0000-4000-8000-000000000017', 3, 'serve', 'A', NULL, '{}');`,
+      // a session deleted before 0017: its backup document holds integers
+      ...functions,
+      `INSERT INTO sessions (id, title) VALUES ('00000000-0000-4000-8000-000000000018', 'archived');`,
+      `INSERT INTO teams VALUES ('00000000-0000-4000-8000-000000000018', 'B', 'Away');`,
+      `INSERT INTO roster (session_id, side, number, player_name) VALUES ('00000000-0000-4000-8000-000000000018', 'B', 12, 'Ivo');`,
+      `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number) VALUES
+        ('00000000-0000-4000-8000-000000000018', 1, 'dig', 'B', 12);`,
+      "SELECT stint_session_archive('00000000-0000-4000-8000-000000000018') IS NOT NULL;"]);
+    const after = psql([`\\i ${file(readdirSync(migrations).find((f) => f.startsWith('0017_')))}`, ...functions,
       `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number, payload) VALUES
         ('00000000-0000-4000-8000-000000000017', 4, 'serve', 'A', '7', '{"evaluation": "#"}'),
         ('00000000-0000-4000-8000-000000000017', 5, 'serve', 'A', '00', '{}');`,
@@ -308,9 +318,14 @@ test('migration 0017 turns stored integer shirt numbers into their text, losing 
       "SELECT string_agg(number || '=' || player_name, ',' ORDER BY number) FROM roster;",
       "SELECT string_agg(coalesce(actor_number, '-'), ',' ORDER BY t_sec) FROM events;",
       "SELECT string_agg(coalesce(number, '-') || ':' || count, ',' ORDER BY number NULLS FIRST) FROM rollups;",
-      "SELECT string_agg(number || evaluation || count, ',') FROM rollup_evaluations;"]);
+      "SELECT string_agg(number || evaluation || count, ',') FROM rollup_evaluations;",
+      "SELECT stint_session_restore('00000000-0000-4000-8000-000000000018');",
+      `SELECT (SELECT number || '=' || player_name FROM roster WHERE session_id = '00000000-0000-4000-8000-000000000018')
+        || ' ' || (SELECT stint_event_json(e)->>'actor_number' FROM events e WHERE session_id = '00000000-0000-4000-8000-000000000018')
+        || ' ' || (SELECT stint_rollup_json('00000000-0000-4000-8000-000000000018')->'rows'->0->>'number');`]);
     assert.deepEqual(after, ['text events.actor_number', 'text rollup_evaluations.number', 'text rollups.number',
-      'text roster.number', '0=Zoe,7=Ana,999=Max', '7,0,-,7,00', '-:1,0:1,00:1,7:2', '7#2']);
+      'text roster.number', '0=Zoe,7=Ana,999=Max', '7,0,-,7,00', '-:1,0:1,00:1,7:2', '7#2', 't', '12=Ivo 12 12'],
+      'the old backup restores with text numbers too');
     const refused = (() => {
       try {
         psql([`INSERT INTO events (session_id, t_sec, event_type, actor_number) VALUES ('00000000-0000-4000-8000-000000000017', 6, 'serve', '1234');`]);
