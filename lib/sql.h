@@ -53,7 +53,7 @@
 
 #define STINT_EVENT_FILTER \
 	" FROM events e WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
-	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
+	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::text IS NULL OR e.actor_number = $4)" \
 	" AND ($5::float8 IS NULL OR e.t_sec >= $5) AND ($6::float8 IS NULL OR e.t_sec <= $6)"
 
 /*
@@ -131,7 +131,7 @@
 	  "SELECT json_build_object(" STINT_SESSION_FIELDS ", 'teams', coalesce((" \
 	  "SELECT json_agg(json_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
 	  "SELECT json_agg(json_build_object('number', r.number, 'player_name', r.player_name, 'role', r.role)" \
-	  " ORDER BY r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
+	  " ORDER BY r.number::int, r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
 	  " ORDER BY t.side) FROM teams t WHERE t.session_id = s.id), '[]')," \
 	  " 'counts', json_build_object('events', x.events," \
 	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
@@ -345,7 +345,7 @@
 	X(EVENTS_INSERT, 3, \
 	  "WITH ins AS (INSERT INTO events (session_id, clip_id, t_sec, event_type, actor_team, actor_number," \
 	  " payload, source) SELECT $1::uuid, (e->>'clip_id')::bigint, (e->>'t_sec')::float8, e->>'event_type'," \
-	  " e->>'actor_team', (e->>'actor_number')::int, coalesce(e->'payload', '{}'), $3" \
+	  " e->>'actor_team', stint_shirt(e->'actor_number'), coalesce(e->'payload', '{}'), $3" \
 	  " FROM jsonb_array_elements(CASE jsonb_typeof($2::jsonb) WHEN 'array' THEN $2::jsonb ELSE $2::jsonb->'events' END)" \
 	  " WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
 	  " SELECT json_build_object('inserted', count(*), 'ids', coalesce(json_agg(id ORDER BY id), '[]'))::text FROM ins") \
@@ -379,7 +379,7 @@
 	X(EVENT_PATCH, 3, \
 	  "UPDATE events SET" STINT_PATCH_AS("$3::jsonb", "t_sec", "float8") "," \
 	  STINT_PATCH_TEXT("$3::jsonb", "event_type") "," STINT_PATCH_TEXT("$3::jsonb", "actor_team") "," \
-	  STINT_PATCH_AS("$3::jsonb", "actor_number", "int") "," STINT_PATCH_AS("$3::jsonb", "clip_id", "bigint") "," \
+	  STINT_PATCH_KEY("$3::jsonb", "actor_number", "stint_shirt($3::jsonb->'actor_number')", "actor_number") "," STINT_PATCH_AS("$3::jsonb", "clip_id", "bigint") "," \
 	  STINT_PATCH_JSON("$3::jsonb", "payload") \
 	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_event_json(events)::text") \
 	/* $1 session id, $2 event id -> one cell: the removed event's id | no row when absent */ \
@@ -389,20 +389,21 @@
 	/* $1 session id: its rollups counted again from its events -> nothing to read */ \
 	X(ROLLUP_REBUILD, 1, "SELECT stint_rollup_rebuild($1::uuid)") \
 	/* RFC 4180: CRLF line ends; every text cell through stint_csv_field (quoted as needed, */ \
-	/* a leading ' before = + - @ tab CR: never a formula), numbers bare */ \
+	/* a leading ' before = + - @ tab CR: never a formula), numbers bare (a shirt */ \
+	/* number too: its digits as stored, "00" not "0") */ \
 	/* $1 session id -> one cell: the events as CSV, a header line first */ \
 	X(EXPORT_EVENTS_CSV, 1, \
 	  "SELECT 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload' || E'\\r\\n' ||" \
 	  " coalesce(string_agg(concat_ws(',', coalesce(e.clip_id::text, ''), e.t_sec::text," \
-	  " stint_csv_field(e.event_type), stint_csv_field(e.actor_team), coalesce(e.actor_number::text, '')," \
+	  " stint_csv_field(e.event_type), stint_csv_field(e.actor_team), coalesce(e.actor_number, '')," \
 	  " stint_csv_field(r.player_name), stint_csv_field(e.payload::text)) || E'\\r\\n', '' ORDER BY e.t_sec, e.id), '')" \
 	  " FROM events e LEFT JOIN roster r ON r.session_id = e.session_id AND r.side = e.actor_team" \
 	  " AND r.number = e.actor_number WHERE e.session_id = $1::uuid") \
 	/* $1 session id -> one cell: the rollup rows as CSV, a header line first */ \
 	X(EXPORT_ROLLUP_CSV, 1, \
 	  "SELECT 'team_side,number,event_type,count' || E'\\r\\n' || coalesce(string_agg(concat_ws(','," \
-	  " stint_csv_field(team_side), coalesce(number::text, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
-	  " ORDER BY team_side NULLS LAST, number NULLS FIRST, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
+	  " stint_csv_field(team_side), coalesce(number, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
+	  " ORDER BY team_side NULLS LAST, number::int NULLS FIRST, number, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
 	/* $1 session id, $2 key, $3 body SHA-256 (hex) -> a row when this request claimed the key */ \
 	/* (a concurrent claim of the same key waits for the first to end) */ \
 	X(IDEM_CLAIM, 3, \
@@ -423,7 +424,7 @@
 	/* given twice is kept once */ \
 	X(ROSTER_IMPORT, 2, \
 	  "INSERT INTO roster (session_id, side, number, player_name, role)" \
-	  " SELECT $1::uuid, p->>'side', (p->>'number')::int, left(coalesce(p->>'name', ''), 200)," \
+	  " SELECT $1::uuid, p->>'side', p->>'number', left(coalesce(p->>'name', ''), 200)," \
 	  " left(coalesce(p->>'role', ''), 50) FROM jsonb_array_elements($2::jsonb) p" \
 	  " WHERE (p->>'number') ~ '^[0-9]{1,3}$' ON CONFLICT DO NOTHING") \
 	/* $1 demo key -> id: the session imported under it | no row when none */ \
@@ -847,7 +848,7 @@
 	  " d.id::text AS file_id, d.path, d.format, d.original_name" \
 	  " FROM participants p JOIN sessions s ON s.id = p.session_id" \
 	  " LEFT JOIN device_files d ON d.session_id = p.session_id AND d.device_id = p.device_id" \
-	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.player, p.id") \
+	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.number, p.player, p.id") \
 	/* $1 session id -> player, rpe, duration_min, fatigue, mood, readiness, sleep_duration_h, */ \
 	/* sleep_quality, soreness, stress, answered_at: each player's latest survey of the session */ \
 	X(REPORT_SURVEYS, 1, \
@@ -867,9 +868,9 @@
 	  " AND coalesce(s.starts_at, s.created_at)::date GROUP BY 1, 2 ORDER BY 1, 2") \
 	/* $1 session id -> team_side, number, event_type, count: the session's event counts by player */ \
 	X(REPORT_EVENT_COUNTS, 1, \
-	  "SELECT team_side, number::text, event_type, count FROM rollups" \
+	  "SELECT team_side, number, event_type, count FROM rollups" \
 	  " WHERE session_id = $1::uuid AND team_side IS NOT NULL AND number IS NOT NULL" \
-	  " ORDER BY team_side, number, event_type") \
+	  " ORDER BY team_side, number::int, number, event_type") \
 	/* $1 session id, $2 status (processing, failed) -> id | no row when absent */ \
 	X(REPORT_STATUS, 2, \
 	  "UPDATE sessions SET processing_status = $2 WHERE id = $1::uuid RETURNING id::text") \
@@ -890,7 +891,7 @@
 	/* $1 session id -> one cell: the JSON array of its participants by side, number, player */ \
 	X(PARTICIPANT_LIST, 1, \
 	  "SELECT coalesce(json_agg(" STINT_PARTICIPANT_JSON " ORDER BY p.team_side NULLS LAST," \
-	  " length(p.number) NULLS LAST, p.number, p.player, p.id), '[]')::text FROM participants p" \
+	  " p.number::int NULLS LAST, p.number, p.player, p.id), '[]')::text FROM participants p" \
 	  " WHERE p.session_id = $1::uuid") \
 	/* $1 session id, $2 participant id -> one cell: its JSON | no row when absent */ \
 	X(PARTICIPANT_GET, 2, \

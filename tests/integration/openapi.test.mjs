@@ -1071,7 +1071,8 @@ const examples = {
         const list = await expectCall('listEvents', 200, 'GET', tl('/events'));
         const mine = list.items.filter((e) => b.ids.includes(e.id));
         assert.deepEqual(mine.map((e) => [e.t_sec, e.event_type, e.actor_team, e.actor_number, e.payload, e.source]),
-          RALLY.map((e) => [e.t_sec, e.event_type, e.actor_team ?? null, e.actor_number ?? null, e.payload ?? {}, 'manual']));
+          RALLY.map((e) => [e.t_sec, e.event_type, e.actor_team ?? null, e.actor_number == null ? null : String(e.actor_number),
+            e.payload ?? {}, 'manual']), 'shirt numbers sent as integers answer as strings');
       },
     },
     {
@@ -1240,7 +1241,7 @@ const examples = {
       then: (b) => {
         assert.equal(b.total, RALLY.filter((e) => e.event_type === 'serve' && e.actor_team === 'A' && e.actor_number === 7).length);
         assert.equal(b.items.length, 1);
-        assert.deepEqual([b.items[0].event_type, b.items[0].actor_team, b.items[0].actor_number], ['serve', 'A', 7]);
+        assert.deepEqual([b.items[0].event_type, b.items[0].actor_team, b.items[0].actor_number], ['serve', 'A', '7']);
       },
     },
     {
@@ -1282,7 +1283,7 @@ const examples = {
       run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: 101.25, actor_team: null, payload: { evaluation: '!' } } }),
       then: (b) => {
         assert.deepEqual([b.id, b.t_sec, b.actor_team, b.actor_number, b.payload],
-          [fx.eventIds[1], 101.25, null, RALLY[1].actor_number, { evaluation: '!' }]);
+          [fx.eventIds[1], 101.25, null, String(RALLY[1].actor_number), { evaluation: '!' }]);
       },
     },
     { name: 'an empty patch', status: 200, run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: {} }) },
@@ -1334,9 +1335,9 @@ const examples = {
       then: async (b) => {
         const events = await expectCall('listEvents', 200, 'GET', tl('/events', fx.csvSource.id));
         assert.equal(b.rows.reduce((n, r) => n + r.count, 0), events.total);
-        const a7 = b.players.find((p) => p.team_side === 'A' && p.number === 7);
+        const a7 = b.players.find((p) => p.team_side === 'A' && p.number === '7');
         assert.deepEqual([a7.serves, a7.serve_aces, a7.serve_ace_pct, a7.player_name], [1, 1, 100, null]);
-        const b3 = b.players.find((p) => p.team_side === 'B' && p.number === 3);
+        const b3 = b.players.find((p) => p.team_side === 'B' && p.number === '3');
         assert.deepEqual([b3.attack_attempts, b3.attack_errors, b3.attack_kill_pct, b3.attack_efficiency], [1, 1, 0, -1]);
       },
     },
@@ -2653,6 +2654,15 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ t_sec: 1, event_type: 'serve', actor_number: 999 }, true],
     [{ t_sec: 1, event_type: 'serve', actor_number: 1000 }, false],
     [{ t_sec: 1, event_type: 'serve', actor_number: 7.5 }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '12' }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '00' }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '0' }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 0 }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '1234' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '-1' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: -1 }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 'a' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '' }, false],
     [{ t_sec: 1, event_type: 'serve', clip_id: 0 }, false],
     [{ t_sec: 1, event_type: 'serve', payload: null }, false],
     [{ t_sec: 1, event_type: 'serve', payload: [] }, false],
@@ -2677,6 +2687,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     ['type', 'serve', true], ['type', 'Serve', false], ['type', 'x'.repeat(41), false],
     ['team', 'B', true], ['team', 'b', false],
     ['player', '0', true], ['player', '999', true], ['player', '1000', false], ['player', '7.0', false],
+    ['player', '00', true], ['player', '1234', false], ['player', '-1', false], ['player', 'a', false],
     ['from', '0', true], ['from', '12.5', true], ['from', '-0.5', false],
     ['to', '10000000', true], ['to', '10000001', false], ['to', 'x', false],
     ['limit', '10000', true], ['limit', '10001', false], ['limit', '0', false],

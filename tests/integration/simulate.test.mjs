@@ -103,7 +103,7 @@ function rallySkills(text) {
       t_sec: Number(f[12]),
       event_type: skills[f[0][3]],
       actor_team: f[0][0] === '*' ? 'A' : 'B',
-      actor_number: Number(f[0].slice(1, 3)),
+      actor_number: String(Number(f[0].slice(1, 3))), // codes pad to two digits; the players list has "4"
       code: f[0],
     }));
 }
