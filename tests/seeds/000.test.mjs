@@ -267,6 +267,22 @@ test('18. SessionCreate(title="Match", meta={...}): nested metadata kept as sent
 
 // --- what the compatibility layer refuses ---------------------------------------------------------
 
+test('signed out, a fragment htmx asks for is 401 with HX-Redirect to the login page, back to the page', async () => {
+  const anon = new Browser();
+  const r = await fetch(`${BASE}/_api/sessions/${fx.id}`, { redirect: 'manual',
+    headers: { 'hx-request': 'true', 'hx-current-url': `${BASE}/sessions/${fx.id}` } });
+  assert.equal(r.status, 401);
+  assert.equal(r.headers.get('hx-redirect'), `/login?next=${encodeURIComponent(`/sessions/${fx.id}`)}`);
+  assert.doesNotMatch(await r.text(), /<html/i);
+  const foreign = await fetch(`${BASE}/_api/sessions/ui/dashboard`, { redirect: 'manual',
+    headers: { 'hx-request': 'true', 'hx-current-url': 'https://evil.example/x' } });
+  assert.equal(foreign.headers.get('hx-redirect'), '/login?next=%2F', 'never back to another site');
+  // without htmx, as every page: the redirect to sign in
+  const plain = await anon.get(`/_api/sessions/ui/dashboard`);
+  assert.equal(plain.status, 303);
+  assert.match(plain.headers.get('location'), /^\/login\?next=/);
+});
+
 test('CSRF: an HTMX POST from another origin, or without HX-Request, or with no origin at all: 403', async () => {
   const b = fx.browser;
   const vals = { title: 'Forged', venue: 'Elsewhere' };
