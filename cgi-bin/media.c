@@ -432,6 +432,9 @@ static void get_artifact(stint_req *r)
 	get_row(r, stint_artifact_get, "There is no such artifact in this session.");
 }
 
+/* An artifact's meta travels in the address: 4 KiB keeps the request line well inside nginx's 8 KiB. */
+#define ARTIFACT_META_MAX 4096
+
 typedef struct artifact_in {
 	const char *type, *name, *clip_id, *meta;
 } artifact_in;
@@ -440,7 +443,7 @@ static const stint_field artifact_fields[] = {
 	{ "type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL, STINT_DEST(artifact_in, type) },
 	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL, STINT_DEST(artifact_in, name) },
 	{ "clip_id", STINT_F_STRING, 0, 1, 18, NULL, STINT_DEST(artifact_in, clip_id) },
-	{ "meta", STINT_F_STRING, 0, 2, 16384, NULL, STINT_DEST(artifact_in, meta) },
+	{ "meta", STINT_F_STRING, 0, 2, ARTIFACT_META_MAX, NULL, STINT_DEST(artifact_in, meta) },
 };
 
 /* 1 when s is a row id: 1 to 18 digits. */
@@ -451,16 +454,31 @@ static int is_row_id(const char *s)
 	return n >= 1 && n <= 18 && s[n] == '\0';
 }
 
-/* 1 when text is a JSON object without duplicate keys at its top level, else 0. */
+/* 1 when an object in j, at any depth, names a key twice, else 0. */
+static int has_duplicate_key(const cJSON *j)
+{
+	const cJSON *a, *b;
+
+	for (a = j != NULL ? j->child : NULL; a != NULL; a = a->next) {
+		for (b = a->next; cJSON_IsObject(j) && b != NULL; b = b->next)
+			if (strcmp(a->string, b->string) == 0)
+				return 1;
+		if (has_duplicate_key(a))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 when text is a JSON object that PostgreSQL's jsonb stores as sent: no
+ * key twice in any object (which one counts would be the reader's choice),
+ * no \u0000 (jsonb refuses it); else 0.
+ */
 static int is_json_object(const char *text)
 {
-	cJSON *o = cJSON_Parse(text);
-	const cJSON *a, *b;
-	int ok = cJSON_IsObject(o);
+	cJSON *o = strstr(text, "\\u0000") == NULL ? cJSON_Parse(text) : NULL;
+	int ok = cJSON_IsObject(o) && !has_duplicate_key(o);
 
-	for (a = ok ? o->child : NULL; ok && a != NULL; a = a->next)
-		for (b = a->next; ok && b != NULL; b = b->next)
-			ok = strcmp(a->string, b->string) != 0;
 	cJSON_Delete(o);
 	return ok;
 }
@@ -468,7 +486,7 @@ static int is_json_object(const char *text)
 /*
  * POST artifacts/upload?type=heatmap&name=h.png[&clip_id=N][&meta={...}]:
  * the file is the body; clip_id a clip of this session, meta a JSON object
- * (16 KiB at most; seed 000's attach_artifact metadata).
+ * (4 KiB at most; seed 000's attach_artifact metadata).
  */
 static void upload_artifact(stint_req *r)
 {
@@ -490,7 +508,7 @@ static void upload_artifact(stint_req *r)
 		return;
 	}
 	if (in.meta != NULL && !is_json_object(in.meta)) {
-		stint_fail_field(r, "meta", "must be a JSON object (at most 16 KiB), each key once");
+		stint_fail_field(r, "meta", "must be a JSON object (at most 4 KiB), each key once, without \\u0000");
 		return;
 	}
 	if (tmp == NULL) {

@@ -113,7 +113,7 @@ stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_art
 
 /*
  * As stint_artifact_create(), with meta_json (the text of a JSON object of
- * at most 16 KiB, or NULL for {}) and clip_id (a clip of session sid as
+ * at most 16 KiB (the database's CHECK allows 32 KiB of jsonb text), or NULL for {}) and clip_id (a clip of session sid as
  * digits, or NULL for none; seed 000's attach_artifact, issue 14). *json is
  * NULL, and nothing audited, when clip_id is no clip of the session.
  */

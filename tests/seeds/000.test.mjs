@@ -213,11 +213,13 @@ test('13. attach_artifact(session_id, "heatmap", file_path, metadata={"clip_id",
     { body: png, headers: { 'content-type': 'image/png' } });
   assert.equal(other.status, 422, other.text);
   assert.ok('clip_id' in other.body.error.fields);
-  const q2 = new URLSearchParams({ type: 'heatmap', name: 'h.png', meta: '[1]' });
-  const bad = await seedApi('POST', `/api/v1/sessions/${fx.id}/artifacts/upload?${q2}`,
-    { body: png, headers: { 'content-type': 'image/png' } });
-  assert.equal(bad.status, 422, bad.text);
-  assert.ok('meta' in bad.body.error.fields);
+  for (const meta of ['[1]', '{"a":', '{"a":{"b":1,"b":2}}', '{"a":"\\u0000"}', `{"a":"${'x'.repeat(4096)}"}`]) {
+    const q2 = new URLSearchParams({ type: 'heatmap', name: 'h.png', meta });
+    const bad = await seedApi('POST', `/api/v1/sessions/${fx.id}/artifacts/upload?${q2}`,
+      { body: png, headers: { 'content-type': 'image/png' } });
+    assert.equal(bad.status, 422, `${meta.slice(0, 30)}: ${bad.text}`);
+    assert.ok('meta' in bad.body.error.fields);
+  }
 });
 
 test('14. compare_sessions(service, [two sessions]): get_rollup of each, summed per "team-number"', async () => {
@@ -331,6 +333,16 @@ test('clip paths: only inside the import folder (realpath; links leading out ref
   const inside = await add('links/in.mp4');
   assert.equal(inside.status, 201, inside.text);
   assert.equal(inside.body.duration_sec > 0, true, 'the probed duration when none is sent');
+  assert.equal(inside.body.title, 'links/in.mp4', 'the path as title when none is sent');
+  // an artifact of that clip stays when the clip goes, unlinked from it
+  const q = new URLSearchParams({ type: 'notes', name: 'n.txt', clip_id: String(inside.body.id) });
+  const art = await seedApi('POST', `/api/v1/sessions/${fx.id}/artifacts/upload?${q}`,
+    { body: Buffer.from('notes'), headers: { 'content-type': 'text/plain' } });
+  assert.equal(art.status, 201, art.text);
+  assert.equal((await seedApi('DELETE', `/api/v1/sessions/${fx.id}/clips/${inside.body.id}`)).status, 204);
+  const kept = await seedApi('GET', `/api/v1/sessions/${fx.id}/artifacts/${art.body.id}`);
+  assert.equal(kept.status, 200);
+  assert.equal(kept.body.clip_id, null);
   const both = await seedApi('POST', `/api/v1/sessions/${fx.id}/clips`,
     { json: { path: 'uploads/training_rally.mp4', uri: 'https://example.com/a.mp4', kind: 'video' } });
   assert.equal(both.status, 422);
