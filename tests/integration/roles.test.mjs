@@ -203,6 +203,8 @@ async function callOnce(r, n) {
 /* A status, or LOGIN for the redirect to sign in first (a logout's own redirect to /login is not one). */
 function outcome(res) {
   if (res.status === 303 && res.location.startsWith('/login?next=')) return LOGIN;
+  // htmx's request for a fragment (HX-Request): 401 with HX-Redirect to sign in (lib/auth.c)
+  if (res.status === 401 && (res.headers.get('hx-redirect') ?? '').startsWith('/login?next=')) return LOGIN;
   return res.status;
 }
 
