@@ -350,6 +350,8 @@ static void add_types(cJSON *data, const cJSON *session, const char *current)
 		cJSON_AddStringToObject(map, tag_types[i].type, label);
 	}
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "rollup_summary")) {
+		if (strcmp(t->string, "total_events") == 0)
+			continue;  /* the summary's total, not a type */
 		page_type_label(t->string, label, sizeof(label));
 		if (!cJSON_HasObjectItem(map, t->string))
 			cJSON_AddStringToObject(map, t->string, label);

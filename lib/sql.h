@@ -136,9 +136,15 @@
 	  " 'counts', json_build_object('events', x.events," \
 	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
 	  " 'artifacts', (SELECT count(*) FROM artifacts WHERE session_id = s.id))," \
-	  " 'rollup_summary', x.summary, 'recording', " STINT_RECORDING_OF_SESSION ")::text FROM sessions s, LATERAL (SELECT coalesce(sum(n), 0) AS events," \
-	  " coalesce(json_object_agg(event_type, n ORDER BY event_type), '{}') AS summary FROM (" \
-	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) g) x" \
+	  " 'rollup_summary', x.summary, 'recording', " STINT_RECORDING_OF_SESSION "," \
+	  /* the clips as GET .../clips lists them (seed 000's load_session iterates them, issue 14) */ \
+	  " 'clips', coalesce((SELECT json_agg(stint_clip_json(c) ORDER BY c.offset_sec, c.id) FROM clips c" \
+	  " WHERE c.session_id = s.id), '[]'))::text FROM sessions s, LATERAL (" \
+	  /* rollup_summary: total_events first, then the count of each event type */ \
+	  "SELECT coalesce(sum(n) FILTER (WHERE o = 0), 0) AS events, json_object_agg(k, n ORDER BY o, k) AS summary FROM (" \
+	  "SELECT 0 AS o, 'total_events' AS k, coalesce(sum(count), 0) AS n FROM rollups WHERE session_id = s.id" \
+	  " UNION ALL SELECT 1, event_type, sum(count) FROM rollups WHERE session_id = s.id AND event_type <> 'total_events'" \
+	  " GROUP BY event_type) g) x" \
 	  " WHERE s.id = $1::uuid") \
 	/* $1 session ids (a uuid[] literal) -> one cell: {"<id>": {"events": n, "clips": n}} for the dashboard */ \
 	X(SESSION_COUNTS, 1, \
@@ -488,10 +494,13 @@
 	X(ARTIFACT_GET, 2, \
 	  "SELECT stint_artifact_json(a)::text FROM artifacts a WHERE a.session_id = $1::uuid AND a.id = $2::bigint") \
 	/* $1 session id, $2 type, $3 name, $4 path (under the var folder), $5 content type, */ \
-	/* $6 size in bytes -> one cell: the new artifact's JSON */ \
-	X(ARTIFACT_CREATE, 6, \
-	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes)" \
-	  " VALUES ($1::uuid, $2, $3, $4, $5, $6::bigint) RETURNING stint_artifact_json(artifacts)::text") \
+	/* $6 size in bytes, $7 meta (a JSON object's text, NULL: {}), $8 clip id (NULL: none) */ \
+	/* -> one cell: the new artifact's JSON | no row when $8 is no clip of the session */ \
+	X(ARTIFACT_CREATE, 8, \
+	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes, meta, clip_id)" \
+	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, coalesce($7::jsonb, '{}'), $8::bigint" \
+	  " WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM clips WHERE id = $8::bigint AND session_id = $1::uuid)" \
+	  " RETURNING stint_artifact_json(artifacts)::text") \
 	/* $1 session id, $2 artifact id -> one cell: the file to remove after commit, '' unless it */ \
 	/* is this session's own upload and no clip points at it | no row when absent */ \
 	X(ARTIFACT_DELETE, 2, \

@@ -30,7 +30,7 @@ $$;
 CREATE OR REPLACE FUNCTION stint_artifact_json(a artifacts) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', a.id, 'session_id', a.session_id, 'type', a.type,
 		'name', a.name, 'content_type', a.content_type, 'size_bytes', a.size_bytes,
-		'meta', a.meta, 'created_at', a.created_at,
+		'clip_id', a.clip_id, 'meta', a.meta, 'created_at', a.created_at,
 		'download_url', '/media/sessions/' || a.session_id || '/artifacts/' || a.id)
 $$;
 

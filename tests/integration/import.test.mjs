@@ -119,7 +119,7 @@ test('an import announces its session, events and rollup as the API does', async
   const messages = await timelineOf(sid);
   assert.deepEqual(messages.map((m) => m.type), ['session_updated', 'event_added', 'rollup_updated']);
   const [session, events, rollup] = messages.map((m) => m.data);
-  const { teams, counts, rollup_summary, recording, ...row } = r.body.session;
+  const { teams, counts, rollup_summary, recording, clips, ...row } = r.body.session;
   assert.equal(recording, null, 'no recording linked');
   assert.deepEqual(session, row);
   assert.deepEqual(events, { count: 1031, truncated: true }, 'a batch over 500 events is announced by its count');

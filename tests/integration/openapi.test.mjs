@@ -1480,8 +1480,13 @@ const examples = {
     },
     {
       name: 'an unknown kind, fields only uploads set', status: 422,
-      run: () => call('POST', tl('/clips'), { json: { kind: 'hologram', uri: 'https://x.org/a', path: 'media/x', size_bytes: 1 } }),
-      then: (b) => assert.deepEqual(fieldsOf(b), ['kind', 'path', 'size_bytes']),
+      run: () => call('POST', tl('/clips'), { json: { kind: 'hologram', uri: 'https://x.org/a', content_type: 'video/mp4', size_bytes: 1 } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['content_type', 'kind', 'size_bytes']),
+    },
+    {
+      name: 'a path leading out of the import folder', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { path: '../media/x.mp4' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['path']),
     },
     {
       name: 'not sent as application/json', status: 415,
@@ -2723,6 +2728,9 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ kind: 'video', file: 'a/../b.mp4' }, false],
     [{ kind: 'video', file: '/etc/passwd' }, false],
     [{ kind: 'video', file: 'a b.mp4' }, false],
+    [{ path: '../a.mp4' }, false],
+    [{ path: '/etc/passwd' }, false],
+    [{ path: 'uploads/a.mp4', uri: 'https://a.b/c', kind: 'video' }, false],
   ];
 
   it('ClipInput: the schema and POST .../clips agree on what is valid', async () => {

@@ -50,7 +50,7 @@ test('a batch is stored in one go and the rollups follow every change', async ()
 
   const detail = (await api('GET', `/api/v1/sessions/${s.id}`)).body;
   assert.equal(detail.counts.events, 3);
-  assert.deepEqual(detail.rollup_summary, { serve: 1, reception: 1, timeout: 1 });
+  assert.deepEqual(detail.rollup_summary, { total_events: 3, serve: 1, reception: 1, timeout: 1 });
 });
 
 test('events filter by type, team, player and time', async () => {
