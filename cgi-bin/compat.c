@@ -412,6 +412,7 @@ static void player1_process(stint_req *r)
 {
 	const stint_task_type *type = stint_task_type_find(&task_types, STINT_TASK_REPORT);
 	char *json = NULL, id[STINT_TASK_ID_LEN];
+	const char *field, *problem;
 	stint_tx tx;
 	stint_db_rc rc;
 	int created;
@@ -419,6 +420,15 @@ static void player1_process(stint_req *r)
 	if (type == NULL) {
 		stint_log(STINT_LOG_ERROR, "compat: the task type %s is not declared", STINT_TASK_REPORT);
 		stint_fail(r, 500, "internal", "Reports are not configured on this server.", NULL);
+		return;
+	}
+	rc = stint_task_report_missing(r->db, r->params[0], &field, &problem);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	if (field != NULL) {  /* as the native route: 422 naming what the report lacks */
+		stint_fail_field(r, field, problem);
 		return;
 	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
