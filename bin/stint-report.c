@@ -127,11 +127,12 @@ static const stint_thresholds *thresholds(report *r, const char *side)
 	int i = side_index(side), from_table;
 	stint_thresholds *t = &r->th[i];
 	cJSON *o, *list;
+	char team[256];
 
 	if (r->th_read[i])
 		return t;
-	if (stint_thresholds_read(&r->db, r->sid, i == 2 ? NULL : (i == 0 ? "A" : "B"), t, &from_table) !=
-	    STINT_DB_OK) {
+	if (stint_thresholds_read(&r->db, r->sid, i == 2 ? NULL : (i == 0 ? "A" : "B"), t, &from_table, team,
+				  sizeof(team)) != STINT_DB_OK) {
 		snprintf(r->err, sizeof(r->err), "cannot read the thresholds");
 		return NULL;
 	}
@@ -144,7 +145,7 @@ static const stint_thresholds *thresholds(report *r, const char *side)
 	list = cJSON_GetObjectItemCaseSensitive(r->metrics, "thresholds");
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "side", i == 2 ? "" : side);
-	cJSON_AddStringToObject(o, "team", "");
+	cJSON_AddStringToObject(o, "team", team);
 	cJSON_AddBoolToObject(o, "from_table", from_table);
 	put(o, "max_speed_mps", t->max_speed_mps, 3);
 	put(o, "gap_s", t->gap_s, 3);
