@@ -180,62 +180,52 @@ static void flag(cJSON *flags, const char *name, double v, int bad)
 		cJSON_AddItemToArray(flags, cJSON_CreateString(name));
 }
 
-/* The ACWRs of player from REPORT_LOAD_HISTORY rows hist (days back from the session's day). */
-static void acwr(cJSON *s, const PGresult *hist, const char *player, int back, const stint_thresholds *t)
+/*
+ * The ACWRs of player from stint_session_surveys_json's "players" (players,
+ * an array; SURVEY_LIST, the surveys API's own document): the one definition
+ * of the ratios is SQL's stint_player_acwr (sql/functions/surveys.sql: rolling
+ * 7:28 coupled, and EWMA after Williams et al. 2017, with the team's windows),
+ * so the report and GET .../surveys show the same figures. history_days: days
+ * from the player's first load to the session's day (days_of_history - 1).
+ */
+static void acwr(cJSON *s, const cJSON *players, const char *player)
 {
-	double *load = calloc((size_t)back + 1, sizeof(double));
-	int i, first = -1, day;
+	const cJSON *p, *found = NULL, *v;
 
-	if (load == NULL)
-		return;
-	for (i = 0; i < PQntuples(hist); i++) {
-		if (strcmp(stint_db_cell(hist, i, "player"), player) != 0)
-			continue;
-		day = (int)cell_num(hist, i, "day") + back;
-		if (day < 0 || day > back)
-			continue;
-		load[day] += cell_num(hist, i, "load");
-		if (first < 0 || day < first)
-			first = day;
+	cJSON_ArrayForEach(p, players) {
+		v = cJSON_GetObjectItemCaseSensitive(p, "player");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, player) == 0)
+			found = p;
 	}
-	/* history: a load at least chronic_days - 1 days before the session's day */
-	if (first >= 0 && back - first >= t->chronic_days - 1) {
-		put(s, "acwr_rolling", stint_acwr_rolling(load, (size_t)back + 1, t->acute_days, t->chronic_days), 3);
-		put(s, "acwr_ewma", stint_acwr_ewma(load + first, (size_t)(back + 1 - first), t->acute_days,
-						    t->chronic_days), 3);
-	} else {
-		cJSON_AddNullToObject(s, "acwr_rolling");
-		cJSON_AddNullToObject(s, "acwr_ewma");
-	}
-	put(s, "history_days", first >= 0 ? back - first : 0, 0);
-	free(load);
+	v = cJSON_GetObjectItemCaseSensitive(found, "acwr_rolling");
+	put(s, "acwr_rolling", cJSON_IsNumber(v) ? v->valuedouble : NAN, 3);
+	v = cJSON_GetObjectItemCaseSensitive(found, "acwr_ewma");
+	put(s, "acwr_ewma", cJSON_IsNumber(v) ? v->valuedouble : NAN, 3);
+	v = cJSON_GetObjectItemCaseSensitive(found, "days_of_history");
+	put(s, "history_days", cJSON_IsNumber(v) && v->valuedouble >= 1 ? v->valuedouble - 1 : 0, 0);
 }
 
 /* metrics.surveys: each player's survey of this session, sRPE, flags and ACWRs. */
 static int read_surveys(report *r, const PGresult *parts)
 {
 	PGresult *res = NULL, *hist = NULL;
-	cJSON *list = cJSON_AddArrayToObject(r->metrics, "surveys");
+	cJSON *list = cJSON_AddArrayToObject(r->metrics, "surveys"), *doc = NULL;
+	const cJSON *players;
 	double minutes = isfinite(r->from_s) && isfinite(r->to_s) ? (r->to_s - r->from_s) / 60 : NAN;
-	char back_s[16], min_s[32];
-	const char *p[3] = { r->sid, back_s, NULL };
-	const stint_thresholds *t0 = thresholds(r, NULL);
-	int i, j, back;
+	const char *p[1] = { r->sid };
+	int i, j;
 
-	if (t0 == NULL)
-		return -1;
-	back = 2 * t0->chronic_days - 1;
-	snprintf(back_s, sizeof(back_s), "%d", back);
-	if (isfinite(minutes)) {
-		snprintf(min_s, sizeof(min_s), "%.1f", minutes);
-		p[2] = min_s;
-	}
 	if (stint_db_exec(&r->db, STINT_SQL_REPORT_SURVEYS, 1, p, &res) != STINT_DB_OK ||
-	    stint_db_exec(&r->db, STINT_SQL_REPORT_LOAD_HISTORY, 3, p, &hist) != STINT_DB_OK) {
+	    stint_db_exec(&r->db, STINT_SQL_SURVEY_LIST, 1, p, &hist) != STINT_DB_OK || PQntuples(hist) != 1 ||
+	    (doc = cJSON_Parse(PQgetvalue(hist, 0, 0))) == NULL) {
 		PQclear(res);
+		PQclear(hist);
 		snprintf(r->err, sizeof(r->err), "cannot read the surveys");
 		return -1;
 	}
+	PQclear(hist);
+	hist = NULL;
+	players = cJSON_GetObjectItemCaseSensitive(doc, "players");
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *player = stint_db_cell(res, i, "player"), *side = NULL;
 		const stint_thresholds *t;
@@ -247,8 +237,8 @@ static int read_surveys(report *r, const PGresult *parts)
 				side = stint_db_cell(parts, j, "team_side");
 		if ((t = thresholds(r, side)) == NULL) {
 			cJSON_Delete(s);
+			cJSON_Delete(doc);
 			PQclear(res);
-			PQclear(hist);
 			return -1;
 		}
 		if (!isfinite(dur))
@@ -280,11 +270,11 @@ static int read_surveys(report *r, const PGresult *parts)
 			flag(flags, "sleep", cell_num(res, i, "sleep_duration_h"),
 			     cell_num(res, i, "sleep_duration_h") < t->sleep_flag_h);
 		}
-		acwr(s, hist, player, back, t);
+		acwr(s, players, player);
 		cJSON_AddItemToArray(list, s);
 	}
+	cJSON_Delete(doc);
 	PQclear(res);
-	PQclear(hist);
 	return 0;
 }
 

@@ -843,17 +843,6 @@
 	  "SELECT DISTINCT ON (player) player, rpe::text, duration_min::text, fatigue, mood, readiness," \
 	  " sleep_duration_h::text, sleep_quality, soreness, stress, answered_at" \
 	  " FROM surveys WHERE session_id = $1::uuid ORDER BY player, answered_at DESC, id DESC") \
-	/* $1 session id, $2 days back, $3 session minutes (for a survey without duration) -> player, */ \
-	/* day (0 the session's day, -1 the day before...), load (sum of RPE x minutes that day): the */ \
-	/* sRPE loads of this session's players in the sessions of the same owner, $2 days back */ \
-	X(REPORT_LOAD_HISTORY, 3, \
-	  "SELECT v.player, (v.answered_at::date - coalesce(s.starts_at, s.created_at)::date) AS day," \
-	  " sum(v.rpe * coalesce(v.duration_min, $3::numeric))::float8 AS load" \
-	  " FROM sessions s JOIN sessions o ON o.owner_id IS NOT DISTINCT FROM s.owner_id AND o.deleted_at IS NULL" \
-	  " JOIN surveys v ON v.session_id = o.id AND v.rpe IS NOT NULL" \
-	  " WHERE s.id = $1::uuid AND v.player IN (SELECT player FROM surveys WHERE session_id = $1::uuid)" \
-	  " AND v.answered_at::date BETWEEN coalesce(s.starts_at, s.created_at)::date - $2::int" \
-	  " AND coalesce(s.starts_at, s.created_at)::date GROUP BY 1, 2 ORDER BY 1, 2") \
 	/* $1 session id -> team_side, number, event_type, count: the session's event counts by player */ \
 	X(REPORT_EVENT_COUNTS, 1, \
 	  "SELECT team_side, number::text, event_type, count FROM rollups" \

@@ -31,6 +31,9 @@ function sql(query) {
   return out === '' ? [] : out.split('\n');
 }
 
+/** A SQL string literal. */
+const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
+
 function stackEnv() {
   const env = {};
   for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
@@ -111,7 +114,7 @@ async function ownSession(title) {
 }
 
 /** PMData p01's sRPE rows as the history of other sessions of the owner, shifted so the last is yesterday. */
-async function pmdataHistory() {
+async function pmdataHistory(player = 'Tina') {
   const rows = readFileSync(path.join(DATA, 'wellness/p01/srpe.csv'), 'utf8').trim().split('\n').slice(1)
     .map((l) => /^([^,]+),"[^"]*",([^,]*),([^,]*)$/.exec(l)).filter((m) => m && m[2] !== '');
   const last = Math.max(...rows.map((m) => Date.parse(m[1])));
@@ -120,7 +123,7 @@ async function pmdataHistory() {
   for (const m of rows) {
     const at = new Date(Date.parse(m[1]) + shift).toISOString();
     sql(`INSERT INTO surveys (session_id, player, rpe, duration_min, answered_at)
-      VALUES ('${hist}', 'Tina', ${m[2]}, ${m[3]}, '${at}')`);
+      VALUES ('${hist}', ${lit(player)}, ${m[2]}, ${m[3]}, '${at}')`);
   }
   return rows.length;
 }
@@ -285,4 +288,43 @@ test('POST .../process run by a spooler: processing, then completed, report_read
   assert.equal(msg.data.data.report_url, st.body.report_url);
   assert.ok(existsSync(path.join(PREFIX, 'reports', sid)));
   process.kill(-spooler.pid, 'SIGTERM');
+});
+
+test('ACWR has one definition: the report shows the figures of GET .../surveys, with the default and a team\'s windows', async (t) => {
+  const player = `Ida ${TAG}`, team = `${TAG} Windows FC`;
+  const sid = await ownSession('acwr');
+  await addDevice(sid, { player, side: 'A', number: '5', device: 'tcx1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
+  await pmdataHistory(player);
+  sql(`INSERT INTO surveys (session_id, player, rpe, duration_min) VALUES ('${sid}', ${lit(player)}, 6, 50)`);
+  after(() => sql(`DELETE FROM load_thresholds WHERE team = ${lit(team)}`));
+
+  /** The player's ratios in the API's document and in a new report's metrics.json. */
+  const both = async () => {
+    const list = await api('GET', `/api/v1/sessions/${sid}/surveys`, { token: owner.token });
+    assert.equal(list.status, 200, list.text);
+    const a = list.body.players.find((x) => x.player === player);
+    const r = runReport(sid);
+    assert.equal(r.status, 0, r.stderr);
+    const run = JSON.parse(r.stdout.trim().split('\n').at(-1)).run;
+    const m = JSON.parse(readFileSync(path.join(PREFIX, 'reports', sid, run, 'metrics.json'), 'utf8'));
+    return { a, s: m.surveys.find((x) => x.player === player) };
+  };
+  const round3 = (v) => (v === null ? null : Math.round(v * 1000) / 1000);
+
+  const d = await both();
+  assert.deepEqual([d.a.acute_days, d.a.chronic_days], [7, 28]);
+  assert.ok(d.a.days_of_history >= 28 && d.a.acwr_rolling > 0 && d.a.acwr_ewma > 0, JSON.stringify(d.a));
+  assert.deepEqual([d.s.acwr_rolling, d.s.acwr_ewma, d.s.history_days],
+    [round3(d.a.acwr_rolling), round3(d.a.acwr_ewma), d.a.days_of_history - 1], 'the report shows the API\'s figures');
+  assert.ok(Math.abs(d.a.acwr_rolling - d.a.acute_load_7d / (d.a.chronic_load_28d / 4)) < 1e-9, 'rolling 7:28 coupled');
+
+  // the team of side A with its own windows (3 and 14 days): both places follow them, to the same figure
+  sql(`INSERT INTO teams (session_id, side, name) VALUES ('${sid}', 'A', ${lit(team)})`);
+  sql(`INSERT INTO load_thresholds (team, valid_from, acute_days, chronic_days) VALUES (${lit(team)}, '2000-01-01', 3, 14)`);
+  const w = await both();
+  assert.deepEqual([w.a.acute_days, w.a.chronic_days], [3, 14]);
+  assert.ok(Math.abs(w.a.acwr_rolling - (w.a.acute_load_7d / 3) / (w.a.chronic_load_28d / 14)) < 1e-9, 'rolling with the team\'s windows');
+  assert.notEqual(w.a.acwr_ewma, d.a.acwr_ewma, 'other windows, another EWMA ratio');
+  assert.deepEqual([w.s.acwr_rolling, w.s.acwr_ewma], [round3(w.a.acwr_rolling), round3(w.a.acwr_ewma)]);
+  t.diagnostic(`7:28 rolling ${d.s.acwr_rolling} EWMA ${d.s.acwr_ewma}; 3:14 rolling ${w.s.acwr_rolling} EWMA ${w.s.acwr_ewma}`);
 });
