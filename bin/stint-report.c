@@ -284,7 +284,7 @@ static int read_surveys(report *r, const PGresult *parts)
 typedef struct job {
 	char path[4096];               /* absolute */
 	stint_wearable_format format;
-	char *number, *label;          /* the participant's number, and the device id's part after ':' (heap) */
+	char *number, *label;          /* the participant's number, and the device id's part after its last ':' (heap) */
 	double from, to;               /* the window (NAN: unbounded) */
 	const stint_thresholds *th;
 	/* results */
@@ -547,7 +547,7 @@ static int participant(report *r, const PGresult *parts, int i, job **out)
 	j->to = cell_num(parts, i, "to_s");
 	j->th = t;
 	j->number = no != NULL ? strdup(no) : NULL;
-	j->label = strchr(dev, ':') != NULL ? strdup(strchr(dev, ':') + 1) : NULL;
+	j->label = strrchr(dev, ':') != NULL ? strdup(strrchr(dev, ':') + 1) : NULL;   /* "<device>:<track label>" */
 	r->permanent = 1;
 	if (path == NULL || format == NULL) {
 		snprintf(r->err, sizeof(r->err), "device %s (%s): no device file uploaded", dev, player);
