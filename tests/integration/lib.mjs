@@ -258,12 +258,18 @@ const spoolers = [];
 /**
  * Starts bin/stint-spooler against the stack, which runs none of its own (tests/run.sh:
  * STINT_SPOOLER=off), in a process group of its own with spoolerEnv(settings) (settings: STINT_*
- * variables); stdout and stderr appended to the file log; args: more arguments. Returns the
+ * variables); stdout and stderr appended to the file log; args: more arguments; asStackUser: run
+ * as the stack's user when root (see below). Returns the
  * ChildProcess; killSpoolers() ends those still running.
  */
-export function startSpooler(log, settings = {}, args = []) {
+export function startSpooler(log, settings = {}, args = [], { asStackUser = false } = {}) {
   const fd = openSync(log, 'a');
-  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX, ...args],
+  // asStackUser: as the stack's own processes run when we are root (bin/stint's as_user: the user
+  // stint), so that what the tasks write (a report under PREFIX/reports) is readable by nginx
+  const program = path.join(REPO, 'bin/stint-spooler'), argv = ['--var-dir', PREFIX, ...args];
+  const [cmd, cmdArgs] = asStackUser && process.getuid() === 0
+    ? ['setpriv', ['--reuid=stint', '--regid=stint', '--init-groups', program, ...argv]] : [program, argv];
+  const child = spawn(cmd, cmdArgs,
     { env: spoolerEnv(settings), stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   spoolers.push(child);

@@ -218,6 +218,7 @@ test('the report downloads through the artifact download for its owner, not for 
   const own = await api('GET', first.url, { token: owner.token });
   assert.equal(own.status, 200);
   assert.match(own.headers.get('content-type'), /^text\/html/);
+  assert.match(own.headers.get('content-disposition'), /^inline; filename\*=UTF-8''/, 'the page opens in the browser');
   assert.equal(own.text, first.html);
   const csp = own.headers.get('content-security-policy');
   assert.match(csp, /default-src 'none'/);
