@@ -280,8 +280,23 @@ static int read_surveys(report *r, const PGresult *parts)
 
 /* --- one participant -------------------------------------------------------- */
 
+/*
+ * A device file that several participants read (a team file: Metrica, EPTS):
+ * parsed once, by the first of its jobs to run, under lock; the others wait
+ * for it and take their own track; the last one frees it.
+ */
+typedef struct shared_file {
+	pthread_mutex_t lock;
+	int parsed;                    /* 1 once parse was tried: rc, err, tracks */
+	int rc;
+	char err[512];
+	stint_tracks tracks;
+	size_t users;                  /* jobs still to use it */
+} shared_file;
+
 /* One device file to parse and measure (a participant with a device), on a worker thread. */
 typedef struct job {
+	shared_file *shared;           /* the file shared with other jobs (NULL: its own) */
 	char path[4096];               /* absolute */
 	stint_wearable_format format;
 	char *number, *label;          /* the participant's number, and the device id's part after its last ':' (heap) */
@@ -331,21 +346,37 @@ static const stint_track *pick_track(const stint_tracks *t, const job *j)
  */
 static void run_job(job *j)
 {
-	stint_tracks tracks = { 0 };
+	stint_tracks own = { 0 }, *t = &own;
+	shared_file *sh = j->shared;
 	const stint_track *tr;
 	double lo, hi, span;
 	size_t k;
 
 	j->rc = -1;
-	if (stint_wearable_parse_file(j->path, j->format, &tracks, j->err, sizeof(j->err)) != 0)
+	if (sh != NULL) {
+		/* a team file: parse it once for all its participants */
+		pthread_mutex_lock(&sh->lock);
+		if (!sh->parsed) {
+			sh->rc = stint_wearable_parse_file(j->path, j->format, &sh->tracks, sh->err, sizeof(sh->err));
+			sh->parsed = 1;
+		}
+		pthread_mutex_unlock(&sh->lock);
+		t = &sh->tracks;
+		if (sh->rc != 0) {
+			snprintf(j->err, sizeof(j->err), "%s", sh->err);
+			goto out;
+		}
+	} else if (stint_wearable_parse_file(j->path, j->format, t, j->err, sizeof(j->err)) != 0) {
 		goto out;
-	j->samples = stint_tracks_samples(&tracks);
-	if (tracks.n_warnings > 0 && (j->warnings = calloc(tracks.n_warnings, sizeof(char *))) != NULL)
-		for (k = 0; k < tracks.n_warnings; k++)
-			if ((j->warnings[j->n_warnings] = strdup(tracks.warnings[k])) != NULL)
+	}
+	if ((tr = pick_track(t, j)) != NULL)
+		j->samples = t->n > 1 ? tr->n : stint_tracks_samples(t);   /* a team file: the player's own */
+	if (t->n_warnings > 0 && (j->warnings = calloc(t->n_warnings, sizeof(char *))) != NULL)
+		for (k = 0; k < t->n_warnings; k++)
+			if ((j->warnings[j->n_warnings] = strdup(t->warnings[k])) != NULL)
 				j->n_warnings++;
-	if ((tr = pick_track(&tracks, j)) == NULL || tr->n == 0) {
-		snprintf(j->err, sizeof(j->err), "the file has %zu tracks and none for number %s", tracks.n,
+	if (tr == NULL || tr->n == 0) {
+		snprintf(j->err, sizeof(j->err), "the file has %zu tracks and none for number %s", t->n,
 			 j->number != NULL ? j->number : "-");
 		goto out;
 	}
@@ -365,7 +396,13 @@ static void run_job(job *j)
 	}
 	j->rc = 0;
 out:
-	stint_tracks_free(&tracks);
+	stint_tracks_free(&own);
+	if (sh != NULL) {
+		pthread_mutex_lock(&sh->lock);
+		if (--sh->users == 0)
+			stint_tracks_free(&sh->tracks);   /* the last of its participants: the file's samples go */
+		pthread_mutex_unlock(&sh->lock);
+	}
 }
 
 /* A worker: take the next job until none is left; "progress N Parsing device i of n" as each starts. */
@@ -586,9 +623,10 @@ static int participants(report *r, const PGresult *parts)
 {
 	int n = PQntuples(parts), i, rc = -1;
 	job **jobs = calloc((size_t)n + 1, sizeof(job *)), **todo = calloc((size_t)n + 1, sizeof(job *));
-	size_t ntodo = 0;
+	shared_file **shared = calloc((size_t)n + 1, sizeof(shared_file *));
+	size_t ntodo = 0, nshared = 0;
 
-	if (jobs == NULL || todo == NULL) {
+	if (jobs == NULL || todo == NULL || shared == NULL) {
 		snprintf(r->err, sizeof(r->err), "out of memory");
 		goto out;
 	}
@@ -597,6 +635,27 @@ static int participants(report *r, const PGresult *parts)
 			goto out;
 		if (jobs[i] != NULL)
 			todo[ntodo++] = jobs[i];
+	}
+	/* jobs of the same team file share one parse of it */
+	for (size_t a = 0; a < ntodo; a++) {
+		if (todo[a]->shared != NULL || (todo[a]->format != STINT_WEARABLE_METRICA &&
+						 todo[a]->format != STINT_WEARABLE_EPTS))
+			continue;
+		for (size_t b = a + 1; b < ntodo; b++) {
+			if (todo[b]->shared != NULL || strcmp(todo[a]->path, todo[b]->path) != 0)
+				continue;
+			if (todo[a]->shared == NULL) {
+				if ((todo[a]->shared = calloc(1, sizeof(shared_file))) == NULL) {
+					snprintf(r->err, sizeof(r->err), "out of memory");
+					goto out;
+				}
+				pthread_mutex_init(&todo[a]->shared->lock, NULL);
+				todo[a]->shared->users = 1;
+				shared[nshared++] = todo[a]->shared;
+			}
+			todo[b]->shared = todo[a]->shared;
+			todo[a]->shared->users++;
+		}
 	}
 	run_jobs(todo, ntodo);
 	for (i = 0; i < n; i++)
@@ -607,6 +666,12 @@ static int participants(report *r, const PGresult *parts)
 out:
 	for (i = 0; jobs != NULL && i < n; i++)
 		job_free(jobs[i]);
+	for (size_t k = 0; k < nshared; k++) {
+		stint_tracks_free(&shared[k]->tracks);   /* a job that never ran leaves it */
+		pthread_mutex_destroy(&shared[k]->lock);
+		free(shared[k]);
+	}
+	free(shared);
 	free(jobs);
 	free(todo);
 	return rc;
