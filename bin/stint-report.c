@@ -254,7 +254,8 @@ static int read_surveys(report *r, const PGresult *parts)
 		put(s, "sleep_quality", cell_num(res, i, "sleep_quality"), 0);
 		put(s, "soreness", cell_num(res, i, "soreness"), 0);
 		put(s, "stress", cell_num(res, i, "stress"), 0);
-		cJSON_AddStringToObject(s, "answered_at", stint_db_cell(res, i, "answered_at"));
+		cJSON_AddStringToObject(s, "answered_at", stint_db_cell(res, i, "answered_at") != NULL ?
+					stint_db_cell(res, i, "answered_at") : "");
 		flags = cJSON_AddArrayToObject(s, "flags");
 		{
 			static const char *const items[] = { "fatigue", "mood", "sleep_quality", "soreness", "stress" };

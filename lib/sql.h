@@ -848,11 +848,22 @@
 	  " ORDER BY f.device_id = p.device_id DESC LIMIT 1) d ON true" \
 	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.player, p.id") \
 	/* $1 session id -> player, rpe, duration_min, fatigue, mood, readiness, sleep_duration_h, */ \
-	/* sleep_quality, soreness, stress, answered_at: each player's latest survey of the session */ \
+	/* sleep_quality, soreness, stress, answered_at: for each player answering in the session, the */ \
+	/* RPE and minutes of their latest survey with an RPE and the wellness items of their latest one */ \
+	/* with any wellness item (PMData's sRPE and wellness come as separate rows), answered_at the */ \
+	/* later of the two */ \
 	X(REPORT_SURVEYS, 1, \
-	  "SELECT DISTINCT ON (player) player, rpe::text, duration_min::text, fatigue, mood, readiness," \
-	  " sleep_duration_h::text, sleep_quality, soreness, stress, answered_at" \
-	  " FROM surveys WHERE session_id = $1::uuid ORDER BY player, answered_at DESC, id DESC") \
+	  "SELECT p.player, r.rpe::text, r.duration_min::text, w.fatigue, w.mood, w.readiness," \
+	  " w.sleep_duration_h::text, w.sleep_quality, w.soreness, w.stress," \
+	  " greatest(r.answered_at, w.answered_at) AS answered_at" \
+	  " FROM (SELECT DISTINCT player FROM surveys WHERE session_id = $1::uuid) p" \
+	  " LEFT JOIN LATERAL (SELECT v.rpe, v.duration_min, v.answered_at FROM surveys v" \
+	  " WHERE v.session_id = $1::uuid AND v.player = p.player AND v.rpe IS NOT NULL" \
+	  " ORDER BY v.answered_at DESC, v.id DESC LIMIT 1) r ON true" \
+	  " LEFT JOIN LATERAL (SELECT v.fatigue, v.mood, v.readiness, v.sleep_duration_h, v.sleep_quality," \
+	  " v.soreness, v.stress, v.answered_at FROM surveys v WHERE v.session_id = $1::uuid AND v.player = p.player" \
+	  " AND num_nonnulls(v.fatigue, v.mood, v.readiness, v.sleep_duration_h, v.sleep_quality, v.soreness," \
+	  " v.stress) > 0 ORDER BY v.answered_at DESC, v.id DESC LIMIT 1) w ON true ORDER BY p.player") \
 	/* $1 session id -> team_side, number, event_type, count: the session's event counts by player */ \
 	X(REPORT_EVENT_COUNTS, 1, \
 	  "SELECT team_side, number::text, event_type, count FROM rollups" \

@@ -116,6 +116,20 @@ test('a session of the shared GPS files and the PMData surveys gives a report: o
   assert.equal(await surveys.locator('tbody tr').count(), PLAYERS.length, 'one survey row per PMData player');
   for (const player of PLAYERS) assert.ok(await surveys.locator('tbody th', { hasText: new RegExp(`^${player}$`) }).isVisible());
   const flagged = await surveys.locator('tbody tr.flag').count();
+  // each player's RPE and minutes: those of the latest sRPE row of their srpe.csv (read here), though a
+  // wellness row came later (PMData keeps them apart)
+  let withRpe = 0;
+  for (const player of PLAYERS) {
+    const rows = readFileSync(path.join(DATA, 'wellness', player, 'srpe.csv'), 'utf8').trim().split('\n').slice(1)
+      .map((l) => /^([^,]+),"[^"]*",([^,]*),([^,]*)$/.exec(l)).filter((m) => m && m[2] !== '');
+    const cells = surveys.locator('tbody tr', { has: page.locator('th', { hasText: new RegExp(`^${player}$`) }) }).locator('td');
+    if (!rows.length) continue;
+    const last = rows.reduce((a, m) => (Date.parse(m[1]) >= Date.parse(a[1]) ? m : a));
+    assert.deepEqual([Number(await cells.nth(0).textContent()), Number(await cells.nth(1).textContent())],
+      [Number(last[2]), Number(last[3])], `${player}: RPE and minutes of ${last[1]}`);
+    withRpe++;
+  }
+  assert.ok(withRpe >= PLAYERS.length / 2, `${withRpe} players with an RPE`);
   assertQuiet(page);
 
   // screenshots: the whole page, and the first view at the laptop and tablet sizes
