@@ -11,7 +11,8 @@
  * It reads the session's participants and their device files (each parsed
  * with stint_wearable_parse_file on one of report_threads threads, default
  * the processors online; each thread holds one file at a time, so memory
- * stays that of a few files), their surveys and sRPE history, the thresholds of their
+ * stays that of a few files), their surveys and acute:chronic workload
+ * ratios (the document of GET .../surveys), the thresholds of their
  * team (load_thresholds) and the event counts by player; computes the load
  * metrics (lib/loadmetrics.h) and writes report.html, metrics.json and
  * metrics.csv under the var folder's reports/<session>/<run>/: each file
@@ -208,7 +209,7 @@ static void acwr(cJSON *s, const cJSON *players, const char *player)
 /* metrics.surveys: each player's survey of this session, sRPE, flags and ACWRs. */
 static int read_surveys(report *r, const PGresult *parts)
 {
-	PGresult *res = NULL, *hist = NULL;
+	PGresult *res = NULL, *doc_res = NULL;
 	cJSON *list = cJSON_AddArrayToObject(r->metrics, "surveys"), *doc = NULL;
 	const cJSON *players;
 	double minutes = isfinite(r->from_s) && isfinite(r->to_s) ? (r->to_s - r->from_s) / 60 : NAN;
@@ -216,15 +217,15 @@ static int read_surveys(report *r, const PGresult *parts)
 	int i, j;
 
 	if (stint_db_exec(&r->db, STINT_SQL_REPORT_SURVEYS, 1, p, &res) != STINT_DB_OK ||
-	    stint_db_exec(&r->db, STINT_SQL_SURVEY_LIST, 1, p, &hist) != STINT_DB_OK || PQntuples(hist) != 1 ||
-	    (doc = cJSON_Parse(PQgetvalue(hist, 0, 0))) == NULL) {
+	    stint_db_exec(&r->db, STINT_SQL_SURVEY_LIST, 1, p, &doc_res) != STINT_DB_OK || PQntuples(doc_res) != 1 ||
+	    (doc = cJSON_Parse(PQgetvalue(doc_res, 0, 0))) == NULL) {
 		PQclear(res);
-		PQclear(hist);
+		PQclear(doc_res);
 		snprintf(r->err, sizeof(r->err), "cannot read the surveys");
 		return -1;
 	}
-	PQclear(hist);
-	hist = NULL;
+	PQclear(doc_res);
+	doc_res = NULL;
 	players = cJSON_GetObjectItemCaseSensitive(doc, "players");
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *player = stint_db_cell(res, i, "player"), *side = NULL;
