@@ -11,7 +11,8 @@
  * It reads the session's participants and their device files (each parsed
  * with stint_wearable_parse_file on one of report_threads threads, default
  * the processors online; each thread holds one file at a time, so memory
- * stays that of a few files), their surveys and sRPE history, the thresholds of their
+ * stays that of a few files), their surveys and acute:chronic workload
+ * ratios (the document of GET .../surveys), the thresholds of their
  * team (load_thresholds) and the event counts by player; computes the load
  * metrics (lib/loadmetrics.h) and writes report.html, metrics.json and
  * metrics.csv under the var folder's reports/<session>/<run>/: each file
@@ -127,11 +128,12 @@ static const stint_thresholds *thresholds(report *r, const char *side)
 	int i = side_index(side), from_table;
 	stint_thresholds *t = &r->th[i];
 	cJSON *o, *list;
+	char team[256];
 
 	if (r->th_read[i])
 		return t;
-	if (stint_thresholds_read(&r->db, r->sid, i == 2 ? NULL : (i == 0 ? "A" : "B"), t, &from_table) !=
-	    STINT_DB_OK) {
+	if (stint_thresholds_read(&r->db, r->sid, i == 2 ? NULL : (i == 0 ? "A" : "B"), t, &from_table, team,
+				  sizeof(team)) != STINT_DB_OK) {
 		snprintf(r->err, sizeof(r->err), "cannot read the thresholds");
 		return NULL;
 	}
@@ -144,7 +146,7 @@ static const stint_thresholds *thresholds(report *r, const char *side)
 	list = cJSON_GetObjectItemCaseSensitive(r->metrics, "thresholds");
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "side", i == 2 ? "" : side);
-	cJSON_AddStringToObject(o, "team", "");
+	cJSON_AddStringToObject(o, "team", team);
 	cJSON_AddBoolToObject(o, "from_table", from_table);
 	put(o, "max_speed_mps", t->max_speed_mps, 3);
 	put(o, "gap_s", t->gap_s, 3);
@@ -179,62 +181,52 @@ static void flag(cJSON *flags, const char *name, double v, int bad)
 		cJSON_AddItemToArray(flags, cJSON_CreateString(name));
 }
 
-/* The ACWRs of player from REPORT_LOAD_HISTORY rows hist (days back from the session's day). */
-static void acwr(cJSON *s, const PGresult *hist, const char *player, int back, const stint_thresholds *t)
+/*
+ * The ACWRs of player from stint_session_surveys_json's "players" (players,
+ * an array; SURVEY_LIST, the surveys API's own document): the one definition
+ * of the ratios is SQL's stint_player_acwr (sql/functions/surveys.sql: rolling
+ * 7:28 coupled, and EWMA after Williams et al. 2017, with the team's windows),
+ * so the report and GET .../surveys show the same figures. history_days: days
+ * from the player's first load to the session's day (days_of_history - 1).
+ */
+static void acwr(cJSON *s, const cJSON *players, const char *player)
 {
-	double *load = calloc((size_t)back + 1, sizeof(double));
-	int i, first = -1, day;
+	const cJSON *p, *found = NULL, *v;
 
-	if (load == NULL)
-		return;
-	for (i = 0; i < PQntuples(hist); i++) {
-		if (strcmp(stint_db_cell(hist, i, "player"), player) != 0)
-			continue;
-		day = (int)cell_num(hist, i, "day") + back;
-		if (day < 0 || day > back)
-			continue;
-		load[day] += cell_num(hist, i, "load");
-		if (first < 0 || day < first)
-			first = day;
+	cJSON_ArrayForEach(p, players) {
+		v = cJSON_GetObjectItemCaseSensitive(p, "player");
+		if (cJSON_IsString(v) && strcmp(v->valuestring, player) == 0)
+			found = p;
 	}
-	/* history: a load at least chronic_days - 1 days before the session's day */
-	if (first >= 0 && back - first >= t->chronic_days - 1) {
-		put(s, "acwr_rolling", stint_acwr_rolling(load, (size_t)back + 1, t->acute_days, t->chronic_days), 3);
-		put(s, "acwr_ewma", stint_acwr_ewma(load + first, (size_t)(back + 1 - first), t->acute_days,
-						    t->chronic_days), 3);
-	} else {
-		cJSON_AddNullToObject(s, "acwr_rolling");
-		cJSON_AddNullToObject(s, "acwr_ewma");
-	}
-	put(s, "history_days", first >= 0 ? back - first : 0, 0);
-	free(load);
+	v = cJSON_GetObjectItemCaseSensitive(found, "acwr_rolling");
+	put(s, "acwr_rolling", cJSON_IsNumber(v) ? v->valuedouble : NAN, 3);
+	v = cJSON_GetObjectItemCaseSensitive(found, "acwr_ewma");
+	put(s, "acwr_ewma", cJSON_IsNumber(v) ? v->valuedouble : NAN, 3);
+	v = cJSON_GetObjectItemCaseSensitive(found, "days_of_history");
+	put(s, "history_days", cJSON_IsNumber(v) && v->valuedouble >= 1 ? v->valuedouble - 1 : 0, 0);
 }
 
 /* metrics.surveys: each player's survey of this session, sRPE, flags and ACWRs. */
 static int read_surveys(report *r, const PGresult *parts)
 {
-	PGresult *res = NULL, *hist = NULL;
-	cJSON *list = cJSON_AddArrayToObject(r->metrics, "surveys");
+	PGresult *res = NULL, *doc_res = NULL;
+	cJSON *list = cJSON_AddArrayToObject(r->metrics, "surveys"), *doc = NULL;
+	const cJSON *players;
 	double minutes = isfinite(r->from_s) && isfinite(r->to_s) ? (r->to_s - r->from_s) / 60 : NAN;
-	char back_s[16], min_s[32];
-	const char *p[3] = { r->sid, back_s, NULL };
-	const stint_thresholds *t0 = thresholds(r, NULL);
-	int i, j, back;
+	const char *p[1] = { r->sid };
+	int i, j;
 
-	if (t0 == NULL)
-		return -1;
-	back = 2 * t0->chronic_days - 1;
-	snprintf(back_s, sizeof(back_s), "%d", back);
-	if (isfinite(minutes)) {
-		snprintf(min_s, sizeof(min_s), "%.1f", minutes);
-		p[2] = min_s;
-	}
 	if (stint_db_exec(&r->db, STINT_SQL_REPORT_SURVEYS, 1, p, &res) != STINT_DB_OK ||
-	    stint_db_exec(&r->db, STINT_SQL_REPORT_LOAD_HISTORY, 3, p, &hist) != STINT_DB_OK) {
+	    stint_db_exec(&r->db, STINT_SQL_SURVEY_LIST, 1, p, &doc_res) != STINT_DB_OK || PQntuples(doc_res) != 1 ||
+	    (doc = cJSON_Parse(PQgetvalue(doc_res, 0, 0))) == NULL) {
 		PQclear(res);
+		PQclear(doc_res);
 		snprintf(r->err, sizeof(r->err), "cannot read the surveys");
 		return -1;
 	}
+	PQclear(doc_res);
+	doc_res = NULL;
+	players = cJSON_GetObjectItemCaseSensitive(doc, "players");
 	for (i = 0; i < PQntuples(res); i++) {
 		const char *player = stint_db_cell(res, i, "player"), *side = NULL;
 		const stint_thresholds *t;
@@ -246,8 +238,8 @@ static int read_surveys(report *r, const PGresult *parts)
 				side = stint_db_cell(parts, j, "team_side");
 		if ((t = thresholds(r, side)) == NULL) {
 			cJSON_Delete(s);
+			cJSON_Delete(doc);
 			PQclear(res);
-			PQclear(hist);
 			return -1;
 		}
 		if (!isfinite(dur))
@@ -263,7 +255,8 @@ static int read_surveys(report *r, const PGresult *parts)
 		put(s, "sleep_quality", cell_num(res, i, "sleep_quality"), 0);
 		put(s, "soreness", cell_num(res, i, "soreness"), 0);
 		put(s, "stress", cell_num(res, i, "stress"), 0);
-		cJSON_AddStringToObject(s, "answered_at", stint_db_cell(res, i, "answered_at"));
+		cJSON_AddStringToObject(s, "answered_at", stint_db_cell(res, i, "answered_at") != NULL ?
+					stint_db_cell(res, i, "answered_at") : "");
 		flags = cJSON_AddArrayToObject(s, "flags");
 		{
 			static const char *const items[] = { "fatigue", "mood", "sleep_quality", "soreness", "stress" };
@@ -279,21 +272,36 @@ static int read_surveys(report *r, const PGresult *parts)
 			flag(flags, "sleep", cell_num(res, i, "sleep_duration_h"),
 			     cell_num(res, i, "sleep_duration_h") < t->sleep_flag_h);
 		}
-		acwr(s, hist, player, back, t);
+		acwr(s, players, player);
 		cJSON_AddItemToArray(list, s);
 	}
+	cJSON_Delete(doc);
 	PQclear(res);
-	PQclear(hist);
 	return 0;
 }
 
 /* --- one participant -------------------------------------------------------- */
 
+/*
+ * A device file that several participants read (a team file: Metrica, EPTS):
+ * parsed once, by the first of its jobs to run, under lock; the others wait
+ * for it and take their own track; the last one frees it.
+ */
+typedef struct shared_file {
+	pthread_mutex_t lock;
+	int parsed;                    /* 1 once parse was tried: rc, err, tracks */
+	int rc;
+	char err[512];
+	stint_tracks tracks;
+	size_t users;                  /* jobs still to use it */
+} shared_file;
+
 /* One device file to parse and measure (a participant with a device), on a worker thread. */
 typedef struct job {
+	shared_file *shared;           /* the file shared with other jobs (NULL: its own) */
 	char path[4096];               /* absolute */
 	stint_wearable_format format;
-	char *number, *label;          /* the participant's number, and the device id's part after ':' (heap) */
+	char *number, *label;          /* the participant's number, and the device id's part after its last ':' (heap) */
 	double from, to;               /* the window (NAN: unbounded) */
 	const stint_thresholds *th;
 	/* results */
@@ -340,21 +348,37 @@ static const stint_track *pick_track(const stint_tracks *t, const job *j)
  */
 static void run_job(job *j)
 {
-	stint_tracks tracks = { 0 };
+	stint_tracks own = { 0 }, *t = &own;
+	shared_file *sh = j->shared;
 	const stint_track *tr;
 	double lo, hi, span;
 	size_t k;
 
 	j->rc = -1;
-	if (stint_wearable_parse_file(j->path, j->format, &tracks, j->err, sizeof(j->err)) != 0)
+	if (sh != NULL) {
+		/* a team file: parse it once for all its participants */
+		pthread_mutex_lock(&sh->lock);
+		if (!sh->parsed) {
+			sh->rc = stint_wearable_parse_file(j->path, j->format, &sh->tracks, sh->err, sizeof(sh->err));
+			sh->parsed = 1;
+		}
+		pthread_mutex_unlock(&sh->lock);
+		t = &sh->tracks;
+		if (sh->rc != 0) {
+			snprintf(j->err, sizeof(j->err), "%s", sh->err);
+			goto out;
+		}
+	} else if (stint_wearable_parse_file(j->path, j->format, t, j->err, sizeof(j->err)) != 0) {
 		goto out;
-	j->samples = stint_tracks_samples(&tracks);
-	if (tracks.n_warnings > 0 && (j->warnings = calloc(tracks.n_warnings, sizeof(char *))) != NULL)
-		for (k = 0; k < tracks.n_warnings; k++)
-			if ((j->warnings[j->n_warnings] = strdup(tracks.warnings[k])) != NULL)
+	}
+	if ((tr = pick_track(t, j)) != NULL)
+		j->samples = t->n > 1 ? tr->n : stint_tracks_samples(t);   /* a team file: the player's own */
+	if (t->n_warnings > 0 && (j->warnings = calloc(t->n_warnings, sizeof(char *))) != NULL)
+		for (k = 0; k < t->n_warnings; k++)
+			if ((j->warnings[j->n_warnings] = strdup(t->warnings[k])) != NULL)
 				j->n_warnings++;
-	if ((tr = pick_track(&tracks, j)) == NULL || tr->n == 0) {
-		snprintf(j->err, sizeof(j->err), "the file has %zu tracks and none for number %s", tracks.n,
+	if (tr == NULL || tr->n == 0) {
+		snprintf(j->err, sizeof(j->err), "the file has %zu tracks and none for number %s", t->n,
 			 j->number != NULL ? j->number : "-");
 		goto out;
 	}
@@ -374,7 +398,13 @@ static void run_job(job *j)
 	}
 	j->rc = 0;
 out:
-	stint_tracks_free(&tracks);
+	stint_tracks_free(&own);
+	if (sh != NULL) {
+		pthread_mutex_lock(&sh->lock);
+		if (--sh->users == 0)
+			stint_tracks_free(&sh->tracks);   /* the last of its participants: the file's samples go */
+		pthread_mutex_unlock(&sh->lock);
+	}
 }
 
 /* A worker: take the next job until none is left; "progress N Parsing device i of n" as each starts. */
@@ -556,7 +586,7 @@ static int participant(report *r, const PGresult *parts, int i, job **out)
 	j->to = cell_num(parts, i, "to_s");
 	j->th = t;
 	j->number = no != NULL ? strdup(no) : NULL;
-	j->label = strchr(dev, ':') != NULL ? strdup(strchr(dev, ':') + 1) : NULL;
+	j->label = strrchr(dev, ':') != NULL ? strdup(strrchr(dev, ':') + 1) : NULL;   /* "<device>:<track label>" */
 	r->permanent = 1;
 	if (path == NULL || format == NULL) {
 		snprintf(r->err, sizeof(r->err), "device %s (%s): no device file uploaded", dev, player);
@@ -595,9 +625,10 @@ static int participants(report *r, const PGresult *parts)
 {
 	int n = PQntuples(parts), i, rc = -1;
 	job **jobs = calloc((size_t)n + 1, sizeof(job *)), **todo = calloc((size_t)n + 1, sizeof(job *));
-	size_t ntodo = 0;
+	shared_file **shared = calloc((size_t)n + 1, sizeof(shared_file *));
+	size_t ntodo = 0, nshared = 0;
 
-	if (jobs == NULL || todo == NULL) {
+	if (jobs == NULL || todo == NULL || shared == NULL) {
 		snprintf(r->err, sizeof(r->err), "out of memory");
 		goto out;
 	}
@@ -606,6 +637,27 @@ static int participants(report *r, const PGresult *parts)
 			goto out;
 		if (jobs[i] != NULL)
 			todo[ntodo++] = jobs[i];
+	}
+	/* jobs of the same team file share one parse of it */
+	for (size_t a = 0; a < ntodo; a++) {
+		if (todo[a]->shared != NULL || (todo[a]->format != STINT_WEARABLE_METRICA &&
+						 todo[a]->format != STINT_WEARABLE_EPTS))
+			continue;
+		for (size_t b = a + 1; b < ntodo; b++) {
+			if (todo[b]->shared != NULL || strcmp(todo[a]->path, todo[b]->path) != 0)
+				continue;
+			if (todo[a]->shared == NULL) {
+				if ((todo[a]->shared = calloc(1, sizeof(shared_file))) == NULL) {
+					snprintf(r->err, sizeof(r->err), "out of memory");
+					goto out;
+				}
+				pthread_mutex_init(&todo[a]->shared->lock, NULL);
+				todo[a]->shared->users = 1;
+				shared[nshared++] = todo[a]->shared;
+			}
+			todo[b]->shared = todo[a]->shared;
+			todo[a]->shared->users++;
+		}
 	}
 	run_jobs(todo, ntodo);
 	for (i = 0; i < n; i++)
@@ -616,6 +668,12 @@ static int participants(report *r, const PGresult *parts)
 out:
 	for (i = 0; jobs != NULL && i < n; i++)
 		job_free(jobs[i]);
+	for (size_t k = 0; k < nshared; k++) {
+		stint_tracks_free(&shared[k]->tracks);   /* a job that never ran leaves it */
+		pthread_mutex_destroy(&shared[k]->lock);
+		free(shared[k]);
+	}
+	free(shared);
 	free(jobs);
 	free(todo);
 	return rc;

@@ -386,7 +386,15 @@ static void send_file(stint_req *r, const char *rel, const char *ctype, const ch
 	stint_buf_printf(&loc, "/_files/%s", rel);
 	stint_resp_header(r, "X-Accel-Redirect", loc.data);
 	if (name != NULL) {
-		stint_buf_puts(&disp, "attachment; filename*=UTF-8''");
+		/*
+		 * A team report's page (reports/, written by bin/stint-report from its own escaped
+		 * templates) opens in the browser ("View report"): nginx serves reports/ with a CSP that
+		 * runs no script and loads nothing (conf/nginx/stint.conf.in). Every other file, uploaded
+		 * HTML included, stays an attachment.
+		 */
+		int page = strncmp(rel, "reports/", 8) == 0 && ctype != NULL && strncmp(ctype, "text/html", 9) == 0;
+
+		stint_buf_puts(&disp, page ? "inline; filename*=UTF-8''" : "attachment; filename*=UTF-8''");
 		stint_url_arg(&disp, name);
 		stint_resp_header(r, "Content-Disposition", disp.data);
 	}

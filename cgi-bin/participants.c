@@ -385,8 +385,17 @@ static void store_uploads(stint_req *r, upload_set *s, const char *format, int j
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	for (i = 0; i < s->n; i++) {
 		stint_device_file_put(&tx, r->params[0], &s->u[i], r->user.id_text, &row, &old[i]);
-		if (row != NULL)
-			cJSON_AddItemToArray(rows, cJSON_Parse(row));
+		if (row != NULL) {
+			cJSON *o = cJSON_Parse(row), *players = cJSON_CreateArray();
+
+			/* a team file (Metrica, EPTS): each player becomes a participant, in the same change */
+			if (stint_device_file_participants(&tx, r->params[0], &s->u[i], players) == STINT_DB_OK &&
+			    cJSON_GetArraySize(players) > 0)
+				cJSON_AddItemToObject(o, "participants", players);
+			else
+				cJSON_Delete(players);
+			cJSON_AddItemToArray(rows, o);
+		}
 		free(row);
 		row = NULL;
 	}

@@ -387,33 +387,3 @@ out:
 	free(sm);
 	return rc;
 }
-
-double stint_acwr_rolling(const double *load, size_t ndays, int acute, int chronic)
-{
-	double a = 0, c = 0;
-	size_t i;
-
-	if (acute < 1 || chronic < acute || ndays < (size_t)chronic)
-		return NAN;
-	for (i = ndays - (size_t)chronic; i < ndays; i++) {
-		c += load[i];
-		if (i >= ndays - (size_t)acute)
-			a += load[i];
-	}
-	return c > 0 ? (a / acute) / (c / chronic) : NAN;
-}
-
-double stint_acwr_ewma(const double *load, size_t ndays, int acute, int chronic)
-{
-	double la = 2.0 / (acute + 1), lc = 2.0 / (chronic + 1), ea, ec;
-	size_t i;
-
-	if (acute < 1 || chronic < acute || ndays < (size_t)chronic)
-		return NAN;
-	ea = ec = load[0];
-	for (i = 1; i < ndays; i++) {
-		ea = la * load[i] + (1 - la) * ea;
-		ec = lc * load[i] + (1 - lc) * ec;
-	}
-	return ec > 0 ? ea / ec : NAN;
-}

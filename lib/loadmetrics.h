@@ -147,16 +147,10 @@ double stint_trimp_banister(double minutes, double hr_avg, const stint_threshold
 int stint_savgol(const double *y, size_t n, int w, int p, double *out);
 
 /*
- * Acute:chronic workload ratios of daily loads load[0..ndays) (arbitrary
- * units, e.g. sRPE), load[ndays - 1] the day of the session, days without
- * training 0. Rolling ("coupled": the chronic window includes the acute
- * one): (sum of the last acute days / acute) / (sum of the last chronic days
- * / chronic). EWMA (Williams et al., BJSM 2017, 51:209):
- * EWMA_d = lambda x load_d + (1 - lambda) x EWMA_(d-1), lambda = 2 / (N + 1)
- * with N = acute and chronic, started at load[0]; the ratio of the two on
- * the last day. NAN when ndays < chronic or the chronic figure is 0.
+ * The acute:chronic workload ratios (rolling 7:28 coupled, and EWMA after
+ * Williams et al., BJSM 2017, 51:209) are defined once, in SQL:
+ * stint_player_acwr in sql/functions/surveys.sql, read by GET .../surveys and
+ * by bin/stint-report alike (acute_days and chronic_days above are their windows).
  */
-double stint_acwr_rolling(const double *load, size_t ndays, int acute, int chronic);
-double stint_acwr_ewma(const double *load, size_t ndays, int acute, int chronic);
 
 #endif

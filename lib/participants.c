@@ -362,6 +362,81 @@ stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_dev
 	return drop_on_failure(tx, json);
 }
 
+/* The team part of track label ("home" of "home_11", "team_a" of "team_a_1") into team, its number into number. */
+static void split_label(const char *label, char *team, size_t teamsize, char *number, size_t numsize)
+{
+	const char *us = strrchr(label, '_');
+	size_t tl = us != NULL ? (size_t)(us - label) : strlen(label), dl = us != NULL ? strlen(us + 1) : 0;
+
+	snprintf(team, teamsize, "%.*s", (int)tl, label);
+	number[0] = '\0';
+	if (us != NULL && dl >= 1 && dl <= 3 && us[1 + strspn(us + 1, "0123456789")] == '\0' && dl < numsize)
+		snprintf(number, numsize, "%s", us + 1);
+}
+
+stint_db_rc stint_device_file_participants(stint_tx *tx, const char *sid, const stint_device_upload *u, cJSON *out)
+{
+	char teams[2][64] = { "", "" };
+	const char *lock[1] = { sid };
+
+	if (u->format != STINT_WEARABLE_METRICA && u->format != STINT_WEARABLE_EPTS)
+		return tx->rc;
+	stint_tx_exec(tx, STINT_SQL_PARTICIPANT_TEAM_LOCK, 1, lock, NULL);
+	for (size_t i = 0; i < u->tracks.n && tx->rc == STINT_DB_OK; i++) {
+		const char *label = u->tracks.tracks[i].label != NULL ? u->tracks.tracks[i].label : "";
+		char team[64], number[8], device[160], player[96], *w;
+		const char *side = NULL, *p[6];
+		PGresult *res = NULL;
+		int n;
+
+		split_label(label, team, sizeof(team), number, sizeof(number));
+		if (strcmp(team, "home") == 0) {
+			side = "A";
+		} else if (strcmp(team, "away") == 0) {
+			side = "B";
+		} else {
+			for (int k = 0; k < 2 && side == NULL; k++) {
+				if (teams[k][0] == '\0')
+					snprintf(teams[k], sizeof(teams[k]), "%s", team);
+				if (strcmp(teams[k], team) == 0)
+					side = k == 0 ? "A" : "B";
+			}
+		}
+		n = snprintf(device, sizeof(device), "%s:%s", u->device_id, label);
+		if (n < 0 || n > 100) {
+			stint_tx_fail(tx, STINT_DB_INVALID);
+			break;
+		}
+		/* "home" -> "Home 11", "team_a" -> "Team A 1" */
+		snprintf(player, sizeof(player), "%s%s%s", team, number[0] != '\0' ? " " : "", number);
+		for (w = player; *w != '\0'; w++) {
+			if (*w == '_')
+				*w = ' ';
+			if ((w == player || w[-1] == ' ') && *w >= 'a' && *w <= 'z')
+				*w = (char)(*w - 'a' + 'A');
+		}
+		p[0] = sid, p[1] = device, p[2] = side, p[3] = number[0] != '\0' ? number : NULL, p[4] = player;
+		p[5] = u->device_id;
+		if (stint_tx_exec(tx, STINT_SQL_PARTICIPANT_FROM_TRACK, 6, p, &res) == STINT_DB_OK && PQntuples(res) == 1) {
+			const char *action = stint_db_cell(res, 0, "action"), *id = stint_db_cell(res, 0, "id");
+			const char *j = stint_db_cell(res, 0, "j");
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "action", action);
+			cJSON_AddItemToObject(o, "participant", cJSON_Parse(j));
+			cJSON_AddItemToArray(out, o);
+			if (strcmp(action, "created") == 0)
+				stint_tx_audit(tx, "participant.create", "participant", id, j);
+			else if (strcmp(action, "linked") == 0)
+				stint_tx_audit(tx, "participant.update", "participant", id, j);
+		} else if (tx->rc == STINT_DB_OK) {
+			stint_tx_fail(tx, STINT_DB_ERROR);
+		}
+		PQclear(res);
+	}
+	return tx->rc;
+}
+
 void stint_device_file_unlink(const char *rel)
 {
 	char abs[4200];

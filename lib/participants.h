@@ -116,6 +116,26 @@ int stint_device_upload_keep(stint_device_upload *u, const char *sid);
 stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_device_upload *u,
 				  const char *user_id, char **json, char **old_path);
 
+/*
+ * In tx, after stint_device_file_put() of a team file (u->format Metrica or
+ * EPTS): each player's track becomes a participant of session sid wearing
+ * the device "<u->device_id>:<track label>" (the report takes that track of
+ * the file), one per track, in the same unit of work:
+ *   - side: the track's team "home" is A and "away" B (Metrica); other team
+ *     names (EPTS) take A and B in the order they first appear; a third is none;
+ *   - number: the label's digits after its last '_' (1 to 3 digits; else none);
+ *   - player: the team's name and the number ("Home 11", "Team A 1").
+ * A participant already wearing that device, or one of that side and number
+ * with no device (or one of the same file), is reused and given the device;
+ * one of that side and number wearing another unit is left as it is
+ * ("skipped"). Created participants are audited as participant.create,
+ * linked ones as participant.update. For each track, {action: created,
+ * linked, reused or skipped, participant: its JSON} is added to out (a JSON
+ * array). Other formats add nothing. Returns tx->rc (STINT_DB_INVALID when
+ * a player's device id would be longer than 100 characters).
+ */
+stint_db_rc stint_device_file_participants(stint_tx *tx, const char *sid, const stint_device_upload *u, cJSON *out);
+
 /* Unlink stored device file rel (only a plain path under uploads/raw/) and an EPTS file's metadata beside it; rel may be NULL. */
 void stint_device_file_unlink(const char *rel);
 

@@ -38,10 +38,11 @@ static const char *const footnotes[] = {
 	"Morton, Fitz-Clarke and Banister, J Appl Physiol 1990, 69:1171).",
 	"Session RPE load (sRPE) = CR-10 rating x duration in minutes, in arbitrary units (Foster et al., J Strength "
 	"Cond Res 2001, 15:109).",
-	"Acute:chronic workload ratio of daily sRPE loads, where the player has history in the owner's other sessions "
-	"covering the chronic window: rolling = mean of the last 7 days / mean of the last 28 days (coupled: the "
-	"chronic window includes the acute one); EWMA = exponentially weighted moving averages with lambda = 2 / (N + 1), "
-	"N = 7 and 28 (Williams et al., BJSM 2017, 51:209).",
+	"Acute:chronic workload ratio of daily sRPE loads (UTC days; a day without a survey counts 0), where the "
+	"player's surveys in other sessions cover the chronic window: rolling = mean of the last 7 days / mean of the "
+	"last 28 days (coupled: the chronic window includes the acute one); EWMA = exponentially weighted moving "
+	"averages with lambda = 2 / (N + 1), N = 7 and 28, started at 0 the day before the first load (Williams et al., "
+	"BJSM 2017, 51:209). The windows are the team's (thresholds); the same figures as the surveys API.",
 	"Wellness items as the player reported them: fatigue, mood, sleep quality, soreness and stress on 1-5 with 1 the "
 	"worst, readiness 0-10, sleep in hours (the PMSys questionnaire, as in PMData: Thambawita et al., MMSys 2020). "
 	"An item at or below the team's flag value is flagged.",

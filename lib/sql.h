@@ -90,13 +90,21 @@
 	"greatest(0, extract(epoch FROM least(" STINT_RECORDING_END ", coalesce(s.ends_at, 'infinity'))" \
 	" - greatest(rs.start_time, s.starts_at)))"
 /* participant row p (lib/participants.h) as json, with its unit's device file (null when none) */
+/*
+ * The team file's device of a player's device id "<device>:<track label>" (a Metrica or EPTS file
+ * uploaded as <device> gives each player the device id <device>:<label>): the id without its last
+ * ":..." part. A participant's file is the device_files row of its own device id, else of this one.
+ */
+#define STINT_TEAM_DEVICE(col) "regexp_replace(" col ", ':[^:]*$', '')"
+
 #define STINT_PARTICIPANT_JSON \
 	"json_build_object('id', p.id, 'session_id', p.session_id, 'player', p.player, 'team_side', p.team_side," \
 	" 'number', p.number, 'device_id', p.device_id, 'window_from', p.window_from, 'window_to', p.window_to," \
 	" 'created_at', p.created_at, 'updated_at', p.updated_at, 'device_file', (SELECT json_build_object(" \
 	"'id', f.id, 'format', f.format, 'samples', f.samples, 'parse_status', f.parse_status, 'original_name'," \
 	" f.original_name, 'uploaded_at', f.uploaded_at) FROM device_files f WHERE f.session_id = p.session_id" \
-	" AND f.device_id = p.device_id))"
+	" AND f.device_id IN (p.device_id, " STINT_TEAM_DEVICE("p.device_id") ")" \
+	" ORDER BY f.device_id = p.device_id DESC LIMIT 1))"
 
 /* device_files row f as json (the path stays inside: downloads go through the handler) */
 #define STINT_DEVICE_FILE_JSON \
@@ -856,25 +864,27 @@
 	  " extract(epoch FROM coalesce(p.window_to, s.ends_at))::float8 AS to_s," \
 	  " d.id::text AS file_id, d.path, d.format, d.original_name" \
 	  " FROM participants p JOIN sessions s ON s.id = p.session_id" \
-	  " LEFT JOIN device_files d ON d.session_id = p.session_id AND d.device_id = p.device_id" \
+	  " LEFT JOIN LATERAL (SELECT * FROM device_files f WHERE f.session_id = p.session_id" \
+	  " AND f.device_id IN (p.device_id, " STINT_TEAM_DEVICE("p.device_id") ")" \
+	  " ORDER BY f.device_id = p.device_id DESC LIMIT 1) d ON true" \
 	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.number, p.player, p.id") \
 	/* $1 session id -> player, rpe, duration_min, fatigue, mood, readiness, sleep_duration_h, */ \
-	/* sleep_quality, soreness, stress, answered_at: each player's latest survey of the session */ \
+	/* sleep_quality, soreness, stress, answered_at: for each player answering in the session, the */ \
+	/* RPE and minutes of their latest survey with an RPE and the wellness items of their latest one */ \
+	/* with any wellness item (PMData's sRPE and wellness come as separate rows), answered_at the */ \
+	/* later of the two */ \
 	X(REPORT_SURVEYS, 1, \
-	  "SELECT DISTINCT ON (player) player, rpe::text, duration_min::text, fatigue, mood, readiness," \
-	  " sleep_duration_h::text, sleep_quality, soreness, stress, answered_at" \
-	  " FROM surveys WHERE session_id = $1::uuid ORDER BY player, answered_at DESC, id DESC") \
-	/* $1 session id, $2 days back, $3 session minutes (for a survey without duration) -> player, */ \
-	/* day (0 the session's day, -1 the day before...), load (sum of RPE x minutes that day): the */ \
-	/* sRPE loads of this session's players in the sessions of the same owner, $2 days back */ \
-	X(REPORT_LOAD_HISTORY, 3, \
-	  "SELECT v.player, (v.answered_at::date - coalesce(s.starts_at, s.created_at)::date) AS day," \
-	  " sum(v.rpe * coalesce(v.duration_min, $3::numeric))::float8 AS load" \
-	  " FROM sessions s JOIN sessions o ON o.owner_id IS NOT DISTINCT FROM s.owner_id AND o.deleted_at IS NULL" \
-	  " JOIN surveys v ON v.session_id = o.id AND v.rpe IS NOT NULL" \
-	  " WHERE s.id = $1::uuid AND v.player IN (SELECT player FROM surveys WHERE session_id = $1::uuid)" \
-	  " AND v.answered_at::date BETWEEN coalesce(s.starts_at, s.created_at)::date - $2::int" \
-	  " AND coalesce(s.starts_at, s.created_at)::date GROUP BY 1, 2 ORDER BY 1, 2") \
+	  "SELECT p.player, r.rpe::text, r.duration_min::text, w.fatigue, w.mood, w.readiness," \
+	  " w.sleep_duration_h::text, w.sleep_quality, w.soreness, w.stress," \
+	  " greatest(r.answered_at, w.answered_at) AS answered_at" \
+	  " FROM (SELECT DISTINCT player FROM surveys WHERE session_id = $1::uuid) p" \
+	  " LEFT JOIN LATERAL (SELECT v.rpe, v.duration_min, v.answered_at FROM surveys v" \
+	  " WHERE v.session_id = $1::uuid AND v.player = p.player AND v.rpe IS NOT NULL" \
+	  " ORDER BY v.answered_at DESC, v.id DESC LIMIT 1) r ON true" \
+	  " LEFT JOIN LATERAL (SELECT v.fatigue, v.mood, v.readiness, v.sleep_duration_h, v.sleep_quality," \
+	  " v.soreness, v.stress, v.answered_at FROM surveys v WHERE v.session_id = $1::uuid AND v.player = p.player" \
+	  " AND num_nonnulls(v.fatigue, v.mood, v.readiness, v.sleep_duration_h, v.sleep_quality, v.soreness," \
+	  " v.stress) > 0 ORDER BY v.answered_at DESC, v.id DESC LIMIT 1) w ON true ORDER BY p.player") \
 	/* $1 session id -> team_side, number, event_type, count: the session's event counts by player */ \
 	X(REPORT_EVENT_COUNTS, 1, \
 	  "SELECT team_side, number, event_type, count FROM rollups" \
@@ -894,8 +904,9 @@
 	X(REPORT_READINESS, 1, \
 	  "SELECT count(p.id) AS participants, count(d.id) AS with_file, count(p.id) FILTER (WHERE" \
 	  " coalesce(p.window_to, s.ends_at) <= coalesce(p.window_from, s.starts_at)) AS empty_windows" \
-	  " FROM sessions s LEFT JOIN participants p ON p.session_id = s.id LEFT JOIN device_files d" \
-	  " ON d.session_id = s.id AND d.device_id = p.device_id WHERE s.id = $1::uuid GROUP BY s.id") \
+	  " FROM sessions s LEFT JOIN participants p ON p.session_id = s.id LEFT JOIN LATERAL (SELECT f.id" \
+	  " FROM device_files f WHERE f.session_id = s.id AND f.device_id IN (p.device_id, " \
+	  STINT_TEAM_DEVICE("p.device_id") ") LIMIT 1) d ON true WHERE s.id = $1::uuid GROUP BY s.id") \
 	/* ---- participants and device files (issue 12; lib/participants.c) ---- */ \
 	/* $1 session id -> one cell: the JSON array of its participants by side, number, player */ \
 	X(PARTICIPANT_LIST, 1, \
@@ -921,6 +932,34 @@
 	  STINT_PATCH_TEXT("$3::jsonb", "device_id") "," STINT_PATCH_AS("$3::jsonb", "window_from", "timestamptz") "," \
 	  STINT_PATCH_AS("$3::jsonb", "window_to", "timestamptz") \
 	  " WHERE p.session_id = $1::uuid AND p.id = $2::bigint RETURNING " STINT_PARTICIPANT_JSON "::text") \
+	/* $1 session id, $2 device id "<device>:<track label>", $3 side ('A', 'B' or NULL), $4 number */ \
+	/* (or NULL), $5 player name, $6 the team file's device: one player of a team file (Metrica, EPTS) */ \
+	/* as a participant -> action, id, j (the participant's JSON). The participant wearing $2 already, */ \
+	/* else the one of side $3 and number $4 without a device or with one of the same file, is reused */ \
+	/* (action "reused", or "linked" when its device id is set to $2); else, when no participant has */ \
+	/* that side and number, one is created ("created"); else that participant wears another unit and */ \
+	/* is left as it is ("skipped"). Run after PARTICIPANT_TEAM_LOCK. */ \
+	X(PARTICIPANT_FROM_TRACK, 6, \
+	  "WITH found AS (SELECT p.id FROM participants p WHERE p.session_id = $1::uuid AND (p.device_id = $2" \
+	  " OR ($4::text IS NOT NULL AND p.team_side IS NOT DISTINCT FROM $3::char(1) AND p.number = $4" \
+	  " AND (p.device_id IS NULL OR starts_with(p.device_id, $6 || ':'))))" \
+	  " ORDER BY p.device_id IS NOT DISTINCT FROM $2 DESC, p.id LIMIT 1 FOR UPDATE)," \
+	  " upd AS (UPDATE participants p SET device_id = $2 FROM found WHERE p.id = found.id" \
+	  " AND p.device_id IS DISTINCT FROM $2 RETURNING p.*)," \
+	  " ins AS (INSERT INTO participants AS p (session_id, player, team_side, number, device_id)" \
+	  " SELECT $1::uuid, $5, $3::char(1), $4, $2 WHERE NOT EXISTS (SELECT 1 FROM found) AND NOT EXISTS" \
+	  " (SELECT 1 FROM participants q WHERE q.session_id = $1::uuid AND $4::text IS NOT NULL" \
+	  " AND q.team_side IS NOT DISTINCT FROM $3::char(1) AND q.number = $4) RETURNING p.*)" \
+	  " SELECT 'created' AS action, p.id::text AS id, " STINT_PARTICIPANT_JSON "::text AS j FROM ins p" \
+	  " UNION ALL SELECT 'linked', p.id::text, " STINT_PARTICIPANT_JSON "::text FROM upd p" \
+	  " UNION ALL SELECT 'reused', p.id::text, " STINT_PARTICIPANT_JSON "::text FROM participants p" \
+	  " WHERE p.id IN (SELECT id FROM found) AND NOT EXISTS (SELECT 1 FROM upd)" \
+	  " UNION ALL (SELECT 'skipped', p.id::text, " STINT_PARTICIPANT_JSON "::text FROM participants p" \
+	  " WHERE NOT EXISTS (SELECT 1 FROM found) AND p.session_id = $1::uuid AND $4::text IS NOT NULL" \
+	  " AND p.team_side IS NOT DISTINCT FROM $3::char(1) AND p.number = $4 ORDER BY p.id LIMIT 1)") \
+	/* $1 session id: one team file's participants written at a time in the session (until the */ \
+	/* transaction ends), so two uploads do not both create the same side and number */ \
+	X(PARTICIPANT_TEAM_LOCK, 1, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/participants', 0))") \
 	/* $1 session id, $2 participant id -> one cell: its id | no row when absent */ \
 	X(PARTICIPANT_DELETE, 2, \
 	  "DELETE FROM participants WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \

@@ -27,20 +27,24 @@ static void integer(const PGresult *res, const char *col, int *v)
 }
 
 stint_db_rc stint_thresholds_read(stint_db *db, const char *sid, const char *side, stint_thresholds *out,
-				  int *from_table)
+				  int *from_table, char *team, size_t teamsize)
 {
-	const char *p[2] = { sid, side };
+	const char *p[2] = { sid, side }, *name;
 	PGresult *res = NULL;
 	stint_db_rc rc;
 
 	stint_thresholds_default(out);
 	*from_table = 0;
+	if (teamsize > 0)
+		team[0] = '\0';
 	rc = stint_db_exec(db, STINT_SQL_REPORT_THRESHOLDS, 2, p, &res);
 	if (rc != STINT_DB_OK || PQntuples(res) == 0) {
 		PQclear(res);
 		return rc;
 	}
 	*from_table = 1;
+	if (teamsize > 0 && (name = stint_db_cell(res, 0, "team")) != NULL)
+		snprintf(team, teamsize, "%s", name);
 	num(res, "max_speed_mps", &out->max_speed_mps);
 	num(res, "gap_s", &out->gap_s);
 	integer(res, "sg_window", &out->sg_window);

@@ -16,11 +16,14 @@
 /*
  * The thresholds for side ("A", "B", or NULL for a participant without
  * one) of session sid into *out (REPORT_THRESHOLDS). *from_table is 1 when
- * a row was found, 0 when the defaults were used. Errors of the database
- * are returned (and *out holds the defaults).
+ * a row was found, 0 when the defaults were used. team (teamsize bytes,
+ * at least 201 to hold any name) receives the load_thresholds row's team:
+ * the side's team's name when its own row applies, "" for the default row
+ * (every team) or the literature defaults. Errors of the database are
+ * returned (and *out holds the defaults, team "").
  */
 stint_db_rc stint_thresholds_read(stint_db *db, const char *sid, const char *side, stint_thresholds *out,
-				  int *from_table);
+				  int *from_table, char *team, size_t teamsize);
 
 /* ---- the settings (GET/PUT/DELETE /api/v1/thresholds, /settings/thresholds) ---- */
 

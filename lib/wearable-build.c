@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 void stint_sample_clear(stint_sample *s)
 {
@@ -146,11 +145,28 @@ static int days_in_month(int y, int m)
 	return days[m - 1];
 }
 
+/*
+ * Days from 1970-01-01 to the proleptic Gregorian date y-m-d (m 1-12):
+ * H. Hinnant, "chrono-Compatible Low-Level Date Algorithms", days_from_civil
+ * (public domain). The same figure as timegm()'s day part, without its
+ * normalisation work: this runs once per sample of a 10 Hz file.
+ */
+static long days_from_civil(long y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
 int stint_wearable_time(const char *s, double *out)
 {
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 1;
 	double frac = 0, scale = 0.1;
-	struct tm tm;
 	const char *p = s;
 
 	while (isspace((unsigned char)*p))
@@ -182,14 +198,57 @@ int stint_wearable_time(const char *s, double *out)
 		p++;
 	if (*p != '\0')
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*out = (double)timegm(&tm) + frac - sign * (double)(oh * 3600 + om * 60);
+	*out = (double)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec + frac -
+	       sign * (double)(oh * 3600 + om * 60);
+	return 0;
+}
+
+/* Powers of ten that a double holds exactly (10^0 .. 10^22). */
+static const double exact_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+	1e19, 1e20, 1e21, 1e22,
+};
+
+/*
+ * The common cell "[blanks][-+]digits[.digits][blanks]" (the point may be a
+ * comma) read without strtod: the digits as an integer m below 2^53 and k
+ * digits after the point (k <= 22), then m / 10^k. Both operands are exact
+ * doubles and IEEE 754 division rounds correctly, so the result is the one
+ * strtod gives (Clinger's fast path: W. D. Clinger, "How to read floating
+ * point numbers accurately", PLDI 1990). Returns 0, or -1 for anything else
+ * (more digits, an exponent, "NaN", ...), which the caller hands to strtod.
+ */
+static int number_fast(const char *s, double *out)
+{
+	uint64_t m = 0;
+	int digits = 0, k = -1, neg = 0;
+	double v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (++digits > 15)    /* then m < 10^15 < 2^53 */
+				return -1;
+			m = m * 10 + (uint64_t)(*s - '0');
+			if (k >= 0)
+				k++;
+		} else if ((*s == '.' || *s == ',') && k < 0) {
+			k = 0;
+		} else {
+			break;
+		}
+	}
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (*s != '\0' || k > 22)
+		return -1;
+	if (digits == 0)    /* "", "-", ".": strtod's path refuses them */
+		return -1;
+	v = (double)m / exact_pow10[k > 0 ? k : 0];
+	*out = neg ? -v : v;
 	return 0;
 }
 
@@ -197,6 +256,9 @@ int stint_wearable_number(const char *s, double *out)
 {
 	char buf[64], *end, *comma;
 	size_t n;
+
+	if (number_fast(s, out) == 0)
+		return 0;
 
 	while (isspace((unsigned char)*s))
 		s++;

@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "wearable-build.h"
 #include "wearable-csv.h"
 #include "wearable-epts.h"
@@ -77,9 +79,18 @@ static int read_file(const char *path, char **data, size_t *n, char *err, size_t
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL, *grown;
 	size_t len = 0, cap = 0, got;
+	struct stat st;
 
 	if (f == NULL)
 		return stint_wearable_err(err, errsize, "cannot open the file: %s", strerror(errno));
+	/* one buffer of the file's size (and room to see the end), not a doubling series of copies */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size < STINT_WEARABLE_MAX_BYTES) {
+		cap = (size_t)st.st_size + 65536;
+		if ((buf = malloc(cap + 1)) == NULL) {
+			fclose(f);
+			return stint_wearable_err(err, errsize, "out of memory (%ld)", STINT_WEARABLE_MAX_BYTES);
+		}
+	}
 	do {
 		if (cap - len < 65536) {
 			cap = cap == 0 ? 65536 : 2 * cap;

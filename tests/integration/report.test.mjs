@@ -31,6 +31,9 @@ function sql(query) {
   return out === '' ? [] : out.split('\n');
 }
 
+/** A SQL string literal. */
+const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
+
 function stackEnv() {
   const env = {};
   for (const line of readFileSync(path.join(PREFIX, 'stint.env'), 'utf8').split('\n')) {
@@ -111,7 +114,7 @@ async function ownSession(title) {
 }
 
 /** PMData p01's sRPE rows as the history of other sessions of the owner, shifted so the last is yesterday. */
-async function pmdataHistory() {
+async function pmdataHistory(player = 'Tina') {
   const rows = readFileSync(path.join(DATA, 'wellness/p01/srpe.csv'), 'utf8').trim().split('\n').slice(1)
     .map((l) => /^([^,]+),"[^"]*",([^,]*),([^,]*)$/.exec(l)).filter((m) => m && m[2] !== '');
   const last = Math.max(...rows.map((m) => Date.parse(m[1])));
@@ -120,7 +123,7 @@ async function pmdataHistory() {
   for (const m of rows) {
     const at = new Date(Date.parse(m[1]) + shift).toISOString();
     sql(`INSERT INTO surveys (session_id, player, rpe, duration_min, answered_at)
-      VALUES ('${hist}', 'Tina', ${m[2]}, ${m[3]}, '${at}')`);
+      VALUES ('${hist}', ${lit(player)}, ${m[2]}, ${m[3]}, '${at}')`);
   }
   return rows.length;
 }
@@ -215,6 +218,7 @@ test('the report downloads through the artifact download for its owner, not for 
   const own = await api('GET', first.url, { token: owner.token });
   assert.equal(own.status, 200);
   assert.match(own.headers.get('content-type'), /^text\/html/);
+  assert.match(own.headers.get('content-disposition'), /^inline; filename\*=UTF-8''/, 'the page opens in the browser');
   assert.equal(own.text, first.html);
   const csp = own.headers.get('content-security-policy');
   assert.match(csp, /default-src 'none'/);
@@ -285,4 +289,161 @@ test('POST .../process run by a spooler: processing, then completed, report_read
   assert.equal(msg.data.data.report_url, st.body.report_url);
   assert.ok(existsSync(path.join(PREFIX, 'reports', sid)));
   process.kill(-spooler.pid, 'SIGTERM');
+});
+
+test('ACWR has one definition: the report shows the figures of GET .../surveys, with the default and a team\'s windows', async (t) => {
+  const player = `Ida ${TAG}`, team = `${TAG} Windows FC`;
+  const sid = await ownSession('acwr');
+  await addDevice(sid, { player, side: 'A', number: '5', device: 'tcx1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
+  await pmdataHistory(player);
+  sql(`INSERT INTO surveys (session_id, player, rpe, duration_min) VALUES ('${sid}', ${lit(player)}, 6, 50)`);
+  after(() => sql(`DELETE FROM load_thresholds WHERE team = ${lit(team)}`));
+
+  /** The player's ratios in the API's document and in a new report's metrics.json. */
+  const both = async () => {
+    const list = await api('GET', `/api/v1/sessions/${sid}/surveys`, { token: owner.token });
+    assert.equal(list.status, 200, list.text);
+    const a = list.body.players.find((x) => x.player === player);
+    const r = runReport(sid);
+    assert.equal(r.status, 0, r.stderr);
+    const run = JSON.parse(r.stdout.trim().split('\n').at(-1)).run;
+    const m = JSON.parse(readFileSync(path.join(PREFIX, 'reports', sid, run, 'metrics.json'), 'utf8'));
+    return { a, s: m.surveys.find((x) => x.player === player) };
+  };
+  const round3 = (v) => (v === null ? null : Math.round(v * 1000) / 1000);
+
+  const d = await both();
+  assert.deepEqual([d.a.acute_days, d.a.chronic_days], [7, 28]);
+  assert.ok(d.a.days_of_history >= 28 && d.a.acwr_rolling > 0 && d.a.acwr_ewma > 0, JSON.stringify(d.a));
+  assert.deepEqual([d.s.acwr_rolling, d.s.acwr_ewma, d.s.history_days],
+    [round3(d.a.acwr_rolling), round3(d.a.acwr_ewma), d.a.days_of_history - 1], 'the report shows the API\'s figures');
+  assert.ok(Math.abs(d.a.acwr_rolling - d.a.acute_load_7d / (d.a.chronic_load_28d / 4)) < 1e-9, 'rolling 7:28 coupled');
+
+  // the team of side A with its own windows (3 and 14 days): both places follow them, to the same figure
+  sql(`INSERT INTO teams (session_id, side, name) VALUES ('${sid}', 'A', ${lit(team)})`);
+  sql(`INSERT INTO load_thresholds (team, valid_from, acute_days, chronic_days) VALUES (${lit(team)}, '2000-01-01', 3, 14)`);
+  const w = await both();
+  assert.deepEqual([w.a.acute_days, w.a.chronic_days], [3, 14]);
+  assert.ok(Math.abs(w.a.acwr_rolling - (w.a.acute_load_7d / 3) / (w.a.chronic_load_28d / 14)) < 1e-9, 'rolling with the team\'s windows');
+  assert.notEqual(w.a.acwr_ewma, d.a.acwr_ewma, 'other windows, another EWMA ratio');
+  assert.deepEqual([w.s.acwr_rolling, w.s.acwr_ewma], [round3(w.a.acwr_rolling), round3(w.a.acwr_ewma)]);
+  t.diagnostic(`7:28 rolling ${d.s.acwr_rolling} EWMA ${d.s.acwr_ewma}; 3:14 rolling ${w.s.acwr_rolling} EWMA ${w.s.acwr_ewma}`);
+});
+
+/**
+ * Metrica tracking CSV read here, independently of lib/wearable-csv.c: { team, players: [{ jersey, rows: [{ t, x, y }] }] }
+ * with x and y in metres (the pitch fractions x 105 and x 68; NaN off the pitch).
+ */
+function metricaPlayers(file) {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const [teams, jerseys, header] = lines.slice(0, 3).map((l) => l.split(','));
+  const players = [];
+  for (let i = 3; i + 1 < header.length; i += 2) {
+    if (!header[i].startsWith('Player')) continue;
+    players.push({ team: teams[i], jersey: jerseys[i], rows: lines.slice(3).map((l) => {
+      const f = l.split(',');
+      return { t: Number(f[2]), x: Number(f[i]) * 105, y: Number(f[i + 1]) * 68 };
+    }) });
+  }
+  return players;
+}
+
+/** Distance over consecutive rows with both positions on the pitch, as docs/report.md defines it: gaps over 30 s and steps over 12 m/s left out. */
+function pitchDistance(rows) {
+  let d = 0;
+  for (let k = 1; k < rows.length; k++) {
+    const a = rows[k - 1], b = rows[k], dt = b.t - a.t, m = Math.hypot(b.x - a.x, b.y - a.y);
+    if (Number.isFinite(m) && dt > 0 && dt <= 30 && m / dt <= 12) d += m;
+  }
+  return d;
+}
+
+test('Metrica team files: each player becomes a participant (reused by side and number), each player\'s distance and the team\'s as computed here', async (t) => {
+  const sid = await ownSession('metrica');
+  const TRACKING = path.join(DATA, 'tracking');
+  // a player of the home side entered by hand before the file: reused, not doubled
+  const kevin = await api('POST', `/api/v1/sessions/${sid}/participants`,
+    { json: { player: 'Kevin', team_side: 'A', number: '11' }, token: owner.token });
+  assert.equal(kevin.status, 201, kevin.text);
+  const put = (device, file) => api('POST', `/api/v1/sessions/${sid}/device-data?${new URLSearchParams({ device, name: path.basename(file) })}`,
+    { body: readFileSync(file), headers: { 'content-type': 'application/octet-stream' }, token: owner.token });
+
+  const home = await put('home', path.join(TRACKING, 'metrica_home.csv'));
+  assert.equal(home.status, 201, home.text);
+  const homePlayers = metricaPlayers(path.join(TRACKING, 'metrica_home.csv'));
+  assert.equal(home.body.participants.length, homePlayers.length);
+  const kev = home.body.participants.find((p) => p.participant.number === '11');
+  assert.deepEqual([kev.action, kev.participant.id, kev.participant.player, kev.participant.device_id],
+    ['linked', kevin.body.id, 'Kevin', 'home:home_11'], 'the hand-made #11 of side A wears the file\'s track');
+  assert.ok(home.body.participants.filter((p) => p !== kev).every((p) => p.action === 'created' && p.participant.team_side === 'A'
+    && p.participant.player === `Home ${p.participant.number}` && p.participant.device_file.format === 'metrica'));
+  const away = await put('away', path.join(TRACKING, 'metrica_away.csv'));
+  assert.equal(away.status, 201, away.text);
+  const awayPlayers = metricaPlayers(path.join(TRACKING, 'metrica_away.csv'));
+  assert.deepEqual(away.body.participants.map((p) => [p.action, p.participant.team_side, p.participant.number]),
+    awayPlayers.map((p) => ['created', 'B', p.jersey]));
+  // the same file again: every player reused, nobody added
+  const again = await put('home', path.join(TRACKING, 'metrica_home.csv'));
+  assert.equal(again.status, 201, again.text);
+  assert.ok(again.body.participants.every((p) => p.action === 'reused'));
+  const list = (await api('GET', `/api/v1/sessions/${sid}/participants`, { token: owner.token })).body;
+  assert.equal(list.length, homePlayers.length + awayPlayers.length);
+  assert.equal(new Set(list.map((p) => `${p.team_side}${p.number}`)).size, list.length, 'one participant a side and number');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'participant.create' AND detail->>'session_id' = '${sid}'`)[0],
+    String(homePlayers.length + awayPlayers.length), 'each creation audited: 27 from the files, Kevin by hand');
+
+  // a device id too long for its players' ids ("<device>:home_11" over 100 characters): nothing stored at all
+  const long = await put('x'.repeat(95), path.join(TRACKING, 'metrica_home.csv'));
+  assert.ok(long.status >= 400 && long.status < 500, `${long.status} ${long.text}`);
+  assert.equal((await api('GET', `/api/v1/sessions/${sid}/participants`, { token: owner.token })).body.length, list.length);
+  assert.deepEqual(sql(`SELECT count(*) FROM device_files WHERE session_id = '${sid}'`), ['2']);
+
+  // the report: each player's distance and the team's against the positions summed here
+  const r = runReport(sid);
+  assert.equal(r.status, 0, r.stderr);
+  const run = JSON.parse(r.stdout.trim().split('\n').at(-1)).run;
+  const metrics = JSON.parse(readFileSync(path.join(PREFIX, 'reports', sid, run, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.players.length, list.length);
+  let team = 0;
+  for (const [side, players] of [['A', homePlayers], ['B', awayPlayers]]) {
+    for (const p of players) {
+      const want = pitchDistance(p.rows);
+      const got = metrics.players.find((x) => x.team_side === side && x.number === p.jersey);
+      assert.ok(got, `${side} ${p.jersey} in the report`);
+      assert.ok(Math.abs(got.distance_m - want) < 0.01, `${side} #${p.jersey}: report ${got.distance_m} m, here ${want} m`);
+      team += want;
+    }
+  }
+  assert.ok(team > 0);
+  assert.ok(Math.abs(metrics.team.distance_m_total - team) < 0.01 * metrics.players.length,
+    `team: report ${metrics.team.distance_m_total} m, here ${team} m`);
+  t.diagnostic(`Metrica: ${list.length} players; team distance ${metrics.team.distance_m_total} m (here ${team.toFixed(2)} m)`);
+});
+
+test('EPTS team file: 22 participants by team (A, B) in one upload; one of the same side and number wearing another unit is left as it is', async () => {
+  const sid = await ownSession('epts');
+  await addDevice(sid, { player: 'Zed', side: 'A', number: '1', device: 'gps1', file: path.join(GPS, 'test.tcx'), format: 'tcx' });
+  const form = new FormData();
+  form.append('cam', new Blob([readFileSync(path.join(DATA, 'tracking/epts_metrica_tracking.txt'))]), 'match.txt');
+  form.append('cam', new Blob([readFileSync(path.join(DATA, 'tracking/epts_metrica_metadata.xml'))]), 'match.xml');
+  const up = await api('POST', `/api/v1/sessions/${sid}/device-data`, { body: form, token: owner.token });
+  assert.equal(up.status, 201, up.text);
+  const ps = up.body.device_files[0].participants;
+  assert.equal(ps.length, 22);
+  const zed = ps.find((p) => p.action === 'skipped');
+  assert.deepEqual([zed.participant.player, zed.participant.device_id], ['Zed', 'gps1']);
+  assert.equal(ps.filter((p) => p.action === 'created').length, 21);
+  assert.deepEqual(['A', 'B'].map((s) => ps.filter((p) => p.participant.team_side === s).length), [11, 11]);
+  assert.ok(ps.some((p) => p.participant.player === 'Team B 12' && p.participant.device_id === 'cam:team_b_12'));
+  const r = runReport(sid);
+  assert.equal(r.status, 0, r.stderr);
+  const run = JSON.parse(r.stdout.trim().split('\n').at(-1)).run;
+  const metrics = JSON.parse(readFileSync(path.join(PREFIX, 'reports', sid, run, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.players.length, 22);
+  const epts = metrics.players.filter((p) => p.format === 'epts');
+  assert.equal(epts.length, 21);
+  // every player has the file's 100 frames; one off the pitch throughout (NaN positions, no speed) has no distance_m at all
+  assert.ok(epts.every((p) => p.samples === 100 && (p.distance_m === undefined || p.distance_m > 0)),
+    JSON.stringify(epts.map((p) => [p.player, p.samples, p.distance_m])));
+  assert.ok(epts.filter((p) => p.distance_m > 0).length >= 18);
 });

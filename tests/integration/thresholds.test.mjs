@@ -249,6 +249,7 @@ test('a changed threshold changes the report: the team\'s sprint and HSR speeds'
   const before = report(sid);
   const th0 = before.thresholds.find((t) => t.side === 'A');
   assert.deepEqual([th0.sprint_mps, th0.hsr_mps], [7, 5.5]);
+  assert.equal(th0.team, '', 'the default row (every team) applied: no team named');
   assert.ok(!sql(`SELECT 1 FROM load_thresholds WHERE team = ${q(name)}`).length, 'no row of the team yet');
   const tina0 = before.players.find((x) => x.player === 'Tina');
 
@@ -257,6 +258,7 @@ test('a changed threshold changes the report: the team\'s sprint and HSR speeds'
   const low = report(sid);
   const th1 = low.thresholds.find((t) => t.side === 'A');
   assert.deepEqual([th1.from_table, th1.sprint_mps, th1.hsr_mps], [true, 3, 2.5]);
+  assert.equal(th1.team, name, 'metrics.json names the team whose row applied');
   const tina1 = low.players.find((x) => x.player === 'Tina');
   assert.ok(tina1.sprints > tina0.sprints, `sprints ${tina0.sprints} -> ${tina1.sprints}`);
   assert.ok(tina1.hsr_distance_m > tina0.hsr_distance_m, `HSR ${tina0.hsr_distance_m} -> ${tina1.hsr_distance_m} m`);

@@ -465,31 +465,6 @@ START_TEST(test_series)
 }
 END_TEST
 
-/*
- * ACWR over 28 days: 100 every day -> rolling 1.0 and EWMA 1.0. 0 for 21
- * days then 70 for 7: rolling = (490 / 7) / (490 / 28) = 4.0; EWMA from 0
- * after 7 days of 70: acute 70 x (1 - 0.75^7) = 60.656 (lambda 2/8),
- * chronic 70 x (1 - (27/29)^7) = 27.552 (lambda 2/29): ratio
- * (1 - 0.75^7) / (1 - (27/29)^7) = 2.2015. Fewer than 28 days: NAN.
- */
-START_TEST(test_acwr)
-{
-	double flat[28], spike[28];
-	size_t i;
-
-	for (i = 0; i < 28; i++) {
-		flat[i] = 100;
-		spike[i] = i < 21 ? 0 : 70;
-	}
-	ck_assert_double_eq_tol(stint_acwr_rolling(flat, 28, 7, 28), 1, 1e-12);
-	ck_assert_double_eq_tol(stint_acwr_ewma(flat, 28, 7, 28), 1, 1e-12);
-	ck_assert_double_eq_tol(stint_acwr_rolling(spike, 28, 7, 28), 4, 1e-12);
-	ck_assert_double_eq_tol(stint_acwr_ewma(spike, 28, 7, 28), 2.2015, 1e-4);
-	ck_assert_double_eq_tol(stint_acwr_ewma(spike, 28, 7, 28), (1 - pow(0.75, 7)) / (1 - pow(27.0 / 29, 7)), 1e-12);
-	ck_assert(isnan(stint_acwr_rolling(flat, 27, 7, 28)));
-}
-END_TEST
-
 /* The load of the one track of file (of format) in $STINT_DATA_DIR/gps with the default thresholds. */
 static stint_load file_load(const char *file, const char *format)
 {
@@ -562,7 +537,6 @@ int main(void)
 	tcase_add_test(tc, test_thresholds_validate);
 	tcase_add_test(tc, test_thresholds_refusal);
 	tcase_add_test(tc, test_series);
-	tcase_add_test(tc, test_acwr);
 	tcase_add_test(tc, test_device_distance);
 	suite_add_tcase(s, tc);
 	if (getenv("STINT_DATA_DIR") == NULL || *getenv("STINT_DATA_DIR") == '\0') {

@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_run.h"
+#include "wearable-build.h"
 #include "wearable.h"
 
 static char tmpdir[256];
@@ -101,6 +103,83 @@ static int has_warning(const stint_tracks *t, const char *part)
 			return 1;
 	return 0;
 }
+
+/* The number reader's fast path gives strtod's double, bit for bit; what it does not take still goes to strtod. */
+START_TEST(test_number_as_strtod)
+{
+	static const char *const fixed[] = {
+		"0", "-0", "0.1", "0.3", "1.5", "  12.5 ", "12.5\r", "5.", ".5", "-.5", "+7", "35.9518802", "-79.0931872",
+		"123456789012345", "1234567890123456", "9007199254740993", "0.0000001234567", "99999999999999.9",
+		"1e3", "1.5E-2", "0.1000000000000000055511151231257827",
+	};
+	char text[64], c_text[64];
+	double got, want;
+	unsigned seed = 12345;
+
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		ck_assert_msg(stint_wearable_number(fixed[i], &got) == 0, "\"%s\" refused", fixed[i]);
+		want = strtod(fixed[i], NULL);
+		ck_assert_msg(memcmp(&got, &want, sizeof(got)) == 0, "\"%s\": %.17g, strtod %.17g", fixed[i], got, want);
+	}
+	for (int i = 0; i < 200000; i++) {
+		int before = (int)(rand_r(&seed) % 9), after = (int)(rand_r(&seed) % 12);
+		size_t n = 0;
+
+		if (rand_r(&seed) % 3 == 0)
+			text[n++] = '-';
+		for (int d = 0; d < before; d++)
+			text[n++] = (char)('0' + rand_r(&seed) % 10);
+		if (after > 0 || before == 0) {
+			text[n++] = '.';
+			for (int d = 0; d < (after > 0 ? after : 1); d++)
+				text[n++] = (char)('0' + rand_r(&seed) % 10);
+		}
+		text[n] = '\0';
+		ck_assert_msg(stint_wearable_number(text, &got) == 0, "\"%s\" refused", text);
+		want = strtod(text, NULL);
+		ck_assert_msg(memcmp(&got, &want, sizeof(got)) == 0, "\"%s\": %.17g, strtod %.17g", text, got, want);
+		/* the same with a decimal comma */
+		snprintf(c_text, sizeof(c_text), "%s", text);
+		if (strchr(c_text, '.') != NULL)
+			*strchr(c_text, '.') = ',';
+		ck_assert_int_eq(stint_wearable_number(c_text, &got), 0);
+		ck_assert_msg(memcmp(&got, &want, sizeof(got)) == 0, "\"%s\"", c_text);
+	}
+	for (size_t i = 0; i < 6; i++) {
+		static const char *const bad[] = { "", "-", ".", "1.2.3", "1,2,3", "inf" };
+
+		ck_assert_msg(stint_wearable_number(bad[i], &got) != 0, "\"%s\" taken", bad[i]);
+	}
+	ck_assert_int_eq(stint_wearable_number("NaN", &got), 0);
+	ck_assert(isnan(got));
+}
+END_TEST
+
+/* ISO 8601 times give timegm's seconds (1901-2099, leap days, zones, fractions). */
+START_TEST(test_time_as_timegm)
+{
+	unsigned seed = 777;
+	char text[64];
+	double got;
+
+	for (int i = 0; i < 100000; i++) {
+		struct tm tm = { 0 };
+		static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+		int y = 1901 + (int)(rand_r(&seed) % 199), m = 1 + (int)(rand_r(&seed) % 12), leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		int d = 1 + (int)(rand_r(&seed) % (unsigned)(mdays[m - 1] + (m == 2 && leap)));
+		int h = (int)(rand_r(&seed) % 24), mi = (int)(rand_r(&seed) % 60), sec = (int)(rand_r(&seed) % 60);
+		int oh = (int)(rand_r(&seed) % 15) - 7;
+
+		tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d, tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = sec;
+		snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.25%c%02d:00", y, m, d, h, mi, sec,
+			 oh < 0 ? '-' : '+', abs(oh));
+		ck_assert_msg(stint_wearable_time(text, &got) == 0, "%s refused", text);
+		ck_assert_msg(got == (double)timegm(&tm) + 0.25 - oh * 3600.0, "%s: %.3f, timegm %.3f", text, got,
+			      (double)timegm(&tm) + 0.25 - oh * 3600.0);
+	}
+	ck_assert_int_eq(stint_wearable_time("2023-02-29T00:00:00Z", &got), -1);
+}
+END_TEST
 
 START_TEST(test_format_names)
 {
@@ -686,6 +765,8 @@ static Suite *wearable_suite(void)
 	tcase_add_test(tc, test_format_names);
 	tcase_add_test(tc, test_tcx_known_answers);
 	tcase_add_test(tc, test_tcx_no_hr);
+	tcase_add_test(tc, test_number_as_strtod);
+	tcase_add_test(tc, test_time_as_timegm);
 	tcase_add_test(tc, test_every_gpx);
 	tcase_add_test(tc, test_gpx_speed);
 	tcase_add_test(tc, test_gpx_points_without_time);
