@@ -75,7 +75,7 @@ test('a session of the shared GPS files and the PMData surveys gives a report: o
   assert.ok(imported > 1000, `${imported} survey rows`);
 
   // "Process report": a spooler for the report's task type runs bin/stint-report
-  spooler = startSpooler(path.join(DIR, 'spooler.log'), { STINT_SPOOL_TYPES: 'process_report' }, [], { asStackUser: true });
+  spooler = startSpooler(path.join(DIR, 'spooler.log'), { STINT_SPOOL_TYPES: 'process_report' }, [], { stackUser: true });
   const p = await api('POST', `/api/v1/sessions/${sid}/process`, { token: owner.token });
   assert.equal(p.status, 202, p.text);
   const st = await until('the report is processed', async () => {
