@@ -162,7 +162,7 @@ static void decorate_event(cJSON *e, const cJSON *session)
 
 	page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "t_sec")), buf, sizeof(buf));
 	cJSON_AddStringToObject(e, "t_shown", buf);
-	page_type_label(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
+	page_type_label(session, cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
 	cJSON_AddStringToObject(e, "type_label", buf);
 	cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
 	cJSON_AddBoolToObject(e, "has_player", team != NULL && cJSON_IsNumber(num));
@@ -344,11 +344,11 @@ static void add_types(cJSON *data, const cJSON *session, const char *current)
 	size_t i;
 
 	for (i = 0; i < COUNT(tag_types); i++) {
-		page_type_label(tag_types[i].type, label, sizeof(label));
+		page_type_label(session, tag_types[i].type, label, sizeof(label));
 		cJSON_AddStringToObject(map, tag_types[i].type, label);
 	}
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "rollup_summary")) {
-		page_type_label(t->string, label, sizeof(label));
+		page_type_label(session, t->string, label, sizeof(label));
 		if (!cJSON_HasObjectItem(map, t->string))
 			cJSON_AddStringToObject(map, t->string, label);
 	}
@@ -376,7 +376,7 @@ static void add_tagger(cJSON *data, const cJSON *session, page_problems *pp)
 	list = cJSON_AddArrayToObject(tag, "types");
 	for (i = 0; i < COUNT(tag_types); i++) {
 		o = cJSON_CreateObject();
-		page_type_label(tag_types[i].type, label, sizeof(label));
+		page_type_label(session, tag_types[i].type, label, sizeof(label));
 		cJSON_AddStringToObject(o, "value", tag_types[i].type);
 		cJSON_AddStringToObject(o, "label", label);
 		cJSON_AddStringToObject(o, "key", tag_types[i].key);
