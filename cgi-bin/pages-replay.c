@@ -5,9 +5,9 @@
  * carries a new home_score / visiting_score, as DataVolley's point lines
  * do), each rally with its start on the timeline, the score after it and a
  * link that opens the video there (static/replay-match.js seeks the page's
- * player instead). Other sessions replay their stored live messages at the
- * pace they happened (static/replay.js); the climb's fields (holds, pose
- * frames) show for climbs only.
+ * player instead). Other sessions, and a match with ?view=messages, replay
+ * their stored live messages at the pace they happened (static/replay.js);
+ * the climb's fields (holds, pose frames) show for climbs only.
  */
 #include <math.h>
 #include <stdio.h>
@@ -168,7 +168,9 @@ static stint_db_rc match_data(stint_req *r, cJSON *data, const cJSON *session)
 void page_replay(stint_req *r)
 {
 	cJSON *session = NULL, *data = NULL;
+	const char *view = stint_kv_get(&r->query, "view");
 	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
+	int rallies_view;
 
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
@@ -180,14 +182,16 @@ void page_replay(stint_req *r)
 	}
 	data = cJSON_CreateObject();
 	page_decorate_session(session);
-	if (is_kind(session, "match") && (rc = match_data(r, data, session)) != STINT_DB_OK) {
+	rallies_view = is_kind(session, "match") && (view == NULL || strcmp(view, "messages") != 0);
+	cJSON_AddBoolToObject(data, "match", is_kind(session, "match"));
+	if (rallies_view && (rc = match_data(r, data, session)) != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		goto out;
 	}
 	cJSON_AddBoolToObject(data, "climb", is_kind(session, "climb"));
 	cJSON_AddItemToObject(data, "session", session);
 	session = NULL;
-	stint_view_send(r, 200, is_kind(cJSON_GetObjectItem(data, "session"), "match") ? "replay-match" : "replay", data);
+	stint_view_send(r, 200, rallies_view ? "replay-match" : "replay", data);
 out:
 	cJSON_Delete(data);
 	cJSON_Delete(session);

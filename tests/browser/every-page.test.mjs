@@ -70,7 +70,8 @@ async function check(p, name, url, { status = 200, ready } = {}) {
   mkdirSync(OUT, { recursive: true });
   for (const [size, viewport] of Object.entries(SIZES)) {
     await p.setViewportSize(viewport);
-    const res = await p.goto(url, { waitUntil: 'load' });
+    // the same page again with another #fragment is no new load: reload it
+    const res = await p.goto(url, { waitUntil: 'load' }) ?? await p.reload({ waitUntil: 'load' });
     if (res.status() !== status) problems.push(`${name}: HTTP ${res.status()}, not ${status}`);
     if (ready) await ready(p);
     await p.waitForTimeout(300);
@@ -118,6 +119,7 @@ test('every page: title, lang, layout, no horizontal scroll, axe 0 serious/criti
     ['board', `${BASE}/sessions/${match.id}/board`],
     ['live', `${BASE}/sessions/${match.id}/live`],
     ['replay-match', `${BASE}/sessions/${match.id}/replay`],
+    ['replay-messages', `${BASE}/sessions/${match.id}/replay?view=messages`],
     ['replay-climb', `${BASE}/sessions/${climb.id}/replay`],
     ['survey', `${BASE}/sessions/${match.id}/survey`],
     ['account', `${BASE}/account`],
@@ -259,13 +261,23 @@ test('a match replays rally by rally against its video; climbing fields only for
   assert.equal(await page.locator('#replay-holds').count(), 0, 'no holds for a match');
   assert.equal(await page.locator('#replay-frame').count(), 0, 'no pose frames for a match');
   assert.match(await rallies.first().locator('.rally-events').textContent(), /Serve/);
-  const second = rallies.nth(Math.min(1, (await rallies.count()) - 1));
-  const t = Number(await second.getAttribute('data-t'));
-  await second.locator('a.seek').click();
+  // the video is 15.5 s long: from 8 s, the first rally's link takes it back to the rally's start
+  await page.locator('#replay-video').evaluate((v) => new Promise((ok) => {
+    v.addEventListener('seeked', ok, { once: true });
+    v.currentTime = 8;
+  }));
+  const first = rallies.first();
+  const t = Number(await first.getAttribute('data-t'));
+  await first.locator('a.seek').click();
   await page.waitForFunction((want) => Math.abs(document.getElementById('replay-video').currentTime - want) < 1, t);
-  await page.locator('.rally[aria-current="true"]').first().waitFor();
+  assert.equal(await first.getAttribute('aria-current'), 'true');
+  assert.match(await page.locator('#replay-now').textContent(), /Now: Rally 1/);
   await page.goto(`${BASE}/sessions/${match.id}/replay`);
   assert.ok(await page.locator('.rally').count() > 50, 'the whole match, rally by rally');
+  await page.goto(`${BASE}/sessions/${match.id}/replay?view=messages`);
+  await page.locator('#replay-play').waitFor();
+  assert.equal(await page.locator('#replay-holds').count(), 0, 'the live messages of a match: no holds either');
   await page.goto(`${BASE}/sessions/${climb.id}/replay`);
   assert.equal(await page.locator('#replay-holds').count(), 1, 'holds for a climb');
+  assert.equal(await page.locator('#replay-frame').count(), 1, 'pose frames for a climb');
 });
