@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "labels.h"
 #include "live.h"
 #include "media.h"
 #include "pages-editor.h"
@@ -335,10 +336,10 @@ static stint_db_rc add_stats(stint_req *r, cJSON *data, const cJSON *session)
 	return rc;
 }
 
-/* Types for the filter and the edit form's list: the tagging types, then the session's own. */
+/* Types for the filter and the edit form's list: the tagging types, the sport's, then the session's own. */
 static void add_types(cJSON *data, const cJSON *session, const char *current)
 {
-	cJSON *opts = cJSON_CreateArray(), *map = cJSON_CreateObject(), *o;
+	cJSON *opts = cJSON_CreateArray(), *map = cJSON_CreateObject(), *o, *sport;
 	const cJSON *t;
 	char label[64];
 	size_t i;
@@ -347,6 +348,12 @@ static void add_types(cJSON *data, const cJSON *session, const char *current)
 		page_type_label(session, tag_types[i].type, label, sizeof(label));
 		cJSON_AddStringToObject(map, tag_types[i].type, label);
 	}
+	sport = stint_sport_types(stint_sport_of(session));  /* the sport's usual types (labels.h) */
+	cJSON_ArrayForEach(t, sport)
+		if (!cJSON_HasObjectItem(map, cJSON_GetStringValue(cJSON_GetObjectItem(t, "value"))))
+			cJSON_AddStringToObject(map, cJSON_GetStringValue(cJSON_GetObjectItem(t, "value")),
+						cJSON_GetStringValue(cJSON_GetObjectItem(t, "label")));
+	cJSON_Delete(sport);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "rollup_summary")) {
 		page_type_label(session, t->string, label, sizeof(label));
 		if (!cJSON_HasObjectItem(map, t->string))

@@ -252,6 +252,11 @@ test('"Other type" takes "Time out" (stored time_out, shown "Time out"), from th
   assert.deepEqual(events.filter((e) => e.t_sec >= 42).map((e) => e.event_type), ['time_out', 'free_kick']);
   await page.goto(`${BASE}/sessions/${empty.id}`);
   assert.equal(await page.locator('#event-rows tr', { hasText: 'Free kick' }).count(), 1);
+  // the sport's label table: a football session suggests football's types by name
+  const football = await createSession({ title: `${TAG} football`, kind: 'match', meta: { sport: 'football' } });
+  await page.goto(`${BASE}/sessions/${football.id}`);
+  assert.equal(await page.locator('#type-list option[value="yellow_card"]').textContent(), 'Yellow card');
+  assert.equal(await page.locator('#v-type option[value="kick_off"]').textContent(), 'Kick-off');
 });
 
 test('a match replays rally by rally against its video; climbing fields only for climbs', async () => {
