@@ -1,7 +1,8 @@
 // Every page finished on every screen (issue 18): each page the server
 // renders, visited in Debian's headless Chromium at 1366x768 and 390x844,
-// has a title and a lang, no horizontal scroll (the document is no wider
-// than the window), 0 serious or critical axe-core violations, and a
+// has a title and a lang, is in the site layout, has no horizontal scroll
+// (the document is no wider than the window) and nothing below its footer,
+// 0 serious or critical axe-core violations, and a
 // screenshot in the test output (STINT_TEST_OUT/screenshots/every-*.png).
 // Then what the issue found, one test each: the live board follows the
 // newest stored events, labels the set counts, keeps a shirt number without
@@ -81,10 +82,16 @@ async function check(p, name, url, { status = 200, ready } = {}) {
       scrollWidth: document.scrollingElement.scrollWidth,
       innerWidth: window.innerWidth,
       layout: !!document.querySelector('header.top') && !!document.querySelector('main#main'),
+      // nothing hangs below the footer (the events table's screen-reader labels once made the editor 37,703 px tall)
+      height: document.scrollingElement.scrollHeight,
+      footEnd: Math.ceil((document.querySelector('footer.foot')?.getBoundingClientRect().bottom ?? 0) + window.scrollY),
     }));
     if (!facts.title) problems.push(`${name} ${size}: no title`);
     if (!facts.lang) problems.push(`${name} ${size}: no lang`);
     if (!facts.layout) problems.push(`${name} ${size}: not in the site layout`);
+    if (facts.height > Math.max(facts.footEnd, viewport.height) + 1) {
+      problems.push(`${name} ${size}: ${facts.height} px tall, the footer ends at ${facts.footEnd}`);
+    }
     if (facts.scrollWidth > facts.innerWidth) {
       const wide = await p.evaluate(() => [...document.querySelectorAll('body *')]
         .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
