@@ -238,6 +238,13 @@ test('one time format in pages: the zone with its UTC offset, no 12-hour clock, 
   // the browser's helper writes what the server writes
   const shown = await page.evaluate(async () => (await import('/static/time.js')).showTime('2026-11-22T10:00:00Z'));
   assert.equal(shown, '2026-11-22 10:00 UTC+00:00');
+  // in another zone, summer time included, as lib/timeshow.c writes it (tests/unit/test_labels.c)
+  const paris = await page.evaluate(async () => {
+    document.querySelector('meta[name="time-zone"]').content = 'Europe/Paris';
+    const { showTime } = await import('/static/time.js?zone=paris');  // a fresh module reads the zone again
+    return [showTime('2026-11-22T10:00:00Z'), showTime('2026-07-01T10:00:00Z')];
+  });
+  assert.deepEqual(paris, ['2026-11-22 11:00 UTC+01:00', '2026-07-01 12:00 UTC+02:00']);
 });
 
 test('"Other type" takes "Time out" (stored time_out, shown "Time out"), from the script and from the plain form', async () => {
