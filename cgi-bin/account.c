@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "conf.h"
 #include "fail.h"
+#include "timeshow.h"
 #include "tokens.h"
 #include "tx.h"
 #include "validate.h"
@@ -132,9 +133,20 @@ static void logout(stint_req *r)
 	stint_resp_redirect(r, "/login?signed_out=1");
 }
 
+/* Add out_key: the time under key as pages show it (timeshow.h), when it is one. */
+static void add_shown(cJSON *o, const char *key, const char *out_key)
+{
+	char shown[40];
+	double t;
+
+	if (stint_timestamp_epoch(cJSON_GetStringValue(cJSON_GetObjectItem(o, key)), &t) == 0 &&
+	    stint_time_show(t, shown, sizeof(shown)) == 0)
+		cJSON_AddStringToObject(o, out_key, shown);
+}
+
 static void render_account(stint_req *r, int status, const char *new_token, cJSON *errors)
 {
-	cJSON *tokens = NULL, *data;
+	cJSON *tokens = NULL, *data, *t;
 	stint_db_rc rc = stint_token_list(r->db, r->user.id_text, &tokens);
 
 	if (rc != STINT_DB_OK) {
@@ -143,6 +155,10 @@ static void render_account(stint_req *r, int status, const char *new_token, cJSO
 		return;
 	}
 	data = cJSON_CreateObject();
+	cJSON_ArrayForEach(t, tokens) {
+		add_shown(t, "created_at", "created_shown");
+		add_shown(t, "last_used_at", "last_used_shown");
+	}
 	cJSON_AddItemToObject(data, "tokens", tokens);
 	cJSON_AddBoolToObject(data, "has_tokens", cJSON_GetArraySize(tokens) > 0);
 	if (new_token != NULL)

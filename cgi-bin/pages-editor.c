@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "labels.h"
 #include "live.h"
 #include "media.h"
 #include "pages-editor.h"
@@ -164,7 +165,7 @@ static void decorate_event(cJSON *e, const cJSON *session)
 
 	page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "t_sec")), buf, sizeof(buf));
 	cJSON_AddStringToObject(e, "t_shown", buf);
-	page_type_label(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
+	page_type_label(session, cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
 	cJSON_AddStringToObject(e, "type_label", buf);
 	cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
 	cJSON_AddBoolToObject(e, "has_player", team != NULL && num != NULL);
@@ -337,22 +338,28 @@ static stint_db_rc add_stats(stint_req *r, cJSON *data, const cJSON *session)
 	return rc;
 }
 
-/* Types for the filter and the edit form's list: the tagging types, then the session's own. */
+/* Types for the filter and the edit form's list: the tagging types, the sport's, then the session's own. */
 static void add_types(cJSON *data, const cJSON *session, const char *current)
 {
-	cJSON *opts = cJSON_CreateArray(), *map = cJSON_CreateObject(), *o;
+	cJSON *opts = cJSON_CreateArray(), *map = cJSON_CreateObject(), *o, *sport;
 	const cJSON *t;
 	char label[64];
 	size_t i;
 
 	for (i = 0; i < COUNT(tag_types); i++) {
-		page_type_label(tag_types[i].type, label, sizeof(label));
+		page_type_label(session, tag_types[i].type, label, sizeof(label));
 		cJSON_AddStringToObject(map, tag_types[i].type, label);
 	}
+	sport = stint_sport_types(stint_sport_of(session));  /* the sport's usual types (labels.h) */
+	cJSON_ArrayForEach(t, sport)
+		if (!cJSON_HasObjectItem(map, cJSON_GetStringValue(cJSON_GetObjectItem(t, "value"))))
+			cJSON_AddStringToObject(map, cJSON_GetStringValue(cJSON_GetObjectItem(t, "value")),
+						cJSON_GetStringValue(cJSON_GetObjectItem(t, "label")));
+	cJSON_Delete(sport);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "rollup_summary")) {
 		if (strcmp(t->string, "total_events") == 0)
 			continue;  /* the summary's total, not a type */
-		page_type_label(t->string, label, sizeof(label));
+		page_type_label(session, t->string, label, sizeof(label));
 		if (!cJSON_HasObjectItem(map, t->string))
 			cJSON_AddStringToObject(map, t->string, label);
 	}
@@ -380,7 +387,7 @@ static void add_tagger(cJSON *data, const cJSON *session, page_problems *pp)
 	list = cJSON_AddArrayToObject(tag, "types");
 	for (i = 0; i < COUNT(tag_types); i++) {
 		o = cJSON_CreateObject();
-		page_type_label(tag_types[i].type, label, sizeof(label));
+		page_type_label(session, tag_types[i].type, label, sizeof(label));
 		cJSON_AddStringToObject(o, "value", tag_types[i].type);
 		cJSON_AddStringToObject(o, "label", label);
 		cJSON_AddStringToObject(o, "key", tag_types[i].key);

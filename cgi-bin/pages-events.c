@@ -17,6 +17,7 @@
 
 #include "events.h"
 #include "fail.h"
+#include "labels.h"
 #include "pages-editor.h"
 #include "pages-events.h"
 #include "pages-shared.h"
@@ -97,6 +98,7 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 	const char *names[] = { "t_sec", "event_type", "other_type", "who", "number", "evaluation" };
 	const char *t = field_value(r, "t_sec"), *type = field_value(r, "event_type");
 	const char *eval = field_value(r, "evaluation"), *clip = field_value(r, "clip_id"), *bad;
+	char other[41];
 	cJSON *ev = cJSON_CreateObject(), *payload;
 	long long clip_id;
 	double t_sec;
@@ -105,8 +107,14 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 	*form = cJSON_CreateObject();
 	for (i = 0; i < COUNT(names); i++)
 		cJSON_AddStringToObject(*form, names[i], field_value(r, names[i]));
-	if (*field_value(r, "other_type") != '\0')
-		type = field_value(r, "other_type");  /* written in: it wins over the button pressed */
+	if (*field_value(r, "other_type") != '\0') {
+		/* written in: it wins over the button pressed, stored as labels.h normalises it */
+		type = field_value(r, "other_type");
+		if (stint_type_normalise(type, other, sizeof(other)) != 0)
+			problem(errors, "event_type", "must be letters, digits, spaces, - and _, starting with a letter (e.g. Time out)");
+		else
+			type = other;
+	}
 	if (*t == '\0')
 		problem(errors, "t_sec", "is required");
 	else if ((bad = stint_text_number(event_field("t_sec"), t, &t_sec)) != NULL)

@@ -4,8 +4,10 @@
  * teams' numbers side by side. The score is the newest event whose payload
  * carries home_score and visiting_score (DataVolley scout lines do; so can
  * any tagger); sets come from the session's meta.sets (a DataVolley import
- * writes them). static/live.js follows the session's live messages and
- * swaps in GET /sessions/<id>/board (the board alone) after each change.
+ * writes them). "Last events" are the newest stored ones (a tag added now
+ * shows first, whatever its time on the timeline). static/live.js follows
+ * the session's live messages and swaps in GET /sessions/<id>/board?part=board
+ * (the board alone) after each change; without ?part the board is a page.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,10 +118,11 @@ static void add_events(cJSON *data, cJSON *recent, const cJSON *session)
 	cJSON_ArrayForEach(e, list) {
 		page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "t_sec")), buf, sizeof(buf));
 		cJSON_AddStringToObject(e, "t_shown", buf);
-		page_type_label(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
+		page_type_label(session, cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
 		cJSON_AddStringToObject(e, "type_label", buf);
 		team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
 		cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
+		cJSON_AddBoolToObject(e, "has_player", team != NULL && cJSON_IsString(cJSON_GetObjectItem(e, "actor_number")));
 		if (team != NULL && cJSON_IsString(cJSON_GetObjectItem(e, "actor_number")))
 			cJSON_AddStringToObject(e, "player_name", page_player_name(session, team,
 						cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_number"))));
@@ -132,6 +135,7 @@ static void add_events(cJSON *data, cJSON *recent, const cJSON *session)
 static stint_db_rc board_data(stint_req *r, cJSON **out)
 {
 	cJSON *session = NULL, *recent = NULL, *rollup = NULL, *data;
+	const char *status;
 	char name[210];
 	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
@@ -151,6 +155,8 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 	add_sets(data, session);
 	add_events(data, recent, session);
 	cJSON_AddItemToObject(data, "compare", compare(rollup));
+	status = cJSON_GetStringValue(cJSON_GetObjectItem(session, "status"));
+	cJSON_AddBoolToObject(data, "session_live", status != NULL && strcmp(status, "live") == 0);
 	cJSON_AddItemToObject(data, "session", session);
 	cJSON_Delete(recent);
 	cJSON_Delete(rollup);
@@ -185,29 +191,8 @@ void page_live(stint_req *r)
 
 void page_board(stint_req *r)
 {
-	send_board(r, "board", 0);
-}
-
-/*
- * The replay page: static/replay.js fetches the session's stored live
- * messages (the timeline) and plays them at their original pace, times a
- * speed factor the viewer picks.
- */
-void page_replay(stint_req *r)
-{
-	cJSON *session = NULL, *data;
-	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
-
-	if (rc != STINT_DB_OK) {
-		stint_fail_db(r, rc);
-		return;
-	}
-	if (session == NULL) {
-		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
-		return;
-	}
-	data = cJSON_CreateObject();
-	cJSON_AddItemToObject(data, "session", session);
-	stint_view_send(r, 200, "replay", data);
-	cJSON_Delete(data);
+	if (page_part(r, "board"))
+		send_board(r, "board", 0);
+	else
+		send_board(r, "live", 1);
 }

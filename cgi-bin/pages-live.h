@@ -1,5 +1,5 @@
 /*
- * pages-live.h: the live view, its board and the replay (pages-live.c).
+ * pages-live.h: the live view and its board (pages-live.c).
  */
 #ifndef STINT_PAGES_LIVE_H
 #define STINT_PAGES_LIVE_H
@@ -8,6 +8,5 @@
 
 void page_live(stint_req *r);    /* GET /sessions/<id>/live */
 void page_board(stint_req *r);   /* GET /sessions/<id>/board: the live view's board alone */
-void page_replay(stint_req *r);  /* GET /sessions/<id>/replay: the stored messages at their pace */
 
 #endif

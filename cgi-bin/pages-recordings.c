@@ -44,19 +44,10 @@ int page_recordings_init(void)
 	return 0;
 }
 
-/* A time given as RFC 3339 text, shown "YYYY-MM-DD HH:MM:SS UTC" into out; "" when it is not one. */
+/* A time given as RFC 3339 text, as pages show it (timeshow.h) into out; "" when it is not one. */
 static void shown_time(const char *rfc3339, char *out, size_t size)
 {
-	double t;
-	time_t secs;
-	struct tm tm;
-
-	out[0] = '\0';
-	if (rfc3339 == NULL || stint_timestamp_epoch(rfc3339, &t) != 0)
-		return;
-	secs = (time_t)t;
-	gmtime_r(&secs, &tm);
-	strftime(out, size, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	page_time_text(rfc3339, out, size);
 }
 
 /* num as a JSON number, or NAN. */

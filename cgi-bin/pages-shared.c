@@ -12,7 +12,9 @@
 
 #include "escape.h"
 #include "fail.h"
+#include "labels.h"
 #include "pages-shared.h"
+#include "timeshow.h"
 #include "validate.h"
 
 static const page_choice kind_labels[] = {
@@ -41,12 +43,6 @@ static const page_choice flashes[] = {
 	{ "survey_saved", "Thank you: your answers are saved." },
 	{ "thresholds_added", "Thresholds added." }, { "thresholds_saved", "Thresholds saved." },
 	{ "thresholds_deleted", "Thresholds deleted." },
-};
-
-static const page_choice type_labels[] = {
-	{ "serve", "Serve" }, { "reception", "Reception" }, { "set", "Set" }, { "attack", "Attack" },
-	{ "block", "Block" }, { "dig", "Dig" }, { "freeball", "Free ball" }, { "point", "Point" },
-	{ "timeout", "Time-out" }, { "substitution", "Substitution" }, { "end_of_set", "End of set" },
 };
 
 #define OPTIONS(arr, current) page_options(arr, COUNT(arr), current)
@@ -86,19 +82,16 @@ const char *page_label(const page_choice *c, size_t n, const char *value)
 	return value ? value : "";
 }
 
-void page_type_label(const char *type, char *out, size_t size)
+void page_type_label(const cJSON *session, const char *type, char *out, size_t size)
 {
-	const char *known = page_label(type_labels, COUNT(type_labels), type);
-	size_t i;
+	stint_type_label(session != NULL ? stint_sport_of(session) : STINT_SPORT_GENERIC, type, out, size);
+}
 
-	snprintf(out, size, "%s", known);
-	if (known != type)
-		return;
-	for (i = 0; out[i] != '\0'; i++)
-		if (out[i] == '_')
-			out[i] = ' ';
-	if (out[0] >= 'a' && out[0] <= 'z')
-		out[0] = (char)(out[0] - 'a' + 'A');
+int page_part(stint_req *r, const char *name)
+{
+	const char *part = stint_kv_get(&r->query, "part");
+
+	return part != NULL && strcmp(part, name) == 0;
 }
 
 void page_clock(double t_sec, char *out, size_t size)
@@ -112,23 +105,28 @@ void page_clock(double t_sec, char *out, size_t size)
 		snprintf(out, size, "%s%ld:%02ld.%ld", t_sec < 0 ? "-" : "", m, s, tenths % 10);
 }
 
-/* "2026-11-22 10:00 UTC" from an RFC 3339 value (pages show UTC). */
+/* The time key holds as pages show it (timeshow.h), and as a datetime-local value, both in the zone. */
 static void add_when(cJSON *obj, const char *key, const char *out_key, const char *input_key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-	char shown[32], input[17];
+	char shown[40], input[20];
 	double t;
-	time_t secs;
-	struct tm tm;
 
-	if (!cJSON_IsString(v) || stint_timestamp_epoch(v->valuestring, &t) != 0)
+	if (!cJSON_IsString(v) || stint_timestamp_epoch(v->valuestring, &t) != 0 ||
+	    stint_time_show(t, shown, sizeof(shown)) != 0 || stint_time_input(t, input, sizeof(input)) != 0)
 		return;
-	secs = (time_t)t;
-	gmtime_r(&secs, &tm);
-	strftime(shown, sizeof(shown), "%Y-%m-%d %H:%M UTC", &tm);
-	strftime(input, sizeof(input), "%Y-%m-%dT%H:%M", &tm);
 	cJSON_AddStringToObject(obj, out_key, shown);
 	cJSON_AddStringToObject(obj, input_key, input);
+}
+
+void page_time_text(const char *rfc3339, char *out, size_t size)
+{
+	double t;
+
+	if (size > 0)
+		out[0] = '\0';
+	if (rfc3339 != NULL && stint_timestamp_epoch(rfc3339, &t) == 0)
+		stint_time_show(t, out, size);
 }
 
 void page_decorate_session(cJSON *s)

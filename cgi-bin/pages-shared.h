@@ -43,11 +43,24 @@ void page_add_flash(stint_req *r, cJSON *data);
 void page_redirect_session(stint_req *r, const char *id, const char *suffix, const char *flash,
 			   const char *view, const char *anchor);
 
+/*
+ * 1 when the request asks for part of a page (?part=name): the fragment a
+ * page's script swaps in, rather than the whole page in the layout.
+ */
+int page_part(stint_req *r, const char *name);
+
 /* A time on the session's timeline as m:ss.s, or h:mm:ss from an hour on. */
 void page_clock(double t_sec, char *out, size_t size);
 
-/* An event type's label: the known ones by name, others with spaces for '_'. */
-void page_type_label(const char *type, char *out, size_t size);
+/* An RFC 3339 time as pages show it (stint_time_show) into out; "" when it is not one. */
+void page_time_text(const char *rfc3339, char *out, size_t size);
+
+/*
+ * An event type's label in the session's sport (labels.h: the sport's
+ * table, then the generic one, else the name with spaces for '_'); NULL
+ * session: generic.
+ */
+void page_type_label(const cJSON *session, const char *type, char *out, size_t size);
 
 /* The editor's view of the event list: ?who=A|B|A-<n>&type=&offset= (invalid values dropped). */
 typedef struct page_view {

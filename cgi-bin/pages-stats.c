@@ -3,8 +3,9 @@
  * view show: events by type per team and per player (counts from the
  * rollups table, kept exact by the database), and the volleyball KPIs
  * stint_rollup_json derives (openvolley's definitions, see
- * sql/migrations/0003_timeline.sql). GET /sessions/<id>/stats answers the
- * tables alone, for the editor's script to swap in after a change.
+ * sql/migrations/0003_timeline.sql). GET /sessions/<id>/stats is a page
+ * of its own in the layout; with ?part=tables it answers the tables alone,
+ * for the editor's script to swap in after a change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,14 +81,14 @@ static cJSON *row_types(const cJSON *rows, int players_only)
 }
 
 /* [{value, label}] headers for types. */
-static cJSON *type_headers(const cJSON *types)
+static cJSON *type_headers(const cJSON *types, const cJSON *session)
 {
 	cJSON *out = cJSON_CreateArray(), *h;
 	const cJSON *t;
 	char label[64];
 
 	cJSON_ArrayForEach(t, types) {
-		page_type_label(t->valuestring, label, sizeof(label));
+		page_type_label(session, t->valuestring, label, sizeof(label));
 		h = cJSON_CreateObject();
 		cJSON_AddStringToObject(h, "value", t->valuestring);
 		cJSON_AddStringToObject(h, "label", label);
@@ -233,9 +234,9 @@ cJSON *page_stats_data(const cJSON *rollup, const cJSON *session)
 	size_t i;
 
 	cJSON_AddBoolToObject(out, "has_rows", cJSON_GetArraySize(rows) > 0);
-	cJSON_AddItemToObject(out, "types", type_headers(types));
+	cJSON_AddItemToObject(out, "types", type_headers(types, session));
 	cJSON_AddItemToObject(out, "teams", team_rows(rows, types, session));
-	cJSON_AddItemToObject(out, "player_types", type_headers(ptypes));
+	cJSON_AddItemToObject(out, "player_types", type_headers(ptypes, session));
 	cJSON_AddItemToObject(out, "players", player_rows(rows, ptypes, session));
 	cJSON_AddBoolToObject(out, "has_players", cJSON_GetArraySize(ptypes) > 0);
 	cJSON_AddBoolToObject(out, "has_kpi", cJSON_GetArraySize(cJSON_GetObjectItem(rollup, "teams")) > 0);
@@ -268,7 +269,10 @@ void page_stats(stint_req *r)
 	} else {
 		data = cJSON_CreateObject();
 		cJSON_AddItemToObject(data, "stats", page_stats_data(rollup, session));
-		stint_view_send(r, 200, "stats", data);
+		page_decorate_session(session);
+		cJSON_AddItemToObject(data, "session", session);
+		session = NULL;
+		stint_view_send(r, 200, page_part(r, "tables") ? "stats" : "stats-page", data);
 	}
 	cJSON_Delete(data);
 	cJSON_Delete(rollup);

@@ -56,19 +56,10 @@ int page_tasks_init(void)
 	return 0;
 }
 
-/* An RFC 3339 time as pages show it, "2026-12-07 02:10 UTC", into out ("" when not a time). */
+/* An RFC 3339 time as pages show it (timeshow.h) into out ("" when not a time). */
 static void shown_time(const cJSON *v, char *out, size_t size)
 {
-	double t;
-	time_t secs;
-	struct tm tm;
-
-	out[0] = '\0';
-	if (!cJSON_IsString(v) || stint_timestamp_epoch(v->valuestring, &t) != 0)
-		return;
-	secs = (time_t)t;
-	gmtime_r(&secs, &tm);
-	strftime(out, size, "%Y-%m-%d %H:%M UTC", &tm);
+	page_time_text(cJSON_GetStringValue(v), out, size);
 }
 
 /* Labels, times and buttons of one task of the panel (its API JSON, changed in place). */
@@ -86,7 +77,7 @@ static void decorate_task(cJSON *t)
 	if (known != type)
 		snprintf(base, sizeof(base), "%s", known);
 	else
-		page_type_label(type, base, sizeof(base));
+		page_type_label(NULL, type, base, sizeof(base));
 	snprintf(label, sizeof(label), "%s%s%s", base, analyzer != NULL ? " · " : "", analyzer != NULL ? analyzer : "");
 	cJSON_AddStringToObject(t, "type_label", label);
 	cJSON_AddStringToObject(t, "status_label", running && stopping ? "Stopping" :

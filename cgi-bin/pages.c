@@ -6,10 +6,11 @@
  * pages-import.c (the .dvw upload form), pages-editor.c (the session
  * editor), pages-events.c (the editor's event and clip forms),
  * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
- * and the panel's forms), pages-live.c (the live view and
- * replay), pages-survey.c (the players' survey form), pages-thresholds.c
- * (the report's thresholds per team), pages-htmx.c (seed 000's HTMX
- * fragments of the dashboard and editor); what they share is
+ * and the panel's forms), pages-live.c (the live view),
+ * pages-replay.c (the replay that fits the session), pages-survey.c (the
+ * players' survey form), pages-thresholds.c (the report's thresholds per
+ * team), pages-htmx.c (seed 000's HTMX fragments of the dashboard and
+ * editor); what they share is
  * pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -24,6 +25,7 @@
 #include "pages-import.h"
 #include "pages-live.h"
 #include "pages-recordings.h"
+#include "pages-replay.h"
 #include "pages-session.h"
 #include "pages-shared.h"
 #include "pages-stats.h"

@@ -381,11 +381,12 @@
 	  "), 'limit', $7::int, 'offset', $8::int)::text") \
 	/* $1 session id, $2 event id -> one cell: the event's JSON | no row when absent */ \
 	X(EVENT_GET, 2, "SELECT stint_event_json(e)::text FROM events e WHERE e.session_id = $1::uuid AND e.id = $2::bigint") \
-	/* $1 session id, $2 n -> one cell: {"recent": the last n events, newest first, "score": the newest */ \
-	/* event whose payload carries home_score and visiting_score, or null} for the live view */ \
+	/* $1 session id, $2 n -> one cell: {"recent": the n newest stored events (highest id first), */ \
+	/* "score": the latest event on the timeline whose payload carries home_score and visiting_score, */ \
+	/* or null} for the live view */ \
 	X(EVENTS_RECENT, 2, \
-	  "SELECT json_build_object('recent', coalesce((SELECT json_agg(stint_event_json(e) ORDER BY e.t_sec DESC, e.id DESC)" \
-	  " FROM (SELECT * FROM events WHERE session_id = $1::uuid ORDER BY t_sec DESC, id DESC LIMIT $2::int) e), '[]')," \
+	  "SELECT json_build_object('recent', coalesce((SELECT json_agg(stint_event_json(e) ORDER BY e.id DESC)" \
+	  " FROM (SELECT * FROM events WHERE session_id = $1::uuid ORDER BY id DESC LIMIT $2::int) e), '[]')," \
 	  " 'score', (SELECT stint_event_json(e) FROM events e WHERE e.session_id = $1::uuid" \
 	  " AND e.payload ? 'home_score' AND e.payload ? 'visiting_score' ORDER BY e.t_sec DESC, e.id DESC LIMIT 1))::text") \
 	/* $1 session id, $2 event id, $3 patch (validated JSON object: only the keys present change) */ \

@@ -59,9 +59,10 @@ stint_db_rc stint_timeline_event_text(stint_db *db, const char *sid, const char 
 stint_db_rc stint_timeline_event_json(stint_db *db, const char *sid, const char *event_id, cJSON **event);
 
 /*
- * For the live view: {"recent": session sid's last n events, newest first,
- * "score": the newest event whose payload carries home_score and
- * visiting_score, or null} in *out (caller deletes).
+ * For the live view: {"recent": session sid's n newest stored events
+ * (highest id first, whatever their t_sec), "score": the latest event on
+ * the timeline whose payload carries home_score and visiting_score, or
+ * null} in *out (caller deletes).
  */
 stint_db_rc stint_timeline_recent_json(stint_db *db, const char *sid, int n, cJSON **out);
 

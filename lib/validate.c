@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "timeshow.h"
+
 long stint_utf8_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -648,10 +650,8 @@ static cJSON *form_value(const stint_field *f, const char *s)
 		d = strtod(s, &end);
 		return end != s && *end == '\0' ? cJSON_CreateNumber(d) : cJSON_CreateString(s);
 	case STINT_F_TIMESTAMP:
-		if (strlen(s) == 16 && s[10] == 'T') {
-			snprintf(stamp, sizeof(stamp), "%s:00Z", s);
+		if (strlen(s) == 16 && s[10] == 'T' && stint_time_from_input(s, stamp, sizeof(stamp)) == 0)
 			return cJSON_CreateString(stamp);
-		}
 		return cJSON_CreateString(s);
 	case STINT_F_BOOL:
 		return cJSON_CreateBool(strcmp(s, "on") == 0 || strcmp(s, "true") == 0);

@@ -208,7 +208,7 @@ long stint_utf8_len(const char *s);
  * Convert the form fields of the spec present in form into a JSON object
  * (strings, ints, numbers by type; an empty value becomes null when the
  * field is nullable and is left out otherwise). `datetime-local` values
- * (YYYY-MM-DDTHH:MM) get ":00Z" appended (pages show times in UTC).
+ * (YYYY-MM-DDTHH:MM) are read in the pages' time zone (timeshow.h).
  * Returns a new object (caller deletes) or NULL on out of memory.
  */
 cJSON *stint_form_to_json(const stint_kvlist *form, const stint_field *spec, size_t n);

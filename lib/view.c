@@ -10,6 +10,7 @@
 #include "log.h"
 #include "mustache.h"
 #include "route.h"
+#include "timeshow.h"
 
 #define VIEW_MAX 64
 
@@ -124,6 +125,7 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 	cJSON_DeleteItemFromObjectCaseSensitive(data, "csrf");
 	cJSON_DeleteItemFromObjectCaseSensitive(data, "app");
 	cJSON_DeleteItemFromObjectCaseSensitive(data, "user");
+	cJSON_DeleteItemFromObjectCaseSensitive(data, "time_zone");
 	if (r->user.id != 0) {
 		cJSON *u = cJSON_AddObjectToObject(data, "user");
 
@@ -134,7 +136,8 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 	}
 	if (tmpl == NULL || token == NULL ||
 	    !cJSON_AddStringToObject(data, "csrf", token) ||
-	    !cJSON_AddStringToObject(data, "app", "Stint")) {
+	    !cJSON_AddStringToObject(data, "app", "Stint") ||
+	    !cJSON_AddStringToObject(data, "time_zone", stint_time_zone())) {
 		stint_log(STINT_LOG_ERROR, "template %s missing", name);
 		goto fail;
 	}

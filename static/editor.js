@@ -7,6 +7,8 @@
 import { follow, showState } from './feed.js';
 import { sortable } from './sort.js';
 import { tasksPanel, typeLabel as taskLabel } from './tasks.js';
+import { showTime } from './time.js';
+import { normaliseType } from './types.js';
 
 const $ = (id) => document.getElementById(id);
 const root = $('editor');
@@ -365,7 +367,7 @@ function showSelection() {
 
 async function tag(type) {
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(type)) {
-    say('Choose a type, or write one in lower case under Other (e.g. free_kick).', true);
+    say('Choose a type, or write one under Other in letters, digits and spaces (e.g. Time out).', true);
     return;
   }
   const t = sessionTime() ?? Number(form.elements.t_sec.value);
@@ -471,7 +473,7 @@ let statsTimer = 0;
 function refreshStats() {
   clearTimeout(statsTimer);
   statsTimer = setTimeout(async () => {
-    const res = await fetch(`/sessions/${sid}/stats`);
+    const res = await fetch(`/sessions/${sid}/stats?part=tables`);
     if (!res.ok) return;
     const body = $('stats-body');
     body.innerHTML = await res.text();
@@ -484,8 +486,7 @@ function refreshStats() {
 function feedLine(msg, text) {
   const list = $('feed');
   list.querySelector('.muted')?.remove();
-  const at = new Date(msg.at);
-  list.prepend(h('li', {}, h('time', { dateTime: msg.at }, at.toLocaleTimeString()), ` ${text}`));
+  list.prepend(h('li', {}, h('time', { dateTime: msg.at }, showTime(msg.at)), ` ${text}`));
   while (list.children.length > 30) list.lastElementChild.remove();
 }
 
@@ -641,7 +642,8 @@ function wire() {
   if (form) {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      tag(form.elements.other_type.value.trim() || ev.submitter?.value || '');
+      const other = form.elements.other_type.value.trim();
+      tag(other ? normaliseType(other) || other : ev.submitter?.value || '');
     });
     form.addEventListener('change', showSelection);
     $('undo').addEventListener('click', undo);

@@ -100,9 +100,12 @@ export function follow(id, after, onMessage, onState = () => {}) {
   };
 }
 
-/** Shows a feed state in element el ("Live", "Reconnecting…"). */
-export function showState(el, state) {
-  const words = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', ended: 'Ended' };
+/** Shows a feed state in element el ("Live", "Reconnecting…"); "Up to date" rather than "Live" when the session is not live. */
+export function showState(el, state, sessionLive = true) {
+  // "Live" only while the session is live; a finished one that is followed is "Up to date"
+  const words = { connecting: 'Connecting…', live: sessionLive ? 'Live' : 'Up to date', reconnecting: 'Reconnecting…',
+    ended: 'Ended' };
   el.textContent = words[state] ?? state;
   el.dataset.state = state;
+  el.dataset.session = sessionLive ? 'live' : 'not-live';
 }

@@ -52,9 +52,10 @@ function summary(m) {
 function apply(m) {
   const d = m.data ?? {};
   if (m.type === 'session_updated') $('replay-status').textContent = d.status;
-  if (m.type === 'climb_updated') $('replay-holds').textContent = summary(m);
+  // the holds and the pose frame show for climbs only (the page has them then)
+  if (m.type === 'climb_updated' && $('replay-holds')) $('replay-holds').textContent = summary(m);
   if (m.type === 'pose_updated') {
-    $('replay-frame').textContent = d.frame;
+    if ($('replay-frame')) $('replay-frame').textContent = d.frame;
     return;   // frames come 30 a second: shown above, not logged
   }
   if (m.type === 'event_added') {

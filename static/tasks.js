@@ -6,6 +6,7 @@
 // The panel's buttons send the same requests to the JSON API; what they
 // change comes back as task_updated, so nothing here polls.
 // The item built here is the one templates/editor.mustache writes.
+import { showTime } from './time.js';
 
 // The labels pages-tasks.c gives (its task_type_labels and task_status_labels).
 const TYPES = { process_report: 'Report', analyze_clip: 'Clip analysis', recorder_sync: 'Recorder sync', noop: 'No-op' };
@@ -22,8 +23,8 @@ function h(tag, props = {}, ...children) {
   return el;
 }
 
-/** "2026-12-07 02:10 UTC", as the server shows a time. */
-const shown = (iso) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** A time as the server shows it (time.js). */
+const shown = showTime;
 
 /** A task's type as the panel names it ("Report", "Clip analysis · scenecut"). */
 export function typeLabel(t) {

@@ -283,7 +283,8 @@ test('the editor is valid HTML, with its fragments, and photographed', async () 
   assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}`), 'the editor');
   assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}?who=B&type=attack&edit=1`), 'the editor with a filter');
   assertTidy(`<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>${
-    await servedHtml(page, `${BASE}/sessions/${sid}/stats`)}</body></html>`, 'the stats fragment');
+    await servedHtml(page, `${BASE}/sessions/${sid}/stats?part=tables`)}</body></html>`, 'the stats fragment');
+  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}/stats`), 'the stats page');
   await page.goto(`${BASE}/sessions/${sid}`);
   await page.waitForFunction(() => document.querySelectorAll('#event-rows tr[data-id]').length === 21);
   const attack = (await events(sid)).find((e) => e.event_type === 'attack' && e.t_sec === 10);
@@ -399,8 +400,9 @@ test('without JavaScript, events are added, edited and deleted through the forms
 });
 
 test('the replay plays the session\'s live messages back in order', async () => {
-  await page.goto(`${BASE}/sessions/${sid}/replay`);
-  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}/replay`), 'the replay page');
+  await page.goto(`${BASE}/sessions/${sid}/replay?view=messages`);
+  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}/replay?view=messages`), 'the replay page');
+  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}/replay`), 'the match replay page');
   const stored = (await api('GET', `/api/v1/sessions/${sid}/timeline?limit=5000`)).body.messages
     .filter((m) => !['pose_updated', 'rollup_updated'].includes(m.type));
   assert.ok(stored.length > 0, 'the earlier scenarios published messages');

@@ -75,7 +75,7 @@ test('a queued task shows; the spooler runs it and its progress bar moves live, 
   await badge(page, id, 'Running').waitFor();
   assert.equal(await task(page, id).locator('.task-message').textContent(), 'Slowly');
   assert.equal(await task(page, id).locator('.task-percent').textContent(), '50 %');
-  assert.match(await task(page, id).locator('.task-times').textContent(), / · started .* UTC · attempt 1 of 2$/);
+  assert.match(await task(page, id).locator('.task-times').textContent(), / · started .* UTC\+00:00 · attempt 1 of 2$/);
   assert.equal(await page.locator('#feed li', { hasText: 'Spool test: running' }).count(), 1);
   await badge(page, id, 'Completed').waitFor({ timeout: 20000 });
   assert.equal(await task(page, id).locator('progress').getAttribute('value'), '100');

@@ -74,7 +74,7 @@ test('the panel lists the tasks, newest first, with status, progress bar, messag
   const f = item(page.html, failed);
   assert.ok(f.includes('<p class="task-error">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;boom&quot;</p>'), 'error escaped');
   assert.ok(!page.html.includes('<script>alert(1)'));
-  assert.match(f, /Queued <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time> · started <time datetime="2026-12-07T02:10:00\+00:00">2026-12-07 02:10 UTC<\/time> · finished <time datetime="2026-12-07T02:11:00\+00:00">2026-12-07 02:11 UTC<\/time>/);
+  assert.match(f, /Queued <time datetime="[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC\+00:00<\/time> · started <time datetime="2026-12-07T02:10:00\+00:00">2026-12-07 02:10 UTC\+00:00<\/time> · finished <time datetime="2026-12-07T02:11:00\+00:00">2026-12-07 02:11 UTC\+00:00<\/time>/);
   assert.match(f, /action="\/sessions\/[0-9a-f-]{36}\/tasks\/retry"/);
   assert.ok(!f.includes('/tasks/cancel'), 'no Cancel for a failed task');
 
