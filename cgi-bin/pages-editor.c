@@ -22,6 +22,7 @@
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "pages-tasks.h"
+#include "pages-teams.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "view.h"
@@ -104,8 +105,7 @@ static cJSON *who_groups(const cJSON *session, const char *current)
 	cJSON *groups = cJSON_CreateArray(), *g, *players, *o;
 	const cJSON *team, *p;
 	char value[16], label[240], name[210];
-	const char *sides[] = { "A", "B" }, *pname;
-	double number;
+	const char *sides[] = { "A", "B" }, *pname, *number;
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
@@ -120,13 +120,13 @@ static cJSON *who_groups(const cJSON *session, const char *current)
 			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(team, "side")), sides[i]) != 0)
 				continue;
 			cJSON_ArrayForEach(p, cJSON_GetObjectItem(team, "roster")) {
-				number = cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number"));
+				number = page_number_text(cJSON_GetObjectItem(p, "number"), value, sizeof(value));
 				pname = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
-				snprintf(value, sizeof(value), "%s-%.0f", sides[i], number);
-				snprintf(label, sizeof(label), "#%.0f %s", number, pname ? pname : "");
+				snprintf(label, sizeof(label), "#%s %s", number, pname ? pname : "");
 				o = cJSON_CreateObject();
+				cJSON_AddStringToObject(o, "number", number);
+				snprintf(value, sizeof(value), "%s-%s", sides[i], cJSON_GetStringValue(cJSON_GetObjectItem(o, "number")));
 				cJSON_AddStringToObject(o, "value", value);
-				cJSON_AddNumberToObject(o, "number", number);
 				cJSON_AddStringToObject(o, "name", pname ? pname : "");
 				cJSON_AddStringToObject(o, "label", label);
 				cJSON_AddBoolToObject(o, "selected", current && strcmp(current, value) == 0);
@@ -167,7 +167,7 @@ static void decorate_event(cJSON *e, const cJSON *session)
 	cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
 	cJSON_AddBoolToObject(e, "has_player", team != NULL && cJSON_IsNumber(num));
 	if (team != NULL && cJSON_IsNumber(num))
-		cJSON_AddStringToObject(e, "player_name", page_player_name(session, team, num->valuedouble));
+		cJSON_AddStringToObject(e, "player_name", page_player_name(session, team, page_number_text(num, buf, sizeof(buf))));
 	cJSON_AddStringToObject(e, "evaluation", eval ? eval : "");
 	event_who(e, who, sizeof(who));
 	cJSON_AddStringToObject(e, "who", who);
@@ -425,6 +425,7 @@ static void free_problems(page_problems *pp)
 	cJSON_Delete(pp->event_form);
 	cJSON_Delete(pp->event_errors);
 	cJSON_Delete(pp->clip_errors);
+	cJSON_Delete(pp->teams_errors);
 }
 
 void page_render_editor(stint_req *r, int status, page_problems *problems)
@@ -456,6 +457,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 		rc = add_stats(r, data, s);
 	if (rc == STINT_DB_OK)
 		rc = page_participants_data(r, data);
+	if (rc == STINT_DB_OK)
+		rc = page_teams_panel_data(r, data, pp->teams_form, pp->teams_errors);
 	if (rc == STINT_DB_OK)
 		rc = page_add_tasks(r, data);
 	if (rc == STINT_DB_OK)

@@ -41,6 +41,8 @@ static const page_choice flashes[] = {
 	{ "survey_saved", "Thank you: your answers are saved." },
 	{ "thresholds_added", "Thresholds added." }, { "thresholds_saved", "Thresholds saved." },
 	{ "thresholds_deleted", "Thresholds deleted." },
+	{ "teams_saved", "Teams saved." }, { "team_copied", "Saved team copied in." },
+	{ "team_added", "Team added." }, { "team_saved", "Team saved." }, { "team_deleted", "Team deleted." },
 };
 
 static const page_choice type_labels[] = {
@@ -232,17 +234,29 @@ const char *page_team_name(const cJSON *session, const char *side, char *buf, si
 	return buf;
 }
 
-const char *page_player_name(const cJSON *session, const char *side, double number)
+const char *page_number_text(const cJSON *number, char *buf, size_t size)
+{
+	if (cJSON_IsString(number))
+		snprintf(buf, size, "%s", number->valuestring);
+	else if (cJSON_IsNumber(number))
+		snprintf(buf, size, "%.0f", number->valuedouble);
+	else
+		snprintf(buf, size, "%s", "");
+	return buf;
+}
+
+const char *page_player_name(const cJSON *session, const char *side, const char *number)
 {
 	const cJSON *t, *p;
-	const char *name;
+	const char *name, *n;
 
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) != 0)
 			continue;
 		cJSON_ArrayForEach(p, cJSON_GetObjectItem(t, "roster")) {
 			name = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
-			if (cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number")) == number && name != NULL)
+			n = cJSON_GetStringValue(cJSON_GetObjectItem(p, "number"));
+			if (n != NULL && number != NULL && strcmp(n, number) == 0 && name != NULL)
 				return name;
 		}
 	}

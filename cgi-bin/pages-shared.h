@@ -64,6 +64,9 @@ char *page_view_query(stint_arena *a, const page_view *v);
 const char *page_team_name(const cJSON *session, const char *side, char *buf, size_t size);
 
 /* The player's name in the session's roster, or "". */
-const char *page_player_name(const cJSON *session, const char *side, double number);
+const char *page_player_name(const cJSON *session, const char *side, const char *number);
+
+/* A shirt number (JSON text, or a number from before numbers were text) as text in buf; "" when neither. */
+const char *page_number_text(const cJSON *number, char *buf, size_t size);
 
 #endif

@@ -185,7 +185,7 @@ static cJSON *player_rows(const cJSON *rows, const cJSON *types, const cJSON *se
 		row = cJSON_CreateObject();
 		cJSON_AddStringToObject(row, "team", page_team_name(session, side, name, sizeof(name)));
 		cJSON_AddNumberToObject(row, "number", number);
-		cJSON_AddStringToObject(row, "name", page_player_name(session, side, number));
+		cJSON_AddStringToObject(row, "name", page_player_name(session, side, counts->string + 2));
 		add_cells(row, counts, types);
 		cJSON_AddItemToArray(out, row);
 	}

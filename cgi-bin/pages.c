@@ -8,7 +8,8 @@
  * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
  * and the panel's forms), pages-live.c (the live view and
  * replay), pages-survey.c (the players' survey form), pages-thresholds.c
- * (the report's thresholds per team); what they share is
+ * (the report's thresholds per team), pages-teams.c (the editor's teams
+ * panel, the saved teams page); what they share is
  * pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -27,6 +28,7 @@
 #include "pages-stats.h"
 #include "pages-survey.h"
 #include "pages-tasks.h"
+#include "pages-teams.h"
 #include "pages-thresholds.h"
 #include "view.h"
 

@@ -18,8 +18,14 @@ const videos = JSON.parse(root.dataset.videos || '[]');
 const teams = [...document.querySelectorAll('#v-who optgroup')].map((group) => {
   const [team, ...players] = group.querySelectorAll('option');
   return { side: team.value, name: group.label, roster: players.map((o) => ({
-    number: Number(o.value.split('-')[1]), player_name: o.textContent.replace(/^#\d+ /, '') })) };
+    number: o.value.split('-')[1], player_name: o.textContent.replace(/^#\d+ /, '') })) };
 });
+// A teams_updated message's sides ({home, visiting}) into teams (side A is home, B visiting).
+function applyTeams(d) {
+  const sides = [['A', d.home], ['B', d.visiting]].map(([side, t]) => ({ side, name: t?.name || `Team ${side}`,
+    roster: (t?.players ?? []).map((p) => ({ number: p.number, player_name: p.name })) }));
+  teams.splice(0, teams.length, ...sides);
+}
 const typeLabels = Object.fromEntries([...document.querySelectorAll('#v-type option')]
   .filter((o) => o.value).map((o) => [o.value, o.textContent]));
 const video = $('video');
@@ -65,14 +71,16 @@ function clock(t) {
 
 const teamName = (side) => teams.find((t) => t.side === side)?.name ?? (side ? `Team ${side}` : '');
 const playerName = (side, n) =>
-  teams.find((t) => t.side === side)?.roster.find((p) => p.number === n)?.player_name ?? '';
+  teams.find((t) => t.side === side)?.roster.find((p) => p.number === String(n))?.player_name ?? '';
 const typeLabel = (t) => typeLabels[t] ?? t.charAt(0).toUpperCase() + t.slice(1).replaceAll('_', ' ');
 const evaluation = (e) => e.payload?.evaluation ?? '';
 
 function whoText(e) {
   if (!e.actor_team) return '';
   const num = e.actor_number ?? null;
-  return num === null ? teamName(e.actor_team) : `${teamName(e.actor_team)} #${num}`;
+  if (num === null) return teamName(e.actor_team);
+  const name = playerName(e.actor_team, num);
+  return `${teamName(e.actor_team)} #${num}${name ? ` ${name}` : ''}`;
 }
 
 function randomKey() {
@@ -514,6 +522,12 @@ function onMessage(msg) {
     break;
   case 'rollup_updated':
     refreshStats();
+    break;
+  case 'teams_updated':
+    applyTeams(d);
+    render();
+    document.dispatchEvent(new CustomEvent('stint:teams', { detail: d }));
+    feedLine(msg, 'Teams and rosters changed');
     break;
   case 'session_updated':
     feedLine(msg, 'The session’s details changed (reload to see them)');

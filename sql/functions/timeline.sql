@@ -91,7 +91,7 @@ CREATE OR REPLACE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sq
 			FROM rollups WHERE session_id = sid), '[]'),
 		'players', coalesce((SELECT jsonb_agg(j || jsonb_build_object('player_name', r.player_name)
 			ORDER BY k.team, k.number)
-			FROM kpi k LEFT JOIN roster r ON r.session_id = sid AND r.side = k.team AND r.number = k.number
+			FROM kpi k LEFT JOIN roster r ON r.session_id = sid AND r.side = k.team AND r.number = k.number::text
 			WHERE k.is_team = 0 AND k.number IS NOT NULL), '[]'),
 		'teams', coalesce((SELECT jsonb_agg(j - 'number' ORDER BY team)
 			FROM kpi WHERE is_team = 1), '[]'))
