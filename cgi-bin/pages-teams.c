@@ -6,13 +6,12 @@
 #include <string.h>
 
 #include "fail.h"
-#include "pages-editor.h"
 #include "pages-shared.h"
 #include "teams.h"
 #include "tx.h"
 #include "view.h"
 
-#define FORM_ROWS_MAX 60    /* roster rows a form is read up to (more than a team may have: 422) */
+#define FORM_ROWS_MAX PAGE_TEAM_ROWS_MAX
 #define FORM_ROWS_MIN 12    /* rows a form shows at least */
 #define FORM_ROWS_SPARE 4   /* empty rows after a stored roster */
 
@@ -35,13 +34,7 @@ static int filled(const char *v)
 	return v != NULL && v[strspn(v, " \t")] != '\0';
 }
 
-/*
- * The team the form's fields under prefix describe, as the API takes it
- * (new object, caller deletes): rows with neither number nor name are left
- * out; rowmap[k] is the form row of players[k]. *blank when nothing was
- * typed at all (no name, no player).
- */
-static cJSON *team_from_form(const stint_kvlist *f, const char *prefix, int rowmap[FORM_ROWS_MAX], int *blank)
+cJSON *page_team_from_form(const stint_kvlist *f, const char *prefix, int rowmap[PAGE_TEAM_ROWS_MAX], int *blank)
 {
 	cJSON *team = cJSON_CreateObject(), *players = cJSON_AddArrayToObject(team, "players"), *p;
 	const char *v, *number, *name;
@@ -73,13 +66,8 @@ static cJSON *team_from_form(const stint_kvlist *f, const char *prefix, int rowm
 	return team;
 }
 
-/*
- * The API's problems under at ("home"; NULL: all) added to out keyed by
- * form field under prefix: "home.players[3].number" -> "home.p5.number"
- * through rowmap.
- */
-static void form_errors(const cJSON *errors, const char *at, const char *prefix, const int *rowmap, int n,
-			cJSON *out)
+void page_team_form_errors(const cJSON *errors, const char *at, const char *prefix, const int *rowmap, int n,
+			   cJSON *out)
 {
 	const cJSON *e;
 	const char *rest;
@@ -252,92 +240,6 @@ stint_db_rc page_teams_panel_data(stint_req *r, cJSON *data, const stint_kvlist 
 	return rc;
 }
 
-/* ---- the session's teams ------------------------------------------------- */
-
-void page_session_teams_save(stint_req *r)
-{
-	const char *sides[] = { "home", "visiting" }, *bad_side = NULL;
-	int rowmap[2][FORM_ROWS_MAX], count[2], blank;
-	cJSON *body = cJSON_CreateObject(), *errors = NULL, *team, *shown;
-	page_problems pp = { 0 };
-	char *json = NULL;
-	stint_db_rc rc;
-	stint_tx tx;
-	int bad;
-
-	for (int i = 0; i < 2; i++) {
-		team = team_from_form(&r->form, sides[i], rowmap[i], &blank);
-		count[i] = cJSON_GetArraySize(cJSON_GetObjectItem(team, "players"));
-		if (blank) {
-			cJSON_Delete(team);
-			cJSON_AddNullToObject(body, sides[i]);
-		} else {
-			cJSON_AddItemToObject(body, sides[i], team);
-		}
-	}
-	bad = stint_teams_validate(body, &errors);
-	if (bad == 0) {
-		stint_tx_begin(&tx, r->db, r->user.id_text);
-		stint_teams_put(&tx, r->params[0], body, &bad_side, &json);
-		rc = stint_tx_end(&tx);
-		free(json);
-		cJSON_Delete(body);
-		if (rc != STINT_DB_OK)
-			stint_fail_db(r, rc);
-		else
-			page_redirect_session(r, r->params[0], NULL, "teams_saved", NULL, "teams");
-		return;
-	}
-	cJSON_Delete(body);
-	if (bad < 0) {
-		cJSON_Delete(errors);
-		stint_fail(r, 500, "internal", "Out of memory.", NULL);
-		return;
-	}
-	shown = cJSON_CreateObject();
-	for (int i = 0; i < 2; i++)
-		form_errors(errors, sides[i], sides[i], rowmap[i], count[i], shown);
-	cJSON_Delete(errors);
-	pp.teams_form = &r->form;
-	pp.teams_errors = shown;
-	page_render_editor(r, 422, &pp);
-}
-
-static const char *const side_names[] = { "home", "visiting", NULL };
-
-void page_session_teams_copy(stint_req *r)
-{
-	const char *side = stint_kv_get(&r->form, "side"), *id = stint_kv_get(&r->form, "saved_team_id"), *bad_side;
-	cJSON *body = cJSON_CreateObject(), *copy = cJSON_CreateObject();
-	static const stint_field id_field = { "saved_team_id", STINT_F_INT, STINT_F_REQUIRED, 1, 9007199254740991LL,
-					      NULL, STINT_NO_DEST };
-	long long n = 0;
-	char *json = NULL;
-	stint_db_rc rc;
-	stint_tx tx;
-
-	if (side == NULL || (strcmp(side, side_names[0]) != 0 && strcmp(side, side_names[1]) != 0) ||
-	    id == NULL || stint_text_int(&id_field, id, &n) != NULL) {
-		cJSON_Delete(body);
-		cJSON_Delete(copy);
-		stint_fail(r, 422, "invalid_fields", "Choose a side and a saved team to copy in.", NULL);
-		return;
-	}
-	cJSON_AddNumberToObject(copy, "saved_team_id", (double)n);
-	cJSON_AddItemToObject(body, side, copy);
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_teams_put(&tx, r->params[0], body, &bad_side, &json);
-	rc = stint_tx_end(&tx);
-	free(json);
-	cJSON_Delete(body);
-	if (rc != STINT_DB_OK)
-		stint_fail_db(r, rc);
-	else if (bad_side != NULL)
-		stint_fail(r, 404, "not_found", "There is no such saved team.", NULL);
-	else
-		page_redirect_session(r, r->params[0], NULL, "team_copied", NULL, "teams");
-}
-
 /* ---- /teams -------------------------------------------------------------- */
 
 /* The page; posted (the form's prefix, "new" or "t<id>") came back with form and errors. */
@@ -389,7 +291,7 @@ void page_teams(stint_req *r)
 static void save_team(stint_req *r, const char *id, const char *prefix)
 {
 	int rowmap[FORM_ROWS_MAX], blank, bad;
-	cJSON *team = team_from_form(&r->form, prefix, rowmap, &blank), *errors = NULL, *shown;
+	cJSON *team = page_team_from_form(&r->form, prefix, rowmap, &blank), *errors = NULL, *shown;
 	char *json = NULL;
 	stint_db_rc rc;
 	stint_tx tx;
@@ -410,7 +312,7 @@ static void save_team(stint_req *r, const char *id, const char *prefix)
 		return;
 	}
 	shown = cJSON_CreateObject();
-	form_errors(errors, NULL, prefix, rowmap, cJSON_GetArraySize(cJSON_GetObjectItem(team, "players")), shown);
+	page_team_form_errors(errors, NULL, prefix, rowmap, cJSON_GetArraySize(cJSON_GetObjectItem(team, "players")), shown);
 	cJSON_Delete(errors);
 	cJSON_Delete(team);
 	render_teams(r, 422, prefix, shown);

@@ -23,8 +23,24 @@
  */
 stint_db_rc page_teams_panel_data(stint_req *r, cJSON *data, const stint_kvlist *form, const cJSON *errors);
 
-void page_session_teams_save(stint_req *r);  /* POST /sessions/<id>/teams: both sides */
-void page_session_teams_copy(stint_req *r);  /* POST /sessions/<id>/teams/copy: a side from a saved team */
+#define PAGE_TEAM_ROWS_MAX 60   /* roster rows a form is read up to (more than a team may have: 422) */
+
+/*
+ * The team the form's fields under prefix describe ("home.name",
+ * "home.p3.number", ...), as the API takes it (new object, caller deletes):
+ * rows with neither number nor name are left out; rowmap[k] is the form row
+ * of players[k]. *blank when nothing was typed at all (no name, no player).
+ */
+cJSON *page_team_from_form(const stint_kvlist *f, const char *prefix, int rowmap[PAGE_TEAM_ROWS_MAX], int *blank);
+
+/*
+ * The API's problems under at ("home"; NULL: all) added to out keyed by form
+ * field under prefix: "home.players[3].number" -> "home.p5.number" through
+ * rowmap (n players).
+ */
+void page_team_form_errors(const cJSON *errors, const char *at, const char *prefix, const int *rowmap, int n,
+			   cJSON *out);
+
 void page_teams(stint_req *r);               /* GET /teams: the saved teams and their forms */
 void page_team_create(stint_req *r);         /* POST /teams */
 void page_team_save(stint_req *r);           /* POST /teams/<id> */

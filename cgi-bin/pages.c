@@ -9,7 +9,8 @@
  * and the panel's forms), pages-live.c (the live view and
  * replay), pages-survey.c (the players' survey form), pages-thresholds.c
  * (the report's thresholds per team), pages-teams.c (the editor's teams
- * panel, the saved teams page); what they share is
+ * panel, the saved teams page) with pages-session-teams.c (the panel's
+ * forms); what they share is
  * pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -24,6 +25,7 @@
 #include "pages-live.h"
 #include "pages-recordings.h"
 #include "pages-session.h"
+#include "pages-session-teams.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "pages-survey.h"

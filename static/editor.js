@@ -599,7 +599,8 @@ function typeDigit(d) {
   state.digitAt = now;
   const team = selection().team ?? 'A';
   const number = String(Number(state.digits));
-  const chip = $(`w-${team}-${number}`);
+  // a roster's number as printed ("00") first, else as a number ("07" is 7)
+  const chip = $(`w-${team}-${state.digits}`) ?? $(`w-${team}-${number}`);
   if (chip) {
     chip.checked = true;
     form.elements.number.value = '';

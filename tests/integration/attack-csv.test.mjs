@@ -92,12 +92,12 @@ test('events.csv after a .dvw import: formula names get a leading quote, numbers
   const s = r.body.session;
   const home = s.teams.find((t) => t.side === 'A').roster;
   for (const [number, name] of Object.entries(HOSTILE))
-    assert.equal(home.find((p) => p.number === Number(number)).player_name, name, 'the name is stored verbatim');
+    assert.equal(home.find((p) => p.number === number).player_name, name, 'the name is stored verbatim (the number as text)');
   // a tab, a carriage return and a ; cannot travel in a .dvw line: set them straight in the roster
   const more = { 10: '\t=1+1', 15: '\r=1+1', 12: 'Smith;=2+2' };
   for (const [number, name] of Object.entries(more)) {
     const literal = `E'${name.replace('\t', '\\t').replace('\r', '\\r')}'`;
-    sql(`UPDATE roster SET player_name = ${literal} WHERE session_id = '${s.id}' AND side = 'A' AND number = ${number}`);
+    sql(`UPDATE roster SET player_name = ${literal} WHERE session_id = '${s.id}' AND side = 'A' AND number = '${number}'`);
   }
   const names = { ...HOSTILE, ...more };
 
