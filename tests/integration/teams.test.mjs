@@ -318,3 +318,25 @@ test('the saved teams page works without JavaScript; analysts see it read only',
   assert.equal(del.status, 303);
   assert.equal((await api('GET', `/api/v1/teams/${row.id}`, { token: coach.token })).status, 404);
 });
+
+test('a deleted session comes back with its teams; a backup from before numbers were text too', async () => {
+  const s = await newSession();
+  const set = await put(s, { home: HOME, visiting: VISITING });
+  assert.equal(set.status, 200);
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}`, { token: coach.token })).status, 204);
+  assert.equal((await api('POST', `/api/v1/sessions/${s.id}/restore`, { token: coach.token })).status, 200);
+  assert.deepEqual((await api('GET', teamsUrl(s), { token: coach.token })).body, set.body, 'restored as it was');
+
+  // the archive as 0001's schema wrote it: no short name or colour, numbers as numbers, role
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.id}`, { token: coach.token })).status, 204);
+  sql(`UPDATE backups SET data = jsonb_set(jsonb_set(data, '{teams}', (SELECT jsonb_agg(t - 'short_name' - 'colour')
+    FROM jsonb_array_elements(data->'teams') t)), '{roster}', (SELECT jsonb_agg((r - 'position' - 'libero' - 'captain' - 'number')
+    || jsonb_build_object('role', r->'position', 'number', (r->>'number')::int)) FROM jsonb_array_elements(data->'roster') r
+    WHERE r->>'number' <> '00')) WHERE session_id = '${s.id}' AND restored_at IS NULL`);
+  const back = await api('POST', `/api/v1/sessions/${s.id}/restore`, { token: coach.token });
+  assert.equal(back.status, 200, back.text);
+  const t = (await api('GET', teamsUrl(s), { token: coach.token })).body;
+  assert.deepEqual([t.home.short_name, t.home.colour], ['', '']);
+  assert.deepEqual(t.home.players.map((p) => [p.number, p.position, p.libero]),
+    [['0', 'libero', true], ['7', 'outside', false], ['12', '', false]]);
+});
