@@ -113,7 +113,7 @@ static int check_players(const char *at, const cJSON *players, cJSON **errors)
 
 int stint_team_validate(const char *at, cJSON *team, int allow_copy, cJSON **errors)
 {
-	cJSON *colour;
+	cJSON *colour, *players;
 	int bad, more;
 
 	if (allow_copy && cJSON_IsObject(team) && cJSON_HasObjectItem(team, "saved_team_id"))
@@ -129,7 +129,9 @@ int stint_team_validate(const char *at, cJSON *team, int allow_copy, cJSON **err
 			return -1;
 		bad++;
 	}
-	more = check_players(at, cJSON_GetObjectItemCaseSensitive(team, "players"), errors);
+	players = cJSON_GetObjectItemCaseSensitive(team, "players");
+	/* a list over the limit is refused already; comparing its numbers pairwise would cost n squared */
+	more = cJSON_GetArraySize(players) <= STINT_TEAM_MAX_PLAYERS ? check_players(at, players, errors) : 0;
 	return more < 0 ? -1 : bad + more;
 }
 

@@ -127,6 +127,13 @@ START_TEST(test_player_limit)
 	ck_assert_int_gt(stint_team_validate("home", team, 1, &errors), 0);
 	ck_assert(cJSON_HasObjectItem(errors, "home.players"));
 	cJSON_Delete(errors);
+	errors = NULL;
+	/* a huge list is refused by its size alone: its numbers are not compared pairwise */
+	for (int i = 0; i < 20000; i++)
+		cJSON_AddItemToArray(players, cJSON_Parse("{\"number\":\"1\"}"));
+	ck_assert_int_eq(stint_team_validate("home", team, 1, &errors), 1);
+	ck_assert(cJSON_HasObjectItem(errors, "home.players"));
+	cJSON_Delete(errors);
 	cJSON_Delete(team);
 }
 END_TEST
