@@ -340,3 +340,30 @@ test('a deleted session comes back with its teams; a backup from before numbers 
   assert.deepEqual(t.home.players.map((p) => [p.number, p.position, p.libero]),
     [['0', 'libero', true], ['7', 'outside', false], ['12', '', false]]);
 });
+
+test('a new session picks its saved teams on the dashboard: copied in with it, or neither when one is gone', async () => {
+  const club = await api('POST', '/api/v1/teams', { json: { name: `${TAG} Dash Home`, players: [{ number: '5', name: 'Kaja Dash' }] }, token: coach.token });
+  const away = await api('POST', '/api/v1/teams', { json: { name: `${TAG} Dash Away`, players: [{ number: '6', name: 'Luka Dash' }] }, token: coach.token });
+  savedIds.push(club.body.id, away.body.id);
+  const b = await new Browser().login(coach.email, coach.password);
+  const dash = await b.get('/');
+  assert.match(dash.html, new RegExp(`<select id="n-home" name="home_team"><option value="">None yet</option>.*<option value="${club.body.id}">${TAG} Dash Home</option>`));
+  const made = await b.post('/sessions', { title: `${TAG} picked`, kind: 'match', home_team: String(club.body.id), visiting_team: String(away.body.id) });
+  assert.equal(made.status, 303, made.html.slice(0, 300));
+  const sid = /\/sessions\/([0-9a-f-]{36})/.exec(made.headers.get('location'))[1];
+  const t = (await api('GET', `/api/v1/sessions/${sid}/teams`, { token: coach.token })).body;
+  assert.deepEqual([t.home.name, t.home.players[0].name, t.visiting.name], [`${TAG} Dash Home`, 'Kaja Dash', `${TAG} Dash Away`]);
+
+  const count = () => Number(sql(`SELECT count(*) FROM sessions WHERE title = '${TAG} gone'`)[0]);
+  const gone = await b.post('/sessions', { title: `${TAG} gone`, home_team: '999999999' });
+  assert.equal(gone.status, 422);
+  assert.match(gone.html, /Home team is no longer a saved team\./);
+  assert.match(gone.html, /value="[^"]*gone"/, 'the title typed comes back');
+  assert.equal(count(), 0, 'no session without its teams');
+  const bad = await b.post('/sessions', { title: `${TAG} gone`, visiting_team: 'x' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.html, /Visiting team is not a saved team\./);
+  assert.equal(count(), 0);
+  const none = await b.post('/sessions', { title: `${TAG} no teams`, home_team: '', visiting_team: '' });
+  assert.equal(none.status, 303, 'no team chosen: a session without teams');
+});
