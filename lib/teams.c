@@ -50,14 +50,6 @@ static int add_problem(cJSON **errors, const char *at, int i, const char *sub, c
 	return 0;
 }
 
-/* 1 when s is 1 to 3 ASCII digits. */
-static int is_shirt_number(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 1 && n <= 3 && strspn(s, "0123456789") == n;
-}
-
 /* A colour #rrggbb (either case) lowered in place; 0, or -1 when it is not one. */
 static int colour_lower(char *c)
 {
@@ -79,7 +71,7 @@ static int check_players(const char *at, const cJSON *players, cJSON **errors)
 	cJSON_ArrayForEach(p, players) {
 		num = cJSON_GetObjectItemCaseSensitive(p, "number");
 		capt = cJSON_GetObjectItemCaseSensitive(p, "captain");
-		if (cJSON_IsString(num) && !is_shirt_number(num->valuestring)) {
+		if (cJSON_IsString(num) && !stint_is_shirt(num->valuestring)) {
 			bad += add_problem(errors, at, i, "number", "must be 1 to 3 digits") == 0 ? 1 : 0;
 		} else if (cJSON_IsString(num)) {
 			int j = 0;

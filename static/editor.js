@@ -18,7 +18,7 @@ const videos = JSON.parse(root.dataset.videos || '[]');
 const teams = [...document.querySelectorAll('#v-who optgroup')].map((group) => {
   const [team, ...players] = group.querySelectorAll('option');
   return { side: team.value, name: group.label, roster: players.map((o) => ({
-    number: o.value.split('-')[1], player_name: o.textContent.replace(/^#\d+ /, '') })) };
+    number: o.value.split('-')[1], player_name: o.textContent.replace(/^#\d+ /, '') })) };  // text: "00" is not "0"
 });
 // A teams_updated message's sides ({home, visiting}) into teams (side A is home, B visiting).
 function applyTeams(d) {
@@ -71,7 +71,7 @@ function clock(t) {
 
 const teamName = (side) => teams.find((t) => t.side === side)?.name ?? (side ? `Team ${side}` : '');
 const playerName = (side, n) =>
-  teams.find((t) => t.side === side)?.roster.find((p) => p.number === String(n))?.player_name ?? '';
+  teams.find((t) => t.side === side)?.roster.find((p) => p.number === n)?.player_name ?? '';
 const typeLabel = (t) => typeLabels[t] ?? t.charAt(0).toUpperCase() + t.slice(1).replaceAll('_', ' ');
 const evaluation = (e) => e.payload?.evaluation ?? '';
 
@@ -130,7 +130,7 @@ const byTime = (a, b) => a.t_sec - b.t_sec || a.id - b.id;
 function passes(e) {
   const [team, num] = state.who.split('-');
   if (team && e.actor_team !== team) return false;
-  if (num !== undefined && e.actor_number !== Number(num)) return false;
+  if (num !== undefined && e.actor_number !== num) return false;  // shirt numbers are text: "00" is not "0"
   return !state.type || e.event_type === state.type;
 }
 
@@ -359,7 +359,7 @@ function selection() {
   const [team, num] = value.split('-');
   const other = form.elements.number.value.trim();
   const number = num ?? (team && /^\d{1,3}$/.test(other) ? other : null);
-  return { team: team || null, number: number === null ? null : Number(number) };
+  return { team: team || null, number };  // text, as the API keeps it
 }
 
 function showSelection() {
@@ -460,7 +460,7 @@ function editRow(id) {
     if (f.elements.evaluation.value) payload.evaluation = f.elements.evaluation.value;
     else delete payload.evaluation;
     const fields = { t_sec: Number(f.elements.t_sec.value), event_type: f.elements.event_type.value.trim(),
-      actor_team: team || null, actor_number: num === undefined ? null : Number(num), payload };
+      actor_team: team || null, actor_number: num ?? null, payload };
     try {
       tr.classList.remove('editing');
       const updated = await patch(id, fields);
@@ -598,9 +598,10 @@ function typeDigit(d) {
   state.digits = (now - state.digitAt < 1500 ? state.digits + d : d).slice(-3);
   state.digitAt = now;
   const team = selection().team ?? 'A';
-  const number = String(Number(state.digits));
-  // a roster's number as printed ("00") first, else as a number ("07" is 7)
-  const chip = $(`w-${team}-${state.digits}`) ?? $(`w-${team}-${number}`);
+  // the digits as typed ("00" is a shirt of its own); a roster player of the same value ("07" -> "7") when
+  // no one wears exactly those digits
+  const number = state.digits;
+  const chip = $(`w-${team}-${number}`) ?? $(`w-${team}-${String(Number(number))}`);
   if (chip) {
     chip.checked = true;
     form.elements.number.value = '';

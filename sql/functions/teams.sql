@@ -9,12 +9,13 @@ $$;
 
 -- Side s of session sid as {name, short_name, colour, players: [...]}, or
 -- null when the session has no team on that side. Players in shirt order
--- (numerically, then "00" before "0").
+-- as every list of shirt numbers (timeline.sql): by value, then as written
+-- ("0" before "00").
 CREATE OR REPLACE FUNCTION stint_session_side_json(sid uuid, s text) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('name', t.name, 'short_name', t.short_name, 'colour', t.colour,
 		'players', coalesce((SELECT jsonb_agg(stint_player_json(r.number, r.player_name, r.position,
-			r.libero, r.captain) ORDER BY r.number::int, length(r.number) DESC, r.number)
+			r.libero, r.captain) ORDER BY r.number::int, r.number)
 			FROM roster r WHERE r.session_id = sid AND r.side = t.side), '[]'))
 	FROM teams t WHERE t.session_id = sid AND t.side = s
 $$;
@@ -31,7 +32,7 @@ CREATE OR REPLACE FUNCTION stint_saved_team_json(tid bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', t.id, 'name', t.name, 'short_name', t.short_name, 'colour', t.colour,
 		'players', coalesce((SELECT jsonb_agg(stint_player_json(p.number, p.player_name, p.position,
-			p.libero, p.captain) ORDER BY p.number::int, length(p.number) DESC, p.number)
+			p.libero, p.captain) ORDER BY p.number::int, p.number)
 			FROM saved_team_players p WHERE p.team_id = t.id), '[]'),
 		'owner_id', t.owner_id, 'created_at', t.created_at, 'updated_at', t.updated_at)
 	FROM saved_teams t WHERE t.id = tid

@@ -1,16 +1,14 @@
 -- 0022_team_rosters: a session's teams as a coach edits them (issue 18), and
 -- the club's saved teams a session copies in. Builds on 0001's teams and
--- roster: a team gains a short name and a colour; a roster line's shirt
--- number becomes text ("00" is not "0", as printed on the shirt), its role
--- becomes position, and it gains the libero and captain flags.
+-- roster: a team gains a short name and a colour; a roster line's role
+-- becomes position, and it gains the libero and captain flags. Its shirt
+-- number is text ("00" is not "0", as printed on the shirt) since 0017,
+-- which also gave it its check.
 
 ALTER TABLE teams
 	ADD COLUMN short_name text NOT NULL DEFAULT '' CHECK (length(short_name) <= 12),
 	ADD COLUMN colour text NOT NULL DEFAULT '' CHECK (colour = '' OR colour ~ '^#[0-9a-f]{6}$');
 
-ALTER TABLE roster DROP CONSTRAINT roster_number_check;
-ALTER TABLE roster ALTER COLUMN number TYPE text USING number::text;
-ALTER TABLE roster ADD CONSTRAINT roster_number_check CHECK (number ~ '^[0-9]{1,3}$');
 ALTER TABLE roster RENAME COLUMN role TO position;
 ALTER TABLE roster
 	ADD COLUMN libero boolean NOT NULL DEFAULT false,

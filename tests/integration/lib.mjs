@@ -135,14 +135,14 @@ export class Browser {
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 
-  /** POSTs fields urlencoded; adds the CSRF token of the last page unless csrf === null. */
-  async post(url, fields, { csrf } = {}) {
+  /** POSTs fields urlencoded; adds the CSRF token of the last page unless csrf === null; headers: more. */
+  async post(url, fields, { csrf, headers = {} } = {}) {
     const form = new URLSearchParams(fields);
     const token = csrf === undefined ? this.cookies.get('stint_csrf') : csrf;
     if (token !== null && token !== undefined) form.set('csrf', token);
     const res = await fetch(BASE + url, {
       method: 'POST',
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
       redirect: 'manual',
     });

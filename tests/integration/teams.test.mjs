@@ -59,7 +59,7 @@ test('a new session has no teams; PUT sets both sides, numbers as text, and GET 
   assert.equal(r.body.home.colour, '#1f6feb', 'a colour is kept in lower case');
   assert.equal(r.body.home.short_name, 'LIO');
   assert.deepEqual(r.body.home.players.map((p) => [p.number, p.name]),
-    [['00', 'Bea Zupan'], ['0', 'Cene Kos'], ['7', 'Anna Novak'], ['12', 'Dora Vidmar']], 'by number, "00" and "0" both kept');
+    [['0', 'Cene Kos'], ['00', 'Bea Zupan'], ['7', 'Anna Novak'], ['12', 'Dora Vidmar']], 'by value, then as written: "00" and "0" both kept');
   assert.deepEqual(r.body.home.players.find((p) => p.number === '0'),
     { number: '0', name: 'Cene Kos', position: 'libero', libero: true, captain: false });
   assert.deepEqual(r.body.visiting, { name: `${TAG} Bears`, short_name: '', colour: '',
@@ -69,7 +69,7 @@ test('a new session has no teams; PUT sets both sides, numbers as text, and GET 
 
   const session = await api('GET', `/api/v1/sessions/${s.id}`, { token: coach.token });
   assert.deepEqual(session.body.teams.map((t) => [t.side, t.name, t.roster.length]), [['A', HOME.name, 4], ['B', VISITING.name, 2]]);
-  assert.equal(session.body.teams[0].roster[0].number, '00');
+  assert.equal(session.body.teams[0].roster[1].number, '00');
   assert.deepEqual(rosterRows(s).slice(0, 2), ['A 0 Cene Kos libero true false', 'A 00 Bea Zupan setter false false']);
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'teams.update' AND target_id = '${s.id}'`)[0], '1');
 });
@@ -174,7 +174,7 @@ test('saved teams: coaches and admins write, everyone signed in reads; a session
   const copy = await put(s, { home: { saved_team_id: id }, visiting: VISITING });
   assert.equal(copy.status, 200, copy.text);
   assert.deepEqual([copy.body.home.name, copy.body.home.short_name, copy.body.home.colour], [HOME.name, 'LIO', '#1f6feb']);
-  assert.deepEqual(copy.body.home.players.map((p) => p.number), ['00', '0', '7', '12', '99']);
+  assert.deepEqual(copy.body.home.players.map((p) => p.number), ['0', '00', '7', '12', '99']);
   assert.equal(copy.body.home.players.find((p) => p.number === '7').captain, true);
 
   // the session's copy is its own: deleting the saved team leaves it
@@ -225,7 +225,7 @@ test('the editor\'s teams panel works without JavaScript: save, problems beside 
   assert.match(saved.headers.get('location'), /flash=teams_saved#teams$/);
   const t = (await api('GET', teamsUrl(s), { token: coach.token })).body;
   assert.deepEqual(t.home.players.map((p) => [p.number, p.name, p.libero, p.captain]),
-    [['00', 'Bea Zupan', false, false], ['0', 'Cene Kos', true, false], ['7', 'Anna Novak', false, true]]);
+    [['0', 'Cene Kos', true, false], ['00', 'Bea Zupan', false, false], ['7', 'Anna Novak', false, true]]);
   assert.equal(t.visiting.colour, '#d1242f');
 
   const again = await b.get(`/sessions/${s.id}?flash=teams_saved`);
