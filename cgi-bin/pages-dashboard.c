@@ -4,6 +4,7 @@
  * counts, the forms to create a session and to import a match, and the
  * notice of a session just deleted with its restore button.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "pages-dashboard.h"
 #include "pages-shared.h"
 #include "sessions.h"
+#include "teams.h"
 #include "validate.h"
 #include "view.h"
 
@@ -90,6 +92,29 @@ static stint_db_rc add_counts(stint_req *r, cJSON *sessions)
 	return rc;
 }
 
+/* The saved teams the create form offers ("saved_teams": id, name, home_selected, visiting_selected). */
+static stint_db_rc add_saved_teams(stint_req *r, cJSON *data, const cJSON *form)
+{
+	const char *home = cJSON_GetStringValue(cJSON_GetObjectItem(form, "home_team"));
+	const char *visiting = cJSON_GetStringValue(cJSON_GetObjectItem(form, "visiting_team"));
+	cJSON *saved = NULL, *list = cJSON_AddArrayToObject(data, "saved_teams"), *t, *o;
+	char *json = NULL, id[32];
+	stint_db_rc rc = stint_db_parse(stint_saved_team_list(r->db, &json), &json, &saved);
+
+	cJSON_ArrayForEach(t, saved) {
+		snprintf(id, sizeof(id), "%.0f", cJSON_GetNumberValue(cJSON_GetObjectItem(t, "id")));
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddItemToObject(o, "name", cJSON_Duplicate(cJSON_GetObjectItem(t, "name"), 1));
+		cJSON_AddBoolToObject(o, "home_selected", home != NULL && strcmp(home, id) == 0);
+		cJSON_AddBoolToObject(o, "visiting_selected", visiting != NULL && strcmp(visiting, id) == 0);
+		cJSON_AddItemToArray(list, o);
+	}
+	cJSON_AddBoolToObject(data, "has_saved_teams", cJSON_GetArraySize(list) > 0);
+	cJSON_Delete(saved);
+	return rc;
+}
+
 void page_render_dashboard(stint_req *r, int status, cJSON *extra)
 {
 	stint_session_query q;
@@ -108,6 +133,8 @@ void page_render_dashboard(stint_req *r, int status, cJSON *extra)
 	cJSON_AddItemToObject(data, "sessions", sessions);
 	if (rc == STINT_DB_OK)
 		rc = add_counts(r, sessions);
+	if (rc == STINT_DB_OK && strcmp(r->user.role, "viewer") != 0)
+		rc = add_saved_teams(r, data, cJSON_GetObjectItem(extra, "form"));
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 		goto out;

@@ -23,6 +23,7 @@
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "pages-tasks.h"
+#include "pages-teams.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "view.h"
@@ -436,6 +437,7 @@ static void free_problems(page_problems *pp)
 	cJSON_Delete(pp->event_form);
 	cJSON_Delete(pp->event_errors);
 	cJSON_Delete(pp->clip_errors);
+	cJSON_Delete(pp->teams_errors);
 }
 
 void page_render_editor(stint_req *r, int status, page_problems *problems)
@@ -467,6 +469,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 		rc = add_stats(r, data, s);
 	if (rc == STINT_DB_OK)
 		rc = page_participants_data(r, data);
+	if (rc == STINT_DB_OK)
+		rc = page_teams_panel_data(r, data, pp->teams_form, pp->teams_errors);
 	if (rc == STINT_DB_OK)
 		rc = page_add_tasks(r, data);
 	if (rc == STINT_DB_OK)

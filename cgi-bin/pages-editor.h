@@ -15,6 +15,8 @@ typedef struct page_problems {
 	cJSON *event_form, *event_errors;      /* the tag form, or the edit form of edit_id */
 	cJSON *clip_errors;                    /* the clip form of clip_id */
 	const char *edit_id, *clip_id;
+	const stint_kvlist *teams_form;        /* the teams panel's form, with */
+	cJSON *teams_errors;                   /* its problems by form field */
 } page_problems;
 
 /* Render the editor of session r->params[0] with status (problems may be NULL). */

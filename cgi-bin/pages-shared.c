@@ -43,6 +43,8 @@ static const page_choice flashes[] = {
 	{ "survey_saved", "Thank you: your answers are saved." },
 	{ "thresholds_added", "Thresholds added." }, { "thresholds_saved", "Thresholds saved." },
 	{ "thresholds_deleted", "Thresholds deleted." },
+	{ "teams_saved", "Teams saved." }, { "team_copied", "Saved team copied in." },
+	{ "team_added", "Team added." }, { "team_saved", "Team saved." }, { "team_deleted", "Team deleted." },
 };
 
 #define OPTIONS(arr, current) page_options(arr, COUNT(arr), current)

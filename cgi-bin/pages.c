@@ -10,7 +10,8 @@
  * pages-replay.c (the replay that fits the session), pages-survey.c (the
  * players' survey form), pages-thresholds.c (the report's thresholds per
  * team), pages-htmx.c (seed 000's HTMX fragments of the dashboard and
- * editor); what they share is
+ * editor), pages-teams.c (the editor's teams panel, the saved teams page)
+ * with pages-session-teams.c (the panel's forms); what they share is
  * pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -27,10 +28,12 @@
 #include "pages-recordings.h"
 #include "pages-replay.h"
 #include "pages-session.h"
+#include "pages-session-teams.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "pages-survey.h"
 #include "pages-tasks.h"
+#include "pages-teams.h"
 #include "pages-thresholds.h"
 #include "view.h"
 

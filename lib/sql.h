@@ -138,8 +138,10 @@
 	X(SESSION_GET, 1, \
 	  "SELECT json_build_object(" STINT_SESSION_FIELDS ", 'teams', coalesce((" \
 	  "SELECT json_agg(json_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
-	  "SELECT json_agg(json_build_object('number', r.number, 'player_name', r.player_name, 'role', r.role)" \
-	  " ORDER BY r.number::int, r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
+	  "SELECT json_agg(json_build_object('number', r.number, 'player_name', r.player_name, 'position', r.position," \
+	  " 'libero', r.libero, 'captain', r.captain) ORDER BY r.number::int, r.number)" \
+	  " FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]')," \
+	  " 'short_name', t.short_name, 'colour', t.colour)" \
 	  " ORDER BY t.side) FROM teams t WHERE t.session_id = s.id), '[]')," \
 	  " 'counts', json_build_object('events', x.events," \
 	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
@@ -438,10 +440,31 @@
 	/* $1 session, $2 players (the parser's JSON array) -> no rows; a shirt number */ \
 	/* given twice is kept once */ \
 	X(ROSTER_IMPORT, 2, \
-	  "INSERT INTO roster (session_id, side, number, player_name, role)" \
+	  "INSERT INTO roster (session_id, side, number, player_name, position, libero, captain)" \
 	  " SELECT $1::uuid, p->>'side', p->>'number', left(coalesce(p->>'name', ''), 200)," \
-	  " left(coalesce(p->>'role', ''), 50) FROM jsonb_array_elements($2::jsonb) p" \
+	  " left(coalesce(p->>'role', ''), 50), coalesce(p->>'role', '') = 'libero'," \
+	  " coalesce(p->>'captain', '') = 'true' FROM jsonb_array_elements($2::jsonb) p" \
 	  " WHERE (p->>'number') ~ '^[0-9]{1,3}$' ON CONFLICT DO NOTHING") \
+	/* Teams and rosters (issue 18; sql/functions/teams.sql). Side A is home, B visiting. */ \
+	/* $1 session id -> one cell: {"session_id", "home", "visiting"} (a side null when absent) */ \
+	X(TEAMS_GET, 1, "SELECT stint_session_teams_json($1::uuid)::text") \
+	/* $1 session id, $2 side (A, B), $3 team (validated JSON, or NULL: remove) -> one cell: */ \
+	/* the side's JSON afterwards (NULL when removed) */ \
+	X(TEAMS_SIDE_PUT, 3, "SELECT stint_session_side_put($1::uuid, $2, $3::jsonb)::text") \
+	/* $1 session id, $2 side, $3 saved team id -> one cell: the side's JSON, NULL when there */ \
+	/* is no such saved team (nothing changed) */ \
+	X(TEAMS_SIDE_COPY, 3, "SELECT stint_session_side_copy($1::uuid, $2, $3::bigint)::text") \
+	/* -> one cell: every saved team (stint_saved_team_json), by name */ \
+	X(SAVED_TEAM_LIST, 0, \
+	  "SELECT coalesce(jsonb_agg(stint_saved_team_json(id) ORDER BY lower(name), id), '[]')::text FROM saved_teams") \
+	/* $1 saved team id -> one cell: its JSON, NULL when absent */ \
+	X(SAVED_TEAM_GET, 1, "SELECT stint_saved_team_json($1::bigint)::text") \
+	/* $1 saved team id ('' for a new one), $2 team (validated JSON), $3 owner (users.id; */ \
+	/* '0': none) -> one cell: the team's JSON, NULL when $1 is absent */ \
+	X(SAVED_TEAM_PUT, 3, \
+	  "SELECT stint_saved_team_put(nullif($1, '')::bigint, $2::jsonb, nullif($3, '0')::bigint)::text") \
+	/* $1 saved team id -> id when it was deleted | no row when absent */ \
+	X(SAVED_TEAM_DELETE, 1, "DELETE FROM saved_teams WHERE id = $1::bigint RETURNING id::text") \
 	/* $1 demo key -> id: the session imported under it | no row when none */ \
 	X(SESSION_BY_DEMO_KEY, 1, "SELECT id::text FROM sessions WHERE meta->>'demo_key' = $1") \
 	/* $1 session id -> one cell: the JSON array of its clips by offset_sec, id ('[]' when none) */ \

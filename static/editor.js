@@ -22,6 +22,12 @@ const teams = [...document.querySelectorAll('#v-who optgroup')].map((group) => {
   return { side: team.value, name: group.label, roster: players.map((o) => ({
     number: o.value.split('-')[1], player_name: o.textContent.replace(/^#\d+ /, '') })) };  // text: "00" is not "0"
 });
+// A teams_updated message's sides ({home, visiting}) into teams (side A is home, B visiting).
+function applyTeams(d) {
+  const sides = [['A', d.home], ['B', d.visiting]].map(([side, t]) => ({ side, name: t?.name || `Team ${side}`,
+    roster: (t?.players ?? []).map((p) => ({ number: p.number, player_name: p.name })) }));
+  teams.splice(0, teams.length, ...sides);
+}
 const typeLabels = Object.fromEntries([...document.querySelectorAll('#v-type option')]
   .filter((o) => o.value).map((o) => [o.value, o.textContent]));
 const video = $('video');
@@ -74,7 +80,9 @@ const evaluation = (e) => e.payload?.evaluation ?? '';
 function whoText(e) {
   if (!e.actor_team) return '';
   const num = e.actor_number ?? null;
-  return num === null ? teamName(e.actor_team) : `${teamName(e.actor_team)} #${num}`;
+  if (num === null) return teamName(e.actor_team);
+  const name = playerName(e.actor_team, num);
+  return `${teamName(e.actor_team)} #${num}${name ? ` ${name}` : ''}`;
 }
 
 function randomKey() {
@@ -515,6 +523,12 @@ function onMessage(msg) {
     break;
   case 'rollup_updated':
     refreshStats();
+    break;
+  case 'teams_updated':
+    applyTeams(d);
+    render();
+    document.dispatchEvent(new CustomEvent('stint:teams', { detail: d }));
+    feedLine(msg, 'Teams and rosters changed');
     break;
   case 'session_updated':
     feedLine(msg, 'The session’s details changed (reload to see them)');

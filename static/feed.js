@@ -4,7 +4,8 @@
 // any gap in the seq numbers, so no message is lost or applied twice.
 
 const TYPES = ['session_updated', 'event_added', 'event_updated', 'event_deleted', 'rollup_updated',
-  'clip_added', 'climb_updated', 'pose_updated', 'task_updated', 'report_ready', 'recorder_linked'];
+  'clip_added', 'climb_updated', 'pose_updated', 'task_updated', 'report_ready', 'recorder_linked',
+  'teams_updated'];
 const PAGE = 500;
 
 /**

@@ -45,8 +45,13 @@ END $$;
 CREATE OR REPLACE FUNCTION stint_session_restore_rows(doc jsonb) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
 	INSERT INTO sessions SELECT * FROM jsonb_populate_record(NULL::sessions, doc->'session');
-	INSERT INTO teams SELECT * FROM jsonb_populate_recordset(NULL::teams, doc->'teams');
-	INSERT INTO roster SELECT * FROM jsonb_populate_recordset(NULL::roster, doc->'roster');
+	-- a document from before 0022 has no short name or colour, a roster line a role (now
+	-- position) and no flags: the columns' defaults, the role as position, libero from it
+	INSERT INTO teams SELECT * FROM jsonb_populate_recordset(NULL::teams, (SELECT coalesce(jsonb_agg(
+		jsonb_build_object('short_name', '', 'colour', '') || t), '[]') FROM jsonb_array_elements(doc->'teams') t));
+	INSERT INTO roster SELECT * FROM jsonb_populate_recordset(NULL::roster, (SELECT coalesce(jsonb_agg(
+		jsonb_build_object('position', coalesce(r->>'role', ''), 'libero', r->>'role' = 'libero', 'captain', false)
+		|| (r - 'role')), '[]') FROM jsonb_array_elements(doc->'roster') r));
 	INSERT INTO clips SELECT * FROM jsonb_populate_recordset(NULL::clips, coalesce(doc->'clips', '[]'));
 	INSERT INTO events SELECT * FROM jsonb_populate_recordset(NULL::events, coalesce(doc->'events', '[]'));
 	INSERT INTO artifacts SELECT * FROM jsonb_populate_recordset(NULL::artifacts, coalesce(doc->'artifacts', '[]'));

@@ -1865,6 +1865,74 @@ const examples = {
     { name: 'a date that does not exist', status: 422, run: () => call('DELETE', '/api/v1/thresholds?valid_from=2026-02-30') },
   ],
 
+  // --- teams and rosters (issue 18) ------------------------------------------------------------
+  listSavedTeams: [
+    { name: 'a viewer reads them', status: 200, run: () => call('GET', '/api/v1/teams', { token: fx.viewer.token }) },
+  ],
+  createSavedTeam: [
+    {
+      name: "a coach saves the club's squad", status: 201,
+      run: () => call('POST', '/api/v1/teams', { json: { name: `${TAG} Club`, short_name: 'CLB', colour: '#AA0011',
+        players: [{ number: '7', name: 'Anna', captain: true }, { number: '00', name: 'Bea', position: 'libero', libero: true }] },
+        token: fx.coach.token }),
+      then: (b) => {
+        fx.savedTeam = b;
+        assert.deepEqual([b.colour, b.players.map((p) => p.number)], ['#aa0011', ['00', '7']]);
+      },
+    },
+    {
+      name: 'a number twice', status: 422,
+      run: () => call('POST', '/api/v1/teams', { json: { name: 'X', players: [{ number: '1' }, { number: '1' }] } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['players[1].number']),
+    },
+    { name: 'an analyst reads only', status: 403, run: () => call('POST', '/api/v1/teams', { json: { name: 'X' }, token: fx.analyst.token }) },
+  ],
+  getSavedTeam: [
+    { name: 'a saved team', status: 200, run: () => call('GET', `/api/v1/teams/${fx.savedTeam.id}`, { token: fx.viewer.token }),
+      then: (b) => assert.deepEqual(b, fx.savedTeam) },
+    { name: 'an unknown id', status: 404, run: () => call('GET', '/api/v1/teams/999999999') },
+  ],
+  putSavedTeam: [
+    {
+      name: 'replaced whole', status: 200,
+      run: () => call('PUT', `/api/v1/teams/${fx.savedTeam.id}`, { json: { name: `${TAG} Club`, players: [{ number: '12', name: 'Cene' }] } }),
+      then: (b) => assert.deepEqual(b.players.map((p) => [p.number, p.name]), [['12', 'Cene']]),
+    },
+    { name: 'an unknown id', status: 404, run: () => call('PUT', '/api/v1/teams/999999999', { json: { name: 'X' } }) },
+  ],
+  getSessionTeams: [
+    {
+      name: 'a new session has none', status: 200,
+      run: async () => {
+        fx.teamsSession = await newSession({ title: `${TAG} teams`, kind: 'match' });
+        return call('GET', tl('/teams', fx.teamsSession.id));
+      },
+      then: (b) => assert.deepEqual([b.home, b.visiting], [null, null]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/teams', fx.teamsSession.id), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/teams', randomUUID())) },
+  ],
+  putSessionTeams: [
+    {
+      name: 'home typed in, visiting copied from a saved team', status: 200,
+      run: () => call('PUT', tl('/teams', fx.teamsSession.id), { json: {
+        home: { name: 'Lions', players: [{ number: '0', name: 'Dora' }, { number: '00', name: 'Eva' }] },
+        visiting: { saved_team_id: fx.savedTeam.id } } }),
+      then: (b) => assert.deepEqual([b.home.players.map((p) => p.number), b.visiting.name], [['0', '00'], `${TAG} Club`]),
+    },
+    {
+      name: 'a number that is not 1 to 3 digits', status: 422,
+      run: () => call('PUT', tl('/teams', fx.teamsSession.id), { json: { home: { name: 'Lions', players: [{ number: '1234' }] } } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['home.players[0].number']),
+    },
+    { name: "another user's session", status: 403, run: () => call('PUT', tl('/teams', fx.teamsSession.id), { json: { home: null }, token: fx.coach.token }) },
+    { name: 'not JSON', status: 400, run: () => call('PUT', tl('/teams', fx.teamsSession.id), { raw: '{"home": ', type: 'application/json' }) },
+  ],
+  deleteSavedTeam: [
+    { name: 'a saved team', status: 204, run: () => call('DELETE', `/api/v1/teams/${fx.savedTeam.id}`, { token: fx.coach.token }) },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', `/api/v1/teams/${fx.savedTeam.id}`) },
+  ],
+
   // --- DataVolley imports -----------------------------------------------------------------
   importDataVolley: [
     {
