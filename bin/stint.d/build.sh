@@ -46,6 +46,7 @@ cmd_build() {
 
 # Quiet unless a step fails. Runs in the checkout (main cds there).
 build() {
+	[[ $INSTALLED != yes ]] || die "this is an installed Stint ($REPO): build it from its source (make install)"
 	[[ -f configure.ac ]] || die "no configure.ac in $REPO"
 	if [[ ! -x configure || configure.ac -nt configure ||
 		(-f Makefile.am && Makefile.am -nt configure) ]]; then
