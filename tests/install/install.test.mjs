@@ -169,6 +169,38 @@ test('the installed tree runs the stack and passes the API smoke test', async ()
     [[12.4, 'serve', 'A'], [14, 'reception', 'B']]);
 });
 
+test('the commands the units run: stint migrate --system and stint pool run', async () => {
+  const stint = path.join(prefix, 'bin/stint');
+  // the database of the setting database_url (here: the installed stack's cluster)
+  const url = `host=${state}/run port=${PG_PORT} dbname=stint user=stint`;
+  const asUser = (args, env) => run(AS_STINT[0] ?? args[0], [...AS_STINT.slice(1), ...(AS_STINT.length ? args : args.slice(1))],
+    { env: { ...CLEAN_ENV, ...env } });
+  const m = asUser([stint, 'migrate', '--system', '--prefix', state], { STINT_DATABASE_URL: url });
+  assert.equal(m.status, 0, m.stderr);
+  assert.match(m.stdout, /migrations: up to date/);
+  assert.match(m.stdout, /functions: applied sql\/functions/);
+  // pool run becomes the installed handler program on the socket it is given
+  const sock = path.join(state, 'run', 'health-unit.sock');
+  const { spawn } = await import('node:child_process');
+  const args = [...AS_STINT, stint, 'pool', 'run', 'health'];
+  const child = spawn(args[0], args.slice(1), { env: { ...CLEAN_ENV, STINT_CONFIG: path.join(etc, 'stint/stint.conf'),
+    STINT_DATABASE_URL: url, STINT_VAR_DIR: state, STINT_POOL_SOCKET: sock, STINT_POOL_WORKERS: '1' }, stdio: 'ignore' });
+  let pids = [];
+  try {
+    for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(existsSync(sock), 'the pool listens on STINT_POOL_SOCKET');
+    pids = execFileSync('pgrep', ['-f', '--', `--socket ${sock}`], { encoding: 'utf8' }).trim().split('\n');
+    assert.ok(pids.some((pid) => readlinkSync(`/proc/${pid}/exe`) === `${prefix}/libexec/stint/cgi-bin/health.fcgi`),
+      'stint pool run execs the installed handler');
+    const bad = asUser([stint, 'pool', 'run', 'nosuch'], {});
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /no pool 'nosuch' in the route manifest/);
+  } finally {
+    for (const pid of pids) spawnSync('kill', ['-TERM', pid]);  // the pool's master and workers
+    child.kill('SIGTERM');
+  }
+});
+
 test('every systemd unit passes systemd-analyze verify', () => {
   const which = run('sh', ['-c', 'command -v systemd-analyze']);
   assert.equal(which.status, 0, 'systemd-analyze is missing (Debian package systemd): this test cannot pass without it');
