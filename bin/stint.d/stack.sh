@@ -688,8 +688,9 @@ cmd_nginx_conf() {
 		--cert-dir) cert=$v ;;
 		--acme-root) acme=$v ;;
 		--https-port | --http-port)
-			[[ $v =~ ^[0-9]{1,5}$ ]] && ((10#$v >= 1 && 10#$v <= 65535)) ||
+			if ! [[ $v =~ ^[0-9]{1,5}$ ]] || ((10#$v < 1 || 10#$v > 65535)); then
 				die "$1 must be a port number, not '$v'"
+			fi
 			if [[ $1 == --https-port ]]; then https=$((10#$v)); else http=$((10#$v)); fi
 			;;
 		*) die "unknown option: $1 (see stint help)" ;;
@@ -710,17 +711,20 @@ cmd_nginx_conf() {
 			die "'$v': an absolute path of letters, digits and . _ / + - only"
 	done
 	mkdir -p "$out"
-	"$PROG_DIR/stint-routes" nginx-upstreams "$run" >"$out/upstreams.conf.tmp" &&
-		mv -f "$out/upstreams.conf.tmp" "$out/upstreams.conf" || die "cannot write $out/upstreams.conf"
-	"$PROG_DIR/stint-routes" nginx-locations >"$out/locations.conf.tmp" &&
-		mv -f "$out/locations.conf.tmp" "$out/locations.conf" || die "cannot write $out/locations.conf"
+	"$PROG_DIR/stint-routes" nginx-upstreams "$run" >"$out/upstreams.conf.tmp" ||
+		die "cannot write $out/upstreams.conf"
+	"$PROG_DIR/stint-routes" nginx-locations >"$out/locations.conf.tmp" ||
+		die "cannot write $out/locations.conf"
 	sed -e "s|@HOST@|$host|g" -e "s|@CERT_DIR@|$cert|g" -e "s|@ACME_ROOT@|$acme|g" \
 		-e "s|@RUN@|$run|g" -e "s|@VAR@|$var|g" -e "s|@LOG@|$log|g" -e "s|@SHARE@|$SHARE_DIR|g" \
 		-e "s|@CONF_DIR@|$out|g" -e "s|@HTTPS_PORT@|$https|g" -e "s|@HTTP_PORT@|$http|g" \
 		-e "s|@ORIGIN@|https://$host$([[ $https == 443 ]] || printf ':%s' "$https")|g" \
 		-e "s|@RATE_LIMIT@|${STINT_RATE_LIMIT:-$DEFAULT_RATE_LIMIT}|g" \
 		-e "s|@LOGIN_RATE@|${STINT_LOGIN_RATE:-$DEFAULT_LOGIN_RATE}|g" \
-		"$SHARE_DIR/conf/nginx/stint-production.conf.in" >"$out/stint.conf.tmp" &&
-		mv -f "$out/stint.conf.tmp" "$out/stint.conf" || die "cannot write $out/stint.conf"
+		"$SHARE_DIR/conf/nginx/stint-production.conf.in" >"$out/stint.conf.tmp" ||
+		die "cannot write $out/stint.conf"
+	mv -f "$out/upstreams.conf.tmp" "$out/upstreams.conf"
+	mv -f "$out/locations.conf.tmp" "$out/locations.conf"
+	mv -f "$out/stint.conf.tmp" "$out/stint.conf"
 	say "wrote $out/stint.conf (with upstreams.conf, locations.conf) for https://$host/"
 }
