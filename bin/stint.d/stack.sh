@@ -217,7 +217,7 @@ write_env() {
 	vals[STINT_ANALYZERS_CONFIG]=${STINT_ANALYZERS_CONFIG:-$SHARE_DIR/conf/analyzers.conf}
 	vals[STINT_STATIC_DIR]=$SHARE_DIR/static
 	vals[STINT_VAR_DIR]=$PREFIX
-	vals[STINT_NCHAN_SOCKET]=$RUN/nchan-pub.sock  # over an installed stint.conf's
+	vals[STINT_NCHAN_SOCKET]=${STINT_NCHAN_SOCKET:-$RUN/nchan-pub.sock}  # the caller's, else over an installed stint.conf's
 	vals[STINT_PUBLIC_BASE_URL]=$BASE_URL
 	vals[STINT_DATA_DIR]=${STINT_DATA_DIR:-$(cd "$REPO/.." && pwd -P)/shared/data}
 	if [[ -z ${STINT_CONFIG:-} && -f $CONF_FILE ]]; then
