@@ -66,20 +66,12 @@ int stint_password_verify(const char *hash, const char *password)
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-static int is_https(const stint_req *r)
-{
-	const char *https = stint_req_env(r, "HTTPS");
-	const char *base = stint_config_get("public_base_url", "");
-
-	return (https != NULL && strcmp(https, "on") == 0) || strncmp(base, "https:", 6) == 0;
-}
-
 static void set_cookie(stint_req *r, const char *value, long max_age)
 {
 	char line[256];
 
 	snprintf(line, sizeof(line), COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
-		 value, max_age, is_https(r) ? "; Secure" : "");
+		 value, max_age, stint_req_https(r) ? "; Secure" : "");
 	stint_resp_header(r, "Set-Cookie", line);
 }
 

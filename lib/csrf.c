@@ -135,7 +135,8 @@ static const char *issue(stint_req *r, const char *binding)
 	t[NONCE_HEX] = '.';
 	if (sign(binding, t, t + NONCE_HEX + 1) != 0)
 		return NULL;
-	snprintf(cookie, sizeof(cookie), "stint_csrf=%s; Path=/; HttpOnly; SameSite=Lax", t);
+	snprintf(cookie, sizeof(cookie), "stint_csrf=%s; Path=/; HttpOnly; SameSite=Lax%s", t,
+		 stint_req_https(r) ? "; Secure" : "");
 	if (stint_resp_header(r, "Set-Cookie", cookie) != 0)
 		return NULL;
 	for (i = 0; i < r->cookies.n; i++)

@@ -7,6 +7,7 @@
 
 #include <openssl/rand.h>
 
+#include "conf.h"
 #include "tx.h"
 
 /* the fixed headers; the policy's img-src and media-src end with %s: the media origin, if any */
@@ -145,6 +146,14 @@ int stint_parse_cookies(stint_arena *a, const char *s, stint_kvlist *l)
 const char *stint_req_env(const stint_req *r, const char *name)
 {
 	return FCGX_GetParam(name, r->fcgx->envp);
+}
+
+int stint_req_https(const stint_req *r)
+{
+	const char *https = stint_req_env(r, "HTTPS");
+	const char *base = stint_config_get("public_base_url", "");
+
+	return (https != NULL && strcmp(https, "on") == 0) || strncmp(base, "https:", 6) == 0;
 }
 
 static void new_request_id(char out[17])

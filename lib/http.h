@@ -102,6 +102,13 @@ void stint_req_free(stint_req *r);
 /* The CGI parameter name (e.g. "HTTP_IDEMPOTENCY_KEY"), or NULL. */
 const char *stint_req_env(const stint_req *r, const char *name);
 
+/*
+ * Whether cookies set on this request carry Secure (the session's and the
+ * CSRF token's): the request came over TLS (nginx's HTTPS=on) or the setting
+ * public_base_url starts with https: (TLS ended before nginx). 1 or 0.
+ */
+int stint_req_https(const stint_req *r);
+
 /* Append key/value (kept as given: arena strings) to l; 0 or -1. */
 int stint_kv_add(stint_arena *a, stint_kvlist *l, const char *k, const char *v);
 

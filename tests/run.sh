@@ -75,7 +75,8 @@ select_tests() {
 		all_names+=("fuzz/$t")
 		if selected "fuzz/$t"; then fuzz+=("$t"); fi
 	done
-	for t in tests/integration/*.test.mjs tests/browser/*.test.mjs tests/seeds/*.test.mjs; do
+	for t in tests/integration/*.test.mjs tests/browser/*.test.mjs tests/seeds/*.test.mjs \
+		tests/install/*.test.mjs; do
 		name=${t#tests/}
 		name=${name%.test.mjs}
 		all_names+=("$name")

@@ -6,6 +6,8 @@ DEB_PACKAGES=(gcc make autoconf automake libtool pkg-config libfcgi-dev libpq-de
 	libcjson-dev libcurl4-openssl-dev libssl-dev libsodium-dev check postgresql
 	postgresql-contrib nginx libnginx-mod-nchan curl tidy nodejs npm wrk libcsv-dev ffmpeg clang libclang-rt-14-dev llvm chromium
 	logrotate libxml2-dev libinih-dev)
+# the install test: systemd-analyze verify/security of the units, a self-signed certificate
+DEB_PACKAGES+=(systemd openssl)
 
 # Packages that another install may stand in for (NodeSource's nodejs ships npm
 # and conflicts with Debian's): satisfied when the command exists.
@@ -46,6 +48,7 @@ cmd_build() {
 
 # Quiet unless a step fails. Runs in the checkout (main cds there).
 build() {
+	[[ $INSTALLED != yes ]] || die "this is an installed Stint ($REPO): build it from its source (make install)"
 	[[ -f configure.ac ]] || die "no configure.ac in $REPO"
 	if [[ ! -x configure || configure.ac -nt configure ||
 		(-f Makefile.am && Makefile.am -nt configure) ]]; then

@@ -113,7 +113,7 @@ set_opt() {
 # Resolve PREFIX and the paths under it; ports come from the options, else
 # from the running stack (RUN/stack), else the defaults.
 set_paths() {
-	PREFIX=${PREFIX:-$REPO/var}
+	PREFIX=${PREFIX:-$STATE_DIR}
 	[[ $PREFIX == /* ]] || PREFIX=$CALLER_PWD/$PREFIX
 	[[ -d $PREFIX ]] && PREFIX=$(cd "$PREFIX" && pwd -P)
 	[[ $PREFIX =~ ^[A-Za-z0-9._/+-]+$ ]] ||
@@ -137,6 +137,25 @@ set_paths() {
 	PORT=${PORT:-${STACK_PORT:-$DEFAULT_PORT}}
 	PG_PORT=${PG_PORT:-${STACK_PG_PORT:-$DEFAULT_PG_PORT}}
 	BASE_URL=http://127.0.0.1:$PORT
+}
+
+# An installed system's database (systemd; docs/operations.md): the setting
+# database_url from the environment (STINT_DATABASE_URL), else from the
+# settings file CONF_FILE; prints nothing when neither has one.
+system_db() {
+	local k v
+	if [[ -n ${STINT_DATABASE_URL:-} ]]; then
+		printf '%s\n' "$STINT_DATABASE_URL"
+		return 0
+	fi
+	[[ -r $CONF_FILE ]] || return 0
+	while IFS='=' read -r k v; do
+		k=${k//[[:space:]]/}
+		[[ $k == database_url ]] || continue
+		v=${v#"${v%%[![:space:]]*}"}
+		printf '%s\n' "${v%"${v##*[![:space:]]}"}"
+		return 0
+	done <"$CONF_FILE"
 }
 
 db_conninfo() {

@@ -85,9 +85,27 @@ cmd_psql() {
 }
 
 cmd_migrate() {
+	if [[ ${1:-} == --system ]]; then
+		shift
+		migrate_system "$@"
+		return
+	fi
 	parse_opts "$@"
 	set_paths
 	pg_running || die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX"
+	migrate
+}
+
+# stint migrate --system: an installed system's database (system_db: the
+# setting database_url), as stint-migrate.service runs it before the pools
+# start; also makes the state directory's media/, reports/ and csrf-secret.
+migrate_system() {
+	parse_opts "$@"
+	set_paths
+	MIGRATE_CONN=$(system_db)
+	[[ -n $MIGRATE_CONN ]] || die "no database_url in \$STINT_DATABASE_URL or $CONF_FILE"
+	mkdir -p "$PREFIX/media" "$PREFIX/reports" || die "cannot make $PREFIX/media and $PREFIX/reports"
+	ensure_csrf_secret
 	migrate
 }
 
@@ -108,7 +126,7 @@ cmd_migrate() {
 # migration every file is applied with bodies checked against the schema.
 migrate() {
 	local conn
-	conn=$(db_conninfo stint " -c client_min_messages=warning")
+	conn=${MIGRATE_CONN:-$(db_conninfo stint " -c client_min_messages=warning")}
 	local -a psql=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$conn")
 	"${psql[@]}" -c "CREATE TABLE IF NOT EXISTS schema_migrations (
 		version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())" ||
@@ -118,7 +136,7 @@ migrate() {
 		die "cannot read schema_migrations"
 	local f version num last_num='' err
 	local -a pending=() functions=() triggers=()
-	for f in "$REPO"/sql/migrations/*.sql; do
+	for f in "$SHARE_DIR"/sql/migrations/*.sql; do
 		version=${f##*/}
 		version=${version%.sql}
 		[[ $version =~ ^([0-9]{4})_[a-z0-9_]+$ ]] ||
@@ -132,14 +150,14 @@ migrate() {
 		fi
 		pending+=("$f")
 	done
-	for f in "$REPO"/sql/functions/*.sql; do
+	for f in "$SHARE_DIR"/sql/functions/*.sql; do
 		if grep -qiE '^[[:space:]]*(BEGIN|COMMIT|ROLLBACK|START[[:space:]]+TRANSACTION)[[:space:]]*;' "$f"; then
 			die "$f: a function file must not BEGIN/COMMIT itself (all run in one transaction)"
 		fi
 		functions+=(-f "$f")
 	done
-	if [[ -f $REPO/sql/functions/triggers.sql ]]; then
-		triggers=(-c "SET LOCAL check_function_bodies = off" -f "$REPO/sql/functions/triggers.sql"
+	if [[ -f $SHARE_DIR/sql/functions/triggers.sql ]]; then
+		triggers=(-c "SET LOCAL check_function_bodies = off" -f "$SHARE_DIR/sql/functions/triggers.sql"
 			-c "RESET check_function_bodies")
 	fi
 	new_tmp err
@@ -151,7 +169,7 @@ migrate() {
 		version=${version%.sql}
 		if ! "${psql[@]}" --single-transaction "${triggers[@]}" -f "$f" \
 			-c "INSERT INTO schema_migrations (version) VALUES ('$version')" >/dev/null 2>"$err"; then
-			warn "migration ${f#"$REPO"/} failed; the database is as it was before it. psql said:"
+			warn "migration ${f#"$SHARE_DIR"/} failed; the database is as it was before it. psql said:"
 			cat "$err" >&2
 			exit 1
 		fi

@@ -17,7 +17,7 @@ demo_s3_wanted() {
 	((DEMO)) || return 1
 	[[ ${STINT_DEMO_S3:-on} != off ]] || return 1
 	[[ -z ${STINT_S3_ENABLED:-} && -z ${STINT_S3_ENDPOINT:-} ]] || return 1
-	local conf=${STINT_CONFIG:-$REPO/conf/stint.conf}
+	local conf=${STINT_CONFIG:-$CONF_FILE}
 	if [[ -f $conf ]] && grep -Eq '^[[:space:]]*s3_(enabled|endpoint)[[:space:]]*=' "$conf"; then return 1; fi
 	command -v node >/dev/null || { warn "node is missing: no demo recorder bucket"; return 1; }
 	[[ -d $REPO/tests/node_modules/@20minutes/s3rver ]] && return 0
@@ -86,7 +86,7 @@ fill_demo_bucket() {
 		fi
 	fi
 	mapfile -d '' env < <(clean_env settings)
-	if as_user "${env[@]}" "$REPO/bin/stint-recorder-sync" </dev/null >/dev/null 2>>"$LOG/s3.log"; then
+	if as_user "${env[@]}" "$PROG_DIR/stint-recorder-sync" </dev/null >/dev/null 2>>"$LOG/s3.log"; then
 		say "The demo recorder bucket is synced: GET /api/v1/recorder/sessions lists its recording"
 	else
 		warn "the demo recorder bucket's sync failed: $(tail -n 1 "$LOG/s3.log")"

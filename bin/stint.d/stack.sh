@@ -111,7 +111,7 @@ ensure_user() {
 check_user_access() {
 	local -a args=()
 	local p d chain
-	for p in "$REPO/cgi-bin" "$REPO/templates" "$REPO/static" "$PREFIX"; do
+	for p in "$HANDLER_DIR" "$SHARE_DIR/templates" "$SHARE_DIR/static" "$PREFIX"; do
 		[[ -e $p ]] || continue
 		chain=()
 		d=$p
@@ -212,15 +212,16 @@ write_env() {
 		esac
 	done < <(compgen -e STINT_ || true)
 	vals[STINT_DATABASE_URL]=$(db_conninfo)
-	vals[STINT_TEMPLATE_DIR]=$REPO/templates
-	vals[STINT_TASKS_CONFIG]=${STINT_TASKS_CONFIG:-$REPO/conf/tasks.conf}
-	vals[STINT_ANALYZERS_CONFIG]=${STINT_ANALYZERS_CONFIG:-$REPO/conf/analyzers.conf}
-	vals[STINT_STATIC_DIR]=$REPO/static
+	vals[STINT_TEMPLATE_DIR]=$SHARE_DIR/templates
+	vals[STINT_TASKS_CONFIG]=${STINT_TASKS_CONFIG:-$SHARE_DIR/conf/tasks.conf}
+	vals[STINT_ANALYZERS_CONFIG]=${STINT_ANALYZERS_CONFIG:-$SHARE_DIR/conf/analyzers.conf}
+	vals[STINT_STATIC_DIR]=$SHARE_DIR/static
 	vals[STINT_VAR_DIR]=$PREFIX
+	vals[STINT_NCHAN_SOCKET]=${STINT_NCHAN_SOCKET:-$RUN/nchan-pub.sock}  # the caller's, else over an installed stint.conf's
 	vals[STINT_PUBLIC_BASE_URL]=$BASE_URL
 	vals[STINT_DATA_DIR]=${STINT_DATA_DIR:-$(cd "$REPO/.." && pwd -P)/shared/data}
-	if [[ -z ${STINT_CONFIG:-} && -f $REPO/conf/stint.conf ]]; then
-		vals[STINT_CONFIG]=$REPO/conf/stint.conf
+	if [[ -z ${STINT_CONFIG:-} && -f $CONF_FILE ]]; then
+		vals[STINT_CONFIG]=$CONF_FILE
 	fi
 	local tmp=$PREFIX/stint.env.tmp k q
 	{
@@ -251,7 +252,7 @@ start_daemons() {
 	is_root && user=(setpriv "--reuid=$RUN_USER" "--regid=$RUN_USER" --init-groups)
 	for entry in "${DAEMONS[@]}"; do
 		name=${entry%%:*}
-		prog=$REPO/bin/${entry##*:}
+		prog=$PROG_DIR/${entry##*:}
 		[[ $name == spooler && ${STINT_SPOOLER:-on} == off ]] && continue
 		if pid=$(running_pid "$RUN/$name.pid"); then
 			say "$name: already running (pid $pid)"
@@ -271,7 +272,7 @@ start_pools() {
 	local entry name
 	for entry in "${POOLS[@]}"; do
 		name=${entry%%:*}
-		start_pool "$name" "$REPO/cgi-bin/$name.fcgi" "${entry##*:}" || MISSING+=("$name")
+		start_pool "$name" "$HANDLER_DIR/$name.fcgi" "${entry##*:}" || MISSING+=("$name")
 	done
 }
 
@@ -340,6 +341,7 @@ cmd_up() {
 	[[ $LOGIN_RATE =~ ^[1-9][0-9]{0,8}r/[sm]$ ]] ||
 		die "STINT_LOGIN_RATE must be a rate like 30r/m, not '$LOGIN_RATE'"
 	set_paths
+	[[ $INSTALLED == yes ]] && BUILD=0  # an installed tree has nothing to build
 	if ((BUILD)); then
 		deps
 		build
@@ -366,7 +368,7 @@ cmd_up() {
 	fi
 	ensure_admin
 	if ((DEMO)); then
-		"$REPO/bin/stint" demo --prefix "$PREFIX"
+		"$SELF" demo --prefix "$PREFIX"
 		fill_demo_bucket
 	fi
 	say "Stint is running at $BASE_URL/"
@@ -380,16 +382,16 @@ cmd_up() {
 # the upstreams and locations it includes come from the route manifest.
 render_nginx_conf() {
 	local esc_prefix esc_run esc_repo
-	"$REPO/bin/stint-routes" nginx-upstreams "$RUN" >"$NGX/upstreams.conf"
-	"$REPO/bin/stint-routes" nginx-locations >"$NGX/locations.conf"
+	"$PROG_DIR/stint-routes" nginx-upstreams "$RUN" >"$NGX/upstreams.conf"
+	"$PROG_DIR/stint-routes" nginx-locations >"$NGX/locations.conf"
 	esc_prefix=$(sed_escape "$PREFIX")
 	esc_run=$(sed_escape "$RUN")
-	esc_repo=$(sed_escape "$REPO")
+	esc_repo=$(sed_escape "$SHARE_DIR")
 	sed -e "s|@PREFIX@|$esc_prefix|g" -e "s|@RUN@|$esc_run|g" \
 		-e "s|@REPO@|$esc_repo|g" -e "s|@PORT@|$PORT|g" -e "s|@ORIGIN@|$BASE_URL|g" \
 		-e "s|@RATE_LIMIT@|${RATE_LIMIT:-$DEFAULT_RATE_LIMIT}|g" \
 		-e "s|@LOGIN_RATE@|${LOGIN_RATE:-$DEFAULT_LOGIN_RATE}|g" \
-		"$REPO/conf/nginx/stint.conf.in" >"$NGX/nginx.conf.tmp"
+		"$SHARE_DIR/conf/nginx/stint.conf.in" >"$NGX/nginx.conf.tmp"
 	mv -f "$NGX/nginx.conf.tmp" "$NGX/nginx.conf"
 	is_root && chown "$RUN_USER:$RUN_USER" "$NGX/nginx.conf" "$NGX/upstreams.conf" "$NGX/locations.conf"
 	return 0
@@ -474,7 +476,7 @@ cmd_reload() {
 # and LOG/spooler-K.log, K the first free number from 2. down stops it with
 # the rest; status lists it. bin/stint spooler stop spooler-K stops one.
 cmd_spooler() {
-	local concurrency='' types='' name pid k prog=$REPO/bin/stint-spooler
+	local concurrency='' types='' name pid k prog=$PROG_DIR/stint-spooler
 	local -a opts=() args=() env=() user=()
 	if [[ ${1:-} == stop ]]; then
 		name=${2:-}
@@ -535,9 +537,29 @@ cmd_spooler() {
 
 # --- pool, down, status ----------------------------------------------------------
 
+# stint pool run NAME: become pool NAME of the route manifest in the
+# foreground (stint-pool@NAME.service): its handler program on
+# $STINT_POOL_SOCKET (default /run/stint/NAME.sock) with the manifest's
+# workers, or $STINT_POOL_WORKERS (a unit drop-in's Environment=). The
+# settings come from the environment and STINT_CONFIG, as systemd set them.
+pool_run() {
+	local name=$1 entry workers=''
+	for entry in "${POOLS[@]}"; do
+		[[ ${entry%%:*} == "$name" ]] && workers=${entry##*:}
+	done
+	[[ -n $workers ]] || die "no pool '$name' in the route manifest $STINT_ROUTES (pools: ${POOLS[*]%%:*})"
+	workers=${STINT_POOL_WORKERS:-$workers}
+	[[ $workers =~ ^([1-9]|[1-5][0-9]|6[0-4])$ ]] || die "STINT_POOL_WORKERS must be 1..64, not '$workers'"
+	exec "$HANDLER_DIR/$name.fcgi" --socket "${STINT_POOL_SOCKET:-/run/stint/$name.sock}" --workers "$workers"
+}
+
 # bin/stint pool start NAME PROGRAM WORKERS | pool stop NAME [--prefix DIR]
 cmd_pool() {
 	local action=${1:-} name=${2:-} prog workers
+	if [[ $action == run ]]; then
+		pool_run "$name"
+		return
+	fi
 	[[ $action == start && $# -ge 4 || $action == stop && $# -ge 2 ]] ||
 		die "usage: bin/stint pool start NAME PROGRAM WORKERS | pool stop NAME [--prefix DIR]"
 	[[ $name =~ ^[a-z][a-z0-9_]{0,30}$ && $name != nginx ]] ||
@@ -638,4 +660,71 @@ cmd_status() {
 	set_paths
 	say "Stint under $PREFIX"
 	status_table
+}
+
+# --- production nginx -------------------------------------------------------------
+
+# stint nginx-conf --host HOST [--out DIR] [--run DIR] [--var DIR] [--log DIR]
+#   [--cert-dir DIR] [--acme-root DIR] [--https-port N] [--http-port N]:
+# the production nginx configuration (conf/nginx/stint-production.conf.in,
+# TLS; docs/operations.md) into DIR/stint.conf, with DIR/upstreams.conf and
+# DIR/locations.conf from the route manifest (bin/stint-routes, as up does).
+# Defaults: DIR = the settings file's directory /nginx (an installed tree
+# only), --run /run/stint (stint-pool@.service's sockets), --var the state
+# directory, --log LOCALSTATEDIR/log/stint, --cert-dir
+# /etc/letsencrypt/live/HOST, --acme-root VAR/acme, ports 443 and 80.
+# Each file is written to a temporary name and renamed.
+cmd_nginx_conf() {
+	local host='' out='' run=/run/stint var=$STATE_DIR log='' cert='' acme='' https=443 http=80 v
+	while (($# > 0)); do
+		(($# >= 2)) || die "$1 needs a value"
+		v=$2
+		case $1 in
+		--host) host=$v ;;
+		--out) out=$v ;;
+		--run) run=$v ;;
+		--var) var=$v ;;
+		--log) log=$v ;;
+		--cert-dir) cert=$v ;;
+		--acme-root) acme=$v ;;
+		--https-port | --http-port)
+			if ! [[ $v =~ ^[0-9]{1,5}$ ]] || ((10#$v < 1 || 10#$v > 65535)); then
+				die "$1 must be a port number, not '$v'"
+			fi
+			if [[ $1 == --https-port ]]; then https=$((10#$v)); else http=$((10#$v)); fi
+			;;
+		*) die "unknown option: $1 (see stint help)" ;;
+		esac
+		shift 2
+	done
+	[[ $host =~ ^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$ ]] ||
+		die "--host: the public host name (like stint.example.org), not '$host'"
+	if [[ -z $out ]]; then
+		[[ $INSTALLED == yes ]] || die "--out DIR: where to write the configuration (from a checkout)"
+		out=${CONF_FILE%/*}/nginx
+	fi
+	[[ -n $log ]] || log=${STATE_DIR%/lib/stint}/log/stint
+	[[ -n $cert ]] || cert=/etc/letsencrypt/live/$host
+	[[ -n $acme ]] || acme=$var/acme
+	for v in "$out" "$run" "$var" "$log" "$cert" "$acme" "$SHARE_DIR"; do
+		[[ $v == /* && $v =~ ^[A-Za-z0-9._/+-]+$ ]] ||
+			die "'$v': an absolute path of letters, digits and . _ / + - only"
+	done
+	mkdir -p "$out"
+	"$PROG_DIR/stint-routes" nginx-upstreams "$run" >"$out/upstreams.conf.tmp" ||
+		die "cannot write $out/upstreams.conf"
+	"$PROG_DIR/stint-routes" nginx-locations >"$out/locations.conf.tmp" ||
+		die "cannot write $out/locations.conf"
+	sed -e "s|@HOST@|$host|g" -e "s|@CERT_DIR@|$cert|g" -e "s|@ACME_ROOT@|$acme|g" \
+		-e "s|@RUN@|$run|g" -e "s|@VAR@|$var|g" -e "s|@LOG@|$log|g" -e "s|@SHARE@|$SHARE_DIR|g" \
+		-e "s|@CONF_DIR@|$out|g" -e "s|@HTTPS_PORT@|$https|g" -e "s|@HTTP_PORT@|$http|g" \
+		-e "s|@ORIGIN@|https://$host$([[ $https == 443 ]] || printf ':%s' "$https")|g" \
+		-e "s|@RATE_LIMIT@|${STINT_RATE_LIMIT:-$DEFAULT_RATE_LIMIT}|g" \
+		-e "s|@LOGIN_RATE@|${STINT_LOGIN_RATE:-$DEFAULT_LOGIN_RATE}|g" \
+		"$SHARE_DIR/conf/nginx/stint-production.conf.in" >"$out/stint.conf.tmp" ||
+		die "cannot write $out/stint.conf"
+	mv -f "$out/upstreams.conf.tmp" "$out/upstreams.conf"
+	mv -f "$out/locations.conf.tmp" "$out/locations.conf"
+	mv -f "$out/stint.conf.tmp" "$out/stint.conf"
+	say "wrote $out/stint.conf (with upstreams.conf, locations.conf) for https://$host/"
 }

@@ -21,8 +21,14 @@ ensure_admin() {
 
 # Run bin/stint-admin (accounts) against the stack's database.
 admin_tool() {
-	[[ -x $REPO/bin/stint-admin ]] || die "bin/stint-admin is not built: bin/stint build"
-	STINT_DATABASE_URL=$(db_conninfo) STINT_VAR_DIR=$PREFIX "$REPO/bin/stint-admin" "$@"
+	[[ -x $PROG_DIR/stint-admin ]] || die "$PROG_DIR/stint-admin is not built: bin/stint build"
+	local url
+	if [[ ! -f $PGDATA/PG_VERSION && -n $(system_db) ]]; then
+		url=$(system_db)  # an installed system's database (systemd)
+	else
+		url=$(db_conninfo)
+	fi
+	STINT_DATABASE_URL=$url STINT_VAR_DIR=$PREFIX "$PROG_DIR/stint-admin" "$@"
 }
 
 # bin/stint user add|passwd|disable ..., bin/stint token create ... [--prefix DIR]
@@ -42,7 +48,9 @@ accounts() {
 		fi
 	done
 	set_paths
-	pg_running || die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX"
+	if ! pg_running && [[ -f $PGDATA/PG_VERSION || -z $(system_db) ]]; then
+		die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX"
+	fi
 	admin_tool "${args[@]}"
 }
 
@@ -110,7 +118,7 @@ cmd_import() {
 # command line), and revoked when the run ends or is interrupted.
 cmd_simulate() {
 	local -a args=()
-	local token rc=0 prog=$REPO/bin/stint-simulate
+	local token rc=0 prog=$PROG_DIR/stint-simulate
 	while (($# > 0)); do
 		case $1 in
 		--prefix | --port)
