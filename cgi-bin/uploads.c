@@ -52,12 +52,6 @@ typedef struct upload_row {
 	long long length, offset;
 } upload_row;
 
-/* The largest upload: setting upload_max_bytes, default 8 GiB. */
-static long long max_length(void)
-{
-	return (long long)stint_config_int("upload_max_bytes", 8 * GIB, 1, 1024 * GIB);
-}
-
 /* Hours an unfinished upload is kept after its last PATCH: setting upload_expire_hours (24). */
 static const char *expire_hours(char *buf, size_t size)
 {
@@ -206,13 +200,13 @@ static void create_upload(stint_req *r)
 
 	if (tus_begin(r) != 0)
 		return;
-	snprintf(size, sizeof(size), "%lld", max_length());
+	snprintf(size, sizeof(size), "%lld", stint_upload_max_bytes());
 	stint_resp_header(r, "Tus-Max-Size", size);
 	if (header_count(r, "HTTP_UPLOAD_LENGTH", &length) != 0 || length == 0) {
 		stint_fail_field(r, "Upload-Length", "must be the file's size in bytes, at least 1 (Upload-Defer-Length is not supported)");
 		return;
 	}
-	if (length > max_length()) {
+	if (length > stint_upload_max_bytes()) {
 		stint_fail(r, 413, "too_large", "The file is larger than this server accepts (Tus-Max-Size).", NULL);
 		return;
 	}
@@ -486,7 +480,7 @@ static void upload_options(stint_req *r)
 {
 	char size[24];
 
-	snprintf(size, sizeof(size), "%lld", max_length());
+	snprintf(size, sizeof(size), "%lld", stint_upload_max_bytes());
 	stint_resp_header(r, "Tus-Resumable", TUS_VERSION);
 	stint_resp_header(r, "Tus-Version", TUS_VERSION);
 	stint_resp_header(r, "Tus-Extension", "creation,expiration,termination");

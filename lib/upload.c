@@ -30,6 +30,11 @@ static int upload_dir(char *out, size_t size)
 	return 0;
 }
 
+long long stint_upload_max_bytes(void)
+{
+	return (long long)stint_config_int("upload_max_bytes", 8L << 30, 1, 1024L << 30);
+}
+
 int stint_upload_part_path(const char *id, char *out, size_t size)
 {
 	int n;

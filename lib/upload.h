@@ -18,6 +18,9 @@
 
 #include "db.h"
 
+/* The largest upload in bytes: the setting upload_max_bytes, default 8 GiB. */
+long long stint_upload_max_bytes(void);
+
 /*
  * The absolute name of upload id's part file (id: a canonical UUID, as the
  * router captured it) in out. Returns 0, or -1 when it does not fit in size
