@@ -19,14 +19,11 @@
  * editor who created an upload may use it: anyone else gets 404.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <openssl/evp.h>
 
 #include "conf.h"
 #include "db.h"
@@ -38,12 +35,6 @@
 
 #define TUS_VERSION "1.0.0"
 #define GIB (1024LL * 1024LL * 1024LL)
-
-/* What Upload-Metadata declares (arena strings). */
-typedef struct upload_meta {
-	const char *kind, *filename, *title;
-	double offset_sec;
-} upload_meta;
 
 /* An upload's row (UPLOAD_GET / UPLOAD_LOCK). */
 typedef struct upload_row {
@@ -92,101 +83,15 @@ static int tus_begin(stint_req *r)
 	return -1;
 }
 
-/* Base64 text s (n bytes) decoded into an arena string; NULL when it is not base64 or holds NUL or a control character. */
-static const char *unbase64(stint_req *r, const char *s, size_t n)
+/* Read Upload-Metadata into m; answers 422 naming the field itself and returns -1 on a bad one. */
+static int read_meta(stint_req *r, stint_upload_meta *m)
 {
-	unsigned char *out;
-	size_t pad = 0, i;
-	int len;
+	const char *problem = NULL, *field = stint_upload_meta_parse(stint_req_env(r, "HTTP_UPLOAD_METADATA"), m, &problem);
 
-	if (n % 4 != 0 || n > 1200 || (out = stint_arena_alloc(&r->arena, n / 4 * 3 + 1)) == NULL)
-		return NULL;
-	if (n == 0) {
-		*out = '\0';
-		return (const char *)out;
-	}
-	len = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-	if (len < 0)
-		return NULL;
-	pad = (s[n - 1] == '=') + (s[n - 2] == '=');
-	len -= (int)pad;
-	out[len] = '\0';
-	for (i = 0; i < (size_t)len; i++)
-		if (out[i] < 0x20 || out[i] == 0x7f)
-			return NULL;
-	return (const char *)out;
-}
-
-/*
- * Read Upload-Metadata ("key base64,key base64", tus 1.0 "Creation") into m.
- * Answers 422 naming the key itself and returns -1 on a bad one.
- */
-static int read_meta(stint_req *r, upload_meta *m)
-{
-	const char *h = stint_req_env(r, "HTTP_UPLOAD_METADATA"), *filetype = NULL, *offset = NULL;
-	char key[32], *end;
-
-	m->kind = m->filename = m->title = NULL;
-	m->offset_sec = 0;
-	while (h != NULL && *h) {
-		size_t kl = strcspn(h, " ,"), vl = 0;
-		const char *v = "", *text;
-
-		if (kl == 0 || kl >= sizeof(key)) {
-			stint_fail_field(r, "Upload-Metadata", "must be key base64-value pairs separated by commas");
-			return -1;
-		}
-		memcpy(key, h, kl);
-		key[kl] = '\0';
-		h += kl;
-		if (*h == ' ') {
-			v = ++h;
-			vl = strcspn(h, ",");
-			h += vl;
-		}
-		if (*h == ',')
-			h++;
-		while (*h == ' ')
-			h++;
-		if ((text = unbase64(r, v, vl)) == NULL) {
-			stint_fail_field(r, "Upload-Metadata", "has a value that is not base64 of printable text");
-			return -1;
-		}
-		if (strcmp(key, "kind") == 0)
-			m->kind = text;
-		else if (strcmp(key, "filename") == 0)
-			m->filename = text;
-		else if (strcmp(key, "title") == 0)
-			m->title = text;
-		else if (strcmp(key, "filetype") == 0)
-			filetype = text;
-		else if (strcmp(key, "offset_sec") == 0)
-			offset = text;
-	}
-	if (m->kind == NULL && filetype != NULL)
-		m->kind = strncmp(filetype, "video/", 6) == 0 ? "video" : strncmp(filetype, "audio/", 6) == 0 ? "audio" : NULL;
-	if (m->kind == NULL || (strcmp(m->kind, "video") != 0 && strcmp(m->kind, "audio") != 0)) {
-		stint_fail_field(r, "kind", "must be video or audio (Upload-Metadata kind, or a filetype video/... or audio/...)");
-		return -1;
-	}
-	if (m->filename == NULL)
-		m->filename = "";
-	if (m->title == NULL)
-		m->title = m->filename;
-	if (strlen(m->filename) > 200 || strlen(m->title) > 200) {
-		stint_fail_field(r, strlen(m->title) > 200 ? "title" : "filename", "must be at most 200 bytes");
-		return -1;
-	}
-	if (offset != NULL) {
-		errno = 0;
-		m->offset_sec = strtod(offset, &end);
-		if (errno != 0 || end == offset || *end != '\0' || !isfinite(m->offset_sec) ||
-		    fabs(m->offset_sec) > 10000000) {
-			stint_fail_field(r, "offset_sec", "must be a number of seconds from -10000000 to 10000000");
-			return -1;
-		}
-	}
-	return 0;
+	if (field == NULL)
+		return 0;
+	stint_fail_field(r, field, problem);
+	return -1;
 }
 
 /* POST uploads: a new upload of Upload-Length bytes (tus "Creation"). */
@@ -194,7 +99,7 @@ static void create_upload(stint_req *r)
 {
 	char off[32], hours[16], loc[160], size[24], *id = NULL, *body = NULL;
 	long long length, free_bytes, reserve;
-	upload_meta m;
+	stint_upload_meta m;
 	stint_db_rc rc;
 	stint_tx tx;
 
@@ -240,11 +145,15 @@ static void create_upload(stint_req *r)
 	stint_answer_json_text(r, rc, 201, body, "There is no such session.");
 }
 
-/* Read the upload row through statement id (UPLOAD_GET, or UPLOAD_LOCK in tx); *found 0 when none. */
+/*
+ * Read the upload row (UPLOAD_GET, or UPLOAD_LOCK in tx); *found 0 when
+ * none. Its offset is what the part file holds of it (stint_upload_held).
+ */
 static stint_db_rc read_row(stint_req *r, stint_tx *tx, upload_row *u, int *found)
 {
 	const char *p[3] = { r->params[0], r->params[1], r->user.id_text };
 	PGresult *res = NULL;
+	char part[4200];
 	stint_db_rc rc = tx != NULL ? stint_tx_exec(tx, STINT_SQL_UPLOAD_LOCK, 3, p, &res) :
 			 stint_db_exec(r->db, STINT_SQL_UPLOAD_GET, 3, p, &res);
 
@@ -256,6 +165,10 @@ static stint_db_rc read_row(stint_req *r, stint_tx *tx, upload_row *u, int *foun
 		u->offset_sec = strtod(stint_db_cell(res, 0, "offset_sec"), NULL);
 		u->length = strtoll(stint_db_cell(res, 0, "upload_length"), NULL, 10);
 		u->offset = strtoll(stint_db_cell(res, 0, "upload_offset"), NULL, 10);
+		if (stint_upload_part_path(r->params[1], part, sizeof(part)) != 0)
+			*found = 0;
+		else
+			u->offset = stint_upload_held(part, u->offset);
 	}
 	PQclear(res);
 	return rc;
@@ -409,7 +322,7 @@ static void patch_upload(stint_req *r)
 			stint_fail(r, 413, "too_large", "The body goes past the upload's Upload-Length.", NULL);
 		return;
 	}
-	if (stint_upload_append(part, at, chunk, &added) != 0) {
+	if (stint_upload_append(part, at, chunk, at + size == u.length, &added) != 0) {
 		stint_tx_fail(&tx, STINT_DB_ERROR);
 		stint_tx_end(&tx);
 		stint_fail(r, errno == ENOSPC ? 507 : 500, errno == ENOSPC ? "insufficient_storage" : "internal",

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "auth.h"
 #include "conf.h"
@@ -28,6 +32,116 @@ static int upload_dir(char *out, size_t size)
 	if (n < 0 || (size_t)n >= size || (mkdir(out, 0750) != 0 && errno != EEXIST))
 		return -1;
 	return 0;
+}
+
+/*
+ * Base64 text s (n bytes) decoded into out (size bytes, NUL-terminated);
+ * -1 when it is not base64, does not fit or holds a control character.
+ */
+static int unbase64(const char *s, size_t n, char *out, size_t size)
+{
+	unsigned char buf[1024];
+	int len, i;
+
+	if (n == 0) {
+		*out = '\0';
+		return 0;
+	}
+	if (n % 4 != 0 || n / 4 * 3 > sizeof(buf) || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") < n)
+		return -1;
+	len = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n);
+	if (len < 0)
+		return -1;
+	len -= (s[n - 1] == '=') + (s[n - 2] == '=');
+	if ((size_t)len >= size)
+		return -1;
+	for (i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] == 0x7f)
+			return -1;
+	memcpy(out, buf, (size_t)len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* Where value (decoded) goes for key, and its size; NULL for a key that is not read. */
+static char *meta_slot(stint_upload_meta *m, const char *key, size_t kl, char *filetype, char *offset,
+		       size_t *size)
+{
+	static const struct { const char *key; size_t off, size; } slots[] = {
+		{ "kind", offsetof(stint_upload_meta, kind), sizeof(((stint_upload_meta *)0)->kind) },
+		{ "filename", offsetof(stint_upload_meta, filename), sizeof(((stint_upload_meta *)0)->filename) },
+		{ "title", offsetof(stint_upload_meta, title), sizeof(((stint_upload_meta *)0)->title) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		if (strlen(slots[i].key) == kl && strncmp(slots[i].key, key, kl) == 0) {
+			*size = slots[i].size;
+			return (char *)m + slots[i].off;
+		}
+	}
+	*size = 64;
+	if (kl == 8 && strncmp(key, "filetype", 8) == 0)
+		return filetype;
+	if (kl == 10 && strncmp(key, "offset_sec", 10) == 0)
+		return offset;
+	return NULL;
+}
+
+/* The kind and offset_sec that filetype and offset (decoded) give m; NULL or the field at fault. */
+static const char *meta_finish(stint_upload_meta *m, const char *filetype, const char *offset,
+			       const char **problem)
+{
+	char *end;
+
+	if (m->kind[0] == '\0' && strncmp(filetype, "video/", 6) == 0)
+		strcpy(m->kind, "video");
+	else if (m->kind[0] == '\0' && strncmp(filetype, "audio/", 6) == 0)
+		strcpy(m->kind, "audio");
+	if (strcmp(m->kind, "video") != 0 && strcmp(m->kind, "audio") != 0) {
+		*problem = "must be video or audio (Upload-Metadata kind, or a filetype video/... or audio/...)";
+		return "kind";
+	}
+	if (m->title[0] == '\0')
+		memcpy(m->title, m->filename, sizeof(m->title));
+	if (*offset != '\0') {
+		errno = 0;
+		m->offset_sec = strtod(offset, &end);
+		if (errno != 0 || *end != '\0' || !isfinite(m->offset_sec) || fabs(m->offset_sec) > 10000000) {
+			*problem = "must be a number of seconds from -10000000 to 10000000";
+			return "offset_sec";
+		}
+	}
+	return NULL;
+}
+
+const char *stint_upload_meta_parse(const char *h, stint_upload_meta *m, const char **problem)
+{
+	char filetype[64] = "", offset[64] = "", *slot;
+	size_t kl, vl, size;
+	const char *v;
+
+	memset(m, 0, sizeof(*m));
+	while (h != NULL && *h) {
+		kl = strcspn(h, " ,");
+		v = h + kl + (h[kl] == ' ');
+		vl = h[kl] == ' ' ? strcspn(v, ",") : 0;
+		if (kl == 0) {
+			*problem = "must be key base64-value pairs separated by commas";
+			return "Upload-Metadata";
+		}
+		slot = meta_slot(m, h, kl, filetype, offset, &size);
+		if (slot != NULL && unbase64(v, vl, slot, size) != 0) {
+			*problem = "is not base64 of printable text, or is too long";
+			return slot == m->title ? "title" : slot == m->filename ? "filename" : "Upload-Metadata";
+		}
+		h = v + vl;
+		if (*h == ',')
+			h++;
+		while (*h == ' ')
+			h++;
+	}
+	return meta_finish(m, filetype, offset, problem);
 }
 
 long long stint_upload_max_bytes(void)
@@ -78,7 +192,7 @@ static int copy_all(int in, int out, long long len, long long *at)
 	return 0;
 }
 
-int stint_upload_append(const char *part, long long offset, const char *chunk, long long *added)
+int stint_upload_append(const char *part, long long offset, const char *chunk, int sync, long long *added)
 {
 	char dir[4200];
 	struct stat st;
@@ -96,7 +210,7 @@ int stint_upload_append(const char *part, long long offset, const char *chunk, l
 		if (in < 0 || fstat(in, &st) != 0 || copy_all(in, out, (long long)st.st_size, &at) != 0)
 			goto out;
 	}
-	if (fdatasync(out) != 0)
+	if (sync && fdatasync(out) != 0)
 		goto out;
 	*added = at - offset;
 	rc = 0;
@@ -108,6 +222,15 @@ out:
 		return -1;
 	errno = saved;
 	return rc;
+}
+
+long long stint_upload_held(const char *part, long long recorded)
+{
+	struct stat st;
+
+	if (stat(part, &st) != 0)
+		return 0;
+	return (long long)st.st_size < recorded ? (long long)st.st_size : recorded;
 }
 
 int stint_upload_finish(const char *part, const char *sid, const char *ext, char *rel, size_t size)

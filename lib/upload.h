@@ -18,6 +18,26 @@
 
 #include "db.h"
 
+/* What an upload's Upload-Metadata declares (tus 1.0, "Creation"). */
+typedef struct stint_upload_meta {
+	char kind[8];            /* "video" or "audio" */
+	char filename[201];      /* "" when not given */
+	char title[201];         /* the filename when not given */
+	double offset_sec;       /* where its clip starts on the session's timeline; 0 when not given */
+} stint_upload_meta;
+
+/*
+ * Read the header Upload-Metadata h (NULL or "": none) into m: comma-separated
+ * "key base64(value)" pairs (a key alone has an empty value), the keys kind,
+ * filename, title, offset_sec and filetype (the kind when kind is missing:
+ * video/... or audio/...); other keys are ignored. Values must decode to
+ * printable text (no control characters), kind to video or audio,
+ * filename and title to at most 200 bytes, offset_sec to a number from
+ * -10000000 to 10000000. Returns NULL, or the name of the field at fault
+ * ("Upload-Metadata" for the syntax) with a static explanation in *problem.
+ */
+const char *stint_upload_meta_parse(const char *h, stint_upload_meta *m, const char **problem);
+
 /* The largest upload in bytes: the setting upload_max_bytes, default 8 GiB. */
 long long stint_upload_max_bytes(void);
 
@@ -31,13 +51,25 @@ int stint_upload_part_path(const char *id, char *out, size_t size);
 /*
  * Make the part file `part` hold exactly offset bytes (creating it, mode
  * 0640, with its folder; cutting off what a failed earlier attempt may have
- * left past offset), append the whole of file chunk (NULL: an empty chunk),
- * and flush it to disk (fdatasync) before returning, so that an offset the
- * caller then records is on disk. *added is the number of bytes appended.
- * Returns 0, or -1 with errno set (the part file may then hold more than
- * offset bytes; the next call cuts them off).
+ * left past offset) and append the whole of file chunk (NULL: an empty
+ * chunk). With sync (the chunk that completes the upload) the file is
+ * flushed to disk (fdatasync) before returning. Other chunks are left to the
+ * kernel's write-back, overlapping the next chunk's transfer: a crash may
+ * then lose the last ones, which stint_upload_held() tells. *added is the
+ * number of bytes appended. Returns 0, or -1 with errno set (the part file
+ * may then hold more than offset bytes; the next call cuts them off).
  */
-int stint_upload_append(const char *part, long long offset, const char *chunk, long long *added);
+int stint_upload_append(const char *part, long long offset, const char *chunk, int sync, long long *added);
+
+/*
+ * How many of the recorded bytes the part file `part` really holds: the
+ * smaller of recorded and its size (0 when it does not exist). After a crash
+ * the kernel may not have written the last chunks (stint_upload_append()
+ * does not flush them); on ext4 with data=ordered a file's size grows only
+ * with its data written, so the size is what survived, and the client
+ * resumes from there (tus 1.0 lets the server report a smaller offset).
+ */
+long long stint_upload_held(const char *part, long long recorded);
 
 /*
  * Give the complete part file its stored name media/<sid>/<32 random
