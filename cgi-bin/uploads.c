@@ -339,6 +339,8 @@ static void patch_upload(stint_req *r)
 	done = at + added == u.length;
 	if (done && tx.rc == STINT_DB_OK)
 		verdict = finish(r, &tx, &u, part, rel, sizeof(rel), &clip);
+	if (verdict == -1)  /* not made a clip: the offset stays where it was */
+		stint_tx_fail(&tx, STINT_DB_ERROR);
 	rc = stint_tx_end(&tx);
 	if (verdict == 415 && rc == STINT_DB_OK) {
 		unlink(part);
