@@ -32,10 +32,12 @@ function makeVideo(file, seconds, source) {
     '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file]);
 }
 
-async function shots(name) {
+/* Screenshots at both sizes with the element focus (a selector) in view. */
+async function shots(name, focus = '#upload-form') {
   mkdirSync(SHOTS, { recursive: true });
   for (const [size, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(viewport);
+    await page.locator(focus).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(SHOTS, `upload-${name}-${size}.png`), fullPage: false });
   }
@@ -102,7 +104,7 @@ test('a 200 MB video goes up in chunks, survives going offline halfway, and play
   const kept = await serverOffset(sid);
   assert.ok(kept > 0 && kept < statSync(BIG).size, `the server kept ${kept} bytes of ${statSync(BIG).size}`);
   assert.equal(kept % (32 * 1024 * 1024), 0, 'what it kept is whole chunks');
-  await shots('offline');
+  await shots('offline', '#upload-list');
   await sleep(1500);
   const before = sent.length;
   await browser.context.setOffline(false);
@@ -116,7 +118,7 @@ test('a 200 MB video goes up in chunks, survives going offline halfway, and play
   assert.deepEqual(resumed[0], ['PATCH', String(kept)], `the first PATCH back online starts at ${kept}: ${JSON.stringify(sent)}`);
   const offsets = sent.filter(([m]) => m === 'PATCH').map(([, o]) => Number(o));
   assert.ok(offsets.every((o, i) => i === 0 || o >= offsets[i - 1]), 'no PATCH went back to an earlier offset');
-  await shots('done');
+  await shots('done', '#upload-list');
 
   const clips = await api('GET', `/api/v1/sessions/${sid}/clips`, { token: coach.token });
   assert.equal(clips.body.length, 1);
@@ -170,8 +172,7 @@ test('a 200 MB video goes up in chunks, survives going offline halfway, and play
   await page.waitForFunction(() => Math.abs(document.getElementById('video').currentTime - 4) < 0.05, null, { timeout: 20000 });
   const after2 = await api('GET', `/api/v1/sessions/${sid}/clips/${ids[1]}`, { token: coach.token });
   assert.equal(after2.body.offset_sec, 7);
-  await page.locator('#watch-title').scrollIntoViewIfNeeded();
-  await shots('two-cameras');
+  await shots('two-cameras', '#watch-title');
 
   expectStatus(page, 409);
   page.problems = page.problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(p));
