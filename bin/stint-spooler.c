@@ -62,6 +62,7 @@
 #include "spool.h"
 #include "tasktypes.h"
 #include "tx.h"
+#include "upload.h"
 
 #define SPOOL_MAX_SLOTS 64
 #define SPOOL_LINE_MAX 65536     /* a stdout line's most bytes (a result line included) */
@@ -555,21 +556,23 @@ static double recorder_sync_interval(void)
 }
 
 /*
- * One batch of the retention sweep (stint_spool_sweep); *more 1 when the
+ * One batch of the retention sweep: finished tasks (stint_spool_sweep) and
+ * expired uploads with their part files (stint_upload_sweep); *more 1 when a
  * batch was full (there may be more). Returns how many were removed, -1 on
  * an error (logged).
  */
 static long sweep_batch(stint_db *db, const stint_task_types *types, int *more)
 {
-	long n = 0;
+	long n = 0, uploads = 0;
 
 	*more = 0;
-	if (stint_spool_sweep(db, types, SPOOL_SWEEP_BATCH, &n) != STINT_DB_OK) {
+	if (stint_spool_sweep(db, types, SPOOL_SWEEP_BATCH, &n) != STINT_DB_OK ||
+	    stint_upload_sweep(db, SPOOL_SWEEP_BATCH, &uploads) != STINT_DB_OK) {
 		stint_log(STINT_LOG_ERROR, "retention sweep: the database refused it");
 		return -1;
 	}
-	*more = n == SPOOL_SWEEP_BATCH;
-	return n;
+	*more = n == SPOOL_SWEEP_BATCH || uploads == SPOOL_SWEEP_BATCH;
+	return n + uploads;
 }
 
 /* --sweep-once: sweep until nothing more is due; 0, or 1 on an error. */

@@ -232,30 +232,6 @@ out:
 	cJSON_Delete(clip);
 }
 
-/* The extension and content type of a probed upload. */
-static void media_type(const stint_media_info *info, const char **ext, const char **ctype)
-{
-	static const struct { const char *format, *ext, *video, *audio; } types[] = {
-		{ "mov,mp4", "mp4", "video/mp4", "audio/mp4" },
-		{ "matroska,webm", "webm", "video/webm", "audio/webm" },
-		{ "ogg", "ogg", "video/ogg", "audio/ogg" },
-		{ "flac", "flac", "audio/flac", "audio/flac" },
-		{ "mp3", "mp3", "audio/mpeg", "audio/mpeg" },
-		{ "wav", "wav", "audio/wav", "audio/wav" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		if (strncmp(info->format, types[i].format, strlen(types[i].format)) == 0) {
-			*ext = types[i].ext;
-			*ctype = info->has_video ? types[i].video : types[i].audio;
-			return;
-		}
-	}
-	*ext = "bin";
-	*ctype = "application/octet-stream";
-}
-
 /* The upload's temporary file, when nginx wrote one in its body folder. */
 static const char *upload_file(stint_req *r)
 {
@@ -307,7 +283,7 @@ static void upload_clip(stint_req *r)
 		stint_fail_field(r, "kind", "does not fit the file: a video needs a moving picture, audio an audio stream");
 		return;
 	}
-	media_type(&info, &ext, &ctype);
+	stint_media_type(&info, &ext, &ctype);
 	if (stint_media_keep(tmp, r->params[0], ext, rel, sizeof(rel)) != 0) {
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		return;

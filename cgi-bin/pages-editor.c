@@ -26,6 +26,7 @@
 #include "pages-teams.h"
 #include "sessions.h"
 #include "timeline.h"
+#include "upload.h"
 #include "view.h"
 
 #define EVENTS_PAGE 30  /* rows of the server-rendered table (the script shows all) */
@@ -308,6 +309,8 @@ static stint_db_rc add_clips(stint_req *r, cJSON *data, page_problems *pp)
 	if (cJSON_GetArraySize(videos) > 0)
 		cJSON_AddItemToObject(data, "video", cJSON_Duplicate(cJSON_GetArrayItem(videos, 0), 1));
 	cJSON_AddBoolToObject(data, "many_videos", cJSON_GetArraySize(videos) > 1);
+	snprintf(buf, sizeof(buf), "%.3g GiB", (double)stint_upload_max_bytes() / (1 << 30));
+	cJSON_AddStringToObject(data, "upload_max_shown", buf);
 	cJSON_AddItemToObject(data, "videos", videos);
 	return rc;
 }

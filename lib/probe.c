@@ -188,3 +188,26 @@ int stint_media_probe(const char *path, stint_media_info *out)
 	stint_buf_free(&text);
 	return rc;
 }
+
+void stint_media_type(const stint_media_info *info, const char **ext, const char **ctype)
+{
+	static const struct { const char *format, *ext, *video, *audio; } types[] = {
+		{ "mov,mp4", "mp4", "video/mp4", "audio/mp4" },
+		{ "matroska,webm", "webm", "video/webm", "audio/webm" },
+		{ "ogg", "ogg", "video/ogg", "audio/ogg" },
+		{ "flac", "flac", "audio/flac", "audio/flac" },
+		{ "mp3", "mp3", "audio/mpeg", "audio/mpeg" },
+		{ "wav", "wav", "audio/wav", "audio/wav" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strncmp(info->format, types[i].format, strlen(types[i].format)) == 0) {
+			*ext = types[i].ext;
+			*ctype = info->has_video ? types[i].video : types[i].audio;
+			return;
+		}
+	}
+	*ext = "bin";
+	*ctype = "application/octet-stream";
+}

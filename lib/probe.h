@@ -40,4 +40,12 @@ int stint_media_probe_parse(const char *json, stint_media_info *out);
  */
 int stint_media_fits_kind(const stint_media_info *info, const char *kind);
 
+/*
+ * The file extension (without the dot) and media type of a probed file, by
+ * its container (ffprobe's format_name) and whether it has a moving
+ * picture: "mp4" and video/mp4 or audio/mp4, webm, ogg, flac, mp3, wav;
+ * "bin" and application/octet-stream for any other. Static strings.
+ */
+void stint_media_type(const stint_media_info *info, const char **ext, const char **ctype);
+
 #endif

@@ -1042,6 +1042,37 @@
 	/* $1 team, $2 valid_from (YYYY-MM-DD) -> one cell: the deleted row's JSON | no row when absent */ \
 	X(THRESHOLDS_DELETE, 2, \
 	  "DELETE FROM load_thresholds t WHERE t.team = $1 AND t.valid_from = $2::date RETURNING to_jsonb(t)::text") \
+	/* --- resumable uploads (tus 1.0; cgi-bin/uploads.c, lib/upload.h) --- */ \
+	/* $1 session id, $2 user id, $3 kind, $4 filename, $5 title, $6 offset_sec, $7 upload_length, */ \
+	/* $8 hours until it expires -> id | no row when the session is gone */ \
+	X(UPLOAD_CREATE, 8, \
+	  "INSERT INTO uploads (session_id, user_id, kind, filename, title, offset_sec, upload_length, expires_at)" \
+	  " SELECT s.id, $2::bigint, $3, $4, $5, $6::float8, $7::bigint, now() + make_interval(hours => $8::int)" \
+	  " FROM sessions s WHERE s.id = $1::uuid AND s.deleted_at IS NULL RETURNING id::text") \
+	/* $1 session id, $2 upload id, $3 user id -> kind, filename, title, offset_sec, upload_length, */ \
+	/* upload_offset, expires (RFC 7231 date) | no row when absent, expired or another user's */ \
+	X(UPLOAD_GET, 3, \
+	  "SELECT kind, filename, title, offset_sec::text, upload_length::text, upload_offset::text," \
+	  " to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"') AS expires" \
+	  " FROM uploads WHERE session_id = $1::uuid AND id = $2::uuid AND user_id = $3::bigint AND expires_at > now()") \
+	/* As UPLOAD_GET, the row locked until the end of the transaction (one PATCH at a time) */ \
+	X(UPLOAD_LOCK, 3, \
+	  "SELECT kind, filename, title, offset_sec::text, upload_length::text, upload_offset::text," \
+	  " to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"') AS expires" \
+	  " FROM uploads WHERE session_id = $1::uuid AND id = $2::uuid AND user_id = $3::bigint AND expires_at > now()" \
+	  " FOR UPDATE") \
+	/* $1 upload id, $2 new upload_offset, $3 hours until it expires -> expires (RFC 7231 date) */ \
+	X(UPLOAD_ADVANCE, 3, \
+	  "UPDATE uploads SET upload_offset = $2::bigint, updated_at = now()," \
+	  " expires_at = now() + make_interval(hours => $3::int) WHERE id = $1::uuid" \
+	  " RETURNING to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"')") \
+	/* $1 session id, $2 upload id, $3 user id -> id | no row when absent or another user's */ \
+	X(UPLOAD_DELETE, 3, \
+	  "DELETE FROM uploads WHERE session_id = $1::uuid AND id = $2::uuid AND user_id = $3::bigint RETURNING id::text") \
+	/* $1 the most rows -> id, one row per removed upload past its expires_at, oldest first */ \
+	X(UPLOAD_SWEEP, 1, \
+	  "WITH old AS (SELECT id FROM uploads WHERE expires_at <= now() ORDER BY expires_at LIMIT $1::int" \
+	  " FOR UPDATE SKIP LOCKED) DELETE FROM uploads u USING old WHERE u.id = old.id RETURNING u.id::text") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -251,6 +251,17 @@ async function useClip(clip) {
   if ($('tag-clip')) $('tag-clip').value = String(clip.id);
 }
 
+/** Plays clip (another camera) from the same moment of the session, playing on when it played. */
+async function switchClip(clip) {
+  const t = sessionTime();
+  const playing = video && !video.paused;
+  await useClip(clip);
+  if (t === null || !clip) return;
+  await ready();
+  video.currentTime = Math.min(Math.max(0, t - (clip.offset_sec ?? 0)), video.duration || Infinity);
+  if (playing) video.play();
+}
+
 /** Shows event e: highlights it and moves the video to it (t_sec minus the clip's offset). */
 async function seekTo(e) {
   highlight(e.id, false);
@@ -650,9 +661,7 @@ function wire() {
     video.addEventListener('timeupdate', onTime);
     video.addEventListener('seeked', onTime);
   }
-  $('clip-select')?.addEventListener('change', (ev) => {
-    useClip(videos.find((c) => String(c.id) === ev.target.value));
-  });
+  $('clip-select')?.addEventListener('change', (ev) => switchClip(videos.find((c) => String(c.id) === ev.target.value)));
   if (form) {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();

@@ -36,7 +36,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts"
+TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts tusmeta"
 TARGETS="$TARGETS fit"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
@@ -275,6 +275,13 @@ seed_fit() {
 		seed_prefixed "$d" "$(basename "$f")" '\x00' "$f"
 		seed_prefixed "$d" "fixed-$(basename "$f")" '\x01' "$f"
 	done
+}
+
+seed_tusmeta() {
+	local d=$1
+	seed "$d" all 'kind dmlkZW8=,filename c2lkZS5tcDQ=,title U2lkZSBjYW1lcmE=,offset_sec MTIuNQ=='
+	seed "$d" filetype 'filename c2lkZS5tcDQ=, filetype YXVkaW8vd2F2,relativePath'
+	seed "$d" bad 'kind ***,offset_sec MWUzMDA='
 }
 
 # --- run -------------------------------------------------------------------

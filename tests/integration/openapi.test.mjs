@@ -271,6 +271,9 @@ function dataFile(name) {
   return files.get(name);
 }
 const MP4_NAME = '2019_03_01-KATS-BEDS-clip.mp4';
+const TUS = { 'tus-resumable': '1.0.0' };   // resumable uploads (tus 1.0)
+const TUS_BYTES = 'application/offset+octet-stream';
+const tusMeta = (o) => Object.entries(o).map(([k, v]) => `${k} ${Buffer.from(String(v)).toString('base64')}`).join(',');
 const RALLY = [
   { t_sec: 10, event_type: 'serve', actor_team: 'A', actor_number: 7, payload: { evaluation: '#' } },
   { t_sec: 12.5, event_type: 'attack', actor_team: 'B', actor_number: 3, payload: { evaluation: '=' } },
@@ -1685,6 +1688,104 @@ const examples = {
     { name: 'an unknown artifact', status: 404, run: () => call('GET', `/media/sessions/${fx.tl.id}/artifacts/999999999`, { binary: true }) },
     { name: "another user's session", status: 403, run: () => call('GET', fx.artifact.download_url, { binary: true, token: fx.coach.token }) },
   ],
+  uploadOptions: [
+    { name: 'the tus versions and extensions', status: 204, run: () => call('OPTIONS', tl('/uploads')) },
+  ],
+  createUpload: [
+    {
+      name: 'a video of the clip\'s size, starting at 3 s', status: 201,
+      run: () => call('POST', tl('/uploads'), { headers: { ...TUS, 'upload-length': String(dataFile(MP4_NAME).length),
+        'upload-metadata': tusMeta({ kind: 'video', filename: 'side.mp4', title: 'Side camera', offset_sec: 3 }) } }),
+      then: (b, res) => {
+        fx.upload = res.headers.get('location');
+        assert.equal(fx.upload, tl(`/uploads/${b.id}`));
+      },
+    },
+    {
+      name: 'larger than Tus-Max-Size', status: 413,
+      run: () => call('POST', tl('/uploads'), { headers: { ...TUS, 'upload-length': String(8 * 1024 ** 3 + 1),
+        'upload-metadata': tusMeta({ kind: 'video' }) } }),
+    },
+    {
+      name: 'no Tus-Resumable', status: 412,
+      run: () => call('POST', tl('/uploads'), { headers: { 'upload-length': '10', 'upload-metadata': tusMeta({ kind: 'video' }) } }),
+    },
+    {
+      name: 'no kind', status: 422,
+      run: () => call('POST', tl('/uploads'), { headers: { ...TUS, 'upload-length': '10', 'upload-metadata': tusMeta({ filename: 'a.pdf' }) } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['kind']),
+    },
+    {
+      name: 'a user the session is shared with as viewer', status: 403,
+      run: () => call('POST', tl('/uploads'), { token: fx.watcher.token,
+        headers: { ...TUS, 'upload-length': '10', 'upload-metadata': tusMeta({ kind: 'video' }) } }),
+    },
+  ],
+  getUpload: [
+    {
+      name: 'nothing sent yet', status: 200, run: () => call('GET', fx.upload),
+      then: (b, res) => {
+        assert.deepEqual([b.upload_offset, b.upload_length, b.kind], [0, dataFile(MP4_NAME).length, 'video']);
+        assert.equal(res.headers.get('upload-offset'), '0');
+      },
+    },
+    { name: 'no such upload', status: 404, run: () => call('GET', tl(`/uploads/${randomUUID()}`)) },
+  ],
+  patchUpload: [
+    {
+      name: 'the first half', status: 204,
+      run: () => call('PATCH', fx.upload, { raw: dataFile(MP4_NAME).subarray(0, 1000000), type: TUS_BYTES,
+        headers: { ...TUS, 'upload-offset': '0' } }),
+      then: (b, res) => assert.equal(res.headers.get('upload-offset'), '1000000'),
+    },
+    {
+      name: 'at the wrong offset', status: 409,
+      run: () => call('PATCH', fx.upload, { raw: dataFile(MP4_NAME).subarray(0, 10), type: TUS_BYTES,
+        headers: { ...TUS, 'upload-offset': '0' } }),
+      then: (b, res) => assert.equal(res.headers.get('upload-offset'), '1000000'),
+    },
+    {
+      name: 'past Upload-Length', status: 413,
+      run: () => call('PATCH', fx.upload, { raw: Buffer.concat([dataFile(MP4_NAME).subarray(1000000), Buffer.alloc(1)]),
+        type: TUS_BYTES, headers: { ...TUS, 'upload-offset': '1000000' } }),
+    },
+    {
+      name: 'not application/offset+octet-stream', status: 415,
+      run: () => call('PATCH', fx.upload, { raw: dataFile(MP4_NAME).subarray(1000000), type: 'video/mp4',
+        headers: { ...TUS, 'upload-offset': '1000000' } }),
+    },
+    {
+      name: 'the rest: a clip at 3 s', status: 204,
+      run: () => call('PATCH', fx.upload, { raw: dataFile(MP4_NAME).subarray(1000000), type: TUS_BYTES,
+        headers: { ...TUS, 'upload-offset': '1000000' } }),
+      then: async (b, res) => {
+        const clip = await expectCall('getClip', 200, 'GET', res.headers.get('stint-clip'));
+        assert.deepEqual([clip.title, clip.offset_sec, clip.size_bytes], ['Side camera', 3, dataFile(MP4_NAME).length]);
+        await expectCall('getUpload', 404, 'GET', fx.upload);
+      },
+    },
+    {
+      name: 'a file that is not the declared kind', status: 415,
+      run: async () => {
+        const { res } = await call('POST', tl('/uploads'), { headers: { ...TUS, 'upload-length': '9',
+          'upload-metadata': tusMeta({ kind: 'audio' }) } });
+        return call('PATCH', res.headers.get('location'), { raw: 'not audio', type: TUS_BYTES, headers: { ...TUS, 'upload-offset': '0' } });
+      },
+      then: (b) => assert.equal(b.error.code, 'not_media'),
+    },
+  ],
+  deleteUpload: [
+    {
+      name: 'an upload and its bytes', status: 204,
+      run: async () => {
+        const { res } = await call('POST', tl('/uploads'), { headers: { ...TUS, 'upload-length': '9',
+          'upload-metadata': tusMeta({ kind: 'audio' }) } });
+        fx.dropped = res.headers.get('location');
+        return call('DELETE', fx.dropped, { headers: TUS });
+      },
+    },
+    { name: 'removed already', status: 404, run: () => call('DELETE', fx.dropped, { headers: TUS }) },
+  ],
   deleteArtifact: [
     {
       name: 'the artifact and its file', status: 204,
@@ -2491,7 +2592,8 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
       // a session's and a task's id is a UUID, every other id a row number
       const { res, body } = await call(method, p.replace('/sessions/{id}', `/sessions/${randomUUID()}`)
         .replace(/(\/session-recorder\/[a-z-]+)\/\{id\}/, `$1/${randomUUID()}`)  // seed 003's session ids
-        .replace('/tasks/{id}', `/tasks/${randomUUID()}`).replace(/\{[^}]+\}/g, '1'));
+        .replace('/tasks/{id}', `/tasks/${randomUUID()}`).replace('/uploads/{uploadId}', `/uploads/${randomUUID()}`)
+        .replace(/\{[^}]+\}/g, '1'));
       const what = `${method} ${p}`;
       assert.equal(res.status, 405, `${what}: ${JSON.stringify(body)}`);
       assert.deepEqual(res.headers.get('allow')?.split(', ').sort(), documented.sort(), `${what}: Allow`);

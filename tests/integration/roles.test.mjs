@@ -176,7 +176,8 @@ async function call(r, n) {
 
 async function callOnce(r, n) {
   const sid = !r.pattern.includes(':uuid') ? null : isTaskRoute(r) ? await taskFor(r, n) : await sessionFor(r, n);
-  const url = r.pattern.replace(':uuid', sid).replace(/:id\b/g, NO_ROW);
+  // a second ":uuid" (an upload's id, /api/v1/sessions/:uuid/uploads/:uuid) is one that does not exist
+  const url = r.pattern.replace(':uuid', sid).replace(/:uuid\b/g, randomUUID()).replace(/:id\b/g, NO_ROW);
   if (isPage(r)) {
     const b = browserOf(n);
     // a form's token is signed for its login (lib/csrf.h): take it from a page, as a browser does
