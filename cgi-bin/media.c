@@ -108,8 +108,6 @@ static int create_clip_row(stint_req *r, cJSON *clip)
 	return added ? 0 : -1;
 }
 
-static void media_type(const stint_media_info *info, const char **ext, const char **ctype);
-
 /*
  * The clip of body in (validated) from the import folder's file in.path
  * (lib/media.h's stint_media_import: copied, probed as an upload is, stored
@@ -151,7 +149,7 @@ static void import_clip(stint_req *r, const clip_in *in)
 		stint_fail_field(r, "kind", "does not fit the file: a video needs a moving picture, audio an audio stream");
 		goto out;
 	}
-	media_type(&info, &ext, &ctype);
+	stint_media_type(&info, &ext, &ctype);
 	if (stat(tmp, &st) != 0 || stint_media_keep(tmp, r->params[0], ext, rel, sizeof(rel)) != 0) {
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		goto out;
