@@ -8,7 +8,8 @@
 
 /**
  * The clock of session sid that went live at liveAt (RFC 3339, or '' when it
- * has not). Returns { now() seconds, running(), pause(), run(), set(seconds) }.
+ * has not). Returns { now() seconds, running(), pause(), run(), set(seconds),
+ * wentLive(liveAt) }.
  */
 export function sessionClock(sid, liveAt) {
   const store = `stint.clock.${sid}`;
@@ -36,6 +37,15 @@ export function sessionClock(sid, liveAt) {
       if (state.held_s === null) return;
       state = { zero_ms: Date.now() - state.held_s * 1000, held_s: null };
       save();
+    },
+    /**
+     * The session went live at liveAt (RFC 3339) while the page was open: a
+     * clock never started nor set here starts from it.
+     */
+    wentLive(liveAt) {
+      const at = Date.parse(liveAt);
+      if (Number.isNaN(at) || localStorage.getItem(store) !== null || state.zero_ms !== null) return;
+      state = { zero_ms: at, held_s: null };
     },
     /** Sets the reading to seconds (>= 0), running or paused as it was. */
     set(seconds) {

@@ -469,7 +469,8 @@ function showQueue(view) {
   const again = `sending again in ${Math.max(1, Math.round(view.retryInMs / 1000))} s`;
   const why = { busy: `the server is busy; ${again}`, offline: `no connection; ${again}`,
     server: `the server had a problem; ${again}`,
-    signed_out: 'you are signed out: sign in again in another tab; they are kept here' }[view.reason];
+    signed_out: 'signed out, or this page is older than your sign-in: sign in, then reload this page (they are kept)',
+  }[view.reason];
   el.textContent = n === 0 ? (state.recent.length ? 'All tags stored.' : '') :
     why ? `${tags} waiting: ${why}.` : `Saving ${tags}…`;
   el.dataset.pending = String(n);
@@ -607,6 +608,7 @@ function onMessage(msg) {
     refreshStats();
     break;
   case 'session_updated':
+    if (liveClock && d.live_at) liveClock.wentLive(d.live_at);
     feedLine(msg, 'The session’s details changed (reload to see them)');
     break;
   case 'clip_added':
@@ -759,6 +761,8 @@ function wire() {
 
 function clockTick() {
   const t = liveClock.now();
+  const label = liveClock.running() ? 'Pause' : t > 0 ? 'Resume' : 'Start';
+  if ($('clock-run').textContent !== label) $('clock-run').textContent = label;
   $('clock-time').textContent = clock(t);
   const input = form.elements.t_sec;
   if (!state.typedAt && document.activeElement !== input) input.value = t.toFixed(2);
@@ -768,14 +772,9 @@ function wireClock() {
   form.elements.t_sec.addEventListener('input', () => { state.typedAt = form.elements.t_sec.value.trim() !== ''; });
   if (!liveClock) return;
   $('clock').hidden = false;
-  const run = $('clock-run');
-  const show = () => {
-    run.textContent = liveClock.running() ? 'Pause' : liveClock.now() > 0 ? 'Resume' : 'Start';
-    clockTick();
-  };
-  run.addEventListener('click', () => {
+  $('clock-run').addEventListener('click', () => {
     if (liveClock.running()) liveClock.pause(); else liveClock.run();
-    show();
+    clockTick();
     say(liveClock.running() ? `Clock running from ${clock(liveClock.now())}.` : `Clock paused at ${clock(liveClock.now())}.`);
   });
   const apply = () => {
@@ -787,7 +786,7 @@ function wireClock() {
     }
     liveClock.set(s);
     $('clock-set').value = '';
-    show();
+    clockTick();
     say(`Clock set to ${clock(s)}.`);
   };
   $('clock-apply').addEventListener('click', apply);
@@ -797,7 +796,7 @@ function wireClock() {
       apply();
     }
   });
-  show();
+  clockTick();
   setInterval(clockTick, 100);
 }
 

@@ -155,6 +155,27 @@ test('a live session without video is tagged by keys alone at the session clock'
   assertQuiet(page);
 });
 
+test('the clock of a planned session stands at 0 and starts when the session goes live', async () => {
+  const s = await createSession({ title: `${TAG} planned`, kind: 'match', status: 'planned' });
+  assert.equal(s.live_at, null);
+  await page.goto(`${BASE}/sessions/${s.id}`);
+  await page.locator('#clock:not([hidden])').waitFor();
+  await page.locator('#live-state[data-state="live"]').waitFor();
+  assert.equal(await page.locator('#clock-time').textContent(), '0:00.0');
+  assert.equal(await page.locator('#clock-run').textContent(), 'Start');
+  const live = await api('PATCH', `/api/v1/sessions/${s.id}`, { json: { status: 'live' } });
+  assert.equal(live.status, 200);
+  assert.ok(live.body.live_at);
+  // the session_updated message starts the open page's clock from live_at
+  await page.waitForFunction(() => document.querySelector('#clock-run').textContent === 'Pause');
+  await page.waitForFunction(() => Number(document.querySelector('#tag-t').value) > 0);
+  const again = await api('PATCH', `/api/v1/sessions/${s.id}`, { json: { status: 'completed' } });
+  const relive = await api('PATCH', `/api/v1/sessions/${s.id}`, { json: { status: 'live' } });
+  assert.equal(again.status, 200);
+  assert.equal(relive.body.live_at, live.body.live_at, 'live_at stays the first time it went live');
+  assertQuiet(page);
+});
+
 test('a video added later is placed on the live tags by its offset; Space plays it and never tags', async () => {
   const s = await liveSession('video later');
   await open(s.id);
@@ -203,7 +224,7 @@ test('a video added later is placed on the live tags by its offset; Space plays 
   assertQuiet(page);
 });
 
-test('50 tags while nginx answers 429 to some: all stored exactly once, in order', async () => {
+test('50 tags while nginx answers 429 to some: all stored exactly once, in order', async (t) => {
   const s = await liveSession('rate limited');
   // a low per-address rate for this session's event POSTs only (5 r/s, burst 2)
   const zone = path.join(PREFIX, 'nginx/extra-http/tagging-test.conf');
@@ -234,6 +255,7 @@ test('50 tags while nginx answers 429 to some: all stored exactly once, in order
     assert.ok(texts.some((t) => /tags? waiting: the server is busy; sending again in \d+ s\./.test(t)),
       `the page said why tags wait: ${texts.join(' | ')}`);
     assert.ok(statuses.includes(429), 'nginx answered 429 to some');
+    t.diagnostic(`${statuses.length} POSTs for 50 tags: ${statuses.filter((x) => x === 429).length} answered 429`);
     expectStatus(page, 429);
     const stored = (await events(s.id)).sort(byId);
     assert.equal(stored.length, 50, 'each tag stored once');
@@ -279,6 +301,37 @@ test('tags waiting when the page is reloaded are sent after the reload', async (
   const stored = (await events(s.id)).sort(byId);
   assert.deepEqual(stored.map((e) => [e.event_type, e.actor_number]), [['serve', 4], ['attack', 9], ['block', 11]]);
   assert.equal(await page.evaluate((sid) => localStorage.getItem(`stint.tags.${sid}`), s.id), null);
+  assertQuiet(page);
+});
+
+test('a tag whose answer was lost is sent again with its key and stored once', async () => {
+  const s = await liveSession('lost answer');
+  await open(s.id);
+  let cut = 2;
+  const posts = [];
+  await page.route(`**/api/v1/sessions/${s.id}/events`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    posts.push(route.request().headers()['idempotency-key']);
+    if (cut === 0) return route.continue();
+    cut -= 1;
+    await route.fetch();                        // the server stores the tag ...
+    return route.abort('connectionreset');      // ... and its answer never arrives
+  });
+  try {
+    for (const [n, key] of [['5', 's'], ['6', 'a']]) {
+      await page.keyboard.press('h');
+      await page.keyboard.type(n);
+      await page.keyboard.press(key);
+    }
+    await drained();
+  } finally {
+    await page.unroute(`**/api/v1/sessions/${s.id}/events`);
+  }
+  const stored = (await events(s.id)).sort(byId);
+  assert.deepEqual(stored.map((e) => [e.event_type, e.actor_number]), [['serve', 5], ['attack', 6]], 'no second row');
+  assert.ok(posts.length >= 4, 'each tag was sent again');
+  assert.equal(new Set(posts).size, 2, 'with the same key each time');
+  page.problems = page.problems.filter((p) => !p.includes('ERR_CONNECTION_RESET'));
   assertQuiet(page);
 });
 
