@@ -226,12 +226,12 @@ test('a video added later is placed on the live tags by its offset; Space plays 
 
 test('50 tags while nginx answers 429 to some: all stored exactly once, in order', async (t) => {
   const s = await liveSession('rate limited');
-  // a low per-address rate for this session's event POSTs only (5 r/s, burst 2)
+  // a low per-address rate for this session's event POSTs only (2 r/s, burst 1)
   const zone = path.join(PREFIX, 'nginx/extra-http/tagging-test.conf');
   const limit = path.join(PREFIX, 'nginx/extra/tagging-test.conf');
   writeFileSync(zone, `map "$request_method $uri" $tagging_test_key {\n\t"~^POST /api/v1/sessions/${s.id}/events$" ` +
-    '$binary_remote_addr;\n\tdefault "";\n}\nlimit_req_zone $tagging_test_key zone=tagging_test:1m rate=5r/s;\n');
-  writeFileSync(limit, 'limit_req zone=tagging_test burst=2 nodelay;\n');
+    '$binary_remote_addr;\n\tdefault "";\n}\nlimit_req_zone $tagging_test_key zone=tagging_test:1m rate=2r/s;\n');
+  writeFileSync(limit, 'limit_req zone=tagging_test burst=1 nodelay;\n');
   stint('reload');
   const statuses = [];
   const seen = (res) => { if (res.url().endsWith(`/sessions/${s.id}/events`)) statuses.push(res.status()); };
