@@ -82,7 +82,9 @@ export function tagQueue(sid, csrf, hooks) {
     const wait = retryAfterMs(res.headers.get('retry-after'));
     if (res.status === 401 || res.status === 403) return { retry: 'signed_out', wait: Math.max(wait ?? 0, 5000) };
     if (RETRY.has(res.status) || res.ok) return { retry: res.status === 429 ? 'busy' : 'server', wait };
-    const fields = Object.entries(data?.error?.fields ?? {}).map(([k, v]) => `${k} ${v}`).join('; ');
+    // fields name the batch's member (events[0].t_sec): the tag's own field is enough
+    const fields = Object.entries(data?.error?.fields ?? {})
+      .map(([k, v]) => `${k.replace(/^events\[\d+\]\./, '')} ${v}`).join('; ');
     return { refused: (fields || data?.error?.message || `HTTP ${res.status}`).replace(/[.\s]+$/, '') };
   }
 

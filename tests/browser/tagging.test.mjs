@@ -357,5 +357,14 @@ test('Space after a click on a type button plays or pauses, never tags; the eval
   await page.locator('#undo').click();
   await page.getByText(/Undone: Serve at/).waitFor();
   assert.equal((await events(s.id)).length, 0);
+  // a tag the server refuses for what it is leaves the queue, with the reason (one full stop)
+  await page.locator('#tag-t').fill('20000000');
+  await page.locator('#tag-form button[value=point]').click();
+  await page.waitForFunction(() => document.querySelector('#tag-status.problem')?.textContent.startsWith('Not added'));
+  assert.match(await page.locator('#tag-status').textContent(), /^Not added: Point at .*: t_sec .*[^.]\.$/);
+  await page.locator('#tag-recent li.not-added').first().waitFor();
+  await drained();
+  assert.equal((await events(s.id)).length, 0);
+  expectStatus(page, 422);
   assertQuiet(page);
 });
