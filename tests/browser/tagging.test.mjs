@@ -99,7 +99,7 @@ test('a live session without video is tagged by keys alone at the session clock'
     await page.keyboard.press(ev);
     const from = Date.now();
     await page.keyboard.press(key);
-    made.push({ type, team: team === 'h' ? 'A' : 'B', number: Number(number), ev, from, to: Date.now() });
+    made.push({ type, team: team === 'h' ? 'A' : 'B', number, ev, from, to: Date.now() });
     assert.equal(await page.locator('#e-none').isChecked(), true, 'the evaluation resets after the tag');
     await sleep(400);
   }
@@ -108,7 +108,7 @@ test('a live session without video is tagged by keys alone at the session clock'
   assert.equal(stored.length, 3);
   stored.forEach((e, i) => {
     const m = made[i];
-    assert.deepEqual([e.event_type, e.actor_team, e.actor_number, e.payload.evaluation, e.clip_id],
+    assert.deepEqual([e.event_type, e.actor_team, String(e.actor_number), e.payload.evaluation, e.clip_id],
       [m.type, m.team, m.number, m.ev, null]);
     // the clock's time: seconds since live_at, within 0.5 s (key press and rounding)
     assert.ok(e.t_sec >= (m.from - s.live_ms) / 1000 - 0.5 && e.t_sec <= (m.to - s.live_ms) / 1000 + 0.5,
@@ -259,7 +259,8 @@ test('50 tags while nginx answers 429 to some: all stored exactly once, in order
     expectStatus(page, 429);
     const stored = (await events(s.id)).sort(byId);
     assert.equal(stored.length, 50, 'each tag stored once');
-    assert.deepEqual(stored.map((e) => e.actor_number), Array.from({ length: 50 }, (_, i) => i + 1), 'in order');
+    assert.deepEqual(stored.map((e) => String(e.actor_number)), Array.from({ length: 50 }, (_, i) => String(i + 1)),
+      'in order');
     assert.deepEqual(stored.map((e) => e.actor_team), Array.from({ length: 50 }, (_, i) => (i % 2 ? 'B' : 'A')));
     for (let i = 1; i < stored.length; i++) assert.ok(stored[i].t_sec >= stored[i - 1].t_sec, 'times in order');
     assert.doesNotMatch(await page.locator('#tag-status').textContent(), /Not added|\.\./);
@@ -299,7 +300,7 @@ test('tags waiting when the page is reloaded are sent after the reload', async (
   page.problems = page.problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'));
   await drained();
   const stored = (await events(s.id)).sort(byId);
-  assert.deepEqual(stored.map((e) => [e.event_type, e.actor_number]), [['serve', 4], ['attack', 9], ['block', 11]]);
+  assert.deepEqual(stored.map((e) => [e.event_type, String(e.actor_number)]), [['serve', '4'], ['attack', '9'], ['block', '11']]);
   assert.equal(await page.evaluate((sid) => localStorage.getItem(`stint.tags.${sid}`), s.id), null);
   assertQuiet(page);
 });
@@ -328,7 +329,8 @@ test('a tag whose answer was lost is sent again with its key and stored once', a
     await page.unroute(`**/api/v1/sessions/${s.id}/events`);
   }
   const stored = (await events(s.id)).sort(byId);
-  assert.deepEqual(stored.map((e) => [e.event_type, e.actor_number]), [['serve', 5], ['attack', 6]], 'no second row');
+  assert.deepEqual(stored.map((e) => [e.event_type, String(e.actor_number)]), [['serve', '5'], ['attack', '6']],
+    'no second row');
   assert.ok(posts.length >= 4, 'each tag was sent again');
   assert.equal(new Set(posts).size, 2, 'with the same key each time');
   page.problems = page.problems.filter((p) => !p.includes('ERR_CONNECTION_RESET'));
