@@ -819,7 +819,7 @@ async function moveClip(ev) {
 }
 
 const tasks = tasksPanel($('tasks'), sid, canEdit, csrf);
-const queue = tagQueue(sid, csrf, { onStored, onRefused, onChange: showQueue });
+const queue = tagQueue(sid, root.dataset.user, csrf, { onStored, onRefused, onChange: showQueue });
 if (canEdit) {
   // tags an earlier page left waiting: shown, then sent
   state.recent = queue.entries().slice(-RECENT).reverse().map((x) => ({ key: x.key, e: x.event }));

@@ -21,17 +21,19 @@ function retryAfterMs(value) {
 }
 
 /**
- * The queue of session sid's tags. hooks: onStored(entry, id) once the server
+ * The queue of session sid's tags made by user (their email: a tag waits for
+ * the one who made it, never sent under another account that signs in on
+ * this browser). hooks: onStored(entry, id) once the server
  * holds the tag (id: its event id), onRefused(entry, message) when the server
  * refused it for good, onChange(view) whenever what the page should show
  * changes; view = { pending, sending, reason, retryInMs } (reason: null,
  * 'busy', 'offline', 'signed_out', 'server').
  * Entries are { key, body (the JSON text sent), event, made_ms } and are
- * kept in localStorage under stint.tags.<sid>; several tabs of one session
+ * kept in localStorage under stint.tags.<sid>.<user>; several tabs of one session
  * share them, and the key makes a tag sent by two tabs count once.
  */
-export function tagQueue(sid, csrf, hooks) {
-  const store = `stint.tags.${sid}`;
+export function tagQueue(sid, user, csrf, hooks) {
+  const store = `stint.tags.${sid}.${user}`;
   const waiting = new Map();  // key -> resolve(id), for undo of a tag still on its way
   let sending = null;         // the key being sent
   let timer = 0;

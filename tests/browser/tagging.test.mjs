@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, BASE, PREFIX, REPO, createSession, sleep, stint } from '../integration/lib.mjs';
+import { api, ADMIN_EMAIL, BASE, PREFIX, REPO, createSession, sleep, stint } from '../integration/lib.mjs';
 import { launch, newPage, login, assertQuiet, expectStatus } from './browser.mjs';
 
 const OUT = path.join(process.env.STINT_TEST_OUT ?? path.join(REPO, 'tests/out'), 'screenshots');
@@ -289,7 +289,8 @@ test('tags waiting when the page is reloaded are sent after the reload', async (
   await waiting.waitFor();
   assert.equal(await page.locator('#tag-recent li.waiting').count(), 3);
   await shots('tagging-waiting');
-  const kept = await page.evaluate((sid) => JSON.parse(localStorage.getItem(`stint.tags.${sid}`)).length, s.id);
+  const store = `stint.tags.${s.id}.${ADMIN_EMAIL}`;   // the tags of the one who made them
+  const kept = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).length, store);
   assert.equal(kept, 3, 'kept in localStorage');
   // reloaded while still cut off: the new page finds the tags and shows them waiting
   await page.reload();
@@ -301,7 +302,7 @@ test('tags waiting when the page is reloaded are sent after the reload', async (
   await drained();
   const stored = (await events(s.id)).sort(byId);
   assert.deepEqual(stored.map((e) => [e.event_type, String(e.actor_number)]), [['serve', '4'], ['attack', '9'], ['block', '11']]);
-  assert.equal(await page.evaluate((sid) => localStorage.getItem(`stint.tags.${sid}`), s.id), null);
+  assert.equal(await page.evaluate((key) => localStorage.getItem(key), store), null);
   assertQuiet(page);
 });
 
