@@ -21,7 +21,8 @@
 	"'id', s.id, 'title', s.title, 'kind', s.kind, 'venue', s.venue, 'status', s.status," \
 	" 'starts_at', s.starts_at, 'ends_at', s.ends_at, 'owner_id', s.owner_id, 'meta', s.meta," \
 	" 'data', s.data, 'processing_status', s.processing_status, 'report_url', s.report_url," \
-	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at"
+	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at," \
+	" 'live_at', s.live_at"
 
 /* whether status to (SQL text) restarts the session row being updated: an ended one made live again */
 #define STINT_SESSION_RESTART(to) "(" to ") = 'live' AND status IN ('completed', 'abandoned')"

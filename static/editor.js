@@ -1,11 +1,15 @@
 // editor.js: the session editor's enhancements (the page works without it):
 // the video with a timeline of event markers, tagging from the buttons and
-// the keyboard at the video's time, undo, inline edit and delete through the
-// JSON API (X-CSRF-Token from the page's meta tag), sortable statistics, and
-// the live panel that applies everyone's changes as they happen, and the
-// tasks panel's live updates (tasks.js).
+// the keyboard at the video's time (without video: the session clock's,
+// clock.js), undo, inline edit and delete through the JSON API (X-CSRF-Token
+// from the page's meta tag), sortable statistics, and the live panel that
+// applies everyone's changes as they happen, and the tasks panel's live
+// updates (tasks.js). Tags go through a queue kept in localStorage that sends
+// each until it is stored (tagqueue.js): the page shows what waits.
+import { sessionClock, parseClock } from './clock.js';
 import { follow, showState } from './feed.js';
 import { sortable } from './sort.js';
+import { tagQueue } from './tagqueue.js';
 import { tasksPanel, typeLabel as taskLabel } from './tasks.js';
 import { showTime } from './time.js';
 import { normaliseType } from './types.js';
@@ -44,7 +48,11 @@ const state = {
   undo: [],
   digits: '',
   digitAt: 0,
+  typedAt: false,      // the time in At was typed: the next tag takes it
+  recent: [],          // the last tags made on this page: { key, e, id (once stored), refused }
+  stored: new Map(),   // tag key -> event id, for undo
 };
+const RECENT = 4;
 
 document.documentElement.classList.add('js');
 
@@ -113,7 +121,7 @@ async function api(method, path, body, headers = {}) {
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
     const fields = Object.entries(data?.error?.fields ?? {}).map(([k, v]) => `${k} ${v}`).join('; ');
-    throw new Error(fields || data?.error?.message || `HTTP ${res.status}`);
+    throw new Error((fields || data?.error?.message || `HTTP ${res.status}`).replace(/[.\s]+$/, ''));
   }
   return data;
 }
@@ -223,6 +231,12 @@ async function loadEvents() {
   if (!res.ok) return;
   const page = await res.json();
   state.events = new Map(page.items.map((e) => [e.id, e]));
+  // after a reload the last tags are the newest stored events
+  const known = new Set(state.recent.map((r) => r.id).filter(Boolean));
+  const newest = page.items.filter((e) => !known.has(e.id)).sort((x, y) => y.id - x.id);
+  state.recent = [...state.recent, ...newest.slice(0, RECENT - state.recent.length)
+    .map((e) => ({ key: `event-${e.id}`, e, id: e.id }))];
+  renderRecent();
   $('events-pager').hidden = true;
   $('timeline').hidden = false;
   render();
@@ -231,6 +245,8 @@ async function loadEvents() {
 // --- video: seeking, the playhead, the current event ---------------------------
 
 const sessionTime = () => (video && state.clip ? (state.clip.offset_sec ?? 0) + video.currentTime : null);
+// Without video the session clock gives the time (seconds since the session went live).
+const liveClock = video ? null : sessionClock(sid, root.dataset.liveAt);
 
 function clipFor(e) {
   return videos.find((c) => c.id === e.clip_id) ??
@@ -384,29 +400,102 @@ function showSelection() {
   $('tag-pending').textContent = `Next: ${parts.join(' · ')}`;
 }
 
-async function tag(type) {
+/** The time of a tag made now: the time typed in At, else the video's, else the session clock's. */
+function tagTime() {
+  const typed = form.elements.t_sec.value.trim();
+  if (state.typedAt && typed !== '') return Number(typed);
+  return sessionTime() ?? liveClock?.now() ?? (typed === '' ? NaN : Number(typed));
+}
+
+/** Tags an event of type now; it waits in the queue until the server has stored it. */
+function tag(type) {
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(type)) {
     say('Choose a type, or write one under Other in letters, digits and spaces (e.g. Time out).', true);
     return;
   }
-  const t = sessionTime() ?? Number(form.elements.t_sec.value);
-  if (form.elements.t_sec.value === '' && sessionTime() === null) {
+  const t = tagTime();
+  if (!Number.isFinite(t) || t < 0) {
     say('Set the time (At) first.', true);
     form.elements.t_sec.focus();
     return;
   }
   const { team, number } = selection();
   const ev = form.elements.evaluation.value;
-  const e = { t_sec: Math.round(Math.max(0, t) * 100) / 100, event_type: type, actor_team: team,
-    actor_number: number, clip_id: state.clip?.id ?? null, payload: ev ? { evaluation: ev } : {} };
-  try {
-    const added = await add(e);
-    pushUndo(`${typeLabel(type)} at ${clock(added.t_sec)}`, () => remove(added.id));
-    say(`Added ${typeLabel(type)} at ${clock(added.t_sec)} ${whoText(added)}.`.replace(' .', '.'));
-    resetSelection(team);
-  } catch (err) {
-    say(`Not added: ${err.message}.`, true);
+  const e = { t_sec: Math.round(t * 100) / 100, event_type: type, actor_team: team,
+    actor_number: number, clip_id: video ? state.clip?.id ?? null : null, payload: ev ? { evaluation: ev } : {} };
+  const entry = queue.push(e);
+  state.typedAt = false;
+  remember({ key: entry.key, e });
+  pushUndo(`${typeLabel(type)} at ${clock(e.t_sec)}`, () => untag(entry.key));
+  say(`Tagged ${typeLabel(type)} at ${clock(e.t_sec)} ${whoText(e)}.`.replace(' .', '.'));
+  resetSelection(team);
+}
+
+/** Takes a tag back: out of the queue when not sent yet, else deleted once stored. */
+async function untag(key) {
+  let id = state.stored.get(key);
+  if (id === undefined) {
+    const out = await queue.cancel(key);
+    id = out === false ? state.stored.get(key) : out;
+    if (out === true) id = null;
   }
+  if (id) await remove(id);
+  state.recent = state.recent.filter((r) => r.key !== key);
+  renderRecent();
+}
+
+function remember(item) {
+  state.recent = [item, ...state.recent.filter((r) => r.key !== item.key)].slice(0, RECENT);
+  renderRecent();
+}
+
+/** The last few tags beside the panel, each with where it is: waiting, stored or refused. */
+function renderRecent() {
+  const list = $('tag-recent');
+  if (!list) return;
+  list.replaceChildren(...state.recent.map((r) => {
+    const where = r.refused ? 'not added' : r.id ? 'stored' : 'waiting';
+    const e = r.e;
+    return h('li', { class: `t-${e.event_type} tl ${where.replace(' ', '-')}` },
+      h('span', { class: 'time' }, clock(e.t_sec)), ` ${typeLabel(e.event_type)}`,
+      whoText(e) ? ` · ${whoText(e)}` : '', evaluation(e) ? ` · ${evaluation(e)}` : '',
+      h('span', { class: 'where' }, where));
+  }));
+}
+
+function onStored(entry, id) {
+  const added = { ...entry.event, id, session_id: sid, source: 'manual' };
+  state.stored.set(entry.key, id);
+  const r = state.recent.find((x) => x.key === entry.key);
+  if (r) r.id = id;
+  renderRecent();
+  upsert(added);
+  refreshStats();
+  say(`Added ${typeLabel(added.event_type)} at ${clock(added.t_sec)} ${whoText(added)}.`.replace(' .', '.'));
+}
+
+function onRefused(entry, message) {
+  const r = state.recent.find((x) => x.key === entry.key);
+  if (r) r.refused = true;
+  renderRecent();
+  say(`Not added: ${typeLabel(entry.event.event_type)} at ${clock(entry.event.t_sec)}: ${message}.`, true);
+}
+
+/** What the queue is doing, in words: how many tags wait and why. */
+function showQueue(view) {
+  const el = $('tag-queue');
+  if (!el) return;
+  const n = view.pending;
+  const tags = `${n} ${n === 1 ? 'tag' : 'tags'}`;
+  const again = `sending again in ${Math.max(1, Math.round(view.retryInMs / 1000))} s`;
+  const why = { busy: `the server is busy; ${again}`, offline: `no connection; ${again}`,
+    server: `the server had a problem; ${again}`,
+    signed_out: 'signed out, or this page is older than your sign-in: sign in, then reload this page (they are kept)',
+  }[view.reason];
+  el.textContent = n === 0 ? (state.recent.length ? 'All tags stored.' : '') :
+    why ? `${tags} waiting: ${why}.` : `Saving ${tags}…`;
+  el.dataset.pending = String(n);
+  el.classList.toggle('waiting', Boolean(why));
 }
 
 function resetSelection(team) {
@@ -488,16 +577,19 @@ function editRow(id) {
 
 // --- statistics ------------------------------------------------------------------
 
+// At most one fetch a second, however fast the room tags (each tag of anyone
+// reaches every open editor): the per-address rate limit counts these too.
 let statsTimer = 0;
 function refreshStats() {
-  clearTimeout(statsTimer);
+  if (statsTimer) return;
   statsTimer = setTimeout(async () => {
+    statsTimer = 0;
     const res = await fetch(`/sessions/${sid}/stats?part=tables`);
     if (!res.ok) return;
     const body = $('stats-body');
     body.innerHTML = await res.text();
     sortable(body);
-  }, 150);
+  }, 1000);
 }
 
 // --- live panel ----------------------------------------------------------------------
@@ -542,6 +634,7 @@ function onMessage(msg) {
     feedLine(msg, 'Teams and rosters changed');
     break;
   case 'session_updated':
+    if (liveClock && d.live_at) liveClock.wentLive(d.live_at);
     feedLine(msg, 'The session’s details changed (reload to see them)');
     break;
   case 'clip_added':
@@ -574,9 +667,12 @@ function onKey(ev) {
   const k = ev.key;
   const upper = k.length === 1 ? k.toUpperCase() : k;
   const tagButton = form?.querySelector(`button[aria-keyshortcuts="${CSS.escape(upper)}"]`);
-  if (k === ' ' && (t === video || t.closest('button, a, summary'))) return;
+  // Space plays and pauses, also on a type button just clicked (it never tags)
+  if (k === ' ' && (t === video || t.closest('a, summary') || (t.closest('button') && !t.closest('#tag-form')))) return;
   if (video && (k === ' ' || upper === 'K')) {
     if (video.paused) video.play(); else video.pause();
+  } else if (k === ' ') {
+    // no video to play: nothing, and no tag
   } else if (video && (upper === 'J' || upper === 'L')) {
     video.currentTime = Math.max(0, video.currentTime + (upper === 'J' ? -2 : 2));
   } else if (k === '[' || k === ']') {
@@ -670,7 +766,15 @@ function wire() {
     });
     form.addEventListener('change', showSelection);
     $('undo').addEventListener('click', undo);
+    // a click on a type button leaves the focus where it was, so Space never presses it again
+    form.querySelector('.type-buttons')?.addEventListener('mousedown', (ev) => {
+      if (ev.target.closest('button')) ev.preventDefault();
+    });
+    form.addEventListener('keyup', (ev) => {
+      if (ev.key === ' ' && ev.target.closest('button') && singleKeys()) ev.preventDefault();
+    });
     if (video) form.elements.t_sec.readOnly = true;
+    wireClock();
     showSelection();
     const keys = $('keys-on');
     keys.checked = localStorage.getItem('stint.single-keys') !== 'off';
@@ -678,6 +782,49 @@ function wire() {
   }
   for (const f of document.querySelectorAll('.clip-form')) f.addEventListener('submit', moveClip);
   document.addEventListener('keydown', onKey);
+}
+
+// --- the session clock (a session without video) ------------------------------------
+
+function clockTick() {
+  const t = liveClock.now();
+  const label = liveClock.running() ? 'Pause' : t > 0 ? 'Resume' : 'Start';
+  if ($('clock-run').textContent !== label) $('clock-run').textContent = label;
+  $('clock-time').textContent = clock(t);
+  const input = form.elements.t_sec;
+  if (!state.typedAt && document.activeElement !== input) input.value = t.toFixed(2);
+}
+
+function wireClock() {
+  form.elements.t_sec.addEventListener('input', () => { state.typedAt = form.elements.t_sec.value.trim() !== ''; });
+  if (!liveClock) return;
+  $('clock').hidden = false;
+  $('clock-run').addEventListener('click', () => {
+    if (liveClock.running()) liveClock.pause(); else liveClock.run();
+    clockTick();
+    say(liveClock.running() ? `Clock running from ${clock(liveClock.now())}.` : `Clock paused at ${clock(liveClock.now())}.`);
+  });
+  const apply = () => {
+    const s = parseClock($('clock-set').value);
+    if (Number.isNaN(s)) {
+      say('Set the clock as m:ss or seconds, e.g. 12:30.', true);
+      $('clock-set').focus();
+      return;
+    }
+    liveClock.set(s);
+    $('clock-set').value = '';
+    clockTick();
+    say(`Clock set to ${clock(s)}.`);
+  };
+  $('clock-apply').addEventListener('click', apply);
+  $('clock-set').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      apply();
+    }
+  });
+  clockTick();
+  setInterval(clockTick, 100);
 }
 
 async function moveClip(ev) {
@@ -699,6 +846,13 @@ async function moveClip(ev) {
 }
 
 const tasks = tasksPanel($('tasks'), sid, canEdit, csrf);
+const queue = tagQueue(sid, root.dataset.user, csrf, { onStored, onRefused, onChange: showQueue });
+if (canEdit) {
+  // tags an earlier page left waiting: shown, then sent
+  state.recent = queue.entries().slice(-RECENT).reverse().map((x) => ({ key: x.key, e: x.event }));
+  renderRecent();
+  queue.start();
+}
 wire();
 sortable($('stats-body'));
 loadEvents();

@@ -151,6 +151,7 @@ prepare_prefix() {
 		die "$PREFIX is not empty and holds no Stint stack: choose a new or empty --prefix"
 	fi
 	mkdir -p "$RUN" "$LOG" "$NGX/extra" "$PREFIX/media" "$PREFIX/reports"
+	mkdir -p "$NGX/extra-http"
 	chmod 0750 "$RUN"
 	for s in "$RUN/.s.PGSQL.$PG_PORT.lock" "$RUN/nchan-pub.sock"; do
 		((${#s} < 100)) || die "socket path $s is too long (${#s} >= 100 chars): use a shorter --prefix"

@@ -12,7 +12,8 @@ CREATE OR REPLACE FUNCTION stint_session_json(s sessions) RETURNS jsonb LANGUAGE
 		'owner_id', s.owner_id, 'meta', s.meta, 'data', s.data,
 		'processing_status', s.processing_status, 'report_url', s.report_url,
 		'last_processed_at', s.last_processed_at,
-		'created_at', s.created_at, 'updated_at', s.updated_at)
+		'created_at', s.created_at, 'updated_at', s.updated_at,
+		'live_at', s.live_at)
 $$;
 
 -- What user uid may do with session sid: 'edit', 'view', 'none' (the

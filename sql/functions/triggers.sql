@@ -9,6 +9,16 @@ BEGIN
 	RETURN NEW;
 END $$;
 
+-- sessions_live_at (0023): a session that becomes live for the first time
+-- gets live_at, the start of the editor's session clock.
+CREATE OR REPLACE FUNCTION stint_session_live_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.status = 'live' AND NEW.live_at IS NULL THEN
+		NEW.live_at := now();
+	END IF;
+	RETURN NEW;
+END $$;
+
 -- events_rollup_insert, events_rollup_update_new (0003): count new events in
 -- rollups and rollup_evaluations.
 CREATE OR REPLACE FUNCTION stint_rollup_add() RETURNS trigger LANGUAGE plpgsql AS $$
