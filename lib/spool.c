@@ -290,6 +290,7 @@ stint_db_rc stint_spool_purge_archives(stint_db *db, long days, long batch, long
 		if (rc == STINT_DB_OK) {
 			purge_dir("media", gone[i]);
 			purge_dir("uploads/raw", gone[i]);
+			purge_dir("reports", gone[i]);
 		}
 		free(gone[i]);
 	}

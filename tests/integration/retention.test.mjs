@@ -1,6 +1,6 @@
 // retention.test.mjs: the archive retention of the spooler's sweep (issue 20, docs/backup.md): an
 // archived (deleted) session older than archive_retention_days (default 30) is purged by
-// `stint-spooler --sweep-once` with its media folder, audited as session.purge with its title and
+// `stint-spooler --sweep-once` with its media folder and report runs, audited as session.purge with its title and
 // age; a younger one is kept with its files; a shorter setting purges it too.
 //
 // Run against a stack: bin/stint test integration/retention
@@ -39,6 +39,9 @@ test('an archived session older than the retention is purged with its media and 
     assert.equal((await api('DELETE', `/api/v1/sessions/${sid}`)).status, 204);
     assert.ok(existsSync(mediaOf(sid)), 'an archived session keeps its files (it may be restored)');
   }
+  // a report run of the old session, as the spooler's report task writes one (as the stack's user)
+  const [sh, shArgs] = asStack('/bin/sh', ['-c', `mkdir -p "$0/reports/$1/run1" && echo report > "$0/reports/$1/run1/index.html"`, PREFIX, old]);
+  execFileSync(sh, shArgs);
   sql(`UPDATE backups SET created_at = now() - interval '31 days' WHERE session_id = '${old}'`);
   sql(`UPDATE backups SET created_at = now() - interval '29 days' WHERE session_id = '${young}'`);
 
@@ -52,6 +55,7 @@ test('an archived session older than the retention is purged with its media and 
   assert.match(out, /^purged [1-9]\d* archived sessions$/m);
   assert.equal(sql(`SELECT count(*) FROM backups WHERE session_id = '${old}'`)[0], '0', 'the old archive is gone');
   assert.equal(existsSync(mediaOf(old)), false, 'with its media folder');
+  assert.equal(existsSync(path.join(PREFIX, 'reports', old)), false, 'and its report runs');
   const audit = sql(`SELECT user_id IS NULL, detail->>'title', detail->>'retention_days', detail->>'archived_at' < (now() - interval '30 days')::text
     FROM audit_log WHERE action = 'session.purge' AND target_type = 'session' AND target_id = '${old}'`);
   assert.deepEqual(audit, [`t|retention old ${TAG}|30|t`], 'one audit row naming it');
