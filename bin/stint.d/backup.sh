@@ -20,7 +20,8 @@
 # after it (per file atomic, no copy of the bytes), so a file written later
 # is either in the archive or not, never half, and a file removed later is
 # still in it. A file written after the snapshot that no row names is in the
-# archive as an orphan, harmless. The archive is written to a hidden
+# archive as an orphan, harmless; files still being written (hidden or *.part
+# names) are left out. The archive is written to a hidden
 # temporary name next to FILE, fsynced, then renamed to FILE and the folder
 # fsynced: FILE exists only when it is complete.
 
@@ -147,6 +148,11 @@ cmd_backup() {
 		cp -al -- "$PREFIX/$sub" "$stage/files/$sub" ||
 			die "backup: could not link $PREFIX/$sub into the staging folder"
 	done
+	# Files still being written are under temporary names (lib/media.c
+	# .import-*.part, lib/participants.c .*.part, pages-import *.part, a report
+	# run's hidden folder until complete): not part of any snapshot.
+	find "$stage/files" -mindepth 1 \( -name '.*' -o -name '*.part' \) -prune -exec rm -rf -- {} + ||
+		die "backup: could not leave the temporary files out of the staging folder"
 	{
 		printf 'stint-backup\t1\n'
 		printf 'created_at\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"

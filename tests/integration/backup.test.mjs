@@ -43,13 +43,17 @@ const COUNTS = `SELECT c.relname || ' ' || (xpath('/row/n/text()', query_to_xml(
   c.relname), false, true, '')))[1]::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1`;
 
-/** { 'media/x': sha256 } of every file under prefix's media, uploads and reports folders. */
+/**
+ * { 'media/x': sha256 } of every file under prefix's media, uploads and reports folders, but those
+ * still being written (hidden or *.part names, which a backup leaves out).
+ */
 function fileSums(prefix) {
   const sums = {};
   const walk = (rel) => {
     const abs = path.join(prefix, rel);
     if (!existsSync(abs)) return;
     for (const e of readdirSync(abs, { withFileTypes: true })) {
+      if (e.name.startsWith('.') || e.name.endsWith('.part')) continue;
       const r = path.join(rel, e.name);
       if (e.isDirectory()) walk(r);
       else if (e.isFile()) sums[r] = createHash('sha256').update(readFileSync(path.join(prefix, r))).digest('hex');
@@ -63,17 +67,25 @@ after(() => {
   attempt(['down', '--prefix', PREFIX2]);
   rmSync(DIR, { recursive: true, force: true });
   rmSync(path.join(PREFIX, 'reports', `backup-${TAG}.html`), { force: true });
+  if (halfUpload) rmSync(halfUpload, { force: true });
+  rmSync(path.join(PREFIX, 'reports', `.run-${TAG}`), { recursive: true, force: true });
 });
 
 const ARCHIVE = path.join(DIR, 'stack.tar');
+let halfUpload;
 let sourceCounts;
 let sourceSums;
 
 test('backup then restore into a new stack: equal row counts and file sums', async () => {
-  stint('import', path.join(DATA, 'volleyball/190301_kats_beds-clip.dvw'), '--video',
-    path.join(DATA, 'volleyball/2019_03_01-KATS-BEDS-clip.mp4'), '--title', `backup ${TAG}`);
+  const sid = /-> session ([0-9a-f-]{36})/.exec(stint('import', path.join(DATA, 'volleyball/190301_kats_beds-clip.dvw'),
+    '--video', path.join(DATA, 'volleyball/2019_03_01-KATS-BEDS-clip.mp4'), '--title', `backup ${TAG}`))[1];
+  halfUpload = path.join(PREFIX, 'media', sid, `.import-${TAG}.part`);
   stint('import', path.join(DATA, 'volleyball/example_data.dvw'), '--title', `backup full ${TAG}`);
   writeFileSync(path.join(PREFIX, 'reports', `backup-${TAG}.html`), `<p>report ${TAG}</p>\n`);
+  // files still being written: an upload's temporary name, a report run's hidden folder
+  writeFileSync(halfUpload, 'half');
+  mkdirSync(path.join(PREFIX, 'reports', `.run-${TAG}`));
+  writeFileSync(path.join(PREFIX, 'reports', `.run-${TAG}`, 'index.html'), 'half');
   sourceCounts = sql(COUNTS);
   sourceSums = fileSums(PREFIX);
   assert.ok(Object.keys(sourceSums).some((f) => f.endsWith('.mp4')), 'the stack holds a video');
@@ -87,6 +99,9 @@ test('backup then restore into a new stack: equal row counts and file sums', asy
   for (const [f, sum] of Object.entries(sourceSums)) {
     assert.ok(manifest.includes(`\t${sum}\tfiles/${f}\n`), `the manifest has ${f} with its SHA-256`);
   }
+  assert.ok(!manifest.includes(`.import-${TAG}`) && !manifest.includes(`.run-${TAG}`), 'files being written are left out');
+  const listed = execFileSync('tar', ['-tf', ARCHIVE], { encoding: 'utf8' });
+  assert.ok(!listed.includes(`.import-${TAG}`) && !listed.includes(`.run-${TAG}`), 'and are not in the archive');
 
   run(['up', '--prefix', PREFIX2, '--port', PORT2, '--pg-port', PG_PORT2, '--no-demo', '--no-build'],
     { env: { ...process.env, STINT_SPOOLER: 'off' } });
