@@ -114,7 +114,7 @@ cmd_backup() {
 		verify=1
 		shift
 	fi
-	(($# == 1)) && [[ $1 != -* ]] || die "usage: bin/stint backup [--verify] FILE [--prefix DIR]"
+	if (($# != 1)) || [[ $1 == -* ]]; then die "usage: bin/stint backup [--verify] FILE [--prefix DIR]"; fi
 	file=$(abs_path "$1")
 	trap backup_cleanup EXIT
 	if ((verify)); then
@@ -171,7 +171,7 @@ cmd_backup() {
 		cat "$err" >&2
 		exit 1
 	fi
-	printf 'COMMIT;\n\\q\n' >&"${SNAP[1]}" 2>/dev/null || true
+	{ printf 'COMMIT;\n\\q\n' >&"${SNAP[1]}"; } 2>/dev/null || true
 	wait "$SNAP_PID" 2>/dev/null || true
 	local p
 	while IFS= read -r p; do
@@ -295,7 +295,7 @@ free_pg_port() {
 cmd_restore() {
 	backup_opts "$@"
 	set -- "${BACKUP_ARGS[@]}"
-	(($# == 1)) && [[ $1 != -* ]] || die "usage: bin/stint restore FILE [--prefix DIR]"
+	if (($# != 1)) || [[ $1 == -* ]]; then die "usage: bin/stint restore FILE [--prefix DIR]"; fi
 	local file
 	file=$(abs_path "$1")
 	trap backup_cleanup EXIT
@@ -326,7 +326,9 @@ cmd_restore() {
 		fi
 	done
 	if ((${#what[@]} > 0)); then
-		die "restore: the stack under $PREFIX is not empty ($(IFS=,; echo "${what[*]}" | sed 's/,/, /g')); restore only into a new stack (bin/stint up --prefix NEW --no-demo)"
+		local list
+		list=$(IFS=,; echo "${what[*]}")
+		die "restore: the stack under $PREFIX is not empty (${list//,/, }); restore only into a new stack (bin/stint up --prefix NEW --no-demo)"
 	fi
 	local stage err
 	stage=$(mktemp -d "$PREFIX/.restore.XXXXXX")
