@@ -22,7 +22,9 @@
  * recorder_sync task, the periodic discovery (docs/recorder.md).
  *
  * `stint-spooler --sweep-once` runs one whole retention sweep and exits
- * (0, or 1 on an error), printing how many records it removed.
+ * (0, or 1 on an error), printing how many records it removed. The sweep
+ * also purges archived (deleted) sessions older than archive_retention_days
+ * (default 30) with their files, each audited (issue 20, docs/backup.md).
  *
  * SIGTERM: stop claiming, let the running children finish for
  * spool_grace_s, then stop them and hand their tasks back (queued again).
@@ -30,7 +32,7 @@
  * Settings: database_url, tasks_config, var_dir (also `--var-dir DIR`),
  * spool_concurrency (also `--concurrency N`), spool_types, spool_lease_s,
  * spool_heartbeat_s, spool_poll_s, spool_backoff_s, spool_grace_s,
- * spool_kill_grace_s, spool_reap_s, spool_sweep_s; spool_trace (off by default: a file
+ * spool_kill_grace_s, spool_reap_s, spool_sweep_s, archive_retention_days; spool_trace (off by default: a file
  * that gets one line `task_id wall_clock_us` per child forked, for bench/tasks).
  */
 #include <errno.h>
@@ -575,10 +577,28 @@ static long sweep_batch(stint_db *db, const stint_task_types *types, int *more)
 	return n + uploads;
 }
 
+/*
+ * One batch of the archive retention (stint_spool_purge_archives): archived
+ * sessions older than the setting archive_retention_days (default 30), with
+ * their files; *more as sweep_batch. Returns how many, -1 on an error (logged).
+ */
+static long purge_batch(stint_db *db, int *more)
+{
+	long n = 0, days = stint_config_int("archive_retention_days", 30, 1, 36500);
+
+	*more = 0;
+	if (stint_spool_purge_archives(db, days, SPOOL_SWEEP_BATCH, &n) != STINT_DB_OK) {
+		stint_log(STINT_LOG_ERROR, "archive retention: the database refused it");
+		return -1;
+	}
+	*more = n == SPOOL_SWEEP_BATCH;
+	return n;
+}
+
 /* --sweep-once: sweep until nothing more is due; 0, or 1 on an error. */
 static int sweep_once(stint_db *db, const stint_task_types *types)
 {
-	long n, total = 0;
+	long n, total = 0, purged = 0;
 	int more = 1;
 
 	while (more) {
@@ -586,8 +606,16 @@ static int sweep_once(stint_db *db, const stint_task_types *types)
 			return 1;
 		total += n;
 	}
+	for (more = 1; more;) {
+		if ((n = purge_batch(db, &more)) < 0)
+			return 1;
+		purged += n;
+	}
 	stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records", total);
 	printf("removed %ld finished records\n", total);
+	stint_log(STINT_LOG_INFO, "archive retention: purged %ld archived sessions", purged);
+	if (purged > 0)  /* a second line only when there was any (the first is the sweep's own) */
+		printf("purged %ld archived sessions\n", purged);
 	return 0;
 }
 
@@ -603,7 +631,7 @@ int main(int argc, char **argv)
 	char err[512], host[64];
 	const char *trace;
 	double now, next_poll = 0, next_reap = 0, next_sweep = 0, next_sync = 0, next_listen = 0, stop_at = 0;
-	long concurrency = 0, reaped, swept;
+	long concurrency = 0, reaped, swept, purged;
 	int nfds, running, want = 1, once = 0, more;
 
 	stint_log_init("spooler");
@@ -719,6 +747,11 @@ int main(int argc, char **argv)
 				if (swept > 0)
 					stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records",
 						  swept);
+				if (!more && (purged = purge_batch(&db, &more)) > 0) {
+					next_sweep = more ? now : next_sweep;
+					stint_log(STINT_LOG_INFO, "archive retention: purged %ld archived sessions",
+						  purged);
+				}
 			}
 			if (cfg.sync_s > 0 && now >= next_sync) {  /* at start, then every interval */
 				next_sync = now + cfg.sync_s;

@@ -54,7 +54,7 @@ static void add_pager(stint_req *r, cJSON *data, const stint_session_query *q, l
 static void add_deleted_notice(stint_req *r, cJSON *data)
 {
 	const char *id = stint_kv_get(&r->query, "deleted");
-	char *title = NULL;
+	char *title = NULL, *day = NULL;
 	cJSON *d;
 
 	if (id == NULL || !stint_is_uuid(id) ||
@@ -64,6 +64,9 @@ static void add_deleted_notice(stint_req *r, cJSON *data)
 	cJSON_AddStringToObject(d, "id", id);
 	cJSON_AddStringToObject(d, "title", title);
 	free(title);
+	if (stint_session_backup_expires(r->db, id, &day) == STINT_DB_OK && day != NULL)
+		cJSON_AddStringToObject(d, "expires", day);
+	free(day);
 }
 
 /* Each listed session's event and clip counts, from one statement. */

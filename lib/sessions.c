@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conf.h"
 #include "recorder-links.h"
 
 static const char *const session_kinds[] = { "match", "training", "climb", "dj_set", "other", NULL };
@@ -280,4 +281,13 @@ stint_db_rc stint_session_backup_title(stint_db *db, const char *id, const char 
 	const char *p[2] = { id, user_id };
 
 	return stint_db_text(db, STINT_SQL_SESSION_BACKUP_TITLE, 2, p, title);
+}
+
+stint_db_rc stint_session_backup_expires(stint_db *db, const char *id, char **day)
+{
+	char days[24];
+	const char *p[2] = { id, days };
+
+	snprintf(days, sizeof(days), "%ld", stint_config_int("archive_retention_days", 30, 1, 36500));
+	return stint_db_text(db, STINT_SQL_SESSION_BACKUP_EXPIRES, 2, p, day);
 }

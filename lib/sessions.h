@@ -194,4 +194,12 @@ stint_db_rc stint_session_restore(stint_tx *tx, const char *id, int *found);
 stint_db_rc stint_session_backup_title(stint_db *db, const char *id, const char *user_id,
 				       char **title);
 
+/*
+ * The day (UTC, "YYYY-MM-DD") the newest unrestored backup of session id is
+ * purged by the spooler's sweep: archived at + archive_retention_days
+ * (default 30; issue 20, docs/backup.md), in *day (caller frees), or NULL
+ * when there is none. Check access first (stint_session_backup_title).
+ */
+stint_db_rc stint_session_backup_expires(stint_db *db, const char *id, char **day);
+
 #endif

@@ -1,10 +1,15 @@
 /* spool.c: the spooler's queue operations and statements (see spool.h). */
 #include "spool.h"
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "log.h"
+#include "media.h"
 #include "tx.h"
 
 /* Record task_updated with task (JSON text) on session_id's channel (when it has one). */
@@ -227,4 +232,70 @@ stint_db_rc stint_spool_sweep(stint_db *db, const stint_task_types *types, long 
 	if (*n == 0)
 		stint_tx_cancel(&tx);
 	return stint_tx_end(&tx);
+}
+
+/* nftw callback: remove one entry (children first, FTW_DEPTH). */
+static int purge_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) != 0)
+		stint_log(STINT_LOG_WARN, "archive retention: could not remove %s", path);
+	return 0;
+}
+
+/* Remove the var-relative folder rel/sid and all it holds (gone already: nothing to do). */
+static void purge_dir(const char *rel, const char *sid)
+{
+	char sub[200], abs[4200];
+	struct stat st;
+
+	if (snprintf(sub, sizeof(sub), "%s/%s", rel, sid) >= (int)sizeof(sub) ||
+	    stint_media_path(sub, abs, sizeof(abs)) != 0 || lstat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	nftw(abs, purge_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+stint_db_rc stint_spool_purge_archives(stint_db *db, long days, long batch, long *n)
+{
+	char d[24], b[24];
+	const char *p[2] = { d, b };
+	char **gone = NULL;
+	PGresult *res = NULL;
+	stint_tx tx;
+	stint_db_rc rc;
+	int i, rows = 0, k = 0;
+
+	*n = 0;
+	snprintf(d, sizeof(d), "%ld", days);
+	snprintf(b, sizeof(b), "%ld", batch);
+	stint_tx_begin(&tx, db, NULL);
+	if (stint_tx_exec(&tx, STINT_SQL_ARCHIVE_PURGE, 2, p, &res) == STINT_DB_OK) {
+		rows = PQntuples(res);
+		if (rows > 0 && (gone = calloc((size_t)rows, sizeof(*gone))) == NULL)
+			stint_tx_fail(&tx, STINT_DB_ERROR);
+		for (i = 0; i < rows && tx.rc == STINT_DB_OK; i++) {
+			const char *sid = stint_db_cell(res, i, "session_id");
+
+			stint_tx_audit(&tx, "session.purge", "session", sid, stint_db_cell(res, i, "detail"));
+			if (strcmp(stint_db_cell(res, i, "remove_files"), "t") == 0 && (gone[k] = strdup(sid)) != NULL)
+				k++;
+		}
+		PQclear(res);
+	}
+	if (rows == 0)
+		stint_tx_cancel(&tx);
+	rc = stint_tx_end(&tx);
+	for (i = 0; i < k; i++) {
+		if (rc == STINT_DB_OK) {
+			purge_dir("media", gone[i]);
+			purge_dir("uploads/raw", gone[i]);
+			purge_dir("reports", gone[i]);
+		}
+		free(gone[i]);
+	}
+	free(gone);
+	if (rc == STINT_DB_OK)
+		*n = rows;
+	return rc;
 }

@@ -93,4 +93,17 @@ stint_db_rc stint_spool_reap(stint_db *db, const stint_task_types *types, long *
  */
 stint_db_rc stint_spool_sweep(stint_db *db, const stint_task_types *types, long batch, long *n);
 
+/*
+ * One unit of work of the archive retention (issue 20, docs/backup.md):
+ * remove at most batch archived (deleted) sessions, backups rows older than
+ * days, each audited as session.purge (user none; detail: backup_id, title,
+ * archived_at, restored_at, retention_days) in one transaction; after the
+ * commit, the session's files (VAR/media/<id>/, VAR/uploads/raw/<id>/,
+ * VAR/reports/<id>/: its report runs) are
+ * removed when no live session or younger archive of that id needs them.
+ * *n is how many were purged (batch: there may be more). A file that
+ * cannot be removed is logged and left (the rows are gone either way).
+ */
+stint_db_rc stint_spool_purge_archives(stint_db *db, long days, long batch, long *n);
+
 #endif

@@ -193,6 +193,11 @@
 	X(SESSION_BACKUP_TITLE, 2, \
 	  "SELECT title FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL" \
 	  " AND stint_session_access($1::uuid, $2::bigint, true) = 'edit' ORDER BY id DESC LIMIT 1") \
+	/* $1 session id, $2 retention days -> one cell: the day (UTC, YYYY-MM-DD) its newest */ \
+	/* unrestored backup is purged (archived_at + $2 days; issue 20) | no row when there is none */ \
+	X(SESSION_BACKUP_EXPIRES, 2, \
+	  "SELECT to_char((created_at + make_interval(days => $2::int)) AT TIME ZONE 'UTC', 'YYYY-MM-DD')" \
+	  " FROM backups WHERE session_id = $1::uuid AND restored_at IS NULL ORDER BY id DESC LIMIT 1") \
 	/* --- recorder links (issue 13; lib/recorder-links.h) --- */ \
 	/* $1 session id -> one cell: {"session_id", "recording": STINT_RECORDING_FIELDS or null} */ \
 	/* | no row when there is no such session */ \
@@ -646,6 +651,22 @@
 	  " AND status IN ('completed', 'failed', 'cancelled')" \
 	  " RETURNING task_id::text, session_id::text, task_type," \
 	  " (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 retention days, $2 batch -> session_id, remove_files (true when no session or younger */ \
+	/* archive of that id needs its files), detail (the audit detail's JSON text: backup_id, */ \
+	/* title, archived_at, restored_at, retention_days), one row per purged archive (backups row) */ \
+	/* older than $1 days, oldest first, skipping rows another transaction holds (issue 20) */ \
+	X(ARCHIVE_PURGE, 2, \
+	  "WITH old AS (SELECT id FROM backups WHERE created_at < now() - make_interval(days => $1::int)" \
+	  " ORDER BY created_at LIMIT $2::int FOR UPDATE SKIP LOCKED)," \
+	  " gone AS (DELETE FROM backups b USING old WHERE b.id = old.id" \
+	  " RETURNING b.id, b.session_id, b.title, b.created_at, b.restored_at)" \
+	  " SELECT g.session_id::text AS session_id," \
+	  " (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = g.session_id) AND NOT EXISTS" \
+	  " (SELECT 1 FROM backups k WHERE k.session_id = g.session_id AND k.id NOT IN (SELECT id FROM old)))" \
+	  " AS remove_files," \
+	  " json_build_object('backup_id', g.id, 'title', g.title, 'archived_at', g.created_at," \
+	  " 'restored_at', g.restored_at, 'retention_days', $1::int)::text AS detail" \
+	  " FROM gone g ORDER BY g.created_at") \
 	/* $1 the types' policies (a JSON array of {task_type, retention_days, held}: held, records of the */ \
 	/* type with a group_key are kept by keep_until), $2 the most rows -> task_id, session_id, */ \
 	/* task_type, task (the removed record's JSON text, with "removed": true), one row per removed */ \

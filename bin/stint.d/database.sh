@@ -90,9 +90,12 @@ cmd_migrate() {
 		migrate_system "$@"
 		return
 	fi
+	local check=0
+	if [[ ${1:-} == --check ]]; then check=1; shift; fi
 	parse_opts "$@"
 	set_paths
 	pg_running || die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX"
+	if ((check)); then migrate_check; return; fi
 	migrate
 }
 
