@@ -21,6 +21,7 @@
 #include "pages-events.h"
 #include "pages-import.h"
 #include "pages-live.h"
+#include "pages-match.h"
 #include "pages-recordings.h"
 #include "pages-session.h"
 #include "pages-shared.h"

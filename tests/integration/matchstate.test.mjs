@@ -147,3 +147,47 @@ test('rules and line-ups from the session meta; a bad rule is named and indoor r
   assert.deepEqual(scores(st), [{ set: 1, A: 1, B: 21 }]);
   assert.equal((await api('GET', '/api/v1/sessions/00000000-0000-4000-8000-000000000000/state')).status, 404);
 });
+
+test('the editor shows the state and stores starting line-ups from its form; bad line-ups name the field', async () => {
+  const s = await createSession({ title: 'Line-ups', kind: 'match' });
+  await tag(s.id, 1, 'A', 'serve');
+  await tag(s.id, 2, 'B');
+  await tag(s.id, 3, 'B');
+  const web = await new Browser().login();
+  let page = await web.get(`/sessions/${s.id}`);
+  assert.equal(page.status, 200);
+  assert.match(page.html, /id="match-state">Set 1: <strong>0–2<\/strong> · sets 0–0 · Team B serving · rotation 1 · 6/);
+  assert.match(page.html, /<td class="tl">Point <span class="ms"[^>]*>S1 0–1 · B<\/span><\/td>/);
+
+  const six = (p, first) => Object.fromEntries([1, 2, 3, 4, 5, 6].map((z) => [`${p}${z}`, String(first + z - 1)]));
+  let r = await web.post(`/sessions/${s.id}/lineups`, { set: '1', ...six('a', 1), a_setter: '2', ...six('b', 11) });
+  assert.equal(r.status, 303, r.html);
+  assert.match(r.headers.get('location'), /flash=lineup_saved/);
+  let st = await state(s.id);
+  assert.deepEqual(st.lineups.map((l) => [l.set, l.team, l.players, l.setter]),
+    [[1, 'A', [1, 2, 3, 4, 5, 6], 2], [1, 'B', [11, 12, 13, 14, 15, 16], null]]);
+  assert.deepEqual(st.events[0].court, { A: [1, 2, 3, 4, 5, 6], B: [11, 12, 13, 14, 15, 16] });
+  assert.deepEqual(st.events[0].rotation, { A: 2, B: 1 });
+  assert.deepEqual(st.now.court.B, [12, 13, 14, 15, 16, 11]);
+  // saving set 1 again replaces that team's line-up only
+  r = await web.post(`/sessions/${s.id}/lineups`, { set: '1', ...six('a', 21) });
+  assert.equal(r.status, 303, r.html);
+  st = await state(s.id);
+  assert.deepEqual(st.lineups.map((l) => [l.set, l.team, l.players[0]]), [[1, 'B', 11], [1, 'A', 21]]);
+  page = await web.get(`/sessions/${s.id}?lineup_set=1`);
+  assert.match(page.html, /name="a1" type="number"[^>]* value="21"/);
+
+  for (const [fields, field] of [
+    [{ set: '9', ...six('a', 1) }, 'set'],
+    [{ set: '1', a1: '4', a2: '5' }, 'a1'],
+    [{ set: '1', ...six('a', 1), a3: '1' }, 'a3'],
+    [{ set: '1', ...six('a', 1), a_setter: '40' }, 'a_setter'],
+    [{ set: '1', ...six('b', 1), b6: 'x' }, 'b6'],
+    [{ set: '1' }, 'a1'],
+  ]) {
+    const bad = await web.post(`/sessions/${s.id}/lineups`, fields);
+    assert.equal(bad.status, 422, `${JSON.stringify(fields)}: ${bad.status}`);
+    assert.match(bad.html, new RegExp(`Line-up not saved: ${field}[ (]`), `${field} named`);
+  }
+  assert.equal((await state(s.id)).lineups.length, 2);
+});
