@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, Browser, createSession, REPO } from './lib.mjs';
+import { api, Browser, createSession, PREFIX, REPO } from './lib.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const DIR = path.join(DATA, 'volleyball');
@@ -190,4 +190,38 @@ test('the editor shows the state and stores starting line-ups from its form; bad
     assert.match(bad.html, new RegExp(`Line-up not saved: ${field}[ (]`), `${field} named`);
   }
   assert.equal((await state(s.id)).lineups.length, 2);
+});
+
+// The goal is well under 20 ms; this machine is shared (load 15+ on 2 cores), so the test holds the state to the
+// cost of listing the same events in the same run, and prints both (the derivation alone: tests/unit/test_matchstate).
+test('1,000 events: the state costs at most twice the server time of a plain list of the same events', async () => {
+  const s = await createSession({ title: 'Thousand', kind: 'match' });
+  const skills = ['serve', 'reception', 'set', 'attack'];
+  const events = [];
+  for (let i = 0; events.length < 1000; i++) {
+    const serving = i % 3 ? 'A' : 'B', other = serving === 'A' ? 'B' : 'A';
+    skills.forEach((type, k) => events.push({ t_sec: events.length, event_type: type, actor_team: k ? other : serving,
+      actor_number: 1 + (i + k) % 12, payload: { skill: type[0].toUpperCase(), evaluation: '+', start_zone: 1 + k } }));
+    events.push({ t_sec: events.length, event_type: 'point', actor_team: (i * 7) % 5 < 2 ? serving : other,
+      payload: { point_won_by: serving } });
+  }
+  assert.equal((await api('POST', `/api/v1/sessions/${s.id}/events`, { json: { events } })).status, 201);
+  const st = await state(s.id);
+  assert.equal(st.events.length, 1000);
+  const agent = `matchstate-bench-${s.id}`;
+  for (let i = 0; i < 10; i++) {
+    assert.equal((await api('GET', `/api/v1/sessions/${s.id}/state`, { headers: { 'user-agent': agent } })).status, 200);
+    assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events?limit=1000`, { headers: { 'user-agent': agent } })).status, 200);
+  }
+  // the upstream (handler) time nginx logs for each request (conf/nginx/stint.conf.in: urt=)
+  await new Promise((r) => setTimeout(r, 200));
+  const lines = readFileSync(path.join(PREFIX, 'log', 'nginx-access.log'), 'utf8').split('\n').filter((l) => l.includes(agent));
+  const median = (re) => {
+    const ms = lines.filter((l) => re.test(l)).map((l) => 1000 * Number(/urt=([\d.]+)/.exec(l)[1])).sort((a, b) => a - b);
+    assert.equal(ms.length, 10);
+    return ms[5];
+  };
+  const stateMs = median(/\/state /), listMs = median(/\/events\?limit=1000 /);
+  console.log(`matchstate: 1,000 events: GET /state median ${stateMs} ms server time, GET /events?limit=1000 ${listMs} ms`);
+  assert.ok(stateMs <= 2 * listMs + 5, `GET /state took ${stateMs} ms, the list ${listMs} ms (medians of 10)`);
 });
