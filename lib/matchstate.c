@@ -14,7 +14,7 @@ struct ms_run {
 	char set_first_server;
 	int set_over;                   /* the set is finished, the next not begun */
 	int points_in_set;
-	int receiver_attacked;          /* the receiving team has attacked in this rally */
+	int reception_over;             /* the receiving team attacked, or the serving team played the ball */
 	stint_ms_summary sum;
 };
 
@@ -144,7 +144,7 @@ static void point(struct ms_run *m, char winner, stint_ms_state *out)
 		out->ends_set = 1;
 	}
 	m->s.rally++;
-	m->receiver_attacked = 0;
+	m->reception_over = 0;
 }
 
 static void substitute(struct ms_run *m, const stint_ms_event *e)
@@ -194,11 +194,12 @@ static stint_ms_phase phase_of(struct ms_run *m, const stint_ms_event *e)
 	if ((e->kind != STINT_MS_RECEPTION && e->kind != STINT_MS_ATTACK && e->kind != STINT_MS_SKILL) ||
 	    (e->team != 'A' && e->team != 'B'))
 		return STINT_MS_PHASE_NONE;
-	if (e->team != m->s.serving && !m->receiver_attacked) {
+	if (e->team != m->s.serving && !m->reception_over) {
 		if (e->kind == STINT_MS_ATTACK)
-			m->receiver_attacked = 1;
+			m->reception_over = 1;
 		return STINT_MS_PHASE_RECEPTION;
 	}
+	m->reception_over = 1;  /* the serving team played the ball (a free ball or an overpass came back) */
 	return STINT_MS_PHASE_TRANSITION;
 }
 

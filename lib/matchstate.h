@@ -88,7 +88,8 @@ typedef enum stint_ms_outcome {
 typedef enum stint_ms_phase {
 	STINT_MS_PHASE_NONE = 0,        /* not an action in a rally (point, timeout, lineup, ...) */
 	STINT_MS_PHASE_SERVE,           /* the serve */
-	STINT_MS_PHASE_RECEPTION,       /* the receiving team up to and including its first attack */
+	STINT_MS_PHASE_RECEPTION,       /* the receiving team up to and including its first attack, unless */
+					/* the serving team played the ball first (DataVolley's "reception" phase) */
 	STINT_MS_PHASE_TRANSITION       /* everything later in the rally, and the serving team's play */
 } stint_ms_phase;
 

@@ -274,11 +274,35 @@ START_TEST(rotation_on_sideout)
 		add(STINT_MS_POINT, 'B');
 	}
 	derive(&r, &sum);
+	ck_assert_int_eq(st[2].phase, STINT_MS_PHASE_SERVE);
 	ck_assert_int_eq(sum.now.rotation[0], 1);
 	ck_assert_int_eq(sum.now.rotation[1], 1);
 	ck_assert_int_eq(sum.now.court[0][0], 1);
 	ck_assert_int_eq(st[4].rotation[0], 6);
 	ck_assert_int_eq(st[6].rotation[0], 5);
+}
+END_TEST
+
+/* An overpass the serving team plays back ends the receiving team's reception phase. */
+START_TEST(phase_after_overpass)
+{
+	stint_ms_rules r;
+
+	nev = 0;
+	stint_ms_rules_indoor(&r);
+	add(STINT_MS_SERVE, 'A');
+	add(STINT_MS_RECEPTION, 'B');
+	add(STINT_MS_ATTACK, 'A');      /* the overpass, attacked */
+	add(STINT_MS_SKILL, 'B');       /* dig */
+	add(STINT_MS_ATTACK, 'B');
+	points('B', 1);
+	derive(&r, NULL);
+	ck_assert_int_eq(st[1].phase, STINT_MS_PHASE_RECEPTION);
+	ck_assert_int_eq(st[2].phase, STINT_MS_PHASE_TRANSITION);
+	ck_assert_int_eq(st[3].phase, STINT_MS_PHASE_TRANSITION);
+	ck_assert_int_eq(st[4].phase, STINT_MS_PHASE_TRANSITION);
+	ck_assert_int_eq(st[4].outcome, STINT_MS_SIDEOUT);
+	ck_assert_int_eq(st[5].phase, STINT_MS_PHASE_NONE);
 }
 END_TEST
 
@@ -464,6 +488,7 @@ static void check_file(const char *path, int excerpt)
 	size_t len, i = 0;
 	char *data = load_path(path, &len);
 	int k = 0, checked_points = 0, checked_serves = 0, served = 0;
+	int attacks = 0, phase_agree = 0, phased = 0, outcome_agree = 0;
 
 	ck_assert_int_eq(stint_dvw_parse(data, len, &doc, NULL), STINT_DVW_OK);
 	free(data);
@@ -487,6 +512,18 @@ static void check_file(const char *path, int excerpt)
 			checked_points++;
 			served = 0;
 		}
+		if (ev[i].kind == STINT_MS_ATTACK && cJSON_IsString(cJSON_GetObjectItem(pl, "attack_phase"))) {
+			const char *want = cJSON_GetObjectItem(pl, "attack_phase")->valuestring;
+
+			attacks++;
+			phase_agree += (strcmp(want, "reception") == 0) == (st[i].phase == STINT_MS_PHASE_RECEPTION);
+		}
+		if (cJSON_IsString(cJSON_GetObjectItem(pl, "point_phase")) && st[i].outcome != STINT_MS_NO_RALLY) {
+			const char *want = cJSON_GetObjectItem(pl, "point_phase")->valuestring;
+
+			phased++;
+			outcome_agree += (strcmp(want, "sideout") == 0) == (st[i].outcome == STINT_MS_SIDEOUT);
+		}
 		/* a rally's first serve (scouts sometimes mistype a later action as a serve) */
 		if (ev[i].kind == STINT_MS_SERVE && ev[i].team && !served++) {
 			ck_assert_msg(st[i].serving == ev[i].team, "%s line %d: serve by %c, derived server %c",
@@ -502,6 +539,10 @@ static void check_file(const char *path, int excerpt)
 	}
 	ck_assert_int_gt(checked_points, 0);
 	ck_assert_int_gt(checked_serves, 0);
+	/* DataVolley's attack phase (field 2) and each line's rally phase (field 1): the scouts' own slips */
+	/* (example_data line 308, PM06 lines 371 and 373: a kill marked for the team the point line denies) */
+	ck_assert_msg(phase_agree == attacks, "%s: attack phase %d of %d", path, phase_agree, attacks);
+	ck_assert_msg(phased - outcome_agree <= 2, "%s: rally outcome %d of %d", path, outcome_agree, phased);
 	if (excerpt) {
 		ck_assert_int_eq(sum.nsets, 1);
 		ck_assert_int_eq(sum.sets[0].score[0] + sum.sets[0].score[1], checked_points);
@@ -518,8 +559,9 @@ static void check_file(const char *path, int excerpt)
 		k++;
 	}
 	ck_assert_msg(k == sum.nsets, "%s: %d sets in [3SET], %d derived", path, k, sum.nsets);
-	fprintf(stderr, "matchstate: %s: %d sets, %d point lines and %d serves agree\n", path, k,
-		checked_points, checked_serves);
+	fprintf(stderr, "matchstate: %s: %d sets, %d point lines and %d serves agree; attack phase %d of %d, "
+		"rally outcome %d of %d lines with a point phase\n", path, k, checked_points, checked_serves,
+		phase_agree, attacks, outcome_agree, phased);
 	cJSON_Delete(doc);
 }
 
@@ -560,6 +602,7 @@ static Suite *matchstate_suite(void)
 	tcase_add_test(tc, beach_best_of_three);
 	tcase_add_test(tc, rules_from_json);
 	tcase_add_test(tc, rotation_on_sideout);
+	tcase_add_test(tc, phase_after_overpass);
 	tcase_add_test(tc, substitution_and_settings_lineups);
 	tcase_add_test(tc, events_from_json);
 	tcase_add_test(tc, thousand_events_fast);
