@@ -225,9 +225,11 @@ void page_lineup_save(stint_req *r)
 	stint_db_rc rc;
 	stint_tx tx;
 
-	set = set_text ? (int)strtol(set_text, &end, 10) : 0;
-	if (set_text == NULL || *end != '\0' || set < 1 || set > STINT_MS_MAX_SETS)
+	long set_long = set_text ? strtol(set_text, &end, 10) : 0;
+
+	if (set_text == NULL || *set_text == '\0' || *end != '\0' || set_long < 1 || set_long > STINT_MS_MAX_SETS)
 		problem(&errors, "set", "must be a set number, 1 to 7");
+	set = (int)set_long;
 	has_a = errors ? 0 : team_from_form(r, 'a', a, &setter_a, &errors);
 	has_b = errors ? 0 : team_from_form(r, 'b', b, &setter_b, &errors);
 	if (errors == NULL && has_a == 0 && has_b == 0)

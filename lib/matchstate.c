@@ -307,8 +307,8 @@ static int int_member(const cJSON *obj, const char *key, int lo, int hi, int *v)
 
 	if (it == NULL)
 		return 0;
-	if (!cJSON_IsNumber(it) || it->valuedouble != (double)(int)it->valuedouble ||
-	    it->valuedouble < lo || it->valuedouble > hi)
+	if (!cJSON_IsNumber(it) || !(it->valuedouble >= lo && it->valuedouble <= hi) ||
+	    it->valuedouble != (double)(int)it->valuedouble)
 		return -1;
 	*v = (int)it->valuedouble;
 	return 0;
@@ -370,7 +370,7 @@ static int six_numbers(const cJSON *arr, int out[6])
 	if (cJSON_GetArraySize(arr) != 6)
 		return -1;
 	cJSON_ArrayForEach(it, arr) {
-		if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble > 999)
+		if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0 && it->valuedouble <= 999))
 			return -1;
 		out[i++] = (int)it->valuedouble;
 	}
@@ -382,7 +382,9 @@ static int zone_of(const int players[6], const cJSON *number)
 {
 	int i;
 
-	for (i = 0; cJSON_IsNumber(number) && i < 6; i++)
+	if (!cJSON_IsNumber(number) || !(number->valuedouble >= 0 && number->valuedouble <= 999))
+		return 0;
+	for (i = 0; i < 6; i++)
 		if (players[i] == (int)number->valuedouble)
 			return i + 1;
 	return 0;

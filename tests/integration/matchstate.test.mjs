@@ -179,6 +179,8 @@ test('the editor shows the state and stores starting line-ups from its form; bad
 
   for (const [fields, field] of [
     [{ set: '9', ...six('a', 1) }, 'set'],
+    [{ set: '4294967297', ...six('a', 1) }, 'set'],
+    [{ set: '1', ...six('a', 1), a2: '99999999999999999999' }, 'a2'],
     [{ set: '1', a1: '4', a2: '5' }, 'a1'],
     [{ set: '1', ...six('a', 1), a3: '1' }, 'a3'],
     [{ set: '1', ...six('a', 1), a_setter: '40' }, 'a_setter'],

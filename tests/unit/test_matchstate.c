@@ -353,6 +353,49 @@ START_TEST(substitution_and_settings_lineups)
 }
 END_TEST
 
+/* Payloads as any API client may write them: what does not fit is left out, never read past. */
+START_TEST(bad_payloads)
+{
+	static const char *const json[] = {
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[1,2,3,4,5,6,7]}}",
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[1,2,3,4,5,-6]}}",
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[1,2,3,4,5,1e300]}}",
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":\"123456\"}}",
+		"{\"event_type\":\"point\",\"actor_team\":\"C\",\"payload\":{\"point_won_by\":\"Z\"}}",
+		"{\"event_type\":\"substitution\",\"actor_team\":\"A\",\"payload\":{\"player_out\":1e300,\"player_in\":-1}}",
+		"{\"event_type\":null,\"actor_team\":5,\"payload\":[]}",
+		"[]",
+	};
+	stint_ms_event e;
+	stint_ms_lineup lu[4];
+	size_t i;
+	cJSON *j;
+
+	for (i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
+		j = cJSON_Parse(json[i]);
+		ck_assert_ptr_nonnull(j);
+		stint_ms_event_from_json(j, &e);
+		cJSON_Delete(j);
+		ck_assert_msg(e.kind == STINT_MS_OTHER || e.kind == STINT_MS_SUBSTITUTION ||
+			      (e.kind == STINT_MS_POINT && e.team == 0), "%s", json[i]);
+		if (e.kind == STINT_MS_SUBSTITUTION)
+			ck_assert_int_eq(e.player_out, STINT_MS_UNKNOWN);
+	}
+	j = cJSON_Parse("[{\"set\":1,\"team\":\"A\",\"players\":[1,2,3,4,5,6],\"setter\":1e300},"
+			"{\"set\":0,\"team\":\"A\",\"players\":[1,2,3,4,5,6]},"
+			"{\"set\":2,\"team\":\"C\",\"players\":[1,2,3,4,5,6]},"
+			"{\"set\":9,\"team\":\"B\",\"players\":[1,2,3,4,5,6]},"
+			"{\"set\":2,\"team\":\"B\",\"players\":[1,2,3]}, 7,"
+			"{\"set\":3,\"team\":\"B\",\"players\":[7,8,9,10,11,12],\"setter\":10}]");
+	ck_assert_uint_eq(stint_ms_lineups_from_json(j, lu, 4), 2);
+	ck_assert_int_eq(lu[0].setter_zone, 0);
+	ck_assert_int_eq(lu[1].set, 3);
+	ck_assert_int_eq(lu[1].setter_zone, 4);
+	ck_assert_uint_eq(stint_ms_lineups_from_json(j, lu, 1), 1);
+	cJSON_Delete(j);
+}
+END_TEST
+
 START_TEST(events_from_json)
 {
 	static const char *const json[] = {
@@ -605,6 +648,7 @@ static Suite *matchstate_suite(void)
 	tcase_add_test(tc, phase_after_overpass);
 	tcase_add_test(tc, substitution_and_settings_lineups);
 	tcase_add_test(tc, events_from_json);
+	tcase_add_test(tc, bad_payloads);
 	tcase_add_test(tc, thousand_events_fast);
 	tcase_add_test(tc, datavolley_files);
 	suite_add_tcase(s, tc);
