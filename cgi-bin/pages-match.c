@@ -115,6 +115,43 @@ static void add_now(cJSON *match, const stint_ms_match *m, const cJSON *session)
 	}
 }
 
+static void add_rule(cJSON *rules, const cJSON *stored, const char *key, int in_force)
+{
+	char set_key[40];
+	const cJSON *v = cJSON_GetObjectItem(stored, key);
+
+	cJSON_AddNumberToObject(rules, key, in_force);
+	snprintf(set_key, sizeof(set_key), "%s_set", key);
+	if (cJSON_IsNumber(v))
+		cJSON_AddNumberToObject(rules, set_key, v->valuedouble);
+	else
+		cJSON_AddStringToObject(rules, set_key, "");
+}
+
+/* The rules form: the presets with the session's chosen, and the values in force. */
+static void add_rules_form(cJSON *match, const stint_ms_match *m)
+{
+	static const char *const presets[] = { "indoor", "beach", "youth" };
+	const cJSON *stored = cJSON_GetObjectItem(m->input, "match_rules");
+	const char *chosen = cJSON_GetStringValue(cJSON_GetObjectItem(stored, "preset"));
+	cJSON *rules = cJSON_AddObjectToObject(match, "rules"), *list, *o;
+	size_t i;
+
+	list = cJSON_AddArrayToObject(rules, "presets");
+	for (i = 0; i < 3; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", presets[i]);
+		cJSON_AddBoolToObject(o, "selected", chosen != NULL ? strcmp(chosen, presets[i]) == 0 : i == 0);
+		cJSON_AddItemToArray(list, o);
+	}
+	/* in force (the inputs' placeholders), and what the session overrides (their values) */
+	add_rule(rules, stored, "set_points", m->rules.set_points);
+	add_rule(rules, stored, "deciding_set_points", m->rules.deciding_set_points);
+	add_rule(rules, stored, "win_by", m->rules.win_by);
+	add_rule(rules, stored, "best_of", m->rules.best_of);
+	cJSON_AddBoolToObject(rules, "first_b", m->rules.first_serve == 'B');
+}
+
 stint_db_rc page_match_data(stint_req *r, cJSON *data, const cJSON *session, cJSON *items)
 {
 	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(session, "kind"));
@@ -142,6 +179,7 @@ stint_db_rc page_match_data(stint_req *r, cJSON *data, const cJSON *session, cJS
 		}
 		form_team(form, &m, set, 'A');
 		form_team(form, &m, set, 'B');
+		add_rules_form(match, &m);
 		cJSON_AddItemToObject(match, "roster_a", roster_numbers(session, "A"));
 		cJSON_AddItemToObject(match, "roster_b", roster_numbers(session, "B"));
 	}
@@ -248,4 +286,55 @@ void page_lineup_save(stint_req *r)
 	snprintf(suffix, sizeof(suffix), "lineup_set=%d", set);
 	if (stint_found_or_fail(r, rc, found, "There is no such session."))
 		page_redirect_session(r, r->params[0], NULL, "lineup_saved", suffix, "match");
+}
+
+/* The rules form's fields, as meta.match_rules keys: numbers, or text (preset, first_serve). */
+static const struct { const char *key; int number; } rule_fields[] = {
+	{ "preset", 0 }, { "set_points", 1 }, { "deciding_set_points", 1 }, { "win_by", 1 }, { "best_of", 1 },
+	{ "first_serve", 0 },
+};
+
+void page_rules_save(stint_req *r)
+{
+	cJSON *rules = cJSON_CreateObject(), *errors = NULL;
+	const char *v, *bad = NULL;
+	char *json = NULL, message[160];
+	stint_ms_rules parsed;
+	stint_db_rc rc;
+	stint_tx tx;
+	int found = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(rule_fields) / sizeof(rule_fields[0]); i++) {
+		v = stint_kv_get(&r->form, rule_fields[i].key);
+		if (v == NULL || *v == '\0')
+			continue;
+		if (!rule_fields[i].number)
+			cJSON_AddStringToObject(rules, rule_fields[i].key, v);
+		else if (strspn(v, "0123456789") == strlen(v) && strlen(v) <= 3)
+			cJSON_AddNumberToObject(rules, rule_fields[i].key, atoi(v));
+		else
+			cJSON_AddStringToObject(rules, rule_fields[i].key, v);  /* refused below, by name */
+	}
+	if (stint_ms_rules_from_json(rules, &parsed, &bad) != 0) {
+		problem(&errors, bad, "does not fit (preset indoor, beach or youth; points 1 to 99; "
+			"win by 1 to 10; best of 1, 3, 5 or 7; first serve A or B)");
+		snprintf(message, sizeof(message), "Rules not saved: %s does not fit.", bad);
+		stint_fail(r, 422, "invalid_fields", message, errors);
+		cJSON_Delete(errors);
+		cJSON_Delete(rules);
+		return;
+	}
+	json = cJSON_PrintUnformatted(rules);
+	cJSON_Delete(rules);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	if (json == NULL)
+		stint_tx_fail(&tx, STINT_DB_ERROR);
+	else
+		stint_ms_rules_put(&tx, r->params[0], json, &found);
+	stint_tx_audit(&tx, "session.rules", "session", r->params[0], NULL);
+	rc = stint_tx_end(&tx);
+	free(json);
+	if (stint_found_or_fail(r, rc, found, "There is no such session."))
+		page_redirect_session(r, r->params[0], NULL, "rules_saved", NULL, "match");
 }

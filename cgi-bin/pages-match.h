@@ -20,5 +20,6 @@
 stint_db_rc page_match_data(stint_req *r, cJSON *data, const cJSON *session, cJSON *items);
 
 void page_lineup_save(stint_req *r);   /* POST /sessions/<id>/lineups */
+void page_rules_save(stint_req *r);    /* POST /sessions/<id>/rules */
 
 #endif

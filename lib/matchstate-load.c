@@ -130,3 +130,13 @@ void stint_ms_lineup_put(stint_tx *tx, const char *session_id, int set, char tea
 	free(id);
 	free(json);
 }
+
+void stint_ms_rules_put(stint_tx *tx, const char *session_id, const char *rules_json, int *found)
+{
+	const char *p[2] = { session_id, rules_json };
+	char *id = NULL;
+
+	stint_tx_text(tx, STINT_SQL_SESSION_RULES_PUT, 2, p, &id);
+	*found = id != NULL;
+	free(id);
+}

@@ -56,4 +56,10 @@ cJSON *stint_ms_match_json(const stint_ms_match *m);
 void stint_ms_lineup_put(stint_tx *tx, const char *session_id, int set, char team, const int players[6],
 			 int setter, int *found);
 
+/*
+ * Store rules (a JSON object stint_ms_rules_from_json accepts) as
+ * session_id's meta.match_rules. *found is 0 when there is no such session.
+ */
+void stint_ms_rules_put(stint_tx *tx, const char *session_id, const char *rules_json, int *found);
+
 #endif

@@ -993,6 +993,11 @@
 	  " FROM jsonb_array_elements(CASE WHEN jsonb_typeof(meta->'lineups') = 'array' THEN meta->'lineups'" \
 	  " ELSE '[]' END) l WHERE NOT (l->>'set' = $2 AND l->>'team' = $3)), '[]') || jsonb_build_array($4::jsonb))," \
 	  " updated_at = now() WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id, $2 the match rules (a validated JSON object, lib/matchstate.h) -> one cell: */ \
+	/* the session id | no row when absent */ \
+	X(SESSION_RULES_PUT, 2, \
+	  "UPDATE sessions SET meta = jsonb_set(coalesce(meta, '{}'), '{match_rules}', $2::jsonb)" \
+	  " WHERE id = $1::uuid RETURNING id::text") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

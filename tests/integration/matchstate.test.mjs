@@ -227,3 +227,31 @@ test('1,000 events: the state costs at most twice the server time of a plain lis
   console.log(`matchstate: 1,000 events: GET /state median ${stateMs} ms server time, GET /events?limit=1000 ${listMs} ms`);
   assert.ok(stateMs <= 2 * listMs + 5, `GET /state took ${stateMs} ms, the list ${listMs} ms (medians of 10)`);
 });
+
+test('the editor sets the match rules: a preset, numbers that override it; a bad value names its field', async () => {
+  const s = await createSession({ title: 'Rules form', kind: 'match', meta: { note: 'kept' } });
+  const web = await new Browser().login();
+  let page = await web.get(`/sessions/${s.id}`);
+  assert.match(page.html, /name="set_points" type="number"[^>]* value="" placeholder="25"/);
+  let r = await web.post(`/sessions/${s.id}/rules`, { preset: 'beach', set_points: '', deciding_set_points: '',
+    win_by: '', best_of: '', first_serve: 'B' });
+  assert.equal(r.status, 303, r.html);
+  assert.match(r.headers.get('location'), /flash=rules_saved/);
+  let st = await state(s.id);
+  assert.deepEqual(st.rules, { set_points: 21, deciding_set_points: 15, win_by: 2, best_of: 3, first_serve: 'B' });
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}`)).body.meta.note, 'kept', 'the rest of meta stays');
+  r = await web.post(`/sessions/${s.id}/rules`, { preset: 'youth', set_points: '15', best_of: '5', first_serve: 'A' });
+  assert.equal(r.status, 303, r.html);
+  st = await state(s.id);
+  assert.deepEqual(st.rules, { set_points: 15, deciding_set_points: 15, win_by: 2, best_of: 5, first_serve: 'A' });
+  page = await web.get(`/sessions/${s.id}`);
+  assert.match(page.html, /name="set_points" type="number"[^>]* value="15" placeholder="15"/);
+  assert.match(page.html, /<option value="youth" selected>/);
+  for (const [fields, field] of [[{ preset: 'snow' }, 'preset'], [{ best_of: '4' }, 'best_of'],
+    [{ win_by: 'x' }, 'win_by'], [{ set_points: '0' }, 'set_points'], [{ first_serve: 'C' }, 'first_serve']]) {
+    const bad = await web.post(`/sessions/${s.id}/rules`, fields);
+    assert.equal(bad.status, 422, `${JSON.stringify(fields)}: ${bad.status}`);
+    assert.match(bad.html, new RegExp(`Rules not saved: ${field} does not fit`));
+  }
+  assert.equal((await state(s.id)).rules.set_points, 15);
+});
