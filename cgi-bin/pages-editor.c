@@ -45,6 +45,7 @@ static const struct { const char *code, *slug, *label; } evaluations[] = {
 static const page_choice field_names[] = {
 	{ "t_sec", "time" }, { "event_type", "type" }, { "who", "who" }, { "number", "number" },
 	{ "evaluation", "evaluation" }, { "clip_id", "clip" },
+	{ "player_out", "player out" }, { "player_in", "player in" },
 };
 
 /* A form's problems (consumed) as [{field, message}] for a one-line summary. */

@@ -88,6 +88,30 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 		cJSON_AddNullToObject(ev, "actor_number");
 }
 
+/* A substitution's player_out and player_in (the Match card's form): both shirt numbers, both needed. */
+static void add_substitution(stint_req *r, cJSON *ev, cJSON *payload, cJSON **errors)
+{
+	static const char *const keys[] = { "player_out", "player_in" };
+	const char *v, *bad;
+	long long n[2] = { 0, 0 };
+	size_t i;
+
+	if (!cJSON_IsString(cJSON_GetObjectItem(ev, "actor_team")))
+		problem(errors, "who", "is required for a substitution: the team");
+	for (i = 0; i < 2; i++) {
+		v = field_value(r, keys[i]);
+		if (*v == '\0')
+			problem(errors, keys[i], "is required for a substitution");
+		else if ((bad = stint_text_int(event_field("actor_number"), v, &n[i])) != NULL)
+			problem(errors, keys[i], bad);
+		else
+			cJSON_AddNumberToObject(payload, keys[i], (double)n[i]);
+	}
+	if (*errors == NULL) {
+		cJSON_ReplaceItemInObject(ev, "actor_number", cJSON_CreateNumber((double)n[1]));  /* who comes on */
+	}
+}
+
 /*
  * The event a tag or edit form describes, as the JSON API takes it (a new
  * object, caller deletes). *form gets what was typed, for sending the form
@@ -122,6 +146,8 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 		cJSON_AddStringToObject(ev, "event_type", type);
 	add_who(ev, field_value(r, "who"), field_value(r, "number"), errors);
 	payload = cJSON_AddObjectToObject(ev, "payload");
+	if (strcmp(type, "substitution") == 0 && (*field_value(r, "player_in") || *field_value(r, "player_out")))
+		add_substitution(r, ev, payload, errors);
 	if (*eval != '\0' && (eval[1] != '\0' || strchr(evaluation_codes, eval[0]) == NULL))
 		problem(errors, "evaluation", "must be one of # + ! - / =");
 	else if (*eval != '\0')

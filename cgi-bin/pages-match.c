@@ -158,6 +158,7 @@ stint_db_rc page_match_data(stint_req *r, cJSON *data, const cJSON *session, cJS
 	const char *want = stint_kv_get(&r->query, "lineup_set");
 	stint_ms_match m;
 	cJSON *match, *form, *sets, *o;
+	const cJSON *last;
 	int found = 0, set, i;
 	stint_db_rc rc;
 
@@ -180,6 +181,8 @@ stint_db_rc page_match_data(stint_req *r, cJSON *data, const cJSON *session, cJS
 		form_team(form, &m, set, 'A');
 		form_team(form, &m, set, 'B');
 		add_rules_form(match, &m);
+		last = cJSON_GetArrayItem(m.events, (int)m.n - 1);
+		cJSON_AddNumberToObject(match, "last_t", m.n ? cJSON_GetNumberValue(cJSON_GetObjectItem(last, "t_sec")) : 0);
 		cJSON_AddItemToObject(match, "roster_a", roster_numbers(session, "A"));
 		cJSON_AddItemToObject(match, "roster_b", roster_numbers(session, "B"));
 	}

@@ -255,3 +255,34 @@ test('the editor sets the match rules: a preset, numbers that override it; a bad
   }
   assert.equal((await state(s.id)).rules.set_points, 15);
 });
+
+test('the Match card adds substitutions, timeouts and set ends between rallies', async () => {
+  const s = await createSession({ title: 'Subs', kind: 'match',
+    meta: { lineups: [{ set: 1, team: 'A', players: [1, 2, 3, 4, 5, 6] }] } });
+  await tag(s.id, 1, 'A');
+  await tag(s.id, 2, 'B');
+  const web = await new Browser().login();
+  const page = await web.get(`/sessions/${s.id}`);
+  assert.match(page.html, /name="t_sec" type="number" min="0" step="any" value="2"/);
+  let r = await web.post(`/sessions/${s.id}/events`, { t_sec: '2', who: 'A', player_out: '3', player_in: '13', event_type: 'substitution' });
+  assert.equal(r.status, 303, r.html);
+  r = await web.post(`/sessions/${s.id}/events`, { t_sec: '2', who: 'B', player_out: '', player_in: '', event_type: 'timeout' });
+  assert.equal(r.status, 303, r.html);
+  r = await web.post(`/sessions/${s.id}/events`, { t_sec: '2', who: 'A', event_type: 'end_of_set' });
+  assert.equal(r.status, 303, r.html);
+  await tag(s.id, 3, 'B');
+  const st = await state(s.id);
+  const sub = st.events.find((e) => e.event_type === 'substitution');
+  assert.deepEqual([sub.actor_team, sub.actor_number], ['A', 13]);
+  assert.deepEqual(st.events[3].court.A, [1, 2, 13, 4, 5, 6], 'the substitute is on court after it');
+  assert.equal(st.events.find((e) => e.event_type === 'end_of_set').ends_set, true);
+  assert.deepEqual(scores(st), [{ set: 1, A: 1, B: 1 }, { set: 2, A: 0, B: 1 }]);
+  assert.equal(st.sets[0].won_by, null, 'a set ended level has no winner');
+  for (const [fields, problem] of [[{ player_out: '3' }, 'player in is required for a substitution'],
+    [{ player_out: '3', player_in: 'x' }, 'player in must be'], [{ who: '', player_out: '3', player_in: '4' }, 'who is required']]) {
+    const bad = await web.post(`/sessions/${s.id}/events`, { t_sec: '2', who: 'A', event_type: 'substitution', ...fields });
+    assert.equal(bad.status, 422, `${JSON.stringify(fields)}: ${bad.status}`);
+    assert.match(bad.html, new RegExp(`The event was not added:[^<]* ${problem}`), problem);
+  }
+  assert.equal((await state(s.id)).events.length, 6);
+});
