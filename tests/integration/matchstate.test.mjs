@@ -225,7 +225,9 @@ test('1,000 events: the state costs at most twice the server time of a plain lis
   };
   const stateMs = median(/\/state /), listMs = median(/\/events\?limit=1000 /);
   console.log(`matchstate: 1,000 events: GET /state median ${stateMs} ms server time, GET /events?limit=1000 ${listMs} ms`);
-  assert.ok(stateMs <= 2 * listMs + 5, `GET /state took ${stateMs} ms, the list ${listMs} ms (medians of 10)`);
+  // an ASan+UBSan build (./configure --enable-sanitizers) slows every allocation of the handler's C, not PostgreSQL's
+  const sanitized = /^SAN_CFLAGS = .*-fsanitize/m.test(readFileSync(path.join(REPO, 'Makefile'), 'utf8'));
+  assert.ok(stateMs <= (sanitized ? 6 : 2) * listMs + 5, `GET /state took ${stateMs} ms, the list ${listMs} ms (medians of 10)`);
 });
 
 test('the editor sets the match rules: a preset, numbers that override it; a bad value names its field', async () => {
