@@ -1,6 +1,7 @@
 /* matchstate.c: a volleyball match's state at every event (see matchstate.h). */
 #include "matchstate.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The running state of one derivation. */
@@ -361,6 +362,33 @@ int stint_ms_rules_from_json(const cJSON *rules, stint_ms_rules *r, const char *
 	return 0;
 }
 
+/*
+ * A shirt number 0..999 from a JSON number or a text of 1 to 3 digits (a
+ * shirt number as text, "07"), into *out: 0, or -1 when it is neither.
+ */
+static int shirt(const cJSON *it, int *out)
+{
+	const char *t = cJSON_GetStringValue(it);
+	size_t n = t ? strspn(t, "0123456789") : 0;
+
+	if (cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble <= 999 &&
+	    it->valuedouble == (double)(int)it->valuedouble) {
+		*out = (int)it->valuedouble;
+		return 0;
+	}
+	if (t == NULL || n < 1 || n > 3 || t[n] != '\0')
+		return -1;
+	*out = (int)strtol(t, NULL, 10);
+	return 0;
+}
+
+/* A shirt-number member of obj into *v (STINT_MS_UNKNOWN when absent or not one). */
+static void shirt_member(const cJSON *obj, const char *key, int *v)
+{
+	if (shirt(cJSON_GetObjectItemCaseSensitive(obj, key), v) != 0)
+		*v = STINT_MS_UNKNOWN;
+}
+
 /* Six shirt numbers from a JSON array into out; 0, or -1 when it is not one. */
 static int six_numbers(const cJSON *arr, int out[6])
 {
@@ -369,23 +397,21 @@ static int six_numbers(const cJSON *arr, int out[6])
 
 	if (cJSON_GetArraySize(arr) != 6)
 		return -1;
-	cJSON_ArrayForEach(it, arr) {
-		if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0 && it->valuedouble <= 999))
+	cJSON_ArrayForEach(it, arr)
+		if (shirt(it, &out[i++]) != 0)
 			return -1;
-		out[i++] = (int)it->valuedouble;
-	}
 	return 0;
 }
 
 /* The zone 1..6 of shirt number in players, 0 if absent. */
 static int zone_of(const int players[6], const cJSON *number)
 {
-	int i;
+	int i, n;
 
-	if (!cJSON_IsNumber(number) || !(number->valuedouble >= 0 && number->valuedouble <= 999))
+	if (shirt(number, &n) != 0)
 		return 0;
 	for (i = 0; i < 6; i++)
-		if (players[i] == (int)number->valuedouble)
+		if (players[i] == n)
 			return i + 1;
 	return 0;
 }
@@ -460,10 +486,8 @@ void stint_ms_event_from_json(const cJSON *event, stint_ms_event *out)
 	    (strcmp(won, "A") == 0 || strcmp(won, "B") == 0))
 		out->team = *won;
 	if (out->kind == STINT_MS_SUBSTITUTION) {
-		if (int_member(payload, "player_out", 0, 999, &out->player_out) != 0)
-			out->player_out = STINT_MS_UNKNOWN;
-		if (int_member(payload, "player_in", 0, 999, &out->player_in) != 0)
-			out->player_in = STINT_MS_UNKNOWN;
+		shirt_member(payload, "player_out", &out->player_out);
+		shirt_member(payload, "player_in", &out->player_in);
 	} else if (out->kind == STINT_MS_LINEUP) {
 		if (six_numbers(cJSON_GetObjectItemCaseSensitive(payload, "players"), out->lineup) != 0)
 			out->kind = STINT_MS_OTHER;
@@ -472,9 +496,8 @@ void stint_ms_event_from_json(const cJSON *event, stint_ms_event *out)
 			out->set = 0;
 	} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(payload, "lineup")) && out->team != 0) {
 		dvw_lineup(event, payload, out);
-	} else if (out->kind == STINT_MS_SETTER &&
-		   int_member(event, "actor_number", 0, 999, &out->number) != 0) {
-		out->number = STINT_MS_UNKNOWN;
+	} else if (out->kind == STINT_MS_SETTER) {
+		shirt_member(event, "actor_number", &out->number);
 	}
 }
 

@@ -147,7 +147,9 @@ size_t stint_ms_lineups_from_json(const cJSON *lineups, stint_ms_lineup *out, si
 
 /*
  * One stored event (the API's event JSON: event_type, actor_team,
- * actor_number, payload) as the derivation reads it. DataVolley imports
+ * actor_number, payload) as the derivation reads it. Shirt numbers may be
+ * JSON numbers or texts of 1 to 3 digits; they are compared as numbers
+ * ("07" is 7). DataVolley imports
  * count alike: a point line's prefix (actor_team, or payload.point_won_by)
  * names the winner; >LUp lines (payload.lineup true) are line-ups with the
  * team's players from payload.home_rotation / visiting_rotation and the

@@ -411,12 +411,15 @@ START_TEST(events_from_json)
 		"{\"event_type\":\"end_of_set\",\"actor_team\":null}",
 		"{\"event_type\":\"dig\",\"actor_team\":\"A\"}",
 		"{\"event_type\":\"green_code\",\"actor_team\":\"A\"}",
+		"{\"event_type\":\"setter_assignment\",\"actor_team\":\"A\",\"actor_number\":\"07\",\"payload\":{}}",
+		"{\"event_type\":\"substitution\",\"actor_team\":\"B\",\"payload\":{\"player_out\":\"5\",\"player_in\":\"1234\"}}",
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[\"1\",\"02\",3,4,5,6],\"setter\":\"2\"}}",
 	};
-	stint_ms_event e[10];
+	stint_ms_event e[13];
 	size_t i;
 	cJSON *j;
 
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 13; i++) {
 		j = cJSON_Parse(json[i]);
 		ck_assert_ptr_nonnull(j);
 		stint_ms_event_from_json(j, &e[i]);
@@ -440,6 +443,14 @@ START_TEST(events_from_json)
 	ck_assert_int_eq(e[7].kind, STINT_MS_SET_END);
 	ck_assert_int_eq(e[8].kind, STINT_MS_SKILL);
 	ck_assert_int_eq(e[9].kind, STINT_MS_OTHER);
+	/* shirt numbers as text (what a roster writes): compared as numbers */
+	ck_assert_int_eq(e[10].kind, STINT_MS_SETTER);
+	ck_assert_int_eq(e[10].number, 7);
+	ck_assert_int_eq(e[11].player_out, 5);
+	ck_assert_int_eq(e[11].player_in, STINT_MS_UNKNOWN);
+	ck_assert_int_eq(e[12].kind, STINT_MS_LINEUP);
+	ck_assert_int_eq(e[12].lineup[1], 2);
+	ck_assert_int_eq(e[12].setter_zone, 2);
 }
 END_TEST
 
