@@ -88,28 +88,31 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 		cJSON_AddNullToObject(ev, "actor_number");
 }
 
-/* A substitution's player_out and player_in (the Match card's form): both shirt numbers, both needed. */
+/*
+ * A substitution's player_out and player_in (the Match card's form): both
+ * shirt numbers (1 to 3 digits, kept as typed), both needed; the player
+ * coming on is the event's actor, as in DataVolley's c lines.
+ */
 static void add_substitution(stint_req *r, cJSON *ev, cJSON *payload, cJSON **errors)
 {
 	static const char *const keys[] = { "player_out", "player_in" };
-	const char *v, *bad;
-	long long n[2] = { 0, 0 };
-	size_t i;
+	const char *v;
+	size_t i, n;
 
 	if (!cJSON_IsString(cJSON_GetObjectItem(ev, "actor_team")))
 		problem(errors, "who", "is required for a substitution: the team");
 	for (i = 0; i < 2; i++) {
 		v = field_value(r, keys[i]);
+		n = strspn(v, "0123456789");
 		if (*v == '\0')
 			problem(errors, keys[i], "is required for a substitution");
-		else if ((bad = stint_text_int(event_field("actor_number"), v, &n[i])) != NULL)
-			problem(errors, keys[i], bad);
+		else if (n < 1 || n > 3 || v[n] != '\0')
+			problem(errors, keys[i], "must be a shirt number, 1 to 3 digits");
 		else
-			cJSON_AddNumberToObject(payload, keys[i], (double)n[i]);
+			cJSON_AddStringToObject(payload, keys[i], v);
 	}
-	if (*errors == NULL) {
-		cJSON_ReplaceItemInObject(ev, "actor_number", cJSON_CreateNumber((double)n[1]));  /* who comes on */
-	}
+	if (*errors == NULL)
+		cJSON_ReplaceItemInObject(ev, "actor_number", cJSON_CreateString(field_value(r, "player_in")));
 }
 
 /*
