@@ -16,6 +16,7 @@
 #include "db.h"
 #include "events.h"
 #include "fail.h"
+#include "matchstate-load.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -279,6 +280,22 @@ static void export_rollup(stint_req *r)
 	stint_db_rc rc = stint_timeline_rollup_csv(r->db, r->params[0], &csv);
 
 	export_csv(r, rc, csv, "rollup.csv");
+}
+
+/* GET state: the match state at every event, derived now from the stored events. */
+static void get_state(stint_req *r)
+{
+	stint_ms_match m;
+	cJSON *answer;
+	int found = 0;
+	stint_db_rc rc = stint_ms_load(r->db, r->params[0], &m, &found);
+
+	if (stint_found_or_fail(r, rc, found, "There is no such session.")) {
+		answer = stint_ms_match_json(&m);
+		stint_resp_json(r, 200, answer);
+		cJSON_Delete(answer);
+	}
+	stint_ms_match_free(&m);
 }
 
 #define STINT_PROGRAM_NAME "events"

@@ -18,6 +18,7 @@
 #include "live.h"
 #include "media.h"
 #include "pages-editor.h"
+#include "pages-match.h"
 #include "pages-recordings.h"
 #include "pages-participants.h"
 #include "pages-shared.h"
@@ -47,6 +48,7 @@ static const struct { const char *code, *slug, *label; } evaluations[] = {
 static const page_choice field_names[] = {
 	{ "t_sec", "time" }, { "event_type", "type" }, { "who", "who" }, { "number", "number" },
 	{ "evaluation", "evaluation" }, { "clip_id", "clip" },
+	{ "player_out", "player out" }, { "player_in", "player in" },
 };
 
 /* A form's problems (consumed) as [{field, message}] for a one-line summary. */
@@ -225,6 +227,7 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 	total = (long)cJSON_GetNumberValue(cJSON_GetObjectItem(page, "total"));
 	cJSON_ArrayForEach(e, items)
 		decorate_event(e, session);
+	rc = page_match_data(r, data, session, items);
 	mark_editing(items, session, edit, pp);
 	cJSON_AddItemToObject(data, "events", items);
 	cJSON_AddBoolToObject(data, "has_events", cJSON_GetArraySize(items) > 0);
@@ -242,7 +245,7 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 		cJSON_AddStringToObject(data, "events_next", page_view_query(&r->arena, &other));
 	}
 	cJSON_Delete(page);
-	return STINT_DB_OK;
+	return rc;
 }
 
 /* The highest live message seq so far: the script catches up from here. */

@@ -89,6 +89,33 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 }
 
 /*
+ * A substitution's player_out and player_in (the Match card's form): both
+ * shirt numbers (1 to 3 digits, kept as typed), both needed; the player
+ * coming on is the event's actor, as in DataVolley's c lines.
+ */
+static void add_substitution(stint_req *r, cJSON *ev, cJSON *payload, cJSON **errors)
+{
+	static const char *const keys[] = { "player_out", "player_in" };
+	const char *v;
+	size_t i, n;
+
+	if (!cJSON_IsString(cJSON_GetObjectItem(ev, "actor_team")))
+		problem(errors, "who", "is required for a substitution: the team");
+	for (i = 0; i < 2; i++) {
+		v = field_value(r, keys[i]);
+		n = strspn(v, "0123456789");
+		if (*v == '\0')
+			problem(errors, keys[i], "is required for a substitution");
+		else if (n < 1 || n > 3 || v[n] != '\0')
+			problem(errors, keys[i], "must be a shirt number, 1 to 3 digits");
+		else
+			cJSON_AddStringToObject(payload, keys[i], v);
+	}
+	if (*errors == NULL)
+		cJSON_ReplaceItemInObject(ev, "actor_number", cJSON_CreateString(field_value(r, "player_in")));
+}
+
+/*
  * The event a tag or edit form describes, as the JSON API takes it (a new
  * object, caller deletes). *form gets what was typed, for sending the form
  * back; problems go to *errors under the form's field names.
@@ -129,6 +156,8 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 		cJSON_AddStringToObject(ev, "event_type", type);
 	add_who(ev, field_value(r, "who"), field_value(r, "number"), errors);
 	payload = cJSON_AddObjectToObject(ev, "payload");
+	if (strcmp(type, "substitution") == 0 && (*field_value(r, "player_in") || *field_value(r, "player_out")))
+		add_substitution(r, ev, payload, errors);
 	if (*eval != '\0' && (eval[1] != '\0' || strchr(evaluation_codes, eval[0]) == NULL))
 		problem(errors, "evaluation", "must be one of # + ! - / =");
 	else if (*eval != '\0')

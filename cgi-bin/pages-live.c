@@ -1,9 +1,10 @@
 /*
  * pages-live.c: the live view, /sessions/<id>/live: a read-only board for a
- * big screen with the running score, the sets, the last events and the
- * teams' numbers side by side. The score is the newest event whose payload
- * carries home_score and visiting_score (DataVolley scout lines do; so can
- * any tagger); sets come from the session's meta.sets (a DataVolley import
+ * big screen with the running score, the sets, the serving team and the
+ * rotations, the last events and the teams' numbers side by side. Score,
+ * sets, server and rotations are the match state derived from the events
+ * (lib/matchstate.h: tagged points and DataVolley point lines alike); before
+ * any point the sets come from the session's meta.sets (a DataVolley import
  * writes them). "Last events" are the newest stored ones (a tag added now
  * shows first, whatever its time on the timeline). static/live.js follows
  * the session's live messages and swaps in GET /sessions/<id>/board?part=board
@@ -16,6 +17,7 @@
 #include "db.h"
 #include "fail.h"
 #include "live.h"
+#include "matchstate-load.h"
 #include "pages-live.h"
 #include "pages-shared.h"
 #include "sessions.h"
@@ -73,10 +75,64 @@ static cJSON *compare(const cJSON *rollup)
 	return rows;
 }
 
+/* Points scored in the match so far. */
+static int match_points(const stint_ms_summary *sum)
+{
+	int i, n = 0;
+
+	for (i = 0; i < sum->nsets; i++)
+		n += sum->sets[i].score[0] + sum->sets[i].score[1];
+	return n;
+}
+
+/* One set's row of the board. */
+static void add_set_row(cJSON *sets, double number, double home, double visiting)
+{
+	cJSON *s = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(s, "number", number);
+	cJSON_AddNumberToObject(s, "home", home);
+	cJSON_AddNumberToObject(s, "visiting", visiting);
+	cJSON_AddBoolToObject(s, "home_won", home > visiting);
+	cJSON_AddBoolToObject(s, "visiting_won", visiting > home);
+	cJSON_AddItemToArray(sets, s);
+}
+
+/*
+ * The derived score, set, server and rotations, and the sets so far (the
+ * set being played is shown above them, not in the list).
+ */
+static void add_state(cJSON *data, const stint_ms_match *m, const cJSON *session)
+{
+	const stint_ms_summary *sum = &m->summary;
+	const stint_ms_state *now = &sum->now;
+	cJSON *sets;
+	char name[210], team[2] = { now->serving, '\0' };
+	int i;
+
+	cJSON_AddBoolToObject(data, "has_score", 1);
+	cJSON_AddNumberToObject(data, "score_a", now->score[0]);
+	cJSON_AddNumberToObject(data, "score_b", now->score[1]);
+	cJSON_AddNumberToObject(data, "set_number", now->set);
+	cJSON_AddStringToObject(data, "serving_name", page_team_name(session, team, name, sizeof(name)));
+	cJSON_AddBoolToObject(data, "serving_a", now->serving == 'A');
+	cJSON_AddBoolToObject(data, "serving_b", now->serving == 'B');
+	cJSON_AddNumberToObject(data, "rotation_a", now->rotation[0]);
+	cJSON_AddNumberToObject(data, "rotation_b", now->rotation[1]);
+	cJSON_AddBoolToObject(data, "match_over", sum->match_won_by != 0);
+	sets = cJSON_AddArrayToObject(data, "sets");
+	for (i = 0; i < sum->nsets; i++)
+		if (sum->sets[i].won_by != 0)
+			add_set_row(sets, sum->sets[i].set, sum->sets[i].score[0], sum->sets[i].score[1]);
+	cJSON_AddBoolToObject(data, "has_sets", cJSON_GetArraySize(sets) > 0);
+	cJSON_AddNumberToObject(data, "sets_a", sum->sets_won[0]);
+	cJSON_AddNumberToObject(data, "sets_b", sum->sets_won[1]);
+}
+
 /* Sets from meta.sets [{set_number, home, visiting}] and how many each side won. */
 static void add_sets(cJSON *data, const cJSON *session)
 {
-	cJSON *sets = cJSON_AddArrayToObject(data, "sets"), *s;
+	cJSON *sets = cJSON_AddArrayToObject(data, "sets");
 	const cJSON *m;
 	double home, visiting, won_a = 0, won_b = 0;
 
@@ -85,13 +141,7 @@ static void add_sets(cJSON *data, const cJSON *session)
 		visiting = cJSON_GetNumberValue(cJSON_GetObjectItem(m, "visiting"));
 		if (home != home || visiting != visiting)
 			continue;  /* not numbers */
-		s = cJSON_CreateObject();
-		cJSON_AddNumberToObject(s, "number", cJSON_GetNumberValue(cJSON_GetObjectItem(m, "set_number")));
-		cJSON_AddNumberToObject(s, "home", home);
-		cJSON_AddNumberToObject(s, "visiting", visiting);
-		cJSON_AddBoolToObject(s, "home_won", home > visiting);
-		cJSON_AddBoolToObject(s, "visiting_won", visiting > home);
-		cJSON_AddItemToArray(sets, s);
+		add_set_row(sets, cJSON_GetNumberValue(cJSON_GetObjectItem(m, "set_number")), home, visiting);
 		won_a += home > visiting;
 		won_b += visiting > home;
 	}
@@ -100,7 +150,11 @@ static void add_sets(cJSON *data, const cJSON *session)
 	cJSON_AddNumberToObject(data, "sets_b", won_b);
 }
 
-/* The running score from the newest scored event, and the last events with labels. */
+/*
+ * The running score from the newest scored event (when the match state has
+ * none: sessions whose taggers write scores into payloads), and the last
+ * events with labels.
+ */
 static void add_events(cJSON *data, cJSON *recent, const cJSON *session)
 {
 	const cJSON *score = cJSON_GetObjectItem(recent, "score");
@@ -109,12 +163,14 @@ static void add_events(cJSON *data, cJSON *recent, const cJSON *session)
 	const char *team;
 	char buf[210];
 
-	cJSON_AddBoolToObject(data, "has_score", cJSON_IsObject(payload));
-	cJSON_AddNumberToObject(data, "score_a", cJSON_GetNumberValue(cJSON_GetObjectItem(payload, "home_score")));
-	cJSON_AddNumberToObject(data, "score_b", cJSON_GetNumberValue(cJSON_GetObjectItem(payload, "visiting_score")));
-	set = cJSON_GetObjectItem(payload, "set_number");
-	if (cJSON_IsNumber(set))
-		cJSON_AddNumberToObject(data, "set_number", set->valuedouble);
+	if (!cJSON_HasObjectItem(data, "has_score")) {
+		cJSON_AddBoolToObject(data, "has_score", cJSON_IsObject(payload));
+		cJSON_AddNumberToObject(data, "score_a", cJSON_GetNumberValue(cJSON_GetObjectItem(payload, "home_score")));
+		cJSON_AddNumberToObject(data, "score_b", cJSON_GetNumberValue(cJSON_GetObjectItem(payload, "visiting_score")));
+		set = cJSON_GetObjectItem(payload, "set_number");
+		if (cJSON_IsNumber(set))
+			cJSON_AddNumberToObject(data, "set_number", set->valuedouble);
+	}
 	cJSON_ArrayForEach(e, list) {
 		page_clock(cJSON_GetNumberValue(cJSON_GetObjectItem(e, "t_sec")), buf, sizeof(buf));
 		cJSON_AddStringToObject(e, "t_shown", buf);
@@ -137,6 +193,8 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 	cJSON *session = NULL, *recent = NULL, *rollup = NULL, *data;
 	const char *status;
 	char name[210];
+	stint_ms_match m = { 0 };
+	int found = 0;
 	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	*out = NULL;
@@ -144,15 +202,24 @@ static stint_db_rc board_data(stint_req *r, cJSON **out)
 		rc = stint_timeline_recent_json(r->db, r->params[0], RECENT_EVENTS, &recent);
 	if (rc == STINT_DB_OK && session != NULL)
 		rc = stint_timeline_rollup_json(r->db, r->params[0], &rollup);
+	if (rc == STINT_DB_OK && session != NULL)
+		rc = stint_ms_load(r->db, r->params[0], &m, &found);
 	if (rc != STINT_DB_OK || session == NULL) {
+		stint_ms_match_free(&m);
 		cJSON_Delete(session);
+		cJSON_Delete(recent);
+		cJSON_Delete(rollup);
 		return rc;
 	}
 	*out = data = cJSON_CreateObject();
 	page_decorate_session(session);
 	cJSON_AddStringToObject(data, "team_a", page_team_name(session, "A", name, sizeof(name)));
 	cJSON_AddStringToObject(data, "team_b", page_team_name(session, "B", name, sizeof(name)));
-	add_sets(data, session);
+	if (found && match_points(&m.summary) > 0)
+		add_state(data, &m, session);
+	else
+		add_sets(data, session);
+	stint_ms_match_free(&m);
 	add_events(data, recent, session);
 	cJSON_AddItemToObject(data, "compare", compare(rollup));
 	status = cJSON_GetStringValue(cJSON_GetObjectItem(session, "status"));

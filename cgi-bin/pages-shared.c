@@ -30,6 +30,8 @@ static const page_choice flashes[] = {
 	{ "restored", "Session restored." }, { "imported", "Match imported." },
 	{ "event_added", "Event added." }, { "event_saved", "Event saved." },
 	{ "event_deleted", "Event deleted." }, { "clip_saved", "Clip saved; its events moved with it." },
+	{ "lineup_saved", "Line-up saved." },
+	{ "rules_saved", "Match rules saved." },
 	{ "task_cancelled", "Task cancelled." }, { "task_stopping", "The task is asked to stop." },
 	{ "task_finished", "The task had finished already: nothing to cancel." },
 	{ "task_retried", "Task queued again." }, { "task_active", "The task is queued or running already." },

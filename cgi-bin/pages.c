@@ -25,6 +25,7 @@
 #include "pages-htmx.h"
 #include "pages-import.h"
 #include "pages-live.h"
+#include "pages-match.h"
 #include "pages-recordings.h"
 #include "pages-replay.h"
 #include "pages-session.h"

@@ -1095,6 +1095,35 @@
 	X(UPLOAD_SWEEP, 1, \
 	  "WITH old AS (SELECT id FROM uploads WHERE expires_at <= now() ORDER BY expires_at LIMIT $1::int" \
 	  " FOR UPDATE SKIP LOCKED) DELETE FROM uploads u USING old WHERE u.id = old.id RETURNING u.id::text") \
+	/* $1 session id -> one cell: what the match state derives from (lib/matchstate.h): */ \
+	/* {"match_rules": meta.match_rules, "lineups": meta.lineups, "events": [{id, t_sec, event_type, */ \
+	/* actor_team, actor_number, payload: only the keys the match state reads, of the types that */ \
+	/* carry them}] in timeline order */ \
+	/* (t_sec, id)} | no row when there is no such session */ \
+	X(MATCH_STATE_INPUT, 1, \
+	  "SELECT json_build_object('match_rules', s.meta->'match_rules', 'lineups', s.meta->'lineups'," \
+	  " 'events', coalesce((SELECT json_agg(json_build_object('id', e.id, 't_sec', e.t_sec," \
+	  " 'event_type', e.event_type, 'actor_team', e.actor_team, 'actor_number', e.actor_number," \
+	  " 'payload', CASE WHEN e.event_type IN ('point', 'substitution', 'lineup', 'setter_assignment'," \
+	  " 'setter_position') THEN jsonb_strip_nulls(jsonb_build_object('point_won_by', e.payload->'point_won_by'," \
+	  " 'player_out', e.payload->'player_out', 'player_in', e.payload->'player_in', 'lineup', e.payload->'lineup'," \
+	  " 'home_rotation', e.payload->'home_rotation', 'visiting_rotation', e.payload->'visiting_rotation'," \
+	  " 'setter_position', e.payload->'setter_position', 'players', e.payload->'players'," \
+	  " 'setter', e.payload->'setter', 'set', e.payload->'set')) ELSE '{}' END) ORDER BY e.t_sec, e.id)" \
+	  " FROM events e WHERE e.session_id = s.id), '[]'))::text FROM sessions s WHERE s.id = $1::uuid") \
+	/* $1 session id, $2 set (text), $3 team (A|B), $4 the line-up as a JSON object {set, team, players, */ \
+	/* setter}: meta.lineups keeps one line-up per set and team, this one replacing any before */ \
+	/* -> one cell: the session id | no row when absent */ \
+	X(SESSION_LINEUP_PUT, 4, \
+	  "UPDATE sessions SET meta = jsonb_set(coalesce(meta, '{}'), '{lineups}', coalesce((SELECT jsonb_agg(l)" \
+	  " FROM jsonb_array_elements(CASE WHEN jsonb_typeof(meta->'lineups') = 'array' THEN meta->'lineups'" \
+	  " ELSE '[]' END) l WHERE NOT (l->>'set' = $2 AND l->>'team' = $3)), '[]') || jsonb_build_array($4::jsonb))," \
+	  " updated_at = now() WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id, $2 the match rules (a validated JSON object, lib/matchstate.h) -> one cell: */ \
+	/* the session id | no row when absent */ \
+	X(SESSION_RULES_PUT, 2, \
+	  "UPDATE sessions SET meta = jsonb_set(coalesce(meta, '{}'), '{match_rules}', $2::jsonb)" \
+	  " WHERE id = $1::uuid RETURNING id::text") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -158,7 +158,7 @@ function row(e) {
     [h('b', {}, String(e.actor_number)), ` ${playerName(e.actor_team, e.actor_number)}`];
   const tr = h('tr', { id: `ev-${e.id}`, class: `t-${e.event_type}`, 'data-id': e.id },
     h('td', { class: 'time' }, seek),
-    h('td', { class: 'tl' }, typeLabel(e.event_type)),
+    h('td', { class: 'tl' }, typeLabel(e.event_type), ...matchBadge(e)),
     h('td', {}, teamName(e.actor_team)),
     h('td', {}, ...[player].flat()),
     h('td', { class: 'eval' }, evaluation(e)));
@@ -240,6 +240,7 @@ async function loadEvents() {
   $('events-pager').hidden = true;
   $('timeline').hidden = false;
   render();
+  refreshMatch();
 }
 
 // --- video: seeking, the playhead, the current event ---------------------------
@@ -577,10 +578,41 @@ function editRow(id) {
 
 // --- statistics ------------------------------------------------------------------
 
+// --- match state (volleyball sessions): set, score before, server per event, from GET /state ---------------
+
+state.ms = new Map();
+
+/** The row's badge: set, score before the event and the serving team, as the server renders it. */
+function matchBadge(e) {
+  const m = state.ms.get(e.id);
+  if (!m) return [];
+  return [' ', h('span', { class: 'ms', title: 'Set, score before the event, serving team' },
+    `S${m.set} ${m.score.A}–${m.score.B} · ${m.serving}`)];
+}
+
+let matchTimer = 0;
+function refreshMatch() {
+  const line = $('match-state');
+  if (!line) return;
+  clearTimeout(matchTimer);
+  matchTimer = setTimeout(async () => {
+    const res = await fetch(`/api/v1/sessions/${sid}/state`, { headers: { accept: 'application/json' } });
+    if (!res.ok) return;
+    const st = await res.json();
+    const n = st.now;
+    state.ms = new Map(st.events.map((e) => [e.id, e]));
+    line.replaceChildren(`Set ${n.set}: `, h('strong', {}, `${n.score.A}–${n.score.B}`),
+      ` · sets ${n.sets_won.A}–${n.sets_won.B} · ${teamName(n.serving)} serving · rotation ${n.rotation.A} · ${n.rotation.B}`,
+      st.match_won_by ? ' · match over' : '');
+    render();
+  }, 150);
+}
+
 // At most one fetch a second, however fast the room tags (each tag of anyone
 // reaches every open editor): the per-address rate limit counts these too.
 let statsTimer = 0;
 function refreshStats() {
+  refreshMatch();
   if (statsTimer) return;
   statsTimer = setTimeout(async () => {
     statsTimer = 0;

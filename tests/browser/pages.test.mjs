@@ -303,14 +303,18 @@ test('the live view shows the running score and follows new points', async () =>
   await live.goto(`${BASE}/sessions/${sid}/live`);
   await live.locator('#live-state[data-state="live"]').waitFor();
   assert.equal(await live.locator('.score').textContent(), '0–1');
-  assert.match(await live.locator('.set-list').textContent(), /Set 1 25–20/);
+  // the sets come from the events (lib/matchstate.c), not the file's [3SET]: the clip holds one rally of set 1
+  // and its **1set marker, so set 1 ended 0-1 and the next point opens set 2
+  assert.match(await live.locator('.set-list').textContent(), /Set 1 0–1/);
+  assert.match(await live.locator('.points').textContent(), /Set 1.*serving.*Rotation/);
   const res = await api('POST', `/api/v1/sessions/${sid}/events`, { json: { events: [
     { t_sec: 21, event_type: 'point', actor_team: 'A', actor_number: null,
       payload: { home_score: 1, visiting_score: 1, set_number: 1 } }] } });
   assert.equal(res.status, 201);
-  await live.locator('.score', { hasText: '1–1' }).waitFor();
+  await live.locator('.score', { hasText: '1–0' }).waitFor();
+  assert.match(await live.locator('.points').textContent(), /Set 2/);
   assert.match(await live.locator('.recent li').first().textContent(), /0:21\.0\s*Point\s*GKS Katowice/);
-  assert.equal(await live.locator('#announce').textContent(), 'Score 1 to 1');
+  assert.equal(await live.locator('#announce').textContent(), 'Score 1 to 0');
   assertTidy(await servedHtml(live, `${BASE}/sessions/${sid}/live`), 'the live view');
   await screenshots(live, 'live');
   assertQuiet(live);

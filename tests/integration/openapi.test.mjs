@@ -1347,6 +1347,19 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', tl('/rollup'), { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', tl('/rollup', randomUUID())) },
   ],
+  getMatchState: [
+    {
+      name: 'the state before every event', status: 200,
+      run: () => call('GET', tl('/state', fx.csvSource.id)),
+      then: async (b) => {
+        const events = await expectCall('listEvents', 200, 'GET', tl('/events', fx.csvSource.id));
+        assert.equal(b.events.length, events.total);
+        assert.equal(b.rules.set_points, 25);
+      },
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/state'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/state', randomUUID())) },
+  ],
   rebuildRollup: [
     {
       name: 'the same rollup, recounted', status: 200,
