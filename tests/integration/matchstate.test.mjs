@@ -275,7 +275,7 @@ test('the Match card adds substitutions, timeouts and set ends between rallies',
   await tag(s.id, 3, 'B');
   const st = await state(s.id);
   const sub = st.events.find((e) => e.event_type === 'substitution');
-  assert.deepEqual([sub.actor_team, sub.actor_number], ['A', 13]);
+  assert.deepEqual([sub.actor_team, sub.actor_number], ['A', '13']);
   assert.deepEqual(st.events[3].court.A, [1, 2, 13, 4, 5, 6], 'the substitute is on court after it');
   assert.equal(st.events.find((e) => e.event_type === 'end_of_set').ends_set, true);
   assert.deepEqual(scores(st), [{ set: 1, A: 1, B: 1 }, { set: 2, A: 0, B: 1 }]);

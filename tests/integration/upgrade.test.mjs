@@ -98,7 +98,7 @@ test('v0.1.0 with a real match, accounts, a share and an archived session upgrad
     `UPDATE users SET failed_logins = 2, locked_until = '2030-01-01T00:00:00Z' WHERE id = 3;`,
     copy('sessions', `SELECT * FROM sessions WHERE id IN ${inList}`, { owner_id: 2 }),
     copy('teams', `SELECT * FROM teams WHERE session_id IN ${inList}`),
-    copy('roster', `SELECT * FROM roster WHERE session_id IN ${inList}`),
+    copy('roster', `SELECT *, position AS role FROM roster WHERE session_id IN ${inList}`),
     copy('clips', `SELECT * FROM clips WHERE session_id IN ${inList}`),
     copy('events', `SELECT * FROM events WHERE session_id IN ${inList}`),
     `INSERT INTO session_shares (session_id, user_id, role) VALUES ('${ids[0]}', 3, 'viewer');`,
@@ -130,7 +130,9 @@ test('v0.1.0 with a real match, accounts, a share and an archived session upgrad
     assert.ok(tables[t], `v0.1.0 has ${t}`);
   }
   // 0006_login_failures moves these two to login_failures (checked below)
-  const moved = { users: ['failed_logins', 'locked_until'] };
+  // and 0022_team_rosters renames roster.role to position (checked below)
+  const moved = { users: ['failed_logins', 'locked_until'], roster: ['role'] };
+  const rosterRoles = psql3('SELECT string_agg(role, \',\' ORDER BY session_id, side, number) FROM roster');
   for (const [t, cols] of Object.entries(moved)) tables[t] = tables[t].filter((c) => !cols.includes(c));
   const before = snapshot(tables);
 
@@ -154,6 +156,8 @@ test('v0.1.0 with a real match, accounts, a share and an archived session upgrad
     assert.fail(`${t} changed at character ${i}: before …${before[t].slice(Math.max(0, i - 150), i + 150)}… after …${afterUp[t].slice(Math.max(0, i - 150), i + 150)}…`);
   }
 
+  assert.equal(psql3('SELECT string_agg(position, \',\' ORDER BY session_id, side, number::int) FROM roster'),
+    rosterRoles, 'each roster role is its position now');
   assert.equal(psql3(`SELECT failures || ' ' || locked_until FROM login_failures WHERE email = 'viewer-${TAG}@club.example'`),
     '2 2030-01-01 00:00:00+00', 'the lockout moved to login_failures');
 
