@@ -8,7 +8,9 @@
  *  - seed 002 (the e-shop's task sessions), under /eshop/api/v1/sessions:
  *    a "task session" is a task whose group_key is the e-shop's short_id;
  *  - seed 004 (Player1), /api/sessions/<id>/process/ and .../status/: a
- *    session's report, with the upper-case processing_status values.
+ *    session's report, with the upper-case processing_status values;
+ *  - seed 001 (ProjectClimb), /ws/session-live/<id>/: the session's live
+ *    WebSocket (lib/livesub.h), two-way as /live/sessions/<id> is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <time.h>
 
 #include "fail.h"
+#include "livesub.h"
 #include "log.h"
 #include "tasks.h"
 #include "tasktypes.h"
@@ -428,6 +431,17 @@ static void player1_process(stint_req *r)
 static void player1_status(stint_req *r)
 {
 	player1_answer_status(r, 200);
+}
+
+/*
+ * GET /ws/session-live/<id>/ (seed 001's SessionConsumer): the session's
+ * live messages, as GET /live/sessions/<id>; over a WebSocket the client
+ * also sends its session_update, climb_update and pose_update frames there
+ * (cgi-bin/live.c's ws_frame(): editors only, else the socket closes 1008).
+ */
+static void climb_session_live(stint_req *r)
+{
+	stint_live_subscribe(r, r->params[0]);
 }
 
 #define STINT_PROGRAM_NAME "compat"
