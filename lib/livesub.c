@@ -21,7 +21,7 @@ static int event_id_ok(const char *id)
  * the setting public_base_url, or, when that is not set, the request's own
  * scheme and Host. Another origin's page rides on the victim's login cookie.
  */
-static int origin_ok(const stint_req *r)
+int stint_live_origin_ok(const stint_req *r)
 {
 	const char *origin = stint_req_env(r, "HTTP_ORIGIN");
 
@@ -55,7 +55,7 @@ void stint_live_subscribe(stint_req *r, const char *sid)
 	const char *last = resume_id(r);
 	stint_buf loc = STINT_BUF_INIT;
 
-	if (!origin_ok(r)) {
+	if (!stint_live_origin_ok(r)) {
 		stint_fail(r, 403, "forbidden", "Live updates are only served to Stint's own pages.", NULL);
 		return;
 	}
@@ -76,3 +76,18 @@ void stint_live_subscribe(stint_req *r, const char *sid)
 	stint_buf_free(&loc);
 }
 
+
+void stint_live_subscribe_replay(stint_req *r, const char *sid, const char *channel)
+{
+	stint_buf loc = STINT_BUF_INIT;
+
+	if (!stint_live_origin_ok(r)) {
+		stint_fail(r, 403, "forbidden", "Live updates are only served to Stint's own pages.", NULL);
+		return;
+	}
+	stint_buf_printf(&loc, "/_nchan_replay/%s/%s/%s", sid, r->user.id_text, channel);
+	stint_resp_header(r, "X-Accel-Redirect", loc.data);
+	stint_resp_header(r, "X-Accel-Buffering", "no");
+	stint_resp_send(r, 200, NULL, NULL, 0);
+	stint_buf_free(&loc);
+}

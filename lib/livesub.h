@@ -20,4 +20,20 @@
  */
 void stint_live_subscribe(stint_req *r, const char *sid);
 
+/*
+ * 1 when the request may come from where it says: no Origin (a same-origin
+ * EventSource or fetch, or not a browser), or Stint's own origin (lib/csrf.h).
+ */
+int stint_live_origin_ok(const stint_req *r);
+
+/*
+ * Answer a subscription to replay channel channel (lib/live.h,
+ * "replay-<hex>") of session sid, by a caller who may view it: 403 for a
+ * foreign Origin, else X-Accel-Redirect:
+ * /_nchan_replay/<sid>/<user>/<channel>, which starts at the channel's
+ * oldest message (bin/stint-replay may publish before the viewer is
+ * there); the caller's grant channels end it as they end live ones.
+ */
+void stint_live_subscribe_replay(stint_req *r, const char *sid, const char *channel);
+
 #endif
