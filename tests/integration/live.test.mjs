@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { api, createSession, makeUser, stint, subscribe, sleep, BASE, ADMIN_TOKEN, PREFIX } from './lib.mjs';
+import { api, createSession, makeUser, stint, subscribe, sleep, tokenFor, BASE, ADMIN_TOKEN, PREFIX } from './lib.mjs';
 
 const frame = (i) => ({ timestamp: i / 30, frame: i, keypoints: [{ x: 0.5, y: 0.25, confidence: 0.9, name: 'nose' }] });
 
@@ -224,7 +224,7 @@ test('a WebSocket client sends updates over the socket it listens on: stored and
   listener.close();
 });
 
-test('a frame a viewer sends, or one that is not valid, is refused: the socket closes (1008), nothing is stored', async () => {
+test('a frame a viewer or a read-only token sends, or one that is not valid, is refused: the socket closes (1008), nothing is stored', async () => {
   const owner = makeUser('coach');
   const viewer = makeUser('coach');
   const created = await api('POST', '/api/v1/sessions', { json: { title: 'viewed', kind: 'climb' }, token: owner.token });
@@ -233,6 +233,9 @@ test('a frame a viewer sends, or one that is not valid, is refused: the socket c
   const seen = await socket(sid, viewer.token);
   seen.send(JSON.stringify({ type: 'pose_update', data: frame(1) }));
   assert.equal((await seen.closed)[0], 1008);
+  const readOnly = await socket(sid, tokenFor(owner.email, 'read'));  // the owner, with a read-only token
+  readOnly.send(JSON.stringify({ type: 'pose_update', data: frame(1) }));
+  assert.equal((await readOnly.closed)[0], 1008);
   const bad = await socket(sid, owner.token);
   bad.send(JSON.stringify({ type: 'pose_update', data: { timestamp: 1, frame: -1, keypoints: [] } }));
   assert.equal((await bad.closed)[0], 1008);
