@@ -311,8 +311,8 @@ static int unknown_member(const cJSON *obj, const char *const *names, const char
 }
 
 /*
- * Record seed landmarks (a validated array, at field name at) as one
- * pose_updated message in tx; nothing for an empty array.
+ * Record seed landmarks (a validated array) as one pose_updated message in
+ * tx, adding to *recorded; nothing for an empty array.
  */
 static void record_landmarks(stint_tx *tx, const char *sid, const cJSON *landmarks, size_t *recorded)
 {
