@@ -205,7 +205,7 @@ static const stint_field line_fields[] = {
 	{ "t_sec", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 10000000, NULL, STINT_NO_DEST },
 	{ "event_type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL, STINT_NO_DEST },
 	{ "actor_team", STINT_F_ENUM, STINT_F_NULLABLE, 0, 0, teams, STINT_NO_DEST },
-	{ "actor_number", STINT_F_INT, STINT_F_NULLABLE, 0, 999, NULL, STINT_NO_DEST },
+	{ "actor_number", STINT_F_SHIRT, STINT_F_NULLABLE, 0, 0, NULL, STINT_NO_DEST },
 	{ "payload", STINT_F_OBJECT, STINT_F_NULLABLE, 0, 16384, NULL, STINT_NO_DEST },
 };
 

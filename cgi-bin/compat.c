@@ -13,7 +13,11 @@
  *    WebSocket (lib/livesub.h), two-way as /live/sessions/<id> is;
  *    /api/sessions/ and /api/sessions/<id>/ (lib/sessions.h) with the
  *    seed's Session fields, PUT a whole-object update; /api/session-recordings/
- *    as the sessions' clips (lib/media.h).
+ *    as the sessions' clips (lib/media.h);
+ *  - seed 003 (the DJ system's session-recorder API), under
+ *    /api/session-recorder/: the recorder bucket's recordings and a
+ *    session's link to one (lib/recorder.h, lib/recorder-links.h); and
+ *    its POST /api/sessions/start, a DJ's live session, auto-linked.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +25,14 @@
 #include <time.h>
 
 #include "auth.h"
+#include "conf.h"
 #include "fail.h"
 #include "live.h"
 #include "livesub.h"
 #include "log.h"
 #include "media.h"
+#include "recorder-links.h"
+#include "recorder.h"
 #include "sessions.h"
 #include "tasks.h"
 #include "tasktypes.h"
@@ -414,6 +421,7 @@ static void player1_process(stint_req *r)
 {
 	const stint_task_type *type = stint_task_type_find(&task_types, STINT_TASK_REPORT);
 	char *json = NULL, id[STINT_TASK_ID_LEN];
+	const char *field, *problem;
 	stint_tx tx;
 	stint_db_rc rc;
 	int created;
@@ -421,6 +429,15 @@ static void player1_process(stint_req *r)
 	if (type == NULL) {
 		stint_log(STINT_LOG_ERROR, "compat: the task type %s is not declared", STINT_TASK_REPORT);
 		stint_fail(r, 500, "internal", "Reports are not configured on this server.", NULL);
+		return;
+	}
+	rc = stint_task_report_missing(r->db, r->params[0], &field, &problem);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	if (field != NULL) {  /* as the native route: 422 naming what the report lacks */
+		stint_fail_field(r, field, problem);
 		return;
 	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
@@ -698,8 +715,8 @@ static void climb_get(stint_req *r)
 /* PUT /api/sessions/<id>/: the whole object (PATCH /api/v1/sessions/<id> of every field). */
 static void climb_put(stint_req *r)
 {
-	cJSON *s = NULL, *b;
-	char *text;
+	cJSON *s = NULL, *b, *errors = NULL;
+	char *text, to[16];
 	stint_tx tx;
 	stint_db_rc rc;
 	int found = 0;
@@ -713,15 +730,21 @@ static void climb_put(stint_req *r)
 	cJSON_Delete(s);
 	if (b == NULL)
 		return;
+	snprintf(to, sizeof(to), "%s", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "status")));
 	text = cJSON_PrintUnformatted(b);
 	cJSON_Delete(b);
+	/* the status rule (lib/sessions.h) is stint_session_patch()'s: a refused change is 409 */
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_session_patch(&tx, r->params[0], text, &found);
 	rc = stint_tx_end(&tx);
 	free(text);
-	if (rc == STINT_DB_INVALID)
+	if (rc == STINT_DB_INVALID) {
 		stint_fail_field(r, "end_time", "must not be before start_time");
-	else if (stint_found_or_fail(r, rc, found, "There is no such session."))
+	} else if (rc == STINT_DB_CONFLICT &&
+		   stint_session_status_problem(r->db, r->params[0], to, "status", &errors) > 0) {
+		stint_fail(r, 409, "status_conflict", "The session's status may not change so.", errors);
+		cJSON_Delete(errors);
+	} else if (stint_found_or_fail(r, rc, found, "There is no such session."))
 		climb_answer_session(r, 200, r->params[0]);
 }
 
@@ -976,6 +999,395 @@ static void climb_session_replay(stint_req *r)
 		return;
 	}
 	stint_live_subscribe_replay(r, r->params[0], channel);
+}
+
+/* --- seed 003: the DJ system's session-recorder API ------------------------ */
+
+static const char no_dj_session[] = "There is no session with this id.";
+
+/* The seed's files object of a recording: its five keys, each null (see dj_recording). */
+static cJSON *dj_files(void)
+{
+	const char *keys[] = { "ogg_url", "flac_url", "waveform_url", "overview_png_url", "metadata_url" };
+	cJSON *f = cJSON_CreateObject();
+
+	for (size_t i = 0; f != NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (cJSON_AddNullToObject(f, keys[i]) == NULL) {
+			cJSON_Delete(f);
+			return NULL;
+		}
+	return f;
+}
+
+/* Copy member from of o into out as name (null when o has none). 0, or -1 on out of memory. */
+static int dj_copy(cJSON *out, const char *name, const cJSON *o, const char *from)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, from);
+
+	return cJSON_AddItemToObject(out, name, v != NULL ? cJSON_Duplicate(v, 1) : cJSON_CreateNull()) ? 0 : -1;
+}
+
+/*
+ * The seed's recorder session of native recording rec (an item of
+ * stint_recorder_list): {id (the bucket's recording id), recorder_id, name,
+ * start_time, end_time, duration_seconds (whole seconds), is_closed, keep,
+ * files}. files has the seed's keys, each null: Stint hands out a
+ * recording's files only through a session that links it, after that
+ * session's access check (GET .../download/<session>/<format>,
+ * docs/recorder.md "Security"). NULL on out of memory; caller deletes.
+ */
+static cJSON *dj_recording(const cJSON *rec)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(rec, "duration_s");
+	cJSON *o = cJSON_CreateObject();
+	int ok = o != NULL && dj_copy(o, "id", rec, "recording_id") == 0 && dj_copy(o, "recorder_id", rec, "recorder_id") == 0 &&
+		 dj_copy(o, "name", rec, "name") == 0 && dj_copy(o, "start_time", rec, "start_time") == 0 &&
+		 dj_copy(o, "end_time", rec, "end_time") == 0;
+
+	ok = ok && (cJSON_IsNumber(d) ? cJSON_AddNumberToObject(o, "duration_seconds", (double)(long long)(d->valuedouble + 0.5))
+				      : cJSON_AddNullToObject(o, "duration_seconds")) != NULL;
+	ok = ok && dj_copy(o, "is_closed", rec, "is_closed") == 0 && dj_copy(o, "keep", rec, "keep") == 0;
+	ok = ok && cJSON_AddItemToObject(o, "files", dj_files());
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * GET /api/session-recorder/available-sessions: every recording the syncs
+ * found in the bucket and still there (stint_recorder_list, page after
+ * page), newest start first, as the seed's array of recorder sessions.
+ */
+static void dj_available(stint_req *r)
+{
+	stint_recorder_filter f = { NULL, NULL, NULL, NULL, NULL, 1000, 0 };
+	cJSON *out = cJSON_CreateArray(), *page = NULL, *o;
+	const cJSON *rec;
+	char *json = NULL;
+	stint_db_rc rc = STINT_DB_OK;
+	double total = 1;
+
+	while (out != NULL && f.offset < total) {
+		rc = stint_recorder_list(r->db, &f, &json);
+		if (rc != STINT_DB_OK)
+			break;
+		page = cJSON_Parse(json);
+		free(json);
+		json = NULL;
+		if (page == NULL)
+			goto oom;
+		if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(page, "items")) == 0)
+			break;
+		cJSON_ArrayForEach(rec, cJSON_GetObjectItemCaseSensitive(page, "items")) {
+			if ((o = dj_recording(rec)) == NULL || !cJSON_AddItemToArray(out, o))
+				goto oom;
+		}
+		total = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(page, "total"));
+		f.offset += f.limit;
+		cJSON_Delete(page);
+		page = NULL;
+	}
+	free(json);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (out == NULL)
+		goto oom;
+	else
+		stint_resp_json(r, 200, out);
+	goto out;
+oom:
+	stint_fail(r, 500, "internal", "Out of memory.", NULL);
+out:
+	cJSON_Delete(page);
+	cJSON_Delete(out);
+}
+
+/* Answer 200 {"success": true, "message": message}, the seed's auto-link answer. */
+static void dj_success(stint_req *r, int success, const char *message)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o != NULL && cJSON_AddBoolToObject(o, "success", success) != NULL &&
+	    cJSON_AddStringToObject(o, "message", message) != NULL)
+		stint_resp_json(r, 200, o);
+	else
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	cJSON_Delete(o);
+}
+
+/*
+ * POST /api/session-recorder/link/<session>/<recorder_id>/<recording_id>:
+ * stint_recorder_link() (as POST /api/v1/sessions/<id>/recorder); 200 on
+ * success ({"success": true, "message"}), 404 when the bucket has no such
+ * recording (the route's segments are at most 64 bytes).
+ */
+static void dj_link(stint_req *r)
+{
+	stint_link_result what;
+	stint_tx tx;
+	stint_db_rc rc;
+
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_recorder_link(&tx, r->params[0], r->params[1], r->params[2], &what);
+	rc = stint_tx_end(&tx);
+	if (rc == STINT_DB_OK && what == STINT_LINK_NO_RECORDING)
+		stint_fail(r, 404, "not_found", "The bucket has no such recording of this recorder"
+			   " (a sync finds new ones: POST /api/v1/recorder/sync).", NULL);
+	else if (stint_found_or_fail(r, rc, what == STINT_LINKED, no_dj_session))
+		dj_success(r, 1, "Session successfully linked to recorder session");
+}
+
+typedef struct dj_auto_in {
+	long tolerance_minutes;
+} dj_auto_in;
+
+static const stint_field dj_auto_fields[] = {
+	{ "tolerance_minutes", STINT_F_INT, 0, 0, 1440, NULL, STINT_DEST(dj_auto_in, tolerance_minutes) },
+};
+
+/*
+ * POST /api/session-recorder/auto-link/<session>?tolerance_minutes=: the
+ * native auto-link (stint_recorder_autolink, the setting's tolerance by
+ * default); 200 {"success": true, "message"} when linked, 200 with
+ * "success": false when no recording starts within the tolerance (the
+ * seed's answer has the flag), 422 naming starts_at for a session without
+ * a start time.
+ */
+static void dj_auto_link(stint_req *r)
+{
+	dj_auto_in in = { stint_recorder_tolerance_min() };
+	stint_link_result what;
+	cJSON *errors = NULL;
+	char tie[256], message[200];
+	double start_s;
+	stint_tx tx;
+	stint_db_rc rc;
+
+	if (stint_validate_query(&r->query, STINT_SPEC(dj_auto_fields), &in, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return;
+	}
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_recorder_autolink(&tx, r->params[0], in.tolerance_minutes, "auto", &what, &start_s, tie, sizeof(tie));
+	rc = stint_tx_end(&tx);
+	if (rc == STINT_DB_OK && what == STINT_LINK_NO_START) {
+		stint_fail_field(r, "starts_at", "is not set on this session: auto-link matches recordings by the"
+				 " session's start time");
+	} else if (rc == STINT_DB_OK && what == STINT_LINK_NONE_NEAR) {
+		snprintf(message, sizeof(message), "No recorder session starts within %ld minute%s of this"
+			 " session's start.", in.tolerance_minutes, in.tolerance_minutes == 1 ? "" : "s");
+		dj_success(r, 0, message);
+	} else if (stint_found_or_fail(r, rc, what == STINT_LINKED, no_dj_session)) {
+		dj_success(r, 1, "Session successfully auto-linked to recorder session");
+	}
+}
+
+/*
+ * GET /api/session-recorder/download/<session>/<format>: the native
+ * download route's answer {"url", "expires_in_seconds", "format"}, a
+ * presigned URL of the linked recording's ogg, flac or waveform file
+ * (overview too); 404 for another format, an unlinked session or a file
+ * the recording lacks, 503 when the bucket is not configured.
+ */
+static void dj_download(stint_req *r)
+{
+	const char *format = r->params[1];
+	stint_download_result what;
+	char url[2048], why[256];
+	long expires_s;
+	cJSON *o;
+	size_t i;
+	stint_db_rc rc;
+
+	for (i = 0; stint_recording_formats[i] != NULL && strcmp(stint_recording_formats[i], format) != 0; i++)
+		;
+	if (stint_recording_formats[i] == NULL) {
+		stint_fail(r, 404, "not_found", "There is no such format: ask for ogg, flac or waveform.", NULL);
+		return;
+	}
+	rc = stint_recorder_download(r->db, r->params[0], format, time(NULL), url, sizeof(url), &expires_s, &what,
+				     why, sizeof(why));
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (what == STINT_DOWNLOAD_NOT_LINKED || what == STINT_DOWNLOAD_NO_FILE)
+		stint_fail(r, 404, "not_found", what == STINT_DOWNLOAD_NOT_LINKED ?
+			   "This session has no linked recorder session." :
+			   "The linked recorder session has no file of this format.", NULL);
+	else if (what == STINT_DOWNLOAD_NOT_CONFIGURED)
+		stint_fail(r, 503, "s3_not_configured", why, NULL);
+	else if (what != STINT_DOWNLOAD_OK || (o = cJSON_CreateObject()) == NULL)
+		stint_fail(r, 500, "internal", "The download URL could not be made.", NULL);
+	else {
+		if (cJSON_AddStringToObject(o, "url", url) != NULL &&
+		    cJSON_AddNumberToObject(o, "expires_in_seconds", (double)expires_s) != NULL &&
+		    cJSON_AddStringToObject(o, "format", format) != NULL) {
+			stint_resp_header(r, "Cache-Control", "no-store");
+			stint_resp_json(r, 200, o);
+		} else
+			stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		cJSON_Delete(o);
+	}
+}
+
+/* The string member name of meta, else fallback (a member of s copied), into out as key. */
+static int dj_meta_or(cJSON *out, const char *key, const cJSON *meta, const char *name, const cJSON *s,
+		      const char *fallback)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, name);
+
+	if (cJSON_IsString(v))
+		return cJSON_AddStringToObject(out, key, v->valuestring) != NULL ? 0 : -1;
+	if (fallback == NULL)
+		return cJSON_AddNullToObject(out, key) != NULL ? 0 : -1;
+	return dj_copy(out, key, s, fallback);
+}
+
+/* The seed's recording_urls of the session's recording (its fresh "urls"), or null. */
+static cJSON *dj_recording_urls(const cJSON *urls)
+{
+	const char *keys[] = { "ogg_url", "flac_url", "waveform_url" }, *from[] = { "ogg", "flac", "waveform" };
+	cJSON *o;
+
+	if (!cJSON_IsObject(urls))
+		return cJSON_CreateNull();
+	o = cJSON_CreateObject();
+	for (size_t i = 0; o != NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (dj_copy(o, keys[i], urls, from[i]) != 0) {
+			cJSON_Delete(o);
+			return NULL;
+		}
+	return o;
+}
+
+/*
+ * The session r->params[0] (stint_session_load, its recording's URLs
+ * fresh) as the seed's DJ session: id, dj_id and dj_name (the session's meta.dj_id and
+ * meta.dj_name; Stint keeps no DJs of its own), started_at, ended_at,
+ * duration_minutes (whole minutes, null while it has no end), download_link
+ * (the presigned ogg URL), upload_status ("uploaded" when it links a
+ * recording, else "pending"), session_type (meta.session_type, else the
+ * session's kind) and recording_urls (presigned ogg, flac, waveform URLs;
+ * null when it links none). Answers status, or 404 for no such session.
+ */
+static void dj_session_answer(stint_req *r, int status)
+{
+	cJSON *s = NULL, *out = NULL;
+	const cJSON *meta, *rec, *urls;
+	double start, end;
+	const char *starts, *ends;
+	stint_db_rc rc = stint_session_load(r->db, r->params[0], &s);
+	int ok;
+
+	if (!stint_found_or_fail(r, rc, s != NULL, no_dj_session))
+		return;
+	meta = cJSON_GetObjectItemCaseSensitive(s, "meta");
+	rec = cJSON_GetObjectItemCaseSensitive(s, "recording");
+	urls = cJSON_GetObjectItemCaseSensitive(rec, "urls");
+	starts = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "starts_at"));
+	ends = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "ends_at"));
+	out = cJSON_CreateObject();
+	ok = out != NULL && dj_copy(out, "id", s, "id") == 0 && dj_meta_or(out, "dj_id", meta, "dj_id", s, NULL) == 0 &&
+	     dj_meta_or(out, "dj_name", meta, "dj_name", s, NULL) == 0 &&
+	     dj_copy(out, "started_at", s, "starts_at") == 0 && dj_copy(out, "ended_at", s, "ends_at") == 0;
+	ok = ok && (starts != NULL && ends != NULL && stint_timestamp_epoch(starts, &start) == 0 &&
+		    stint_timestamp_epoch(ends, &end) == 0
+		    ? cJSON_AddNumberToObject(out, "duration_minutes", (double)(long long)((end - start) / 60.0 + 0.5))
+		    : cJSON_AddNullToObject(out, "duration_minutes")) != NULL;
+	ok = ok && dj_copy(out, "download_link", urls, "ogg") == 0 &&
+	     cJSON_AddStringToObject(out, "upload_status", cJSON_IsObject(rec) ? "uploaded" : "pending") != NULL &&
+	     dj_meta_or(out, "session_type", meta, "session_type", s, "kind") == 0 &&
+	     cJSON_AddItemToObject(out, "recording_urls", dj_recording_urls(urls));
+	if (ok) {
+		stint_resp_header(r, "Cache-Control", "no-store");
+		stint_resp_json(r, status, out);
+	} else
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	cJSON_Delete(out);
+	cJSON_Delete(s);
+}
+
+/* GET /api/session-recorder/session/<session>: dj_session_answer(). */
+static void dj_session(stint_req *r)
+{
+	dj_session_answer(r, 200);
+}
+
+typedef struct dj_start_in {
+	const char *dj_id, *dj_name, *session_type;
+} dj_start_in;
+
+static const stint_field dj_start_fields[] = {
+	{ "dj_id", STINT_F_STRING, STINT_F_REQUIRED, 1, 100, NULL, STINT_DEST(dj_start_in, dj_id) },
+	{ "dj_name", STINT_F_STRING, 0, 1, 100, NULL, STINT_DEST(dj_start_in, dj_name) },
+	{ "session_type", STINT_F_STRING, 0, 1, 50, NULL, STINT_DEST(dj_start_in, session_type) },
+};
+
+/*
+ * The native session body of a DJ's start (text, caller frees with
+ * cJSON_free): a live dj_set starting now, titled after the DJ, whose meta
+ * keeps the DJ system's dj_id, dj_name and session_type. NULL on out of memory.
+ */
+static char *dj_start_body(const dj_start_in *in)
+{
+	cJSON *b = cJSON_CreateObject(), *meta;
+	char title[160], now[32];
+	char *text = NULL;
+
+	utc_now(now);
+	snprintf(title, sizeof(title), "DJ set: %s", in->dj_name != NULL ? in->dj_name : in->dj_id);
+	if (b != NULL && cJSON_AddStringToObject(b, "title", title) != NULL &&
+	    cJSON_AddStringToObject(b, "kind", "dj_set") != NULL && cJSON_AddStringToObject(b, "status", "live") != NULL &&
+	    cJSON_AddStringToObject(b, "starts_at", now) != NULL && (meta = cJSON_AddObjectToObject(b, "meta")) != NULL &&
+	    cJSON_AddStringToObject(meta, "dj_id", in->dj_id) != NULL &&
+	    (in->dj_name == NULL || cJSON_AddStringToObject(meta, "dj_name", in->dj_name) != NULL) &&
+	    (in->session_type == NULL || cJSON_AddStringToObject(meta, "session_type", in->session_type) != NULL))
+		text = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	return text;
+}
+
+/*
+ * POST /api/sessions/start {"dj_id", "dj_name"?, "session_type"?}: the
+ * seed's "DJ starts a session", as POST /api/v1/sessions
+ * (stint_session_create) of a live dj_set starting now, then its
+ * "Automatic Linking" in the same unit of work: the recording starting
+ * nearest now within the bucket's tolerance (stint_recorder_autolink,
+ * linked_by "create"; done by the create itself when the setting
+ * recorder_autolink_on_create is on). 201 with the seed's DJ session.
+ */
+static void dj_start(stint_req *r)
+{
+	dj_start_in in = { NULL, NULL, NULL };
+	stint_link_result what;
+	cJSON *errors = NULL;
+	char id[37], tie[256], *body;
+	double start_s;
+	stint_tx tx;
+	stint_db_rc rc;
+
+	if (stint_validate_json(r->json, STINT_SPEC(dj_start_fields), 0, &in, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return;
+	}
+	if ((body = dj_start_body(&in)) == NULL) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		return;
+	}
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_create(&tx, r->user.id_text, body, id);
+	if (tx.rc == STINT_DB_OK && stint_config_int("recorder_autolink_on_create", 0, 0, 1) == 0)
+		stint_recorder_autolink(&tx, id, stint_recorder_tolerance_min(), "create", &what, &start_s, tie,
+					sizeof(tie));
+	rc = stint_tx_end(&tx);
+	cJSON_free(body);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	r->params[0] = id;
+	dj_session_answer(r, 201);
 }
 
 #define STINT_PROGRAM_NAME "compat"

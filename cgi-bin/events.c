@@ -159,7 +159,7 @@ static const char *const list_teams[] = { "A", "B", NULL };
 static const stint_field list_fields[] = {
 	{ "type", STINT_F_IDENT, 0, 1, 40, NULL, STINT_DEST(stint_timeline_query, type) },
 	{ "team", STINT_F_ENUM, 0, 0, 0, list_teams, STINT_DEST(stint_timeline_query, team) },
-	{ "player", STINT_F_INT, 0, 0, 999, NULL, STINT_DEST(stint_timeline_query, player) },
+	{ "player", STINT_F_SHIRT, 0, 0, 0, NULL, STINT_DEST(stint_timeline_query, player) },
 	{ "from", STINT_F_NUMBER, 0, 0, 10000000, NULL, STINT_DEST(stint_timeline_query, from_sec) },
 	{ "to", STINT_F_NUMBER, 0, 0, 10000000, NULL, STINT_DEST(stint_timeline_query, to_sec) },
 	{ "limit", STINT_F_INT, 0, 1, 10000, NULL, STINT_DEST(stint_timeline_query, limit) },
@@ -168,7 +168,7 @@ static const stint_field list_fields[] = {
 
 static void list_events(stint_req *r)
 {
-	stint_timeline_query q = { NULL, NULL, -1, NAN, NAN, 1000, 0 };
+	stint_timeline_query q = { NULL, NULL, NULL, NAN, NAN, 1000, 0 };
 	cJSON *errors = NULL;
 	char *json = NULL;
 	stint_db_rc rc;

@@ -24,6 +24,7 @@
 #include "live.h"
 #include "liveupdate.h"
 #include "livesub.h"
+#include "sessions.h"
 #include "tx.h"
 #include "validate.h"
 
@@ -161,6 +162,13 @@ static void session_update(stint_req *r, const cJSON *data)
 	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID) {
 		stint_fail_field(r, "data.ends_at", "must not be before the start");
+		return;
+	}
+	if (rc == STINT_DB_CONFLICT &&
+	    stint_session_status_problem(r->db, r->params[0], strcmp(in.status, "started") == 0 ? "live" : in.status,
+					 "data.status", &errors) > 0) {
+		stint_fail(r, 409, "status_conflict", "The session's status may not change so.", errors);
+		cJSON_Delete(errors);
 		return;
 	}
 	answer(r, rc, recorded);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "auth.h"
@@ -31,15 +32,20 @@ static const char *const clip_kinds[] = { "video", "audio", NULL };
 
 /* What registering a clip reads of its body (the rest is stored as sent). */
 typedef struct clip_in {
-	const char *uri, *file;   /* exactly one of them */
+	const char *kind;
+	const char *uri, *file, *path;   /* exactly one of them */
 	int duration_sent;        /* else the probed duration of file */
 } clip_in;
 
+/* The largest file a clip may be imported from the import folder: an upload's limit (lib/routes.def). */
+#define IMPORT_MAX_BYTES (2048LL * 1024 * 1024)
+
 static const stint_field clip_fields[] = {
-	{ "kind", STINT_F_ENUM, STINT_F_REQUIRED, 0, 0, clip_kinds, STINT_NO_DEST },
+	{ "kind", STINT_F_ENUM, 0, 0, 0, clip_kinds, STINT_DEST(clip_in, kind) },
 	{ "title", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL, STINT_NO_DEST },
 	{ "uri", STINT_F_STRING, 0, 8, 2000, NULL, STINT_DEST(clip_in, uri) },
 	{ "file", STINT_F_STRING, 0, 1, 500, NULL, STINT_DEST(clip_in, file) },
+	{ "path", STINT_F_STRING, 0, 1, 500, NULL, STINT_DEST(clip_in, path) },
 	{ "offset_sec", STINT_F_NUMBER, 0, -10000000, 10000000, NULL, STINT_NO_DEST },
 	{ "duration_sec", STINT_F_NUMBER, STINT_F_NULLABLE, 0, 10000000, NULL, STINT_NO_DEST,
 	  STINT_PRESENT(clip_in, duration_sent) },
@@ -102,11 +108,82 @@ static int create_clip_row(stint_req *r, cJSON *clip)
 	return added ? 0 : -1;
 }
 
-/* POST clips (JSON): a reference to a URI or to a file uploaded into this session. */
+static void media_type(const stint_media_info *info, const char **ext, const char **ctype);
+
+/*
+ * The clip of body in (validated) from the import folder's file in.path
+ * (lib/media.h's stint_media_import: copied, probed as an upload is, stored
+ * in the session's folder): add it and answer, or answer 422 naming path
+ * or kind. A kind not sent is the probe's (video when it has a moving
+ * picture); a title not sent is the path.
+ */
+static void import_clip(stint_req *r, const clip_in *in)
+{
+	static const char *const why[] = {
+		[STINT_FETCH_NO_FOLDER] = "cannot be imported: this server has no import folder (setting import_dir)",
+		[STINT_FETCH_MISSING] = "names no file in the import folder",
+		[STINT_FETCH_OUTSIDE] = "must name a file inside the import folder (a relative path of letters, digits, "
+					 "'.', '_', '-' and '/', no '..', no link leading out)",
+		[STINT_FETCH_TOO_LARGE] = "names a file larger than 2 GiB",
+	};
+	const char *kind = in->kind, *ext, *ctype;
+	char tmp[4300], rel[600];
+	stint_media_info info;
+	struct stat st;
+	cJSON *clip = NULL;
+	stint_fetch_rc rc = stint_media_import(in->path, r->params[0], IMPORT_MAX_BYTES, tmp, sizeof(tmp));
+
+	if (rc == STINT_FETCH_FAILED) {
+		stint_fail(r, 500, "internal", "The file could not be copied.", NULL);
+		return;
+	}
+	if (rc != STINT_FETCH_OK) {
+		stint_fail_field(r, "path", why[rc]);
+		return;
+	}
+	if (stint_media_probe(tmp, &info) != 0) {
+		stint_fail_field(r, "path", "is not audio or video that ffprobe can read");
+		goto out;
+	}
+	if (kind == NULL)
+		kind = info.has_video ? "video" : "audio";
+	if (!stint_media_fits_kind(&info, kind)) {
+		stint_fail_field(r, "kind", "does not fit the file: a video needs a moving picture, audio an audio stream");
+		goto out;
+	}
+	media_type(&info, &ext, &ctype);
+	if (stat(tmp, &st) != 0 || stint_media_keep(tmp, r->params[0], ext, rel, sizeof(rel)) != 0) {
+		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
+		goto out;
+	}
+	clip = cJSON_Duplicate(r->json, 1);
+	cJSON_DeleteItemFromObject(clip, "path");
+	cJSON_DeleteItemFromObject(clip, "kind");
+	cJSON_AddStringToObject(clip, "kind", kind);
+	if (!cJSON_IsString(cJSON_GetObjectItem(clip, "title"))) {
+		cJSON_DeleteItemFromObject(clip, "title");
+		cJSON_AddStringToObject(clip, "title", in->path);
+	}
+	cJSON_AddStringToObject(clip, "path", rel);
+	cJSON_AddStringToObject(clip, "content_type", ctype);
+	cJSON_AddNumberToObject(clip, "size_bytes", (double)st.st_size);
+	if (!in->duration_sent)
+		cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
+	if (create_clip_row(r, clip) != 0)
+		stint_media_unlink(rel);
+out:
+	cJSON_Delete(clip);
+	unlink(tmp);
+}
+
+/*
+ * POST clips (JSON): a reference to a URI or to a file uploaded into this
+ * session, or a file of the import folder (path).
+ */
 static void register_clip(stint_req *r)
 {
 	cJSON *errors = NULL, *clip;
-	clip_in in = { NULL, NULL, 0 };
+	clip_in in = { NULL, NULL, NULL, NULL, 0 };
 	stint_media_info info;
 	char rel[600], abs[4200];
 
@@ -114,8 +191,16 @@ static void register_clip(stint_req *r)
 		stint_fail_fields(r, errors);
 		return;
 	}
-	if ((in.uri == NULL) == (in.file == NULL)) {
-		stint_fail_field(r, "uri", "give either uri or file");
+	if ((in.uri != NULL) + (in.file != NULL) + (in.path != NULL) != 1) {
+		stint_fail_field(r, "uri", "give one of uri, file and path");
+		return;
+	}
+	if (in.path != NULL) {
+		import_clip(r, &in);
+		return;
+	}
+	if (in.kind == NULL) {
+		stint_fail_field(r, "kind", "is required (video or audio)");
 		return;
 	}
 	if (in.uri != NULL && strncmp(in.uri, "https://", 8) != 0 && strncmp(in.uri, "s3://", 5) != 0) {
@@ -347,21 +432,67 @@ static void get_artifact(stint_req *r)
 	get_row(r, stint_artifact_get, "There is no such artifact in this session.");
 }
 
+/* An artifact's meta travels in the address: 4 KiB keeps the request line well inside nginx's 8 KiB. */
+#define ARTIFACT_META_MAX 4096
+
 typedef struct artifact_in {
-	const char *type, *name;
+	const char *type, *name, *clip_id, *meta;
 } artifact_in;
 
 static const stint_field artifact_fields[] = {
 	{ "type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL, STINT_DEST(artifact_in, type) },
 	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL, STINT_DEST(artifact_in, name) },
+	{ "clip_id", STINT_F_STRING, 0, 1, 18, NULL, STINT_DEST(artifact_in, clip_id) },
+	{ "meta", STINT_F_STRING, 0, 2, ARTIFACT_META_MAX, NULL, STINT_DEST(artifact_in, meta) },
 };
 
-/* POST artifacts/upload?type=export&name=notes.pdf: the file is the body. */
+/* 1 when s is a row id: 1 to 18 digits. */
+static int is_row_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n >= 1 && n <= 18 && s[n] == '\0';
+}
+
+/* 1 when an object in j, at any depth, names a key twice, else 0. */
+static int has_duplicate_key(const cJSON *j)
+{
+	const cJSON *a, *b;
+
+	for (a = j != NULL ? j->child : NULL; a != NULL; a = a->next) {
+		for (b = a->next; cJSON_IsObject(j) && b != NULL; b = b->next)
+			if (strcmp(a->string, b->string) == 0)
+				return 1;
+		if (has_duplicate_key(a))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * 1 when text is a JSON object that PostgreSQL's jsonb stores as sent: no
+ * key twice in any object (which one counts would be the reader's choice),
+ * no \u0000 (jsonb refuses it); else 0.
+ */
+static int is_json_object(const char *text)
+{
+	cJSON *o = strstr(text, "\\u0000") == NULL ? cJSON_Parse(text) : NULL;
+	int ok = cJSON_IsObject(o) && !has_duplicate_key(o);
+
+	cJSON_Delete(o);
+	return ok;
+}
+
+/*
+ * POST artifacts/upload?type=heatmap&name=h.png[&clip_id=N][&meta={...}]:
+ * the file is the body; clip_id a clip of this session, meta a JSON object
+ * (4 KiB at most; seed 000's attach_artifact metadata).
+ */
 static void upload_artifact(stint_req *r)
 {
 	const char *tmp = upload_file(r), *ctype = stint_req_env(r, "CONTENT_TYPE");
 	stint_artifact_new a;
-	artifact_in in = { NULL, NULL };
+	artifact_in in = { NULL, NULL, NULL, NULL };
 	cJSON *errors = NULL;
 	char rel[600], *json = NULL;
 	struct stat st;
@@ -370,6 +501,14 @@ static void upload_artifact(stint_req *r)
 
 	if (stint_validate_query(&r->query, STINT_SPEC(artifact_fields), &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
+		return;
+	}
+	if (in.clip_id != NULL && !is_row_id(in.clip_id)) {
+		stint_fail_field(r, "clip_id", "must be a clip's id (digits)");
+		return;
+	}
+	if (in.meta != NULL && !is_json_object(in.meta)) {
+		stint_fail_field(r, "meta", "must be a JSON object (at most 4 KiB), each key once, without \\u0000");
 		return;
 	}
 	if (tmp == NULL) {
@@ -386,11 +525,14 @@ static void upload_artifact(stint_req *r)
 	a.content_type = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
 	a.size_bytes = (long long)st.st_size;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_artifact_create(&tx, r->params[0], &a, &json);
+	stint_artifact_attach(&tx, r->params[0], &a, in.meta, in.clip_id, &json);
 	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK || json == NULL)
 		stint_media_unlink(rel);
-	stint_answer_json_text(r, rc, 201, json, "There is no such session.");
+	if (rc == STINT_DB_OK && json == NULL && in.clip_id != NULL)
+		stint_fail_field(r, "clip_id", "is no clip of this session");
+	else
+		stint_answer_json_text(r, rc, 201, json, "There is no such session.");
 }
 
 static void delete_artifact(stint_req *r)

@@ -105,7 +105,7 @@ static cJSON *who_groups(const cJSON *session, const char *current)
 	const cJSON *team, *p;
 	char value[16], label[240], name[210];
 	const char *sides[] = { "A", "B" }, *pname;
-	double number;
+	const char *number;
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
@@ -120,13 +120,15 @@ static cJSON *who_groups(const cJSON *session, const char *current)
 			if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(team, "side")), sides[i]) != 0)
 				continue;
 			cJSON_ArrayForEach(p, cJSON_GetObjectItem(team, "roster")) {
-				number = cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number"));
+				number = cJSON_GetStringValue(cJSON_GetObjectItem(p, "number"));
 				pname = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
-				snprintf(value, sizeof(value), "%s-%.0f", sides[i], number);
-				snprintf(label, sizeof(label), "#%.0f %s", number, pname ? pname : "");
+				if (number == NULL)
+					continue;
+				snprintf(value, sizeof(value), "%s-%.3s", sides[i], number);
+				snprintf(label, sizeof(label), "#%.3s %s", number, pname ? pname : "");
 				o = cJSON_CreateObject();
 				cJSON_AddStringToObject(o, "value", value);
-				cJSON_AddNumberToObject(o, "number", number);
+				cJSON_AddStringToObject(o, "number", number);
 				cJSON_AddStringToObject(o, "name", pname ? pname : "");
 				cJSON_AddStringToObject(o, "label", label);
 				cJSON_AddBoolToObject(o, "selected", current && strcmp(current, value) == 0);
@@ -142,12 +144,12 @@ static cJSON *who_groups(const cJSON *session, const char *current)
 static void event_who(const cJSON *e, char *out, size_t size)
 {
 	const char *team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
-	const cJSON *num = cJSON_GetObjectItem(e, "actor_number");
+	const char *num = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_number"));
 
 	if (team == NULL)
 		snprintf(out, size, "%s", "");
-	else if (cJSON_IsNumber(num))
-		snprintf(out, size, "%s-%.0f", team, num->valuedouble);
+	else if (num != NULL)
+		snprintf(out, size, "%s-%.3s", team, num);
 	else
 		snprintf(out, size, "%s", team);
 }
@@ -156,7 +158,7 @@ static void event_who(const cJSON *e, char *out, size_t size)
 static void decorate_event(cJSON *e, const cJSON *session)
 {
 	const char *team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
-	const cJSON *num = cJSON_GetObjectItem(e, "actor_number");
+	const char *num = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_number"));
 	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "payload"), "evaluation"));
 	char buf[210], who[16];
 
@@ -165,9 +167,9 @@ static void decorate_event(cJSON *e, const cJSON *session)
 	page_type_label(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")), buf, sizeof(buf));
 	cJSON_AddStringToObject(e, "type_label", buf);
 	cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
-	cJSON_AddBoolToObject(e, "has_player", team != NULL && cJSON_IsNumber(num));
-	if (team != NULL && cJSON_IsNumber(num))
-		cJSON_AddStringToObject(e, "player_name", page_player_name(session, team, num->valuedouble));
+	cJSON_AddBoolToObject(e, "has_player", team != NULL && num != NULL);
+	if (team != NULL && num != NULL)
+		cJSON_AddStringToObject(e, "player_name", page_player_name(session, team, num));
 	cJSON_AddStringToObject(e, "evaluation", eval ? eval : "");
 	event_who(e, who, sizeof(who));
 	cJSON_AddStringToObject(e, "who", who);
@@ -204,7 +206,7 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 {
 	char num[24];
 	stint_timeline_query q = {
-		.type = v->type, .team = v->team, .player = v->player ? atoi(v->player) : -1,
+		.type = v->type, .team = v->team, .player = v->player,
 		.from_sec = NAN, .to_sec = NAN, .limit = EVENTS_PAGE, .offset = v->offset ? atol(v->offset) : 0
 	};
 	const char *edit = pp->edit_id ? pp->edit_id : stint_kv_get(&r->query, "edit");
@@ -348,6 +350,8 @@ static void add_types(cJSON *data, const cJSON *session, const char *current)
 		cJSON_AddStringToObject(map, tag_types[i].type, label);
 	}
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "rollup_summary")) {
+		if (strcmp(t->string, "total_events") == 0)
+			continue;  /* the summary's total, not a type */
 		page_type_label(t->string, label, sizeof(label));
 		if (!cJSON_HasObjectItem(map, t->string))
 			cJSON_AddStringToObject(map, t->string, label);

@@ -59,7 +59,6 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 {
 	char team[2] = "";
 	const char *num = NULL, *bad;
-	long long actor_number = 0;
 
 	if ((who[0] == 'A' || who[0] == 'B') && (who[1] == '\0' || who[1] == '-')) {
 		team[0] = who[0];
@@ -74,7 +73,7 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 		problem(errors, "number", "needs a team: choose the team first");
 		return;
 	}
-	if (num != NULL && (bad = stint_text_int(event_field("actor_number"), num, &actor_number)) != NULL) {
+	if (num != NULL && (bad = stint_validate_text(event_field("actor_number"), num)) != NULL) {
 		problem(errors, "number", bad);
 		return;
 	}
@@ -83,7 +82,7 @@ static void add_who(cJSON *ev, const char *who, const char *number, cJSON **erro
 	else
 		cJSON_AddNullToObject(ev, "actor_team");
 	if (num != NULL)
-		cJSON_AddNumberToObject(ev, "actor_number", (double)actor_number);
+		cJSON_AddStringToObject(ev, "actor_number", num);  /* as typed: "00" is not "0" */
 	else
 		cJSON_AddNullToObject(ev, "actor_number");
 }

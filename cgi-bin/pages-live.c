@@ -120,9 +120,9 @@ static void add_events(cJSON *data, cJSON *recent, const cJSON *session)
 		cJSON_AddStringToObject(e, "type_label", buf);
 		team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
 		cJSON_AddStringToObject(e, "team_name", team ? page_team_name(session, team, buf, sizeof(buf)) : "");
-		if (team != NULL && cJSON_IsNumber(cJSON_GetObjectItem(e, "actor_number")))
+		if (team != NULL && cJSON_IsString(cJSON_GetObjectItem(e, "actor_number")))
 			cJSON_AddStringToObject(e, "player_name", page_player_name(session, team,
-						cJSON_GetNumberValue(cJSON_GetObjectItem(e, "actor_number"))));
+						cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_number"))));
 	}
 	cJSON_AddBoolToObject(data, "has_recent", cJSON_GetArraySize(list) > 0);
 	cJSON_AddItemToObject(data, "recent", list);

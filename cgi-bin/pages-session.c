@@ -85,6 +85,16 @@ void page_session_update(stint_req *r)
 		details_problems(r, body, errors);
 		return;
 	}
+	if (rc == STINT_DB_CONFLICT &&
+	    stint_session_status_problem(r->db, r->params[0], cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(body, "status")),
+					 "status", &errors) > 0) {
+		page_problems p = { 0 };
+
+		p.details_form = body;
+		p.details_errors = errors;
+		page_render_editor(r, 409, &p);  /* the status rule refused the change (lib/sessions.h) */
+		return;
+	}
 	cJSON_Delete(body);
 	if (stint_found_or_fail(r, rc, found, "There is no session with this id."))
 		page_redirect_session(r, r->params[0], NULL, "saved", NULL, "details");

@@ -232,17 +232,22 @@ const char *page_team_name(const cJSON *session, const char *side, char *buf, si
 	return buf;
 }
 
-const char *page_player_name(const cJSON *session, const char *side, double number)
+const char *page_player_name(const cJSON *session, const char *side, const char *number)
 {
 	const cJSON *t, *p;
 	const char *name;
 
+	const char *n;
+
+	if (side == NULL || number == NULL)
+		return "";
 	cJSON_ArrayForEach(t, cJSON_GetObjectItem(session, "teams")) {
 		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(t, "side")), side) != 0)
 			continue;
 		cJSON_ArrayForEach(p, cJSON_GetObjectItem(t, "roster")) {
 			name = cJSON_GetStringValue(cJSON_GetObjectItem(p, "player_name"));
-			if (cJSON_GetNumberValue(cJSON_GetObjectItem(p, "number")) == number && name != NULL)
+			n = cJSON_GetStringValue(cJSON_GetObjectItem(p, "number"));
+			if (n != NULL && strcmp(n, number) == 0 && name != NULL)
 				return name;
 		}
 	}

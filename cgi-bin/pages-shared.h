@@ -63,7 +63,10 @@ char *page_view_query(stint_arena *a, const page_view *v);
 /* The name of team side ("A"/"B") in the session's teams, or "Team A". */
 const char *page_team_name(const cJSON *session, const char *side, char *buf, size_t size);
 
-/* The player's name in the session's roster, or "". */
-const char *page_player_name(const cJSON *session, const char *side, double number);
+/*
+ * The name of the player with shirt number (text, "00" is not "0") in team
+ * side's roster of the session, or "" (also when side or number is NULL).
+ */
+const char *page_player_name(const cJSON *session, const char *side, const char *number);
 
 #endif

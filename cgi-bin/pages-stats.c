@@ -67,7 +67,7 @@ static cJSON *row_types(const cJSON *rows, int players_only)
 
 	cJSON_ArrayForEach(row, rows) {
 		t = cJSON_GetStringValue(cJSON_GetObjectItem(row, "event_type"));
-		if (t == NULL || (players_only && !cJSON_IsNumber(cJSON_GetObjectItem(row, "number"))) ||
+		if (t == NULL || (players_only && !cJSON_IsString(cJSON_GetObjectItem(row, "number"))) ||
 		    cJSON_HasObjectItem(seen, t) || n == COUNT(names))
 			continue;
 		cJSON_AddNullToObject(seen, t);
@@ -96,14 +96,14 @@ static cJSON *type_headers(const cJSON *types)
 	return out;
 }
 
-/* The row's key: "A" for a team total, "A-16" for a player, "-" for no team. */
+/* The row's key: "A" for a team total, "A-16" (or "A-00") for a player, "-" for no team. */
 static void row_key(const cJSON *row, int per_player, char *out, size_t size)
 {
 	const char *side = cJSON_GetStringValue(cJSON_GetObjectItem(row, "team_side"));
-	const cJSON *num = cJSON_GetObjectItem(row, "number");
+	const char *num = cJSON_GetStringValue(cJSON_GetObjectItem(row, "number"));
 
-	if (per_player && cJSON_IsNumber(num))
-		snprintf(out, size, "%s-%.0f", side ? side : "", num->valuedouble);
+	if (per_player && num != NULL)
+		snprintf(out, size, "%s-%.3s", side ? side : "", num);
 	else
 		snprintf(out, size, "%s", side ? side : "-");
 }
@@ -117,7 +117,7 @@ static cJSON *tally(const cJSON *rows, int per_player)
 	char key[32];
 
 	cJSON_ArrayForEach(row, rows) {
-		if (per_player && (!cJSON_IsNumber(cJSON_GetObjectItem(row, "number")) ||
+		if (per_player && (!cJSON_IsString(cJSON_GetObjectItem(row, "number")) ||
 				   !cJSON_IsString(cJSON_GetObjectItem(row, "team_side"))))
 			continue;
 		row_key(row, per_player, key, sizeof(key));
@@ -171,20 +171,20 @@ static cJSON *team_rows(const cJSON *rows, const cJSON *types, const cJSON *sess
 	return out;
 }
 
-/* One row per player of counts by type, in team and shirt-number order. */
+/* One row per player of counts by type, in team and shirt-number order (the rollup rows' order). */
 static cJSON *player_rows(const cJSON *rows, const cJSON *types, const cJSON *session)
 {
 	cJSON *by = tally(rows, 1), *out = cJSON_CreateArray(), *row;
 	const cJSON *counts;
 	char side[2] = "", name[210];
-	double number;
+	const char *number;
 
 	cJSON_ArrayForEach(counts, by) {
 		side[0] = counts->string[0];
-		number = atof(counts->string + 2);
+		number = counts->string + 2;
 		row = cJSON_CreateObject();
 		cJSON_AddStringToObject(row, "team", page_team_name(session, side, name, sizeof(name)));
-		cJSON_AddNumberToObject(row, "number", number);
+		cJSON_AddStringToObject(row, "number", number);
 		cJSON_AddStringToObject(row, "name", page_player_name(session, side, number));
 		add_cells(row, counts, types);
 		cJSON_AddItemToArray(out, row);

@@ -8,7 +8,8 @@
  * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
  * and the panel's forms), pages-live.c (the live view and
  * replay), pages-survey.c (the players' survey form), pages-thresholds.c
- * (the report's thresholds per team); what they share is
+ * (the report's thresholds per team), pages-htmx.c (seed 000's HTMX
+ * fragments of the dashboard and editor); what they share is
  * pages-shared.c. Dependencies run one way:
  * this file -> pages-<page>.c -> pages-shared.c. Forms POST and redirect
  * (303) so they work without JavaScript; every form carries the CSRF token
@@ -19,6 +20,7 @@
 #include "pages-dashboard.h"
 #include "pages-editor.h"
 #include "pages-events.h"
+#include "pages-htmx.h"
 #include "pages-import.h"
 #include "pages-live.h"
 #include "pages-recordings.h"

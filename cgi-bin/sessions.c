@@ -83,7 +83,13 @@ static void patch_session(stint_req *r)
 	rc = stint_tx_end(&tx);
 	if (rc == STINT_DB_INVALID && stint_session_db_problem(r->db, &errors) > 0)
 		stint_fail_fields(r, errors);
-	else if (stint_found_or_fail(r, rc, found, no_session))
+	else if (rc == STINT_DB_CONFLICT &&
+		 stint_session_status_problem(r->db, r->params[0],
+					      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->json, "status")),
+					      "status", &errors) > 0) {
+		stint_fail(r, 409, "status_conflict", "The session's status may not change so.", errors);
+		cJSON_Delete(errors);
+	} else if (stint_found_or_fail(r, rc, found, no_session))
 		send_session(r, 200, r->params[0]);
 }
 

@@ -205,15 +205,45 @@ static stint_db_rc identify(stint_req *r, const stint_route *rt)
 	return STINT_DB_OK;
 }
 
-/* Nobody signed in: 401 for the API, the login page for pages. */
+/*
+ * The page an HTMX request came from (its header HX-Current-URL), as the
+ * path of a page of Stint's own origin; "/" for anything else.
+ */
+static const char *htmx_page(const stint_req *r)
+{
+	const char *url = stint_req_env(r, "HTTP_HX_CURRENT_URL"), *scheme, *slash;
+	char origin[512];
+
+	if (url == NULL || (scheme = strstr(url, "://")) == NULL || (slash = strchr(scheme + 3, '/')) == NULL ||
+	    (size_t)(slash - url) >= sizeof(origin))
+		return "/";
+	snprintf(origin, sizeof(origin), "%.*s", (int)(slash - url), url);
+	return stint_origin_is_own(r, origin) ? slash : "/";
+}
+
+/*
+ * Nobody signed in: 401 for the API, the login page for pages; an HTMX
+ * fragment asked for by htmx (HX-Request) gets 401 with HX-Redirect to the
+ * login page, back to the page it came from: htmx then loads it whole
+ * instead of swapping a login page into a fragment's place.
+ */
 static void need_login(stint_req *r, const stint_route *rt)
 {
 	stint_buf loc = STINT_BUF_INIT;
+	const char *hx = stint_req_env(r, "HTTP_HX_REQUEST");
 
 	if (rt->format == STINT_FORMAT_JSON) {
 		stint_resp_header(r, "WWW-Authenticate", "Bearer realm=\"stint\"");
 		stint_fail(r, 401, "unauthorized",
 			   "Sign in, or send an API token as Authorization: Bearer.", NULL);
+		return;
+	}
+	if (rt->format == STINT_FORMAT_FRAGMENT && hx != NULL && strcmp(hx, "true") == 0) {
+		stint_buf_puts(&loc, "/login?next=");
+		stint_url_arg(&loc, htmx_page(r));
+		stint_resp_header(r, "HX-Redirect", loc.data ? loc.data : "/login");
+		stint_fail(r, 401, "unauthorized", "Sign in first.", NULL);
+		stint_buf_free(&loc);
 		return;
 	}
 	stint_buf_puts(&loc, "/login?next=");

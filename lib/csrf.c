@@ -215,6 +215,26 @@ int stint_origin_is_own(const stint_req *r, const char *origin)
 	return strcasecmp(origin, own) == 0;
 }
 
+int stint_csrf_htmx_valid(const stint_req *r)
+{
+	const char *hx = stint_req_env(r, "HTTP_HX_REQUEST");
+	const char *origin = stint_req_env(r, "HTTP_ORIGIN"), *referer = stint_req_env(r, "HTTP_REFERER");
+	char allowed[512];
+	size_t n;
+
+	if (hx == NULL || strcmp(hx, "true") != 0)
+		return 0;
+	if (r->user.via_token)
+		return 1;
+	if (origin != NULL)
+		return stint_origin_is_own(r, origin);
+	if (referer == NULL)
+		return 0;
+	allowed_origin(r, allowed, sizeof(allowed));
+	n = strlen(allowed);
+	return strncasecmp(referer, allowed, n) == 0 && (referer[n] == '\0' || referer[n] == '/');
+}
+
 int stint_csrf_foreign_origin(const stint_req *r)
 {
 	const char *origin = stint_req_env(r, "HTTP_ORIGIN"), *referer = stint_req_env(r, "HTTP_REFERER");

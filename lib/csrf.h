@@ -54,6 +54,20 @@ int stint_csrf_valid(const stint_req *r);
 int stint_csrf_header_valid(const stint_req *r);
 
 /*
+ * The CSRF check of an HTMX write (route body STINT_BODY_HTMX), as OWASP's
+ * CSRF Prevention Cheat Sheet describes it for requests that cannot carry
+ * the form token ("Employing Custom Request Headers for AJAX/API", with
+ * "Verifying Origin With Standard Headers"): 1 when the request carries
+ * the header HX-Request: true, which another site's page can send only
+ * after a CORS preflight that Stint never grants, and, for a caller signed
+ * in with the login cookie, an Origin header (or, without one, a Referer)
+ * naming Stint's own origin (stint_origin_is_own: the setting
+ * public_base_url); a cookie caller with neither is refused. A caller with
+ * an API token needs only the header. Else 0. Forms keep their token check.
+ */
+int stint_csrf_htmx_valid(const stint_req *r);
+
+/*
  * 1 when r is a state-changing request (any method but GET, HEAD and
  * OPTIONS) that a browser may have sent with its cookies (it carries a
  * Cookie header, or no Authorization: Bearer) and whose Origin header, or

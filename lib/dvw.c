@@ -653,6 +653,48 @@ static void add_num_or_null(struct dvw_ctx *c, cJSON *to, const char *key,
 	add(c, to, key, ok ? cJSON_CreateNumber(v) : cJSON_CreateNull());
 }
 
+/*
+ * A shirt number n as text (issue 14: Stint keeps "00" apart from "0"):
+ * written, the players list's field as the file has it (1 to 3 digits), else
+ * n's decimal text (e.g. "0012").
+ */
+static void add_shirt(struct dvw_ctx *c, cJSON *to, const char *key, const char *written, int n)
+{
+	char buf[12];
+
+	if (strlen(written) > 3)
+		snprintf(buf, sizeof buf, "%d", n);
+	add_str(c, to, key, strlen(written) > 3 ? buf : written);
+}
+
+/*
+ * The actor_number of a scout line of team (side "A"/"B", or NULL): scout
+ * codes pad shirt numbers to two digits ("*06" is player 6), so the number
+ * is the text of that team's player n in the players list, else n's decimal
+ * text; null when n < 0 (no player).
+ */
+static void add_actor_number(struct dvw_ctx *c, cJSON *to, const char *side, int n)
+{
+	const cJSON *p;
+	const char *num, *ps;
+	char buf[12];
+
+	if (n < 0) {
+		add(c, to, "actor_number", cJSON_CreateNull());
+		return;
+	}
+	cJSON_ArrayForEach(p, c->players) {
+		num = cJSON_GetStringValue(cJSON_GetObjectItem(p, "number"));
+		ps = cJSON_GetStringValue(cJSON_GetObjectItem(p, "side"));
+		if (side != NULL && ps != NULL && num != NULL && strcmp(ps, side) == 0 && atoi(num) == n) {
+			add_str(c, to, "actor_number", num);
+			return;
+		}
+	}
+	snprintf(buf, sizeof buf, "%d", n);
+	add_str(c, to, "actor_number", buf);
+}
+
 /* A whole number field: the number, or null (with a problem if not empty). */
 static void add_uint_field(struct dvw_ctx *c, cJSON *to, const char *key,
 			   const char *s, int max)
@@ -962,7 +1004,7 @@ static void read_player(struct dvw_ctx *c, char **f, size_t nf)
 	if (pl == NULL)
 		return;
 	add_str(c, pl, "side", c->sec == SEC_PLAYERS_H ? "A" : "B");
-	add_num(c, pl, "number", number);
+	add_shirt(c, pl, "number", fld(f, nf, 1), number);
 	add_str(c, pl, "first_name", first);
 	add_str(c, pl, "last_name", last);
 	add_full_name(c, pl, first, last);
@@ -1414,7 +1456,7 @@ static void add_event(struct dvw_ctx *c, const struct dvw_code *k,
 	add_t_sec(c, ev, fld(f, nf, 12));
 	add_str(c, ev, "event_type", k->event_type);
 	add_str(c, ev, "actor_team", side_of(k->team));
-	add_num_or_null(c, ev, "actor_number", k->number >= 0, k->number);
+	add_actor_number(c, ev, side_of(k->team), k->number);
 	pl = cJSON_CreateObject();
 	add(c, ev, "payload", pl);
 	if (pl == NULL)

@@ -61,7 +61,8 @@ typedef enum stint_dvw_result {
  *               spectators (int), city, arena, scout}
  *   "teams":   two objects, A = home ("*"), B = visiting ("a"):
  *              {side, name, code, coach, assistant, sets_won (int)}
- *   "players": {side, number, first_name, last_name, name ("First Last"),
+ *   "players": {side, number (text, 1 to 3 digits as the file writes
+ *               it: "00" is not "0"), first_name, last_name, name ("First Last"),
  *               nickname, role (libero|outside|opposite|middle|setter|
  *               unknown), captain (bool), player_id, starting_positions
  *               (5 strings: zone "1".."6", "*" = came on, null = no)}
@@ -71,8 +72,11 @@ typedef enum stint_dvw_result {
  *   "events":  one per [3SCOUT] line read: {line (1-based line number in
  *               the file), t_sec (video time in seconds, field 13, or null),
  *               event_type, actor_team ("A"|"B"|null), actor_number
- *               (the player; the setter for "P" codes, the player coming
- *               on for substitutions; null if none), payload}
+ *               (text: the player; the setter for "P" codes, the player
+ *               coming on for substitutions; the players list's number of
+ *               that team with the code's value, since codes pad to two
+ *               digits ("*06" is "6"), else the value's decimal text; null
+ *               if none), payload}
  *   "warnings": the number of warnings
  * event_type is serve, reception, attack, block, dig, set, freeball (the
  * skills), point, substitution, timeout, setter_position ("z" codes),

@@ -12,7 +12,7 @@ const stint_field stint_event_fields[] = {
 	{ "t_sec", STINT_F_NUMBER, STINT_F_REQUIRED, 0, 10000000, NULL, STINT_NO_DEST },
 	{ "event_type", STINT_F_IDENT, STINT_F_REQUIRED, 1, 40, NULL, STINT_NO_DEST },
 	{ "actor_team", STINT_F_ENUM, STINT_F_NULLABLE, 0, 0, event_teams, STINT_NO_DEST },
-	{ "actor_number", STINT_F_INT, STINT_F_NULLABLE, 0, 999, NULL, STINT_NO_DEST },
+	{ "actor_number", STINT_F_SHIRT, STINT_F_NULLABLE, 0, 0, NULL, STINT_NO_DEST },
 	{ "clip_id", STINT_F_INT, STINT_F_NULLABLE, 1, 9000000000000000000LL, NULL, STINT_NO_DEST },
 	{ "payload", STINT_F_OBJECT, 0, 0, 16384, NULL, STINT_NO_DEST },
 	{ "id", STINT_F_INT, STINT_F_READONLY, 0, 0, NULL, STINT_NO_DEST },
@@ -114,8 +114,11 @@ static void csv_build_row(csv_state *st)
 		cJSON_AddStringToObject(e, "actor_team", st->fields[3]);
 	else
 		cJSON_AddNullToObject(e, "actor_team");
-	if ((v = csv_number(st, "actor_number", st->fields[4])) != NULL)
-		cJSON_AddItemToObject(e, "actor_number", v);
+	/* a shirt number is text: "00" stays "00" (checked as the JSON API checks it) */
+	if (st->fields[4] && *st->fields[4])
+		cJSON_AddStringToObject(e, "actor_number", st->fields[4]);
+	else
+		cJSON_AddNullToObject(e, "actor_number");
 	if (payload != NULL && *payload != '\0') {
 		v = cJSON_Parse(payload);
 		if (v == NULL)

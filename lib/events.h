@@ -40,7 +40,8 @@ int stint_events_validate(const cJSON *events, cJSON **errors);
  * (clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload;
  * RFC 4180 quoting; actor_name is only for people and is ignored) into a
  * JSON array of events in *out (caller deletes). Values are typed as the
- * JSON API takes them (numbers, null for empty, payload parsed as JSON).
+ * JSON API takes them (numbers, actor_number as a string of its text, null
+ * for empty, payload parsed as JSON).
  * Returns 0, or the count of problems in *errors under "row N" / "row N.field"
  * (rows count from 1 after the header), or -1 on out of memory. Uses libcsv.
  */

@@ -10,7 +10,7 @@
 void stint_fail(stint_req *req, int status, const char *code, const char *message,
 		const cJSON *fields)
 {
-	if (req->route != NULL && req->route->format == STINT_FORMAT_HTML &&
+	if (req->route != NULL && req->route->format != STINT_FORMAT_JSON &&
 	    req->html_error != NULL) {
 		req->html_error(req, status, message);
 		return;

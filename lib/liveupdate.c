@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "sessions.h"
+
 /*
  * Start a live update in tx: its COMMIT does not wait for the disk. Returns
  * the count of messages tx holds so far, for end_update().
@@ -25,8 +27,12 @@ stint_db_rc stint_liveupdate_session(stint_tx *tx, const char *sid, const char *
 {
 	const char *p[4] = { sid, status, starts_at, ends_at };
 	size_t before = begin_update(tx);
+	stint_status_step step;
+	char from[16];
 
-	stint_tx_exec(tx, STINT_SQL_SESSION_LIVE_STATUS, 4, p, NULL);
+	/* the status rule (lib/sessions.h): a refused change fails tx with STINT_DB_CONFLICT */
+	if (stint_session_status_lock(tx, sid, status, &step, from) == STINT_DB_OK && from[0] != '\0')
+		stint_tx_exec(tx, STINT_SQL_SESSION_LIVE_STATUS, 4, p, NULL);
 	stint_tx_announce(tx, STINT_SQL_LIVE_RECORD_SESSION, 1, p);
 	return end_update(tx, before, messages);
 }

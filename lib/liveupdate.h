@@ -20,7 +20,10 @@
  * ends_at; going live without a start sets it to now, ending without an end
  * likewise. Records one session_updated message (none when there is no
  * such session). *messages gets the count recorded. A ends_at before the
- * start fails tx with STINT_DB_INVALID.
+ * start fails tx with STINT_DB_INVALID. The change follows the status rule
+ * (lib/sessions.h, stint_session_status_lock): a refused one fails tx with
+ * STINT_DB_CONFLICT; a restart (an ended session going live) clears ends_at
+ * unless one is given.
  */
 stint_db_rc stint_liveupdate_session(stint_tx *tx, const char *sid, const char *status,
 				     const char *starts_at, const char *ends_at, size_t *messages);

@@ -255,6 +255,9 @@ static void speed_metrics(const stint_sample *s, const double *sm, size_t first,
 	for (i = first; i < end; i++) {
 		double dt = i > first ? s[i].t_s - s[i - 1].t_s : 0, v = sm[i], a = NAN, d;
 		int ok = i > first && dt > 0 && dt <= th->gap_s && !isnan(v);
+		/* the track's first sample: what the device counted from its start to there (see loadmetrics.h) */
+		int lead = i == 0 && !isnan(v) && isfinite(s[0].distance_m) && s[0].distance_m > 0 &&
+			   s[0].distance_m <= th->max_speed_mps * th->gap_s;
 		int z;
 
 		if (!isnan(v)) {
@@ -267,6 +270,8 @@ static void speed_metrics(const stint_sample *s, const double *sm, size_t first,
 		d = ok ? v * dt : 0;
 		if (ok && !isnan(s[i].distance_m) && !isnan(s[i - 1].distance_m) && s[i].distance_m >= s[i - 1].distance_m)
 			d = s[i].distance_m - s[i - 1].distance_m;   /* the device's own measure */
+		if (lead)
+			d = s[0].distance_m;
 		if (stretch_step(&sprint, ok && v >= th->sprint_mps, dt, d, th->sprint_min_s)) {
 			out->sprints++;
 			out->sprint_distance_m += sprint.dist_m;
@@ -274,7 +279,7 @@ static void speed_metrics(const stint_sample *s, const double *sm, size_t first,
 		}
 		out->accelerations += stretch_step(&acc, !isnan(a) && a >= th->accel_mps2, dt, 0, th->effort_min_s);
 		out->decelerations += stretch_step(&dec, !isnan(a) && a <= -th->accel_mps2, dt, 0, th->effort_min_s);
-		if (!ok)
+		if (!ok && !lead)
 			continue;
 		z = zone_of(v, th->zone_mps, STINT_SPEED_ZONES);
 		out->duration_s += dt;

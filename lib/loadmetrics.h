@@ -20,7 +20,13 @@
  *     later sample's smoothed speed: distance += v * dt, or the device's
  *     own distance increment when both samples have one (a unit's
  *     cumulative distance is its best measure). A longer pause is not
- *     counted (the unit was off or the player left the window).
+ *     counted (the unit was off or the player left the window). When the
+ *     window holds the track's first sample and the device's cumulative
+ *     distance there is above 0, that distance (covered between the unit's
+ *     start and its first record, e.g. 6.95 m in garmin-edge-820-bike.fit)
+ *     counts too, in the zone of the first speed and with no time, if one
+ *     interval could carry it (<= max_speed_mps x gap_s, 360 m): so a whole
+ *     FIT file's distance is the device's own total, its last `distance`.
  *   - Speed zones: < 2, 2-4, 4-5.5, 5.5-7, >= 7 m/s (LaurieOnTracking's
  *     walk/jog/run/sprint bands with the football cut-offs of 19.8 and
  *     25.2 km/h, Pimenta et al.); high-speed running >= 5.5 m/s; a sprint is

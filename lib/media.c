@@ -2,11 +2,17 @@
 #include "media.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include "analysis.h"
 #include "auth.h"
@@ -143,11 +149,17 @@ stint_db_rc stint_clip_create(stint_tx *tx, const char *sid, const char *clip_js
 stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_artifact_new *a,
 				  char **json)
 {
+	return stint_artifact_attach(tx, sid, a, NULL, NULL, json);
+}
+
+stint_db_rc stint_artifact_attach(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+				  const char *meta_json, const char *clip_id, char **json)
+{
 	char size[24];
-	const char *p[6] = { sid, a->type, a->name, a->path, a->content_type, size };
+	const char *p[8] = { sid, a->type, a->name, a->path, a->content_type, size, meta_json, clip_id };
 
 	snprintf(size, sizeof(size), "%lld", a->size_bytes);
-	if (stint_tx_text(tx, STINT_SQL_ARTIFACT_CREATE, 6, p, json) == STINT_DB_OK && *json != NULL)
+	if (stint_tx_text(tx, STINT_SQL_ARTIFACT_CREATE, 8, p, json) == STINT_DB_OK && *json != NULL)
 		stint_tx_audit(tx, "artifact.add", "session", sid, NULL);
 	return drop_on_failure(tx, json);
 }
@@ -206,4 +218,114 @@ void stint_media_unlink(const char *rel)
 	if (rel != NULL && strncmp(rel, "media/", 6) == 0 && stint_is_safe_relpath(rel) &&
 	    stint_media_path(rel, abs, sizeof(abs)) == 0)
 		unlink(abs);
+}
+
+/* The import folder's real name in out (PATH_MAX): the setting import_dir, else VAR_DIR/import. */
+static int import_root(char *out)
+{
+	const char *dir = stint_config_get("import_dir", "");
+	char deflt[4200];
+
+	if (*dir == '\0') {
+		snprintf(deflt, sizeof(deflt), "%s/import", stint_config_get("var_dir", "var"));
+		dir = deflt;
+	}
+	return realpath(dir, out) != NULL ? 0 : -1;
+}
+
+/*
+ * Whether rel, resolved with realpath(3) inside root, names an existing
+ * regular file there: STINT_FETCH_OK, _MISSING or _OUTSIDE.
+ */
+static stint_fetch_rc import_check(const char *root, const char *rel)
+{
+	char want[PATH_MAX + 2], real[PATH_MAX];
+	size_t n = strlen(root);
+	struct stat st;
+	int len = snprintf(want, sizeof(want), "%s/%s", root, rel);
+
+	if (len < 0 || (size_t)len >= sizeof(want))
+		return STINT_FETCH_OUTSIDE;
+	if (realpath(want, real) == NULL)
+		return errno == ENOENT || errno == ENOTDIR ? STINT_FETCH_MISSING : STINT_FETCH_OUTSIDE;
+	if (strncmp(real, root, n) != 0 || real[n] != '/')
+		return STINT_FETCH_OUTSIDE;  /* a link, or a name, that leads out */
+	if (stat(real, &st) != 0 || !S_ISREG(st.st_mode))
+		return STINT_FETCH_MISSING;
+	return STINT_FETCH_OK;
+}
+
+/* Open rel under the folder root_fd without ever leaving it (openat2 RESOLVE_BENEATH); fd or -1. */
+static int open_beneath(int root_fd, const char *rel)
+{
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, root_fd, rel, &how, sizeof(how));
+}
+
+/* Copy all of in (size bytes) to out; 0, or -1. */
+static int copy_all(int in, int out, off_t size)
+{
+	off_t done = 0;
+
+	while (done < size) {
+		ssize_t n = sendfile(out, in, NULL, (size_t)(size - done));
+
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return fsync(out);
+}
+
+stint_fetch_rc stint_media_import(const char *rel, const char *sid, long long max_bytes, char *tmp,
+				   size_t size)
+{
+	char root[PATH_MAX], secret[STINT_SECRET_HEX + 1], dir[600], abs[4200];
+	stint_fetch_rc rc;
+	int root_fd = -1, in = -1, out = -1, n;
+	struct stat st;
+
+	tmp[0] = '\0';
+	if (!stint_is_safe_relpath(rel))
+		return STINT_FETCH_OUTSIDE;
+	if (import_root(root) != 0)
+		return STINT_FETCH_NO_FOLDER;
+	rc = import_check(root, rel);
+	if (rc != STINT_FETCH_OK)
+		return rc;
+	rc = STINT_FETCH_OUTSIDE;
+	if ((root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (in = open_beneath(root_fd, rel)) < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode))
+		goto out;
+	rc = STINT_FETCH_TOO_LARGE;
+	if (st.st_size > max_bytes)
+		goto out;
+	rc = STINT_FETCH_FAILED;
+	n = snprintf(dir, sizeof(dir), "media/%s", sid);
+	if (n < 0 || (size_t)n >= sizeof(dir) || stint_media_path(dir, abs, sizeof(abs)) != 0 ||
+	    (mkdir(abs, 0750) != 0 && errno != EEXIST) || stint_secret_new(secret, sizeof(secret), 0) != 0)
+		goto out;
+	n = snprintf(tmp, size, "%s/.import-%.32s.part", abs, secret);
+	if (n < 0 || (size_t)n >= size || (out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0) {
+		tmp[0] = '\0';
+		goto out;
+	}
+	if (copy_all(in, out, st.st_size) == 0)
+		rc = STINT_FETCH_OK;
+out:
+	if (out >= 0 && close(out) != 0)
+		rc = STINT_FETCH_FAILED;
+	if (rc != STINT_FETCH_OK && tmp[0] != '\0') {
+		unlink(tmp);
+		tmp[0] = '\0';
+	}
+	if (in >= 0)
+		close(in);
+	if (root_fd >= 0)
+		close(root_fd);
+	return rc;
 }

@@ -111,6 +111,15 @@ typedef struct stint_artifact_new {
 stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_artifact_new *a,
 				  char **json);
 
+/*
+ * As stint_artifact_create(), with meta_json (the text of a JSON object of
+ * at most 16 KiB (the database's CHECK allows 32 KiB of jsonb text), or NULL for {}) and clip_id (a clip of session sid as
+ * digits, or NULL for none; seed 000's attach_artifact, issue 14). *json is
+ * NULL, and nothing audited, when clip_id is no clip of the session.
+ */
+stint_db_rc stint_artifact_attach(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+				  const char *meta_json, const char *clip_id, char **json);
+
 /* As stint_clip_delete(), for artifact artifact_id ("artifact.delete"). */
 stint_db_rc stint_artifact_delete(stint_tx *tx, const char *sid, const char *artifact_id,
 				  int *found, char **file);
@@ -137,6 +146,31 @@ int stint_media_path(const char *rel, char *out, size_t size);
  * name too long, link failed).
  */
 int stint_media_keep(const char *tmp, const char *sid, const char *ext, char *rel, size_t size);
+
+/* What stint_media_import() made of a name in the import folder. */
+typedef enum stint_fetch_rc {
+	STINT_FETCH_OK,
+	STINT_FETCH_NO_FOLDER,   /* the import folder does not exist */
+	STINT_FETCH_MISSING,     /* no regular file of that name inside it */
+	STINT_FETCH_OUTSIDE,     /* not a plain relative name, or it leads out of the folder */
+	STINT_FETCH_TOO_LARGE,   /* larger than the limit */
+	STINT_FETCH_FAILED       /* the copy failed (disk full, no randomness) */
+} stint_fetch_rc;
+
+/*
+ * Copy the file rel of the import folder (the setting import_dir, default
+ * VAR_DIR/import) into session sid's media folder under a temporary name,
+ * written to tmp (absolute, size bytes; "" unless STINT_FETCH_OK), for the
+ * caller to probe, give its stored name with stint_media_keep() and unlink.
+ * rel must be a plain relative name (stint_is_safe_relpath: no "..", not
+ * absolute); resolved with realpath(3) it must lie inside the folder's real
+ * name (a symbolic link may lead anywhere inside, never out), and the file
+ * is opened with openat2(2) RESOLVE_BENEATH, so a link swapped in after the
+ * check cannot lead out either. A file above max_bytes is refused. Seed
+ * 000's ClipCreate(path=...) (issue 14).
+ */
+stint_fetch_rc stint_media_import(const char *rel, const char *sid, long long max_bytes, char *tmp,
+				   size_t size);
 
 /*
  * Unlink the stored file rel (var-relative): only a plain relative path

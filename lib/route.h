@@ -30,12 +30,19 @@ typedef enum stint_body {
 	STINT_BODY_FORM,      /* application/x-www-form-urlencoded, into req->form */
 	STINT_BODY_CSV,       /* text/csv, raw in req->body */
 	STINT_BODY_RAW,       /* any content type (a file), raw in req->body */
-	STINT_BODY_FILE       /* an upload nginx wrote to a file: its name in
+	STINT_BODY_FILE,      /* an upload nginx wrote to a file: its name in
 				 REQUEST_BODY_FILE, nothing in req->body */
+	STINT_BODY_HTMX       /* urlencoded as FORM, sent by HTMX (hx-post, hx-vals): its CSRF
+				 check is the header HX-Request and an Origin (or Referer) of
+				 Stint's own, not the form token (csrf.h's stint_csrf_htmx_valid) */
 } stint_body;
 
-/* The response format of a route: decides how errors are written. */
-typedef enum stint_format { STINT_FORMAT_JSON, STINT_FORMAT_HTML } stint_format;
+/*
+ * The response format of a route: decides how errors are written. A
+ * FRAGMENT is HTML without the layout (an HTMX fragment: a page template
+ * rendered with only its content block, lib/view.h).
+ */
+typedef enum stint_format { STINT_FORMAT_JSON, STINT_FORMAT_HTML, STINT_FORMAT_FRAGMENT } stint_format;
 
 /*
  * A handler sends exactly one response through the http.h writers. If it

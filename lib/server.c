@@ -187,6 +187,18 @@ static int take_body(stint_req *r, const stint_route *rt)
 		}
 		return 0;
 	}
+	if (rt->body == STINT_BODY_HTMX) {
+		if (!stint_csrf_htmx_valid(r)) {
+			stint_fail(r, 403, "csrf", "Send this request from a Stint page with HTMX (HX-Request and Origin).",
+				   NULL);
+			return -1;
+		}
+		if (stint_parse_urlencoded(&r->arena, r->body.data, r->body.len, &r->form) != 0) {
+			stint_fail(r, 500, "internal", "Out of memory.", NULL);
+			return -1;
+		}
+		return 0;
+	}
 	if (json_has_nul_escape(r->body.data, r->body.len)) {
 		stint_fail(r, 400, "malformed_json", "JSON strings must not contain \\u0000.", NULL);
 		return -1;

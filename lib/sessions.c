@@ -168,10 +168,88 @@ stint_db_rc stint_session_create(stint_tx *tx, const char *owner_id, const char 
 	return tx->rc;
 }
 
+stint_status_step stint_session_status_step(const char *from, const char *to)
+{
+	int from_ended = strcmp(from, "completed") == 0 || strcmp(from, "abandoned") == 0;
+	int to_ended = strcmp(to, "completed") == 0 || strcmp(to, "abandoned") == 0;
+
+	if (strcmp(from, to) == 0)
+		return STINT_STATUS_SAME;
+	if (strcmp(from, "planned") == 0 && strcmp(to, "live") == 0)
+		return STINT_STATUS_START;
+	if (strcmp(from, "live") == 0 && to_ended)
+		return STINT_STATUS_END;
+	if (from_ended && strcmp(to, "live") == 0)
+		return STINT_STATUS_RESTART;
+	return STINT_STATUS_REFUSED;
+}
+
+void stint_session_status_why(const char *from, const char *to, char *msg, size_t size)
+{
+	snprintf(msg, size, "may not go from %.16s to %.16s: a session goes planned -> live -> completed or"
+		 " abandoned, and an ended one may go live again (a restart)", from, to);
+}
+
+stint_db_rc stint_session_status_lock(stint_tx *tx, const char *id, const char *to, stint_status_step *step,
+				      char from[16])
+{
+	char *now = NULL;
+
+	*step = STINT_STATUS_SAME;
+	from[0] = '\0';
+	if (stint_tx_text(tx, STINT_SQL_SESSION_STATUS_LOCK, 1, &id, &now) != STINT_DB_OK || now == NULL) {
+		free(now);
+		return tx->rc;
+	}
+	snprintf(from, 16, "%s", now);
+	free(now);
+	*step = stint_session_status_step(from, to);
+	if (*step == STINT_STATUS_REFUSED)
+		stint_tx_fail(tx, STINT_DB_CONFLICT);
+	return tx->rc;
+}
+
+int stint_session_status_problem(stint_db *db, const char *id, const char *to, const char *field,
+				 cJSON **errors)
+{
+	char *from = NULL, why[200];
+	int refused;
+
+	if (stint_db_text(db, STINT_SQL_SESSION_STATUS_LOCK, 1, &id, &from) != STINT_DB_OK)
+		return -1;
+	refused = from != NULL && stint_session_status_step(from, to) == STINT_STATUS_REFUSED;
+	if (refused)
+		stint_session_status_why(from, to, why, sizeof(why));
+	free(from);
+	if (!refused)
+		return 0;
+	if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
+		return -1;
+	return cJSON_AddStringToObject(*errors, field, why) != NULL ? 1 : -1;
+}
+
+/* The status a patch (a validated JSON object's text) sets, or NULL (caller deletes *doc). */
+static const char *patch_status(const char *patch_json, cJSON **doc)
+{
+	*doc = cJSON_Parse(patch_json);
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*doc, "status"));
+}
+
 stint_db_rc stint_session_patch(stint_tx *tx, const char *id, const char *patch_json, int *found)
 {
-	const char *p[2] = { id, patch_json };
+	const char *p[2] = { id, patch_json }, *to;
+	stint_status_step step;
+	cJSON *doc = NULL;
+	char from[16];
 
+	*found = 0;
+	if ((to = patch_status(patch_json, &doc)) != NULL) {
+		stint_session_status_lock(tx, id, to, &step, from);
+		*found = from[0] != '\0';
+	}
+	cJSON_Delete(doc);
+	if (tx->rc != STINT_DB_OK || (to != NULL && !*found))
+		return tx->rc;
 	*found = changed(tx, STINT_SQL_SESSION_PATCH, 2, p);
 	if (*found) {
 		stint_tx_audit(tx, "session.update", "session", id, NULL);

@@ -121,9 +121,60 @@ stint_db_rc stint_session_create(stint_tx *tx, const char *owner_id, const char 
 /*
  * Apply patch_json, the text of a validated patch (only the keys present
  * change); *found is 0 when there is no such session. STINT_DB_INVALID
- * when the database refuses a value (see stint_session_db_problem()).
+ * when the database refuses a value (see stint_session_db_problem());
+ * STINT_DB_CONFLICT when the status rule refuses the patch's status (see
+ * stint_session_status_problem()).
  */
 stint_db_rc stint_session_patch(stint_tx *tx, const char *id, const char *patch_json, int *found);
+
+/*
+ * The status rule (issue 14): planned -> live -> completed or abandoned;
+ * an ended session (completed, abandoned) may go live again, a restart,
+ * which clears its ends_at unless the change gives a new one (a new
+ * starts_at may come with it; without one the old start stays). Every
+ * other change of status is refused (409): nothing goes back to planned, a
+ * planned session is not ended before it was live, completed and
+ * abandoned do not turn into each other. Keeping a status is no change.
+ * The statuses are session_statuses'.
+ */
+typedef enum stint_status_step {
+	STINT_STATUS_SAME,     /* the status stays */
+	STINT_STATUS_START,    /* planned -> live */
+	STINT_STATUS_END,      /* live -> completed or abandoned */
+	STINT_STATUS_RESTART,  /* completed or abandoned -> live */
+	STINT_STATUS_REFUSED   /* any other */
+} stint_status_step;
+
+/* What the rule says of a change from status from to status to (both known statuses). */
+stint_status_step stint_session_status_step(const char *from, const char *to);
+
+/*
+ * Why the change from from to to is refused, in msg (size bytes), e.g. "may
+ * not go from planned to completed: a session goes planned -> live ->
+ * completed or abandoned, and an ended one may go live again (a restart)".
+ */
+void stint_session_status_why(const char *from, const char *to, char *msg, size_t size);
+
+/*
+ * In tx, lock session id's row until tx ends and check that its status may
+ * become to (the rule above): *step says how; from (16 bytes) is its
+ * status now, "" when there is no such session (nothing else is done
+ * then). A refused change fails tx with STINT_DB_CONFLICT, so nothing of
+ * tx is written. Returns tx->rc. stint_session_patch() and the live
+ * session_update (lib/liveupdate.h) call it before they change a status.
+ */
+stint_db_rc stint_session_status_lock(stint_tx *tx, const char *id, const char *to, stint_status_step *step,
+				      char from[16]);
+
+/*
+ * After STINT_DB_CONFLICT from a change of session id's status to to (a
+ * patch, a live session_update): *errors gets {field: why} (field is
+ * "status", or "data.status" for a live update) with the session's status
+ * read again. Returns 1, 0 when its status may become to after all (a
+ * concurrent change), -1 on out of memory or a database failure.
+ */
+int stint_session_status_problem(stint_db *db, const char *id, const char *to, const char *field,
+				 cJSON **errors);
 
 /*
  * Archive the session whole in backups and remove it; *found as above.

@@ -23,6 +23,9 @@
 	" 'data', s.data, 'processing_status', s.processing_status, 'report_url', s.report_url," \
 	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at"
 
+/* whether status to (SQL text) restarts the session row being updated: an ended one made live again */
+#define STINT_SESSION_RESTART(to) "(" to ") = 'live' AND status IN ('completed', 'abandoned')"
+
 /*
  * One "column = value" of a PATCH statement's SET list: value when the patch
  * j (a validated JSON object: only the keys present change) has the key
@@ -50,7 +53,7 @@
 
 #define STINT_EVENT_FILTER \
 	" FROM events e WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
-	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::int IS NULL OR e.actor_number = $4)" \
+	" AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::text IS NULL OR e.actor_number = $4)" \
 	" AND ($5::float8 IS NULL OR e.t_sec >= $5) AND ($6::float8 IS NULL OR e.t_sec <= $6)"
 
 /*
@@ -128,14 +131,20 @@
 	  "SELECT json_build_object(" STINT_SESSION_FIELDS ", 'teams', coalesce((" \
 	  "SELECT json_agg(json_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
 	  "SELECT json_agg(json_build_object('number', r.number, 'player_name', r.player_name, 'role', r.role)" \
-	  " ORDER BY r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
+	  " ORDER BY r.number::int, r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side), '[]'))" \
 	  " ORDER BY t.side) FROM teams t WHERE t.session_id = s.id), '[]')," \
 	  " 'counts', json_build_object('events', x.events," \
 	  " 'clips', (SELECT count(*) FROM clips WHERE session_id = s.id)," \
 	  " 'artifacts', (SELECT count(*) FROM artifacts WHERE session_id = s.id))," \
-	  " 'rollup_summary', x.summary, 'recording', " STINT_RECORDING_OF_SESSION ")::text FROM sessions s, LATERAL (SELECT coalesce(sum(n), 0) AS events," \
-	  " coalesce(json_object_agg(event_type, n ORDER BY event_type), '{}') AS summary FROM (" \
-	  "SELECT event_type, sum(count) AS n FROM rollups WHERE session_id = s.id GROUP BY event_type) g) x" \
+	  " 'rollup_summary', x.summary, 'recording', " STINT_RECORDING_OF_SESSION "," \
+	  /* the clips as GET .../clips lists them (seed 000's load_session iterates them, issue 14) */ \
+	  " 'clips', coalesce((SELECT json_agg(stint_clip_json(c) ORDER BY c.offset_sec, c.id) FROM clips c" \
+	  " WHERE c.session_id = s.id), '[]'))::text FROM sessions s, LATERAL (" \
+	  /* rollup_summary: total_events first, then the count of each event type */ \
+	  "SELECT coalesce(sum(n) FILTER (WHERE o = 0), 0) AS events, json_object_agg(k, n ORDER BY o, k) AS summary FROM (" \
+	  "SELECT 0 AS o, 'total_events' AS k, coalesce(sum(count), 0) AS n FROM rollups WHERE session_id = s.id" \
+	  " UNION ALL SELECT 1, event_type, sum(count) FROM rollups WHERE session_id = s.id AND event_type <> 'total_events'" \
+	  " GROUP BY event_type) g) x" \
 	  " WHERE s.id = $1::uuid") \
 	/* $1 session ids (a uuid[] literal) -> one cell: {"<id>": {"events": n, "clips": n}} for the dashboard */ \
 	X(SESSION_COUNTS, 1, \
@@ -152,12 +161,18 @@
 	  " FROM (SELECT $1::jsonb AS b) x RETURNING id::text") \
 	/* $1 id, $2 patch (validated JSON object: only the keys present change) */ \
 	/* -> id | no row when there is no such session */ \
+	/* (a restart, an ended session made live again, clears ends_at unless the patch gives one) */ \
 	X(SESSION_PATCH, 2, \
 	  "UPDATE sessions SET" STINT_PATCH_TEXT("$2::jsonb", "title") "," STINT_PATCH_TEXT("$2::jsonb", "kind") "," \
 	  STINT_PATCH_EMPTY("$2::jsonb", "venue") "," STINT_PATCH_TEXT("$2::jsonb", "status") "," \
-	  STINT_PATCH_AS("$2::jsonb", "starts_at", "timestamptz") "," STINT_PATCH_AS("$2::jsonb", "ends_at", "timestamptz") "," \
+	  STINT_PATCH_AS("$2::jsonb", "starts_at", "timestamptz") "," \
+	  STINT_PATCH_KEY("$2::jsonb", "ends_at", "($2::jsonb->>'ends_at')::timestamptz", \
+			  "CASE WHEN " STINT_SESSION_RESTART("$2::jsonb->>'status'") " THEN NULL ELSE ends_at END") "," \
 	  STINT_PATCH_JSON("$2::jsonb", "meta") "," STINT_PATCH_JSON("$2::jsonb", "data") \
 	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id -> its status, the row locked until the transaction ends (the status rule, */ \
+	/* lib/sessions.c: stint_session_status_lock) | no row when there is no such session */ \
+	X(SESSION_STATUS_LOCK, 1, "SELECT status FROM sessions WHERE id = $1::uuid FOR UPDATE") \
 	/* $1 session id -> one cell: the backup's id | NULL when there is no such session */ \
 	X(SESSION_ARCHIVE, 1, "SELECT stint_session_archive($1::uuid)") \
 	/* $1 session id -> one cell: true when restored | false when it has no backup; */ \
@@ -336,7 +351,7 @@
 	X(EVENTS_INSERT, 3, \
 	  "WITH ins AS (INSERT INTO events (session_id, clip_id, t_sec, event_type, actor_team, actor_number," \
 	  " payload, source) SELECT $1::uuid, (e->>'clip_id')::bigint, (e->>'t_sec')::float8, e->>'event_type'," \
-	  " e->>'actor_team', (e->>'actor_number')::int, coalesce(e->'payload', '{}'), $3" \
+	  " e->>'actor_team', stint_shirt(e->'actor_number'), coalesce(e->'payload', '{}'), $3" \
 	  " FROM jsonb_array_elements(CASE jsonb_typeof($2::jsonb) WHEN 'array' THEN $2::jsonb ELSE $2::jsonb->'events' END)" \
 	  " WITH ORDINALITY AS x(e, i) ORDER BY i RETURNING id)" \
 	  " SELECT json_build_object('inserted', count(*), 'ids', coalesce(json_agg(id ORDER BY id), '[]'))::text FROM ins") \
@@ -370,7 +385,7 @@
 	X(EVENT_PATCH, 3, \
 	  "UPDATE events SET" STINT_PATCH_AS("$3::jsonb", "t_sec", "float8") "," \
 	  STINT_PATCH_TEXT("$3::jsonb", "event_type") "," STINT_PATCH_TEXT("$3::jsonb", "actor_team") "," \
-	  STINT_PATCH_AS("$3::jsonb", "actor_number", "int") "," STINT_PATCH_AS("$3::jsonb", "clip_id", "bigint") "," \
+	  STINT_PATCH_KEY("$3::jsonb", "actor_number", "stint_shirt($3::jsonb->'actor_number')", "actor_number") "," STINT_PATCH_AS("$3::jsonb", "clip_id", "bigint") "," \
 	  STINT_PATCH_JSON("$3::jsonb", "payload") \
 	  " WHERE session_id = $1::uuid AND id = $2::bigint RETURNING stint_event_json(events)::text") \
 	/* $1 session id, $2 event id -> one cell: the removed event's id | no row when absent */ \
@@ -380,20 +395,21 @@
 	/* $1 session id: its rollups counted again from its events -> nothing to read */ \
 	X(ROLLUP_REBUILD, 1, "SELECT stint_rollup_rebuild($1::uuid)") \
 	/* RFC 4180: CRLF line ends; every text cell through stint_csv_field (quoted as needed, */ \
-	/* a leading ' before = + - @ tab CR: never a formula), numbers bare */ \
+	/* a leading ' before = + - @ tab CR: never a formula), numbers bare (a shirt */ \
+	/* number too: its digits as stored, "00" not "0") */ \
 	/* $1 session id -> one cell: the events as CSV, a header line first */ \
 	X(EXPORT_EVENTS_CSV, 1, \
 	  "SELECT 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload' || E'\\r\\n' ||" \
 	  " coalesce(string_agg(concat_ws(',', coalesce(e.clip_id::text, ''), e.t_sec::text," \
-	  " stint_csv_field(e.event_type), stint_csv_field(e.actor_team), coalesce(e.actor_number::text, '')," \
+	  " stint_csv_field(e.event_type), stint_csv_field(e.actor_team), coalesce(e.actor_number, '')," \
 	  " stint_csv_field(r.player_name), stint_csv_field(e.payload::text)) || E'\\r\\n', '' ORDER BY e.t_sec, e.id), '')" \
 	  " FROM events e LEFT JOIN roster r ON r.session_id = e.session_id AND r.side = e.actor_team" \
 	  " AND r.number = e.actor_number WHERE e.session_id = $1::uuid") \
 	/* $1 session id -> one cell: the rollup rows as CSV, a header line first */ \
 	X(EXPORT_ROLLUP_CSV, 1, \
 	  "SELECT 'team_side,number,event_type,count' || E'\\r\\n' || coalesce(string_agg(concat_ws(','," \
-	  " stint_csv_field(team_side), coalesce(number::text, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
-	  " ORDER BY team_side NULLS LAST, number NULLS FIRST, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
+	  " stint_csv_field(team_side), coalesce(number, ''), stint_csv_field(event_type), count::text) || E'\\r\\n', ''" \
+	  " ORDER BY team_side NULLS LAST, number::int NULLS FIRST, number, event_type), '') FROM rollups WHERE session_id = $1::uuid") \
 	/* $1 session id, $2 key, $3 body SHA-256 (hex) -> a row when this request claimed the key */ \
 	/* (a concurrent claim of the same key waits for the first to end) */ \
 	X(IDEM_CLAIM, 3, \
@@ -414,7 +430,7 @@
 	/* given twice is kept once */ \
 	X(ROSTER_IMPORT, 2, \
 	  "INSERT INTO roster (session_id, side, number, player_name, role)" \
-	  " SELECT $1::uuid, p->>'side', (p->>'number')::int, left(coalesce(p->>'name', ''), 200)," \
+	  " SELECT $1::uuid, p->>'side', p->>'number', left(coalesce(p->>'name', ''), 200)," \
 	  " left(coalesce(p->>'role', ''), 50) FROM jsonb_array_elements($2::jsonb) p" \
 	  " WHERE (p->>'number') ~ '^[0-9]{1,3}$' ON CONFLICT DO NOTHING") \
 	/* $1 demo key -> id: the session imported under it | no row when none */ \
@@ -478,10 +494,13 @@
 	X(ARTIFACT_GET, 2, \
 	  "SELECT stint_artifact_json(a)::text FROM artifacts a WHERE a.session_id = $1::uuid AND a.id = $2::bigint") \
 	/* $1 session id, $2 type, $3 name, $4 path (under the var folder), $5 content type, */ \
-	/* $6 size in bytes -> one cell: the new artifact's JSON */ \
-	X(ARTIFACT_CREATE, 6, \
-	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes)" \
-	  " VALUES ($1::uuid, $2, $3, $4, $5, $6::bigint) RETURNING stint_artifact_json(artifacts)::text") \
+	/* $6 size in bytes, $7 meta (a JSON object's text, NULL: {}), $8 clip id (NULL: none) */ \
+	/* -> one cell: the new artifact's JSON | no row when $8 is no clip of the session */ \
+	X(ARTIFACT_CREATE, 8, \
+	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes, meta, clip_id)" \
+	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, coalesce($7::jsonb, '{}'), $8::bigint" \
+	  " WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM clips WHERE id = $8::bigint AND session_id = $1::uuid)" \
+	  " RETURNING stint_artifact_json(artifacts)::text") \
 	/* $1 session id, $2 artifact id -> one cell: the file to remove after commit, '' unless it */ \
 	/* is this session's own upload and no clip points at it | no row when absent */ \
 	X(ARTIFACT_DELETE, 2, \
@@ -535,12 +554,14 @@
 	/* $1 session, $2 the climb's own state (a JSON object: startTime, endTime, status) */ \
 	/* -> one empty cell: merged into sessions.data.climb */ \
 	X(CLIMB_STATE, 2, "SELECT stint_climb_state($1::uuid, $2::jsonb)") \
-	/* $1 session, $2 status, $3 starts_at, $4 ends_at (a live session_update) */ \
+	/* $1 session, $2 status, $3 starts_at, $4 ends_at (a live session_update, its status change */ \
+	/* checked by stint_session_status_lock: a restart clears ends_at unless $4 gives one) */ \
 	/* -> id | no row when absent; STINT_DB_INVALID when ends_at is before starts_at */ \
 	X(SESSION_LIVE_STATUS, 4, \
 	  "UPDATE sessions SET status = $2," \
 	  " starts_at = coalesce($3::timestamptz, CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END)," \
-	  " ends_at = coalesce($4::timestamptz, CASE WHEN $2 IN ('completed', 'abandoned') THEN coalesce(ends_at, now()) ELSE ends_at END)" \
+	  " ends_at = coalesce($4::timestamptz, CASE WHEN $2 IN ('completed', 'abandoned') THEN coalesce(ends_at, now())" \
+	  " WHEN " STINT_SESSION_RESTART("$2") " THEN NULL ELSE ends_at END)" \
 	  " WHERE id = $1::uuid RETURNING id::text") \
 	/* $1 session id or NULL, $2 group_key or NULL, $3 task_type, $4 dedupe_key, $5 params (a JSON */ \
 	/* object) or NULL, $6 priority or NULL, $7 max_attempts, $8 user id -> task_id, session_id, */ \
@@ -839,7 +860,7 @@
 	  " d.id::text AS file_id, d.path, d.format, d.original_name" \
 	  " FROM participants p JOIN sessions s ON s.id = p.session_id" \
 	  " LEFT JOIN device_files d ON d.session_id = p.session_id AND d.device_id = p.device_id" \
-	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.player, p.id") \
+	  " WHERE p.session_id = $1::uuid ORDER BY p.team_side NULLS LAST, p.number::int NULLS LAST, p.number, p.player, p.id") \
 	/* $1 session id -> player, rpe, duration_min, fatigue, mood, readiness, sleep_duration_h, */ \
 	/* sleep_quality, soreness, stress, answered_at: each player's latest survey of the session */ \
 	X(REPORT_SURVEYS, 1, \
@@ -859,9 +880,9 @@
 	  " AND coalesce(s.starts_at, s.created_at)::date GROUP BY 1, 2 ORDER BY 1, 2") \
 	/* $1 session id -> team_side, number, event_type, count: the session's event counts by player */ \
 	X(REPORT_EVENT_COUNTS, 1, \
-	  "SELECT team_side, number::text, event_type, count FROM rollups" \
+	  "SELECT team_side, number, event_type, count FROM rollups" \
 	  " WHERE session_id = $1::uuid AND team_side IS NOT NULL AND number IS NOT NULL" \
-	  " ORDER BY team_side, number, event_type") \
+	  " ORDER BY team_side, number::int, number, event_type") \
 	/* $1 session id, $2 status (processing, failed) -> id | no row when absent */ \
 	X(REPORT_STATUS, 2, \
 	  "UPDATE sessions SET processing_status = $2 WHERE id = $1::uuid RETURNING id::text") \
@@ -882,7 +903,7 @@
 	/* $1 session id -> one cell: the JSON array of its participants by side, number, player */ \
 	X(PARTICIPANT_LIST, 1, \
 	  "SELECT coalesce(json_agg(" STINT_PARTICIPANT_JSON " ORDER BY p.team_side NULLS LAST," \
-	  " length(p.number) NULLS LAST, p.number, p.player, p.id), '[]')::text FROM participants p" \
+	  " p.number::int NULLS LAST, p.number, p.player, p.id), '[]')::text FROM participants p" \
 	  " WHERE p.session_id = $1::uuid") \
 	/* $1 session id, $2 participant id -> one cell: its JSON | no row when absent */ \
 	X(PARTICIPANT_GET, 2, \

@@ -25,11 +25,10 @@ static int id_array(stint_buf *b, const cJSON *list, const char *key)
 stint_db_rc stint_timeline_list_text(stint_db *db, const char *sid, const stint_timeline_query *q,
 				     char **json)
 {
-	char player[16], from[32], to[32], limit[24], offset[24];
-	const char *p[8] = { sid, q->type, q->team, q->player >= 0 ? player : NULL,
+	char from[32], to[32], limit[24], offset[24];
+	const char *p[8] = { sid, q->type, q->team, q->player,
 			     isnan(q->from_sec) ? NULL : from, isnan(q->to_sec) ? NULL : to, limit, offset };
 
-	snprintf(player, sizeof(player), "%d", q->player);
 	snprintf(from, sizeof(from), "%.17g", q->from_sec);  /* 17 digits: the same double again */
 	snprintf(to, sizeof(to), "%.17g", q->to_sec);
 	snprintf(limit, sizeof(limit), "%ld", q->limit);

@@ -32,7 +32,7 @@
 typedef struct stint_timeline_query {
 	const char *type;     /* event_type, or NULL for any */
 	const char *team;     /* actor_team "A" or "B", or NULL for any */
-	int player;           /* actor_number 0..999, or -1 for any */
+	const char *player;   /* actor_number (1 to 3 digits, "00" is not "0"), or NULL for any */
 	double from_sec;      /* t_sec at least, or NAN for no bound */
 	double to_sec;        /* t_sec at most, or NAN for no bound */
 	long limit;           /* events on the page, 1..10000 */

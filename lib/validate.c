@@ -191,6 +191,15 @@ static const char *check_ident(const stint_field *f, const char *s)
 	return NULL;
 }
 
+int stint_is_shirt(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	return n >= 1 && n <= 3 && strspn(s, "0123456789") == n;
+}
+
+#define SHIRT_PROBLEM "must be 1 to 3 digits as a string (\"7\", \"00\") or an integer 0 to 999"
+
 static const char *check_enum(const stint_field *f, const char *s)
 {
 	const char *const *c;
@@ -251,6 +260,8 @@ const char *stint_validate_text(const stint_field *f, const char *value)
 		return stint_text_int(f, value, &v);
 	case STINT_F_NUMBER:
 		return stint_text_number(f, value, &d);
+	case STINT_F_SHIRT:
+		return stint_is_shirt(value) ? NULL : SHIRT_PROBLEM;
 	default:
 		return "is not a text field";
 	}
@@ -298,6 +309,11 @@ static const char *check_value(const stint_field *f, const cJSON *v)
 			return "must be a number";
 		return v->valuedouble < (double)f->min || v->valuedouble > (double)f->max ?
 			"is out of range" : NULL;
+	case STINT_F_SHIRT:
+		if (cJSON_IsString(v))
+			return stint_is_shirt(v->valuestring) ? NULL : SHIRT_PROBLEM;
+		return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+		       v->valuedouble >= 0 && v->valuedouble <= 999 ? NULL : SHIRT_PROBLEM;
 	case STINT_F_BOOL:
 		return cJSON_IsBool(v) ? NULL : "must be true or false";
 	case STINT_F_OBJECT:

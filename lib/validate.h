@@ -38,7 +38,11 @@ typedef enum stint_ftype {
 	STINT_F_OBJECT,     /* JSON object, serialised size <= max bytes */
 	STINT_F_UUID,       /* canonical 8-4-4-4-12 hex */
 	STINT_F_IDENT,      /* a name like serve or end_of_set: [a-z][a-z0-9_]*, length min..max */
-	STINT_F_ARRAY       /* JSON array of min..max objects, each checked against items */
+	STINT_F_ARRAY,      /* JSON array of min..max objects, each checked against items */
+	STINT_F_SHIRT       /* a shirt number, kept as text: a string of 1 to 3 digits ("00" is not
+			       "0"), or an integer 0..999 (stored as its decimal text, SQL stint_shirt());
+			       min, max unused; in JSON checked only (STINT_NO_DEST), as query or form
+			       text the digits (STINT_D_TEXT) */
 } stint_ftype;
 
 enum {
@@ -168,6 +172,12 @@ const char *stint_validate_text(const stint_field *f, const char *value);
  */
 const char *stint_text_int(const stint_field *f, const char *value, long long *out);
 const char *stint_text_number(const stint_field *f, const char *value, double *out);
+
+/*
+ * 1 when s is a shirt number as Stint keeps it: 1 to 3 ASCII digits, leading
+ * zeros kept ("0", "00", "07" and "7" are four numbers), else 0.
+ */
+int stint_is_shirt(const char *s);
 
 /* 1 when s is a canonical UUID (36 characters, hex and dashes), else 0. */
 int stint_is_uuid(const char *s);

@@ -9,6 +9,7 @@
 #include "csrf.h"
 #include "log.h"
 #include "mustache.h"
+#include "route.h"
 
 #define VIEW_MAX 64
 
@@ -83,6 +84,22 @@ static const char *view_partial(void *ctx, const char *name, size_t *len)
 	return NULL;
 }
 
+/*
+ * The parent of a fragment: a page's own content block without the layout
+ * around it (HTMX swaps it into a page that has its own head and header).
+ */
+static const char fragment_layout[] = "{{$content}}{{/content}}";
+
+/* As view_partial, but "layout" is fragment_layout: a FRAGMENT route's pages. */
+static const char *fragment_partial(void *ctx, const char *name, size_t *len)
+{
+	if (strcmp(name, "layout") == 0) {
+		*len = sizeof(fragment_layout) - 1;
+		return fragment_layout;
+	}
+	return view_partial(ctx, name, len);
+}
+
 int stint_view_render(const char *name, const cJSON *data, stint_buf *out, stint_buf *err)
 {
 	size_t len;
@@ -100,7 +117,7 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 	stint_buf err = STINT_BUF_INIT;
 	const char *tmpl, *token;
 	size_t len = 0;
-	int rc = -1;
+	int rc = -1, fragment = r->route != NULL && r->route->format == STINT_FORMAT_FRAGMENT;
 
 	tmpl = view_partial(NULL, name, &len);
 	token = stint_csrf_token(r);
@@ -122,7 +139,8 @@ int stint_view_send(stint_req *r, int status, const char *name, cJSON *data)
 		goto fail;
 	}
 	stint_buf_reset(&r->out);
-	if (stint_mustache_render(tmpl, len, data, view_partial, NULL, &r->out, &err) != 0) {
+	if (stint_mustache_render(tmpl, len, data, fragment ? fragment_partial : view_partial, NULL, &r->out,
+				  &err) != 0) {
 		stint_log(STINT_LOG_ERROR, "template %s: %s", name, err.data ? err.data : "out of memory");
 		goto fail;
 	}

@@ -17,7 +17,9 @@
 int stint_view_load(const char *dir);
 
 /*
- * Render template name with data and send it as text/html with status.
+ * Render template name with data and send it as text/html with status; on
+ * a FRAGMENT route (lib/route.h) without the layout: the template's
+ * {{$content}} block alone, for HTMX to swap in.
  * Adds to data (which stays the caller's): "csrf" (the request's CSRF
  * token, see csrf.h), "app" ("Stint") and "user" (email, name, role of the
  * signed-in caller). Returns 0, or -1 after answering

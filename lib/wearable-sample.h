@@ -14,7 +14,7 @@ typedef enum stint_wearable_format {
 	STINT_WEARABLE_CSV,               /* 10 Hz GPS unit exports (STATSports-, Catapult-like) */
 	STINT_WEARABLE_GPX,               /* GPX 1.0/1.1, with heart-rate/speed extensions */
 	STINT_WEARABLE_TCX,               /* Garmin Training Center XML */
-	STINT_WEARABLE_FIT,               /* Garmin FIT (decoded through gpsbabel) */
+	STINT_WEARABLE_FIT,               /* Garmin FIT (lib/wearable-fit.c) */
 	STINT_WEARABLE_METRICA,           /* Metrica Sports tracking CSV: one file a team */
 	STINT_WEARABLE_EPTS               /* Metrica EPTS tracking (.txt + metadata .xml) */
 } stint_wearable_format;

@@ -25,7 +25,7 @@
  * first; free with stint_tracks_free() either way; left empty on failure). For EPTS, path is the
  * tracking .txt and the metadata .xml is found beside it (same stem, or the
  * one .xml in its folder). Returns 0 (warnings, if any, in out->warnings), or
- * -1 with "line N: reason" (or "reason" when no line applies) in err
+ * -1 with "line N: reason" ("byte N: reason" for FIT; "reason" when neither applies) in err
  * (errsize bytes): an unreadable, corrupt or truncated file, or one without a
  * single usable sample. Never crashes on any input (fuzzed).
  */

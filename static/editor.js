@@ -18,7 +18,7 @@ const videos = JSON.parse(root.dataset.videos || '[]');
 const teams = [...document.querySelectorAll('#v-who optgroup')].map((group) => {
   const [team, ...players] = group.querySelectorAll('option');
   return { side: team.value, name: group.label, roster: players.map((o) => ({
-    number: Number(o.value.split('-')[1]), player_name: o.textContent.replace(/^#\d+ /, '') })) };
+    number: o.value.split('-')[1], player_name: o.textContent.replace(/^#\d+ /, '') })) };  // text: "00" is not "0"
 });
 const typeLabels = Object.fromEntries([...document.querySelectorAll('#v-type option')]
   .filter((o) => o.value).map((o) => [o.value, o.textContent]));
@@ -122,7 +122,7 @@ const byTime = (a, b) => a.t_sec - b.t_sec || a.id - b.id;
 function passes(e) {
   const [team, num] = state.who.split('-');
   if (team && e.actor_team !== team) return false;
-  if (num !== undefined && e.actor_number !== Number(num)) return false;
+  if (num !== undefined && e.actor_number !== num) return false;  // shirt numbers are text: "00" is not "0"
   return !state.type || e.event_type === state.type;
 }
 
@@ -351,7 +351,7 @@ function selection() {
   const [team, num] = value.split('-');
   const other = form.elements.number.value.trim();
   const number = num ?? (team && /^\d{1,3}$/.test(other) ? other : null);
-  return { team: team || null, number: number === null ? null : Number(number) };
+  return { team: team || null, number };  // text, as the API keeps it
 }
 
 function showSelection() {
@@ -452,7 +452,7 @@ function editRow(id) {
     if (f.elements.evaluation.value) payload.evaluation = f.elements.evaluation.value;
     else delete payload.evaluation;
     const fields = { t_sec: Number(f.elements.t_sec.value), event_type: f.elements.event_type.value.trim(),
-      actor_team: team || null, actor_number: num === undefined ? null : Number(num), payload };
+      actor_team: team || null, actor_number: num ?? null, payload };
     try {
       tr.classList.remove('editing');
       const updated = await patch(id, fields);
@@ -584,8 +584,10 @@ function typeDigit(d) {
   state.digits = (now - state.digitAt < 1500 ? state.digits + d : d).slice(-3);
   state.digitAt = now;
   const team = selection().team ?? 'A';
-  const number = String(Number(state.digits));
-  const chip = $(`w-${team}-${number}`);
+  // the digits as typed ("00" is a shirt of its own); a roster player of the same value ("07" -> "7") when
+  // no one wears exactly those digits
+  const number = state.digits;
+  const chip = $(`w-${team}-${number}`) ?? $(`w-${team}-${String(Number(number))}`);
   if (chip) {
     chip.checked = true;
     form.elements.number.value = '';

@@ -20,7 +20,9 @@ const compare = (x, y) => {
 function sortBy(table, col, dir) {
   orders.set(table.id, { col, dir });
   const body = table.tBodies[0];
-  const rows = [...body.rows].sort((a, b) => compare(key(a.cells[col]), key(b.cells[col])) * dir);
+  // equal numbers in the order of their text: shirt "0" before "00"
+  const rows = [...body.rows].sort((a, b) => (compare(key(a.cells[col]), key(b.cells[col])) ||
+    a.cells[col].textContent.trim().localeCompare(b.cells[col].textContent.trim())) * dir);
   body.append(...rows);
   [...table.tHead.rows[0].cells].forEach((th, i) => {
     if (i === col) th.setAttribute('aria-sort', dir > 0 ? 'ascending' : 'descending');

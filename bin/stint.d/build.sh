@@ -5,7 +5,7 @@
 DEB_PACKAGES=(gcc make autoconf automake libtool pkg-config libfcgi-dev libpq-dev
 	libcjson-dev libcurl4-openssl-dev libssl-dev libsodium-dev check postgresql
 	postgresql-contrib nginx libnginx-mod-nchan curl tidy nodejs npm wrk libcsv-dev ffmpeg clang libclang-rt-14-dev llvm chromium
-	logrotate libxml2-dev gpsbabel libinih-dev)
+	logrotate libxml2-dev libinih-dev)
 
 # Packages that another install may stand in for (NodeSource's nodejs ships npm
 # and conflicts with Debian's): satisfied when the command exists.

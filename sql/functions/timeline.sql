@@ -1,5 +1,15 @@
 -- The timeline: events, clips and artifacts as JSON, rollups and KPIs.
 
+-- A shirt number sent in JSON as the text it is stored as (events.actor_number,
+-- roster.number: 1 to 3 digits, issue 14): a string as sent ("00" stays
+-- "00"), an integer as its decimal text (7 -> "7"); NULL for null or absent.
+-- The caller validated it (lib/validate.c, STINT_F_SHIRT); the columns'
+-- checks refuse anything else.
+CREATE OR REPLACE FUNCTION stint_shirt(j jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE jsonb_typeof(j) WHEN 'number' THEN (j::numeric)::integer::text
+		WHEN 'string' THEN j #>> '{}' END
+$$;
+
 -- The API's JSON for one event.
 CREATE OR REPLACE FUNCTION stint_event_json(e events) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', e.id, 'session_id', e.session_id, 'clip_id', e.clip_id,
@@ -20,7 +30,7 @@ $$;
 CREATE OR REPLACE FUNCTION stint_artifact_json(a artifacts) RETURNS jsonb LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', a.id, 'session_id', a.session_id, 'type', a.type,
 		'name', a.name, 'content_type', a.content_type, 'size_bytes', a.size_bytes,
-		'meta', a.meta, 'created_at', a.created_at,
+		'clip_id', a.clip_id, 'meta', a.meta, 'created_at', a.created_at,
 		'download_url', '/media/sessions/' || a.session_id || '/artifacts/' || a.id)
 $$;
 
@@ -44,6 +54,8 @@ BEGIN
 	RETURN n;
 END $$;
 
+-- Shirt numbers (text) sort as people read them: by value ("9" before "10"),
+-- then as written ("0" before "00").
 -- Rollup rows and volleyball KPIs (openvolley volleyreport definitions):
 -- attack kill% = kills / attempts; efficiency = (kills - errors - blocked) /
 -- attempts with kill '#', error '=', blocked '/'; serve ace% '#' and error% '='
@@ -87,10 +99,10 @@ CREATE OR REPLACE FUNCTION stint_rollup_json(sid uuid) RETURNS jsonb LANGUAGE sq
 	SELECT jsonb_build_object(
 		'rows', coalesce((SELECT jsonb_agg(jsonb_build_object('team_side', team_side,
 			'number', number, 'event_type', event_type, 'count', count)
-			ORDER BY team_side NULLS LAST, number NULLS FIRST, event_type)
+			ORDER BY team_side NULLS LAST, number::integer NULLS FIRST, number, event_type)
 			FROM rollups WHERE session_id = sid), '[]'),
 		'players', coalesce((SELECT jsonb_agg(j || jsonb_build_object('player_name', r.player_name)
-			ORDER BY k.team, k.number)
+			ORDER BY k.team, k.number::integer, k.number)
 			FROM kpi k LEFT JOIN roster r ON r.session_id = sid AND r.side = k.team AND r.number = k.number
 			WHERE k.is_team = 0 AND k.number IS NOT NULL), '[]'),
 		'teams', coalesce((SELECT jsonb_agg(j - 'number' ORDER BY team)

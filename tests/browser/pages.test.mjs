@@ -145,7 +145,7 @@ test('an event tagged from the keyboard shows in the table and the rollup, and l
   await page.getByText(/Added Attack at 0:05\.0 GKS Katowice #6/).waitFor();
   const added = (await events(sid)).find((e) => e.t_sec === 5 && e.event_type === 'attack');
   assert.equal(added.actor_team, 'A');
-  assert.equal(added.actor_number, 6);
+  assert.equal(added.actor_number, '6', 'a shirt number is text');
   assert.equal(added.payload.evaluation, '#');
   assert.equal(added.clip_id, (await api('GET', `/api/v1/sessions/${sid}/clips`)).body[0].id);
   const row = page.locator(`#ev-${added.id}`);
@@ -176,6 +176,23 @@ test('undo takes the last tag back', async () => {
   await page.getByText(/Undone: Dig at 0:07\.0/).waitFor();
   await page.locator(`#ev-${dig.id}`).waitFor({ state: 'detached' });
   assert.equal((await events(sid)).some((e) => e.id === dig.id), false);
+  assertQuiet(page);
+});
+
+test('a shirt number typed as 0 0 is tagged "00", kept apart from "0"', async () => {
+  await page.evaluate(() => { document.querySelector('video').currentTime = 8; });
+  await page.waitForFunction(() => document.querySelector('#tag-t').value === '8.00');
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('v');
+  await page.keyboard.type('00');
+  assert.match(await page.locator('#tag-pending').textContent(), / · #00$/);
+  await page.keyboard.press('a');
+  await page.getByText(/Added Attack at 0:08\.0 .* #00/).waitFor();
+  const added = (await events(sid)).find((e) => e.t_sec === 8 && e.event_type === 'attack');
+  assert.deepEqual([added.actor_team, added.actor_number], ['B', '00']);
+  assert.match(await page.locator(`#ev-${added.id}`).textContent(), /Attack.*00/);
+  await page.keyboard.press('Control+z');
+  await page.getByText(/Undone: Attack at 0:08\.0/).waitFor();
   assertQuiet(page);
 });
 
@@ -253,6 +270,13 @@ test('the statistics sort by any column', async () => {
   await table.getByRole('button', { name: 'Player' }).click();
   const names = await table.locator('tbody th').allTextContents();
   assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+  // shirt numbers are text but sort as numbers: 9 before 10 (issue 14)
+  await table.getByRole('button', { name: '#' }).click();
+  await table.getByRole('button', { name: '#' }).click();
+  assert.equal(await table.locator('th', { hasText: '#' }).getAttribute('aria-sort'), 'ascending');
+  const numbers = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(numbers.some((n) => n.length === 1) && numbers.some((n) => n.length === 2), numbers.join());
+  assert.deepEqual(numbers.map(Number), numbers.map(Number).sort((a, b) => a - b), numbers.join());
 });
 
 test('the editor is valid HTML, with its fragments, and photographed', async () => {
@@ -352,7 +376,7 @@ test('without JavaScript, events are added, edited and deleted through the forms
     await p.getByText('Event added.').waitFor();
     const added = (await events(sid)).find((e) => e.t_sec === 3.5);
     assert.deepEqual([added.event_type, added.actor_team, added.actor_number, added.payload.evaluation],
-      ['reception', 'B', 13, '+']);
+      ['reception', 'B', '13', '+']);
     await p.locator(`#ev-${added.id}`).getByRole('link', { name: /Edit/ }).click();
     await p.locator('#ed-t').fill('4');
     await p.locator('#ed-who').selectOption('B');

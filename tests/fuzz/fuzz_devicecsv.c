@@ -3,7 +3,7 @@
  * (lib/wearable-csv.c). The first byte picks the format (even: a GPS unit's
  * export, odd: Metrica tracking), the rest is the file. Built and run by
  * tests/fuzz/run.sh; seeds: the Metrica files in $STINT_DATA_DIR/tracking,
- * gpsbabel's CSV of a FIT file and inline GPS exports.
+ * inline GPS exports (one shaped as gpsbabel's unicsv).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -37,6 +37,7 @@ case $seconds in
 esac
 
 TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts"
+TARGETS="$TARGETS fit"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0 inih"
@@ -48,6 +49,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 # Longest input tried: .dvw seeds are up to 130 KB, but mutating files that
 # size runs a few dozen times a second; mustache skips longer templates.
 declare -A MAX_LEN=([dvw]=16384 [mustache]=4096 [devicexml]=16384 [devicecsv]=16384 [epts]=65536)
+MAX_LEN[fit]=8192
 
 [ ${#targets[@]} -gt 0 ] || read -ra targets <<<"$TARGETS"
 for t in "${targets[@]}"; do
@@ -253,10 +255,7 @@ seed_devicecsv() {
 		[ -f "$f" ] || continue
 		seed_prefixed "$d" "$(basename "$f")" '\x01' "$f"
 	done
-	if command -v gpsbabel >/dev/null && [ -f "$data/gps/garmin-fenix-5-run.fit" ]; then
-		gpsbabel -t -i garmin_fit,allpoints=1 -f "$data/gps/garmin-fenix-5-run.fit" -o unicsv,utc=0 -F - |
-			{ printf '\x00'; cat; } >"$d/fit.csv"
-	fi
+	seed "$d" unicsv '\x00No,Latitude,Longitude,Altitude,Temperature,Speed,Heartrate,Cadence,Date,Time\n1,38.229787,-122.633704,2.2,25.000,0.00,61,,2017/06/11,14:34:09\n2,38.229781,-122.633707,2.4,25.000,0.00,61,,2017/06/11,14:34:10\n'
 	seed "$d" statsports '\x00 Player; Date; Time; Lat; Lon; Speed (km/h); Heart Rate (bpm); Accl X\r\nA;14/03/2025;18:30:00,0;46,056946;14,505751;0,00;92;0,02\r\nA;14/03/2025;18:30:00,1;46,05695;14,50576;7,2;;0,05\r\n'
 	seed "$d" catapult '\x00# OpenField Export\n\nTimestamp,Velocity,Odometer,X,Y,Heart Rate\n2025-03-14T18:30:00.00Z,3.1,0,10.5,20.1,141\n2025-03-14T18:30:00.1+01:00,3.2,0.32,10.8,20.2,141\n'
 	seed "$d" hr '\x00time,hr\n0,80\n1,"82"\n'
@@ -266,6 +265,16 @@ seed_epts() {
 	local d=$1 meta=$data/tracking/epts_metrica_metadata.xml txt=$data/tracking/epts_metrica_tracking.txt
 	[ -f "$meta" ] && [ -f "$txt" ] || return 0
 	{ cat "$meta"; printf '\0'; head -n 3 "$txt"; } >"$d/metrica"
+}
+
+# Each FIT file twice: as it is (\x00: CRCs checked) and with the CRCs rewritten by the harness (\x01).
+seed_fit() {
+	local d=$1 f
+	for f in "$data"/gps/*.fit; do
+		[ -f "$f" ] || continue
+		seed_prefixed "$d" "$(basename "$f")" '\x00' "$f"
+		seed_prefixed "$d" "fixed-$(basename "$f")" '\x01' "$f"
+	done
 }
 
 # --- run -------------------------------------------------------------------

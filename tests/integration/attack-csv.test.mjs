@@ -92,12 +92,12 @@ test('events.csv after a .dvw import: formula names get a leading quote, numbers
   const s = r.body.session;
   const home = s.teams.find((t) => t.side === 'A').roster;
   for (const [number, name] of Object.entries(HOSTILE))
-    assert.equal(home.find((p) => p.number === Number(number)).player_name, name, 'the name is stored verbatim');
+    assert.equal(home.find((p) => p.number === number).player_name, name, 'the name is stored verbatim');
   // a tab, a carriage return and a ; cannot travel in a .dvw line: set them straight in the roster
   const more = { 10: '\t=1+1', 15: '\r=1+1', 12: 'Smith;=2+2' };
   for (const [number, name] of Object.entries(more)) {
     const literal = `E'${name.replace('\t', '\\t').replace('\r', '\\r')}'`;
-    sql(`UPDATE roster SET player_name = ${literal} WHERE session_id = '${s.id}' AND side = 'A' AND number = ${number}`);
+    sql(`UPDATE roster SET player_name = ${literal} WHERE session_id = '${s.id}' AND side = 'A' AND number = '${number}'`);
   }
   const names = { ...HOSTILE, ...more };
 
@@ -137,7 +137,7 @@ test('events.csv after an events POST: a payload and a looked-up name stay text'
       { t_sec: 0, event_type: 'note', actor_team: null, actor_number: null, payload: {} }] });
   assert.equal(post.status, 201, post.text);
   sql(`INSERT INTO teams (session_id, side, name) VALUES ('${s.id}', 'B', 'Away') ON CONFLICT DO NOTHING`);
-  sql(`INSERT INTO roster (session_id, side, number, player_name) VALUES ('${s.id}', 'B', 7, '-2+3')`);
+  sql(`INSERT INTO roster (session_id, side, number, player_name) VALUES ('${s.id}', 'B', '7', '-2+3')`);
   const csv = await api('GET', `/api/v1/sessions/${s.id}/export/events.csv`);
   assert.equal(csv.status, 200);
   assert.equal(csv.text, 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload\r\n'
@@ -153,7 +153,7 @@ test('rollup.csv: counts stay numbers and every text cell is neutralised', async
   // no API writes such a rollup row today (event types are identifiers, teams A or B);
   // the export must not rely on that: write one straight into the table
   sql(`INSERT INTO rollups (session_id, team_side, number, event_type, count)
-       VALUES ('${s.id}', '@', 5, '=HYPERLINK("http://evil.example","x")', 1),
+       VALUES ('${s.id}', '@', '5', '=HYPERLINK("http://evil.example","x")', 1),
               ('${s.id}', '-', NULL, E'\\tplain', 2)`);
   const csv = await api('GET', `/api/v1/sessions/${s.id}/export/rollup.csv`);
   assert.equal(csv.status, 200);

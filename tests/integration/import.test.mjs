@@ -34,6 +34,22 @@ test('example_data.dvw: teams, sets, and 74 v 54 serves in the rollups', async (
   assert.equal(serves('A'), 74);
   assert.equal(serves('B'), 54);
   assert.equal(rollup.teams.find((t) => t.team_side === 'A').serves, 74);
+
+  // shirt numbers are text (issue 14): the players lists' numbers as written; the scouting codes'
+  // two-digit numbers ("*06") map onto them, so every player with KPIs has the roster's name
+  assert.ok(s.teams.every((t) => t.roster.every((p) => typeof p.number === 'string' && /^[0-9]{1,3}$/.test(p.number))));
+  assert.ok(s.teams[0].roster.some((p) => p.number === '6'), JSON.stringify(s.teams[0].roster.map((p) => p.number)));
+  const events = (await api('GET', `/api/v1/sessions/${s.id}/events?limit=10000`)).body.items;
+  const numbered = events.filter((e) => e.actor_number !== null);
+  assert.ok(numbered.length > 500);
+  assert.ok(numbered.every((e) => typeof e.actor_number === 'string' && !/^0\d/.test(e.actor_number)),
+    'no two-digit padding from the codes');
+  assert.ok(rollup.players.length > 10);
+  assert.deepEqual(rollup.players.filter((p) => p.player_name === null).map((p) => `${p.team_side}${p.number}`), [],
+    'every scouted number is on its team\'s roster');
+  const home6 = await api('GET', `/api/v1/sessions/${s.id}/events?team=A&player=6&type=serve`);
+  assert.ok(home6.body.total > 0, 'player=6 finds the code *06');
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}/events?team=A&player=06`)).body.total, 0, '"06" is another number');
 });
 
 test('testing_truncated.dvw yields the same plays, with a warning naming the line', async () => {
@@ -103,7 +119,7 @@ test('an import announces its session, events and rollup as the API does', async
   const messages = await timelineOf(sid);
   assert.deepEqual(messages.map((m) => m.type), ['session_updated', 'event_added', 'rollup_updated']);
   const [session, events, rollup] = messages.map((m) => m.data);
-  const { teams, counts, rollup_summary, recording, ...row } = r.body.session;
+  const { teams, counts, rollup_summary, recording, clips, ...row } = r.body.session;
   assert.equal(recording, null, 'no recording linked');
   assert.deepEqual(session, row);
   assert.deepEqual(events, { count: 1031, truncated: true }, 'a batch over 500 events is announced by its count');

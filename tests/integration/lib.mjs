@@ -135,14 +135,14 @@ export class Browser {
     return { status: res.status, body: await res.json().catch(() => null) };
   }
 
-  /** POSTs fields urlencoded; adds the CSRF token of the last page unless csrf === null. */
-  async post(url, fields, { csrf } = {}) {
+  /** POSTs fields urlencoded; adds the CSRF token of the last page unless csrf === null; headers: more. */
+  async post(url, fields, { csrf, headers = {} } = {}) {
     const form = new URLSearchParams(fields);
     const token = csrf === undefined ? this.cookies.get('stint_csrf') : csrf;
     if (token !== null && token !== undefined) form.set('csrf', token);
     const res = await fetch(BASE + url, {
       method: 'POST',
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { ...headers, cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
       redirect: 'manual',
     });
@@ -256,15 +256,27 @@ export const spoolerEnv = (settings = {}) => ({ PATH: process.env.PATH, ...stack
 const spoolers = [];
 
 /**
+ * [command, args] that run program with args as the stack's processes run: as the user `stint`
+ * when the tests run as root (bin/stint's as_user), else as is.
+ */
+export function asStack(program, args) {
+  if (process.getuid() !== 0) return [program, args];
+  return ['setpriv', ['--reuid=stint', '--regid=stint', '--init-groups', program, ...args]];
+}
+
+/**
  * Starts bin/stint-spooler against the stack, which runs none of its own (tests/run.sh:
  * STINT_SPOOLER=off), in a process group of its own with spoolerEnv(settings) (settings: STINT_*
  * variables); stdout and stderr appended to the file log; args: more arguments. Returns the
- * ChildProcess; killSpoolers() ends those still running.
+ * ChildProcess; killSpoolers() ends those still running. stackUser: as the stack's own user (asStack),
+ * so that what its tasks write (reports) nginx may serve, as under `bin/stint up`.
  */
-export function startSpooler(log, settings = {}, args = []) {
+export function startSpooler(log, settings = {}, args = [], { stackUser = false } = {}) {
   const fd = openSync(log, 'a');
-  const child = spawn(path.join(REPO, 'bin/stint-spooler'), ['--var-dir', PREFIX, ...args],
-    { env: spoolerEnv(settings), stdio: ['ignore', fd, fd], detached: true });
+  const argv = ['--var-dir', PREFIX, ...args];
+  const [cmd, cmdArgs] = stackUser ? asStack(path.join(REPO, 'bin/stint-spooler'), argv)
+    : [path.join(REPO, 'bin/stint-spooler'), argv];
+  const child = spawn(cmd, cmdArgs, { env: spoolerEnv(settings), stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   spoolers.push(child);
   return child;

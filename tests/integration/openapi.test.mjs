@@ -456,7 +456,7 @@ const examples = {
     {
       name: 'change some fields, clear the venue', status: 200,
       run: async () => {
-        fx.patched = await newSession({ venue: 'Old hall', meta: { a: 1, b: 2 } });
+        fx.patched = await newSession({ venue: 'Old hall', meta: { a: 1, b: 2 }, status: 'live' });
         return call('PATCH', sessionUrl(fx.patched.id),
           { json: { status: 'completed', venue: null, meta: { c: 3 } } });
       },
@@ -464,6 +464,11 @@ const examples = {
         assert.deepEqual([b.status, b.venue, b.meta, b.title], ['completed', '', { c: 3 }, fx.patched.title]);
         assert.ok(instant(b.updated_at) >= instant(fx.patched.updated_at));
       },
+    },
+    {
+      name: 'a planned session ended before it was live (the status rule)', status: 409,
+      run: async () => call('PATCH', sessionUrl((await newSession()).id), { json: { status: 'completed' } }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['status_conflict', ['status']]),
     },
     {
       name: 'an empty patch', status: 200,
@@ -1066,7 +1071,8 @@ const examples = {
         const list = await expectCall('listEvents', 200, 'GET', tl('/events'));
         const mine = list.items.filter((e) => b.ids.includes(e.id));
         assert.deepEqual(mine.map((e) => [e.t_sec, e.event_type, e.actor_team, e.actor_number, e.payload, e.source]),
-          RALLY.map((e) => [e.t_sec, e.event_type, e.actor_team ?? null, e.actor_number ?? null, e.payload ?? {}, 'manual']));
+          RALLY.map((e) => [e.t_sec, e.event_type, e.actor_team ?? null, e.actor_number == null ? null : String(e.actor_number),
+            e.payload ?? {}, 'manual']), 'shirt numbers sent as integers answer as strings');
       },
     },
     {
@@ -1235,7 +1241,7 @@ const examples = {
       then: (b) => {
         assert.equal(b.total, RALLY.filter((e) => e.event_type === 'serve' && e.actor_team === 'A' && e.actor_number === 7).length);
         assert.equal(b.items.length, 1);
-        assert.deepEqual([b.items[0].event_type, b.items[0].actor_team, b.items[0].actor_number], ['serve', 'A', 7]);
+        assert.deepEqual([b.items[0].event_type, b.items[0].actor_team, b.items[0].actor_number], ['serve', 'A', '7']);
       },
     },
     {
@@ -1277,7 +1283,7 @@ const examples = {
       run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: 101.25, actor_team: null, payload: { evaluation: '!' } } }),
       then: (b) => {
         assert.deepEqual([b.id, b.t_sec, b.actor_team, b.actor_number, b.payload],
-          [fx.eventIds[1], 101.25, null, RALLY[1].actor_number, { evaluation: '!' }]);
+          [fx.eventIds[1], 101.25, null, String(RALLY[1].actor_number), { evaluation: '!' }]);
       },
     },
     { name: 'an empty patch', status: 200, run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: {} }) },
@@ -1329,9 +1335,9 @@ const examples = {
       then: async (b) => {
         const events = await expectCall('listEvents', 200, 'GET', tl('/events', fx.csvSource.id));
         assert.equal(b.rows.reduce((n, r) => n + r.count, 0), events.total);
-        const a7 = b.players.find((p) => p.team_side === 'A' && p.number === 7);
+        const a7 = b.players.find((p) => p.team_side === 'A' && p.number === '7');
         assert.deepEqual([a7.serves, a7.serve_aces, a7.serve_ace_pct, a7.player_name], [1, 1, 100, null]);
-        const b3 = b.players.find((p) => p.team_side === 'B' && p.number === 3);
+        const b3 = b.players.find((p) => p.team_side === 'B' && p.number === '3');
         assert.deepEqual([b3.attack_attempts, b3.attack_errors, b3.attack_kill_pct, b3.attack_efficiency], [1, 1, 0, -1]);
       },
     },
@@ -1474,8 +1480,13 @@ const examples = {
     },
     {
       name: 'an unknown kind, fields only uploads set', status: 422,
-      run: () => call('POST', tl('/clips'), { json: { kind: 'hologram', uri: 'https://x.org/a', path: 'media/x', size_bytes: 1 } }),
-      then: (b) => assert.deepEqual(fieldsOf(b), ['kind', 'path', 'size_bytes']),
+      run: () => call('POST', tl('/clips'), { json: { kind: 'hologram', uri: 'https://x.org/a', content_type: 'video/mp4', size_bytes: 1 } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['content_type', 'kind', 'size_bytes']),
+    },
+    {
+      name: 'a path leading out of the import folder', status: 422,
+      run: () => call('POST', tl('/clips'), { json: { path: '../media/x.mp4' } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['path']),
     },
     {
       name: 'not sent as application/json', status: 415,
@@ -1985,6 +1996,11 @@ const examples = {
       then: (b) => assert.deepEqual(fieldsOf(b), ['data.ends_at']),
     },
     {
+      name: 'a planned session abandoned before it was live (the status rule)', status: 409,
+      run: async () => call('POST', tl('/live', (await newSession()).id), { json: { type: 'session_update', data: { status: 'abandoned' } } }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['status_conflict', ['data.status']]),
+    },
+    {
       name: 'no data', status: 422,
       run: () => call('POST', tl('/live'), { json: { type: 'session_update' } }),
       then: (b) => assert.deepEqual(fieldsOf(b), ['data']),
@@ -2272,6 +2288,9 @@ const examples = {
     { name: 'the whole object', status: 200,
       run: () => call('PUT', `/api/sessions/${fx.climb.id}/`, { json: { ...fx.climb, status: 'completed', end_time: '2026-11-22T18:20:00Z', route: '7' } }),
       then: (b) => assert.deepEqual([b.status, b.end_time, b.route], ['completed', '2026-11-22T18:20:00+00:00', '7']) },
+    { name: 'a status the rule refuses (completed to abandoned)', status: 409,
+      run: () => call('PUT', `/api/sessions/${fx.climb.id}/`, { json: { ...fx.climb, status: 'abandoned', end_time: '2026-11-22T18:20:00Z' } }),
+      then: (b) => assert.deepEqual([b.error.code, fieldsOf(b)], ['status_conflict', ['status']]) },
     { name: 'no start_time', status: 422, run: () => call('PUT', `/api/sessions/${fx.climb.id}/`, { json: { status: 'completed' } }),
       then: (b) => assert.deepEqual(fieldsOf(b), ['start_time']) },
     { name: "another user's session", status: 403, run: () => call('PUT', `/api/sessions/${fx.climb.id}/`, { json: { start_time: '2026-11-22T18:00:00Z' }, token: fx.coach.token }) },
@@ -2300,6 +2319,57 @@ const examples = {
     { name: 'deleted', status: 204, run: () => call('DELETE', `/api/sessions/${fx.climb.id}/`) },
     { name: "another user's session", status: 403, run: () => call('DELETE', `/api/sessions/${fx.tl.id}/`, { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('DELETE', `/api/sessions/${randomUUID()}/`) },
+    ],
+  // --- seed 003 (the DJ system; tests/seeds/003.test.mjs runs its calls against real files): fx.rec's recording
+  djAvailableSessions: [
+    {
+      name: "seed 003's list", status: 200,
+      run: () => call('GET', '/api/session-recorder/available-sessions'),
+      then: (b) => assert.ok(b.some((r) => r.recorder_id === `${TAG}-recorder` && r.id === 'take-1' && r.duration_seconds === 5400)),
+    },
+    { name: 'the viewer role', status: 403, run: () => call('GET', '/api/session-recorder/available-sessions', { token: fx.viewer.token }) },
+  ],
+  djLinkSession: [
+    { name: 'by hand', status: 200, run: () => call('POST', `/api/session-recorder/link/${fx.rec.id}/${TAG}-recorder/take-1`) },
+    { name: 'a recording that is not in the bucket', status: 404, run: () => call('POST', `/api/session-recorder/link/${fx.rec.id}/${TAG}-recorder/take-9`) },
+    { name: "another user's session", status: 403, run: () => call('POST', `/api/session-recorder/link/${fx.rec.id}/${TAG}-recorder/take-1`, { token: fx.coach.token }) },
+  ],
+  djAutoLinkSession: [
+    {
+      name: 'the nearest start', status: 200,
+      run: () => call('POST', `/api/session-recorder/auto-link/${fx.rec.id}?tolerance_minutes=1`),
+      then: (b) => assert.equal(b.success, true),
+    },
+    {
+      name: 'none near enough', status: 200,
+      run: () => call('POST', `/api/session-recorder/auto-link/${fx.rec.id}?tolerance_minutes=0`),
+      then: (b) => assert.equal(b.success, false),
+    },
+    { name: 'a tolerance over a day', status: 422, run: () => call('POST', `/api/session-recorder/auto-link/${fx.rec.id}?tolerance_minutes=1441`) },
+  ],
+  djDownloadUrl: [
+    {
+      name: 'the ogg file', status: 200,
+      run: () => call('GET', `/api/session-recorder/download/${fx.rec.id}/ogg`),
+      then: (b) => assert.match(b.url, /data\.ogg\?.*X-Amz-Signature=[0-9a-f]{64}/),
+    },
+    { name: 'a file the recording does not have', status: 404, run: () => call('GET', `/api/session-recorder/download/${fx.rec.id}/flac`) },
+  ],
+  djGetSession: [
+    {
+      name: 'with its recording', status: 200,
+      run: () => call('GET', `/api/session-recorder/session/${fx.rec.id}`),
+      then: (b) => assert.deepEqual([b.duration_minutes, b.upload_status, b.recording_urls.flac_url], [90, 'uploaded', null]),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', `/api/session-recorder/session/${fx.rec.id}`, { token: fx.coach.token }) },
+  ],
+  djStartSession: [
+    {
+      name: "seed 003's start", status: 201,
+      run: () => call('POST', '/api/sessions/start', { json: { dj_id: `${TAG}-dj` } }),
+      then: (b) => assert.deepEqual([b.dj_id, b.ended_at], [`${TAG}-dj`, null]),
+    },
+    { name: 'without a dj_id', status: 422, run: () => call('POST', '/api/sessions/start', { json: { dj_name: 'Anna' } }) },
   ],
 };
 
@@ -2444,6 +2514,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
       const method = ['PUT', 'PATCH', 'DELETE', 'POST'].find((m) => !documented.includes(m));
       // a session's and a task's id is a UUID (seed 001's /ws/ mounts too), every other id a row number
       const { res, body } = await call(method, p.replace('/sessions/{id}', `/sessions/${randomUUID()}`)
+        .replace(/(\/session-recorder\/[a-z-]+)\/\{id\}/, `$1/${randomUUID()}`)  // seed 003's session ids
         .replace('/tasks/{id}', `/tasks/${randomUUID()}`).replace(/^\/ws\/(session|session-live)\/\{id\}/, `/ws/$1/${randomUUID()}`)
         .replace(/\{[^}]+\}/g, '1'));
       const what = `${method} ${p}`;
@@ -2681,6 +2752,15 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ t_sec: 1, event_type: 'serve', actor_number: 999 }, true],
     [{ t_sec: 1, event_type: 'serve', actor_number: 1000 }, false],
     [{ t_sec: 1, event_type: 'serve', actor_number: 7.5 }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '12' }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '00' }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '0' }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 0 }, true],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '1234' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '-1' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: -1 }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: 'a' }, false],
+    [{ t_sec: 1, event_type: 'serve', actor_number: '' }, false],
     [{ t_sec: 1, event_type: 'serve', clip_id: 0 }, false],
     [{ t_sec: 1, event_type: 'serve', payload: null }, false],
     [{ t_sec: 1, event_type: 'serve', payload: [] }, false],
@@ -2705,6 +2785,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     ['type', 'serve', true], ['type', 'Serve', false], ['type', 'x'.repeat(41), false],
     ['team', 'B', true], ['team', 'b', false],
     ['player', '0', true], ['player', '999', true], ['player', '1000', false], ['player', '7.0', false],
+    ['player', '00', true], ['player', '1234', false], ['player', '-1', false], ['player', 'a', false],
     ['from', '0', true], ['from', '12.5', true], ['from', '-0.5', false],
     ['to', '10000000', true], ['to', '10000001', false], ['to', 'x', false],
     ['limit', '10000', true], ['limit', '10001', false], ['limit', '0', false],
@@ -2740,6 +2821,9 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ kind: 'video', file: 'a/../b.mp4' }, false],
     [{ kind: 'video', file: '/etc/passwd' }, false],
     [{ kind: 'video', file: 'a b.mp4' }, false],
+    [{ path: '../a.mp4' }, false],
+    [{ path: '/etc/passwd' }, false],
+    [{ path: 'uploads/a.mp4', uri: 'https://a.b/c', kind: 'video' }, false],
   ];
 
   it('ClipInput: the schema and POST .../clips agree on what is valid', async () => {
@@ -2753,7 +2837,7 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
   });
 
   const liveCases = [
-    [{ type: 'session_update', data: { status: 'abandoned', ends_at: null } }, true],
+    [{ type: 'session_update', data: { status: 'started', ends_at: null } }, true],  // allowed from any status (the status rule)
     [{ type: 'session_update', data: { status: 'live' } }, false],
     [{ type: 'session_update', data: { status: 'started', starts_at: '1899-12-31T23:59:59Z' } }, false],
     [{ type: 'session_update', data: { status: 'started', colour: 1 } }, false],

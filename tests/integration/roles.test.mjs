@@ -83,7 +83,7 @@ const isSessionRoute = (r) => r.access.includes('SESSION');
 const isTaskRoute = (r) => r.pattern.startsWith('/api/v1/tasks/:uuid');
 /* The access a route is checked with: the manifest's, or a task route's (see above). */
 const accessOf = (r) => (isTaskRoute(r) ? (r.method === 'GET' ? 'TASK_VIEWER' : 'TASK_EDITOR') : r.access);
-const isPage = (r) => r.format === 'HTML';
+const isPage = (r) => r.format === 'HTML' || r.format === 'FRAGMENT';  // FRAGMENT: seed 000's HTMX fragments
 const endsSession = (r) => /\/:uuid$/.test(r.pattern) ? r.method === 'DELETE' : /\/:uuid\/delete$/.test(r.pattern);
 
 /* The callers a route is tried with. */
@@ -182,12 +182,14 @@ async function callOnce(r, n) {
     // a form's token is signed for its login (lib/csrf.h): take it from a page, as a browser does
     // (the login form's from the login page, signed before any login)
     if (r.method !== 'GET') await b.get(n === 'anon' || r.access === 'PUBLIC' ? '/login' : '/');
-    const res = r.method === 'GET' ? await b.get(url) : await b.post(url, {});
+    // an HTMX write (body HTMX) is checked by HX-Request and Origin instead of the form's token
+    const res = r.method === 'GET' ? await b.get(url)
+      : r.body === 'HTMX' ? await b.post(url, {}, { headers: { 'hx-request': 'true', origin: BASE } }) : await b.post(url, {});
     return { status: res.status, location: res.headers.get('location') ?? '', text: res.html, headers: res.headers };
   }
   const token = n === 'anon' ? null : who[n].token;
   const headers = token ? { authorization: `Bearer ${token}` } : {};
-  const stream = url.startsWith('/live/');
+  const stream = url.startsWith('/live/') || url.startsWith('/ws/');  // seed 001's sockets are subscriptions too
   if (stream) headers.accept = 'text/event-stream';  // a subscription answers at once, then streams
   const ctrl = new AbortController();
   const res = await fetch(BASE + url, { method: r.method, headers, redirect: 'manual', signal: ctrl.signal });
@@ -201,6 +203,8 @@ async function callOnce(r, n) {
 /* A status, or LOGIN for the redirect to sign in first (a logout's own redirect to /login is not one). */
 function outcome(res) {
   if (res.status === 303 && res.location.startsWith('/login?next=')) return LOGIN;
+  // htmx's request for a fragment (HX-Request): 401 with HX-Redirect to sign in (lib/auth.c)
+  if (res.status === 401 && (res.headers.get('hx-redirect') ?? '').startsWith('/login?next=')) return LOGIN;
   return res.status;
 }
 

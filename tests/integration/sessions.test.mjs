@@ -28,9 +28,9 @@ test('create, get, list, patch, delete and restore a session', async () => {
   assert.equal(got.status, 200);
   assert.deepEqual(got.body, s);
 
-  const patched = await api('PATCH', `/api/v1/sessions/${s.id}`, { json: { status: 'completed', venue: null } });
+  const patched = await api('PATCH', `/api/v1/sessions/${s.id}`, { json: { status: 'live', venue: null } });
   assert.equal(patched.status, 200);
-  assert.equal(patched.body.status, 'completed');
+  assert.equal(patched.body.status, 'live');
   assert.equal(patched.body.venue, '');
   assert.equal(patched.body.title, s.title, 'fields not in the patch stay');
 
@@ -154,4 +154,100 @@ test('health and readiness', async () => {
   const r = await api('GET', '/readyz');
   assert.equal(r.status, 200);
   assert.equal(r.body.database, 'ok');
+});
+
+// The status rule (issue 14; lib/sessions.h): planned -> live -> completed | abandoned, an ended
+// session live again (a restart, which clears ends_at); every other change a 409 naming the field.
+const STATUSES = ['planned', 'live', 'completed', 'abandoned'];
+const ALLOWED = new Set(['planned>live', 'live>completed', 'live>abandoned', 'completed>live', 'abandoned>live',
+  ...STATUSES.map((x) => `${x}>${x}`)]);
+const T0 = '2026-10-03T18:00:00Z', T1 = '2026-10-03T19:30:00Z', T2 = '2026-10-04T09:00:00Z';
+
+async function sessionIn(status) {
+  const ended = status === 'completed' || status === 'abandoned';
+  return createSession({ title: `status ${status}`, status, starts_at: T0, ...(ended ? { ends_at: T1 } : {}) });
+}
+const live = (id, data) => api('POST', `/api/v1/sessions/${id}/live`, { json: { type: 'session_update', data } });
+const instant = (t) => (t === null ? null : Date.parse(t));
+
+test('status rule: every change of status by PATCH, allowed or refused with 409 naming status', async () => {
+  for (const from of STATUSES) {
+    for (const to of STATUSES) {
+      const s = await sessionIn(from);
+      const r = await api('PATCH', `/api/v1/sessions/${s.id}`, { json: { status: to, title: 'changed' } });
+      const what = `${from} -> ${to}`;
+      const after = (await api('GET', `/api/v1/sessions/${s.id}`)).body;
+      if (ALLOWED.has(`${from}>${to}`)) {
+        assert.equal(r.status, 200, `${what}: ${r.text}`);
+        assert.deepEqual([after.status, after.title], [to, 'changed'], what);
+      } else {
+        assert.equal(r.status, 409, `${what}: ${r.text}`);
+        assert.equal(r.body.error.code, 'status_conflict', what);
+        assert.match(r.body.error.fields.status, new RegExp(`may not go from ${from} to ${to}: .*planned -> live`), what);
+        assert.deepEqual([after.status, after.title], [from, 'status ' + from], `${what}: nothing of the patch stored`);
+      }
+    }
+  }
+});
+
+test('status rule: every change of status by a live session_update, allowed or refused with 409 naming data.status', async () => {
+  const sent = { live: 'started', completed: 'completed', abandoned: 'abandoned' };
+  for (const from of STATUSES) {
+    for (const [to, word] of Object.entries(sent)) {
+      const s = await sessionIn(from);
+      const before = (await api('GET', `/api/v1/sessions/${s.id}/timeline`)).body.messages.length;
+      const r = await live(s.id, { status: word });
+      const what = `${from} -> ${to} (${word})`;
+      const after = (await api('GET', `/api/v1/sessions/${s.id}`)).body;
+      const messages = (await api('GET', `/api/v1/sessions/${s.id}/timeline`)).body.messages.length;
+      if (ALLOWED.has(`${from}>${to}`)) {
+        assert.equal(r.status, 202, `${what}: ${r.text}`);
+        assert.equal(after.status, to, what);
+        assert.equal(messages, before + 1, `${what}: one session_updated`);
+      } else {
+        assert.equal(r.status, 409, `${what}: ${r.text}`);
+        assert.match(r.body.error.fields['data.status'], new RegExp(`may not go from ${from} to ${to}`), what);
+        assert.equal(after.status, from, what);
+        assert.equal(messages, before, `${what}: nothing announced`);
+      }
+    }
+  }
+});
+
+test('a restart with a new start time clears ends_at; without one the start stays and ends_at is cleared too', async () => {
+  // live: the ended session starts again at T2, after its old end (the 422 on data.ends_at before)
+  const a = await sessionIn('completed');
+  const r = await live(a.id, { status: 'started', starts_at: T2 });
+  assert.equal(r.status, 202, r.text);
+  let s = (await api('GET', `/api/v1/sessions/${a.id}`)).body;
+  assert.deepEqual([s.status, instant(s.starts_at), s.ends_at], ['live', instant(T2), null]);
+  assert.equal((await live(a.id, { status: 'completed' })).status, 202);
+  s = (await api('GET', `/api/v1/sessions/${a.id}`)).body;
+  assert.equal(s.status, 'completed');
+  assert.ok(instant(s.ends_at) >= instant(T2), 'the new end is now, after the new start');
+
+  // live, no start time: the old start stays, the old end goes
+  const b = await sessionIn('abandoned');
+  assert.equal((await live(b.id, { status: 'started' })).status, 202);
+  s = (await api('GET', `/api/v1/sessions/${b.id}`)).body;
+  assert.deepEqual([s.status, instant(s.starts_at), s.ends_at], ['live', instant(T0), null]);
+
+  // PATCH: the same restart, with and without a new start; a given ends_at is kept
+  const c = await sessionIn('completed');
+  let p = await api('PATCH', `/api/v1/sessions/${c.id}`, { json: { status: 'live', starts_at: T2 } });
+  assert.equal(p.status, 200, p.text);
+  assert.deepEqual([instant(p.body.starts_at), p.body.ends_at], [instant(T2), null]);
+  const d = await sessionIn('completed');
+  p = await api('PATCH', `/api/v1/sessions/${d.id}`, { json: { status: 'live' } });
+  assert.deepEqual([instant(p.body.starts_at), p.body.ends_at], [instant(T0), null]);
+  const e = await sessionIn('completed');
+  const end = '2026-10-04T11:00:00Z';
+  p = await api('PATCH', `/api/v1/sessions/${e.id}`, { json: { status: 'live', starts_at: T2, ends_at: end } });
+  assert.deepEqual([instant(p.body.starts_at), instant(p.body.ends_at)], [instant(T2), instant(end)]);
+
+  // a patch that changes no status is not checked: an ended session's title still changes
+  const f = await sessionIn('abandoned');
+  assert.equal((await api('PATCH', `/api/v1/sessions/${f.id}`, { json: { title: 'renamed' } })).status, 200);
+  // an unknown session is still a 404, by either route
+  assert.equal((await api('PATCH', `/api/v1/sessions/${NIL}`, { json: { status: 'live' } })).status, 404);
 });

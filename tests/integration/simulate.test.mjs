@@ -103,7 +103,7 @@ function rallySkills(text) {
       t_sec: Number(f[12]),
       event_type: skills[f[0][3]],
       actor_team: f[0][0] === '*' ? 'A' : 'B',
-      actor_number: Number(f[0].slice(1, 3)),
+      actor_number: String(Number(f[0].slice(1, 3))), // codes pad to two digits; the players list has "4"
       code: f[0],
     }));
 }
@@ -153,4 +153,26 @@ test("a simulation's API token is revoked when it ends or is interrupted", async
   const stopped = await long.done;
   assert.ok(stopped.code === 130 || stopped.signal === 'SIGINT', `interrupted: ${JSON.stringify(stopped)}`);
   assert.equal(active(), before, 'revoked when interrupted');
+});
+
+test('simulate runs twice on one session: the second run restarts it (a new start, the old end cleared)', async () => {
+  const first = simulate('--create', '--kind', 'climb', '--duration', '2');
+  const id = await first.session;
+  const one = await first.done;
+  assert.equal(one.code, 0, one.out);
+  const ended = (await api('GET', `/api/v1/sessions/${id}`)).body;
+  assert.equal(ended.status, 'completed');
+
+  const second = simulate('--session', id, '--kind', 'climb', '--duration', '2');
+  assert.equal(await second.session, id);
+  const two = await second.done;
+  assert.equal(two.code, 0, two.out);
+  assert.match(two.out, /^done climb: .* 0 failed$/m);
+  const again = (await api('GET', `/api/v1/sessions/${id}`)).body;
+  assert.equal(again.status, 'completed');
+  assert.ok(ms(again.starts_at) >= ms(ended.ends_at), `the second start ${again.starts_at} follows the first end ${ended.ends_at}`);
+  assert.ok(ms(again.ends_at) > ms(again.starts_at), 'and its own end follows it');
+  const statuses = (await api('GET', `/api/v1/sessions/${id}/timeline`)).body.messages
+    .filter((m) => m.type === 'session_updated').map((m) => m.data.status);
+  assert.deepEqual(statuses, ['live', 'completed', 'live', 'completed']);
 });

@@ -310,3 +310,26 @@ test('14. Troubleshooting: an unknown session is not found; a client that is not
   assert.equal((await connect(`/ws/session-live/${fx.id}/`, { token: stranger.token })).status, 403);
   assert.equal((await connect(`/ws/session/${fx.id}/`, { token: stranger.token })).status, 403);
 });
+
+test("the status rule holds over the socket: a session_update it refuses closes the socket (1008), nothing stored; a restart goes", async () => {
+  const tl = async () => (await api('GET', `/api/v1/sessions/${fx.id}/timeline`, { token: fx.coach.token })).body.last_seq;
+  const session = async () => (await api('GET', `/api/v1/sessions/${fx.id}`, { token: fx.coach.token })).body;
+  const before = await tl();
+  const a = await connect(`/ws/session-live/${fx.id}/`);
+  a.send(JSON.stringify({ type: 'session_update', status: 'completed', end_time: pyNow() }));
+  await received([a], 1);
+  assert.deepEqual(a.got.map((m) => [m.type, m.status]), [['session_updated', 'completed']]);
+  // completed -> abandoned: the rule refuses it, as PATCH's 409 status_conflict
+  a.send(JSON.stringify({ type: 'session_update', status: 'abandoned' }));
+  assert.equal((await a.closed).code, 1008);
+  assert.equal(await tl(), before + 1);
+  assert.equal((await session()).status, 'completed');
+  // completed -> live: a restart, its ends_at cleared
+  const b = await connect(`/ws/session-live/${fx.id}/`);
+  b.send(JSON.stringify({ type: 'session_update', status: 'started' }));
+  await received([b], 1);
+  assert.deepEqual(b.got.map((m) => [m.type, m.status]), [['session_updated', 'started']]);
+  const s = await session();
+  assert.deepEqual([s.status, s.ends_at], ['live', null]);
+  b.close();
+});

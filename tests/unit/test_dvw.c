@@ -110,9 +110,9 @@ static char *plays(const cJSON *doc, const int *skip_lines, size_t nskip)
 			continue;
 		pl = at(ev, "payload");
 		num = at(ev, "actor_number");
-		ck_assert_int_eq(stint_buf_printf(&b, "%s %d %s %s\n",
+		ck_assert_int_eq(stint_buf_printf(&b, "%s %s %s %s\n",
 			str_at(ev, "actor_team"),
-			cJSON_IsNumber(num) ? num->valueint : -1,
+			cJSON_IsString(num) ? num->valuestring : "-1",
 			str_at(pl, "skill"), str_at(pl, "evaluation")), 0);
 	}
 	return stint_buf_take(&b);
@@ -390,42 +390,44 @@ END_TEST
 static const struct {
 	const char *code;
 	const char *event_type;
-	int number;               /* actor_number, -1 for null */
+	const char *number;       /* actor_number (text: codes pad to two digits), NULL for null */
 } code_cases[] = {
-	{ "*06SM#~~~18C", "serve", 6 },
-	{ "a13AT=X5~47DH2S", "attack", 13 },
-	{ "*04SQ!~~~76A~~NS1", "serve", 4 },
-	{ "a10ET#K1F", "set", 10 },
-	{ "*$$&H#", "green_code", -1 },
-	{ "a$$BH#", "block", -1 },
-	{ "*p01:00", "point", -1 },
-	{ "ap00:01B", "point", -1 },
-	{ "*c03:08", "substitution", 8 },
-	{ "*z3>LUp", "setter_position", -1 },
-	{ "aP10", "setter_assignment", 10 },
-	{ "*T", "timeout", -1 },
-	{ "**1set", "end_of_set", -1 },
-	{ ">ROT<", "rotation_error", -1 },
-	{ ">RED", "note", -1 },
-	{ "", NULL, 0 },
-	{ "*06", NULL, 0 },
-	{ "*06S", NULL, 0 },
-	{ "*06SM", NULL, 0 },
-	{ "*06XM#", NULL, 0 },
-	{ "*06Sm#", NULL, 0 },
-	{ "*06SM?", NULL, 0 },
-	{ "x06SM#", NULL, 0 },
-	{ "*1234SM#", NULL, 0 },
-	{ "*12AH-V", NULL, 0 },
-	{ "*12AH-V5~4x", NULL, 0 },
-	{ "*pxx:1", NULL, 0 },
-	{ "*p12", NULL, 0 },
-	{ "*z9", NULL, 0 },
-	{ "*c3", NULL, 0 },
-	{ "*$", NULL, 0 },
-	{ "*$$Q", NULL, 0 },
-	{ "**xset", NULL, 0 },
-	{ "*\xc3\xa9SM#", NULL, 0 },
+	{ "*06SM#~~~18C", "serve", "6" },
+	{ "a13AT=X5~47DH2S", "attack", "13" },
+	{ "*04SQ!~~~76A~~NS1", "serve", "4" },
+	{ "a10ET#K1F", "set", "10" },
+	{ "*00SM#", "serve", "0" },
+	{ "a100AT#", "attack", "100" },
+	{ "*$$&H#", "green_code", NULL },
+	{ "a$$BH#", "block", NULL },
+	{ "*p01:00", "point", NULL },
+	{ "ap00:01B", "point", NULL },
+	{ "*c03:08", "substitution", "8" },
+	{ "*z3>LUp", "setter_position", NULL },
+	{ "aP10", "setter_assignment", "10" },
+	{ "*T", "timeout", NULL },
+	{ "**1set", "end_of_set", NULL },
+	{ ">ROT<", "rotation_error", NULL },
+	{ ">RED", "note", NULL },
+	{ "", NULL, NULL },
+	{ "*06", NULL, NULL },
+	{ "*06S", NULL, NULL },
+	{ "*06SM", NULL, NULL },
+	{ "*06XM#", NULL, NULL },
+	{ "*06Sm#", NULL, NULL },
+	{ "*06SM?", NULL, NULL },
+	{ "x06SM#", NULL, NULL },
+	{ "*1234SM#", NULL, NULL },
+	{ "*12AH-V", NULL, NULL },
+	{ "*12AH-V5~4x", NULL, NULL },
+	{ "*pxx:1", NULL, NULL },
+	{ "*p12", NULL, NULL },
+	{ "*z9", NULL, NULL },
+	{ "*c3", NULL, NULL },
+	{ "*$", NULL, NULL },
+	{ "*$$Q", NULL, NULL },
+	{ "**xset", NULL, NULL },
+	{ "*\xc3\xa9SM#", NULL, NULL },
 };
 
 START_TEST(test_codes)
@@ -447,13 +449,48 @@ START_TEST(test_codes)
 		ck_assert_msg(ev != NULL, "%s: %s", code_cases[_i].code, w.data);
 		ck_assert_str_eq(str_at(ev, "event_type"), code_cases[_i].event_type);
 		num = at(ev, "actor_number");
-		ck_assert_int_eq(cJSON_IsNumber(num) ? num->valueint : -1,
-				 code_cases[_i].number);
+		if (code_cases[_i].number == NULL)
+			ck_assert_msg(cJSON_IsNull(num), "%s: actor_number not null", code_cases[_i].code);
+		else
+			ck_assert_str_eq(cJSON_GetStringValue(num), code_cases[_i].number);
 		ck_assert_uint_eq(w.len, 0);
 	}
 	cJSON_Delete(doc);
 	stint_buf_free(&text);
 	stint_buf_free(&w);
+}
+END_TEST
+
+/*
+ * Shirt numbers are text (issue 14): the players list's "00" and "0" stay
+ * apart, a scout code (two digits) takes its team's listed text, and a
+ * number nobody is listed under its decimal text.
+ */
+START_TEST(test_shirt_text)
+{
+	static const char text[] =
+		"[3PLAYERS-H]\n0;00;1;;;;;;H00;Zero;Double;;;;False;;;\n0;7;2;;;;;;H7;Seven;Ana;;;;False;;;\n"
+		"[3PLAYERS-V]\n0;0;1;;;;;;V0;Zero;Single;;;;False;;;\n"
+		"[3SCOUT]\n"
+		"*00SM#;;;;;;;20.44.13;1;1;6;1;1;;\n"
+		"a00RM-;;;;;;;20.44.13;1;1;6;1;1;;\n"
+		"*07AH#;;;;;;;20.44.14;1;1;6;1;2;;\n"
+		"*09AH=;;;;;;;20.44.15;1;1;6;1;3;;\n";
+	static const char *const want[] = { "00", "0", "7", "9" };
+	cJSON *doc = NULL;
+	const cJSON *ev, *pl;
+	int i = 0;
+
+	ck_assert_int_eq(stint_dvw_parse(text, sizeof text - 1, &doc, NULL), STINT_DVW_OK);
+	pl = at(doc, "players");
+	ck_assert_int_eq(cJSON_GetArraySize(pl), 3);
+	ck_assert_str_eq(cJSON_GetStringValue(at(cJSON_GetArrayItem(pl, 0), "number")), "00");
+	ck_assert_str_eq(cJSON_GetStringValue(at(cJSON_GetArrayItem(pl, 1), "number")), "7");
+	ck_assert_str_eq(cJSON_GetStringValue(at(cJSON_GetArrayItem(pl, 2), "number")), "0");
+	ck_assert_int_eq(cJSON_GetArraySize(at(doc, "events")), 4);
+	cJSON_ArrayForEach(ev, at(doc, "events"))
+		ck_assert_str_eq(cJSON_GetStringValue(at(ev, "actor_number")), want[i++]);
+	cJSON_Delete(doc);
 }
 END_TEST
 
@@ -588,6 +625,7 @@ static Suite *dvw_suite(void)
 	tcase_add_test(tc, test_damaged_copy);
 	tcase_add_loop_test(tc, test_codes, 0, sizeof code_cases / sizeof code_cases[0]);
 	tcase_add_test(tc, test_payload_fields);
+	tcase_add_test(tc, test_shirt_text);
 	tcase_add_test(tc, test_charsets);
 	tcase_add_test(tc, test_not_dvw);
 	tcase_add_test(tc, test_long_and_many_bad_lines);

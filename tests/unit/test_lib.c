@@ -132,6 +132,29 @@ START_TEST(test_session_valid)
 }
 END_TEST
 
+/* The status rule (lib/sessions.h), every pair of statuses. */
+static const struct { const char *from, *to; stint_status_step step; } status_cases[] = {
+	{ "planned", "planned", STINT_STATUS_SAME }, { "planned", "live", STINT_STATUS_START },
+	{ "planned", "completed", STINT_STATUS_REFUSED }, { "planned", "abandoned", STINT_STATUS_REFUSED },
+	{ "live", "planned", STINT_STATUS_REFUSED }, { "live", "live", STINT_STATUS_SAME },
+	{ "live", "completed", STINT_STATUS_END }, { "live", "abandoned", STINT_STATUS_END },
+	{ "completed", "planned", STINT_STATUS_REFUSED }, { "completed", "live", STINT_STATUS_RESTART },
+	{ "completed", "completed", STINT_STATUS_SAME }, { "completed", "abandoned", STINT_STATUS_REFUSED },
+	{ "abandoned", "planned", STINT_STATUS_REFUSED }, { "abandoned", "live", STINT_STATUS_RESTART },
+	{ "abandoned", "completed", STINT_STATUS_REFUSED }, { "abandoned", "abandoned", STINT_STATUS_SAME },
+};
+
+START_TEST(test_session_status_rule)
+{
+	char why[200];
+
+	ck_assert_msg(stint_session_status_step(status_cases[_i].from, status_cases[_i].to) == status_cases[_i].step,
+		      "%s -> %s", status_cases[_i].from, status_cases[_i].to);
+	stint_session_status_why(status_cases[_i].from, status_cases[_i].to, why, sizeof(why));
+	ck_assert_ptr_nonnull(strstr(why, "planned -> live -> completed or abandoned"));
+}
+END_TEST
+
 static const struct { const char *pattern, *path; int match; const char *p0; } route_cases[] = {
 	{ "/", "/", 1, NULL },
 	{ "/api/v1/sessions", "/api/v1/sessions", 1, NULL },
@@ -320,6 +343,7 @@ static Suite *lib_suite(void)
 	tcase_add_test(tc, test_timestamp_epoch);
 	tcase_add_loop_test(tc, test_utf8, 0, sizeof(utf8_cases) / sizeof(utf8_cases[0]));
 	tcase_add_loop_test(tc, test_session_validation, 0, sizeof(session_cases) / sizeof(session_cases[0]));
+	tcase_add_loop_test(tc, test_session_status_rule, 0, sizeof(status_cases) / sizeof(status_cases[0]));
 	tcase_add_test(tc, test_session_valid);
 	tcase_add_loop_test(tc, test_route, 0, sizeof(route_cases) / sizeof(route_cases[0]));
 	tcase_add_test(tc, test_urlencoded);

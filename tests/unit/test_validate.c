@@ -390,6 +390,64 @@ START_TEST(test_text_values)
 }
 END_TEST
 
+/*
+ * An event's actor_number (issue 14): a string of 1 to 3 digits as sent
+ * ("00" and "0" differ) or an integer 0..999; anything else a problem
+ * naming the field.
+ */
+#define SHIRT_PROBLEM "must be 1 to 3 digits as a string (\"7\", \"00\") or an integer 0 to 999"
+static const struct { const char *value; int ok; } shirt_cases[] = {
+	{ "\"12\"", 1 }, { "12", 1 }, { "\"00\"", 1 }, { "\"0\"", 1 }, { "0", 1 }, { "\"007\"", 1 },
+	{ "999", 1 }, { "\"999\"", 1 }, { "12.0", 1 }, { "null", 1 },
+	{ "\"1234\"", 0 }, { "\"-1\"", 0 }, { "-1", 0 }, { "12.5", 0 }, { "\"a\"", 0 }, { "\"\"", 0 },
+	{ "1000", 0 }, { "\" 7\"", 0 }, { "\"7 \"", 0 }, { "\"+7\"", 0 }, { "\"1e2\"", 0 }, { "\"\u0661\"", 0 },
+	{ "true", 0 }, { "[7]", 0 }, { "{}", 0 }, { "\"12.5\"", 0 },
+};
+
+START_TEST(test_shirt_number)
+{
+	char text[200];
+	cJSON *batch, *errors = NULL;
+	const cJSON *got;
+
+	snprintf(text, sizeof(text), "[{\"t_sec\":1,\"event_type\":\"serve\",\"actor_number\":%s}]",
+		 shirt_cases[_i].value);
+	batch = cJSON_Parse(text);
+	ck_assert_ptr_nonnull(batch);
+	ck_assert_int_eq(stint_events_validate(batch, &errors), shirt_cases[_i].ok ? 0 : 1);
+	if (shirt_cases[_i].ok) {
+		ck_assert_ptr_null(errors);
+	} else {
+		ck_assert_int_eq(cJSON_GetArraySize(errors), 1);
+		got = cJSON_GetObjectItemCaseSensitive(errors, "events[0].actor_number");
+		ck_assert_msg(cJSON_IsString(got), "no events[0].actor_number for %s", shirt_cases[_i].value);
+		ck_assert_str_eq(got->valuestring, SHIRT_PROBLEM);
+	}
+	cJSON_Delete(errors);
+	cJSON_Delete(batch);
+}
+END_TEST
+
+/* The same rule for text (a query's player, a form's number): digits only, kept as typed. */
+START_TEST(test_shirt_text)
+{
+	const stint_field *f = &stint_event_fields[3];
+
+	ck_assert_str_eq(f->name, "actor_number");
+	ck_assert_ptr_null(stint_validate_text(f, "0"));
+	ck_assert_ptr_null(stint_validate_text(f, "00"));
+	ck_assert_ptr_null(stint_validate_text(f, "12"));
+	ck_assert_ptr_null(stint_validate_text(f, "999"));
+	ck_assert_str_eq(stint_validate_text(f, ""), SHIRT_PROBLEM);
+	ck_assert_str_eq(stint_validate_text(f, "1234"), SHIRT_PROBLEM);
+	ck_assert_str_eq(stint_validate_text(f, "-1"), SHIRT_PROBLEM);
+	ck_assert_str_eq(stint_validate_text(f, "12.5"), SHIRT_PROBLEM);
+	ck_assert_str_eq(stint_validate_text(f, "a"), SHIRT_PROBLEM);
+	ck_assert_int_eq(stint_is_shirt("00"), 1);
+	ck_assert_int_eq(stint_is_shirt(NULL), 0);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
 	Suite *s = suite_create("validate");
@@ -406,6 +464,8 @@ static Suite *validate_suite(void)
 	tcase_add_loop_test(tc, test_query, 0, sizeof(query_cases) / sizeof(query_cases[0]));
 	tcase_add_loop_test(tc, test_wrong_destination, 0, sizeof(wrong_bodies) / sizeof(wrong_bodies[0]));
 	tcase_add_test(tc, test_text_values);
+	tcase_add_loop_test(tc, test_shirt_number, 0, sizeof(shirt_cases) / sizeof(shirt_cases[0]));
+	tcase_add_test(tc, test_shirt_text);
 	suite_add_tcase(s, tc);
 	return s;
 }

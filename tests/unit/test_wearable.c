@@ -355,98 +355,6 @@ START_TEST(test_detect)
 }
 END_TEST
 
-/* The last `distance` of a *-records.csv (ANT FIT SDK decode), read here with plain stdio; -1 when none. */
-static double records_last_distance(const char *name)
-{
-	char path[1024], line[512];
-	FILE *f;
-	double last = -1;
-	int col = -1;
-
-	data_path(path, sizeof(path), name);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line;
-		int i = 0;
-
-		if (col < 0) {
-			for (char *tok = strtok(line, ",\n"); tok != NULL; tok = strtok(NULL, ",\n"), i++)
-				if (strstr(tok, "istance") != NULL)
-					col = i;
-			continue;
-		}
-		for (i = 0; i < col && p != NULL; i++)
-			p = strchr(p, ',') != NULL ? strchr(p, ',') + 1 : NULL;
-		if (p != NULL && *p != ',' && strncmp(p, "null", 4) != 0)
-			last = strtod(p, NULL);
-	}
-	fclose(f);
-	return last;
-}
-
-/*
- * Each FIT file through gpsbabel. gpsbabel 1.8 drops the record's distance
- * field, so the distance compared with the SDK's last `distance` is the
- * haversine sum of the positions; compressed-speed-distance.fit has no
- * positions (heart rate only): accepted, positions NAN.
- */
-START_TEST(test_fit_files)
-{
-	static const char *const files[] = { "garmin-edge-820-bike", "garmin-fenix-5-bike", "garmin-fenix-5-run",
-					     "garmin-fenix-5-walk", "compressed-speed-distance" };
-
-	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-		char name[256];
-		stint_tracks t = { 0 };
-		double sum = 0, want, prev_lat = NAN, prev_lon = NAN;
-		size_t positions = 0, hr = 0;
-
-		snprintf(name, sizeof(name), "gps/%s.fit", files[f]);
-		parse_ok(name, STINT_WEARABLE_FIT, &t);
-		for (size_t i = 0; i < t.tracks[0].n; i++) {
-			const stint_sample *s = &t.tracks[0].samples[i];
-
-			if (!isnan(s->lat_deg) && !isnan(prev_lat))
-				sum += haversine_m(prev_lat, prev_lon, s->lat_deg, s->lon_deg);
-			if (!isnan(s->lat_deg))
-				prev_lat = s->lat_deg, prev_lon = s->lon_deg, positions++;
-			hr += !isnan(s->hr_bpm);
-		}
-		snprintf(name, sizeof(name), "gps/%s-records.csv", files[f]);
-		want = records_last_distance(name);
-		fprintf(stderr, "%s: %zu samples, %zu with position, %zu with hr; haversine %.2f m, SDK distance %.2f m (%+.2f %%)\n",
-			files[f], t.tracks[0].n, positions, hr, sum, want, 100 * (sum - want) / want);
-		ck_assert_uint_gt(hr, 0);
-		if (strcmp(files[f], "compressed-speed-distance") == 0)
-			ck_assert_uint_eq(positions, 0);
-		else
-			ck_assert_double_eq_tol(sum, want, 0.03 * want);
-		stint_tracks_free(&t);
-	}
-}
-END_TEST
-
-START_TEST(test_fit_corrupt)
-{
-	size_t n;
-	char *text = load("gps/garmin-fenix-5-run.fit", &n), path[1024], err[256];
-	stint_tracks t = { 0 };
-	static const double cuts[] = { 0.001, 0.2, 0.5, 0.99 };
-
-	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-		write_tmp("cut.fit", text, (size_t)(n * cuts[i]), path, sizeof(path));
-		ck_assert_int_eq(stint_wearable_parse_file(path, STINT_WEARABLE_FIT, &t, err, sizeof(err)), -1);
-		ck_assert_msg(strncmp(err, "gpsbabel: ", 10) == 0 && strstr(err, tmpdir) == NULL, "%s", err);
-	}
-	text[n / 2] ^= 0x55;
-	write_tmp("flip.fit", text, n, path, sizeof(path));
-	ck_assert_int_eq(stint_wearable_parse_file(path, STINT_WEARABLE_FIT, &t, err, sizeof(err)), -1);
-	ck_assert_msg(strstr(err, "CRC") != NULL, "%s", err);
-	free(text);
-}
-END_TEST
-
 /*
  * Metrica: each player's distance (sum of the steps between frames where
  * both are on the pitch) from the parsed tracks, against the same sum
@@ -785,8 +693,6 @@ static Suite *wearable_suite(void)
 	tcase_add_test(tc, test_xml_corrupt);
 	tcase_add_test(tc, test_no_samples);
 	tcase_add_test(tc, test_detect);
-	tcase_add_test(tc, test_fit_files);
-	tcase_add_test(tc, test_fit_corrupt);
 	tcase_add_test(tc, test_metrica);
 	tcase_add_test(tc, test_metrica_corrupt);
 	tcase_add_test(tc, test_csv_statsports);
