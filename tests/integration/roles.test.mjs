@@ -84,7 +84,7 @@ const isTaskRoute = (r) => r.pattern.startsWith('/api/v1/tasks/:uuid');
 /* The access a route is checked with: the manifest's, or a task route's (see above). */
 const accessOf = (r) => (isTaskRoute(r) ? (r.method === 'GET' ? 'TASK_VIEWER' : 'TASK_EDITOR') : r.access);
 const isPage = (r) => r.format === 'HTML' || r.format === 'FRAGMENT';  // FRAGMENT: seed 000's HTMX fragments
-const endsSession = (r) => /\/:uuid$/.test(r.pattern) ? r.method === 'DELETE' : /\/:uuid\/delete$/.test(r.pattern);
+const endsSession = (r) => /\/:uuid\/?$/.test(r.pattern) ? r.method === 'DELETE' : /\/:uuid\/delete$/.test(r.pattern);
 
 /* The callers a route is tried with. */
 function callersOf(r) {
