@@ -16,11 +16,22 @@
 //    nchan's own rate in the same run: CLIENTS clients POST one stored
 //    pose_updated message each (same bytes) to the publisher socket, back
 //    to back, for DURATION s.
+// 3. The socket (seed 001): a ProjectClimb-style client, a plain WebSocket
+//    (node's own; no Stint code), sends SOCKET_FRAMES pose_update frames in
+//    its own format ({"type": "pose_update", "pose": [33 landmarks]}) over
+//    /ws/session-live/<id>/, one every SOCKET_INTERVAL_MS (30 a second),
+//    while SOCKET_LISTENERS other clients listen there. The first landmark
+//    carries the frame's number as its name, so order can be checked: every
+//    listener must get every frame once, in order; the session's timeline
+//    must hold them all, in order. Latency: a listener's arrival time minus
+//    the moment the sender sent the frame; p50/p99/max over every (frame,
+//    listener) pair.
 //
 // Environment: BENCH_URL, BENCH_TOKEN (write), BENCH_NCHAN_SOCK, BENCH_PREFIX
 // (for psql), SUBSCRIBERS [1,100,1000], MESSAGES [200], WARMUP [20],
 // INTERVAL_MS [50], SUB_THREADS [2], CLIENTS [8], BATCH [30], DURATION [20],
-// PHASES [latency,api,nchan] (which parts run).
+// SOCKET_FRAMES [1000], SOCKET_INTERVAL_MS [33], SOCKET_LISTENERS [2],
+// PHASES [latency,api,nchan,socket] (which parts run).
 // Prints the results as one JSON line on stdout; progress on stderr.
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
@@ -141,7 +152,10 @@ async function main() {
   const CLIENTS = Number(env('CLIENTS', 8));
   const BATCH = Number(env('BATCH', 30));
   const DURATION = Number(env('DURATION', 20));
-  const PHASES = env('PHASES', 'latency,api,nchan').split(',');
+  const PHASES = env('PHASES', 'latency,api,nchan,socket').split(',');
+  const SOCKET_FRAMES = Number(env('SOCKET_FRAMES', 1000));
+  const SOCKET_INTERVAL_MS = Number(env('SOCKET_INTERVAL_MS', 33));
+  const SOCKET_LISTENERS = Number(env('SOCKET_LISTENERS', 2));
   if (!TOKEN || !SOCK) throw new Error('BENCH_TOKEN and BENCH_NCHAN_SOCK are needed (bench/live sets them)');
   const auth = { authorization: `Bearer ${TOKEN}` };
   const nchanAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -276,7 +290,70 @@ async function main() {
     return row;
   }
 
-  const out = { latency: [], throughput: null, nchan: null };
+  /** MediaPipe's 33 pose landmarks as ProjectClimb sends them; the first named f<n>. */
+  function landmarks(n) {
+    return Array.from({ length: 33 }, (_, k) => ({ x: 0.3 + k / 100, y: 0.2 + (n % 30) / 100, z: -0.1,
+      visibility: 0.9, ...(k === 0 ? { name: `f${n}` } : {}) }));
+  }
+
+  async function socketPhase() {
+    if (typeof WebSocket !== 'function') throw new Error('this node has no WebSocket (node >= 22, or --experimental-websocket)');
+    const id = await createSession('bench socket');
+    const url = `${BASE.replace(/^http/, 'ws')}/ws/session-live/${id}/`;
+    const open = () => new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: auth });
+      ws.got = [];  // [seq, frame number, arrival ns]
+      ws.closedWith = null;
+      ws.onmessage = (e) => {
+        const t = now();
+        const m = JSON.parse(e.data);
+        ws.got.push([m.seq, Number(String(m.pose?.[0]?.name ?? '').slice(1)), t]);
+      };
+      ws.onclose = (e) => { ws.closedWith = e.code; };
+      ws.onopen = () => resolve(ws);
+      ws.onerror = () => reject(new Error(`WebSocket ${url}: could not connect`));
+    });
+    const listeners = [];
+    for (let i = 0; i < SOCKET_LISTENERS; i++) listeners.push(await open());
+    const sender = await open();
+    const sent = new Float64Array(SOCKET_FRAMES);
+    const start = now();
+    for (let i = 0; i < SOCKET_FRAMES; i++) {
+      const wait = (start + i * SOCKET_INTERVAL_MS * 1e6 - now()) / 1e6;
+      if (wait > 1) await sleep(wait);
+      sent[i] = now();
+      sender.send(JSON.stringify({ type: 'pose_update', pose: landmarks(i) }));
+    }
+    const deadline = Date.now() + 15000;
+    while ([sender, ...listeners].some((l) => l.got.length < SOCKET_FRAMES) && Date.now() < deadline) await sleep(50);
+    await sleep(300);
+    const seconds = (now() - start) / 1e9;
+    const lat = [];
+    let inOrder = true;
+    for (const l of listeners) {
+      l.got.forEach(([seq, n, t], k) => {
+        if (n !== k || (k > 0 && seq !== l.got[k - 1][0] + 1)) inOrder = false;
+        if (n >= 0 && n < SOCKET_FRAMES) lat.push((t - sent[n]) / 1e6);
+      });
+      l.close();
+    }
+    sender.close();
+    lat.sort((a, b) => a - b);
+    // stored: the session's timeline holds every frame, in order
+    const res = await fetch(`${BASE}/api/v1/sessions/${id}/timeline?after_seq=0&limit=5000`, { headers: auth });
+    const stored = (await res.json()).messages.filter((m) => m.type === 'pose_updated').map((m) => Number(m.pose[0].name.slice(1)));
+    const row = {
+      frames: SOCKET_FRAMES, listeners: SOCKET_LISTENERS, interval_ms: SOCKET_INTERVAL_MS, seconds,
+      delivered: listeners.reduce((a, l) => a + l.got.length, 0), expected: SOCKET_FRAMES * SOCKET_LISTENERS,
+      echoed: sender.got.length, in_order: inOrder, sender_closed: sender.closedWith,
+      stored: stored.length, stored_in_order: stored.every((n, k) => n === k),
+      p50_ms: pct(lat, 50), p99_ms: pct(lat, 99), max_ms: lat.at(-1),
+    };
+    log(`  ${JSON.stringify(row)}`);
+    return row;
+  }
+
+  const out = { latency: [], throughput: null, nchan: null, socket: null };
   if (PHASES.includes('latency')) {
     log('== latency: publish to receive');
     for (const n of SUBSCRIBERS) {
@@ -294,6 +371,10 @@ async function main() {
   if (PHASES.includes('nchan')) {
     log(`== nchan's own publish rate: ${CLIENTS} clients, one ${Buffer.byteLength(sample)}-byte message a POST, ${DURATION} s`);
     out.nchan = await nchanThroughput(sample);
+  }
+  if (PHASES.includes('socket')) {
+    log(`== seed 001's socket: ${SOCKET_FRAMES} pose frames over /ws/session-live/<id>/, one every ${SOCKET_INTERVAL_MS} ms, ${SOCKET_LISTENERS} listeners`);
+    out.socket = await socketPhase();
   }
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

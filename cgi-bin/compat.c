@@ -9,6 +9,11 @@
  *    a "task session" is a task whose group_key is the e-shop's short_id;
  *  - seed 004 (Player1), /api/sessions/<id>/process/ and .../status/: a
  *    session's report, with the upper-case processing_status values;
+ *  - seed 001 (ProjectClimb), /ws/session-live/<id>/: the session's live
+ *    WebSocket (lib/livesub.h), two-way as /live/sessions/<id> is;
+ *    /api/sessions/ and /api/sessions/<id>/ (lib/sessions.h) with the
+ *    seed's Session fields, PUT a whole-object update; /api/session-recordings/
+ *    as the sessions' clips (lib/media.h);
  *  - seed 003 (the DJ system's session-recorder API), under
  *    /api/session-recorder/: the recorder bucket's recordings and a
  *    session's link to one (lib/recorder.h, lib/recorder-links.h); and
@@ -19,9 +24,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "conf.h"
 #include "fail.h"
+#include "live.h"
+#include "livesub.h"
 #include "log.h"
+#include "media.h"
 #include "recorder-links.h"
 #include "recorder.h"
 #include "sessions.h"
@@ -446,6 +455,550 @@ static void player1_process(stint_req *r)
 static void player1_status(stint_req *r)
 {
 	player1_answer_status(r, 200);
+}
+
+
+/* --- seed 001: ProjectClimb's sessions and recordings ---------------------- */
+
+#define CLIMB_LIST_MAX "1000"
+
+/*
+ * A date-time as ProjectClimb's Python may send it (isoformat(), without a
+ * zone) into out with a Z (taken as UTC); others are copied unchanged.
+ */
+static const char *climb_zoned(const char *in, char *out, size_t size)
+{
+	size_t n = strlen(in);
+
+	if (n >= 19 && n < size - 1 && in[10] == 'T' && strpbrk(in + 19, "Zz+-") == NULL) {
+		snprintf(out, size, "%sZ", in);
+		return out;
+	}
+	return in;
+}
+
+/* The seed's status (started, completed, abandoned) of a Stint session's. */
+static const char *climb_status_out(const char *status)
+{
+	if (status != NULL && (strcmp(status, "completed") == 0 || strcmp(status, "abandoned") == 0))
+		return status;
+	return "started";  /* live, and planned: the seed has no state before the start */
+}
+
+/* Duplicate member name of obj into out as key (JSON null when absent). */
+static void climb_copy(cJSON *out, const char *key, const cJSON *obj, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+	cJSON_AddItemToObject(out, key, v != NULL ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+}
+
+/*
+ * The seed's climb_data of a session's data: the holds and the rest of
+ * data, with the climb's own members (data.climb: startTime, endTime,
+ * status) at the top, as the seed's climb object has them.
+ */
+static cJSON *climb_data_out(const cJSON *data)
+{
+	cJSON *out = cJSON_IsObject(data) ? cJSON_Duplicate(data, 1) : cJSON_CreateObject();
+	cJSON *climb = cJSON_DetachItemFromObjectCaseSensitive(out, "climb");
+	cJSON *m;
+
+	if (cJSON_IsObject(climb)) {
+		cJSON_ArrayForEach(m, climb)
+			if (!cJSON_HasObjectItem(out, m->string))
+				cJSON_AddItemToObject(out, m->string, cJSON_Duplicate(m, 1));
+	}
+	cJSON_Delete(climb);
+	return out;
+}
+
+/* The seed's climb_data as a Stint session's data: startTime, endTime, status go under climb. */
+static cJSON *climb_data_in(const cJSON *cd)
+{
+	static const char *const own[] = { "startTime", "endTime", "status" };
+	cJSON *data = cJSON_IsObject(cd) ? cJSON_Duplicate(cd, 1) : cJSON_CreateObject();
+	cJSON *climb = cJSON_CreateObject();
+
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(data, own[i]);
+
+		if (v != NULL)
+			cJSON_AddItemToObject(climb, own[i], v);
+	}
+	if (cJSON_GetArraySize(climb) > 0)
+		cJSON_AddItemToObject(data, "climb", climb);
+	else
+		cJSON_Delete(climb);
+	return data;
+}
+
+/*
+ * The seed's Session object (its serializer's fields) of native session s:
+ * {id, uuid, slug, deleted, created, updated, route, user, start_time,
+ * end_time, status, climb_data}; route is the session's meta.route.
+ */
+static cJSON *climb_session(const cJSON *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(s, "meta");
+
+	climb_copy(o, "id", s, "id");
+	climb_copy(o, "uuid", s, "id");
+	cJSON_AddNullToObject(o, "slug");
+	cJSON_AddFalseToObject(o, "deleted");
+	climb_copy(o, "created", s, "created_at");
+	climb_copy(o, "updated", s, "updated_at");
+	climb_copy(o, "route", meta, "route");
+	climb_copy(o, "user", s, "owner_id");
+	climb_copy(o, "start_time", s, "starts_at");
+	climb_copy(o, "end_time", s, "ends_at");
+	cJSON_AddStringToObject(o, "status",
+				climb_status_out(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "status"))));
+	cJSON_AddItemToObject(o, "climb_data", climb_data_out(cJSON_GetObjectItemCaseSensitive(s, "data")));
+	cJSON_AddStringToObject(o, "title", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "title")));
+	return o;
+}
+
+/* Answer session id (after a change) in the seed's shape with status. */
+static void climb_answer_session(stint_req *r, int status, const char *id)
+{
+	cJSON *s = NULL, *o;
+	stint_db_rc rc = stint_session_load(r->db, id, &s);
+
+	if (rc != STINT_DB_OK || s == NULL) {
+		stint_found_or_fail(r, rc, s != NULL, "There is no such session.");
+		return;
+	}
+	o = climb_session(s);
+	stint_resp_json(r, status, o);
+	cJSON_Delete(o);
+	cJSON_Delete(s);
+}
+
+static const char *const climb_statuses[] = { "started", "completed", "abandoned", NULL };
+
+/* What a client may send of the seed's Session (the rest is the server's, ignored). */
+typedef struct climb_in {
+	const char *start_time, *end_time, *status;
+} climb_in;
+
+static const stint_field climb_fields[] = {
+	{ "start_time", STINT_F_STRING, STINT_F_REQUIRED, 10, 40, NULL, STINT_DEST(climb_in, start_time) },
+	{ "end_time", STINT_F_STRING, STINT_F_NULLABLE, 10, 40, NULL, STINT_DEST(climb_in, end_time) },
+	{ "status", STINT_F_ENUM, 0, 0, 0, climb_statuses, STINT_DEST(climb_in, status) },
+	{ "route", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL, STINT_NO_DEST },
+	{ "climb_data", STINT_F_OBJECT, 0, 0, 1024 * 1024, NULL, STINT_NO_DEST },
+	{ "title", STINT_F_STRING, 0, 1, 200, NULL, STINT_NO_DEST },
+	/* the server's own fields, as the seed's client may send them back: ignored */
+	{ "id", STINT_F_STRING, STINT_F_NULLABLE, 0, 64, NULL, STINT_NO_DEST },
+	{ "uuid", STINT_F_STRING, STINT_F_NULLABLE, 0, 64, NULL, STINT_NO_DEST },
+	{ "slug", STINT_F_STRING, STINT_F_NULLABLE, 0, 200, NULL, STINT_NO_DEST },
+	{ "deleted", STINT_F_BOOL, 0, 0, 0, NULL, STINT_NO_DEST },
+	{ "created", STINT_F_STRING, STINT_F_NULLABLE, 0, 64, NULL, STINT_NO_DEST },
+	{ "updated", STINT_F_STRING, STINT_F_NULLABLE, 0, 64, NULL, STINT_NO_DEST },
+	{ "user", STINT_F_INT, STINT_F_NULLABLE, 0, 9000000000000000000LL, NULL, STINT_NO_DEST },
+};
+
+/*
+ * The native session body (POST or PATCH /api/v1/sessions) of the seed's
+ * Session r->json, a whole object: what it leaves out takes the seed's
+ * default (end_time null, status started, climb_data {}, route null).
+ * meta is the session's meta so far (NULL on create), route set in it.
+ * NULL after answering 422.
+ */
+static cJSON *climb_native(stint_req *r, const cJSON *meta)
+{
+	climb_in in = { NULL, NULL, "started" };
+	cJSON *errors = NULL, *b, *m;
+	const cJSON *route, *title;
+	char st[64], et[64];
+
+	if (stint_validate_json(r->json, STINT_SPEC(climb_fields), 0, &in, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return NULL;
+	}
+	b = cJSON_CreateObject();
+	title = cJSON_GetObjectItemCaseSensitive(r->json, "title");
+	if (meta == NULL)
+		cJSON_AddStringToObject(b, "title", cJSON_IsString(title) ? title->valuestring : "Climb");
+	else if (cJSON_IsString(title))
+		cJSON_AddStringToObject(b, "title", title->valuestring);
+	if (meta == NULL)
+		cJSON_AddStringToObject(b, "kind", "climb");
+	cJSON_AddStringToObject(b, "starts_at", climb_zoned(in.start_time, st, sizeof(st)));
+	if (in.end_time != NULL)
+		cJSON_AddStringToObject(b, "ends_at", climb_zoned(in.end_time, et, sizeof(et)));
+	else
+		cJSON_AddNullToObject(b, "ends_at");
+	cJSON_AddStringToObject(b, "status", strcmp(in.status, "started") == 0 ? "live" : in.status);
+	cJSON_AddItemToObject(b, "data", climb_data_in(cJSON_GetObjectItemCaseSensitive(r->json, "climb_data")));
+	m = cJSON_IsObject(meta) ? cJSON_Duplicate(meta, 1) : cJSON_CreateObject();
+	route = cJSON_GetObjectItemCaseSensitive(r->json, "route");
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "route");
+	cJSON_AddItemToObject(m, "route", route != NULL ? cJSON_Duplicate(route, 1) : cJSON_CreateNull());
+	cJSON_AddItemToObject(b, "meta", m);
+	if (stint_session_validate(b, meta != NULL, &errors) != 0) {
+		cJSON_Delete(b);
+		stint_fail_fields(r, errors);  /* named as Stint's fields: starts_at is start_time */
+		return NULL;
+	}
+	return b;
+}
+
+/* GET /api/sessions/: the climbs the caller may see, newest first, as a list (no paging). */
+static void climb_list(stint_req *r)
+{
+	stint_kvlist q = { 0 };
+	stint_session_query sq;
+	cJSON *errors = NULL, *page, *out;
+	const cJSON *s;
+	char *json = NULL;
+	stint_db_rc rc;
+
+	(void)stint_session_query_parse(&q, &sq, &errors);
+	cJSON_Delete(errors);
+	sq.kind = "climb";
+	sq.limit = atol(CLIMB_LIST_MAX);
+	sq.user_id = r->user.id_text;
+	sq.is_admin = strcmp(r->user.role, "admin") == 0;
+	rc = stint_session_list(r->db, &sq, &json);
+	if (rc != STINT_DB_OK || json == NULL || (page = cJSON_Parse(json)) == NULL) {
+		free(json);
+		stint_fail_db(r, rc != STINT_DB_OK ? rc : STINT_DB_ERROR);
+		return;
+	}
+	free(json);
+	out = cJSON_CreateArray();
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(page, "items"))
+		cJSON_AddItemToArray(out, climb_session(s));
+	stint_resp_json(r, 200, out);
+	cJSON_Delete(out);
+	cJSON_Delete(page);
+}
+
+/* POST /api/sessions/: a new climb session, the caller its owner (the seed's user is ignored). */
+static void climb_create(stint_req *r)
+{
+	cJSON *b = climb_native(r, NULL);
+	char *text, id[37], location[64];
+	stint_tx tx;
+	stint_db_rc rc;
+
+	if (b == NULL)
+		return;
+	text = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_create(&tx, r->user.id_text, text, id);
+	rc = stint_tx_end(&tx);
+	free(text);
+	if (rc == STINT_DB_INVALID) {
+		stint_fail_field(r, "end_time", "must not be before start_time");
+		return;
+	}
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	snprintf(location, sizeof(location), "/api/sessions/%s/", id);
+	stint_resp_header(r, "Location", location);
+	climb_answer_session(r, 201, id);
+}
+
+/* GET /api/sessions/<id>/. */
+static void climb_get(stint_req *r)
+{
+	climb_answer_session(r, 200, r->params[0]);
+}
+
+/* PUT /api/sessions/<id>/: the whole object (PATCH /api/v1/sessions/<id> of every field). */
+static void climb_put(stint_req *r)
+{
+	cJSON *s = NULL, *b, *errors = NULL;
+	char *text, to[16];
+	stint_tx tx;
+	stint_db_rc rc;
+	int found = 0;
+
+	rc = stint_session_load(r->db, r->params[0], &s);
+	if (rc != STINT_DB_OK || s == NULL) {
+		stint_found_or_fail(r, rc, s != NULL, "There is no such session.");
+		return;
+	}
+	b = climb_native(r, cJSON_GetObjectItemCaseSensitive(s, "meta"));
+	cJSON_Delete(s);
+	if (b == NULL)
+		return;
+	snprintf(to, sizeof(to), "%s", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "status")));
+	text = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	/* the status rule (lib/sessions.h) is stint_session_patch()'s: a refused change is 409 */
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_session_patch(&tx, r->params[0], text, &found);
+	rc = stint_tx_end(&tx);
+	free(text);
+	if (rc == STINT_DB_INVALID) {
+		stint_fail_field(r, "end_time", "must not be before start_time");
+	} else if (rc == STINT_DB_CONFLICT &&
+		   stint_session_status_problem(r->db, r->params[0], to, "status", &errors) > 0) {
+		stint_fail(r, 409, "status_conflict", "The session's status may not change so.", errors);
+		cJSON_Delete(errors);
+	} else if (stint_found_or_fail(r, rc, found, "There is no such session."))
+		climb_answer_session(r, 200, r->params[0]);
+}
+
+/* DELETE /api/sessions/<id>/: archived, as DELETE /api/v1/sessions/<id>. */
+static void climb_delete(stint_req *r)
+{
+	int found;
+	stint_db_rc rc = stint_req_write(r, stint_session_archive, r->params[0], &found);
+
+	if (stint_found_or_fail(r, rc, found, "There is no such session."))
+		stint_resp_send(r, 204, NULL, NULL, 0);
+}
+
+/*
+ * The seed's SessionRecording of clip c of session sid: {uuid, id, name,
+ * description, created, duration (s), frame_count, video_file_path, status,
+ * session}; description, frame_count and status come from the clip's meta
+ * (as POST put them), video_file_path is its uri or media address.
+ */
+static cJSON *climb_recording(const cJSON *c, const char *sid)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(c, "meta");
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(c, "duration_sec");
+	const cJSON *uri = cJSON_GetObjectItemCaseSensitive(c, "uri");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(meta, "status");
+	const cJSON *fc = cJSON_GetObjectItemCaseSensitive(meta, "frame_count");
+
+	climb_copy(o, "id", c, "id");
+	climb_copy(o, "uuid", c, "id");
+	climb_copy(o, "name", c, "title");
+	climb_copy(o, "description", meta, "description");
+	climb_copy(o, "created", c, "created_at");
+	cJSON_AddNumberToObject(o, "duration", cJSON_IsNumber(d) ? (double)(long long)d->valuedouble : 0);
+	cJSON_AddNumberToObject(o, "frame_count", cJSON_IsNumber(fc) ? fc->valuedouble : 0);
+	climb_copy(o, "video_file_path", c, cJSON_IsString(uri) ? "uri" : "media_url");
+	cJSON_AddStringToObject(o, "status", cJSON_IsString(st) ? st->valuestring : "completed");
+	cJSON_AddStringToObject(o, "session", sid);
+	return o;
+}
+
+/* The recordings of session sid appended to out; rc of the read. */
+static stint_db_rc climb_add_recordings(stint_req *r, const char *sid, cJSON *out)
+{
+	cJSON *clips = NULL;
+	const cJSON *c;
+	stint_db_rc rc = stint_clip_list_json(r->db, sid, &clips);
+
+	cJSON_ArrayForEach(c, clips)
+		cJSON_AddItemToArray(out, climb_recording(c, sid));
+	cJSON_Delete(clips);
+	return rc;
+}
+
+/*
+ * 0 when the caller may see (edit: change) session sid, else -1 after
+ * answering 404 (also for a session they may not see) or 403.
+ */
+static int climb_session_allowed(stint_req *r, const char *sid, int edit)
+{
+	stint_grant g;
+	stint_db_rc rc;
+
+	if (!stint_is_uuid(sid)) {
+		stint_fail_field(r, "session", "must be a session id (a UUID)");
+		return -1;
+	}
+	rc = stint_session_access(r->db, sid, r->user.id_text, 0, &g);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return -1;
+	}
+	if (g == STINT_GRANT_ABSENT || g == STINT_GRANT_NONE) {
+		stint_fail(r, 404, "not_found", "There is no such session.", NULL);
+		return -1;
+	}
+	if (edit && g != STINT_GRANT_EDIT) {
+		stint_fail(r, 403, "forbidden", "You may not change this session.", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * GET /api/session-recordings/[?session=<id>]: the clips of that session,
+ * or of every climb the caller may see, as the seed's recordings.
+ */
+static void climb_recordings(stint_req *r)
+{
+	const char *sid = stint_kv_get(&r->query, "session");
+	cJSON *out = cJSON_CreateArray();
+	stint_db_rc rc = STINT_DB_OK;
+
+	if (sid != NULL) {
+		if (climb_session_allowed(r, sid, 0) != 0) {
+			cJSON_Delete(out);
+			return;
+		}
+		rc = climb_add_recordings(r, sid, out);
+	} else {
+		stint_kvlist q = { 0 };
+		stint_session_query sq;
+		cJSON *errors = NULL, *page = NULL;
+		const cJSON *s;
+		char *json = NULL;
+
+		(void)stint_session_query_parse(&q, &sq, &errors);
+		cJSON_Delete(errors);
+		sq.kind = "climb";
+		sq.limit = 200;
+		sq.user_id = r->user.id_text;
+		sq.is_admin = strcmp(r->user.role, "admin") == 0;
+		rc = stint_session_list(r->db, &sq, &json);
+		if (rc == STINT_DB_OK && json != NULL)
+			page = cJSON_Parse(json);
+		free(json);
+		cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(page, "items")) {
+			if (rc == STINT_DB_OK)
+				rc = climb_add_recordings(r, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s, "id")), out);
+		}
+		cJSON_Delete(page);
+	}
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else
+		stint_resp_json(r, 200, out);
+	cJSON_Delete(out);
+}
+
+static const char *const recording_statuses[] = { "recording", "completed", "processing", NULL };
+
+typedef struct recording_in {
+	const char *name, *session, *video_file_path;
+} recording_in;
+
+static const stint_field recording_fields[] = {
+	{ "name", STINT_F_STRING, STINT_F_REQUIRED, 1, 200, NULL, STINT_DEST(recording_in, name) },
+	{ "description", STINT_F_STRING, STINT_F_NULLABLE, 0, 10000, NULL, STINT_NO_DEST },
+	{ "session", STINT_F_UUID, STINT_F_REQUIRED, 0, 0, NULL, STINT_DEST(recording_in, session) },
+	{ "duration", STINT_F_INT, 0, 0, 10000000, NULL, STINT_NO_DEST },
+	{ "frame_count", STINT_F_INT, 0, 0, 2000000000, NULL, STINT_NO_DEST },
+	{ "video_file_path", STINT_F_STRING, STINT_F_REQUIRED, 8, 2000, NULL,
+	  STINT_DEST(recording_in, video_file_path) },
+	{ "status", STINT_F_ENUM, 0, 0, 0, recording_statuses, STINT_NO_DEST },
+};
+
+/*
+ * POST /api/session-recordings/: a clip of the session the recording names
+ * (as POST /api/v1/sessions/<id>/clips with a uri): video_file_path is
+ * where the video is, https:// or s3://; description, frame_count and
+ * status go to the clip's meta.
+ */
+static void climb_add_recording(stint_req *r)
+{
+	recording_in in = { NULL, NULL, NULL };
+	cJSON *errors = NULL, *clip, *meta, *c;
+	const char *keep[] = { "description", "frame_count", "status" };
+	const cJSON *d;
+	char *text, *json = NULL;
+	stint_tx tx;
+	stint_db_rc rc;
+
+	if (stint_validate_json(r->json, STINT_SPEC(recording_fields), 0, &in, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		return;
+	}
+	if (strncmp(in.video_file_path, "https://", 8) != 0 && strncmp(in.video_file_path, "s3://", 5) != 0) {
+		stint_fail_field(r, "video_file_path", "must start with https:// or s3:// (upload files with POST /api/v1/sessions/{id}/clips/upload)");
+		return;
+	}
+	if (climb_session_allowed(r, in.session, 1) != 0)
+		return;
+	clip = cJSON_CreateObject();
+	cJSON_AddStringToObject(clip, "kind", "video");
+	cJSON_AddStringToObject(clip, "title", in.name);
+	cJSON_AddStringToObject(clip, "uri", in.video_file_path);
+	d = cJSON_GetObjectItemCaseSensitive(r->json, "duration");
+	if (cJSON_IsNumber(d))
+		cJSON_AddNumberToObject(clip, "duration_sec", d->valuedouble);
+	meta = cJSON_AddObjectToObject(clip, "meta");
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, keep[i]);
+
+		if (v != NULL)
+			cJSON_AddItemToObject(meta, keep[i], cJSON_Duplicate(v, 1));
+	}
+	text = cJSON_PrintUnformatted(clip);
+	cJSON_Delete(clip);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_clip_create(&tx, in.session, text, &json);
+	rc = stint_tx_end(&tx);
+	free(text);
+	if (rc != STINT_DB_OK || json == NULL || (c = cJSON_Parse(json)) == NULL) {
+		free(json);
+		stint_fail_db(r, rc != STINT_DB_OK ? rc : STINT_DB_ERROR);
+		return;
+	}
+	free(json);
+	clip = climb_recording(c, in.session);
+	stint_resp_json(r, 201, clip);
+	cJSON_Delete(clip);
+	cJSON_Delete(c);
+}
+
+/*
+ * GET /ws/session-live/<id>/ (seed 001's SessionConsumer): the session's
+ * live messages, as GET /live/sessions/<id>; over a WebSocket the client
+ * also sends its session_update, climb_update and pose_update frames there
+ * (cgi-bin/live.c's ws_frame(): editors only, else the socket closes 1008).
+ */
+static void climb_session_live(stint_req *r)
+{
+	stint_live_subscribe(r, r->params[0]);
+}
+
+/*
+ * GET /ws/session/<id>/ (seed 001's SessionReplayConsumer): the session's
+ * stored live messages replayed at their pace to this caller alone: a
+ * live_replay task (bin/stint-replay, conf/tasks.conf) of the caller's,
+ * not of the session, publishes the messages stored so far on a new
+ * channel "replay-<random>" that only this request subscribes to; the
+ * channel is deleted at the end, which closes the socket.
+ */
+static void climb_session_replay(stint_req *r)
+{
+	const stint_task_type *type = stint_task_type_find(&task_types, "live_replay");
+	char secret[STINT_SECRET_HEX + 1], channel[STINT_LIVE_REPLAY_LEN], params[192];
+	char id[STINT_TASK_ID_LEN], *json = NULL;
+	stint_task_new t;
+	stint_tx tx;
+	stint_db_rc rc;
+	int created = 0;
+
+	if (!stint_live_origin_ok(r)) {
+		stint_fail(r, 403, "forbidden", "Live updates are only served to Stint's own pages.", NULL);
+		return;
+	}
+	if (type == NULL || stint_secret_new(secret, sizeof(secret), 0) != 0) {
+		stint_fail(r, 503, "unavailable", "Replays are not set up on this server (task type live_replay).", NULL);
+		return;
+	}
+	snprintf(channel, sizeof(channel), "replay-%s", secret);
+	snprintf(params, sizeof(params), "{\"session\": \"%s\", \"channel\": \"%s\"}", r->params[0], channel);
+	/* not a task of the session: it would announce itself in the session's own timeline */
+	t = (stint_task_new){ NULL, NULL, type->name, NULL, params, 50, type->max_attempts, r->user.id_text };
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	stint_task_create(&tx, &t, &json, &created, id);
+	rc = stint_tx_end(&tx);
+	free(json);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return;
+	}
+	stint_live_subscribe_replay(r, r->params[0], channel);
 }
 
 /* --- seed 003: the DJ system's session-recorder API ------------------------ */

@@ -273,6 +273,21 @@ static int check_session(stint_req *r, int edit, int deleted)
 	return ok;
 }
 
+/*
+ * 1 for a WebSocket frame (cgi-bin/live.c's ws_frame(): only nginx's
+ * publisher socket sets STINT_WS_FRAME, conf/nginx/stint.conf.in) whose
+ * handshake came from Stint's own Origin. A browser cannot add a CSRF header
+ * to a WebSocket; it always sends Origin on the handshake, and the frame
+ * carries the handshake's headers: checking that Origin is OWASP's defence
+ * against cross-site WebSocket hijacking. No Origin is no proof here.
+ */
+static int ws_frame_origin_ok(const stint_req *r)
+{
+	const char *origin = stint_req_env(r, "HTTP_ORIGIN");
+
+	return stint_req_env(r, "STINT_WS_FRAME") != NULL && origin != NULL && stint_origin_is_own(r, origin);
+}
+
 int stint_auth_check(stint_req *r, const stint_route *rt)
 {
 	stint_db_rc rc;
@@ -294,7 +309,8 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 		return -1;
 	}
 	/* a page's script writing with the login cookie proves it read the page */
-	if (writes && !r->user.via_token && rt->format == STINT_FORMAT_JSON && !stint_csrf_header_valid(r)) {
+	if (writes && !r->user.via_token && rt->format == STINT_FORMAT_JSON && !stint_csrf_header_valid(r) &&
+	    !ws_frame_origin_ok(r)) {
 		stint_fail(r, 403, "csrf", "Send the page's CSRF token in the X-CSRF-Token header.", NULL);
 		return -1;
 	}

@@ -122,6 +122,31 @@ int stint_live_close(const char *channel)
 	return -1;
 }
 
+long stint_live_replay_send(const char *channel, const char *type, const char *body)
+{
+	char url[160], event[96];
+	CURLcode cc;
+
+	snprintf(url, sizeof(url), "http://localhost/pub/replay/%.72s", channel);
+	snprintf(event, sizeof(event), "X-EventSource-Event: %.60s", type);
+	return nchan_request("POST", url, body, event, &cc);
+}
+
+int stint_live_replay_end(const char *channel)
+{
+	char url[160];
+	CURLcode cc;
+	long status;
+
+	snprintf(url, sizeof(url), "http://localhost/pub/replay/%.72s", channel);
+	status = nchan_request("DELETE", url, NULL, NULL, &cc);
+	if (status == 200 || status == 404)
+		return 0;
+	stint_log(STINT_LOG_WARN, "nchan did not end the replay %.72s (%s, HTTP %ld)",
+		  channel, curl_easy_strerror(cc), status);
+	return -1;
+}
+
 /* Publish one stored message; append its seq to seqs when nchan took it. */
 static int publish_one(const char *sid, const char *body, stint_buf *seqs)
 {

@@ -60,6 +60,26 @@ int stint_live_send(const char *session_id, const char *type, const char *body);
  */
 void stint_live_batch(void);
 
+/*
+ * A replay channel's name: "replay-" and 64 hex digits (a random secret,
+ * so a viewer's replay is theirs alone), with its NUL.
+ */
+#define STINT_LIVE_REPLAY_LEN (7 + 64 + 1)
+
+/*
+ * POST one message (JSON text) to replay channel channel (bin/stint-replay,
+ * seed 001's /ws/session/<id>/), SSE event name type. Returns nchan's
+ * answer: 201 (someone listens), 202 (nobody yet or any more), 0 when
+ * nchan could not be reached, another status when it refused.
+ */
+long stint_live_replay_send(const char *channel, const char *type, const char *body);
+
+/*
+ * Delete replay channel channel at nchan, which ends its subscriptions
+ * (the viewer's socket closes). Returns 0, or -1 (logged).
+ */
+int stint_live_replay_end(const char *channel);
+
 /* The grant channel of user_id (digits): "user-<id>". */
 void stint_live_user_channel(char out[STINT_LIVE_CHANNEL_LEN], const char *user_id);
 

@@ -52,6 +52,16 @@ stint_db_rc stint_liveupdate_climb(stint_tx *tx, const char *sid, const char *ho
 	return end_update(tx, before, messages);
 }
 
+stint_db_rc stint_liveupdate_climb_state(stint_tx *tx, const char *sid, const char *holds_json,
+					 const char *state_json, size_t *messages)
+{
+	const char *p[2] = { sid, state_json };
+
+	if (state_json != NULL)
+		stint_tx_exec(tx, STINT_SQL_CLIMB_STATE, 2, p, NULL);
+	return stint_liveupdate_climb(tx, sid, holds_json != NULL ? holds_json : "[]", messages);
+}
+
 stint_db_rc stint_liveupdate_pose(stint_tx *tx, const char *sid, const char *frames_json,
 				  size_t *messages)
 {

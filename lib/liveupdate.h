@@ -38,6 +38,16 @@ stint_db_rc stint_liveupdate_climb(stint_tx *tx, const char *sid, const char *ho
 				   size_t *messages);
 
 /*
+ * As stint_liveupdate_climb(), first merging state_json (a validated JSON
+ * object: the climb's own startTime, endTime, status, as seed 001 sends
+ * them; NULL for none) into the stored climb (sessions.data.climb); the
+ * climb_updated message's data then carries them beside the holds. With
+ * holds_json NULL only the state changes (the message still goes out).
+ */
+stint_db_rc stint_liveupdate_climb_state(stint_tx *tx, const char *sid, const char *holds_json,
+					 const char *state_json, size_t *messages);
+
+/*
  * Record one pose_updated message per frame of frames_json (a validated
  * JSON array of frames: timestamp in s, frame number, keypoints), in order.
  * Nothing else is stored. *messages gets the count recorded.

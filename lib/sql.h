@@ -589,6 +589,9 @@
 	/* $1 session, $2 holds (validated JSON array) -> one cell: {"holds": all */ \
 	/* holds after the merge} */ \
 	X(CLIMB_MERGE, 2, "SELECT stint_climb_merge($1::uuid, $2::jsonb)::text") \
+	/* $1 session, $2 the climb's own state (a JSON object: startTime, endTime, status) */ \
+	/* -> one empty cell: merged into sessions.data.climb */ \
+	X(CLIMB_STATE, 2, "SELECT stint_climb_state($1::uuid, $2::jsonb)") \
 	/* $1 session, $2 status, $3 starts_at, $4 ends_at (a live session_update, its status change */ \
 	/* checked by stint_session_status_lock: a restart clears ends_at unless $4 gives one) */ \
 	/* -> id | no row when absent; STINT_DB_INVALID when ends_at is before starts_at */ \

@@ -14,6 +14,21 @@ BEGIN
 	msg := jsonb_build_object('type', mtype, 'session_id', sid, 'seq', n,
 		'at', to_char(stamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
 		'data', payload);
+	-- The keys ProjectClimb's client reads (seed 001, docs/compat.md): a
+	-- climb_updated carries the climb as `climb`, a pose_updated its
+	-- landmarks as `pose` ({x, y, z, visibility}), a session_updated the
+	-- seed's `status` (started for live) and `end_time`, beside `data`.
+	IF mtype = 'climb_updated' THEN
+		msg := msg || jsonb_build_object('climb', payload);
+	ELSIF mtype = 'pose_updated' THEN
+		msg := msg || jsonb_build_object('pose', coalesce((SELECT jsonb_agg(jsonb_strip_nulls(
+			jsonb_build_object('x', k->'x', 'y', k->'y', 'z', k->'z', 'visibility', k->'confidence',
+				'name', k->'name')) ORDER BY i)
+			FROM jsonb_array_elements(payload->'keypoints') WITH ORDINALITY AS x(k, i)), '[]'));
+	ELSIF mtype = 'session_updated' AND jsonb_typeof(payload) = 'object' AND payload ? 'status' THEN
+		msg := msg || jsonb_build_object('status', CASE payload->>'status' WHEN 'live' THEN 'started'
+			ELSE payload->>'status' END, 'end_time', payload->'ends_at');
+	END IF;
 	INSERT INTO live_messages (session_id, seq, type, body, at) VALUES (sid, n, mtype, msg, stamp);
 	RETURN msg::text;
 END $$;

@@ -87,5 +87,16 @@ BEGIN
 		END IF;
 	END LOOP;
 	UPDATE sessions SET data = jsonb_set(data, '{holds}', cur) WHERE id = sid;
-	RETURN jsonb_build_object('holds', cur);
+	-- with the climb's own state when it has one (seed 001: startTime, endTime, status)
+	RETURN jsonb_build_object('holds', cur) || coalesce((SELECT data->'climb' FROM sessions WHERE id = sid), '{}');
 END $$;
+
+-- A climb's own state (seed 001's climb object: startTime, endTime, status)
+-- lives in sessions.data.climb; members given replace those stored (a JSON
+-- null clears one).
+CREATE OR REPLACE FUNCTION stint_climb_state(sid uuid, incoming jsonb) RETURNS void
+LANGUAGE sql AS $$
+	UPDATE sessions SET data = jsonb_set(data, '{climb}',
+		CASE WHEN jsonb_typeof(data->'climb') = 'object' THEN data->'climb' ELSE '{}' END || incoming)
+	WHERE id = sid;
+$$;

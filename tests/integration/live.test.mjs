@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { renameSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { api, createSession, makeUser, stint, subscribe, sleep, BASE, ADMIN_TOKEN, PREFIX } from './lib.mjs';
+import { api, createSession, makeUser, stint, subscribe, sleep, tokenFor, BASE, ADMIN_TOKEN, PREFIX } from './lib.mjs';
 
 const frame = (i) => ({ timestamp: i / 30, frame: i, keypoints: [{ x: 0.5, y: 0.25, confidence: 0.9, name: 'nose' }] });
 
@@ -175,4 +175,75 @@ test('live updates from devices: session, climb and pose, validated', async () =
     assert.equal(r.status, 422, JSON.stringify(json));
     assert.ok(Object.keys(r.body.error.fields).some((k) => k.endsWith(field)), `${field} in ${JSON.stringify(r.body.error.fields)}`);
   }
+});
+
+test('a new subscriber without a message id starts at now, not at the buffered history', async () => {
+  const s = await createSession();
+  await poseBurst(s.id, 0, 5);
+  const sub = await subscribe(s.id);
+  await poseBurst(s.id, 5, 2);
+  const got = await sub.waitFor(2, 3000);
+  await sleep(300);
+  sub.close();
+  assert.deepEqual(seqs(got), [6, 7]);
+  const all = await subscribe(s.id, { lastEventId: '0:0' });  // asked for the oldest: the whole buffer
+  assert.deepEqual(seqs(await all.waitFor(7, 3000)), range(1, 7));
+  all.close();
+});
+
+/** A WebSocket on the session's live address; collects the messages (parsed) and how it closed. */
+async function socket(sid, token = ADMIN_TOKEN, path = `/live/sessions/${sid}`) {
+  const ws = new WebSocket(`${BASE.replace('http', 'ws')}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  ws.got = [];
+  ws.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve([code, reason.toString()])));
+  ws.on('message', (buf) => ws.got.push(JSON.parse(buf.toString())));
+  await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
+  return ws;
+}
+
+test('a WebSocket client sends updates over the socket it listens on: stored and broadcast once, in order', async () => {
+  const s = await createSession({ kind: 'climb' });
+  const sender = await socket(s.id);
+  const listener = await socket(s.id);
+  sender.send(JSON.stringify({ type: 'session_update', data: { status: 'started' } }));
+  for (let i = 0; i < 60; i++) sender.send(JSON.stringify({ type: 'pose_update', data: frame(i) }));
+  sender.send(JSON.stringify({ type: 'climb_update', data: { holds: [{ id: 'h1', type: 'start', status: 'completed', time: '2026-11-22T10:00:00Z' }] } }));
+  for (let i = 0; i < 100 && (listener.got.length < 62 || sender.got.length < 62); i++) await sleep(100);
+  await sleep(300);
+  for (const ws of [listener, sender]) {
+    assert.equal(ws.got.length, 62, 'each message once');
+    assert.deepEqual(ws.got.map((m) => m.seq), range(1, 62));
+    assert.deepEqual(ws.got.slice(1, 61).map((m) => m.data.frame), range(0, 59));
+  }
+  assert.equal(listener.got[0].type, 'session_updated');
+  assert.equal(listener.got[61].type, 'climb_updated');
+  const tl = await api('GET', `/api/v1/sessions/${s.id}/timeline`);
+  assert.deepEqual(tl.body.messages.map((m) => m.seq), range(1, 62));
+  assert.equal((await api('GET', `/api/v1/sessions/${s.id}`)).body.status, 'live');
+  sender.close();
+  listener.close();
+});
+
+test('a frame a viewer or a read-only token sends, or one that is not valid, is refused: the socket closes (1008), nothing is stored', async () => {
+  const owner = makeUser('coach');
+  const viewer = makeUser('coach');
+  const created = await api('POST', '/api/v1/sessions', { json: { title: 'viewed', kind: 'climb' }, token: owner.token });
+  const sid = created.body.id;
+  assert.equal((await api('POST', `/api/v1/sessions/${sid}/shares`, { json: { email: viewer.email, role: 'viewer' }, token: owner.token })).status, 200);
+  const seen = await socket(sid, viewer.token);
+  seen.send(JSON.stringify({ type: 'pose_update', data: frame(1) }));
+  assert.equal((await seen.closed)[0], 1008);
+  const readOnly = await socket(sid, tokenFor(owner.email, 'read'));  // the owner, with a read-only token
+  readOnly.send(JSON.stringify({ type: 'pose_update', data: frame(1) }));
+  assert.equal((await readOnly.closed)[0], 1008);
+  const bad = await socket(sid, owner.token);
+  bad.send(JSON.stringify({ type: 'pose_update', data: { timestamp: 1, frame: -1, keypoints: [] } }));
+  assert.equal((await bad.closed)[0], 1008);
+  const junk = await socket(sid, owner.token);
+  junk.send('not json');
+  assert.equal((await junk.closed)[0], 1008);
+  assert.equal((await api('GET', `/api/v1/sessions/${sid}/timeline`, { token: owner.token })).body.last_seq, 0);
+  // the frames' address is not reachable from outside nginx's publisher socket
+  const direct = await api('POST', `/live/sessions/${sid}/frames`, { json: { type: 'pose_update', data: frame(1) }, token: owner.token });
+  assert.equal(direct.status, 404);
 });

@@ -84,7 +84,7 @@ const isTaskRoute = (r) => r.pattern.startsWith('/api/v1/tasks/:uuid');
 /* The access a route is checked with: the manifest's, or a task route's (see above). */
 const accessOf = (r) => (isTaskRoute(r) ? (r.method === 'GET' ? 'TASK_VIEWER' : 'TASK_EDITOR') : r.access);
 const isPage = (r) => r.format === 'HTML' || r.format === 'FRAGMENT';  // FRAGMENT: seed 000's HTMX fragments
-const endsSession = (r) => /\/:uuid$/.test(r.pattern) ? r.method === 'DELETE' : /\/:uuid\/delete$/.test(r.pattern);
+const endsSession = (r) => /\/:uuid\/?$/.test(r.pattern) ? r.method === 'DELETE' : /\/:uuid\/delete$/.test(r.pattern);
 
 /* The callers a route is tried with. */
 function callersOf(r) {
@@ -190,7 +190,7 @@ async function callOnce(r, n) {
   }
   const token = n === 'anon' ? null : who[n].token;
   const headers = token ? { authorization: `Bearer ${token}` } : {};
-  const stream = url.startsWith('/live/');
+  const stream = url.startsWith('/live/') || url.startsWith('/ws/');  // seed 001's sockets are subscriptions too
   if (stream) headers.accept = 'text/event-stream';  // a subscription answers at once, then streams
   const ctrl = new AbortController();
   const res = await fetch(BASE + url, { method: r.method, headers, redirect: 'manual', signal: ctrl.signal });
