@@ -12,6 +12,12 @@
 #   db.dump       pg_dump -Fc of the stint database at the snapshot
 #   files/        media/, uploads/, reports/ of the prefix
 #
+# Where: a checkout's stack (its own cluster under PREFIX, default var/), or
+# with --system an installed system (stint-backup.service): the database of
+# the setting database_url (system_db; any libpq connection string or URL,
+# given to psql, pg_dump and pg_restore as --dbname) and the folders of the
+# installed state directory (STATE_DIR, or --prefix DIR).
+#
 # Consistency: the dump and the row counts come from one exported snapshot
 # (a REPEATABLE READ transaction held open for the whole backup). The stack
 # writes a file (temporary name, then rename) before the row naming it
@@ -26,6 +32,7 @@
 # fsynced: FILE exists only when it is complete.
 
 BACKUP_DIRS=(media uploads reports)
+BACKUP_SYSTEM=0
 BACKUP_TMP_DIRS=()
 backup_cleanup() {
 	local d
@@ -54,12 +61,34 @@ backup_opts() {
 			set_opt "${1%%=*}" "${1#*=}"
 			shift
 			;;
+		--system)
+			BACKUP_SYSTEM=1
+			shift
+			;;
 		*)
 			BACKUP_ARGS+=("$1")
 			shift
 			;;
 		esac
 	done
+}
+
+# The database to back up or restore into, in BACKUP_CONN (a libpq
+# connection string): with --system the setting database_url, else the
+# checkout stack's cluster under PREFIX, which must be running. Sets the
+# paths (PREFIX: the state folders).
+backup_target() {
+	set_paths
+	if ((BACKUP_SYSTEM)); then
+		BACKUP_CONN=$(system_db)
+		[[ -n $BACKUP_CONN ]] || die "no database_url in \$STINT_DATABASE_URL or $CONF_FILE"
+		[[ -d $PREFIX ]] || die "the state directory $PREFIX does not exist"
+		"$PG_BIN/psql" -X -q -A -t -d "$BACKUP_CONN" -c "SELECT 1" >/dev/null ||
+			die "cannot reach the database of database_url ($CONF_FILE)"
+	else
+		pg_running || die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX"
+		BACKUP_CONN=$(db_conninfo)
+	fi
 }
 
 abs_path() {
@@ -114,15 +143,14 @@ cmd_backup() {
 		verify=1
 		shift
 	fi
-	if (($# != 1)) || [[ $1 == -* ]]; then die "usage: bin/stint backup [--verify] FILE [--prefix DIR]"; fi
+	if (($# != 1)) || [[ $1 == -* ]]; then die "usage: bin/stint backup [--verify] FILE [--prefix DIR | --system]"; fi
 	file=$(abs_path "$1")
 	trap backup_cleanup EXIT
 	if ((verify)); then
 		backup_verify "$file"
 		return
 	fi
-	set_paths
-	pg_running || die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX"
+	backup_target
 	local dir base
 	dir=$(dirname -- "$file")
 	base=$(basename -- "$file")
@@ -136,7 +164,7 @@ cmd_backup() {
 	mkdir "$stage/files"
 
 	# The snapshot: a transaction kept open while pg_dump reads it.
-	coproc SNAP { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$(db_conninfo)" 2>&1; }
+	coproc SNAP { "$PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$BACKUP_CONN" 2>&1; }
 	local snapshot schema
 	snapshot=$(snap_query "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SELECT pg_export_snapshot();") ||
 		die "backup: could not open a snapshot of the database"
@@ -166,7 +194,7 @@ cmd_backup() {
 	named=$(snap_query "$FILE_ROWS_SQL") || die "backup: cannot list the files rows name"
 	local err
 	new_tmp err
-	if ! "$PG_BIN/pg_dump" -Fc --snapshot="$snapshot" -d "$(db_conninfo)" -f "$stage/db.dump" 2>"$err"; then
+	if ! "$PG_BIN/pg_dump" -Fc --snapshot="$snapshot" -d "$BACKUP_CONN" -f "$stage/db.dump" 2>"$err"; then
 		warn "backup: pg_dump failed; no archive written. pg_dump said:"
 		cat "$err" >&2
 		exit 1
@@ -266,7 +294,7 @@ backup_verify() {
 	quiet_run "initdb (scratch)" as_user "$PG_BIN/initdb" -D "$SCRATCH_PGDATA" -U stint --auth=trust \
 		-E UTF8 --locale=C.UTF-8 --no-sync
 	quiet_run "PostgreSQL (scratch)" as_user "$PG_BIN/pg_ctl" -D "$SCRATCH_PGDATA" -l "$SCRATCH_DIR/run/postgres.log" \
-		-o "-k $SCRATCH_DIR/run -c listen_addresses='' -p $port -c fsync=off" -w -t 30 start
+		-o "-k $SCRATCH_DIR/run -c listen_addresses='' -p $port -c fsync=off -c jit=off" -w -t 30 start
 	local conn="host=$SCRATCH_DIR/run port=$port dbname=stint user=stint"
 	quiet_run "createdb (scratch)" "$PG_BIN/createdb" -h "$SCRATCH_DIR/run" -p "$port" -U stint stint
 	new_tmp err
@@ -295,20 +323,23 @@ free_pg_port() {
 cmd_restore() {
 	backup_opts "$@"
 	set -- "${BACKUP_ARGS[@]}"
-	if (($# != 1)) || [[ $1 == -* ]]; then die "usage: bin/stint restore FILE [--prefix DIR]"; fi
+	if (($# != 1)) || [[ $1 == -* ]]; then die "usage: bin/stint restore FILE [--prefix DIR | --system]"; fi
 	local file
 	file=$(abs_path "$1")
 	trap backup_cleanup EXIT
-	set_paths
-	pg_running || die "PostgreSQL is not running under $PREFIX: bin/stint up --prefix $PREFIX (then restore)"
+	backup_target
 	[[ -f $file ]] || die "restore: $file: no such archive"
 	# Only into an empty stack: no sessions (live or archived), no timeline
 	# rows, tasks, API tokens or files. The admin account `up` makes in a new
 	# stack does not count: the archive's accounts replace it.
 	local conn has sub what=()
-	conn=$(db_conninfo)
-	has=$("$PG_BIN/psql" -X -q -A -t -d "$(db_conninfo postgres)" -c "SELECT 1 FROM pg_database WHERE datname = 'stint'") ||
-		die "restore: cannot reach PostgreSQL under $PREFIX"
+	conn=$BACKUP_CONN
+	if ((BACKUP_SYSTEM)); then
+		has=1 # backup_target reached it
+	else
+		has=$("$PG_BIN/psql" -X -q -A -t -d "$(db_conninfo postgres)" -c "SELECT 1 FROM pg_database WHERE datname = 'stint'") ||
+			die "restore: cannot reach PostgreSQL under $PREFIX"
+	fi
 	if [[ $has == 1 ]]; then
 		local t n
 		while IFS=$'\t' read -r t n; do
@@ -337,12 +368,30 @@ cmd_restore() {
 	backup_unpack_check "$file" "$stage"
 	say "restore: every file in $file matches its manifest"
 	new_tmp err
-	"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$(db_conninfo postgres)" \
-		-c "DROP DATABASE IF EXISTS stint WITH (FORCE)" -c "CREATE DATABASE stint" >/dev/null 2>"$err" || {
-		cat "$err" >&2
-		die "restore: could not recreate the stint database"
-	}
-	if ! "$PG_BIN/pg_restore" --exit-on-error --no-owner --single-transaction -d "$conn" "$stage/db.dump" 2>"$err"; then
+	if ((BACKUP_SYSTEM)); then
+		# The database of database_url is the administrator's (made once,
+		# owned by the user stint; docs/operations.md): emptied and restored
+		# in one transaction, a failure leaves it as it was. Its schema public
+		# is dropped and made again (the dump does not create it).
+		if ! {
+			printf 'BEGIN;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n'
+			"$PG_BIN/pg_restore" --no-owner -f - "$stage/db.dump" || printf '\\echo pg_restore failed\nSELECT 1/0;\n'
+			printf 'COMMIT;\n'
+		} | "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$conn" >/dev/null 2>"$err"; then
+			warn "restore: restoring db.dump failed; the database is as it was. psql said:"
+			cat "$err" >&2
+			exit 1
+		fi
+		# shellcheck disable=SC2034 # migrate (database.sh) reads it
+		MIGRATE_CONN=$conn
+	else
+		"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$(db_conninfo postgres)" \
+			-c "DROP DATABASE IF EXISTS stint WITH (FORCE)" -c "CREATE DATABASE stint" >/dev/null 2>"$err" || {
+			cat "$err" >&2
+			die "restore: could not recreate the stint database"
+		}
+	fi
+	if ((!BACKUP_SYSTEM)) && ! "$PG_BIN/pg_restore" --exit-on-error --no-owner --single-transaction -d "$conn" "$stage/db.dump" 2>"$err"; then
 		warn "restore: pg_restore failed; the database is empty again. pg_restore said:"
 		cat "$err" >&2
 		exit 1

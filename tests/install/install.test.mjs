@@ -7,7 +7,10 @@
 // made from the route manifest, passes nginx -t with a self-signed
 // certificate made here, and serves the installed stack over TLS: HTTP/2,
 // HSTS, cookies with Secure, HTTP redirected but for ACME challenges, gzip,
-// long caching of fingerprinted static files.
+// long caching of fingerprinted static files. The installed command backs up
+// the database of database_url and the installed state directory (stint backup
+// --system, as stint-backup.service runs it), the archive passes stint backup
+// --verify, and restore --system brings it back into another database.
 // Ports: STINT_TEST_PORT + 2 (the installed stack), + 3 (HTTPS), + 4 (HTTP);
 // STINT_TEST_PG_PORT + 2 (its PostgreSQL).
 import { test, before, after } from 'node:test';
@@ -30,6 +33,7 @@ const HOST = 'stint.test';
 // The installed tree's processes get nothing of this run's environment (the
 // runner's STINT_* settings point at the checkout's stack).
 const CLEAN_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
+const PSQL = '/usr/lib/postgresql/15/bin/psql';
 const AS_STINT = process.getuid() === 0 ? ['runuser', '-u', 'stint', '--'] : [];
 
 let root, stage, prefix, etc, vardir, state, units;
@@ -201,12 +205,65 @@ test('the commands the units run: stint migrate --system and stint pool run', as
   }
 });
 
+test('stint backup --system and restore --system: the database of database_url, the installed state directory', () => {
+  const stint = path.join(prefix, 'bin/stint');
+  const url = `host=${state}/run port=${PG_PORT} dbname=stint user=stint`;
+  const asUser = (args, env) => run(AS_STINT[0] ?? args[0], [...AS_STINT.slice(1), ...(AS_STINT.length ? args : args.slice(1))],
+    { env: { ...CLEAN_ENV, ...env } });
+  const dir = path.join(root, 'backups');
+  mkdirSync(dir);
+  if (AS_STINT.length) ok('chown', ['stint', dir]);
+  mkdirSync(path.join(state, 'media/unit-backup'), { recursive: true });
+  writeFileSync(path.join(state, 'media/unit-backup/clip.bin'), 'a clip of the installed system\n');
+  if (AS_STINT.length) ok('chown', ['-R', 'stint', path.join(state, 'media')]);
+  // the installed command, as stint-backup.service runs it: no stack of its own
+  // (no --prefix: the installed state directory is STATE_DIR, here the test's)
+  const file = path.join(dir, 'stint-unit.tar');
+  const b = asUser([stint, 'backup', '--system', '--prefix', state, file], { STINT_DATABASE_URL: url });
+  assert.equal(b.status, 0, `backup --system:\n${b.stdout}\n${b.stderr}`);
+  assert.match(b.stdout, /backup: .*stint-unit\.tar .*schema \d{4}_/);
+  const list = ok('tar', ['-tf', file]).stdout;
+  assert.match(list, /^files\/media\/unit-backup\/clip\.bin$/m, 'the state directory\'s media are in the archive');
+  const v = asUser([stint, 'backup', '--verify', file], {});
+  assert.equal(v.status, 0, `backup --verify:\n${v.stdout}\n${v.stderr}`);
+  assert.match(v.stdout, /verify: .* is good \(\d+ tables restored with the manifest's row counts/);
+  // without a reachable database_url: a clear refusal, no archive
+  const bad = asUser([stint, 'backup', '--system', '--prefix', state, path.join(dir, 'bad.tar')],
+    { STINT_DATABASE_URL: `host=${state}/run port=1 dbname=stint user=stint connect_timeout=2` });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /cannot reach the database of database_url/);
+  assert.equal(existsSync(path.join(dir, 'bad.tar')), false);
+  // restore --system into another (empty, migrated) database and state directory
+  const psql = (args) => ok(AS_STINT[0] ?? PSQL, [...AS_STINT.slice(1), ...(AS_STINT.length ? [PSQL] : []), '-X', ...args]);
+  psql(['-q', '-d', url, '-c', 'CREATE DATABASE stint_restored']);
+  const url2 = `host=${state}/run port=${PG_PORT} dbname=stint_restored user=stint`;
+  const state2 = path.join(root, 'state2');
+  mkdirSync(state2);
+  if (AS_STINT.length) ok('chown', ['stint', state2]);
+  const m = asUser([stint, 'migrate', '--system', '--prefix', state2], { STINT_DATABASE_URL: url2 });
+  assert.equal(m.status, 0, m.stderr);
+  const r = asUser([stint, 'restore', '--system', '--prefix', state2, file], { STINT_DATABASE_URL: url2 });
+  assert.equal(r.status, 0, `restore --system:\n${r.stdout}\n${r.stderr}`);
+  assert.equal(readFileSync(path.join(state2, 'media/unit-backup/clip.bin'), 'utf8'), 'a clip of the installed system\n');
+  const q = (u) => psql(['-A', '-t', '-d', u, '-c', "SELECT count(*) || ' ' || (SELECT count(*) FROM events) FROM sessions"])
+    .stdout.trim();
+  assert.equal(q(url2), q(url), 'the restored database has the sessions and events of the original');
+  // a second restore finds the stack not empty
+  const again = asUser([stint, 'restore', '--system', '--prefix', state2, file], { STINT_DATABASE_URL: url2 });
+  assert.notEqual(again.status, 0);
+  assert.match(again.stderr, /is not empty/);
+});
+
 test('every systemd unit passes systemd-analyze verify', () => {
   const which = run('sh', ['-c', 'command -v systemd-analyze']);
   assert.equal(which.status, 0, 'systemd-analyze is missing (Debian package systemd): this test cannot pass without it');
   const names = readdirSync(units).sort();
-  assert.deepEqual(names, ['stint-livepub.service', 'stint-migrate.service', 'stint-nginx.service',
-    'stint-pool@.service', 'stint-spooler.service', 'stint.target']);
+  assert.deepEqual(names, ['stint-backup.service', 'stint-backup.timer', 'stint-livepub.service', 'stint-migrate.service',
+    'stint-nginx.service', 'stint-pool@.service', 'stint-spooler.service', 'stint.target']);
+  const backupUnit = readFileSync(path.join(units, 'stint-backup.service'), 'utf8');
+  assert.match(backupUnit, new RegExp(`${prefix}/bin/stint backup --system "\\$f" && ${prefix}/bin/stint backup --verify`));
+  assert.match(backupUnit, new RegExp(`^ReadWritePaths=${vardir}/lib/stint /var/backups/stint$`, 'm'));
+  assert.doesNotMatch(backupUnit, /@[a-z]+@/, 'every @...@ filled in');
   const pools = readFileSync(path.join(REPO, 'lib/routes.def'), 'utf8')
     .match(/^STINT_PROGRAM\(([a-z0-9_]+), [0-9]+\)$/gm).map((l) => l.replace(/^STINT_PROGRAM\(([a-z0-9_]+),.*$/, '$1'));
   const load = [...names.filter((n) => !n.includes('@')), ...pools.map((p) => `stint-pool@${p}.service`)];
