@@ -57,6 +57,8 @@ test('every message type static/feed.js listens for is sent by the server', asyn
   ok(await api('POST', `${u}/live`, { ...as, json: { type: 'pose_update', data: { timestamp: 1, frame: 1,
     keypoints: [{ x: 1, y: 2, confidence: 0.9 }] } } }), 202);
 
+  ok(await api('PUT', `${u}/teams`, { ...as, json: { home: { name: 'Home', players: [{ number: '7', name: 'Tina' }] } } }), 200); // teams_updated
+
   // a report: a participant's real device file, asked for (task_updated), built (report_ready)
   const p = await api('POST', `${u}/participants`, { ...as, json: { player: 'Tina', team_side: 'A', number: '7', device_id: 'tcx1' } });
   ok(p, 201);

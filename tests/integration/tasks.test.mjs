@@ -197,12 +197,15 @@ test('unknown types, bad fields and oversized params are refused with the field 
     [{ task_type: 'noop', params: { blob: 'x'.repeat(70 * 1024) } }, ['params']],
     [{ task_type: 'noop', session_id: randomUUID() }, ['session_id']],
   ];
+  const mine = `SELECT count(*) FROM tasks t JOIN users u ON u.id = t.user_id WHERE u.email = '${owner.email}'`;
+  const before = sql(mine);
   for (const [json, fields] of cases) {
     const r = await create(json);
     assert.equal(r.status, 422, JSON.stringify(json));
     assert.deepEqual(Object.keys(r.body.error.fields).sort(), fields, JSON.stringify(json));
   }
-  assert.deepEqual(sql(`SELECT count(*) FROM tasks WHERE task_type NOT IN ('noop', 'process_report', 'analyze_clip', 'recorder_sync')`), ['0']);
+  assert.deepEqual(sql(mine), before, 'no refused request made a task');
+  assert.deepEqual(sql(`SELECT count(*) FROM tasks WHERE task_type = 'mine_bitcoin'`), ['0']);
 });
 
 test('a read-scope token reads tasks but cannot make or cancel one', async () => {
