@@ -69,11 +69,11 @@ static void form_team(cJSON *form, const stint_ms_match *m, int set, char team)
 		cJSON_AddStringToObject(z, "name", key);
 		cJSON_AddNumberToObject(z, "zone", k + 1);
 		if (i < m->nlineups)
-			cJSON_AddNumberToObject(z, "value", m->lineups[i].players[k]);
+			cJSON_AddStringToObject(z, "value", m->lineups[i].players[k]);
 		cJSON_AddItemToArray(zones, z);
 	}
 	if (i < m->nlineups && m->lineups[i].setter_zone > 0)
-		cJSON_AddNumberToObject(t, "setter", m->lineups[i].players[m->lineups[i].setter_zone - 1]);
+		cJSON_AddStringToObject(t, "setter", m->lineups[i].players[m->lineups[i].setter_zone - 1]);
 }
 
 /* The roster numbers of side, for the form's datalist. */
@@ -195,44 +195,42 @@ stint_db_rc page_match_data(stint_req *r, cJSON *data, const cJSON *session, cJS
  * "b"): 1 when all six are given, 0 when none is, -1 with a problem in
  * errors otherwise.
  */
-static int team_from_form(stint_req *r, char p, int players[6], int *setter, cJSON **errors)
+static int team_from_form(stint_req *r, char p, stint_ms_shirt players[6], stint_ms_shirt setter,
+			  cJSON **errors)
 {
-	char key[16], *end;
+	char key[16];
 	const char *v;
 	int given = 0, k, j;
-	long n;
 
+	memset(players, 0, 6 * sizeof(stint_ms_shirt));
+	memset(setter, 0, sizeof(stint_ms_shirt));
 	for (k = 0; k < 6; k++) {
 		snprintf(key, sizeof(key), "%c%d", p, k + 1);
 		v = stint_kv_get(&r->form, key);
-		players[k] = -1;
 		if (v == NULL || *v == '\0')
 			continue;
-		n = strtol(v, &end, 10);
-		if (*end != '\0' || n < 0 || n > 999) {
-			problem(errors, key, "must be a shirt number, 0 to 999");
+		if (!stint_is_shirt(v)) {
+			problem(errors, key, "must be a shirt number, 1 to 3 digits");
 			return -1;
 		}
 		for (j = 0; j < k; j++)
-			if (players[j] == n) {
+			if (stint_ms_shirt_eq(players[j], v)) {
 				problem(errors, key, "is on court twice");
 				return -1;
 			}
-		players[k] = (int)n;
+		memcpy(players[k], v, strlen(v) + 1);
 		given++;
 	}
 	snprintf(key, sizeof(key), "%c_setter", p);
 	v = stint_kv_get(&r->form, key);
-	*setter = -1;
 	if (v != NULL && *v != '\0') {
-		n = strtol(v, &end, 10);
-		for (j = 0; *end == '\0' && j < 6 && players[j] != n; j++)
+		for (j = 0; j < 6 && !stint_ms_shirt_eq(players[j], v); j++)
 			;
-		if (*end != '\0' || j == 6) {
+		if (j == 6) {
 			problem(errors, key, "must be one of the six");
 			return -1;
 		}
-		*setter = (int)n;
+		memcpy(setter, v, strlen(v) + 1);
 	}
 	if (given != 0 && given != 6) {
 		snprintf(key, sizeof(key), "%c1", p);
@@ -260,7 +258,8 @@ static void fail_lineup(stint_req *r, cJSON *errors)
 void page_lineup_save(stint_req *r)
 {
 	const char *set_text = stint_kv_get(&r->form, "set");
-	int a[6], b[6], setter_a, setter_b, has_a, has_b, found = 1, set;
+	stint_ms_shirt a[6], b[6], setter_a, setter_b;
+	int has_a, has_b, found = 1, set;
 	char *end = NULL, suffix[32];
 	cJSON *errors = NULL;
 	stint_db_rc rc;
@@ -271,8 +270,8 @@ void page_lineup_save(stint_req *r)
 	if (set_text == NULL || *set_text == '\0' || *end != '\0' || set_long < 1 || set_long > STINT_MS_MAX_SETS)
 		problem(&errors, "set", "must be a set number, 1 to 7");
 	set = (int)set_long;
-	has_a = errors ? 0 : team_from_form(r, 'a', a, &setter_a, &errors);
-	has_b = errors ? 0 : team_from_form(r, 'b', b, &setter_b, &errors);
+	has_a = errors ? 0 : team_from_form(r, 'a', a, setter_a, &errors);
+	has_b = errors ? 0 : team_from_form(r, 'b', b, setter_b, &errors);
 	if (errors == NULL && has_a == 0 && has_b == 0)
 		problem(&errors, "a1", "give six players of at least one team");
 	if (errors != NULL) {

@@ -69,9 +69,9 @@ static cJSON *lineups_json(const stint_ms_match *m)
 		cJSON_AddStringToObject(o, "team", team);
 		players = cJSON_AddArrayToObject(o, "players");
 		for (z = 0; z < 6; z++)
-			cJSON_AddItemToArray(players, cJSON_CreateNumber(m->lineups[i].players[z]));
+			cJSON_AddItemToArray(players, cJSON_CreateString(m->lineups[i].players[z]));
 		if (m->lineups[i].setter_zone > 0)
-			cJSON_AddNumberToObject(o, "setter", m->lineups[i].players[m->lineups[i].setter_zone - 1]);
+			cJSON_AddStringToObject(o, "setter", m->lineups[i].players[m->lineups[i].setter_zone - 1]);
 		else
 			cJSON_AddNullToObject(o, "setter");
 		cJSON_AddItemToArray(arr, o);
@@ -106,19 +106,22 @@ cJSON *stint_ms_match_json(const stint_ms_match *m)
 	return o;
 }
 
-void stint_ms_lineup_put(stint_tx *tx, const char *session_id, int set, char team, const int players[6],
-			 int setter, int *found)
+void stint_ms_lineup_put(stint_tx *tx, const char *session_id, int set, char team,
+			 const stint_ms_shirt players[6], const char *setter, int *found)
 {
-	cJSON *o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject(), *arr;
 	char set_text[8], team_text[2] = { team, '\0' }, *json, *id = NULL;
 	const char *p[4] = { session_id, set_text, team_text, NULL };
+	int z;
 
 	snprintf(set_text, sizeof(set_text), "%d", set);
 	cJSON_AddNumberToObject(o, "set", set);
 	cJSON_AddStringToObject(o, "team", team_text);
-	cJSON_AddItemToObject(o, "players", cJSON_CreateIntArray(players, 6));
-	if (setter >= 0)
-		cJSON_AddNumberToObject(o, "setter", setter);
+	arr = cJSON_AddArrayToObject(o, "players");
+	for (z = 0; z < 6; z++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(players[z]));
+	if (setter != NULL && setter[0] != '\0')
+		cJSON_AddStringToObject(o, "setter", setter);
 	json = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	p[3] = json;

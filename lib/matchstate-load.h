@@ -50,11 +50,12 @@ cJSON *stint_ms_match_json(const stint_ms_match *m);
 
 /*
  * Store team's (A|B) starting line-up for set (1..7) in session_id's
- * meta.lineups: players are six shirt numbers in zones 1..6, setter one of
- * them or -1. *found is 0 when there is no such session.
+ * meta.lineups: players are six shirt numbers (texts, stint_is_shirt) in
+ * zones 1..6, setter one of them or "" for none; they are stored as JSON
+ * strings. *found is 0 when there is no such session.
  */
-void stint_ms_lineup_put(stint_tx *tx, const char *session_id, int set, char team, const int players[6],
-			 int setter, int *found);
+void stint_ms_lineup_put(stint_tx *tx, const char *session_id, int set, char team,
+			 const stint_ms_shirt players[6], const char *setter, int *found);
 
 /*
  * Store rules (a JSON object stint_ms_rules_from_json accepts) as

@@ -1,8 +1,11 @@
 /* matchstate.c: a volleyball match's state at every event (see matchstate.h). */
 #include "matchstate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "validate.h"
 
 /* The running state of one derivation. */
 struct ms_run {
@@ -11,13 +14,19 @@ struct ms_run {
 	size_t nlineups;
 	stint_ms_state s;               /* now, before the next event */
 	int setter_zone[2];             /* where the setter (or the zone-1 starter) stands */
-	int start[2][6], start_setter[2];       /* the current set's starting line-ups */
+	stint_ms_shirt start[2][6];     /* the current set's starting line-ups */
+	int start_setter[2];       /* the current set's starting line-ups */
 	char set_first_server;
 	int set_over;                   /* the set is finished, the next not begun */
 	int points_in_set;
 	int reception_over;             /* the receiving team attacked, or the serving team played the ball */
 	stint_ms_summary sum;
 };
+
+int stint_ms_shirt_eq(const char *a, const char *b)
+{
+	return a[0] != '\0' && strcmp(a, b) == 0;
+}
 
 static int side(char team)
 {
@@ -49,7 +58,7 @@ static int sets_to_win(const stint_ms_rules *r)
 }
 
 /* Setter zone and rotation of team t from its court and setter zone. */
-static void set_court(struct ms_run *m, int t, const int players[6], int setter_zone)
+static void set_court(struct ms_run *m, int t, const stint_ms_shirt players[6], int setter_zone)
 {
 	memcpy(m->s.court[t], players, sizeof(m->s.court[t]));
 	m->setter_zone[t] = setter_zone >= 1 && setter_zone <= 6 ? setter_zone : 1;
@@ -59,11 +68,11 @@ static void set_court(struct ms_run *m, int t, const int players[6], int setter_
 /* Team t wins the serve back: the player in zone 2 moves to zone 1, 1 to 6, 6 to 5, ... */
 static void rotate(struct ms_run *m, int t)
 {
-	int first = m->s.court[t][0], i;
+	stint_ms_shirt first;
 
-	for (i = 0; i < 5; i++)
-		m->s.court[t][i] = m->s.court[t][i + 1];
-	m->s.court[t][5] = first;
+	memcpy(first, m->s.court[t][0], sizeof(first));
+	memmove(m->s.court[t][0], m->s.court[t][1], 5 * sizeof(stint_ms_shirt));
+	memcpy(m->s.court[t][5], first, sizeof(first));
 	m->setter_zone[t] = m->setter_zone[t] == 1 ? 6 : m->setter_zone[t] - 1;
 	m->s.rotation[t] = m->setter_zone[t];
 }
@@ -153,8 +162,8 @@ static void substitute(struct ms_run *m, const stint_ms_event *e)
 	int t = side(e->team), i;
 
 	for (i = 0; i < 6; i++)
-		if (m->s.court[t][i] == e->player_out && e->player_out != STINT_MS_UNKNOWN) {
-			m->s.court[t][i] = e->player_in;
+		if (stint_ms_shirt_eq(m->s.court[t][i], e->player_out)) {
+			memcpy(m->s.court[t][i], e->player_in, sizeof(stint_ms_shirt));
 			return;
 		}
 }
@@ -165,7 +174,7 @@ static void setter(struct ms_run *m, const stint_ms_event *e)
 	int t = side(e->team), i;
 
 	for (i = 0; i < 6; i++)
-		if (m->s.court[t][i] == e->number && e->number != STINT_MS_UNKNOWN) {
+		if (stint_ms_shirt_eq(m->s.court[t][i], e->number)) {
 			m->setter_zone[t] = m->s.rotation[t] = i + 1;
 			return;
 		}
@@ -275,14 +284,11 @@ void stint_ms_derive(const stint_ms_rules *rules, const stint_ms_lineup *lineups
 {
 	struct ms_run m;
 	size_t i;
-	int z;
 
-	memset(&m, 0, sizeof(m));
+	memset(&m, 0, sizeof(m));      /* every shirt number "" (not known) */
 	m.rules = rules;
 	m.lineups = lineups;
 	m.nlineups = nlineups;
-	for (z = 0; z < 6; z++)
-		m.start[0][z] = m.start[1][z] = STINT_MS_UNKNOWN;
 	m.s.rally = 1;
 	begin_set(&m, 1);
 	for (i = 0; i < n; i++)
@@ -363,34 +369,34 @@ int stint_ms_rules_from_json(const cJSON *rules, stint_ms_rules *r, const char *
 }
 
 /*
- * A shirt number 0..999 from a JSON number or a text of 1 to 3 digits (a
- * shirt number as text, "07"), into *out: 0, or -1 when it is neither.
+ * A shirt number from a text of 1 to 3 digits (kept as it is: "07", "00")
+ * or a JSON integer 0..999 (its decimal text: 7 is "7"), into out: 0, or
+ * -1 (out "") when it is neither.
  */
-static int shirt(const cJSON *it, int *out)
+static int shirt(const cJSON *it, stint_ms_shirt out)
 {
 	const char *t = cJSON_GetStringValue(it);
-	size_t n = t ? strspn(t, "0123456789") : 0;
 
+	memset(out, 0, sizeof(stint_ms_shirt));
 	if (cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble <= 999 &&
 	    it->valuedouble == (double)(int)it->valuedouble) {
-		*out = (int)it->valuedouble;
+		snprintf(out, sizeof(stint_ms_shirt), "%d", (int)it->valuedouble);
 		return 0;
 	}
-	if (t == NULL || n < 1 || n > 3 || t[n] != '\0')
+	if (t == NULL || !stint_is_shirt(t))
 		return -1;
-	*out = (int)strtol(t, NULL, 10);
+	memcpy(out, t, strlen(t) + 1);
 	return 0;
 }
 
-/* A shirt-number member of obj into *v (STINT_MS_UNKNOWN when absent or not one). */
-static void shirt_member(const cJSON *obj, const char *key, int *v)
+/* A shirt-number member of obj into v ("" when absent or not one). */
+static void shirt_member(const cJSON *obj, const char *key, stint_ms_shirt v)
 {
-	if (shirt(cJSON_GetObjectItemCaseSensitive(obj, key), v) != 0)
-		*v = STINT_MS_UNKNOWN;
+	shirt(cJSON_GetObjectItemCaseSensitive(obj, key), v);
 }
 
 /* Six shirt numbers from a JSON array into out; 0, or -1 when it is not one. */
-static int six_numbers(const cJSON *arr, int out[6])
+static int six_numbers(const cJSON *arr, stint_ms_shirt out[6])
 {
 	const cJSON *it;
 	int i = 0;
@@ -398,20 +404,21 @@ static int six_numbers(const cJSON *arr, int out[6])
 	if (cJSON_GetArraySize(arr) != 6)
 		return -1;
 	cJSON_ArrayForEach(it, arr)
-		if (shirt(it, &out[i++]) != 0)
+		if (shirt(it, out[i++]) != 0)
 			return -1;
 	return 0;
 }
 
 /* The zone 1..6 of shirt number in players, 0 if absent. */
-static int zone_of(const int players[6], const cJSON *number)
+static int zone_of(const stint_ms_shirt players[6], const cJSON *number)
 {
-	int i, n;
+	stint_ms_shirt n;
+	int i;
 
-	if (shirt(number, &n) != 0)
+	if (shirt(number, n) != 0)
 		return 0;
 	for (i = 0; i < 6; i++)
-		if (players[i] == n)
+		if (stint_ms_shirt_eq(players[i], n))
 			return i + 1;
 	return 0;
 }
@@ -472,12 +479,8 @@ void stint_ms_event_from_json(const cJSON *event, stint_ms_event *out)
 	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(event, "payload");
 	const char *won = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(payload, "point_won_by"));
 	size_t i;
-	int z;
 
-	memset(out, 0, sizeof(*out));
-	out->number = out->player_out = out->player_in = STINT_MS_UNKNOWN;
-	for (z = 0; z < 6; z++)
-		out->lineup[z] = STINT_MS_UNKNOWN;
+	memset(out, 0, sizeof(*out));   /* every shirt number "" (not known) */
 	out->team = team != NULL && (strcmp(team, "A") == 0 || strcmp(team, "B") == 0) ? *team : 0;
 	for (i = 0; type != NULL && i < sizeof(ms_types) / sizeof(ms_types[0]); i++)
 		if (strcmp(type, ms_types[i].type) == 0)
@@ -486,8 +489,8 @@ void stint_ms_event_from_json(const cJSON *event, stint_ms_event *out)
 	    (strcmp(won, "A") == 0 || strcmp(won, "B") == 0))
 		out->team = *won;
 	if (out->kind == STINT_MS_SUBSTITUTION) {
-		shirt_member(payload, "player_out", &out->player_out);
-		shirt_member(payload, "player_in", &out->player_in);
+		shirt_member(payload, "player_out", out->player_out);
+		shirt_member(payload, "player_in", out->player_in);
 	} else if (out->kind == STINT_MS_LINEUP) {
 		if (six_numbers(cJSON_GetObjectItemCaseSensitive(payload, "players"), out->lineup) != 0)
 			out->kind = STINT_MS_OTHER;
@@ -497,7 +500,7 @@ void stint_ms_event_from_json(const cJSON *event, stint_ms_event *out)
 	} else if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(payload, "lineup")) && out->team != 0) {
 		dvw_lineup(event, payload, out);
 	} else if (out->kind == STINT_MS_SETTER) {
-		shirt_member(event, "actor_number", &out->number);
+		shirt_member(event, "actor_number", out->number);
 	}
 }
 
@@ -534,14 +537,14 @@ static cJSON *name_or_null(const char *name)
 	return name ? cJSON_CreateString(name) : cJSON_CreateNull();
 }
 
-static cJSON *court_json(const int players[6])
+static cJSON *court_json(const stint_ms_shirt players[6])
 {
 	cJSON *arr = cJSON_CreateArray();
 	int i;
 
 	for (i = 0; i < 6; i++)
-		cJSON_AddItemToArray(arr, players[i] == STINT_MS_UNKNOWN ? cJSON_CreateNull() :
-				     cJSON_CreateNumber(players[i]));
+		cJSON_AddItemToArray(arr, players[i][0] == '\0' ? cJSON_CreateNull() :
+				     cJSON_CreateString(players[i]));
 	return arr;
 }
 

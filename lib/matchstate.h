@@ -32,7 +32,16 @@
 #include <cjson/cJSON.h>
 
 #define STINT_MS_MAX_SETS 7     /* best_of at most 7 */
-#define STINT_MS_UNKNOWN (-1)   /* a shirt number not known */
+
+/*
+ * A shirt number as Stint keeps it: text of 1 to 3 ASCII digits with leading
+ * zeros kept ("0" and "00" are two players; see stint_is_shirt), NUL
+ * terminated; "" (all zero bytes) when not known.
+ */
+typedef char stint_ms_shirt[4];
+
+/* 1 when a and b are the same known shirt number (compared as text), else 0. */
+int stint_ms_shirt_eq(const char *a, const char *b);
 
 /* What an event means to the match state; everything else is OTHER. */
 typedef enum stint_ms_kind {
@@ -53,9 +62,9 @@ typedef enum stint_ms_kind {
 typedef struct stint_ms_event {
 	stint_ms_kind kind;
 	char team;              /* 'A' home, 'B' visiting, 0 none */
-	int number;             /* SETTER: the setter's shirt number, else STINT_MS_UNKNOWN */
-	int player_out, player_in;      /* SUBSTITUTION, else STINT_MS_UNKNOWN */
-	int lineup[6];          /* LINEUP: shirt numbers in zones 1..6, STINT_MS_UNKNOWN if not given */
+	stint_ms_shirt number;  /* SETTER: the setter's shirt number, else "" */
+	stint_ms_shirt player_out, player_in;   /* SUBSTITUTION, else "" */
+	stint_ms_shirt lineup[6];       /* LINEUP: shirt numbers in zones 1..6, "" if not given */
 	int setter_zone;        /* LINEUP: zone 1..6 of the setter, 0 if not given */
 	int set;                /* LINEUP: the set it is for (1..), 0 = the current or next set */
 } stint_ms_event;
@@ -73,7 +82,7 @@ typedef struct stint_ms_rules {
 typedef struct stint_ms_lineup {
 	int set;                /* 1.. */
 	char team;              /* 'A' or 'B' */
-	int players[6];         /* zones 1..6 */
+	stint_ms_shirt players[6];      /* zones 1..6 */
 	int setter_zone;        /* 0 = the zone-1 player stands for the setter */
 } stint_ms_lineup;
 
@@ -100,7 +109,7 @@ typedef struct stint_ms_state {
 	int sets_won[2];        /* sets won before the event */
 	char serving;           /* 'A' or 'B' */
 	int rotation[2];        /* 1..6 */
-	int court[2][6];        /* shirt numbers in zones 1..6, STINT_MS_UNKNOWN when no line-up says */
+	stint_ms_shirt court[2][6];     /* shirt numbers in zones 1..6, "" when no line-up says */
 	int rally;              /* 1.. the rally of the match this event is in (the next one between rallies) */
 	char rally_won_by;      /* 'A', 'B', or 0 when the rally has no point (yet) */
 	stint_ms_outcome outcome;
@@ -140,7 +149,9 @@ int stint_ms_rules_from_json(const cJSON *rules, stint_ms_rules *r, const char *
 /*
  * Line-ups from meta.lineups, an array of {"set": n, "team": "A"|"B",
  * "players": [six shirt numbers, zones 1..6], "setter": shirt number
- * (optional)}; entries that do not fit are skipped. Writes at most max,
+ * (optional)}; a shirt number is a text of 1 to 3 digits or a JSON
+ * integer 0..999 (its decimal text: 7 is "7", never "07"); entries that
+ * do not fit are skipped. Writes at most max,
  * returns how many.
  */
 size_t stint_ms_lineups_from_json(const cJSON *lineups, stint_ms_lineup *out, size_t max);
@@ -148,15 +159,16 @@ size_t stint_ms_lineups_from_json(const cJSON *lineups, stint_ms_lineup *out, si
 /*
  * One stored event (the API's event JSON: event_type, actor_team,
  * actor_number, payload) as the derivation reads it. Shirt numbers may be
- * JSON numbers or texts of 1 to 3 digits; they are compared as numbers
- * ("07" is 7). DataVolley imports
+ * texts of 1 to 3 digits or JSON integers 0..999 (read as their decimal
+ * text); they are compared as text ("07" is not "7", "00" is not "0").
+ * DataVolley imports
  * count alike: a point line's prefix (actor_team, or payload.point_won_by)
  * names the winner; >LUp lines (payload.lineup true) are line-ups with the
  * team's players from payload.home_rotation / visiting_rotation and the
  * setter from payload.setter_position or the P line's player; "c" lines
  * are substitutions (payload.player_out, player_in); other P lines name a
  * new setter (the rotation number follows the setter's zone). A manual "lineup"
- * event has payload {"players": [six numbers], "setter": number, "set": n}.
+ * event has payload {"players": [six shirt numbers], "setter": shirt number, "set": n}.
  */
 void stint_ms_event_from_json(const cJSON *event, stint_ms_event *out);
 
@@ -177,7 +189,7 @@ const char *stint_ms_phase_name(stint_ms_phase p);
 /*
  * The state as the API answers it (a new object the caller deletes):
  * {"set", "score": {"A","B"}, "sets_won": {"A","B"}, "serving", "rotation": {"A","B"},
- *  "court": {"A": [6 numbers or null], "B": [...]}, "rally", "rally_won_by",
+ *  "court": {"A": [6 shirt-number strings or null], "B": [...]}, "rally", "rally_won_by",
  *  "outcome", "phase", "ends_set"}.
  */
 cJSON *stint_ms_state_json(const stint_ms_state *s);

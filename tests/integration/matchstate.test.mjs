@@ -70,6 +70,9 @@ for (const name of readdirSync(DIR).filter((f) => f.endsWith('.dvw')).sort()) {
         assert.ok(e.rotation.A >= 1 && e.rotation.A <= 6 && e.rotation.B >= 1 && e.rotation.B <= 6);
         assert.equal(e.outcome, e.serving === e.actor_team ? 'breakpoint' : 'sideout');
       }
+      // the >LUp lines' integer rotations are on court as shirt-number texts
+      const last = st.events.at(-1).court;
+      for (const t of ['A', 'B']) assert.ok(last[t].every((n) => typeof n === 'string' && /^\d{1,3}$/.test(n)), `${t}: ${last[t]}`);
     }
   });
 }
@@ -133,9 +136,9 @@ test('rules and line-ups from the session meta; a bad rule is named and indoor r
   assert.deepEqual(st.rules, { set_points: 21, deciding_set_points: 15, win_by: 2, best_of: 3, first_serve: 'A' });
   assert.equal(st.rules_problem, null);
   assert.deepEqual(scores(st), [{ set: 1, A: 0, B: 21 }, { set: 2, A: 1, B: 0 }]);
-  assert.deepEqual(st.events[0].court, { A: [1, 2, 3, 4, 5, 6], B: [11, 12, 13, 14, 15, 16] });
+  assert.deepEqual(st.events[0].court, { A: ['1', '2', '3', '4', '5', '6'], B: ['11', '12', '13', '14', '15', '16'] });
   assert.deepEqual(st.events[0].rotation, { A: 3, B: 1 });
-  assert.deepEqual(st.events[1].court.B, [12, 13, 14, 15, 16, 11], 'B rotated on winning the serve');
+  assert.deepEqual(st.events[1].court.B, ['12', '13', '14', '15', '16', '11'], 'B rotated on winning the serve');
   assert.deepEqual(st.events[1].rotation, { A: 3, B: 6 });
   assert.equal(st.lineups.length, 2);
 
@@ -165,17 +168,27 @@ test('the editor shows the state and stores starting line-ups from its form; bad
   assert.match(r.headers.get('location'), /flash=lineup_saved/);
   let st = await state(s.id);
   assert.deepEqual(st.lineups.map((l) => [l.set, l.team, l.players, l.setter]),
-    [[1, 'A', [1, 2, 3, 4, 5, 6], 2], [1, 'B', [11, 12, 13, 14, 15, 16], null]]);
-  assert.deepEqual(st.events[0].court, { A: [1, 2, 3, 4, 5, 6], B: [11, 12, 13, 14, 15, 16] });
+    [[1, 'A', ['1', '2', '3', '4', '5', '6'], '2'], [1, 'B', ['11', '12', '13', '14', '15', '16'], null]]);
+  assert.deepEqual(st.events[0].court, { A: ['1', '2', '3', '4', '5', '6'], B: ['11', '12', '13', '14', '15', '16'] });
   assert.deepEqual(st.events[0].rotation, { A: 2, B: 1 });
-  assert.deepEqual(st.now.court.B, [12, 13, 14, 15, 16, 11]);
+  assert.deepEqual(st.now.court.B, ['12', '13', '14', '15', '16', '11']);
   // saving set 1 again replaces that team's line-up only
   r = await web.post(`/sessions/${s.id}/lineups`, { set: '1', ...six('a', 21) });
   assert.equal(r.status, 303, r.html);
   st = await state(s.id);
-  assert.deepEqual(st.lineups.map((l) => [l.set, l.team, l.players[0]]), [[1, 'B', 11], [1, 'A', 21]]);
+  assert.deepEqual(st.lineups.map((l) => [l.set, l.team, l.players[0]]), [[1, 'B', '11'], [1, 'A', '21']]);
   page = await web.get(`/sessions/${s.id}?lineup_set=1`);
-  assert.match(page.html, /name="a1" type="number"[^>]* value="21"/);
+  assert.match(page.html, /name="a1" inputmode="numeric"[^>]* value="21"/);
+  // "0" and "00" are two players, kept as typed; the setter names one of them
+  r = await web.post(`/sessions/${s.id}/lineups`, { set: '1', ...six('b', 11), b1: '0', b2: '00', b3: '07', b_setter: '00' });
+  assert.equal(r.status, 303, r.html);
+  st = await state(s.id);
+  assert.deepEqual(st.lineups.find((l) => l.team === 'B'),
+    { set: 1, team: 'B', players: ['0', '00', '07', '14', '15', '16'], setter: '00' });
+  assert.deepEqual(st.events[0].court.B, ['0', '00', '07', '14', '15', '16']);
+  assert.equal(st.events[0].rotation.B, 2);
+  page = await web.get(`/sessions/${s.id}?lineup_set=1`);
+  assert.match(page.html, /name="b2" inputmode="numeric"[^>]* value="00"/);
 
   for (const [fields, field] of [
     [{ set: '9', ...six('a', 1) }, 'set'],
@@ -183,6 +196,9 @@ test('the editor shows the state and stores starting line-ups from its form; bad
     [{ set: '1', ...six('a', 1), a2: '99999999999999999999' }, 'a2'],
     [{ set: '1', a1: '4', a2: '5' }, 'a1'],
     [{ set: '1', ...six('a', 1), a3: '1' }, 'a3'],
+    [{ set: '1', ...six('a', 1), a4: '1000' }, 'a4'],
+    [{ set: '1', ...six('a', 1), a5: '-1' }, 'a5'],
+    [{ set: '1', ...six('a', 1), a1: '0', a2: '00', a_setter: '000' }, 'a_setter'],
     [{ set: '1', ...six('a', 1), a_setter: '40' }, 'a_setter'],
     [{ set: '1', ...six('b', 1), b6: 'x' }, 'b6'],
     [{ set: '1' }, 'a1'],
@@ -192,6 +208,26 @@ test('the editor shows the state and stores starting line-ups from its form; bad
     assert.match(bad.html, new RegExp(`Line-up not saved: ${field}[ (]`), `${field} named`);
   }
   assert.equal((await state(s.id)).lineups.length, 2);
+});
+
+test('shirt numbers are text: "0" and "00" are two players on court; integers are read as their decimal text', async () => {
+  const s = await createSession({ title: 'Zeros', kind: 'match',
+    meta: { lineups: [{ set: 1, team: 'A', players: ['0', '00', 7, '07', '1', '10'], setter: '07' }] } });
+  const add = async (body) => {
+    const r = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: { events: [{ t_sec: 1, ...body }] } });
+    assert.equal(r.status, 201, r.text);
+  };
+  await add({ event_type: 'substitution', actor_team: 'A', actor_number: '99', payload: { player_out: '0', player_in: '99' } });
+  await add({ event_type: 'substitution', actor_team: 'A', actor_number: '3', payload: { player_out: 7, player_in: 3 } });
+  await add({ event_type: 'timeout', actor_team: 'A' });
+  const st = await state(s.id);
+  assert.deepEqual(st.lineups[0].players, ['0', '00', '7', '07', '1', '10']);
+  assert.equal(st.lineups[0].setter, '07');
+  assert.deepEqual(st.events[0].court.A, ['0', '00', '7', '07', '1', '10']);
+  assert.deepEqual(st.events[0].court.B, [null, null, null, null, null, null]);
+  assert.deepEqual(st.events[0].rotation.A, 4, 'the setter "07" stands in zone 4, not "7" in zone 3');
+  assert.deepEqual(st.events[1].court.A, ['99', '00', '7', '07', '1', '10'], '"0" left, "00" stayed');
+  assert.deepEqual(st.events[2].court.A, ['99', '00', '3', '07', '1', '10'], 'the integer 7 is "7", not "07"');
 });
 
 // The goal is well under 20 ms; this machine is shared (load 15+ on 2 cores), so the test holds the state to the
@@ -276,7 +312,7 @@ test('the Match card adds substitutions, timeouts and set ends between rallies',
   const st = await state(s.id);
   const sub = st.events.find((e) => e.event_type === 'substitution');
   assert.deepEqual([sub.actor_team, sub.actor_number], ['A', '13']);
-  assert.deepEqual(st.events[3].court.A, [1, 2, 13, 4, 5, 6], 'the substitute is on court after it');
+  assert.deepEqual(st.events[3].court.A, ['1', '2', '13', '4', '5', '6'], 'the substitute is on court after it');
   assert.equal(st.events.find((e) => e.event_type === 'end_of_set').ends_set, true);
   assert.deepEqual(scores(st), [{ set: 1, A: 1, B: 1 }, { set: 2, A: 0, B: 1 }]);
   assert.equal(st.sets[0].won_by, null, 'a set ended level has no winner');

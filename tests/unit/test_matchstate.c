@@ -31,14 +31,10 @@ static size_t nev;
 static stint_ms_event mk(stint_ms_kind kind, char team)
 {
 	stint_ms_event e;
-	int z;
 
-	memset(&e, 0, sizeof(e));
+	memset(&e, 0, sizeof(e));      /* shirt numbers "" (not known) */
 	e.kind = kind;
 	e.team = team;
-	e.number = e.player_out = e.player_in = STINT_MS_UNKNOWN;
-	for (z = 0; z < 6; z++)
-		e.lineup[z] = STINT_MS_UNKNOWN;
 	return e;
 }
 
@@ -214,7 +210,7 @@ static void lineup_event(char team, int first, int setter_zone)
 
 	add(STINT_MS_LINEUP, team);
 	for (z = 0; z < 6; z++)
-		ev[nev - 1].lineup[z] = first + z;
+		snprintf(ev[nev - 1].lineup[z], sizeof(stint_ms_shirt), "%d", first + z);
 	ev[nev - 1].setter_zone = setter_zone;
 }
 
@@ -222,7 +218,7 @@ START_TEST(rotation_on_sideout)
 {
 	stint_ms_rules r;
 	stint_ms_summary sum;
-	static const int b_after[6] = { 8, 9, 10, 11, 12, 7 };
+	static const char *const b_after[6] = { "8", "9", "10", "11", "12", "7" };
 
 	nev = 0;
 	stint_ms_rules_indoor(&r);
@@ -250,7 +246,8 @@ START_TEST(rotation_on_sideout)
 	ck_assert_int_eq(st[6].outcome, STINT_MS_SIDEOUT);
 	ck_assert_int_eq(st[7].serving, 'B');
 	ck_assert_int_eq(st[7].rotation[1], 1);
-	ck_assert_mem_eq(st[7].court[1], b_after, sizeof(b_after));
+	for (int z = 0; z < 6; z++)
+		ck_assert_str_eq(st[7].court[1][z], b_after[z]);
 	ck_assert_int_eq(st[7].rotation[0], 1);
 	ck_assert_int_eq(st[7].rally, 2);
 	ck_assert_int_eq(st[8].outcome, STINT_MS_BREAKPOINT);
@@ -258,8 +255,8 @@ START_TEST(rotation_on_sideout)
 	ck_assert_int_eq(st[9].serving, 'B');
 	ck_assert_int_eq(st[10].serving, 'A');
 	ck_assert_int_eq(st[10].rotation[0], 6);        /* the setter moved from zone 1 to 6 */
-	ck_assert_int_eq(st[10].court[0][0], 2);
-	ck_assert_int_eq(st[10].court[0][5], 1);
+	ck_assert_str_eq(st[10].court[0][0], "2");
+	ck_assert_str_eq(st[10].court[0][5], "1");
 	ck_assert_int_eq(st[10].score[0], 1);
 	ck_assert_int_eq(st[10].score[1], 2);
 	ck_assert_int_eq(st[10].outcome, STINT_MS_NO_RALLY);
@@ -277,7 +274,7 @@ START_TEST(rotation_on_sideout)
 	ck_assert_int_eq(st[2].phase, STINT_MS_PHASE_SERVE);
 	ck_assert_int_eq(sum.now.rotation[0], 1);
 	ck_assert_int_eq(sum.now.rotation[1], 1);
-	ck_assert_int_eq(sum.now.court[0][0], 1);
+	ck_assert_str_eq(sum.now.court[0][0], "1");
 	ck_assert_int_eq(st[4].rotation[0], 6);
 	ck_assert_int_eq(st[6].rotation[0], 5);
 }
@@ -311,28 +308,28 @@ START_TEST(substitution_and_settings_lineups)
 	stint_ms_rules r;
 	stint_ms_summary sum;
 	stint_ms_lineup lu[2] = {
-		{ 1, 'A', { 1, 2, 3, 4, 5, 6 }, 3 },
-		{ 2, 'A', { 11, 12, 13, 14, 15, 16 }, 0 },
+		{ 1, 'A', { "1", "2", "3", "4", "5", "6" }, 3 },
+		{ 2, 'A', { "11", "12", "13", "14", "15", "16" }, 0 },
 	};
 
 	nev = 0;
 	stint_ms_rules_indoor(&r);
 	r.set_points = 3;
 	add(STINT_MS_SUBSTITUTION, 'A');
-	ev[0].player_out = 4;
-	ev[0].player_in = 40;
+	strcpy(ev[0].player_out, "4");
+	strcpy(ev[0].player_in, "40");
 	points('A', 3);         /* set 1 */
 	add(STINT_MS_SET_END, 0);       /* 4: already over: does not end another */
 	points('B', 1);         /* 5: set 2, B serves first (A served set 1) */
 	stint_ms_derive(&r, lu, 2, ev, nev, st, &sum);
 	ck_assert_int_eq(st[0].rotation[0], 3);
-	ck_assert_int_eq(st[1].court[0][3], 40);
+	ck_assert_str_eq(st[1].court[0][3], "40");
 	ck_assert_int_eq(st[4].set, 1);
 	ck_assert_int_eq(st[4].ends_set, 0);
 	ck_assert_int_eq(st[5].set, 2);
 	ck_assert_int_eq(st[5].serving, 'B');
 	ck_assert_int_eq(st[5].rotation[0], 1);
-	ck_assert_int_eq(st[5].court[0][0], 11);
+	ck_assert_str_eq(st[5].court[0][0], "11");
 	ck_assert_int_eq(sum.nsets, 2);
 	/* an explicit set end finishes a short set; a serve sets the first server */
 	nev = 0;
@@ -379,7 +376,7 @@ START_TEST(bad_payloads)
 		ck_assert_msg(e.kind == STINT_MS_OTHER || e.kind == STINT_MS_SUBSTITUTION ||
 			      (e.kind == STINT_MS_POINT && e.team == 0), "%s", json[i]);
 		if (e.kind == STINT_MS_SUBSTITUTION)
-			ck_assert_int_eq(e.player_out, STINT_MS_UNKNOWN);
+			ck_assert_str_eq(e.player_out, "");
 	}
 	j = cJSON_Parse("[{\"set\":1,\"team\":\"A\",\"players\":[1,2,3,4,5,6],\"setter\":1e300},"
 			"{\"set\":0,\"team\":\"A\",\"players\":[1,2,3,4,5,6]},"
@@ -414,12 +411,14 @@ START_TEST(events_from_json)
 		"{\"event_type\":\"setter_assignment\",\"actor_team\":\"A\",\"actor_number\":\"07\",\"payload\":{}}",
 		"{\"event_type\":\"substitution\",\"actor_team\":\"B\",\"payload\":{\"player_out\":\"5\",\"player_in\":\"1234\"}}",
 		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[\"1\",\"02\",3,4,5,6],\"setter\":\"2\"}}",
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[\"1\",\"02\",3,4,5,6],\"setter\":\"02\"}}",
+		"{\"event_type\":\"lineup\",\"actor_team\":\"A\",\"payload\":{\"players\":[0,1000,3,4,5,6],\"setter\":\"0\"}}",
 	};
-	stint_ms_event e[13];
+	stint_ms_event e[15];
 	size_t i;
 	cJSON *j;
 
-	for (i = 0; i < 13; i++) {
+	for (i = 0; i < 15; i++) {
 		j = cJSON_Parse(json[i]);
 		ck_assert_ptr_nonnull(j);
 		stint_ms_event_from_json(j, &e[i]);
@@ -428,29 +427,81 @@ START_TEST(events_from_json)
 	ck_assert_int_eq(e[0].kind, STINT_MS_POINT);
 	ck_assert_int_eq(e[0].team, 'B');
 	ck_assert_int_eq(e[1].team, 'A');
-	ck_assert_int_eq(e[2].player_in, 12);
-	ck_assert_int_eq(e[2].player_out, 5);
+	ck_assert_str_eq(e[2].player_in, "12");
+	ck_assert_str_eq(e[2].player_out, "5");
 	ck_assert_int_eq(e[3].kind, STINT_MS_LINEUP);
 	ck_assert_int_eq(e[3].setter_zone, 4);
 	ck_assert_int_eq(e[3].set, 2);
 	ck_assert_int_eq(e[4].kind, STINT_MS_LINEUP);
-	ck_assert_int_eq(e[4].lineup[0], 7);
+	ck_assert_str_eq(e[4].lineup[0], "7");
 	ck_assert_int_eq(e[4].setter_zone, 6);
 	ck_assert_int_eq(e[5].kind, STINT_MS_LINEUP);
 	ck_assert_int_eq(e[5].setter_zone, 2);
-	ck_assert_int_eq(e[5].lineup[5], 1);
+	ck_assert_str_eq(e[5].lineup[5], "1");
 	ck_assert_int_eq(e[6].kind, STINT_MS_OTHER);
 	ck_assert_int_eq(e[7].kind, STINT_MS_SET_END);
 	ck_assert_int_eq(e[8].kind, STINT_MS_SKILL);
 	ck_assert_int_eq(e[9].kind, STINT_MS_OTHER);
-	/* shirt numbers as text (what a roster writes): compared as numbers */
+	/* shirt numbers as text (what a roster writes) are kept as text: "02" is not "2" */
 	ck_assert_int_eq(e[10].kind, STINT_MS_SETTER);
-	ck_assert_int_eq(e[10].number, 7);
-	ck_assert_int_eq(e[11].player_out, 5);
-	ck_assert_int_eq(e[11].player_in, STINT_MS_UNKNOWN);
+	ck_assert_str_eq(e[10].number, "07");
+	ck_assert_str_eq(e[11].player_out, "5");
+	ck_assert_str_eq(e[11].player_in, "");
 	ck_assert_int_eq(e[12].kind, STINT_MS_LINEUP);
-	ck_assert_int_eq(e[12].lineup[1], 2);
-	ck_assert_int_eq(e[12].setter_zone, 2);
+	ck_assert_str_eq(e[12].lineup[0], "1");
+	ck_assert_str_eq(e[12].lineup[1], "02");
+	ck_assert_str_eq(e[12].lineup[2], "3");
+	ck_assert_int_eq(e[12].setter_zone, 0);
+	ck_assert_int_eq(e[13].setter_zone, 2);
+	ck_assert_str_eq(e[14].lineup[1], "");  /* not a line-up: 1000 is no shirt number */
+	ck_assert_int_eq(e[14].kind, STINT_MS_OTHER);
+}
+END_TEST
+
+/* "0" and "00" are two players: a substitution or a setter names exactly one of them. */
+START_TEST(zero_and_double_zero)
+{
+	stint_ms_rules r;
+	stint_ms_summary sum;
+	cJSON *j, *court;
+	static const char *const line[6] = { "0", "00", "07", "7", "1", "10" };
+
+	nev = 0;
+	stint_ms_rules_indoor(&r);
+	add(STINT_MS_LINEUP, 'A');
+	for (int z = 0; z < 6; z++)
+		strcpy(ev[0].lineup[z], line[z]);
+	add(STINT_MS_SUBSTITUTION, 'A');        /* 1: "0" leaves, "00" stays */
+	strcpy(ev[1].player_out, "0");
+	strcpy(ev[1].player_in, "99");
+	add(STINT_MS_SETTER, 'A');              /* 2: "7" (zone 4), not "07" (zone 3) */
+	strcpy(ev[2].number, "7");
+	add(STINT_MS_TIMEOUT, 'A');             /* 3 */
+	derive(&r, &sum);
+	ck_assert_str_eq(st[1].court[0][0], "0");
+	ck_assert_str_eq(st[1].court[0][1], "00");
+	ck_assert_str_eq(st[2].court[0][0], "99");
+	ck_assert_str_eq(st[2].court[0][1], "00");
+	ck_assert_int_eq(st[3].rotation[0], 4);
+	ck_assert_str_eq(st[3].court[1][0], "");
+	ck_assert_int_eq(stint_ms_shirt_eq("0", "00"), 0);
+	ck_assert_int_eq(stint_ms_shirt_eq("", ""), 0);
+	ck_assert_int_eq(stint_ms_shirt_eq("00", "00"), 1);
+	/* the API answers shirt numbers as strings, unknown ones as null */
+	j = stint_ms_state_json(&st[1]);
+	court = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "court"), "A");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(court, 0)), "0");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetArrayItem(court, 1)), "00");
+	ck_assert(cJSON_IsNull(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "court"), "B"), 0)));
+	cJSON_Delete(j);
+	/* the same substitution from JSON: "00" by text, 0 as an integer is "0" */
+	j = cJSON_Parse("{\"event_type\":\"substitution\",\"actor_team\":\"A\","
+			"\"payload\":{\"player_out\":\"00\",\"player_in\":0}}");
+	stint_ms_event_from_json(j, &ev[1]);
+	cJSON_Delete(j);
+	derive(&r, &sum);
+	ck_assert_str_eq(st[2].court[0][0], "0");
+	ck_assert_str_eq(st[2].court[0][1], "0");       /* "0" came in for "00": now twice "0" */
 }
 END_TEST
 
@@ -658,6 +709,7 @@ static Suite *matchstate_suite(void)
 	tcase_add_test(tc, rotation_on_sideout);
 	tcase_add_test(tc, phase_after_overpass);
 	tcase_add_test(tc, substitution_and_settings_lineups);
+	tcase_add_test(tc, zero_and_double_zero);
 	tcase_add_test(tc, events_from_json);
 	tcase_add_test(tc, bad_payloads);
 	tcase_add_test(tc, thousand_events_fast);
