@@ -2,12 +2,12 @@
 // side-out % and break-point % per team equal a count made here straight from the scout lines (apart from lib/:
 // a rally's serving team is the team of its (first) serve line, the prefix of its point line, `*p` or `ap`, names the
 // winner), serve attempts per team equal the file's serve lines (bookkeeping lines stay out), and the set scores
-// equal the file's [3SET]; the filters and their 422s.
+// equal the file's [3SET]; the filters and their 422s; the stats page shows side-out and break-point % per set.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, REPO } from './lib.mjs';
+import { api, Browser, REPO } from './lib.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const DIR = path.join(DATA, 'volleyball');
@@ -129,4 +129,19 @@ test('bad filters are 422 naming the field', async () => {
     assert.equal(r.status, 422, q);
     assert.ok(JSON.stringify(r.body).includes(field), `${q}: ${r.text}`);
   }
+});
+
+test('the stats page shows side-out and break-point % per set and for the match', async () => {
+  const s = await importBytes(readFileSync(path.join(DIR, 'PM06.dvw')));
+  const b = await stats(s.id);
+  const html = (await (await new Browser().login()).get(`/sessions/${s.id}/stats`)).html;
+  const table = /<table class="data" id="stats-rallies">([\s\S]*?)<\/table>/.exec(html);
+  assert.ok(table, 'the side-out table');
+  const f = (v) => (v === null ? '–' : v.toFixed(1));
+  b.by_set.forEach((x, i) => {
+    const { A, B } = b.sets[i];
+    assert.match(table[1], new RegExp(`<th scope="row">Set ${x.set}</th><td>${A}–${B}</td><td>${f(x.teams.A.sideout_pct)}</td>` +
+      `<td>${f(x.teams.A.breakpoint_pct)}</td><td>${f(x.teams.B.sideout_pct)}</td><td>${f(x.teams.B.breakpoint_pct)}</td>`));
+  });
+  assert.match(table[1], new RegExp(`<th scope="row">Match</th><td>${b.sets_won.A}–${b.sets_won.B}</td><td>${f(b.teams.A.sideout_pct)}</td>`));
 });
