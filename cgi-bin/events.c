@@ -20,6 +20,7 @@
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
+#include "vbstats.h"
 
 static void body_sha256(const stint_req *r, char out[65])
 {
@@ -294,6 +295,68 @@ static void get_state(stint_req *r)
 		answer = stint_ms_match_json(&m);
 		stint_resp_json(r, 200, answer);
 		cJSON_Delete(answer);
+	}
+	stint_ms_match_free(&m);
+}
+
+/* ?phase=, ?team=&player=: the filter, or 0 after answering 422 naming the field. */
+static int stats_filter(stint_req *r, stint_vbs_filter *f)
+{
+	const char *phase = stint_kv_get(&r->query, "phase"), *team = stint_kv_get(&r->query, "team");
+	const char *player = stint_kv_get(&r->query, "player");
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	if (phase != NULL && phase[0] != '\0') {
+		if (strcmp(phase, "reception") == 0)
+			f->phase = STINT_MS_PHASE_RECEPTION;
+		else if (strcmp(phase, "transition") == 0)
+			f->phase = STINT_MS_PHASE_TRANSITION;
+		else
+			return stint_fail_field(r, "phase", "must be reception or transition"), 0;
+	}
+	if (player != NULL && player[0] != '\0') {
+		for (i = 0; player[i] >= '0' && player[i] <= '9'; i++)
+			;
+		if (i == 0 || i > 3 || player[i] != '\0')
+			return stint_fail_field(r, "player", "must be a shirt number of 1 to 3 digits"), 0;
+		if (team == NULL || (strcmp(team, "A") != 0 && strcmp(team, "B") != 0))
+			return stint_fail_field(r, "team", "must be A or B with player"), 0;
+		f->team = team[0];
+		f->number = player;
+	} else if (team != NULL && team[0] != '\0') {
+		return stint_fail_field(r, "player", "is required with team"), 0;
+	}
+	return 1;
+}
+
+/* GET stats: volleyball statistics (lib/vbstats.h) from the match state, derived now. */
+static void get_stats(stint_req *r)
+{
+	stint_ms_match m;
+	stint_vbs_filter f;
+	stint_vbs_action *a;
+	const cJSON *it;
+	cJSON *answer;
+	size_t i = 0;
+	int found = 0;
+	stint_db_rc rc;
+
+	if (!stats_filter(r, &f))
+		return;
+	rc = stint_ms_load(r->db, r->params[0], &m, &found);
+	if (stint_found_or_fail(r, rc, found, "There is no such session.")) {
+		a = calloc(m.n ? m.n : 1, sizeof(*a));
+		cJSON_ArrayForEach(it, m.events)
+			if (a != NULL)
+				stint_vbs_action_from_json(it, &a[i++]);
+		answer = a != NULL ? stint_vbs_stats(a, m.states, m.n, &m.summary, &f) : NULL;
+		if (answer == NULL)
+			stint_fail_db(r, STINT_DB_ERROR);
+		else
+			stint_resp_json(r, 200, answer);
+		cJSON_Delete(answer);
+		free(a);
 	}
 	stint_ms_match_free(&m);
 }

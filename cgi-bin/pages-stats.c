@@ -5,7 +5,8 @@
  * stint_rollup_json derives (openvolley's definitions, see
  * sql/migrations/0003_timeline.sql). GET /sessions/<id>/stats is a page
  * of its own in the layout; with ?part=tables it answers the tables alone,
- * for the editor's script to swap in after a change.
+ * for the editor's script to swap in after a change. A volleyball match
+ * also shows side-out and break-point % per set from lib/vbstats.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,12 @@
 
 #include "db.h"
 #include "fail.h"
+#include "matchstate-load.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "sessions.h"
 #include "timeline.h"
+#include "vbstats.h"
 #include "view.h"
 
 /* Types in the order a volleyball rally runs; others follow by name. */
@@ -255,20 +258,109 @@ cJSON *page_stats_data(const cJSON *rollup, const cJSON *session)
 	return out;
 }
 
+/* A percentage cell of lib/vbstats.h's answer: "61.5" or "–" when it is null. */
+static void add_pct(cJSON *row, const char *key, const cJSON *block, const char *field)
+{
+	const cJSON *v = cJSON_GetObjectItem(block, field);
+	char text[16];
+
+	if (cJSON_IsNumber(v))
+		snprintf(text, sizeof(text), "%.1f", v->valuedouble);
+	else
+		snprintf(text, sizeof(text), "–");
+	cJSON_AddStringToObject(row, key, text);
+}
+
+static cJSON *rally_row(const char *label, const char *score, const cJSON *teams)
+{
+	cJSON *row = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(row, "label", label);
+	cJSON_AddStringToObject(row, "score", score);
+	add_pct(row, "a_so", cJSON_GetObjectItem(teams, "A"), "sideout_pct");
+	add_pct(row, "a_bp", cJSON_GetObjectItem(teams, "A"), "breakpoint_pct");
+	add_pct(row, "b_so", cJSON_GetObjectItem(teams, "B"), "sideout_pct");
+	add_pct(row, "b_bp", cJSON_GetObjectItem(teams, "B"), "breakpoint_pct");
+	return row;
+}
+
+/*
+ * The match's side-out and break-point % per set and overall, from the
+ * match state (lib/vbstats.h; the set scores derived from the events):
+ * {"has_rallies", "team_a", "team_b", "rows": [{"label", "score", "a_so", "a_bp", "b_so", "b_bp"}]}.
+ */
+static cJSON *match_view(const cJSON *vb, const cJSON *session)
+{
+	cJSON *out = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(out, "rows");
+	const cJSON *teams = cJSON_GetObjectItem(vb, "teams"), *bs, *set;
+	char name[128], label[32], score[32];
+	int rallies = cJSON_GetObjectItem(cJSON_GetObjectItem(teams, "A"), "rallies_served") != NULL &&
+		      (cJSON_GetObjectItem(cJSON_GetObjectItem(teams, "A"), "rallies_served")->valueint +
+		       cJSON_GetObjectItem(cJSON_GetObjectItem(teams, "B"), "rallies_served")->valueint) > 0;
+
+	cJSON_AddBoolToObject(out, "has_rallies", rallies);
+	if (!rallies)
+		return out;
+	cJSON_AddStringToObject(out, "team_a", page_team_name(session, "A", name, sizeof(name)));
+	cJSON_AddStringToObject(out, "team_b", page_team_name(session, "B", name, sizeof(name)));
+	cJSON_ArrayForEach(bs, cJSON_GetObjectItem(vb, "by_set")) {
+		int n = cJSON_GetObjectItem(bs, "set")->valueint;
+
+		set = cJSON_GetArrayItem(cJSON_GetObjectItem(vb, "sets"), n - 1);
+		snprintf(label, sizeof(label), "Set %d", n);
+		snprintf(score, sizeof(score), "%d–%d", set ? cJSON_GetObjectItem(set, "A")->valueint : 0,
+			 set ? cJSON_GetObjectItem(set, "B")->valueint : 0);
+		cJSON_AddItemToArray(rows, rally_row(label, score, cJSON_GetObjectItem(bs, "teams")));
+	}
+	snprintf(score, sizeof(score), "%d–%d", cJSON_GetObjectItem(cJSON_GetObjectItem(vb, "sets_won"), "A")->valueint,
+		 cJSON_GetObjectItem(cJSON_GetObjectItem(vb, "sets_won"), "B")->valueint);
+	cJSON_AddItemToArray(rows, rally_row("Match", score, teams));
+	return out;
+}
+
+/* lib/vbstats.h's answer for the session, or NULL (no session, no memory). */
+static cJSON *load_vbstats(stint_req *r, stint_db_rc *rc)
+{
+	stint_ms_match m;
+	stint_vbs_action *a;
+	const cJSON *it;
+	cJSON *vb = NULL;
+	size_t i = 0;
+	int found = 0;
+
+	*rc = stint_ms_load(r->db, r->params[0], &m, &found);
+	if (*rc == STINT_DB_OK && found) {
+		a = calloc(m.n ? m.n : 1, sizeof(*a));
+		if (a != NULL) {
+			cJSON_ArrayForEach(it, m.events)
+				stint_vbs_action_from_json(it, &a[i++]);
+			vb = stint_vbs_stats(a, m.states, m.n, &m.summary, NULL);
+		}
+		free(a);
+	}
+	stint_ms_match_free(&m);
+	return vb;
+}
+
 void page_stats(stint_req *r)
 {
+	cJSON *vb = NULL, *st;
 	cJSON *rollup = NULL, *session = NULL, *data = NULL;
 	stint_db_rc rc = stint_session_load(r->db, r->params[0], &session);
 
 	if (rc == STINT_DB_OK)
 		rc = stint_timeline_rollup_json(r->db, r->params[0], &rollup);
+	if (rc == STINT_DB_OK && session != NULL)
+		vb = load_vbstats(r, &rc);
 	if (rc != STINT_DB_OK) {
 		stint_fail_db(r, rc);
 	} else if (session == NULL) {
 		stint_fail(r, 404, "not_found", "There is no session with this id.", NULL);
 	} else {
 		data = cJSON_CreateObject();
-		cJSON_AddItemToObject(data, "stats", page_stats_data(rollup, session));
+		st = page_stats_data(rollup, session);
+		cJSON_AddItemToObject(st, "match", match_view(vb, session));
+		cJSON_AddItemToObject(data, "stats", st);
 		page_decorate_session(session);
 		cJSON_AddItemToObject(data, "session", session);
 		session = NULL;
@@ -277,4 +369,5 @@ void page_stats(stint_req *r)
 	cJSON_Delete(data);
 	cJSON_Delete(rollup);
 	cJSON_Delete(session);
+	cJSON_Delete(vb);
 }

@@ -1100,13 +1100,14 @@
 	  " FOR UPDATE SKIP LOCKED) DELETE FROM uploads u USING old WHERE u.id = old.id RETURNING u.id::text") \
 	/* $1 session id -> one cell: what the match state derives from (lib/matchstate.h): */ \
 	/* {"match_rules": meta.match_rules, "lineups": meta.lineups, "events": [{id, t_sec, event_type, */ \
-	/* actor_team, actor_number, payload: only the keys the match state reads, of the types that */ \
-	/* carry them}] in timeline order */ \
+	/* actor_team, actor_number, evaluation (payload.evaluation, for lib/vbstats.h), payload: only */ \
+	/* the keys the match state reads, of the types that carry them}] in timeline order */ \
 	/* (t_sec, id)} | no row when there is no such session */ \
 	X(MATCH_STATE_INPUT, 1, \
 	  "SELECT json_build_object('match_rules', s.meta->'match_rules', 'lineups', s.meta->'lineups'," \
 	  " 'events', coalesce((SELECT json_agg(json_build_object('id', e.id, 't_sec', e.t_sec," \
 	  " 'event_type', e.event_type, 'actor_team', e.actor_team, 'actor_number', e.actor_number," \
+	  " 'evaluation', e.payload->'evaluation'," \
 	  " 'payload', CASE WHEN e.event_type IN ('point', 'substitution', 'lineup', 'setter_assignment'," \
 	  " 'setter_position') THEN jsonb_strip_nulls(jsonb_build_object('point_won_by', e.payload->'point_won_by'," \
 	  " 'player_out', e.payload->'player_out', 'player_in', e.payload->'player_in', 'lineup', e.payload->'lineup'," \

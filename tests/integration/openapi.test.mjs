@@ -1360,6 +1360,28 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', tl('/state'), { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', tl('/state', randomUUID())) },
   ],
+  getSessionStats: [
+    {
+      name: 'serve, reception and attack per team and player from the events', status: 200,
+      run: () => call('GET', tl('/stats', fx.csvSource.id)),
+      then: async (b) => {
+        const a7 = b.players.find((p) => p.team === 'A' && p.number === '7');
+        assert.deepEqual([a7.serve.attempts, a7.serve.aces, b.teams.A.serve.aces >= 1], [1, 1, true]);
+        const b3 = b.players.find((p) => p.team === 'B' && p.number === '3');
+        assert.deepEqual([b3.attack.attempts, b3.attack.errors, b3.attack.kill_pct, b3.attack.efficiency], [1, 1, 0, -100]);
+        assert.equal(b.by_rotation.length, 12);
+      },
+    },
+    {
+      name: "one player's actions", status: 200,
+      run: () => call('GET', tl('/stats?team=B&player=3', fx.csvSource.id)),
+      then: (b) => assert.deepEqual([b.players.map((p) => p.team + p.number), b.filter.player], [['B3'], '3']),
+    },
+    { name: 'a phase that is none', status: 422, run: () => call('GET', tl('/stats?phase=serve', fx.csvSource.id)) },
+    { name: 'a player without team', status: 422, run: () => call('GET', tl('/stats?player=3', fx.csvSource.id)) },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/stats'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/stats', randomUUID())) },
+  ],
   rebuildRollup: [
     {
       name: 'the same rollup, recounted', status: 200,
