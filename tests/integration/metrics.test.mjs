@@ -7,18 +7,19 @@
 // Prometheus' text format 0.0.4, each line parsed against its grammar; the counters move by
 // exactly the requests sent (tests/run.sh runs the files one at a time: nothing else calls the
 // routes used here meanwhile); histogram buckets are cumulative; a task that runs shows its
-// outcome; a worker killed with -9 shows as one restart of its pool.
+// outcome; a worker killed with -9 shows as one restart of its pool; a change published while nchan
+// is unreachable shows as one publish failure and a backlog that drains once it is back.
 //
 // Run against a stack: STINT_TEST_URL=http://127.0.0.1:18080 STINT_TEST_PREFIX=var \
 //   node --test tests/integration/metrics.test.mjs
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { ADMIN_TOKEN, PREFIX, api, killSpoolers, makeUser, sql, startSpooler, stopSpooler, until } from './lib.mjs';
+import { ADMIN_TOKEN, PREFIX, api, createSession, killSpoolers, makeUser, sql, startSpooler, stopSpooler, until } from './lib.mjs';
 
 const TAG = `metrics${randomBytes(4).toString('hex')}`;
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-metrics-'));
@@ -183,4 +184,25 @@ test('a worker killed with -9 counts as one restart of its pool', async () => {
   process.kill(Number(children[0]), 'SIGKILL');
   await until('the restart', async () => restarts(await scrape()) === restarts(before) + 1, 10000);
   await until('the pool to answer', async () => (await api('GET', '/api/v1/sessions?limit=1')).status === 200);
+});
+
+test('a publish nchan cannot take counts one failure; the backlog shows until the re-publisher delivers it', async () => {
+  const failures = (m) => m.samples.filter((x) => x.name === 'stint_live_publish_failures_total').reduce((a, x) => a + x.value, 0);
+  const backlog = (m) => value(m, 'stint_live_unpublished_messages', {});
+  const s = await createSession({ title: `${TAG} live` });
+  const before = await scrape();
+  const sock = path.join(PREFIX, 'run', 'nchan-pub.sock');
+  renameSync(sock, `${sock}.away`);
+  let during;
+  try {
+    const r = await api('POST', `/api/v1/sessions/${s.id}/events`,
+      { json: [{ t_sec: 1, event_type: 'pass', actor_team: 'A', actor_number: 7 }] });
+    assert.equal(r.status, 201, r.text);
+    during = await scrape();
+  } finally {
+    renameSync(`${sock}.away`, sock);
+  }
+  assert.equal(failures(during) - failures(before), 1, 'one change of one session: its first message failed, the rest wait');
+  assert.ok(backlog(during) >= backlog(before) + 1, `backlog ${backlog(before)} -> ${backlog(during)}`);
+  await until('the re-publisher to deliver', async () => backlog(await scrape()) <= backlog(before), 15000, { every: 500 });
 });
