@@ -43,6 +43,7 @@ typedef struct mfile {
 
 static mfile *mine;
 static char run_dir[512];
+static char mine_path[600];
 
 int stint_metrics_open(const char *socket_path, const char *program, size_t n)
 {
@@ -92,7 +93,14 @@ int stint_metrics_open(const char *socket_path, const char *program, size_t n)
 		return -1;
 	}
 	mine = m;
+	snprintf(mine_path, sizeof(mine_path), "%s", path);
 	return 0;
+}
+
+void stint_metrics_close(void)
+{
+	if (mine != NULL)
+		unlink(mine_path);  /* the mapping stays valid: the workers have stopped */
 }
 
 void stint_metrics_name_route(size_t i, const char *method, const char *pattern)

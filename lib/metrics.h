@@ -49,6 +49,9 @@ void stint_metrics_name_route(size_t i, const char *method, const char *pattern)
  */
 void stint_metrics_request(size_t route, int status, double seconds);
 
+/* In the master as it stops cleanly: remove its file (a stopped pool is not reported). */
+void stint_metrics_close(void);
+
 /* Count one worker restart of this pool (the master's supervisor). */
 void stint_metrics_restart(void);
 

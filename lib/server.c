@@ -397,6 +397,7 @@ int stint_server_main(int argc, char **argv, const stint_app *app)
 	stint_log(STINT_LOG_INFO, "listening on %s with %d workers", socket_path, workers);
 	supervise(fd, pids, workers);
 	stop_workers(pids, workers);
+	stint_metrics_close();
 	unlink(socket_path);
 	stint_log(STINT_LOG_INFO, "stopped");
 	return 0;
