@@ -288,12 +288,29 @@ static int ws_frame_origin_ok(const stint_req *r)
 	return stint_req_env(r, "STINT_WS_FRAME") != NULL && origin != NULL && stint_origin_is_own(r, origin);
 }
 
+/*
+ * 1 when r carries no credential at all and came from a loopback address
+ * (REMOTE_ADDR: nginx's $remote_addr, from /etc/nginx/fastcgi_params):
+ * 127.0.0.0/8 or ::1. A credential that is sent is checked, never skipped.
+ */
+static int anonymous_loopback(const stint_req *r)
+{
+	const char *peer = stint_req_env(r, "REMOTE_ADDR");
+
+	if (stint_req_env(r, "HTTP_AUTHORIZATION") != NULL || stint_kv_get(&r->cookies, COOKIE) != NULL ||
+	    peer == NULL)
+		return 0;
+	return strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0 || strncmp(peer, "::ffff:127.", 11) == 0;
+}
+
 int stint_auth_check(stint_req *r, const stint_route *rt)
 {
 	stint_db_rc rc;
 	int writes = strcmp(r->method, "GET") != 0;
 
 	if (rt->access == STINT_ACCESS_PUBLIC)
+		return 0;
+	if (rt->access == STINT_ACCESS_METRICS && anonymous_loopback(r))
 		return 0;
 	rc = identify(r, rt);
 	if (rc != STINT_DB_OK) {
@@ -321,6 +338,7 @@ int stint_auth_check(stint_req *r, const stint_route *rt)
 		stint_fail(r, 403, "forbidden", "Viewers cannot create sessions.", NULL);
 		return -1;
 	case STINT_ACCESS_ADMIN:
+	case STINT_ACCESS_METRICS:
 		if (strcmp(r->user.role, "admin") == 0)
 			return 0;
 		stint_fail(r, 403, "forbidden", "Only administrators may do this.", NULL);

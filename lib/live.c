@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "log.h"
+#include "metrics.h"
 
 /* One handle per process, so the connection to nchan is reused. */
 static CURL *live_curl;
@@ -205,8 +206,10 @@ void stint_live_publish(stint_db *db, const stint_live_message *m, size_t n)
 			sid = m[i].session_id;
 			stuck = 0;
 		}
-		if (!stuck && publish_one(sid, m[i].text, &seqs) != 0)
+		if (!stuck && publish_one(sid, m[i].text, &seqs) != 0) {
+			stint_metrics_live_publish_failure();
 			stuck = 1;  /* keep the order: the rest waits for the re-publisher */
+		}
 	}
 	if (sid != NULL)
 		mark(db, sid, &seqs);

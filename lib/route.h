@@ -20,7 +20,10 @@ typedef enum stint_access {
 	STINT_ACCESS_SESSION_EDITOR,  /* may change that session */
 	STINT_ACCESS_DELETED_SESSION_EDITOR, /* could change that session, now deleted (restore) */
 	STINT_ACCESS_ADMIN,
-	STINT_ACCESS_COACH            /* may change team settings: admin, coach */
+	STINT_ACCESS_COACH,           /* may change team settings: admin, coach */
+	STINT_ACCESS_METRICS          /* ADMIN, or a request with no credential at all (no
+					 Authorization, no login cookie) whose peer, nginx's
+					 $remote_addr (REMOTE_ADDR), is loopback: /metrics */
 } stint_access;
 
 /* What body a route accepts; anything else is 415 before the handler runs. */

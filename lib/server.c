@@ -17,6 +17,7 @@
 #include "db.h"
 #include "fail.h"
 #include "log.h"
+#include "metrics.h"
 
 #define MAX_WORKERS 64
 
@@ -254,14 +255,19 @@ static void dispatch(stint_req *r)
 	stint_db_forget(r->db);
 }
 
+/* Log r and count it (lib/metrics.h): under its route when one matched its method. */
 static void log_request(const stint_req *r)
 {
 	struct timespec now;
 	double ms;
+	size_t route = server_app->nroutes;  /* none */
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
 	     (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;
+	if (r->route != NULL && strcmp(r->route->method, r->method) == 0)
+		route = (size_t)(r->route - server_app->routes);
+	stint_metrics_request(route, r->status, ms / 1e3);
 	stint_log(STINT_LOG_INFO, "req=%s %s %s %d %.2fms %lub", r->request_id,
 		  r->is_head ? "HEAD" : r->method, r->path, r->status, ms,
 		  (unsigned long)r->bytes_out);
@@ -333,6 +339,7 @@ static void supervise(int listen_fd, pid_t *pids, int n)
 			  WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		if (time(NULL) - started[i] < 1)
 			sleep(1);  /* a worker that dies at once must not spin */
+		stint_metrics_restart();
 		pids[i] = spawn(listen_fd);
 		started[i] = time(NULL);
 	}
@@ -380,6 +387,9 @@ int stint_server_main(int argc, char **argv, const stint_app *app)
 		return 1;
 	}
 	chmod(socket_path, 0660);
+	if (stint_metrics_open(socket_path, app->name, app->nroutes) == 0)  /* optional: counts when it can */
+		for (size_t r = 0; r < app->nroutes; r++)
+			stint_metrics_name_route(r, app->routes[r].method, app->routes[r].pattern);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
@@ -387,6 +397,7 @@ int stint_server_main(int argc, char **argv, const stint_app *app)
 	stint_log(STINT_LOG_INFO, "listening on %s with %d workers", socket_path, workers);
 	supervise(fd, pids, workers);
 	stop_workers(pids, workers);
+	stint_metrics_close();
 	unlink(socket_path);
 	stint_log(STINT_LOG_INFO, "stopped");
 	return 0;

@@ -1128,6 +1128,10 @@
 	X(SESSION_RULES_PUT, 2, \
 	  "UPDATE sessions SET meta = jsonb_set(coalesce(meta, '{}'), '{match_rules}', $2::jsonb)" \
 	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* /metrics (cgi-bin/health.c) -> rows kind ('tasks' | 'live'), task type, status, count */ \
+	X(METRICS_DB, 0, \
+	  "SELECT 'tasks' AS kind, task_type, status, count(*)::text AS n FROM tasks GROUP BY task_type, status" \
+	  " UNION ALL SELECT 'live', '', '', count(*)::text FROM live_messages WHERE published_at IS NULL") \
 	/* user id, action, target type, target id, detail (JSON) */ \
 	X(AUDIT, 5, \
 	  "INSERT INTO audit_log (user_id, action, target_type, target_id, detail)" \

@@ -309,6 +309,17 @@ const examples = {
   checkReadiness: [
     { name: 'the database answers', status: 200, run: () => call('GET', '/readyz') },
   ],
+  getMetrics: [
+    { name: 'an administrator reads the exposition', status: 200, run: () => call('GET', '/metrics'),
+      then: (body, res) => {
+        assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+        assert.match(body, /^# HELP stint_http_requests_total /m);
+      } },
+    { name: 'no credential from loopback (every test request is)', status: 200, run: () => call('GET', '/metrics', { token: null }) },
+    { name: 'a coach is refused', status: 403, run: () => call('GET', '/metrics', { token: fx.coach.token }) },
+    { name: 'a credential sent from loopback is still checked', status: 401,
+      run: () => call('GET', '/metrics', { token: 'not-a-token' }) },
+  ],
   listSessions: [
     {
       name: 'first page with the defaults', status: 200,
@@ -2649,6 +2660,8 @@ if (UNDOCUMENTED_PROGRAMS.size > 0) {
 
 // Only the probes are public; /api/v1, /media and /live all need a credential.
 const PUBLIC_PATHS = new Set(['/healthz', '/readyz']);
+// /metrics needs a credential, except from a loopback peer that sends none (every test request).
+const LOOPBACK_PATHS = new Set(['/metrics']);
 const isPublic = (o) => PUBLIC_PATHS.has(o.path);
 const securityOf = (o) => o.op.security ?? doc.security ?? [];
 
@@ -2758,6 +2771,11 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
         continue;
       }
       for (const token of [null, UNKNOWN_TOKEN, fx.revoked.token, 'not-a-token']) {
+        if (token === null && LOOPBACK_PATHS.has(o.path)) {
+          const { res } = await call(o.method, url, { token: null, stream: true });
+          assert.equal(res.status, 200, `${opId}: no credential from loopback`);
+          continue;
+        }
         const { res, body: b } = await call(o.method, url, { ...body, token, stream: true });
         check(opId, res, b);
         const what = `${o.method} ${url} with ${token ? token.slice(0, 12) : 'no token'}`;

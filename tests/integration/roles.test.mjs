@@ -29,6 +29,9 @@
 //     for a row id that does not exist or 415 for the missing body, is the
 //     handler's and only has to be neither a refusal nor a server error).
 // PUBLIC routes are let through for anonymous callers and the administrator.
+// METRICS (/metrics): the administrator, and an anonymous caller from loopback (every test
+//   request is one); a credential that is sent is checked: 401 for the revoked token and the
+//   disabled user, 403 for every other role.
 //
 // The requests carry no body. A route's ":uuid" is the owner's session,
 // shared as above, except where a call would end it (DELETE of the session,
@@ -96,6 +99,7 @@ function callersOf(r) {
 /* The answer route r's access level implies for caller n: a status, LOGIN, or 'allowed'. */
 function expected(r, n) {
   if (r.access === 'PUBLIC') return 'allowed';
+  if (r.access === 'METRICS' && n === 'anon') return 'allowed';  // no credential, a loopback peer
   if (['anon', 'revoked', 'disabled'].includes(n)) return isPage(r) ? LOGIN : 401;
   if (n === 'read' && r.method !== 'GET') return 403;
   if (n === 'missing') return 404;
@@ -107,6 +111,7 @@ function expected(r, n) {
     DELETED_SESSION_EDITOR: ['coach2', 'anaV', 'viewerE'],
     ADMIN: ['owner', 'coach2', 'anaV', 'anaE', 'viewerE', 'read'],
     COACH: ['anaV', 'anaE', 'viewerE'],
+    METRICS: ['owner', 'coach2', 'anaV', 'anaE', 'viewerE', 'read'],
     TASK_EDITOR: ['anaV', 'viewerE'],
   }[accessOf(r)] ?? [];
   return refused.includes(n) ? 403 : 'allowed';
