@@ -192,21 +192,27 @@ int stint_media_path(const char *rel, char *out, size_t size)
 	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
-int stint_media_keep(const char *tmp, const char *sid, const char *ext, char *rel, size_t size)
+int stint_media_new_name(const char *sid, const char *ext, char *rel, size_t size, char *abs, size_t abs_size)
 {
-	char abs[4200], secret[STINT_SECRET_HEX + 1];
-	struct stat st;
+	char secret[STINT_SECRET_HEX + 1];
 	int n;
 
 	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
 		return -1;
 	n = snprintf(rel, size, "media/%s", sid);
-	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, sizeof(abs)) != 0 ||
+	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, abs_size) != 0 ||
 	    (mkdir(abs, 0750) != 0 && errno != EEXIST))
 		return -1;
 	n = snprintf(rel, size, "media/%s/%.32s.%s", sid, secret, ext);
-	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, sizeof(abs)) != 0 ||
-	    stat(tmp, &st) != 0)
+	return n < 0 || (size_t)n >= size ? -1 : stint_media_path(rel, abs, abs_size);
+}
+
+int stint_media_keep(const char *tmp, const char *sid, const char *ext, char *rel, size_t size)
+{
+	char abs[4200];
+	struct stat st;
+
+	if (stint_media_new_name(sid, ext, rel, size, abs, sizeof(abs)) != 0 || stat(tmp, &st) != 0)
 		return -1;
 	return link(tmp, abs);
 }

@@ -138,6 +138,15 @@ void stint_media_file_free(stint_media_file *f);
 int stint_media_path(const char *rel, char *out, size_t size);
 
 /*
+ * A new stored name for a media file of session sid: media/<sid>/<32 random
+ * hex>.<ext>, var-relative in rel (size bytes), its absolute path in abs
+ * (abs_size bytes); the session's folder is made when needed. Nothing is
+ * written under the name. Returns 0, or -1 (no randomness, no folder, a name
+ * too long).
+ */
+int stint_media_new_name(const char *sid, const char *ext, char *rel, size_t size, char *abs, size_t abs_size);
+
+/*
  * Give the complete file tmp (nginx's temporary upload) its stored name
  * media/<sid>/<32 random hex>.<ext>, creating the session's folder when
  * needed; the var-relative name goes to rel. A hard link: the name appears

@@ -235,17 +235,9 @@ long long stint_upload_held(const char *part, long long recorded)
 
 int stint_upload_finish(const char *part, const char *sid, const char *ext, char *rel, size_t size)
 {
-	char abs[4200], secret[STINT_SECRET_HEX + 1];
-	int n;
+	char abs[4200];
 
-	if (stint_secret_new(secret, sizeof(secret), 0) != 0)
-		return -1;
-	n = snprintf(rel, size, "media/%s", sid);
-	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, sizeof(abs)) != 0 ||
-	    (mkdir(abs, 0750) != 0 && errno != EEXIST))
-		return -1;
-	n = snprintf(rel, size, "media/%s/%.32s.%s", sid, secret, ext);
-	if (n < 0 || (size_t)n >= size || stint_media_path(rel, abs, sizeof(abs)) != 0)
+	if (stint_media_new_name(sid, ext, rel, size, abs, sizeof(abs)) != 0)
 		return -1;
 	return rename(part, abs);
 }
