@@ -137,9 +137,11 @@ static void create_upload(stint_req *r)
 	if (rc == STINT_DB_OK && id != NULL) {
 		snprintf(loc, sizeof(loc), "/api/v1/sessions/%s/uploads/%s", r->params[0], id);
 		stint_resp_header(r, "Location", loc);
-		body = malloc(strlen(loc) + 80);
+		size_t n = strlen(id) + strlen(loc) + 64;
+
+		body = malloc(n);
 		if (body != NULL)
-			sprintf(body, "{\"id\":\"%s\",\"upload_url\":\"%s\",\"upload_offset\":0}", id, loc);
+			snprintf(body, n, "{\"id\":\"%s\",\"upload_url\":\"%s\",\"upload_offset\":0}", id, loc);
 	}
 	free(id);
 	stint_answer_json_text(r, rc, 201, body, "There is no such session.");

@@ -94,6 +94,7 @@ int stint_time_from_input(const char *s, char *out, size_t size)
 	struct tm tm;
 	char off[8];
 	time_t secs;
+	size_t len;
 	int y, mo, d, h, mi, n = 0;
 
 	if (size > 0)
@@ -112,11 +113,11 @@ int stint_time_from_input(const char *s, char *out, size_t size)
 	if ((secs = mktime(&tm)) == (time_t)-1 || localtime_r(&secs, &tm) == NULL)
 		return -1;
 	offset(&tm, off);
-	if (strftime(out, size, "%Y-%m-%dT%H:%M:00", &tm) == 0 || strlen(out) + strlen(off) + 1 > size) {
+	len = strftime(out, size, "%Y-%m-%dT%H:%M:00", &tm);
+	if (len == 0 || (size_t)snprintf(out + len, size - len, "%s", strcmp(off, "+00:00") == 0 ? "Z" : off) >= size - len) {
 		if (size > 0)
 			out[0] = '\0';
 		return -1;
 	}
-	strcat(out, strcmp(off, "+00:00") == 0 ? "Z" : off);
 	return 0;
 }

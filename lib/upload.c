@@ -95,9 +95,9 @@ static const char *meta_finish(stint_upload_meta *m, const char *filetype, const
 	char *end;
 
 	if (m->kind[0] == '\0' && strncmp(filetype, "video/", 6) == 0)
-		strcpy(m->kind, "video");
+		snprintf(m->kind, sizeof(m->kind), "video");
 	else if (m->kind[0] == '\0' && strncmp(filetype, "audio/", 6) == 0)
-		strcpy(m->kind, "audio");
+		snprintf(m->kind, sizeof(m->kind), "audio");
 	if (strcmp(m->kind, "video") != 0 && strcmp(m->kind, "audio") != 0) {
 		*problem = "must be video or audio (Upload-Metadata kind, or a filetype video/... or audio/...)";
 		return "kind";

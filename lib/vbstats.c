@@ -164,7 +164,7 @@ void stint_vbs_action_from_json(const cJSON *event, stint_vbs_action *out)
 	if (cJSON_IsString(team) && (strcmp(team->valuestring, "A") == 0 || strcmp(team->valuestring, "B") == 0))
 		out->team = team->valuestring[0];
 	if (cJSON_IsString(num) && strlen(num->valuestring) < sizeof(out->number))
-		strcpy(out->number, num->valuestring);
+		snprintf(out->number, sizeof(out->number), "%s", num->valuestring);
 	else if (cJSON_IsNumber(num) && num->valueint >= 0 && num->valueint <= 999)
 		snprintf(out->number, sizeof(out->number), "%d", num->valueint);
 	if (cJSON_IsString(ev) && ev->valuestring[0] != '\0' && ev->valuestring[1] == '\0')
@@ -233,7 +233,7 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 			}
 			memset(&pl[npl], 0, sizeof(pl[npl]));
 			pl[npl].team = a[i].team;
-			strcpy(pl[npl].number, a[i].number);
+			snprintf(pl[npl].number, sizeof(pl[npl].number), "%s", a[i].number);
 			npl++;
 		}
 		count_action(&pl[j].c, &a[i]);

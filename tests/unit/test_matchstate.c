@@ -316,8 +316,8 @@ START_TEST(substitution_and_settings_lineups)
 	stint_ms_rules_indoor(&r);
 	r.set_points = 3;
 	add(STINT_MS_SUBSTITUTION, 'A');
-	strcpy(ev[0].player_out, "4");
-	strcpy(ev[0].player_in, "40");
+	snprintf(ev[0].player_out, sizeof(ev[0].player_out), "4");
+	snprintf(ev[0].player_in, sizeof(ev[0].player_in), "40");
 	points('A', 3);         /* set 1 */
 	add(STINT_MS_SET_END, 0);       /* 4: already over: does not end another */
 	points('B', 1);         /* 5: set 2, B serves first (A served set 1) */
@@ -470,7 +470,7 @@ START_TEST(zero_and_double_zero)
 	stint_ms_rules_indoor(&r);
 	add(STINT_MS_LINEUP, 'A');
 	for (int z = 0; z < 6; z++)
-		strcpy(ev[0].lineup[z], line[z]);
+		snprintf(ev[0].lineup[z], sizeof(ev[0].lineup[z]), "%s", line[z]);
 	add(STINT_MS_SUBSTITUTION, 'A');        /* 1: "0" leaves, "00" stays */
 	strcpy(ev[1].player_out, "0");
 	strcpy(ev[1].player_in, "99");
