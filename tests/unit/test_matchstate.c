@@ -472,10 +472,10 @@ START_TEST(zero_and_double_zero)
 	for (int z = 0; z < 6; z++)
 		snprintf(ev[0].lineup[z], sizeof(ev[0].lineup[z]), "%s", line[z]);
 	add(STINT_MS_SUBSTITUTION, 'A');        /* 1: "0" leaves, "00" stays */
-	strcpy(ev[1].player_out, "0");
-	strcpy(ev[1].player_in, "99");
+	snprintf(ev[1].player_out, sizeof(ev[1].player_out), "0");
+	snprintf(ev[1].player_in, sizeof(ev[1].player_in), "99");
 	add(STINT_MS_SETTER, 'A');              /* 2: "7" (zone 4), not "07" (zone 3) */
-	strcpy(ev[2].number, "7");
+	snprintf(ev[2].number, sizeof(ev[2].number), "7");
 	add(STINT_MS_TIMEOUT, 'A');             /* 3 */
 	derive(&r, &sum);
 	ck_assert_str_eq(st[1].court[0][0], "0");

@@ -70,12 +70,12 @@ START_TEST(test_lengths)
 	size_t i;
 
 	for (i = 0; i < 66; i++)
-		strcat(header, "YWFh");
-	strcat(header, "YWE=");  /* 198 + 2 = 200 bytes */
+		snprintf(header + strlen(header), sizeof(header) - strlen(header), "YWFh");
+	snprintf(header + strlen(header), sizeof(header) - strlen(header), "YWE=");  /* 198 + 2 = 200 bytes */
 	ck_assert_ptr_null(stint_upload_meta_parse(header, &m, &problem));
 	ck_assert_uint_eq(strlen(m.title), 200);
 	header[strlen(header) - 4] = '\0';
-	strcat(header, "YWFh");  /* 201 bytes */
+	snprintf(header + strlen(header), sizeof(header) - strlen(header), "YWFh");  /* 201 bytes */
 	ck_assert_str_eq(stint_upload_meta_parse(header, &m, &problem), "title");
 }
 END_TEST
