@@ -34,15 +34,8 @@ static void put_session_teams(stint_req *r)
 	stint_db_rc rc;
 	stint_tx tx;
 
-	if (bad != 0) {
-		if (bad < 0) {
-			cJSON_Delete(errors);
-			stint_fail_db(r, STINT_DB_ERROR);
-		} else {
-			stint_fail_fields(r, errors);
-		}
+	if (!stint_valid_or_fail(r, bad, errors))
 		return;
-	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_teams_put(&tx, r->params[0], r->json, &bad_side, &json);
 	rc = stint_tx_end(&tx);
@@ -79,15 +72,8 @@ static void write_saved_team(stint_req *r, const char *id, int status)
 	stint_db_rc rc;
 	stint_tx tx;
 
-	if (bad != 0) {
-		if (bad < 0) {
-			cJSON_Delete(errors);
-			stint_fail_db(r, STINT_DB_ERROR);
-		} else {
-			stint_fail_fields(r, errors);
-		}
+	if (!stint_valid_or_fail(r, bad, errors))
 		return;
-	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_saved_team_put(&tx, id, r->json, r->user.id_text, &json);
 	rc = stint_tx_end(&tx);

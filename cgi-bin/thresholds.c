@@ -35,15 +35,8 @@ static void put_thresholds(stint_req *r)
 	stint_tx tx;
 
 	bad = stint_thresholds_validate(r->json, &row, &errors);
-	if (bad < 0) {
-		cJSON_Delete(errors);
-		stint_fail_db(r, STINT_DB_ERROR);
+	if (!stint_valid_or_fail(r, bad, errors))
 		return;
-	}
-	if (bad > 0) {
-		stint_fail_fields(r, errors);
-		return;
-	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_thresholds_put(&tx, row, &json, &created);
 	rc = stint_tx_end(&tx);

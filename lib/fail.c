@@ -51,6 +51,19 @@ void stint_fail_db(stint_req *req, int rc)
 	}
 }
 
+int stint_valid_or_fail(stint_req *req, int bad, cJSON *errors)
+{
+	if (bad == 0)
+		return 1;
+	if (bad < 0) {
+		cJSON_Delete(errors);
+		stint_fail_db(req, STINT_DB_ERROR);
+	} else {
+		stint_fail_fields(req, errors);
+	}
+	return 0;
+}
+
 int stint_found_or_fail(stint_req *req, int rc, int found, const char *message)
 {
 	if (rc != STINT_DB_OK)

@@ -37,6 +37,14 @@ void stint_fail_field(stint_req *req, const char *field, const char *problem);
 void stint_fail_db(stint_req *req, int rc);
 
 /*
+ * The end of a validator's run: bad is its answer (0 valid, > 0 invalid with
+ * errors, < 0 out of memory). Returns 1 when valid (errors untouched); else
+ * answers 422 invalid_fields with errors or the database-style 500, consumes
+ * errors, and returns 0.
+ */
+int stint_valid_or_fail(stint_req *req, int bad, cJSON *errors);
+
+/*
  * The end of a lookup or write that must find its row: returns 1 when rc is
  * STINT_DB_OK and found is not 0 (the caller answers the success); else
  * answers the database failure (stint_fail_db) or 404 not_found with
