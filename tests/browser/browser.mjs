@@ -2,12 +2,12 @@
 // playwright-core (never a downloaded browser), pages that record their
 // console errors, sign-in through the login form, screenshots and tidy.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { BASE, REPO, ADMIN_EMAIL, ADMIN_PASSWORD } from '../integration/lib.mjs';
+import { BASE, PREFIX, REPO, ADMIN_EMAIL, ADMIN_PASSWORD, stint } from '../integration/lib.mjs';
 
 export const CHROMIUM = process.env.STINT_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = path.join(REPO, 'tests/out/screenshots');
@@ -104,4 +104,51 @@ export async function servedHtml(page, url) {
   const res = await page.request.get(url);
   assert.equal(res.status(), 200, `GET ${url}`);
   return res.text();
+}
+
+/**
+ * A test pattern video made with ffmpeg into file (x264, crf 12, `seconds` long, from the lavfi
+ * source, e.g. 'testsrc2=size=1280x720:rate=25,noise=alls=30:allf=t' so it does not compress away).
+ */
+export function makeVideo(file, seconds, source) {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', source, '-t', String(seconds), '-c:v', 'libx264',
+    '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file]);
+}
+
+/** The large upload video: 13 s of 720p test pattern with noise, about 250 MB. */
+export const BIG_VIDEO_SOURCE = 'testsrc2=size=1280x720:rate=25,noise=alls=30:allf=t';
+
+/** Fills row n of side's roster ('Home' or 'Visiting') in the editor's teams panel. */
+export async function fillPlayer(page, side, n, number, name, { position, libero, captain } = {}) {
+  const cell = (what) => page.getByLabel(`${side}, player ${n}: ${what}`, { exact: true });
+  await cell('shirt number').fill(number);
+  await cell('name').fill(name);
+  if (position) await cell('position').fill(position);
+  if (libero) await cell('libero').check();
+  if (captain) await cell('captain').check();
+}
+
+/** Waits until the editor's tag queue holds no tag (timeout in ms). */
+export async function drained(page, timeout = 60000) {
+  await page.waitForFunction(() => document.querySelector('#tag-queue').dataset.pending === '0', null, { timeout });
+}
+
+/**
+ * Puts a low per-address rate limit (2 r/s, burst 1) on the event POSTs of session sid in the test
+ * stack's nginx (files under PREFIX/nginx/extra-http and extra, then `bin/stint reload`); returns a
+ * function that removes it (and reloads). Other requests are not limited.
+ */
+export function lowRateLimit(sid, name = 'tagging-test') {
+  const id = name.replace(/\W/g, '_');
+  const zone = path.join(PREFIX, `nginx/extra-http/${name}.conf`);
+  const limit = path.join(PREFIX, `nginx/extra/${name}.conf`);
+  writeFileSync(zone, `map "$request_method $uri" $${id}_key {\n\t"~^POST /api/v1/sessions/${sid}/events$" ` +
+    `$binary_remote_addr;\n\tdefault "";\n}\nlimit_req_zone $${id}_key zone=${id}:1m rate=2r/s;\n`);
+  writeFileSync(limit, `limit_req zone=${id} burst=1 nodelay;\n`);
+  stint('reload');
+  return () => {
+    rmSync(zone, { force: true });
+    rmSync(limit, { force: true });
+    stint('reload');
+  };
 }

@@ -9,10 +9,10 @@
 // violation on the editor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { api, ADMIN_EMAIL, BASE, PREFIX, REPO, createSession, sleep, stint } from '../integration/lib.mjs';
-import { launch, newPage, login, assertQuiet, expectStatus } from './browser.mjs';
+import { api, ADMIN_EMAIL, BASE, REPO, createSession, sleep } from '../integration/lib.mjs';
+import { launch, newPage, login, assertQuiet, expectStatus, drained as drainedPage, lowRateLimit } from './browser.mjs';
 
 const OUT = path.join(process.env.STINT_TEST_OUT ?? path.join(REPO, 'tests/out'), 'screenshots');
 const SIZES = { laptop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } };
@@ -43,9 +43,7 @@ async function open(sid) {
 }
 
 /** Waits until the page's queue holds no tag. */
-async function drained(timeout = 60000) {
-  await page.waitForFunction(() => document.querySelector('#tag-queue').dataset.pending === '0', null, { timeout });
-}
+const drained = (timeout) => drainedPage(page, timeout);
 
 async function shots(name) {
   mkdirSync(OUT, { recursive: true });
@@ -227,12 +225,7 @@ test('a video added later is placed on the live tags by its offset; Space plays 
 test('50 tags while nginx answers 429 to some: all stored exactly once, in order', async (t) => {
   const s = await liveSession('rate limited');
   // a low per-address rate for this session's event POSTs only (2 r/s, burst 1)
-  const zone = path.join(PREFIX, 'nginx/extra-http/tagging-test.conf');
-  const limit = path.join(PREFIX, 'nginx/extra/tagging-test.conf');
-  writeFileSync(zone, `map "$request_method $uri" $tagging_test_key {\n\t"~^POST /api/v1/sessions/${s.id}/events$" ` +
-    '$binary_remote_addr;\n\tdefault "";\n}\nlimit_req_zone $tagging_test_key zone=tagging_test:1m rate=2r/s;\n');
-  writeFileSync(limit, 'limit_req zone=tagging_test burst=1 nodelay;\n');
-  stint('reload');
+  const unlimit = lowRateLimit(s.id);
   const statuses = [];
   const seen = (res) => { if (res.url().endsWith(`/sessions/${s.id}/events`)) statuses.push(res.status()); };
   page.on('response', seen);
@@ -269,9 +262,7 @@ test('50 tags while nginx answers 429 to some: all stored exactly once, in order
     assertQuiet(page);
   } finally {
     page.off('response', seen);
-    rmSync(zone, { force: true });
-    rmSync(limit, { force: true });
-    stint('reload');
+    unlimit();
   }
 });
 

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { api, BASE, REPO, makeUser } from '../integration/lib.mjs';
-import { launch, newPage, login, assertTidy, assertQuiet, servedHtml } from './browser.mjs';
+import { launch, newPage, login, assertTidy, assertQuiet, servedHtml, fillPlayer as fillPlayerIn } from './browser.mjs';
 
 const TAG = `tm${Date.now()}`;
 const SIZES = { laptop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } };
@@ -78,13 +78,7 @@ async function checkSizes(p, name, selector) {
 
 const cell = (side, n, what) => page.getByLabel(`${side}, player ${n}: ${what}`, { exact: true });
 
-async function fillPlayer(side, n, number, name, { position, libero, captain } = {}) {
-  await cell(side, n, 'shirt number').fill(number);
-  await cell(side, n, 'name').fill(name);
-  if (position) await cell(side, n, 'position').fill(position);
-  if (libero) await cell(side, n, 'libero').check();
-  if (captain) await cell(side, n, 'captain').check();
-}
+const fillPlayer = (...args) => fillPlayerIn(page, ...args);
 
 test('a coach creates a session and sets both rosters in the teams panel', async () => {
   await page.goto(`${BASE}/`);

@@ -9,12 +9,11 @@
 // saved under $STINT_TEST_OUT/screenshots/upload-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { api, BASE, REPO, makeUser, sleep } from '../integration/lib.mjs';
-import { launch, newPage, login, assertQuiet, expectStatus } from './browser.mjs';
+import { launch, newPage, login, assertQuiet, expectStatus, makeVideo, BIG_VIDEO_SOURCE } from './browser.mjs';
 
 const OUT = process.env.STINT_TEST_OUT ?? path.join(REPO, 'tests/out');
 const SHOTS = path.join(OUT, 'screenshots');
@@ -25,12 +24,6 @@ const coach = makeUser('coach');
 
 let browser;
 let page;
-
-/* A test pattern video made with ffmpeg (x264, noise so it does not compress away). */
-function makeVideo(file, seconds, source) {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', source, '-t', String(seconds), '-c:v', 'libx264',
-    '-preset', 'ultrafast', '-crf', '12', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file]);
-}
 
 /* Screenshots at both sizes with the element focus (a selector) in view. */
 async function shots(name, focus = '#upload-form') {
@@ -60,7 +53,7 @@ const videoState = () => page.locator('#video').evaluate((v) => ({ src: v.getAtt
 
 before(async () => {
   mkdirSync(OUT, { recursive: true });
-  makeVideo(BIG, 13, 'testsrc2=size=1280x720:rate=25,noise=alls=30:allf=t');
+  makeVideo(BIG, 13, BIG_VIDEO_SOURCE);
   assert.ok(statSync(BIG).size >= 200e6, `the generated video has ${statSync(BIG).size} bytes`);
   makeVideo(SMALL, 20, 'smptebars=size=640x360:rate=25');
   browser = await launch();
