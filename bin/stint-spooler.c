@@ -595,10 +595,28 @@ static long purge_batch(stint_db *db, int *more)
 	return n;
 }
 
+/*
+ * One batch of the report retention (stint_spool_purge_reports): report runs
+ * older than archive_retention_days, except each session's current report;
+ * *more as sweep_batch. Returns how many runs, -1 on an error (logged).
+ */
+static long report_batch(stint_db *db, int *more)
+{
+	long n = 0, days = stint_config_int("archive_retention_days", 30, 1, 36500);
+
+	*more = 0;
+	if (stint_spool_purge_reports(db, days, SPOOL_SWEEP_BATCH, &n) != STINT_DB_OK) {
+		stint_log(STINT_LOG_ERROR, "report retention: the database refused it");
+		return -1;
+	}
+	*more = n == SPOOL_SWEEP_BATCH;
+	return n;
+}
+
 /* --sweep-once: sweep until nothing more is due; 0, or 1 on an error. */
 static int sweep_once(stint_db *db, const stint_task_types *types)
 {
-	long n, total = 0, purged = 0;
+	long n, total = 0, purged = 0, runs = 0;
 	int more = 1;
 
 	while (more) {
@@ -611,11 +629,19 @@ static int sweep_once(stint_db *db, const stint_task_types *types)
 			return 1;
 		purged += n;
 	}
+	for (more = 1; more;) {
+		if ((n = report_batch(db, &more)) < 0)
+			return 1;
+		runs += n;
+	}
 	stint_log(STINT_LOG_INFO, "retention sweep: removed %ld finished records", total);
 	printf("removed %ld finished records\n", total);
 	stint_log(STINT_LOG_INFO, "archive retention: purged %ld archived sessions", purged);
 	if (purged > 0)  /* a second line only when there was any (the first is the sweep's own) */
 		printf("purged %ld archived sessions\n", purged);
+	stint_log(STINT_LOG_INFO, "report retention: purged %ld old report runs", runs);
+	if (runs > 0)
+		printf("purged %ld report runs\n", runs);
 	return 0;
 }
 
@@ -750,6 +776,11 @@ int main(int argc, char **argv)
 				if (!more && (purged = purge_batch(&db, &more)) > 0) {
 					next_sweep = more ? now : next_sweep;
 					stint_log(STINT_LOG_INFO, "archive retention: purged %ld archived sessions",
+						  purged);
+				}
+				if (!more && (purged = report_batch(&db, &more)) > 0) {
+					next_sweep = more ? now : next_sweep;
+					stint_log(STINT_LOG_INFO, "report retention: purged %ld old report runs",
 						  purged);
 				}
 			}

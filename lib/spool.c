@@ -299,3 +299,48 @@ stint_db_rc stint_spool_purge_archives(stint_db *db, long days, long batch, long
 		*n = rows;
 	return rc;
 }
+
+stint_db_rc stint_spool_purge_reports(stint_db *db, long days, long batch, long *n)
+{
+	char d[24], b[24];
+	const char *p[2] = { d, b };
+	char **gone = NULL;
+	PGresult *res = NULL;
+	stint_tx tx;
+	stint_db_rc rc;
+	int i, rows = 0, k = 0;
+
+	*n = 0;
+	snprintf(d, sizeof(d), "%ld", days);
+	snprintf(b, sizeof(b), "%ld", batch);
+	stint_tx_begin(&tx, db, NULL);
+	if (stint_tx_exec(&tx, STINT_SQL_REPORT_RUN_PURGE, 2, p, &res) == STINT_DB_OK) {
+		rows = PQntuples(res);
+		if (rows > 0 && (gone = calloc((size_t)rows, sizeof(*gone))) == NULL)
+			stint_tx_fail(&tx, STINT_DB_ERROR);
+		for (i = 0; i < rows && tx.rc == STINT_DB_OK; i++) {
+			const char *sid = stint_db_cell(res, i, "session_id"), *run = stint_db_cell(res, i, "run");
+			char rel[200];
+
+			stint_tx_audit(&tx, "report.purge", "session", sid, stint_db_cell(res, i, "detail"));
+			/* the folder: a run name is one path component, never . or .. or hidden */
+			if (run[0] != '.' && strchr(run, '/') == NULL &&
+			    snprintf(rel, sizeof(rel), "%s/%s", sid, run) < (int)sizeof(rel) &&
+			    (gone[k] = strdup(rel)) != NULL)
+				k++;
+		}
+		PQclear(res);
+	}
+	if (rows == 0)
+		stint_tx_cancel(&tx);
+	rc = stint_tx_end(&tx);
+	for (i = 0; i < k; i++) {
+		if (rc == STINT_DB_OK)
+			purge_dir("reports", gone[i]);
+		free(gone[i]);
+	}
+	free(gone);
+	if (rc == STINT_DB_OK)
+		*n = rows;
+	return rc;
+}

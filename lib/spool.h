@@ -106,4 +106,17 @@ stint_db_rc stint_spool_sweep(stint_db *db, const stint_task_types *types, long 
  */
 stint_db_rc stint_spool_purge_archives(stint_db *db, long days, long batch, long *n);
 
+/*
+ * One unit of work of the report retention (issue 20, docs/backup.md):
+ * remove at most batch report runs (a session's report and report_data
+ * artifacts under reports/<session>/<run>/) whose newest artifact is older
+ * than days, except the run the session's report_url points to (its current
+ * report), each audited as report.purge (target the session, user none;
+ * detail: run, created_at, artifact_ids, names, size_bytes, retention_days)
+ * in one transaction; after the commit each run's folder VAR/reports/<id>/<run>/
+ * is removed. *n is how many runs (batch: there may be more). A file that
+ * cannot be removed is logged and left (the rows are gone either way).
+ */
+stint_db_rc stint_spool_purge_reports(stint_db *db, long days, long batch, long *n);
+
 #endif

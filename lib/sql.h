@@ -654,6 +654,29 @@
 	  " AND status IN ('completed', 'failed', 'cancelled')" \
 	  " RETURNING task_id::text, session_id::text, task_type," \
 	  " (stint_task_json(tasks) || '{\"removed\": true}')::text AS task") \
+	/* $1 retention days, $2 batch -> session_id, run (the folder name under reports/<session>/), */ \
+	/* detail (the audit detail's JSON text: run, created_at, artifact_ids, names, size_bytes, */ \
+	/* retention_days), one row per purged report run: its report and report_data artifacts */ \
+	/* (paths reports/<session>/<run>/...) removed when the newest is older than $1 days, oldest */ \
+	/* first, except the run of the artifact the session's report_url points to (issue 20) */ \
+	X(REPORT_RUN_PURGE, 2, \
+	  "WITH runs AS (SELECT a.session_id, split_part(a.path, '/', 3) AS run, max(a.created_at) AS created_at" \
+	  " FROM artifacts a WHERE a.type IN ('report', 'report_data') AND a.path LIKE 'reports/%'" \
+	  " AND split_part(a.path, '/', 2) = a.session_id::text GROUP BY a.session_id, split_part(a.path, '/', 3))," \
+	  " old AS (SELECT r.session_id, r.run, r.created_at FROM runs r" \
+	  " WHERE r.created_at < now() - make_interval(days => $1::int) AND r.run <> ''" \
+	  " AND NOT EXISTS (SELECT 1 FROM sessions s JOIN artifacts c ON c.session_id = s.id" \
+	  " AND c.id::text = substring(s.report_url from '/artifacts/([0-9]+)$')" \
+	  " WHERE s.id = r.session_id AND split_part(c.path, '/', 3) = r.run)" \
+	  " ORDER BY r.created_at LIMIT $2::int)," \
+	  " gone AS (DELETE FROM artifacts a USING old o WHERE a.session_id = o.session_id" \
+	  " AND a.type IN ('report', 'report_data') AND a.path LIKE 'reports/%'" \
+	  " AND split_part(a.path, '/', 2) = a.session_id::text AND split_part(a.path, '/', 3) = o.run" \
+	  " RETURNING a.id, a.session_id, a.name, a.size_bytes, o.run, o.created_at)" \
+	  " SELECT session_id::text AS session_id, run, json_build_object('run', run, 'created_at', created_at," \
+	  " 'artifact_ids', json_agg(id ORDER BY id), 'names', json_agg(name ORDER BY id)," \
+	  " 'size_bytes', sum(size_bytes), 'retention_days', $1::int)::text AS detail" \
+	  " FROM gone GROUP BY session_id, run, created_at ORDER BY created_at") \
 	/* $1 retention days, $2 batch -> session_id, remove_files (true when no session or younger */ \
 	/* archive of that id needs its files), detail (the audit detail's JSON text: backup_id, */ \
 	/* title, archived_at, restored_at, retention_days), one row per purged archive (backups row) */ \

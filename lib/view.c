@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
+#include "conf.h"
 #include "csrf.h"
 #include "log.h"
 #include "mustache.h"
@@ -41,8 +44,77 @@ out:
 	return rc;
 }
 
+/*
+ * The fingerprint of static file name (static_dir/name) into hex: the first
+ * STINT_STATIC_HASH_LEN hex digits of its SHA-256, NUL-terminated. Returns 0,
+ * or -1 when the file cannot be read (the address then stays unversioned).
+ */
+static int static_hash(const char *dir, const char *name, char hex[STINT_STATIC_HASH_LEN + 1])
+{
+	char *text = NULL, path[4096];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	size_t len = 0, i;
+	int rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) ||
+	    read_file(path, &text, &len) != 0)
+		return -1;
+	rc = EVP_Digest(text, len, md, &n, EVP_sha256(), NULL) == 1 && n >= STINT_STATIC_HASH_LEN / 2 ? 0 : -1;
+	free(text);
+	for (i = 0; rc == 0 && i < STINT_STATIC_HASH_LEN / 2; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return rc;
+}
+
+int stint_view_fingerprint(const char *text, size_t len, const char *dir, char **out, size_t *out_len)
+{
+	static const char prefix[] = "/static/";
+	const size_t plen = sizeof(prefix) - 1;
+	stint_buf b = STINT_BUF_INIT;
+	char name[256], hex[STINT_STATIC_HASH_LEN + 1];
+	size_t i = 0, j, n;
+
+	while (i < len) {
+		const char *hit = memmem(text + i, len - i, prefix, plen);
+
+		if (hit == NULL) {
+			if (stint_buf_append(&b, text + i, len - i) != 0)
+				goto fail;
+			break;
+		}
+		if (stint_buf_append(&b, text + i, (size_t)(hit - text) - i) != 0)
+			goto fail;
+		i = (size_t)(hit - text);
+		for (j = i + plen; j < len && (strchr("._-", text[j]) != NULL ||
+					       (text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z') ||
+					       (text[j] >= '0' && text[j] <= '9')); j++)
+			;
+		n = j - i - plen;
+		if (stint_buf_append(&b, text + i, j - i) != 0)
+			goto fail;
+		if (n > 0 && n < sizeof(name) && text[i + plen] != '.' && (j == len || text[j] != '?')) {
+			memcpy(name, text + i + plen, n);
+			name[n] = '\0';
+			if (static_hash(dir, name, hex) == 0 && stint_buf_printf(&b, "?v=%s", hex) != 0)
+				goto fail;
+		}
+		i = j;
+	}
+	*out_len = b.len;
+	*out = stint_buf_take(&b);
+	if (*out != NULL)
+		return 0;
+fail:
+	stint_buf_free(&b);
+	return -1;
+}
+
 int stint_view_load(const char *dir)
 {
+	const char *static_dir = stint_config_get("static_dir", "static");
+	char *fp;
+	size_t fp_len;
 	static const char ext[] = ".mustache";
 	char path[4096];
 	struct dirent *e;
@@ -65,6 +137,14 @@ int stint_view_load(const char *dir)
 			closedir(d);
 			return -1;
 		}
+		if (stint_view_fingerprint(views[nviews].text, views[nviews].len, static_dir, &fp, &fp_len) != 0) {
+			stint_log(STINT_LOG_ERROR, "out of memory fingerprinting template %s", path);
+			closedir(d);
+			return -1;
+		}
+		free(views[nviews].text);
+		views[nviews].text = fp;
+		views[nviews].len = fp_len;
 		nviews++;
 	}
 	closedir(d);

@@ -10,8 +10,24 @@
 
 #include "http.h"
 
+/* Hex digits of a static file's fingerprint (?v=HASH): the start of its SHA-256. */
+#define STINT_STATIC_HASH_LEN 12
+
 /*
- * Read every *.mustache file of dir (name = file name without extension).
+ * Copy text (len bytes) into *out (malloc'd, NUL-terminated, length in
+ * *out_len; the caller frees it) with every address /static/NAME of a file
+ * that exists in directory dir fingerprinted as /static/NAME?v=HASH, HASH the
+ * first STINT_STATIC_HASH_LEN hex digits of the file's SHA-256: a changed file
+ * gets a new address, so the production nginx configuration can let browsers
+ * cache ?v= addresses for a year. Addresses that already carry a query, and
+ * files that cannot be read, stay as they are. Returns 0, or -1 out of memory.
+ */
+int stint_view_fingerprint(const char *text, size_t len, const char *dir, char **out, size_t *out_len);
+
+/*
+ * Read every *.mustache file of dir (name = file name without extension),
+ * fingerprinting its /static/ addresses (stint_view_fingerprint, files of
+ * setting static_dir, default "static") once, here, at the worker's start.
  * Returns 0, or -1 with a log line naming the file.
  */
 int stint_view_load(const char *dir);
