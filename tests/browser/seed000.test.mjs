@@ -110,10 +110,10 @@ test('the seed\'s snippets, run by htmx on a page of Stint\'s origin', async () 
   assert.equal(await page.locator('#modal-content header.top').count(), 0);
 
   // every 5 s the stats line is replaced by the server's: title - total events, and it polls on
-  await page.getByText('Training Session - 1 events').waitFor({ timeout: 12000 });
+  await page.locator('#modal-content').getByText('Training Session - 1 events').waitFor({ timeout: 12000 });
   await api('POST', `/api/v1/sessions/${sid}/events`, { token: coach.token, json: { events: [
     { t_sec: 31.0, event_type: 'timeout_called' }] } });
-  await page.getByText('Training Session - 2 events').waitFor({ timeout: 12000 });
+  await page.locator('#modal-content').getByText('Training Session - 2 events').waitFor({ timeout: 12000 });
   assertQuiet(page);
 });
 

@@ -1,6 +1,6 @@
 // backup.test.mjs: bin/stint backup / restore / backup --verify (issue 20, docs/backup.md).
 // A backup of the test stack (a real DataVolley match with its video, a report file) restores into
-// a second, new stack (its own prefix, ports 19511/16511 unless STINT_TEST_BACKUP_PORT /
+// a second, new stack (its own prefix, ports STINT_TEST_PORT + 5 / STINT_TEST_PG_PORT + 5 unless STINT_TEST_BACKUP_PORT /
 // STINT_TEST_BACKUP_PG_PORT) with every table's row count and every file's SHA-256 equal to the
 // source's; restore refuses a stack that is not empty, naming what is in it; PostgreSQL killed with
 // -9 while pg_dump runs leaves no FILE and no temporary archive or staging folder; --verify passes
@@ -20,8 +20,8 @@ import path from 'node:path';
 import { PREFIX, REPO, sleep, sql, stint, until } from './lib.mjs';
 
 const DATA = process.env.STINT_DEMO_DIR ?? path.resolve(REPO, '../shared/data');
-const PORT2 = process.env.STINT_TEST_BACKUP_PORT ?? '19511';
-const PG_PORT2 = process.env.STINT_TEST_BACKUP_PG_PORT ?? '16511';
+const PORT2 = process.env.STINT_TEST_BACKUP_PORT ?? String(Number(process.env.STINT_TEST_PORT ?? 18080) + 5);
+const PG_PORT2 = process.env.STINT_TEST_BACKUP_PG_PORT ?? String(Number(process.env.STINT_TEST_PG_PORT ?? 15433) + 5);
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-backup-'));
 chmodSync(DIR, 0o755);
 const PREFIX2 = path.join(DIR, 'p2');

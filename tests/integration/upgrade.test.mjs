@@ -10,7 +10,7 @@
 // functions work on them (a new event, the archived match restored with HEAD's
 // stint_session_restore), and a second migrate finds nothing to do.
 //
-// The old cluster: its own prefix, PostgreSQL on a unix socket with port 16513 unless
+// The old cluster: its own prefix, PostgreSQL on a unix socket with port STINT_TEST_PG_PORT + 6 unless
 // STINT_TEST_UPGRADE_PG_PORT. Run against a stack: bin/stint test integration/upgrade
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ import { REPO, asStack, sql, stint } from './lib.mjs';
 
 const V010 = '5e74c19';
 const DATA = process.env.STINT_DEMO_DIR ?? path.resolve(REPO, '../shared/data');
-const PG_PORT3 = process.env.STINT_TEST_UPGRADE_PG_PORT ?? '16513';
+const PG_PORT3 = process.env.STINT_TEST_UPGRADE_PG_PORT ?? String(Number(process.env.STINT_TEST_PG_PORT ?? 15433) + 6);
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-upgrade-'));
 chmodSync(DIR, 0o755);
