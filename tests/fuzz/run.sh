@@ -36,8 +36,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts tusmeta"
-TARGETS="$TARGETS fit"
+TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts tusmeta fit"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0 inih"
