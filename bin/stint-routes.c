@@ -20,11 +20,12 @@
  * capture (a `^~` prefix location, so no regex is tried for other
  * addresses). When programs share that text, the program serving the bare
  * capture keeps the prefix and each other program gets one nested regex on
- * the segment after the capture; an upload (body FILE) gets its own, first.
- * A location's settings come from its routes: the largest body, JSON error
- * pages when all answer JSON, the sign-in rate limit for public writes,
- * 120 s timeouts for files (body RAW or FILE), and for uploads the body
- * written to a file whose name the handler gets in REQUEST_BODY_FILE.
+ * the segment after the capture; an upload (body FILE or STREAM) gets its
+ * own, first. A location's settings come from its routes: the largest body,
+ * JSON error pages when all answer JSON, the sign-in rate limit for public
+ * writes, 120 s timeouts for files (body RAW, FILE or STREAM), for FILE the
+ * body written to a file whose name the handler gets in REQUEST_BODY_FILE,
+ * and for STREAM nginx's request buffering off.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,6 +190,12 @@ static int has_body(const route_row *r, const char *body)
 	return strcmp(r->body, body) == 0;
 }
 
+/* 1 when r takes an upload: a body nginx writes to a file (FILE) or streams (STREAM). */
+static int is_upload(const route_row *r)
+{
+	return has_body(r, "FILE") || has_body(r, "STREAM");
+}
+
 /* The segment after pattern p's first capture ("events"; "" when none). */
 static size_t segment(const char *p, const char **seg)
 {
@@ -202,7 +209,7 @@ static size_t segment(const char *p, const char **seg)
 static void print_settings(const group *g, const char *in)
 {
 	size_t i, max = 0;
-	int json = 1, public_write = 0, file = 0, upload = 0;
+	int json = 1, public_write = 0, file = 0, upload = 0, stream = 0;
 
 	for (i = 0; i < g->n; i++) {
 		const route_row *r = g->rows[i];
@@ -211,13 +218,16 @@ static void print_settings(const group *g, const char *in)
 		max = m > max ? m : max;
 		json &= strcmp(r->format, "JSON") == 0;
 		public_write |= strcmp(r->access, "PUBLIC") == 0 && strcmp(r->method, "GET") != 0;
-		file |= has_body(r, "RAW") || has_body(r, "FILE");
+		file |= has_body(r, "RAW") || is_upload(r);
 		upload |= has_body(r, "FILE");
+		stream |= has_body(r, "STREAM");
 	}
 	if (max != STINT_MIB)
 		printf("%sclient_max_body_size %zum;\n", in, (max + STINT_MIB - 1) / STINT_MIB);
 	if (upload)
 		printf("%sclient_body_in_file_only clean;\n%sclient_body_buffer_size 256k;\n", in, in);
+	if (stream)
+		printf("%sfastcgi_request_buffering off;\n%sclient_body_buffer_size 256k;\n", in, in);
 	if (file)
 		printf("%sclient_body_timeout 120s;\n%sfastcgi_read_timeout 120s;\n", in, in);
 	if (public_write)
@@ -280,14 +290,14 @@ static void print_nested(const group *g, const char *head, size_t hl, int upload
 	printf("\t\t}\n");
 }
 
-/* The routes of all of program prog, uploads (body FILE) or not, into g. */
+/* The routes of all of program prog, uploads (body FILE or STREAM) or not, into g. */
 static void pick(const group *all, const char *prog, int upload, group *g)
 {
 	size_t i;
 
 	g->n = 0;
 	for (i = 0; i < all->n; i++)
-		if (strcmp(all->rows[i]->program, prog) == 0 && has_body(all->rows[i], "FILE") == upload)
+		if (strcmp(all->rows[i]->program, prog) == 0 && is_upload(all->rows[i]) == upload)
 			g->rows[g->n++] = all->rows[i];
 }
 

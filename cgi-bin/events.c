@@ -118,12 +118,21 @@ static void add_events(stint_req *r)
 {
 	stint_event_batch_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
-	int bad = cJSON_IsObject(r->json) ?
+	int changed = stint_events_normalise_types(r->json), bad;
+	char *text = NULL;
+
+	bad = cJSON_IsObject(r->json) ?
 		stint_validate_json(r->json, stint_event_batch, stint_event_nbatch, 0, &in, &errors) :
 		stint_validate_array(r->json, &stint_event_batch[0], &in.events, &errors);
-
-	if (batch_ok(r, in.events.json, bad, errors))
-		store_batch(r, r->body.data, "manual");  /* as sent: numbers keep their precision */
+	if (!batch_ok(r, in.events.json, bad, errors))
+		return;
+	/* as sent, so that numbers keep their precision, unless a type was normalised */
+	if (changed != 0 && (changed < 0 || (text = cJSON_PrintUnformatted(r->json)) == NULL)) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		return;
+	}
+	store_batch(r, text ? text : r->body.data, "manual");
+	free(text);
 }
 
 /* POST import/events.csv: the CSV that export/events.csv writes. */
@@ -139,6 +148,11 @@ static void import_csv(stint_req *r)
 		else
 			stint_fail(r, 422, "invalid_csv", "The CSV has problems; see fields.", errors);
 		cJSON_Delete(errors);
+		return;
+	}
+	if (stint_events_normalise_types(events) < 0) {
+		cJSON_Delete(events);
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
 		return;
 	}
 	rc = stint_events_validate(events, &errors);
@@ -194,9 +208,10 @@ static void get_event(stint_req *r)
 static void patch_event(stint_req *r)
 {
 	cJSON *errors = NULL, *batch;
-	char *result = NULL;
+	char *result = NULL, *text = NULL;
 	stint_db_rc rc = STINT_DB_OK;
 	stint_tx tx;
+	int changed = stint_events_normalise_types(r->json);
 	int bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, NULL, &errors);
 
 	if (bad == 0 && (batch = cJSON_CreateArray()) != NULL) {
@@ -213,13 +228,19 @@ static void patch_event(stint_req *r)
 		stint_fail_fields(r, errors);
 		return;
 	}
+	if (changed != 0 && (changed < 0 || (text = cJSON_PrintUnformatted(r->json)) == NULL)) {
+		cJSON_Delete(errors);
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		return;
+	}
 	if (rc == STINT_DB_OK) {
 		stint_tx_begin(&tx, r->db, r->user.id_text);
-		stint_timeline_patch(&tx, r->params[0], r->params[1], r->body.data, &result);
+		stint_timeline_patch(&tx, r->params[0], r->params[1], text ? text : r->body.data, &result);
 		rc = stint_tx_end(&tx);
 	}
 	stint_answer_json_text(r, rc, 200, result, "There is no such event in this session.");
 	cJSON_Delete(errors);
+	free(text);
 }
 
 static void delete_event(stint_req *r)

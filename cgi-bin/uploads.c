@@ -11,8 +11,9 @@
  *          as application/offset+octet-stream -> 204 Upload-Offset
  *   DELETE .../uploads/<upload id>              -> 204
  *
- * nginx writes each PATCH body to a file (client_body_in_file_only) and the
- * handler appends that file to the upload's part file (lib/upload.h). The
+ * nginx passes each PATCH body on as it arrives (body STREAM) and the handler
+ * writes it into the upload's part file (lib/upload.h), keeping what arrived
+ * of a body that broke off. The
  * PATCH that completes the upload checks it with ffprobe (415 when it is not
  * the declared kind: the upload is removed), renames it into the session's
  * media folder and adds it as a clip at its offset_sec. Only the session's
@@ -209,24 +210,10 @@ static void get_upload(stint_req *r)
 	stint_resp_json_text(r, 200, body, strlen(body));
 }
 
-/* The PATCH body nginx wrote, when it did (NULL: an empty body) in its body folder. */
-static int chunk_file(stint_req *r, const char **path, long long *size)
+/* stint_upload_reader over the request's streamed body. */
+static long read_body(void *ctx, char *buf, size_t n)
 {
-	const char *f = stint_req_env(r, "REQUEST_BODY_FILE");
-	char want[4200];
-	struct stat st;
-
-	*path = NULL;
-	*size = 0;
-	if (f == NULL || *f == '\0')
-		return 0;
-	snprintf(want, sizeof(want), "%s/nginx/client_body_temp/", stint_config_get("var_dir", "var"));
-	if (strncmp(f, want, strlen(want)) != 0 || strstr(f, "..") != NULL || stat(f, &st) != 0 ||
-	    !S_ISREG(st.st_mode))
-		return -1;
-	*path = f;
-	*size = (long long)st.st_size;
-	return 0;
+	return stint_req_read(ctx, buf, n);
 }
 
 /*
@@ -282,13 +269,53 @@ static void clip_id(const char *json, char *out, size_t size)
 	cJSON_Delete(c);
 }
 
-/* PATCH an upload: append the body at Upload-Offset; the last one makes the clip. */
+/* Answer a PATCH whose body could not be stored: 423 busy, 507 disk full, else 500. */
+static void write_failed(stint_req *r, int end)
+{
+	if (end == STINT_UPLOAD_BUSY)
+		stint_fail(r, 423, "upload_busy", "Another request is sending bytes of this upload; "
+			   "ask for its offset (HEAD) and go on from there.", NULL);
+	else if (errno == ENOSPC)
+		stint_fail(r, 507, "insufficient_storage", "The bytes could not be stored: the disk is full.", NULL);
+	else
+		stint_fail(r, 500, "internal", "The bytes could not be stored.", NULL);
+}
+
+/*
+ * In tx, record that the upload now holds at + added bytes; when that is all
+ * of it, make it a clip (finish). Returns finish()'s verdict (0 when not
+ * complete); the row's new expiry in *expires.
+ */
+static int advance(stint_req *r, stint_tx *tx, const upload_row *u, long long at, long long added,
+		   const char *part, char *rel, size_t size, char **expires, char **clip)
+{
+	char next[24], hours[16];
+	const char *p[3] = { r->params[1], next, expire_hours(hours, sizeof(hours)) };
+	upload_row now;
+	int found = 0;
+
+	read_row(r, tx, &now, &found);
+	if (tx->rc != STINT_DB_OK || !found || now.offset < at)
+		return -1;  /* removed (DELETE, the sweep) while the bytes came */
+	snprintf(next, sizeof(next), "%lld", at + added);
+	stint_tx_text(tx, STINT_SQL_UPLOAD_ADVANCE, 3, p, expires);
+	if (at + added == u->length && tx->rc == STINT_DB_OK)
+		return finish(r, tx, u, part, rel, size, clip);
+	return 0;
+}
+
+/*
+ * PATCH an upload: write the body at Upload-Offset as it arrives (body
+ * STREAM); the one that completes it makes the clip. The part file's lock
+ * keeps a second PATCH of the same upload out (423) until this one is done.
+ */
 static void patch_upload(stint_req *r)
 {
-	const char *ct = stint_req_env(r, "CONTENT_TYPE"), *chunk;
-	char part[4200], rel[600] = "", hours[16], id[24], loc[160], *expires = NULL, *clip = NULL;
-	long long at, size, added = 0;
-	int found = 0, done = 0, verdict = 0;
+	const char *ct = stint_req_env(r, "CONTENT_TYPE"), *cl = stint_req_env(r, "CONTENT_LENGTH");
+	char part[4200], rel[600] = "", id[24], loc[160], *expires = NULL, *clip = NULL;
+	long long at, declared = -1, added = 0;
+	int found = 0, verdict, end;
+	stint_upload_file f;
 	upload_row u;
 	stint_db_rc rc;
 	stint_tx tx;
@@ -303,20 +330,28 @@ static void patch_upload(stint_req *r)
 		stint_fail_field(r, "Upload-Offset", "must be the offset in bytes the body starts at");
 		return;
 	}
-	if (chunk_file(r, &chunk, &size) != 0 || stint_upload_part_path(r->params[1], part, sizeof(part)) != 0) {
+	if (cl != NULL && *cl != '\0' && header_count(r, "CONTENT_LENGTH", &declared) != 0) {
+		stint_fail_field(r, "Content-Length", "must be the body's length in bytes");
+		return;
+	}
+	if (stint_upload_part_path(r->params[1], part, sizeof(part)) != 0) {
 		stint_fail(r, 500, "internal", "The upload's files could not be found.", NULL);
 		return;
 	}
-	stint_tx_begin(&tx, r->db, r->user.id_text);
-	read_row(r, &tx, &u, &found);
-	if (tx.rc != STINT_DB_OK || !found) {
-		stint_tx_cancel(&tx);
-		stint_found_or_fail(r, stint_tx_end(&tx), 0, "There is no such upload (finished, removed or expired).");
+	rc = read_row(r, NULL, &u, &found);
+	if (!stint_found_or_fail(r, rc, found, "There is no such upload (finished, removed or expired)."))
+		return;
+	if ((end = stint_upload_open(part, &f)) != 0) {
+		write_failed(r, end);
 		return;
 	}
-	if (at != u.offset || at + size > u.length) {
-		stint_tx_cancel(&tx);
-		stint_tx_end(&tx);
+	rc = read_row(r, NULL, &u, &found);  /* again, under the lock: a PATCH just done moved it */
+	if (!stint_found_or_fail(r, rc, found, "There is no such upload (finished, removed or expired).")) {
+		stint_upload_close(&f);
+		return;
+	}
+	if (at != u.offset || (declared >= 0 && at + declared > u.length)) {
+		stint_upload_close(&f);
 		offset_header(r, u.offset);
 		if (at != u.offset)
 			stint_fail(r, 409, "offset_mismatch", "Upload-Offset is not the upload's offset (see its Upload-Offset).", NULL);
@@ -324,23 +359,20 @@ static void patch_upload(stint_req *r)
 			stint_fail(r, 413, "too_large", "The body goes past the upload's Upload-Length.", NULL);
 		return;
 	}
-	if (stint_upload_append(part, at, chunk, at + size == u.length, &added) != 0) {
-		stint_tx_fail(&tx, STINT_DB_ERROR);
-		stint_tx_end(&tx);
-		stint_fail(r, errno == ENOSPC ? 507 : 500, errno == ENOSPC ? "insufficient_storage" : "internal",
-			   "The bytes could not be stored.", NULL);
+	end = stint_upload_write(&f, at, u.length - at, read_body, r, &added);
+	if (end == STINT_UPLOAD_FAILED) {
+		stint_upload_close(&f);
+		write_failed(r, end);
 		return;
 	}
-	{
-		char next[24];
-		const char *p[3] = { r->params[1], next, expire_hours(hours, sizeof(hours)) };
-
-		snprintf(next, sizeof(next), "%lld", at + added);
-		stint_tx_text(&tx, STINT_SQL_UPLOAD_ADVANCE, 3, p, &expires);
+	if (end == STINT_UPLOAD_TOO_LONG) {
+		stint_upload_close(&f);
+		offset_header(r, at);
+		stint_fail(r, 413, "too_large", "The body goes past the upload's Upload-Length.", NULL);
+		return;
 	}
-	done = at + added == u.length;
-	if (done && tx.rc == STINT_DB_OK)
-		verdict = finish(r, &tx, &u, part, rel, sizeof(rel), &clip);
+	stint_tx_begin(&tx, r->db, r->user.id_text);
+	verdict = advance(r, &tx, &u, at, added, part, rel, sizeof(rel), &expires, &clip);
 	if (verdict == -1)  /* not made a clip: the offset stays where it was */
 		stint_tx_fail(&tx, STINT_DB_ERROR);
 	rc = stint_tx_end(&tx);
@@ -356,17 +388,22 @@ static void patch_upload(stint_req *r)
 			stint_fail_db(r, rc);
 		else
 			stint_fail(r, 500, "internal", "The upload could not be made a clip.", NULL);
+	} else if (end == STINT_UPLOAD_CUT && at + added < u.length) {
+		offset_header(r, at + added);  /* nobody may be listening: the bytes that came are kept */
+		stint_fail(r, 400, "body_cut", "The body broke off; the bytes that arrived are kept (see Upload-Offset).",
+			   NULL);
 	} else {
 		offset_header(r, at + added);
-		if (expires != NULL && !done)
+		if (expires != NULL && at + added < u.length)
 			stint_resp_header(r, "Upload-Expires", expires);
-		if (done) {
+		if (at + added == u.length) {
 			clip_id(clip, id, sizeof(id));
 			snprintf(loc, sizeof(loc), "/api/v1/sessions/%s/clips/%s", r->params[0], id);
 			stint_resp_header(r, "Stint-Clip", loc);
 		}
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	}
+	stint_upload_close(&f);
 	free(expires);
 	free(clip);
 }

@@ -1,5 +1,6 @@
 /* events.c: event rules and CSV reading (see events.h). */
 #include "events.h"
+#include "labels.h"
 
 #include <csv.h>
 #include <stdio.h>
@@ -32,6 +33,41 @@ const size_t stint_event_nbatch = sizeof(stint_event_batch) / sizeof(stint_event
 int stint_events_validate(const cJSON *events, cJSON **errors)
 {
 	return stint_validate_array(events, &stint_event_batch[0], NULL, errors);
+}
+
+/*
+ * Normalise one event's event_type in place, unless it is already a stored
+ * form ([a-z][a-z0-9_]*, kept as it is); 1 when changed, 0 when not, -1 out
+ * of memory.
+ */
+static int normalise_one(cJSON *event)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(event, "event_type"));
+	char out[64];
+
+	if (v == NULL || (*v >= 'a' && *v <= 'z' && v[strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_")] == '\0') ||
+	    stint_type_normalise(v, out, sizeof(out)) != 0)
+		return 0;
+	return cJSON_ReplaceItemInObjectCaseSensitive(event, "event_type", cJSON_CreateString(out)) ? 1 : -1;
+}
+
+int stint_events_normalise_types(cJSON *json)
+{
+	cJSON *list = cJSON_IsArray(json) ? json : cJSON_GetObjectItemCaseSensitive(json, "events"), *e;
+	int n = 0, one;
+
+	if (cJSON_IsObject(json) && list == NULL)
+		return normalise_one(json);
+	if (!cJSON_IsArray(list))
+		return 0;
+	cJSON_ArrayForEach(e, list) {
+		if (!cJSON_IsObject(e))
+			continue;
+		if ((one = normalise_one(e)) < 0)
+			return -1;
+		n += one;
+	}
+	return n;
 }
 
 #define MAX_NAMED_ERRORS 100

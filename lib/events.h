@@ -36,6 +36,16 @@ extern const size_t stint_event_nbatch;
 int stint_events_validate(const cJSON *events, cJSON **errors);
 
 /*
+ * Put each event_type in json (one event object, an array of events, or
+ * {"events": [...]}) in its stored form, as people type types (labels.h
+ * stint_type_normalise: "Time out" -> "time_out", "Free-kick" ->
+ * "free_kick"). A type that cannot be normalised is left as it was for the
+ * validator to name. Returns how many were changed (0: json as it was), -1
+ * on out of memory.
+ */
+int stint_events_normalise_types(cJSON *json);
+
+/*
  * Read the CSV text data (len bytes) with the header of export/events.csv
  * (clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload;
  * RFC 4180 quoting; actor_name is only for people and is ignored) into a

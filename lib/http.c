@@ -1,6 +1,7 @@
 /* http.c: request parsing and the one response writer (see http.h). */
 #include "http.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,15 @@ int stint_req_read_body(stint_req *r, size_t max)
 	return 0;
 }
 
+long stint_req_read(stint_req *r, char *buf, size_t n)
+{
+	int got = FCGX_GetStr(buf, n > INT_MAX ? INT_MAX : (int)n, r->fcgx->in);
+
+	if (got > 0)
+		return got;
+	return FCGX_GetError(r->fcgx->in) != 0 ? -1 : 0;
+}
+
 static int has_crlf(const char *s)
 {
 	return strpbrk(s, "\r\n") != NULL;
@@ -285,6 +295,7 @@ const char *stint_status_text(int status)
 	case 413: return "Content Too Large";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Content";
+	case 423: return "Locked";
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";

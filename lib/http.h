@@ -122,6 +122,15 @@ const char *stint_kv_get(const stint_kvlist *l, const char *key);
 int stint_req_read_body(stint_req *r, size_t max);
 
 /*
+ * Read the next bytes of a streamed body (a route with body STREAM: nginx
+ * passes it on as it arrives) into buf, at most n (n <= INT_MAX). Returns
+ * the number read (blocking until some arrive), 0 at the end of the body, or
+ * -1 when it broke off (the client went away and nginx closed the
+ * connection: libfcgi's stream error).
+ */
+long stint_req_read(stint_req *r, char *buf, size_t n);
+
+/*
  * Parse application/x-www-form-urlencoded text s (n bytes) into l, with
  * '+' as space and %XX decoded; keys and values are arena copies. A bad
  * %-escape is kept literally. Returns 0 or -1 on out of memory.

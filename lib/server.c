@@ -157,7 +157,7 @@ static int take_body(stint_req *r, const stint_route *rt)
 	const char *end = NULL;
 	int rc;
 
-	if (rt->body == STINT_BODY_NONE || rt->body == STINT_BODY_FILE)
+	if (rt->body == STINT_BODY_NONE || rt->body == STINT_BODY_FILE || rt->body == STINT_BODY_STREAM)
 		return 0;
 	if (rt->body != STINT_BODY_RAW && !content_type_is(r, want)) {
 		char msg[96];

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -159,69 +159,95 @@ int stint_upload_part_path(const char *id, char *out, size_t size)
 	return n > 0 && strlen(out) < size - 1 ? 0 : -1;
 }
 
-/*
- * Copy len bytes of in (from its start) to out at *at, in the kernel:
- * copy_file_range, else (another file system, an old kernel) sendfile.
- */
-static int copy_all(int in, int out, long long len, long long *at)
+int stint_upload_open(const char *part, stint_upload_file *f)
 {
-	loff_t off_in = 0, off_out = *at;
-	ssize_t n;
+	char dir[4200];
 
-	while (len > 0) {
-		n = copy_file_range(in, &off_in, out, &off_out, (size_t)len, 0);
-		if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL))
-			break;
-		if (n <= 0)
-			return -1;
-		len -= n;
-	}
-	if (len > 0 && lseek(out, off_out, SEEK_SET) < 0)
-		return -1;
-	while (len > 0) {
-		off_t from = (off_t)off_in;
+	f->fd = -1;
+	if (upload_dir(dir, sizeof(dir)) != 0)
+		return STINT_UPLOAD_FAILED;
+	f->fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+	if (f->fd < 0)
+		return STINT_UPLOAD_FAILED;
+	if (flock(f->fd, LOCK_EX | LOCK_NB) != 0) {
+		int busy = errno == EWOULDBLOCK;
 
-		n = sendfile(out, in, &from, (size_t)len);
-		if (n <= 0)
-			return -1;
-		off_in = from;
-		off_out += n;
-		len -= n;
+		close(f->fd);
+		f->fd = -1;
+		return busy ? STINT_UPLOAD_BUSY : STINT_UPLOAD_FAILED;
 	}
-	*at = off_out;
 	return 0;
 }
 
-int stint_upload_append(const char *part, long long offset, const char *chunk, int sync, long long *added)
+int stint_upload_close(stint_upload_file *f)
 {
-	char dir[4200];
-	struct stat st;
-	long long at = offset;
-	int in = -1, out = -1, rc = -1, saved;
+	int rc = f->fd >= 0 ? close(f->fd) : 0;
+
+	f->fd = -1;
+	return rc;
+}
+
+/* Write all n bytes of buf at *at in fd; 0, or -1 (errno set). */
+static int write_all(int fd, const char *buf, size_t n, long long *at)
+{
+	while (n > 0) {
+		ssize_t w = pwrite(fd, buf, n, (off_t)*at);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+		*at += w;
+	}
+	return 0;
+}
+
+stint_upload_end stint_upload_write(stint_upload_file *f, long long offset, long long room,
+				    stint_upload_reader read, void *ctx, long long *added)
+{
+	enum { BUF = 1 << 20, WRITEBACK = 8 << 20 };
+	static char buf[BUF];
+	long long at = offset, started = offset;
+	stint_upload_end end = STINT_UPLOAD_ENDED;
+	long n;
 
 	*added = 0;
-	if (upload_dir(dir, sizeof(dir)) != 0)
-		return -1;
-	out = open(part, O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
-	if (out < 0 || ftruncate(out, (off_t)offset) != 0)
-		goto out;
-	if (chunk != NULL) {
-		in = open(chunk, O_RDONLY | O_CLOEXEC);
-		if (in < 0 || fstat(in, &st) != 0 || copy_all(in, out, (long long)st.st_size, &at) != 0)
-			goto out;
+	if (ftruncate(f->fd, (off_t)offset) != 0)
+		return STINT_UPLOAD_FAILED;
+	for (;;) {
+		/* one byte more than room is left, to tell a body that goes past it */
+		long long want = room - (at - offset) + 1;
+
+		n = read(ctx, buf, want < BUF ? (size_t)want : BUF);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			end = STINT_UPLOAD_CUT;
+			break;
+		}
+		if (at - offset + n > room) {
+			end = STINT_UPLOAD_TOO_LONG;
+			break;
+		}
+		if (write_all(f->fd, buf, (size_t)n, &at) != 0)
+			return STINT_UPLOAD_FAILED;
+		if (at - started >= WRITEBACK) {
+			/* the disk writes these while the next bytes arrive (sync_file_range(2)) */
+			(void)sync_file_range(f->fd, (off64_t)started, (off64_t)(at - started), SYNC_FILE_RANGE_WRITE);
+			started = at;
+		}
 	}
-	if (sync && fdatasync(out) != 0)
-		goto out;
+	if (end == STINT_UPLOAD_TOO_LONG) {
+		if (ftruncate(f->fd, (off_t)offset) != 0)
+			return STINT_UPLOAD_FAILED;
+		return end;
+	}
+	if (at - offset == room && fdatasync(f->fd) != 0)
+		return STINT_UPLOAD_FAILED;
 	*added = at - offset;
-	rc = 0;
-out:
-	saved = errno;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out) != 0 && rc == 0)
-		return -1;
-	errno = saved;
-	return rc;
+	return end;
 }
 
 long long stint_upload_held(const char *part, long long recorded)

@@ -3,13 +3,13 @@
  * cgi-bin/uploads.c speaks the protocol, docs/uploads.md describes it).
  *
  * An upload's bytes so far are VAR/uploads/tus/<upload id>.part. nginx
- * writes each PATCH body whole to a file of its own (client_body_in_file_only),
- * and stint_upload_append() copies that file onto the end of the part file
- * inside the kernel (copy_file_range, else sendfile): a chunk never passes
- * through a handler's memory, and a chunk cut off in transit never reaches
- * the part file at all (nginx drops it), so the part file holds exactly the
- * complete chunks. Once complete, stint_upload_finish() renames the part
- * file into the session's media folder.
+ * passes each PATCH body on as it arrives (request buffering off, body
+ * STREAM) and stint_upload_write() writes it at its offset in the part file:
+ * every byte is written once, while it arrives, and a PATCH cut off in
+ * transit keeps what arrived (tus 1.0: "the Server SHOULD always attempt to
+ * store as much of the received data as possible"). Once complete,
+ * stint_upload_finish() renames the part file into the session's media
+ * folder.
  */
 #ifndef STINT_UPLOAD_H
 #define STINT_UPLOAD_H
@@ -49,23 +49,59 @@ long long stint_upload_max_bytes(void);
 int stint_upload_part_path(const char *id, char *out, size_t size);
 
 /*
- * Make the part file `part` hold exactly offset bytes (creating it, mode
- * 0640, with its folder; cutting off what a failed earlier attempt may have
- * left past offset) and append the whole of file chunk (NULL: an empty
- * chunk). With sync (the chunk that completes the upload) the file is
- * flushed to disk (fdatasync) before returning. Other chunks are left to the
- * kernel's write-back, overlapping the next chunk's transfer: a crash may
- * then lose the last ones, which stint_upload_held() tells. *added is the
- * number of bytes appended. Returns 0, or -1 with errno set (the part file
- * may then hold more than offset bytes; the next call cuts them off).
+ * Where a PATCH body's bytes come from: reads up to n bytes into buf and
+ * returns how many (blocking until some arrive), 0 at the end of the body, or
+ * -1 when it broke off. http.h's stint_req_read() is one.
  */
-int stint_upload_append(const char *part, long long offset, const char *chunk, int sync, long long *added);
+typedef long (*stint_upload_reader)(void *ctx, char *buf, size_t n);
+
+/* What stint_upload_write() made of a body. */
+typedef enum stint_upload_end {
+	STINT_UPLOAD_ENDED,     /* the body ended: all of it is in the part file */
+	STINT_UPLOAD_CUT,       /* it broke off: what arrived is in the part file */
+	STINT_UPLOAD_TOO_LONG,  /* it went past room: none of it is kept */
+	STINT_UPLOAD_BUSY,      /* another request is writing the upload: nothing read */
+	STINT_UPLOAD_FAILED     /* a read or write error (errno set; ENOSPC: the disk is full) */
+} stint_upload_end;
+
+/*
+ * An upload's part file open and locked for one PATCH (stint_upload_open);
+ * stint_upload_close() ends it.
+ */
+typedef struct stint_upload_file {
+	int fd;
+} stint_upload_file;
+
+/*
+ * Open the part file `part` (creating it, mode 0640, with its folder) and
+ * take its lock (flock, released by stint_upload_close or the process's
+ * end), so that one PATCH at a time writes an upload. Returns 0,
+ * STINT_UPLOAD_BUSY when another request holds the lock, or
+ * STINT_UPLOAD_FAILED (errno set).
+ */
+int stint_upload_open(const char *part, stint_upload_file *f);
+
+/* Release f's lock and close it; 0, or -1 when close failed (errno set). */
+int stint_upload_close(stint_upload_file *f);
+
+/*
+ * Make the locked part file f hold exactly offset bytes (cutting off what a
+ * failed earlier attempt may have left past it), then write the body read
+ * from read(ctx) after them, at most room bytes. The disk starts writing
+ * each 8 MiB while the next arrive (sync_file_range, not waiting); a body
+ * that fills room (it completes the upload) is flushed (fdatasync) before
+ * returning. *added is the number of bytes now held after offset (0 for
+ * TOO_LONG, which cuts the file back to offset). Returns what became of the
+ * body (stint_upload_end; never BUSY).
+ */
+stint_upload_end stint_upload_write(stint_upload_file *f, long long offset, long long room,
+				    stint_upload_reader read, void *ctx, long long *added);
 
 /*
  * How many of the recorded bytes the part file `part` really holds: the
  * smaller of recorded and its size (0 when it does not exist). After a crash
- * the kernel may not have written the last chunks (stint_upload_append()
- * does not flush them); on ext4 with data=ordered a file's size grows only
+ * the kernel may not have written the last bytes (stint_upload_write()
+ * flushes only the completing body); on ext4 with data=ordered a file's size grows only
  * with its data written, so the size is what survived, and the client
  * resumes from there (tus 1.0 lets the server report a smaller offset).
  */

@@ -1123,7 +1123,7 @@ const examples = {
       name: 'every problem named by position and field', status: 422,
       run: () => call('POST', tl('/events'), {
         json: [{ t_sec: 1, event_type: 'serve' }, { t_sec: 2, event_type: 'serve', colour: 'red' },
-          { t_sec: 3, event_type: 'serve', id: 7, source: 'x' }, { t_sec: -1, event_type: 'Serve', actor_team: 'C', actor_number: 1000 },
+          { t_sec: 3, event_type: 'serve', id: 7, source: 'x' }, { t_sec: -1, event_type: 'Serve!', actor_team: 'C', actor_number: 1000 },
           { event_type: 'serve', payload: [] }],
       }),
       then: (b) => assert.deepEqual(fieldsOf(b), ['events[1].colour', 'events[2].id', 'events[2].source',
@@ -1303,7 +1303,7 @@ const examples = {
     { name: 'an empty patch', status: 200, run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: {} }) },
     {
       name: 'null where not allowed, read-only and unknown fields', status: 422,
-      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: null, event_type: 'x y', id: 1, colour: 'red', clip_id: 0 } }),
+      run: () => call('PATCH', tl(`/events/${fx.eventIds[1]}`), { json: { t_sec: null, event_type: 'x/y', id: 1, colour: 'red', clip_id: 0 } }),
       then: (b) => assert.deepEqual(fieldsOf(b), ['clip_id', 'colour', 'event_type', 'id', 't_sec']),
     },
     {
@@ -2969,7 +2969,12 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ t_sec: 1, event_type: 'x'.repeat(41) }, false],
     [{ t_sec: 1, event_type: '1serve' }, false],
     [{ t_sec: 1, event_type: 'end_of_set2' }, true],
-    [{ t_sec: 1, event_type: 'Serve' }, false],
+    [{ t_sec: 1, event_type: 'Serve' }, true],
+    [{ t_sec: 1, event_type: 'Time out' }, true],
+    [{ t_sec: 1, event_type: ' free-kick ' }, true],
+    [{ t_sec: 1, event_type: 'Time out!' }, false],
+    [{ t_sec: 1, event_type: ' 3 pointer' }, false],
+    [{ t_sec: 1, event_type: '   ' }, false],
     [{ t_sec: 1, event_type: 'serve', actor_team: null, actor_number: null, clip_id: null, payload: {} }, true],
     [{ t_sec: 1, event_type: 'serve', actor_team: 'a' }, false],
     [{ t_sec: 1, event_type: 'serve', actor_number: 999 }, true],

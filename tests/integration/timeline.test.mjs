@@ -142,6 +142,35 @@ test('volleyball KPIs follow openvolley definitions', async () => {
   assert.equal(r.teams.find((t) => t.team_side === 'A').attack_attempts, 8);
 });
 
+test('a type as people type it ("Time out") is stored normalised by the API, the CSV import and an edit', async () => {
+  const s = await createSession();
+  const post = await api('POST', `/api/v1/sessions/${s.id}/events`, {
+    json: { events: [ev(1, 'Time out', 'B', null), ev(2, ' Free-kick ', 'A', 7), ev(3, 'end__of_set', null, null),
+      ev(4, 'serve', 'A', 9)] } });
+  assert.equal(post.status, 201, JSON.stringify(post.body));
+  const one = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: [ev(5, 'Hold REACHED', 'A', 1)] });
+  assert.equal(one.status, 201, 'a bare array too');
+  let list = (await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items;
+  assert.deepEqual(list.map((e) => e.event_type), ['time_out', 'free_kick', 'end__of_set', 'serve', 'hold_reached'],
+    'typed forms normalised; a stored form (even with __) kept as sent');
+
+  const edit = await api('PATCH', `/api/v1/sessions/${s.id}/events/${list[3].id}`, { json: { event_type: 'Set end' } });
+  assert.equal(edit.status, 200, JSON.stringify(edit.body));
+  assert.equal(edit.body.event_type, 'set_end');
+
+  const csv = 'clip_id,t_sec,event_type,actor_team,actor_number,actor_name,payload\r\n,6,Video Check,A,,,{}\r\n';
+  const imp = await api('POST', `/api/v1/sessions/${s.id}/import/events.csv`, { body: csv, headers: { 'content-type': 'text/csv' } });
+  assert.equal(imp.status, 201, JSON.stringify(imp.body));
+  list = (await api('GET', `/api/v1/sessions/${s.id}/events?type=video_check`)).body.items;
+  assert.equal(list.length, 1);
+
+  for (const bad of ['3 pointer', 'Time out!', '  ', 'x'.repeat(41)]) {
+    const r = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: [ev(7, bad, 'A', 1)] });
+    assert.equal(r.status, 422, bad);
+    assert.ok(r.body.error.fields['events[0].event_type'] ?? r.body.error.fields.event_type, JSON.stringify(r.body));
+  }
+});
+
 test('events.csv and rollup.csv export, and events.csv imports back the same events', async () => {
   const s = await createSession();
   const events = [ev(1.5, 'serve', 'A', 9, { note: 'comma, "quote"\nnewline' }), ev(2, 'timeout', null, null),

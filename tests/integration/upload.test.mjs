@@ -1,6 +1,6 @@
 // Resumable media uploads, tus 1.0 (cgi-bin/uploads.c, docs/uploads.md): create, PATCH chunks,
 // HEAD the offset, resume after a PATCH cut off halfway (the client closes its socket mid-body:
-// the server keeps the complete chunks), and the refusals: wrong Upload-Offset 409, past
+// the server keeps the bytes that arrived, tus 1.0), and the refusals: wrong Upload-Offset 409, past
 // Upload-Length 413, not the declared kind 415 after ffprobe, another user 404, a viewer 403.
 // The complete upload is a clip at its offset_sec, byte for byte the file sent.
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { BASE, PREFIX, REPO, api, createSession, makeUser, sleep, spoolerEnv, sql } from './lib.mjs';
+import { ADMIN_TOKEN, BASE, PREFIX, REPO, api, createSession, makeUser, sleep, spoolerEnv, sql } from './lib.mjs';
 
 const MP4 = readFileSync(path.join(process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data'),
   'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
@@ -51,6 +51,24 @@ async function cutPatch(url, offset, bytes, token) {
   await sleep(200);
 }
 
+/* A PATCH sent with Transfer-Encoding: chunked (no Content-Length); { status, body }. */
+async function chunkedPatch(url, offset, bytes, token) {
+  const { request } = await import('node:http');
+  const { hostname, port } = new URL(BASE);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method: 'PATCH', path: url, headers: { authorization: `Bearer ${token}`,
+      'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream',
+      'transfer-encoding': 'chunked' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body: text }));
+    });
+    req.on('error', reject);
+    for (let i = 0; i < bytes.length; i += 65536) req.write(bytes.subarray(i, i + 65536));
+    req.end();
+  });
+}
+
 test('a video in three chunks, one cut off halfway and sent again, becomes a clip at its offset', async () => {
   const coach = makeUser('coach');
   const mine = await api('POST', '/api/v1/sessions', { json: { title: 'tus coach' }, token: coach.token });
@@ -78,30 +96,40 @@ test('a video in three chunks, one cut off halfway and sent again, becomes a cli
   assert.ok(first.headers.get('upload-expires'), 'Upload-Expires is told');
   assert.equal((await head(up.url, coach.token)).offset, third);
 
-  // the connection drops in the middle of the second chunk: the server keeps the first
+  // the connection drops in the middle of the second chunk: the server keeps what arrived
   await cutPatch(up.url, third, MP4.subarray(third, 2 * third), coach.token);
-  assert.equal((await head(up.url, coach.token)).offset, third, 'nothing of the cut chunk counts');
-  assert.equal(readFileSync(partFile(id)).length, third, 'the part file holds the complete chunks only');
+  const half = third >> 1;
+  let held = await head(up.url, coach.token);
+  for (let i = 0; i < 20 && held.offset === third; i++) {  // the handler records it once nginx tells it
+    await sleep(100);
+    held = await head(up.url, coach.token);
+  }
+  assert.equal(held.offset, third + half, 'the half of the cut chunk that arrived counts');
+  assert.ok(readFileSync(partFile(id)).equals(MP4.subarray(0, third + half)), 'the part file holds exactly the bytes sent');
 
-  const wrong = await patch(up.url, 0, MP4.subarray(third, 2 * third), { token: coach.token });
+  const resume = third + half;
+  const wrong = await patch(up.url, third, MP4.subarray(third, 2 * third), { token: coach.token });
   assert.equal(wrong.status, 409);
   assert.equal(wrong.body.error.code, 'offset_mismatch');
-  assert.equal(wrong.headers.get('upload-offset'), String(third), 'the 409 tells the offset to resume at');
-  const over = await patch(up.url, third, Buffer.concat([MP4.subarray(third), Buffer.alloc(10)]), { token: coach.token });
+  assert.equal(wrong.headers.get('upload-offset'), String(resume), 'the 409 tells the offset to resume at');
+  const over = await patch(up.url, resume, Buffer.concat([MP4.subarray(resume), Buffer.alloc(10)]), { token: coach.token });
   assert.equal(over.status, 413);
   assert.equal(over.body.error.code, 'too_large');
-  const badType = await patch(up.url, third, MP4.subarray(third, 2 * third), { token: coach.token, type: 'video/mp4' });
+  const chunked = await chunkedPatch(up.url, resume, Buffer.concat([MP4.subarray(resume), Buffer.alloc(10)]), coach.token);
+  assert.equal(chunked.status, 413, 'a body without Content-Length that goes past Upload-Length is refused too');
+  assert.equal((await head(up.url, coach.token)).offset, resume, 'and nothing of it is kept');
+  const badType = await patch(up.url, resume, MP4.subarray(resume, 2 * third), { token: coach.token, type: 'video/mp4' });
   assert.equal(badType.status, 415);
-  const noTus = await patch(up.url, third, MP4.subarray(third, 2 * third), { token: coach.token, headers: {} });
+  const noTus = await patch(up.url, resume, MP4.subarray(resume, 2 * third), { token: coach.token, headers: {} });
   assert.equal(noTus.status, 412);
   assert.equal(noTus.headers.get('tus-version'), '1.0.0');
 
   // another editor of the session (the administrator) may not touch someone else's upload
   assert.equal((await head(up.url)).status, 404);
-  assert.equal((await patch(up.url, third, MP4.subarray(third, 2 * third))).status, 404);
+  assert.equal((await patch(up.url, resume, MP4.subarray(resume, 2 * third))).status, 404);
   assert.equal((await api('DELETE', up.url, { headers: TUS })).status, 404);
 
-  const second = await patch(up.url, third, MP4.subarray(third, 2 * third), { token: coach.token });
+  const second = await patch(up.url, resume, MP4.subarray(resume, 2 * third), { token: coach.token });
   assert.equal(second.status, 204);
   const last = await patch(up.url, 2 * third, MP4.subarray(2 * third), { token: coach.token });
   assert.equal(last.status, 204, JSON.stringify(last.body));
@@ -120,6 +148,29 @@ test('a video in three chunks, one cut off halfway and sent again, becomes a cli
   assert.deepEqual(sql(`SELECT count(*) FROM uploads WHERE id = '${id}'`), ['0']);
   const media = await fetch(BASE + clip.body.media_url, { headers: { authorization: `Bearer ${coach.token}`, range: 'bytes=0-3' } });
   assert.equal(media.status, 206, 'the clip plays (Range)');
+});
+
+test('while one PATCH is still sending, a second one of the same upload is answered 423 and writes nothing', async () => {
+  const s = await createSession({ title: 'tus one at a time' });
+  const up = await create(s.id, MP4.length, { kind: 'video', filename: 'a.mp4' });
+  assert.equal(up.status, 201);
+  const { hostname, port } = new URL(BASE);
+  const sock = net.connect(Number(port), hostname);
+  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  let answer = '';
+  sock.on('data', (d) => { answer += d; });
+  sock.write(`PATCH ${up.url} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nConnection: close\r\n` +
+    `Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n` +
+    `Content-Length: ${MP4.length}\r\n\r\n`);
+  sock.write(MP4.subarray(0, 1000));
+  await sleep(300);
+  const second = await patch(up.url, 0, MP4);
+  assert.equal(second.status, 423);
+  assert.equal(second.body.error.code, 'upload_busy');
+  sock.write(MP4.subarray(1000));
+  await new Promise((resolve) => sock.on('close', resolve));
+  assert.match(answer, /^HTTP\/1\.1 204/, answer.slice(0, 200));
+  assert.match(answer, /Stint-Clip: \/api\/v1\/sessions\//i);
 });
 
 test('a file that is not the declared kind is refused with 415 once complete, and removed', async () => {
