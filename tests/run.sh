@@ -13,7 +13,7 @@
 # targets), integration/timeline, browser/pages, seeds/002 (tests/*/NAME.test.mjs). A
 # pattern is a glob matched anywhere in a name: timeline, dvw, unit/, fuzz/h*.
 # A pattern that matches no test is an error. The stack is started only for
-# integration or browser tests.
+# integration or browser tests, the cluster only for cluster tests.
 # Ends with the line "N passed, N failed"; exits non-zero on any failure. A
 # test that did not run is a failure: a unit program that exits 77 (SKIP), a
 # fuzz target without its result line (no clang), a skipped node test.
@@ -31,7 +31,7 @@ patterns=()
 for arg in "$@"; do
 	case $arg in
 	-h | --help)
-		sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 		;;
 	-*)
