@@ -166,8 +166,10 @@ system_db() {
 }
 
 db_conninfo() {
-	if [[ -n ${DB_HOSTS:-} ]]; then  # libpq tries each host, keeps the one that takes writes
-		printf "host=%s port=%s dbname=%s user=stint connect_timeout=2 target_session_attrs=read-write options='-c TimeZone=UTC%s'" \
+	# libpq tries each host and keeps the one that takes writes; TCP keepalives and
+	# a send timeout end a connection to a host that vanished without a word
+	if [[ -n ${DB_HOSTS:-} ]]; then
+		printf "host=%s port=%s dbname=%s user=stint connect_timeout=2 target_session_attrs=read-write keepalives_idle=10 keepalives_interval=3 keepalives_count=3 tcp_user_timeout=10000 options='-c TimeZone=UTC%s'" \
 			"$DB_HOSTS" "$DB_PORT" "${1:-stint}" "${2:-}"
 		return 0
 	fi
