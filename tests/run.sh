@@ -4,13 +4,16 @@
 #   2. a short run of each fuzz target;
 #   3. integration tests (node:test) against a new stack started in a
 #      temporary directory on other ports, from a database built from sql/,
-#      with the S3 test server (tests/s3/server.mjs) as its recorder bucket.
+#      with the S3 test server (tests/s3/server.mjs) as its recorder bucket;
+#   4. cluster tests (tests/cluster/*.test.mjs) against `bin/stint cluster`
+#      in a temporary directory, on port STINT_TEST_CLUSTER_PORT (default the
+#      test port + 2000) at its loopback addresses (docs/scale-out.md).
 # With PATTERNs only the tests whose name matches one of them run. The names:
 # unit/test_lib, lint-sql (the Makefile's TESTS), fuzz/dvw (tests/fuzz/run.sh's
 # targets), integration/timeline, browser/pages, seeds/002 (tests/*/NAME.test.mjs). A
 # pattern is a glob matched anywhere in a name: timeline, dvw, unit/, fuzz/h*.
 # A pattern that matches no test is an error. The stack is started only for
-# integration or browser tests.
+# integration or browser tests, the cluster only for cluster tests.
 # Ends with the line "N passed, N failed"; exits non-zero on any failure. A
 # test that did not run is a failure: a unit program that exits 77 (SKIP), a
 # fuzz target without its result line (no clang), a skipped node test.
@@ -28,7 +31,7 @@ patterns=()
 for arg in "$@"; do
 	case $arg in
 	-h | --help)
-		sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 		;;
 	-*)
@@ -81,6 +84,12 @@ select_tests() {
 		name=${name%.test.mjs}
 		all_names+=("$name")
 		if selected "$name"; then files+=("$t"); fi
+	done
+	for t in tests/cluster/*.test.mjs; do
+		name=${t#tests/}
+		name=${name%.test.mjs}
+		all_names+=("$name")
+		if selected "$name"; then cluster_files+=("$t"); fi
 	done
 	for p in "${patterns[@]}"; do
 		[[ -n ${matched[$p]:-} ]] && continue
@@ -230,12 +239,55 @@ start_s3() {
 		STINT_RECORDER_SYNC_INTERVAL_S=0  # no periodic sync from the tests' spoolers, but where a test asks
 }
 
+# The cluster (bin/stint cluster up) in a temporary folder: spoolers with a
+# short lease (cluster/spooler), a per-client rate above the load tests' own.
+run_cluster() {
+	local np nf nc ns log cport=${STINT_TEST_CLUSTER_PORT:-$((port + 2000))}
+	say "cluster tests (bin/stint cluster on port $cport)"
+	cluster_dir=$(mktemp -d /tmp/stint-cluster.XXXXXX)
+	trap cleanup EXIT
+	(cd tests && npm ci --no-audit --no-fund --loglevel=error >"$out/npm.txt" 2>&1) || {
+		cat "$out/npm.txt"; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+	if ! STINT_SPOOL_LEASE_S=3 STINT_SPOOL_HEARTBEAT_S=1 STINT_SPOOL_POLL_S=1 STINT_SPOOL_GRACE_S=2 \
+		STINT_RATE_LIMIT=5000r/s STINT_LOGIN_RATE=600r/m STINT_RECORDER_SYNC_INTERVAL_S=0 \
+		bin/stint cluster up --prefix "$cluster_dir" --port "$cport" --no-build >"$out/cluster-up.txt" 2>&1; then
+		tail -n 40 "$out/cluster-up.txt"
+		echo "the test cluster did not start"
+		echo "$passed passed, $((failed + 1)) failed"
+		exit 1
+	fi
+	STINT_TEST_URL="http://127.0.0.11:$cport" STINT_TEST_PREFIX="$cluster_dir/web1" STINT_CLUSTER_DIR="$cluster_dir" \
+		node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+		--test-reporter=tap --test-reporter-destination="$out/cluster.tap" \
+		"${cluster_files[@]}"
+	np=$(grep -E '^# pass [0-9]+' "$out/cluster.tap" | awk '{print $3}')
+	nf=$(grep -E '^# fail [0-9]+' "$out/cluster.tap" | awk '{print $3}')
+	nc=$(grep -E '^# cancelled [0-9]+' "$out/cluster.tap" | awk '{print $3}')
+	ns=$(grep -E '^# (skipped|todo) [0-9]+' "$out/cluster.tap" | awk '{s += $3} END {print s + 0}')
+	nf=$(( ${nf:-1} + ${nc:-0} + ns ))
+	passed=$((passed + ${np:-0}))
+	failed=$((failed + nf))
+	if [ "$nf" -ne 0 ]; then
+		for log in "$cluster_dir"/*/log/*.log; do
+			echo "--- ${log#"$cluster_dir"/} (last lines)"
+			grep -E 'ERROR|WARN|FATAL|PANIC|emerg|crit|alert' "$log" | tail -n 10
+		done
+	fi
+}
+
 prefix=
 s3dir=
 s3_pid=
+cluster_dir=
 cleanup() {
-	bin/stint down --prefix "$prefix" >/dev/null 2>&1
-	rm -rf "$prefix"
+	if [ -n "$cluster_dir" ]; then
+		bin/stint cluster down --prefix "$cluster_dir" >/dev/null 2>&1
+		rm -rf "$cluster_dir"
+	fi
+	if [ -n "$prefix" ]; then
+		bin/stint down --prefix "$prefix" >/dev/null 2>&1
+		rm -rf "$prefix"
+	fi
 	if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null; wait "$s3_pid" 2>/dev/null; fi
 	if [ -n "$s3dir" ]; then rm -rf "$s3dir"; fi
 }
@@ -246,11 +298,13 @@ all_names=()
 unit=()
 fuzz=()
 files=()
+cluster_files=()
 select_tests
 rm -rf "$out" && mkdir -p "$out"
 if ((${#unit[@]} > 0)); then run_unit; fi
 if ((${#fuzz[@]} > 0)); then run_fuzz; fi
 if ((${#files[@]} > 0)); then run_integration; fi
+if ((${#cluster_files[@]} > 0)); then run_cluster; fi
 
 echo
 echo "$passed passed, $failed failed"

@@ -8,6 +8,8 @@ DEB_PACKAGES=(gcc make autoconf automake libtool pkg-config libfcgi-dev libpq-de
 	logrotate libxml2-dev libinih-dev)
 # the install test: systemd-analyze verify/security of the units, a self-signed certificate
 DEB_PACKAGES+=(systemd openssl)
+# bin/stint cluster: nchan's Redis backend shared by the web hosts
+DEB_PACKAGES+=(redis-server)
 
 # Packages that another install may stand in for (NodeSource's nodejs ships npm
 # and conflicts with Debian's): satisfied when the command exists.

@@ -134,6 +134,13 @@ set_paths() {
 			esac
 		done <"$RUN/stack"
 	fi
+	# a web host of bin/stint cluster: its database is the cluster's primary
+	# and standby (RUN/db-hosts: "HOST,HOST PORT"), reached over TCP
+	DB_HOSTS=
+	if [[ -f $RUN/db-hosts ]]; then
+		read -r DB_HOSTS DB_PORT <"$RUN/db-hosts" || true
+		[[ $DB_HOSTS =~ ^[0-9.,]+$ && $DB_PORT =~ ^[0-9]+$ ]] || die "$RUN/db-hosts: not 'HOST,HOST PORT'"
+	fi
 	PORT=${PORT:-${STACK_PORT:-$DEFAULT_PORT}}
 	PG_PORT=${PG_PORT:-${STACK_PG_PORT:-$DEFAULT_PG_PORT}}
 	BASE_URL=http://127.0.0.1:$PORT
@@ -159,6 +166,13 @@ system_db() {
 }
 
 db_conninfo() {
+	# libpq tries each host and keeps the one that takes writes; TCP keepalives and
+	# a send timeout end a connection to a host that vanished without a word
+	if [[ -n ${DB_HOSTS:-} ]]; then
+		printf "host=%s port=%s dbname=%s user=stint connect_timeout=2 target_session_attrs=read-write keepalives_idle=10 keepalives_interval=3 keepalives_count=3 tcp_user_timeout=10000 options='-c TimeZone=UTC%s'" \
+			"$DB_HOSTS" "$DB_PORT" "${1:-stint}" "${2:-}"
+		return 0
+	fi
 	printf "host=%s port=%s dbname=%s user=stint connect_timeout=2 options='-c TimeZone=UTC%s'" \
 		"$RUN" "$PG_PORT" "${1:-stint}" "${2:-}"
 }

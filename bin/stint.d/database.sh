@@ -3,7 +3,13 @@
 # psql) and the migrator (migrate: sql/migrations, then sql/functions).
 
 pg_ctl() { as_user "$PG_BIN/pg_ctl" -D "$PGDATA" "$@"; }
-pg_running() { [[ -f $PGDATA/PG_VERSION ]] && pg_ctl status >/dev/null 2>&1; }
+pg_running() {
+	if [[ -n ${DB_HOSTS:-} ]]; then  # a cluster's web host: the cluster's primary answers
+		"$PG_BIN/psql" -X -A -t -q -d "$(db_conninfo)" -c 'SELECT 1' >/dev/null 2>&1
+		return
+	fi
+	[[ -f $PGDATA/PG_VERSION ]] && pg_ctl status >/dev/null 2>&1
+}
 pg_pid() { head -n 1 "$PGDATA/postmaster.pid" 2>/dev/null || true; }
 
 start_postgres() {
@@ -33,6 +39,7 @@ start_postgres() {
 }
 
 stop_postgres() {
+	[[ -z ${DB_HOSTS:-} ]] || return 0  # a cluster's web host: bin/stint cluster down stops it
 	pg_running || return 0
 	local pid
 	pid=$(pg_pid)

@@ -152,6 +152,7 @@ prepare_prefix() {
 	fi
 	mkdir -p "$RUN" "$LOG" "$NGX/extra" "$PREFIX/media" "$PREFIX/reports"
 	mkdir -p "$NGX/extra-http"
+	mkdir -p "$NGX/extra-nchan"
 	chmod 0750 "$RUN"
 	for s in "$RUN/.s.PGSQL.$PG_PORT.lock" "$RUN/nchan-pub.sock"; do
 		((${#s} < 100)) || die "socket path $s is too long (${#s} >= 100 chars): use a shorter --prefix"
@@ -390,6 +391,7 @@ render_nginx_conf() {
 	esc_repo=$(sed_escape "$SHARE_DIR")
 	sed -e "s|@PREFIX@|$esc_prefix|g" -e "s|@RUN@|$esc_run|g" \
 		-e "s|@REPO@|$esc_repo|g" -e "s|@PORT@|$PORT|g" -e "s|@ORIGIN@|$BASE_URL|g" \
+		-e "s|@ADDR@|${LISTEN_ADDR:-127.0.0.1}|g" \
 		-e "s|@RATE_LIMIT@|${RATE_LIMIT:-$DEFAULT_RATE_LIMIT}|g" \
 		-e "s|@LOGIN_RATE@|${LOGIN_RATE:-$DEFAULT_LOGIN_RATE}|g" \
 		"$SHARE_DIR/conf/nginx/stint.conf.in" >"$NGX/nginx.conf.tmp"
