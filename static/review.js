@@ -4,13 +4,18 @@
 // right arrow goes to the next item, P or the left arrow to the previous one
 // (not while typing in a field); a click on an item plays it. The item
 // playing is marked (aria-current) and named below the player; the player
-// carries its number (data-item) and start time (data-start).
+// carries its number (data-item) and start time (data-start). The share link
+// is shown as a whole address.
 const video = document.getElementById('review-video');
 const now = document.getElementById('review-now');
 const pre = document.getElementById('review-pre');
 const post = document.getElementById('review-post');
 const items = [...document.querySelectorAll('#review-items li[data-t]')];
+const share = document.getElementById('share-link');
 let current = -1;
+
+// the share link as a whole address (the server writes its path)
+if (share) share.value = new URL(share.value, location.href).href;
 
 const seconds = (input, fallback) => {
   const v = Number(input?.value);
