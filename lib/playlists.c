@@ -77,22 +77,14 @@ int stint_playlist_filter_json(const char *at, const cJSON *filter, stint_playli
 
 int stint_playlist_filter_query(const stint_kvlist *q, stint_playlist_filter *f, cJSON **errors)
 {
-	const char *player = stint_kv_get(q, "player"), *bad;
+	const char *player = stint_kv_get(q, "player");
 	int n;
 
 	filter_init(f);
+	/* player has no destination: the check names it, a valid one is taken as it is */
 	n = stint_validate_query(q, STINT_SPEC(filter_fields), f, errors);
-	if (n < 0)
-		return n;
-	if (player != NULL && player[0] != '\0') {
-		if ((bad = stint_validate_text(&filter_fields[2], player)) != NULL) {
-			if (add_problem(errors, "player", bad) != 0)
-				return -1;
-			n++;
-		} else {
-			f->player = player;
-		}
-	}
+	if (n >= 0 && player != NULL && player[0] != '\0' && stint_validate_text(&filter_fields[2], player) == NULL)
+		f->player = player;
 	return n;
 }
 
