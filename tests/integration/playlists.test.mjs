@@ -227,3 +227,19 @@ test('the review page saves its filter as a playlist and opens it (no JavaScript
   assert.match(opened.html, /Playlist saved/);
   assert.equal((await b.post(`/sessions/${match.id}/review`, { name: '', team: 'B' })).status, 422);
 });
+
+test('a deleted session is archived with its playlists and restored with them', async () => {
+  const s = await api('POST', '/api/v1/sessions', { json: { title: `${TAG} archived`, kind: 'match' }, token: coach.token });
+  const ev = await api('POST', `/api/v1/sessions/${s.body.id}/events`, { token: coach.token, json: { events: [
+    { t_sec: 5, event_type: 'attack', actor_team: 'A', actor_number: '7' }, { t_sec: 9, event_type: 'attack', actor_team: 'B' }] } });
+  const made = await api('POST', url(s.body), { token: coach.token, json: { name: 'Kept', event_ids: [...ev.body.ids].reverse(), post_roll_sec: 1 } });
+  assert.equal(made.status, 201, made.text);
+  assert.equal((await api('DELETE', `/api/v1/sessions/${s.body.id}`, { token: coach.token })).status, 204);
+  assert.equal(rows(s.body), 0, 'gone with the session');
+  const restored = await api('POST', `/api/v1/sessions/${s.body.id}/restore`, { token: coach.token });
+  assert.equal(restored.status, 200, restored.text);
+  const back = await api('GET', url(s.body, `/${made.body.id}`), { token: coach.token });
+  assert.equal(back.status, 200, back.text);
+  assert.deepEqual([back.body.name, back.body.post_roll_sec, back.body.created_by, back.body.items.map((i) => i.id)],
+    ['Kept', 1, made.body.created_by, [...ev.body.ids].reverse()]);
+});
