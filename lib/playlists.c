@@ -139,10 +139,19 @@ static int check_ids(const cJSON *ids, cJSON **errors)
 	return bad;
 }
 
-int stint_playlist_validate(const cJSON *body, int partial, cJSON **errors)
+/* filter.player sent as an integer becomes its text in place, as every shirt number is kept. */
+static void player_as_text(cJSON *filter, const stint_playlist_filter *f)
+{
+	cJSON *text;
+
+	if (f->player == f->player_text && (text = cJSON_CreateString(f->player_text)) != NULL)
+		cJSON_ReplaceItemInObjectCaseSensitive(filter, "player", text);
+}
+
+int stint_playlist_validate(cJSON *body, int partial, cJSON **errors)
 {
 	stint_playlist_filter f;
-	cJSON *without;
+	cJSON *without, *filter;
 	int bad, more;
 
 	/* event_ids is an array of numbers, which the field tables do not describe: checked by check_ids() */
@@ -157,9 +166,11 @@ int stint_playlist_validate(const cJSON *body, int partial, cJSON **errors)
 	if ((more = check_ids(cJSON_GetObjectItemCaseSensitive(body, "event_ids"), errors)) < 0)
 		return -1;
 	bad += more;
-	if ((more = stint_playlist_filter_json("filter", cJSON_GetObjectItemCaseSensitive(body, "filter"), &f,
-					       errors)) < 0)
+	filter = cJSON_GetObjectItemCaseSensitive(body, "filter");
+	if ((more = stint_playlist_filter_json("filter", filter, &f, errors)) < 0)
 		return -1;
+	if (more == 0 && cJSON_IsObject(filter))
+		player_as_text(filter, &f);
 	return bad + more;
 }
 

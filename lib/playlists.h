@@ -65,9 +65,11 @@ cJSON *stint_playlist_filter_to_json(const stint_playlist_filter *f);
  * characters, filter an object (or null), event_ids an array of 1..
  * STINT_PLAYLIST_MAX_IDS event ids or null, pre_roll_sec and post_roll_sec
  * 0..60. Unknown fields are problems. Problems as above ("filter.set",
- * "event_ids[3]"). Returns their number, -1 on out of memory.
+ * "event_ids[3]"). Returns their number, -1 on out of memory. A valid
+ * filter.player sent as an integer is replaced in body by its text (16 ->
+ * "16"), as shirt numbers are kept.
  */
-int stint_playlist_validate(const cJSON *body, int partial, cJSON **errors);
+int stint_playlist_validate(cJSON *body, int partial, cJSON **errors);
 
 /*
  * The items of session sid that filter f selects, or, when event_ids is a

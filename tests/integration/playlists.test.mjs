@@ -98,6 +98,7 @@ test('a filter resolves to the events a count from the scout lines names: all at
   const kills = await api('POST', url(match), { token: coach.token, json: {
     name: 'kills', filter: { team: 'A', player: Number(number), type: 'attack', set: 3, evaluation: '#' }, pre_roll_sec: 4.5 } });
   assert.equal(kills.status, 201, kills.text);
+  assert.equal(kills.body.filter.player, number, 'kept as text, as every shirt number');
   const k = await api('GET', url(match, `/${kills.body.id}`), { token: coach.token });
   const killLines = lines.filter((l) => /^\*\d{1,2}A.#/.test(readFileSync(FILE, 'latin1').split(/\r?\n/)[l - 1]));
   assert.equal(k.body.count, killLines.length, 'kills counted from the lines (evaluation is the 6th character)');

@@ -97,7 +97,7 @@ END_TEST
 START_TEST(test_filter_json_shirts)
 {
 	cJSON *f1 = cJSON_Parse("{\"player\":7,\"set\":2,\"team\":\"B\"}"), *f2 = cJSON_Parse("{\"player\":\"07\"}");
-	cJSON *errors = NULL;
+	cJSON *errors = NULL, *body;
 	stint_playlist_filter f;
 
 	ck_assert_int_eq(stint_playlist_filter_json("filter", f1, &f, &errors), 0);
@@ -109,6 +109,11 @@ START_TEST(test_filter_json_shirts)
 	ck_assert_int_eq(stint_playlist_filter_json("filter", f2, &f, &errors), 0);
 	ck_assert_str_eq(f.player, "07");
 	ck_assert_int_eq(stint_playlist_filter_json("filter", NULL, &f, &errors), 0);
+	ck_assert_ptr_null(f.player);
+	body = cJSON_Parse("{\"name\":\"n\",\"filter\":{\"player\":0}}");
+	ck_assert_int_eq(stint_playlist_validate(body, 0, &errors), 0);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "filter"), "player")), "0");
+	cJSON_Delete(body);
 	ck_assert_ptr_null(f.player);
 	ck_assert_ptr_null(errors);
 	cJSON_Delete(f1);
