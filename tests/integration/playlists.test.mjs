@@ -5,13 +5,16 @@
 // player from the line's prefix); an explicit list of event ids keeps its order; problems are a
 // 422 naming the field and write nothing; the session's viewers read, its editors write, another
 // user is refused as for the session, and a playlist is found only under its own session. The
-// review page (/sessions/<id>/review?playlist=<pid>, the share link) follows the same access.
+// review page (/sessions/<id>/review?playlist=<pid>, the share link) follows the same access, and plays
+// each item on the video clip that holds it (its own, else the one whose span covers it).
 //
 // Run against a stack: bin/stint test integration/playlists
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { Browser, REPO, api, makeUser, sql } from './lib.mjs';
@@ -243,4 +246,37 @@ test('a deleted session is archived with its playlists and restored with them', 
   assert.equal(back.status, 200, back.text);
   assert.deepEqual([back.body.name, back.body.post_roll_sec, back.body.created_by, back.body.items.map((i) => i.id)],
     ['Kept', 1, made.body.created_by, [...ev.body.ids].reverse()]);
+});
+
+test('the review page plays each item on the clip that holds it: clip time = session time - the clip offset', async () => {
+  const s = (await api('POST', '/api/v1/sessions', { json: { title: `${TAG} two clips`, kind: 'match' }, token: coach.token })).body;
+  const dir = mkdtempSync(path.join(tmpdir(), 'stint-playlists-'));
+  const clips = [];
+  for (const [name, offset] of [['first', 0], ['second', 10]]) {
+    const file = path.join(dir, `${name}.mp4`);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=5', '-t', '10',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+    const up = await api('POST', `/api/v1/sessions/${s.id}/clips/upload?kind=video&title=${name}&offset_sec=${offset}`,
+      { body: readFileSync(file), headers: { 'content-type': 'application/octet-stream' }, token: coach.token });
+    assert.equal(up.status, 201, up.text);
+    assert.ok(Math.abs(up.body.duration_sec - 10) < 0.5, `the ${name} clip is 10 s long`);
+    clips.push(up.body);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const ev = await api('POST', `/api/v1/sessions/${s.id}/events`, { token: coach.token, json: { events: [
+    { t_sec: 4, event_type: 'serve', actor_team: 'A' }, { t_sec: 16.5, event_type: 'serve', actor_team: 'A' },
+    { t_sec: 17, event_type: 'serve', actor_team: 'A', clip_id: clips[0].id }] } });
+  assert.equal(ev.status, 201, ev.text);
+  const page = await (await new Browser().login(coach.email, coach.password)).get(`/sessions/${s.id}/review?type=serve`);
+  assert.equal(page.status, 200);
+  const items = [...page.html.matchAll(/<li id="item-(\d+)" data-id="\d+" data-src="([^"]+)" data-t="([^"]+)">/g)]
+    .map((m) => [Number(m[1]), m[2], Number(m[3])]);
+  assert.deepEqual(items, [
+    [ev.body.ids[0], clips[0].media_url, 4],
+    [ev.body.ids[1], clips[1].media_url, 6.5],      // covered by the second clip
+    [ev.body.ids[2], clips[0].media_url, 17],       // its own clip, whatever covers it
+  ]);
+  // without scripts: the link opens the clip at its start (time less the pre-roll, never before 0)
+  assert.match(page.html, new RegExp(`href="${clips[0].media_url}#t=1\\.00"`));
+  assert.match(page.html, new RegExp(`href="${clips[1].media_url}#t=3\\.50"`));
 });
