@@ -7,7 +7,8 @@
  * editor), pages-events.c (the editor's event and clip forms),
  * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
  * and the panel's forms), pages-live.c (the live view),
- * pages-replay.c (the replay that fits the session), pages-survey.c (the
+ * pages-replay.c (the replay that fits the session), pages-review.c (the
+ * video review: playlists), pages-survey.c (the
  * players' survey form), pages-thresholds.c (the report's thresholds per
  * team), pages-htmx.c (seed 000's HTMX fragments of the dashboard and
  * editor), pages-teams.c (the editor's teams panel, the saved teams page)
@@ -28,6 +29,7 @@
 #include "pages-match.h"
 #include "pages-recordings.h"
 #include "pages-replay.h"
+#include "pages-review.h"
 #include "pages-session.h"
 #include "pages-session-teams.h"
 #include "pages-shared.h"

@@ -471,6 +471,59 @@
 	  "SELECT stint_saved_team_put(nullif($1, '')::bigint, $2::jsonb, nullif($3, '0')::bigint)::text") \
 	/* $1 saved team id -> id when it was deleted | no row when absent */ \
 	X(SAVED_TEAM_DELETE, 1, "DELETE FROM saved_teams WHERE id = $1::bigint RETURNING id::text") \
+	/* Playlists (issue 19; lib/playlists.h). $1 session id -> one cell: the JSON array of its */ \
+	/* playlists by id ('[]' when none) */ \
+	X(PLAYLIST_LIST, 1, \
+	  "SELECT coalesce(json_agg(stint_playlist_json(p) ORDER BY p.id), '[]')::text" \
+	  " FROM playlists p WHERE p.session_id = $1::uuid") \
+	/* $1 session id, $2 playlist id -> one cell: its JSON | no row when absent */ \
+	X(PLAYLIST_GET, 2, \
+	  "SELECT stint_playlist_json(p)::text FROM playlists p WHERE p.session_id = $1::uuid AND p.id = $2::bigint") \
+	/* $1 session id, $2 playlist (validated JSON: name, filter, event_ids, pre_roll_sec, */ \
+	/* post_roll_sec), $3 maker (users.id; '0': none) -> one cell: the new playlist's JSON */ \
+	X(PLAYLIST_CREATE, 3, \
+	  "INSERT INTO playlists (session_id, name, filter, event_ids, pre_roll_sec, post_roll_sec, created_by)" \
+	  " SELECT $1::uuid, j->>'name', coalesce(nullif(j->'filter', 'null'), '{}')," \
+	  " CASE WHEN jsonb_typeof(j->'event_ids') = 'array' THEN ARRAY(SELECT x::bigint" \
+	  " FROM jsonb_array_elements_text(j->'event_ids') x) END," \
+	  " coalesce((j->>'pre_roll_sec')::float8, 3), coalesce((j->>'post_roll_sec')::float8, 2)," \
+	  " nullif($3, '0')::bigint FROM (SELECT $2::jsonb AS j) b RETURNING stint_playlist_json(playlists)::text") \
+	/* $1 session id, $2 playlist id, $3 patch (validated JSON: only the keys present change; */ \
+	/* filter null is {}, event_ids null: the filter decides) -> one cell: its JSON | no row when absent */ \
+	X(PLAYLIST_PATCH, 3, \
+	  "UPDATE playlists p SET" STINT_PATCH_TEXT("$3::jsonb", "name") "," \
+	  STINT_PATCH_KEY("$3::jsonb", "filter", "coalesce(nullif($3::jsonb->'filter', 'null'), '{}')", "filter") "," \
+	  STINT_PATCH_KEY("$3::jsonb", "event_ids", "CASE WHEN jsonb_typeof($3::jsonb->'event_ids') = 'array'" \
+	  " THEN ARRAY(SELECT x::bigint FROM jsonb_array_elements_text($3::jsonb->'event_ids') x) END", "event_ids") "," \
+	  STINT_PATCH_AS("$3::jsonb", "pre_roll_sec", "float8") "," STINT_PATCH_AS("$3::jsonb", "post_roll_sec", "float8") \
+	  " WHERE p.session_id = $1::uuid AND p.id = $2::bigint RETURNING stint_playlist_json(p)::text") \
+	/* $1 session id, $2 playlist id -> its id when it was deleted | no row when absent */ \
+	X(PLAYLIST_DELETE, 2, \
+	  "DELETE FROM playlists WHERE session_id = $1::uuid AND id = $2::bigint RETURNING id::text") \
+	/* $1 session id, $2 a JSON array of event ids -> one cell: the JSON array of the indexes */ \
+	/* (from 0) of those that are not events of the session ('[]' when all are) */ \
+	X(PLAYLIST_EVENTS_MISSING, 2, \
+	  "SELECT coalesce(json_agg(x.i - 1 ORDER BY x.i), '[]')::text FROM jsonb_array_elements_text($2::jsonb)" \
+	  " WITH ORDINALITY AS x(id, i) WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.session_id = $1::uuid" \
+	  " AND e.id = x.id::bigint)") \
+	/* $1 session id, then the stored fields of a playlist filter, each NULL for any: $2 event_type, */ \
+	/* $3 actor_team, $4 actor_number, $5 payload evaluation, $6 payload skill_type, $7 payload */ \
+	/* attack_code, $8 payload start_zone, $9 payload end_zone, $10 t_sec at least, $11 at most -> */ \
+	/* one cell: the JSON array of the events that match, by t_sec then id, each {id, t_sec, clip_id, */ \
+	/* event_type, actor_team, actor_number, evaluation, skill_type, attack_code} */ \
+	X(PLAYLIST_CANDIDATES, 11, \
+	  "SELECT coalesce(json_agg(json_build_object('id', e.id, 't_sec', e.t_sec, 'clip_id', e.clip_id," \
+	  " 'event_type', e.event_type, 'actor_team', e.actor_team, 'actor_number', e.actor_number," \
+	  " 'evaluation', e.payload->>'evaluation', 'skill_type', e.payload->>'skill_type'," \
+	  " 'attack_code', e.payload->>'attack_code') ORDER BY e.t_sec, e.id), '[]')::text FROM events e" \
+	  " WHERE e.session_id = $1::uuid AND ($2::text IS NULL OR e.event_type = $2)" \
+	  " AND ($3::text IS NULL OR e.actor_team = $3) AND ($4::text IS NULL OR e.actor_number = $4)" \
+	  " AND ($5::text IS NULL OR e.payload->>'evaluation' = $5)" \
+	  " AND ($6::text IS NULL OR e.payload->>'skill_type' = $6)" \
+	  " AND ($7::text IS NULL OR e.payload->>'attack_code' = $7)" \
+	  " AND ($8::text IS NULL OR e.payload->>'start_zone' = $8)" \
+	  " AND ($9::text IS NULL OR e.payload->>'end_zone' = $9)" \
+	  " AND ($10::float8 IS NULL OR e.t_sec >= $10::float8) AND ($11::float8 IS NULL OR e.t_sec <= $11::float8)") \
 	/* $1 demo key -> id: the session imported under it | no row when none */ \
 	X(SESSION_BY_DEMO_KEY, 1, "SELECT id::text FROM sessions WHERE meta->>'demo_key' = $1") \
 	/* $1 session id -> one cell: the JSON array of its clips by offset_sec, id ('[]' when none) */ \

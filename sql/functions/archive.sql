@@ -18,7 +18,8 @@ CREATE OR REPLACE FUNCTION stint_session_document(sid uuid) RETURNS jsonb LANGUA
 		'artifacts', coalesce((SELECT jsonb_agg(to_jsonb(a) ORDER BY a.id) FROM artifacts a WHERE a.session_id = sid), '[]'),
 		'shares', coalesce((SELECT jsonb_agg(to_jsonb(sh)) FROM session_shares sh WHERE sh.session_id = sid), '[]'),
 		'live_seq', (SELECT last FROM live_seq WHERE session_id = sid),
-		'live_messages', coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.seq) FROM live_messages m WHERE m.session_id = sid), '[]'))
+		'live_messages', coalesce((SELECT jsonb_agg(to_jsonb(m) ORDER BY m.seq) FROM live_messages m WHERE m.session_id = sid), '[]'),
+		'playlists', coalesce((SELECT jsonb_agg(to_jsonb(p) ORDER BY p.id) FROM playlists p WHERE p.session_id = sid), '[]'))
 	FROM sessions s WHERE s.id = sid
 $$;
 
@@ -62,6 +63,12 @@ BEGIN
 	END IF;
 	INSERT INTO live_messages SELECT * FROM jsonb_populate_recordset(NULL::live_messages,
 		coalesce(doc->'live_messages', '[]'));
+	-- playlists (0028): their maker left out when that user is gone
+	INSERT INTO playlists SELECT (p).id, (p).session_id, (p).name, (p).filter, (p).event_ids, (p).pre_roll_sec,
+		(p).post_roll_sec, CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = (p).created_by) THEN (p).created_by END,
+		(p).created_at, (p).updated_at
+		FROM (SELECT jsonb_populate_record(NULL::playlists, x) AS p
+			FROM jsonb_array_elements(coalesce(doc->'playlists', '[]')) x) y;
 END $$;
 
 -- Put back the rows of the newest unrestored backup of a session (its owner

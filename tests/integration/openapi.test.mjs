@@ -2586,6 +2586,67 @@ const examples = {
     },
     { name: 'without a dj_id', status: 422, run: () => call('POST', '/api/sessions/start', { json: { dj_name: 'Anna' } }) },
   ],
+
+  // --- playlists (issue 19; lib/playlists.h) -------------------------------------------------
+  createPlaylist: [
+    {
+      name: 'an explicit list of two events', status: 201,
+      run: async () => {
+        const made = await expectCall('addEvents', 201, 'POST', tl('/events'), { json: { events: [
+          { t_sec: 500, event_type: 'attack', actor_team: 'A', actor_number: '16', payload: { evaluation: '#' } },
+          { t_sec: 510, event_type: 'attack', actor_team: 'A', actor_number: '16', payload: { evaluation: '=' } }] } });
+        fx.playlistEvents = made.ids;
+        return call('POST', tl('/playlists'), { json: { name: 'Home #16 attacks', filter: { team: 'A', player: '16', type: 'attack' },
+          event_ids: [...made.ids].reverse(), pre_roll_sec: 4 } });
+      },
+      then: (b) => {
+        fx.playlist = b;
+        assert.deepEqual([b.event_ids, b.pre_roll_sec, b.post_roll_sec, b.share_url],
+          [[...fx.playlistEvents].reverse(), 4, 2, `/sessions/${fx.tl.id}/review?playlist=${b.id}`]);
+      },
+    },
+    {
+      name: 'a set the match cannot have', status: 422,
+      run: () => call('POST', tl('/playlists'), { json: { name: 'x', filter: { set: 8 } } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['filter.set']),
+    },
+    { name: 'a viewer share', status: 403, run: () => call('POST', tl('/playlists'), { json: { name: 'x' }, token: fx.watcher.token }) },
+    { name: 'not JSON', status: 400, run: () => call('POST', tl('/playlists'), { raw: '{"name": ', type: 'application/json' }) },
+  ],
+  listPlaylists: [
+    {
+      name: "a viewer share reads the session's playlists", status: 200,
+      run: () => call('GET', tl('/playlists'), { token: fx.watcher.token }),
+      then: (b) => assert.ok(b.some((p) => p.id === fx.playlist.id)),
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/playlists'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/playlists', randomUUID())) },
+  ],
+  getPlaylist: [
+    {
+      name: 'its items in the order of its list', status: 200,
+      run: () => call('GET', tl(`/playlists/${fx.playlist.id}`), { token: fx.watcher.token }),
+      then: (b) => assert.deepEqual([b.count, b.items.map((i) => i.id)], [2, [...fx.playlistEvents].reverse()]),
+    },
+    { name: 'an unknown playlist', status: 404, run: () => call('GET', tl('/playlists/999999999')) },
+  ],
+  patchPlaylist: [
+    {
+      name: 'back to its filter', status: 200,
+      run: () => call('PATCH', tl(`/playlists/${fx.playlist.id}`), { json: { event_ids: null, post_roll_sec: 0.5 } }),
+      then: (b) => assert.deepEqual([b.event_ids, b.post_roll_sec, b.name], [null, 0.5, 'Home #16 attacks']),
+    },
+    {
+      name: 'an event of another session', status: 422,
+      run: () => call('PATCH', tl(`/playlists/${fx.playlist.id}`), { json: { event_ids: [999999999999] } }),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['event_ids[0]']),
+    },
+    { name: 'an unknown playlist', status: 404, run: () => call('PATCH', tl('/playlists/999999999'), { json: { name: 'x' } }) },
+  ],
+  deletePlaylist: [
+    { name: 'a playlist', status: 204, run: () => call('DELETE', tl(`/playlists/${fx.playlist.id}`)) },
+    { name: 'deleted already', status: 404, run: () => call('DELETE', tl(`/playlists/${fx.playlist.id}`)) },
+  ],
 };
 
 // --- checks that need no server ---------------------------------------------------
