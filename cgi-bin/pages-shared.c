@@ -32,6 +32,7 @@ static const page_choice flashes[] = {
 	{ "event_deleted", "Event deleted." }, { "clip_saved", "Clip saved; its events moved with it." },
 	{ "lineup_saved", "Line-up saved." },
 	{ "rules_saved", "Match rules saved." },
+	{ "report_stored", "Match report, charts and CSVs stored: see Downloads." },
 	{ "task_cancelled", "Task cancelled." }, { "task_stopping", "The task is asked to stop." },
 	{ "task_finished", "The task had finished already: nothing to cancel." },
 	{ "task_retried", "Task queued again." }, { "task_active", "The task is queued or running already." },

@@ -16,7 +16,7 @@ int stint_csv_text(stint_buf *out, const char *s)
 	if (strchr("=+-@\t\r", *s) != NULL) {
 		/* a formula guard: the cell reads as text with its first character shown */
 		rc |= stint_buf_puts(out, "\"'");
-	} else if (strpbrk(s, ",\"\r\n") != NULL) {
+	} else if (strpbrk(s, ",\"\r\n;\t") != NULL) {
 		rc |= stint_buf_putc(out, '"');
 	} else {
 		return stint_buf_puts(out, s);

@@ -8,7 +8,8 @@
  *
  * CSV is RFC 4180: fields separated by commas, records ended by CRLF, a
  * field quoted (with its quotes doubled) when it holds a comma, a quote, CR
- * or LF; the first record is the header. Text fields starting with = + - @
+ * or LF, and also ';' or TAB (a spreadsheet's other list separators, as
+ * the events export does); the first record is the header. Text fields starting with = + - @
  * (or TAB or CR) are prefixed with ' so a spreadsheet does not run them as
  * formulas (OWASP "CSV Injection"); numbers Stint writes itself are not text
  * and are written as they are (an efficiency of -12.5 stays a number).

@@ -31,6 +31,8 @@ START_TEST(csv_fields)
 		{ "=\"x\",y", "\"'=\"\"x\"\",y\"" },
 		{ "\tx", "\"'\tx\"" },
 		{ "Müller", "Müller" },
+		{ "a;b", "\"a;b\"" },
+		{ "a\tb", "\"a\tb\"" },
 	};
 	stint_buf b = STINT_BUF_INIT;
 	size_t i;
