@@ -246,6 +246,8 @@ cJSON *page_match_charts(stint_req *r, const char *sid, char team, const char *n
 			cJSON_AddStringToObject(a, "team", t);
 			cJSON_AddStringToObject(a, "number", number);
 		}
+		cJSON_AddBoolToObject(out, "team_b", team == 'B');
+		cJSON_AddStringToObject(out, "number", number != NULL ? number : "");
 		dl = cJSON_AddArrayToObject(out, "downloads");
 		for (n = cJSON_GetArraySize(list) - 1; n >= 0; n--) {
 			a = cJSON_GetArrayItem(list, n);

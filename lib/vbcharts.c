@@ -88,7 +88,7 @@ static int good_id(const char *id)
 static int head(stint_buf *out, const char *id, int w, int h, const char *title, const char *desc)
 {
 	int rc = stint_buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\""
-				  " viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"%s-t %s-d\">"
+				  " viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\">"
 				  "<title id=\"%s-t\">", id, w, h, id, id, id);
 
 	rc |= stint_html_txt(out, title);

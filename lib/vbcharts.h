@@ -12,7 +12,7 @@
  * end zones leave attacks out of the arrows). Only zones 1..9 count.
  *
  * Every chart is one <svg> element with role="img", a <title> and a <desc>
- * (aria-labelledby both), width-less with a viewBox so it scales, and
+ * (aria-labelledby and aria-describedby), width-less with a viewBox so it scales, and
  * data-count attributes on the marks that carry a count (what the tests read).
  * Text is escaped for HTML/XML text and attributes (lib/escape.h).
  *

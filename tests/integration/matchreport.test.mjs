@@ -172,7 +172,7 @@ test('the stats page shows the charts with titles, the report link and the form 
   const page = await b.get(`/sessions/${sid}/stats`);
   assert.equal(page.status, 200);
   for (const id of ['attack-a', 'serve-b', 'reception-a', 'rotation']) {
-    assert.match(page.html, new RegExp(`<svg [^>]*id="${id}"[^>]*role="img" aria-labelledby="${id}-t ${id}-d"`));
+    assert.match(page.html, new RegExp(`<svg [^>]*id="${id}"[^>]*role="img" aria-labelledby="${id}-t" aria-describedby="${id}-d"`));
   }
   assert.match(page.html, new RegExp(`href="/sessions/${sid}/report"`));
   const one = await b.get(`/sessions/${sid}/stats?team=A&player=12`);

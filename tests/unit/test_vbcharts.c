@@ -115,7 +115,7 @@ START_TEST(attack_arrows)
 	ck_assert_double_eq(attr_after(b.data, "data-from=\"4\" data-to=\"5\"", "y1"), 230);
 	ck_assert_double_eq(attr_after(b.data, "data-from=\"4\" data-to=\"5\"", "x2"), 170);
 	ck_assert_double_eq(attr_after(b.data, "data-from=\"4\" data-to=\"5\"", "y2"), 50);
-	ck_assert_ptr_nonnull(strstr(b.data, "role=\"img\" aria-labelledby=\"att-a-t att-a-d\""));
+	ck_assert_ptr_nonnull(strstr(b.data, "role=\"img\" aria-labelledby=\"att-a-t\" aria-describedby=\"att-a-d\""));
 	ck_assert_ptr_nonnull(strstr(b.data, "<title id=\"att-a-t\">Attacks &lt;home&gt; &amp; co</title>"));
 	ck_assert_ptr_nonnull(strstr(b.data, "10 attacks with a start and an end zone; the most frequent direction is"
 				     " from zone 4 to zone 5 (6)."));
