@@ -148,7 +148,7 @@ test('stored artifacts: report, charts, CSVs in one folder; downloads with the a
   assert.match(report.text, /<style>[^]*@page \{ size: A4 portrait/);
   // set durations from the file's [3SET] minutes (21, 20, 26)
   assert.match(report.text, /<th scope="row">1<\/th><td>25<\/td><td>16<\/td><td>21 min<\/td>/);
-  assert.ok(!/<script|<link /.test(report.text), 'self-contained');
+  assert.ok(!/<script|<link rel="stylesheet"|src=/.test(report.text), 'self-contained');
 
   const chart = arts.find((a) => a.meta.part === 'attack-a');
   const svg = await api('GET', chart.download_url);

@@ -1474,7 +1474,7 @@ const examples = {
       },
     },
     { name: 'a player without a team', status: 422, run: () => call('POST', tl('/match-report?player=7', fx.csvSource.id)),
-      then: (b) => assert.deepEqual(fieldsOf(b), ['player']) },
+      then: (b) => assert.deepEqual(fieldsOf(b), ['team']) },
     { name: 'a viewer share may not store', status: 403, run: () => call('POST', tl('/match-report'), { token: fx.watcher.token }) },
     { name: 'an unknown session', status: 404, run: () => call('POST', tl('/match-report', randomUUID())) },
   ],
