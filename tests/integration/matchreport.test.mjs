@@ -102,6 +102,14 @@ test('events CSV: named from date and teams, names in columns, payload fields in
   assert.equal(mine.filter((e) => e.attack_code === 'V5').length, v5);
   const z45 = homeAttacks.filter((c) => c[9] === '4' && c[10] === '5').length;
   assert.equal(mine.filter((e) => e.start_zone === '4' && e.end_zone === '5').length, z45);
+  // set, score before the event, rotations and phase are GET /state's for the same event
+  const state = (await api('GET', `/api/v1/sessions/${sid}/state`)).body;
+  const byId = new Map(state.events.map((e) => [String(e.id), e]));
+  for (const e of ev) {
+    const s = byId.get(e.event_id);
+    assert.deepEqual([e.set, e.home_score, e.visiting_score, e.home_rotation, e.visiting_rotation, e.phase],
+      [s.set, s.score.A, s.score.B, s.rotation.A, s.rotation.B, s.phase ?? ''].map(String), `event ${e.event_id}`);
+  }
   // the set column is the match state's: as many sets as the file's [3SET] has played
   const played = bytes.toString('latin1').split(/\r?\n/).filter((l, i, a) => i > a.indexOf('[3SET]') &&
     i < a.findIndex((x, j) => j > a.indexOf('[3SET]') && x.startsWith('[3')) &&
@@ -117,6 +125,15 @@ test('players CSV: one row per player with names; kills equal the scout lines pe
   const players = objects(parseCsv(r.text));
   const stats = (await api('GET', `/api/v1/sessions/${sid}/stats`)).body;
   assert.equal(players.length, stats.players.length);
+  // every figure is GET /stats' for the player
+  for (const p of players) {
+    const q = stats.players.find((x) => x.team === (p.home_or_visiting === 'home' ? 'A' : 'B') && x.number === p.number);
+    assert.deepEqual([p.serve_attempts, p.serve_aces, p.reception_attempts, p.reception_errors, p.attack_attempts,
+      p.attack_kills, p.attack_errors, p.attack_blocked, p.attack_efficiency, p.block_points, p.digs].map(String),
+    [q.serve.attempts, q.serve.aces, q.reception.attempts, q.reception.errors, q.attack.attempts, q.attack.kills,
+      q.attack.errors, q.attack.blocked, q.attack.efficiency === null ? '' : q.attack.efficiency.toFixed(1),
+      q.block.points, q.dig.attempts].map(String), `#${p.number}`);
+  }
   const codes = scoutCodes();
   for (const p of players.filter((x) => x.home_or_visiting === 'home')) {
     const n = p.number.padStart(2, '0');
