@@ -228,6 +228,23 @@ static int from_report(const cJSON *a)
 	return type != NULL && src != NULL && strcmp(src, "match_report") == 0;
 }
 
+/* Whether the match has volleyball actions or rallies to chart (a climb's stats page has none). */
+static int has_play(const stint_mr *mr)
+{
+	static const char *const types[] = { "serve", "reception", "attack", "block", "dig", "point" };
+	const cJSON *e;
+	const char *t;
+	size_t i;
+
+	cJSON_ArrayForEach(e, mr->m.events) {
+		t = cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type"));
+		for (i = 0; t != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+			if (strcmp(t, types[i]) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 cJSON *page_match_charts(stint_req *r, const char *sid, char team, const char *number, int *rc)
 {
 	stint_mr mr;
@@ -238,7 +255,7 @@ cJSON *page_match_charts(stint_req *r, const char *sid, char team, const char *n
 	*rc = stint_mr_load(r->db, sid, &mr, &found);
 	if (*rc == STINT_DB_OK && found)
 		*rc = stint_artifact_list_json(r->db, sid, &list);
-	if (*rc == STINT_DB_OK && found && (charts = stint_mr_charts(&mr, team, number)) != NULL) {
+	if (*rc == STINT_DB_OK && found && has_play(&mr) && (charts = stint_mr_charts(&mr, team, number)) != NULL) {
 		out = cJSON_CreateObject();
 		cJSON_AddItemToObject(out, "charts", charts);
 		if (number != NULL) {

@@ -20,7 +20,8 @@ void api_match_report_store(stint_req *r);   /* POST /api/v1/sessions/<id>/match
  * player's, else the match's): {"charts": [{name, title, svg, file}],
  * "player": {team, number} or absent, "downloads": [artifacts of types
  * match_report, chart, export, newest first], "team_b", "number": the form's values}. NULL when the session is
- * gone or on a database failure (*rc says which).
+ * gone, has no serve, reception, attack, block, dig or point to chart, or on a database failure (*rc
+ * says which).
  */
 cJSON *page_match_charts(stint_req *r, const char *sid, char team, const char *number, int *rc);
 

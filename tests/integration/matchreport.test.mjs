@@ -199,6 +199,11 @@ test('the stats page shows the charts with titles, the report link and the form 
   assert.match(stored.headers.get('location'), new RegExp(`^/sessions/${sid}/stats\\?flash=report_stored#downloads$`));
   const after = await b.get(`/sessions/${sid}/stats?flash=report_stored`);
   assert.match(after.html, /_report\.html<\/a>/);
+  // a session without volleyball play shows no charts
+  const climb = await api('POST', '/api/v1/sessions', { json: { title: 'no play', kind: 'climb' } });
+  const none = await b.get(`/sessions/${climb.body.id}/stats`);
+  assert.equal(none.status, 200);
+  assert.ok(!none.html.includes('id="charts"'));
   const rep = await b.get(`/sessions/${sid}/report`);
   assert.equal(rep.status, 200);
   assert.match(rep.html, /<link rel="stylesheet" href="\/static\/match-report\.css/);
