@@ -19,6 +19,7 @@
 #include "media.h"
 #include "pages-matchreport.h"
 #include "pages-shared.h"
+#include "sessions.h"
 #include "view.h"
 
 #define CSS_MAX (64 * 1024)
@@ -250,6 +251,7 @@ cJSON *page_match_charts(stint_req *r, const char *sid, char team, const char *n
 	stint_mr mr;
 	cJSON *out = NULL, *charts, *list = NULL, *dl, *a;
 	char t[2] = { team, '\0' };
+	stint_grant grant;
 	int found = 0, n;
 
 	*rc = stint_mr_load(r->db, sid, &mr, &found);
@@ -263,6 +265,9 @@ cJSON *page_match_charts(stint_req *r, const char *sid, char team, const char *n
 			cJSON_AddStringToObject(a, "team", t);
 			cJSON_AddStringToObject(a, "number", number);
 		}
+		if (stint_session_access(r->db, sid, r->user.id_text, 0, &grant) != STINT_DB_OK)
+			grant = STINT_GRANT_NONE;
+		cJSON_AddBoolToObject(out, "can_edit", grant == STINT_GRANT_EDIT);
 		cJSON_AddBoolToObject(out, "team_b", team == 'B');
 		cJSON_AddStringToObject(out, "number", number != NULL ? number : "");
 		dl = cJSON_AddArrayToObject(out, "downloads");

@@ -19,7 +19,8 @@ void api_match_report_store(stint_req *r);   /* POST /api/v1/sessions/<id>/match
  * The stats page's charts part for session sid (team and number: one
  * player's, else the match's): {"charts": [{name, title, svg, file}],
  * "player": {team, number} or absent, "downloads": [artifacts of types
- * match_report, chart, export, newest first], "team_b", "number": the form's values}. NULL when the session is
+ * match_report, chart, export, newest first], "team_b", "number": the form's values, "can_edit": whether the
+ * caller may store}. NULL when the session is
  * gone, has no serve, reception, attack, block, dig or point to chart, or on a database failure (*rc
  * says which).
  */

@@ -199,6 +199,16 @@ test('the stats page shows the charts with titles, the report link and the form 
   assert.match(stored.headers.get('location'), new RegExp(`^/sessions/${sid}/stats\\?flash=report_stored#downloads$`));
   const after = await b.get(`/sessions/${sid}/stats?flash=report_stored`);
   assert.match(after.html, /_report\.html<\/a>/);
+  // a viewer share sees the charts and the downloads, not the form that stores
+  const analyst = makeUser('analyst');
+  const share = await api('POST', `/api/v1/sessions/${sid}/shares`, { json: { email: analyst.email, role: 'viewer' } });
+  assert.ok(share.status < 300, share.text);
+  const viewer = await (await new Browser().login(analyst.email, analyst.password)).get(`/sessions/${sid}/stats`);
+  assert.equal(viewer.status, 200);
+  assert.match(viewer.html, /id="attack-a"/);
+  assert.match(viewer.html, /_report\.html<\/a>/);
+  assert.ok(!viewer.html.includes(`action="/sessions/${sid}/report"`));
+  assert.ok(after.html.includes(`action="/sessions/${sid}/report"`));
   // a session without volleyball play shows no charts
   const climb = await api('POST', '/api/v1/sessions', { json: { title: 'no play', kind: 'climb' } });
   const none = await b.get(`/sessions/${climb.body.id}/stats`);
