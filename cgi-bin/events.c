@@ -14,8 +14,11 @@
 #include <openssl/evp.h>
 
 #include "db.h"
+#include "escape.h"
 #include "events.h"
 #include "fail.h"
+#include "matchreport.h"
+#include "matchsheet.h"
 #include "matchstate-load.h"
 #include "timeline.h"
 #include "tx.h"
@@ -302,6 +305,48 @@ static void export_rollup(stint_req *r)
 	stint_db_rc rc = stint_timeline_rollup_csv(r->db, r->params[0], &csv);
 
 	export_csv(r, rc, csv, "rollup.csv");
+}
+
+/*
+ * A spreadsheet export (lib/matchsheet.h) of the match: what "events" or
+ * "players", named from the match's date and teams (filename= plain ASCII,
+ * filename*= the UTF-8 name, RFC 6266).
+ */
+static void export_sheet(stint_req *r, const char *what)
+{
+	stint_buf csv = STINT_BUF_INIT, disp = STINT_BUF_INIT;
+	char ascii[200], utf8[200];
+	stint_mr mr;
+	int found = 0, bad;
+	stint_db_rc rc = stint_mr_load(r->db, r->params[0], &mr, &found);
+
+	if (stint_found_or_fail(r, rc, found, "There is no such session.")) {
+		bad = strcmp(what, "events") == 0 ? stint_mr_events_csv(&mr, &csv) : stint_mr_players_csv(&mr, &csv);
+		stint_sheet_filename(mr.m.input, what, "csv", 1, ascii, sizeof(ascii));
+		stint_sheet_filename(mr.m.input, what, "csv", 0, utf8, sizeof(utf8));
+		bad |= stint_buf_printf(&disp, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
+		bad |= stint_url_arg(&disp, utf8);
+		if (bad != 0 || csv.data == NULL) {
+			stint_fail_db(r, STINT_DB_ERROR);
+		} else {
+			stint_resp_header(r, "Content-Disposition", disp.data);
+			stint_answer_text(r, STINT_DB_OK, 200, "text/csv; charset=utf-8; header=present",
+					  stint_buf_take(&csv), "There is no such session.");
+		}
+	}
+	stint_mr_free(&mr);
+	stint_buf_free(&csv);
+	stint_buf_free(&disp);
+}
+
+static void export_sheet_events(stint_req *r)
+{
+	export_sheet(r, "events");
+}
+
+static void export_sheet_players(stint_req *r)
+{
+	export_sheet(r, "players");
 }
 
 /* GET state: the match state at every event, derived now from the stored events. */

@@ -33,6 +33,7 @@ static const page_choice flashes[] = {
 	{ "lineup_saved", "Line-up saved." },
 	{ "rules_saved", "Match rules saved." },
 	{ "playlist_saved", "Playlist saved: its address is the link to share." },
+	{ "report_stored", "Match report, charts and CSVs stored: see Downloads." },
 	{ "task_cancelled", "Task cancelled." }, { "task_stopping", "The task is asked to stop." },
 	{ "task_finished", "The task had finished already: nothing to cancel." },
 	{ "task_retried", "Task queued again." }, { "task_active", "The task is queued or running already." },

@@ -6,7 +6,9 @@
  * sql/migrations/0003_timeline.sql). GET /sessions/<id>/stats is a page
  * of its own in the layout; with ?part=tables it answers the tables alone,
  * for the editor's script to swap in after a change. A volleyball match
- * also shows side-out and break-point % per set from lib/vbstats.h.
+ * also shows side-out and break-point % per set from lib/vbstats.h, and
+ * the page its charts, the match report link and the downloads
+ * (pages-matchreport.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "db.h"
 #include "fail.h"
 #include "matchstate-load.h"
+#include "pages-matchreport.h"
 #include "pages-shared.h"
 #include "pages-stats.h"
 #include "sessions.h"
@@ -342,6 +345,23 @@ static cJSON *load_vbstats(stint_req *r, stint_db_rc *rc)
 	return vb;
 }
 
+/*
+ * The page's charts and downloads (pages-matchreport.h) as data.vb, for
+ * ?team=A|B&player=N one player's charts (a bad pair shows the match's).
+ */
+static void add_charts(stint_req *r, cJSON *data)
+{
+	const char *t = stint_kv_get(&r->query, "team"), *p = stint_kv_get(&r->query, "player");
+	int ok = p != NULL && t != NULL && (strcmp(t, "A") == 0 || strcmp(t, "B") == 0) &&
+		 strspn(p, "0123456789") == strlen(p) && strlen(p) >= 1 && strlen(p) <= 3;
+	int rc = 0;
+	cJSON *vb = page_match_charts(r, r->params[0], ok ? t[0] : 0, ok ? p : NULL, &rc);
+
+	if (vb != NULL)
+		cJSON_AddItemToObject(data, "vb", vb);
+	page_add_flash(r, data);
+}
+
 void page_stats(stint_req *r)
 {
 	cJSON *vb = NULL, *st;
@@ -361,6 +381,8 @@ void page_stats(stint_req *r)
 		st = page_stats_data(rollup, session);
 		cJSON_AddItemToObject(st, "match", match_view(vb, session));
 		cJSON_AddItemToObject(data, "stats", st);
+		if (!page_part(r, "tables"))
+			add_charts(r, data);
 		page_decorate_session(session);
 		cJSON_AddItemToObject(data, "session", session);
 		session = NULL;

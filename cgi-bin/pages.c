@@ -5,7 +5,8 @@
  * pages-session.c (a session's create, Details, delete and restore forms),
  * pages-import.c (the .dvw upload form), pages-editor.c (the session
  * editor), pages-events.c (the editor's event and clip forms),
- * pages-stats.c (its statistics tables), pages-tasks.c (its tasks panel
+ * pages-stats.c (its statistics tables), pages-matchreport.c (the match
+ * report, charts and their stored files), pages-tasks.c (its tasks panel
  * and the panel's forms), pages-live.c (the live view),
  * pages-replay.c (the replay that fits the session), pages-review.c (the
  * video review: playlists), pages-survey.c (the
@@ -27,6 +28,7 @@
 #include "pages-import.h"
 #include "pages-live.h"
 #include "pages-match.h"
+#include "pages-matchreport.h"
 #include "pages-recordings.h"
 #include "pages-replay.h"
 #include "pages-review.h"

@@ -1204,6 +1204,23 @@
 	X(SESSION_RULES_PUT, 2, \
 	  "UPDATE sessions SET meta = jsonb_set(coalesce(meta, '{}'), '{match_rules}', $2::jsonb)" \
 	  " WHERE id = $1::uuid RETURNING id::text") \
+	/* $1 session id -> one cell: what the match report, charts and spreadsheet exports read */ \
+	/* (lib/matchreport.h): {"session": {id, title, venue, starts_at, match: meta.match, sets: meta.sets}, */ \
+	/* "match_rules", "lineups", "teams": [{side, name, roster: [{number, player_name}]}], "events": [{id, */ \
+	/* t_sec, event_type, actor_team, actor_number, evaluation, payload (whole), source}] in timeline */ \
+	/* order (t_sec, id)} | no row when there is no such session */ \
+	X(MATCH_REPORT_INPUT, 1, \
+	  "SELECT json_build_object('session', json_build_object('id', s.id, 'title', s.title, 'venue', s.venue," \
+	  " 'starts_at', s.starts_at, 'match', s.meta->'match', 'sets', s.meta->'sets')," \
+	  " 'match_rules', s.meta->'match_rules', 'lineups', s.meta->'lineups', 'teams', coalesce((" \
+	  "SELECT json_agg(json_build_object('side', t.side, 'name', t.name, 'roster', coalesce((" \
+	  "SELECT json_agg(json_build_object('number', r.number, 'player_name', r.player_name)" \
+	  " ORDER BY r.number::int, r.number) FROM roster r WHERE r.session_id = t.session_id AND r.side = t.side)," \
+	  " '[]')) ORDER BY t.side) FROM teams t WHERE t.session_id = s.id), '[]')," \
+	  " 'events', coalesce((SELECT json_agg(json_build_object('id', e.id, 't_sec', e.t_sec," \
+	  " 'event_type', e.event_type, 'actor_team', e.actor_team, 'actor_number', e.actor_number," \
+	  " 'evaluation', e.payload->'evaluation', 'payload', e.payload, 'source', e.source) ORDER BY e.t_sec, e.id)" \
+	  " FROM events e WHERE e.session_id = s.id), '[]'))::text FROM sessions s WHERE s.id = $1::uuid") \
 	/* /metrics (cgi-bin/health.c) -> rows kind ('tasks' | 'live'), task type, status, count */ \
 	X(METRICS_DB, 0, \
 	  "SELECT 'tasks' AS kind, task_type, status, count(*)::text AS n FROM tasks GROUP BY task_type, status" \

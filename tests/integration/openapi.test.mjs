@@ -1439,6 +1439,45 @@ const examples = {
     },
     { name: 'an unknown session', status: 404, run: () => call('GET', tl('/export/rollup.csv', randomUUID())) },
   ],
+  exportSheetEventsCsv: [
+    {
+      name: 'every event, one a row, named from date and teams', status: 200,
+      run: () => call('GET', tl('/export/sheet/events.csv', fx.csvSource.id)),
+      then: async (b, res) => {
+        assert.match(res.headers.get('content-disposition'), /^attachment; filename="(undated|\d{4}-\d\d-\d\d)_/);
+        const { total } = await expectCall('listEvents', 200, 'GET', tl('/events?limit=1', fx.csvSource.id));
+        assert.equal(b.split('\r\n').length, total + 2);
+      },
+    },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/export/sheet/events.csv'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/export/sheet/events.csv', randomUUID())) },
+  ],
+  exportSheetPlayersCsv: [
+    {
+      name: 'a row per player of the stats', status: 200,
+      run: () => call('GET', tl('/export/sheet/players.csv', fx.csvSource.id)),
+      then: async (b) => {
+        const stats = await expectCall('getSessionStats', 200, 'GET', tl('/stats', fx.csvSource.id));
+        assert.equal(b.split('\r\n').length, stats.players.length + 2);
+      },
+    },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/export/sheet/players.csv', randomUUID())) },
+  ],
+  storeMatchReport: [
+    {
+      name: 'the report, the charts and the CSVs as artifacts', status: 201,
+      run: () => call('POST', tl('/match-report?team=A&player=7', fx.csvSource.id)),
+      then: async (b) => {
+        assert.deepEqual(b.artifacts.map((a) => a.type),
+          ['match_report', ...Array(10).fill('chart'), 'export', 'export']);
+        assert.ok(b.artifacts.every((a) => a.meta.source === 'match_report' && a.size_bytes > 0));
+      },
+    },
+    { name: 'a player without a team', status: 422, run: () => call('POST', tl('/match-report?player=7', fx.csvSource.id)),
+      then: (b) => assert.deepEqual(fieldsOf(b), ['team']) },
+    { name: 'a viewer share may not store', status: 403, run: () => call('POST', tl('/match-report'), { token: fx.watcher.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('POST', tl('/match-report', randomUUID())) },
+  ],
 
   // --- media: clips, artifacts, downloads ---------------------------------------------
   uploadClip: [
