@@ -182,7 +182,9 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 	stint_vbs_tally t;
 	const char *problem;
 	cJSON *rj = rules_text ? cJSON_Parse(rules_text) : NULL, *lj = lineups_text ? cJSON_Parse(lineups_text) : NULL;
-	cJSON *ev, *x, *arr, *fig;
+	static const char *const names[4] = { "event_type", "actor_team", "actor_number", "evaluation" };
+	static const int cols[4] = { 1, 2, 3, 4 };
+	cJSON *ev = NULL, *empty = NULL, *won = NULL, *col[4], *slot, *x, *arr, *fig;
 	size_t nl, j;
 	int i, k, side, rc = -1;
 	char key[8];
@@ -193,26 +195,52 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 		goto out;
 	stint_ms_rules_from_json(cJSON_IsObject(rj) ? rj : NULL, &rules, &problem);
 	nl = stint_ms_lineups_from_json(lj, lineups, 32);
+	/*
+	 * One event object reused for every row: its strings point into the
+	 * result (cJSON_IsReference: never freed here), NULL columns are JSON
+	 * nulls (no string to read, as when the key is absent); a payload is
+	 * parsed only for the rows that have one.
+	 */
+	ev = cJSON_CreateObject();
+	empty = cJSON_CreateObject();
+	won = cJSON_CreateObject();
+	if (ev == NULL || empty == NULL || won == NULL || cJSON_AddNullToObject(won, "point_won_by") == NULL)
+		goto out;
+	for (k = 0; k < 4; k++)
+		if ((col[k] = cJSON_AddNullToObject(ev, names[k])) == NULL)
+			goto out;
+	cJSON_AddItemReferenceToObject(ev, "payload", empty);
+	slot = cJSON_GetObjectItem(ev, "payload");
 	for (i = 0; i < n; i++) {
 		const char *c;
+		cJSON *parsed = NULL;
 
-		ev = cJSON_CreateObject();
-		if (ev == NULL)
-			goto out;
-		cJSON_AddStringToObject(ev, "event_type", PQgetvalue(res, first + i, 1));
-		if (!PQgetisnull(res, first + i, 2))
-			cJSON_AddStringToObject(ev, "actor_team", PQgetvalue(res, first + i, 2));
-		if (!PQgetisnull(res, first + i, 3))
-			cJSON_AddStringToObject(ev, "actor_number", PQgetvalue(res, first + i, 3));
-		if (!PQgetisnull(res, first + i, 4))
-			cJSON_AddStringToObject(ev, "evaluation", PQgetvalue(res, first + i, 4));
-		c = PQgetisnull(res, first + i, 5) ? NULL : PQgetvalue(res, first + i, 5);
-		cJSON_AddItemToObject(ev, "payload", c != NULL && strcmp(c, "{}") != 0 ? cJSON_Parse(c) :
-				      cJSON_CreateObject());
+		for (k = 0; k < 4; k++) {
+			c = PQgetisnull(res, first + i, cols[k]) ? NULL : PQgetvalue(res, first + i, cols[k]);
+			col[k]->type = c != NULL ? cJSON_String | cJSON_IsReference : cJSON_NULL;
+			col[k]->valuestring = (char *)c;
+		}
+		if (!PQgetisnull(res, first + i, 6)) {
+			parsed = cJSON_Parse(PQgetvalue(res, first + i, 6));
+			slot->child = parsed ? parsed->child : NULL;
+		} else if (!PQgetisnull(res, first + i, 5)) {
+			won->child->type = cJSON_String | cJSON_IsReference;
+			won->child->valuestring = PQgetvalue(res, first + i, 5);
+			slot->child = won->child;
+		} else {
+			slot->child = NULL;
+		}
 		stint_ms_event_from_json(ev, &in[i]);
 		stint_vbs_action_from_json(ev, &a[i]);
-		cJSON_Delete(ev);
+		slot->child = NULL;
+		cJSON_Delete(parsed);
 	}
+	for (k = 0; k < 4; k++) {
+		col[k]->type = cJSON_NULL;
+		col[k]->valuestring = NULL;
+	}
+	won->child->type = cJSON_NULL;
+	won->child->valuestring = NULL;
 	stint_ms_derive(&rules, lineups, nl, in, (size_t)n, st, &sum);
 	if (stint_vbs_tally_events(a, st, (size_t)n, NULL, &t) != 0)
 		goto out;
@@ -271,6 +299,9 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 	stint_vbs_tally_free(&t);
 	rc = 0;
 out:
+	cJSON_Delete(ev);
+	cJSON_Delete(empty);
+	cJSON_Delete(won);
 	cJSON_Delete(rj);
 	cJSON_Delete(lj);
 	free(in);
@@ -434,15 +465,15 @@ stint_db_rc stint_season_stats(stint_db *db, const char *user_id, const stint_se
 		goto done;
 	n = eres ? PQntuples(eres) : 0;
 	for (first = 0; first < n; first = i) {
-		const char *sid = PQgetvalue(eres, first, 0);
+		const char *nth = PQgetvalue(eres, first, 0);
+		long at = strtol(nth, NULL, 10);
 
-		for (i = first; i < n && strcmp(PQgetvalue(eres, i, 0), sid) == 0; i++)
+		for (i = first; i < n && strcmp(PQgetvalue(eres, i, 0), nth) == 0; i++)
 			;
-		for (j = 0; j < se.ns; j++)
-			if (strcmp(se.s[j].id, sid) == 0) {
-				se.s[j].first = first;
-				se.s[j].count = i - first;
-			}
+		if (at >= 1 && (size_t)at <= se.ns) {
+			se.s[at - 1].first = first;
+			se.s[at - 1].count = i - first;
+		}
 	}
 	for (j = 0; j < se.ns; j++)
 		if (add_session(&se, &se.s[j], eres, se.s[j].first, se.s[j].count, stint_db_cell(sres, (int)j, "rules"),
