@@ -27,6 +27,7 @@
 #include "pages-live.h"
 #include "pages-match.h"
 #include "pages-recordings.h"
+#include "pages-season.h"
 #include "pages-replay.h"
 #include "pages-session.h"
 #include "pages-session-teams.h"
