@@ -184,7 +184,8 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 	cJSON *rj = rules_text ? cJSON_Parse(rules_text) : NULL, *lj = lineups_text ? cJSON_Parse(lineups_text) : NULL;
 	static const char *const names[4] = { "event_type", "actor_team", "actor_number", "evaluation" };
 	static const int cols[4] = { 1, 2, 3, 4 };
-	cJSON *ev = NULL, *empty = NULL, *won = NULL, *col[4], *slot, *x, *arr, *fig;
+	cJSON *ev = NULL, *empty = NULL, *won = NULL, *evaluation = NULL, *col[4], *slot, *x, *arr, *fig;
+	char code[2] = "";
 	size_t nl, j;
 	int i, k, side, rc = -1;
 	char key[8];
@@ -217,6 +218,19 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 
 		for (k = 0; k < 4; k++) {
 			c = PQgetisnull(res, first + i, cols[k]) ? NULL : PQgetvalue(res, first + i, cols[k]);
+			if (k == 3 && c != NULL) {
+				/* payload.evaluation as JSON text: a string, "#" read in place, or not one */
+				if (c[0] == '"' && c[1] != '\\' && c[1] != '\0' && c[2] == '"' && c[3] == '\0') {
+					code[0] = c[1];
+					c = code;
+				} else if (c[0] == '"') {
+					cJSON_Delete(evaluation);
+					evaluation = cJSON_Parse(c);
+					c = cJSON_GetStringValue(evaluation);
+				} else {
+					c = NULL;
+				}
+			}
 			col[k]->type = c != NULL ? cJSON_String | cJSON_IsReference : cJSON_NULL;
 			col[k]->valuestring = (char *)c;
 		}
@@ -299,6 +313,7 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 	stint_vbs_tally_free(&t);
 	rc = 0;
 out:
+	cJSON_Delete(evaluation);
 	cJSON_Delete(ev);
 	cJSON_Delete(empty);
 	cJSON_Delete(won);

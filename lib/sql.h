@@ -1183,15 +1183,17 @@
 	/* $1 session ids (text, comma separated uuids) -> one row per event of them, each session's in */ \
 	/* timeline order as MATCH_STATE_INPUT (by the index, no sort): n (the session's place in $1, */ \
 	/* from 1), event_type, actor_team, actor_number, */ \
-	/* evaluation (payload.evaluation when a string), point_won_by (a point's payload.point_won_by */ \
-	/* when a string and its payload is no line-up), payload (MATCH_STATE_INPUT's payload as JSON */ \
+	/* evaluation (payload.evaluation as JSON text, of the actions lib/vbstats.h counts: nothing else */ \
+	/* reads it), point_won_by (a point's payload.point_won_by when a string, the point has no */ \
+	/* actor_team, which it stands for, and its payload is no line-up), payload (MATCH_STATE_INPUT's payload as JSON */ \
 	/* text where it holds more than point_won_by: substitutions, line-ups, lines with "lineup"; */ \
 	/* else NULL); one statement for every session of a season, as plain columns: JSON is built */ \
 	/* for the few rows that need it */ \
 	X(SEASON_EVENTS, 1, \
 	  "SELECT s.n, e.event_type, e.actor_team, e.actor_number," \
-	  " CASE WHEN jsonb_typeof(e.payload->'evaluation') = 'string' THEN e.payload->>'evaluation' END," \
-	  " CASE WHEN e.event_type = 'point' AND jsonb_typeof(e.payload->'point_won_by') = 'string'" \
+	  " CASE WHEN e.event_type IN ('serve', 'reception', 'attack', 'block', 'dig')" \
+	  " THEN (e.payload->'evaluation')::text END," \
+	  " CASE WHEN e.event_type = 'point' AND e.actor_team IS NULL AND jsonb_typeof(e.payload->'point_won_by') = 'string'" \
 	  " AND NOT e.payload ? 'lineup' THEN e.payload->>'point_won_by' END," \
 	  " CASE WHEN e.event_type IN ('substitution', 'lineup') OR (e.event_type IN ('point', 'setter_assignment'," \
 	  " 'setter_position') AND e.payload ? 'lineup')" \
