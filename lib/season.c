@@ -115,7 +115,6 @@ typedef struct one {
 	cJSON *roster;          /* {"A-7": name} or NULL */
 	int side;               /* the followed team's side 0 A, 1 B; -1 none */
 	cJSON *row;             /* its row in "sessions" */
-	int first, count;       /* its events: rows first.. of SEASON_EVENTS */
 } one;
 
 /* A player of the season. */
@@ -169,10 +168,36 @@ static splayer *player_of(season *se, const char *team, const char *number, cons
 	return p;
 }
 
-/* Derive and count session o's n events (rows first.. of res) into the season. */
-static int add_session(season *se, one *o, const PGresult *res, int first, int n, const char *rules_text,
-		       const char *lineups_text)
+/* How many events SEASON_EVENTS' text holds. */
+static int count_events(const char *events)
 {
+	int n = events != NULL && events[0] != '\0';
+
+	for (; n > 0 && *events != '\0'; events++)
+		n += *events == '\x1e';
+	return n;
+}
+
+/* The next field of SEASON_EVENTS' text at *cur (NUL-terminated in place); *end set at a chr(30) or the end. */
+static char *field(char **cur, int *end)
+{
+	char *f = *cur, *c = f;
+
+	while (*c != '\0' && *c != '\x1f' && *c != '\x1e')
+		c++;
+	*end = *c != '\x1f';
+	if (*c != '\0')
+		*c++ = '\0';
+	*cur = c;
+	return f;
+}
+
+/* Derive and count session o's events (SEASON_EVENTS' text, changed in place; NULL: none) into the season. */
+static int add_session(season *se, one *o, char *events, const char *rules_text, const char *lineups_text)
+{
+	int n = count_events(events);
+	char *cur = events, *fld[6];
+	int end;
 	stint_ms_event *in = calloc(n ? (size_t)n : 1, sizeof(*in));
 	stint_ms_state *st = calloc(n ? (size_t)n : 1, sizeof(*st));
 	stint_vbs_action *a = calloc(n ? (size_t)n : 1, sizeof(*a));
@@ -183,7 +208,6 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 	const char *problem;
 	cJSON *rj = rules_text ? cJSON_Parse(rules_text) : NULL, *lj = lineups_text ? cJSON_Parse(lineups_text) : NULL;
 	static const char *const names[4] = { "event_type", "actor_team", "actor_number", "evaluation" };
-	static const int cols[4] = { 1, 2, 3, 4 };
 	cJSON *ev = NULL, *empty = NULL, *won = NULL, *evaluation = NULL, *col[4], *slot, *x, *arr, *fig;
 	char code[2] = "";
 	size_t nl, j;
@@ -216,8 +240,13 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 		const char *c;
 		cJSON *parsed = NULL;
 
+		/* six fields; a row cut short leaves the rest empty */
+		for (end = 0, k = 0; k < 6; k++)
+			fld[k] = end ? (char *)"" : field(&cur, &end);
+		while (!end)
+			field(&cur, &end);
 		for (k = 0; k < 4; k++) {
-			c = PQgetisnull(res, first + i, cols[k]) ? NULL : PQgetvalue(res, first + i, cols[k]);
+			c = fld[k][0] != '\0' ? fld[k] : NULL;
 			if (k == 3 && c != NULL) {
 				/* payload.evaluation as JSON text: a string, "#" read in place, or not one */
 				if (c[0] == '"' && c[1] != '\\' && c[1] != '\0' && c[2] == '"' && c[3] == '\0') {
@@ -234,12 +263,12 @@ static int add_session(season *se, one *o, const PGresult *res, int first, int n
 			col[k]->type = c != NULL ? cJSON_String | cJSON_IsReference : cJSON_NULL;
 			col[k]->valuestring = (char *)c;
 		}
-		if (!PQgetisnull(res, first + i, 6)) {
-			parsed = cJSON_Parse(PQgetvalue(res, first + i, 6));
+		if (fld[5][0] != '\0') {
+			parsed = cJSON_Parse(fld[5]);
 			slot->child = parsed ? parsed->child : NULL;
-		} else if (!PQgetisnull(res, first + i, 5)) {
+		} else if (fld[4][0] != '\0') {
 			won->child->type = cJSON_String | cJSON_IsReference;
-			won->child->valuestring = PQgetvalue(res, first + i, 5);
+			won->child->valuestring = fld[4];
 			slot->child = won->child;
 		} else {
 			slot->child = NULL;
@@ -394,7 +423,7 @@ stint_db_rc stint_season_stats(stint_db *db, const char *user_id, const stint_se
 	season se;
 	cJSON *rows = NULL, *teams;
 	stint_db_rc rc;
-	int i, nrows, first, n = 0, k;
+	int i, nrows, n = 0, k;
 	size_t j, len = 0;
 
 	memset(&se, 0, sizeof(se));
@@ -479,23 +508,25 @@ stint_db_rc stint_season_stats(stint_db *db, const char *user_id, const stint_se
 	if (rc != STINT_DB_OK)
 		goto done;
 	n = eres ? PQntuples(eres) : 0;
-	for (first = 0; first < n; first = i) {
-		const char *nth = PQgetvalue(eres, first, 0);
-		long at = strtol(nth, NULL, 10);
+	for (j = 0; j < se.ns; j++) {
+		char *text = NULL;
+		int oom = 0;
 
-		for (i = first; i < n && strcmp(PQgetvalue(eres, i, 0), nth) == 0; i++)
-			;
-		if (at >= 1 && (size_t)at <= se.ns) {
-			se.s[at - 1].first = first;
-			se.s[at - 1].count = i - first;
-		}
-	}
-	for (j = 0; j < se.ns; j++)
-		if (add_session(&se, &se.s[j], eres, se.s[j].first, se.s[j].count, stint_db_cell(sres, (int)j, "rules"),
-				stint_db_cell(sres, (int)j, "lineups")) != 0) {
+		/* a row per session (in their order), its events NULL when it has none */
+		for (i = 0; i < n; i++)
+			if (strtol(PQgetvalue(eres, i, 0), NULL, 10) == (long)j + 1 && !PQgetisnull(eres, i, 1)) {
+				free(text);
+				text = strdup(PQgetvalue(eres, i, 1));
+				oom = text == NULL;
+			}
+		if (oom || add_session(&se, &se.s[j], text, stint_db_cell(sres, (int)j, "rules"),
+				       stint_db_cell(sres, (int)j, "lineups")) != 0) {
+			free(text);
 			rc = STINT_DB_ERROR;
 			goto done;
 		}
+		free(text);
+	}
 	if (se.npl > 0)
 		qsort(se.pl, se.npl, sizeof(*se.pl), splayer_cmp);
 	*out = answer(&se, q, rows);

@@ -1180,30 +1180,33 @@
 	  " ELSE $2::timestamptz END)" \
 	  " AND ($3::text IS NULL OR CASE WHEN length($3) = 10 THEN x.at < ($3 || 'T00:00:00Z')::timestamptz" \
 	  " + interval '1 day' ELSE x.at <= $3::timestamptz END) ORDER BY x.day, x.id LIMIT $5::int") \
-	/* $1 session ids (text, comma separated uuids) -> one row per event of them, each session's in */ \
-	/* timeline order as MATCH_STATE_INPUT (by the index, no sort): n (the session's place in $1, */ \
-	/* from 1), event_type, actor_team, actor_number, */ \
-	/* evaluation (payload.evaluation as JSON text, of the actions lib/vbstats.h counts: nothing else */ \
-	/* reads it), point_won_by (a point's payload.point_won_by when a string, the point has no */ \
-	/* actor_team, which it stands for, and its payload is no line-up), payload (MATCH_STATE_INPUT's payload as JSON */ \
-	/* text where it holds more than point_won_by: substitutions, line-ups, lines with "lineup"; */ \
-	/* else NULL); one statement for every session of a season, as plain columns: JSON is built */ \
-	/* for the few rows that need it */ \
+	/* $1 session ids (text, comma separated uuids) -> a row per session: n (its place in $1, from 1), */ \
+	/* events (NULL when none): its events in timeline order as MATCH_STATE_INPUT, separated by */ \
+	/* chr(30), each six fields separated by chr(31), '' for none: event_type, actor_team, */ \
+	/* actor_number, evaluation (payload.evaluation as JSON text, of the actions lib/vbstats.h */ \
+	/* counts: nothing else reads it), point_won_by (a point's payload.point_won_by when a string, */ \
+	/* the point has no actor_team, which it stands for, and its payload is no line-up), payload */ \
+	/* (MATCH_STATE_INPUT's payload as JSON text where it holds more than point_won_by: */ \
+	/* substitutions, line-ups, lines with "lineup"). One statement for every session of a season; */ \
+	/* a text per session, as 41,000 rows cost more to send than to read (JSON text escapes the */ \
+	/* control characters, event types and shirt numbers cannot hold them) */ \
 	X(SEASON_EVENTS, 1, \
-	  "SELECT s.n, e.event_type, e.actor_team, e.actor_number," \
-	  " CASE WHEN e.event_type IN ('serve', 'reception', 'attack', 'block', 'dig')" \
-	  " THEN (e.payload->'evaluation')::text END," \
-	  " CASE WHEN e.event_type = 'point' AND e.actor_team IS NULL AND jsonb_typeof(e.payload->'point_won_by') = 'string'" \
-	  " AND NOT e.payload ? 'lineup' THEN e.payload->>'point_won_by' END," \
-	  " CASE WHEN e.event_type IN ('substitution', 'lineup') OR (e.event_type IN ('point', 'setter_assignment'," \
-	  " 'setter_position') AND e.payload ? 'lineup')" \
+	  "SELECT s.n, x.events FROM unnest(string_to_array($1, ',')::uuid[]) WITH ORDINALITY s (id, n)" \
+	  " CROSS JOIN LATERAL (SELECT string_agg(e.event_type || chr(31) || coalesce(e.actor_team, '') || chr(31)" \
+	  " || coalesce(e.actor_number, '') || chr(31)" \
+	  " || coalesce(CASE WHEN e.event_type IN ('serve', 'reception', 'attack', 'block', 'dig')" \
+	  " THEN (e.payload->'evaluation')::text END, '') || chr(31)" \
+	  " || coalesce(CASE WHEN e.event_type = 'point' AND e.actor_team IS NULL" \
+	  " AND jsonb_typeof(e.payload->'point_won_by') = 'string' AND NOT e.payload ? 'lineup'" \
+	  " THEN e.payload->>'point_won_by' END, '') || chr(31)" \
+	  " || coalesce(CASE WHEN e.event_type IN ('substitution', 'lineup') OR (e.event_type IN ('point'," \
+	  " 'setter_assignment', 'setter_position') AND e.payload ? 'lineup')" \
 	  " THEN jsonb_strip_nulls(jsonb_build_object('point_won_by', e.payload->'point_won_by'," \
 	  " 'player_out', e.payload->'player_out', 'player_in', e.payload->'player_in', 'lineup', e.payload->'lineup'," \
 	  " 'home_rotation', e.payload->'home_rotation', 'visiting_rotation', e.payload->'visiting_rotation'," \
 	  " 'setter_position', e.payload->'setter_position', 'players', e.payload->'players'," \
-	  " 'setter', e.payload->'setter', 'set', e.payload->'set'))::text END" \
-	  " FROM unnest(string_to_array($1, ',')::uuid[]) WITH ORDINALITY s (id, n)" \
-	  " CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.session_id = s.id ORDER BY e.t_sec, e.id) e") \
+	  " 'setter', e.payload->'setter', 'set', e.payload->'set'))::text END, ''), chr(30) ORDER BY e.t_sec, e.id)" \
+	  " AS events FROM events e WHERE e.session_id = s.id) x ORDER BY s.n") \
 	/* the season page's choices: $1 user id, $2 limit -> one cell: the JSON array of the matches */ \
 	/* (kind 'match') the user may view, newest first, [{id, title, day, at, team_a, team_b}] */ \
 	X(SEASON_CHOICES, 2, \
