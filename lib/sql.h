@@ -1169,7 +1169,7 @@
 	/* by date */ \
 	X(SEASON_PICK, 2, \
 	  "SELECT" STINT_SEASON_FIELDS ", stint_session_access(s.id, $2::bigint, false) AS grant" \
-	  " FROM sessions s WHERE s.id = ANY (string_to_array($1, ',')::uuid[]) ORDER BY day, s.id") \
+	  " FROM sessions s WHERE s.id = ANY (string_to_array($1, ',')::uuid[]) ORDER BY at, s.id") \
 	/* $1 team name (either side, case-insensitive), $2 from, $3 to (RFC 3339 or YYYY-MM-DD: a whole */ \
 	/* day; NULL: open), $4 user id, $5 limit -> the rows of the sessions the user may view, by date */ \
 	X(SEASON_FIND, 5, \
@@ -1179,12 +1179,12 @@
 	  " WHERE ($2::text IS NULL OR x.at >= CASE WHEN length($2) = 10 THEN ($2 || 'T00:00:00Z')::timestamptz" \
 	  " ELSE $2::timestamptz END)" \
 	  " AND ($3::text IS NULL OR CASE WHEN length($3) = 10 THEN x.at < ($3 || 'T00:00:00Z')::timestamptz" \
-	  " + interval '1 day' ELSE x.at <= $3::timestamptz END) ORDER BY x.day, x.id LIMIT $5::int") \
+	  " + interval '1 day' ELSE x.at <= $3::timestamptz END) ORDER BY x.at, x.id LIMIT $5::int") \
 	/* $1 session ids (text, comma separated uuids) -> a row per session: n (its place in $1, from 1), */ \
 	/* events (NULL when none): its events in timeline order as MATCH_STATE_INPUT, separated by */ \
 	/* chr(30), each six fields separated by chr(31), '' for none: event_type, actor_team, */ \
 	/* actor_number, evaluation (payload.evaluation as JSON text, of the actions lib/vbstats.h */ \
-	/* counts: nothing else reads it), point_won_by (a point's payload.point_won_by when a string, */ \
+	/* counts: nothing else reads it), point_won_by (a point's payload.point_won_by when "A" or "B", */ \
 	/* the point has no actor_team, which it stands for, and its payload is no line-up), payload */ \
 	/* (MATCH_STATE_INPUT's payload as JSON text where it holds more than point_won_by: */ \
 	/* substitutions, line-ups, lines with "lineup"). One statement for every session of a season; */ \
@@ -1197,7 +1197,7 @@
 	  " || coalesce(CASE WHEN e.event_type IN ('serve', 'reception', 'attack', 'block', 'dig')" \
 	  " THEN (e.payload->'evaluation')::text END, '') || chr(31)" \
 	  " || coalesce(CASE WHEN e.event_type = 'point' AND e.actor_team IS NULL" \
-	  " AND jsonb_typeof(e.payload->'point_won_by') = 'string' AND NOT e.payload ? 'lineup'" \
+	  " AND e.payload->>'point_won_by' IN ('A', 'B') AND NOT e.payload ? 'lineup'" \
 	  " THEN e.payload->>'point_won_by' END, '') || chr(31)" \
 	  " || coalesce(CASE WHEN e.event_type IN ('substitution', 'lineup') OR (e.event_type IN ('point'," \
 	  " 'setter_assignment', 'setter_position') AND e.payload ? 'lineup')" \

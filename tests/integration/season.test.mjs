@@ -202,3 +202,51 @@ test('bad input is 422 naming the field', async () => {
   const ok = await as(coach, 'GET', '/api/v1/stats?team=X&from=2026-03-01T00:00:00%2B02:00&to=2026-03-02');
   assert.equal(ok.status, 200, ok.text);
 });
+
+test('hand-tagged matches (line-ups, substitutions, points named in the payload, a beach rule) add up as their own /stats', async () => {
+  const ids = [];
+  for (const [k, rules] of [[0, null], [1, { preset: 'beach' }]]) {
+    const meta = { lineups: [{ set: 1, team: 'A', players: ['1', '2', '3', '4', '5', '6'], setter: '3' }],
+      ...(rules ? { match_rules: rules } : {}) };
+    const s = await as(coach, 'POST', '/api/v1/sessions', { title: `hand ${k}`, kind: 'match', meta });
+    assert.equal(s.status, 201, s.text);
+    const events = [];
+    let t = 1;
+    const ev = (event_type, actor_team, actor_number, payload = {}) =>
+      events.push({ t_sec: t++, event_type, ...(actor_team ? { actor_team } : {}),
+        ...(actor_number ? { actor_number } : {}), payload });
+    ev('lineup', 'B', null, { players: ['11', '12', '13', '14', '15', '16'], setter: '12', set: 1 });
+    for (let r = 0; r < 24 + k; r++) {
+      const srv = r % 3 ? 'A' : 'B';
+      ev('serve', srv, srv === 'A' ? '3' : '12', { evaluation: ['#', '+', '='][r % 3] });
+      ev('reception', srv === 'A' ? 'B' : 'A', srv === 'A' ? '14' : '5', { evaluation: ['#', '+', '-', '='][r % 4] });
+      ev('attack', srv === 'A' ? 'B' : 'A', srv === 'A' ? '16' : '07', { evaluation: ['#', '=', '/', '+'][r % 4] });
+      if (r === 7) ev('substitution', 'A', null, { player_out: '6', player_in: '9' });
+      // every third point names its winner in the payload only
+      if (r % 3 === 2) ev('point', null, null, { point_won_by: r % 2 ? 'A' : 'B' });
+      else ev('point', r % 5 ? 'A' : 'B');
+    }
+    const w = await as(coach, 'POST', `/api/v1/sessions/${s.body.id}/events`, { events });
+    assert.equal(w.status, 201, w.text);
+    ids.push(s.body.id);
+  }
+  const own = await Promise.all(ids.map(async (id) => (await as(coach, 'GET', `/api/v1/sessions/${id}/stats`)).body));
+  const b = (await as(coach, 'GET', `/api/v1/stats?sessions=${ids.join(',')}`)).body;
+  for (const side of ['A', 'B']) {
+    assert.ok(own.every((o) => o.teams[side].rallies_served + o.teams[side].rallies_received > 0), 'rallies counted');
+    assert.deepEqual(counts(b.totals[side]), add(counts(own[0].teams[side]), counts(own[1].teams[side])), `team ${side}`);
+    for (let rot = 1; rot <= 6; rot++) {
+      const one = (o) => counts(o.by_rotation.find((x) => x.team === side && x.rotation === rot));
+      assert.deepEqual(counts(b.by_rotation.find((x) => x.team === side && x.rotation === rot)), add(one(own[0]), one(own[1])),
+        `team ${side} rotation ${rot}`);
+    }
+  }
+  assert.deepEqual(b.sessions.map((x) => x.id), ids, 'by creation time when there is no start');
+  b.sessions.forEach((row, i) => {
+    assert.deepEqual(row.sets, own[i].sets);
+    assert.deepEqual(row.sets_won, own[i].sets_won);
+  });
+  const p07 = b.players.find((p) => p.team === 'A' && p.number === '07');
+  assert.equal(p07.attack.attempts, own.reduce((a, o) => a + o.players.find((p) => p.team === 'A' && p.number === '07').attack.attempts, 0));
+  assert.equal(b.players.find((p) => p.team === 'A' && p.number === '7'), undefined, '"07" is not "7"');
+});
