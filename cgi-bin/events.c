@@ -20,6 +20,7 @@
 #include "matchreport.h"
 #include "matchsheet.h"
 #include "matchstate-load.h"
+#include "season.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -425,6 +426,42 @@ static void get_stats(stint_req *r)
 		free(a);
 	}
 	stint_ms_match_free(&m);
+}
+
+/*
+ * GET /api/v1/stats: the statistics added up over sessions (lib/season.h),
+ * ?sessions=ID,ID,.. or ?team=NAME&from=DATE&to=DATE. An id the caller may
+ * not view answers 404 as if it did not exist; the team query leaves such
+ * sessions out.
+ */
+static void get_season(stint_req *r)
+{
+	stint_season_query q;
+	stint_season_problem problem;
+	cJSON *errors = NULL, *answer = NULL;
+	stint_db_rc rc;
+
+	if (stint_season_query_read(&r->query, &q, &errors) != 0) {
+		stint_fail_fields(r, errors);
+		stint_season_query_free(&q);
+		return;
+	}
+	cJSON_Delete(errors);
+	rc = stint_season_stats(r->db, r->user.id_text, &q, &answer, &problem);
+	if (rc != STINT_DB_OK)
+		stint_fail_db(r, rc);
+	else if (problem == STINT_SEASON_NOT_FOUND)
+		stint_fail(r, 404, "not_found", "There is no session with one of these ids.", NULL);
+	else if (problem == STINT_SEASON_TOO_MANY)
+		stint_fail_field(r, "sessions", "more than 100 sessions match: narrow the dates");
+	else if (problem == STINT_SEASON_NO_TEAM)
+		stint_fail_field(r, "team", "is not a team of every session named");
+	else if (answer == NULL)
+		stint_fail_db(r, STINT_DB_ERROR);
+	else
+		stint_resp_json(r, 200, answer);
+	cJSON_Delete(answer);
+	stint_season_query_free(&q);
 }
 
 #define STINT_PROGRAM_NAME "events"

@@ -30,6 +30,7 @@
 #include "pages-match.h"
 #include "pages-matchreport.h"
 #include "pages-recordings.h"
+#include "pages-season.h"
 #include "pages-replay.h"
 #include "pages-review.h"
 #include "pages-session.h"

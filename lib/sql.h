@@ -24,6 +24,16 @@
 	" 'last_processed_at', s.last_processed_at, 'created_at', s.created_at, 'updated_at', s.updated_at," \
 	" 'live_at', s.live_at"
 
+/* session row s as the season view's columns (lib/season.h; SEASON_PICK, SEASON_FIND) */
+#define STINT_SEASON_FIELDS \
+	" s.id::text AS id, coalesce(s.starts_at, s.created_at) AS at," \
+	" to_char(coalesce(s.starts_at, s.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS day," \
+	" s.title, (SELECT name FROM teams WHERE session_id = s.id AND side = 'A') AS team_a," \
+	" (SELECT name FROM teams WHERE session_id = s.id AND side = 'B') AS team_b," \
+	" (s.meta->'match_rules')::text AS rules, (s.meta->'lineups')::text AS lineups," \
+	" (SELECT json_object_agg(r.side || '-' || r.number, r.player_name) FROM roster r" \
+	" WHERE r.session_id = s.id)::text AS roster"
+
 /* whether status to (SQL text) restarts the session row being updated: an ended one made live again */
 #define STINT_SESSION_RESTART(to) "(" to ") = 'live' AND status IN ('completed', 'abandoned')"
 
@@ -1221,6 +1231,60 @@
 	  " 'event_type', e.event_type, 'actor_team', e.actor_team, 'actor_number', e.actor_number," \
 	  " 'evaluation', e.payload->'evaluation', 'payload', e.payload, 'source', e.source) ORDER BY e.t_sec, e.id)" \
 	  " FROM events e WHERE e.session_id = s.id), '[]'))::text FROM sessions s WHERE s.id = $1::uuid") \
+	/* the season view (lib/season.h): a session's row as it reads it: id, grant (stint_session_access), */ \
+	/* day (its starts_at, else created_at, RFC 3339 UTC), title, team_a, team_b (names or NULL), */ \
+	/* rules and lineups (meta.match_rules, meta.lineups as JSON text or NULL), roster (JSON */ \
+	/* {"A-7": name, ...}) */ \
+	/* $1 session ids (text, comma separated uuids), $2 user id -> the rows of the sessions that exist, */ \
+	/* by date */ \
+	X(SEASON_PICK, 2, \
+	  "SELECT" STINT_SEASON_FIELDS ", stint_session_access(s.id, $2::bigint, false) AS grant" \
+	  " FROM sessions s WHERE s.id = ANY (string_to_array($1, ',')::uuid[]) ORDER BY at, s.id") \
+	/* $1 team name (either side, case-insensitive), $2 from, $3 to (RFC 3339 or YYYY-MM-DD: a whole */ \
+	/* day; NULL: open), $4 user id, $5 limit -> the rows of the sessions the user may view, by date */ \
+	X(SEASON_FIND, 5, \
+	  "SELECT * FROM (SELECT" STINT_SEASON_FIELDS ", 'view' AS grant FROM sessions s" \
+	  " WHERE EXISTS (SELECT 1 FROM teams t WHERE t.session_id = s.id AND lower(t.name) = lower($1))" \
+	  " AND stint_session_access(s.id, $4::bigint, false) IN ('edit', 'view')) x" \
+	  " WHERE ($2::text IS NULL OR x.at >= CASE WHEN length($2) = 10 THEN ($2 || 'T00:00:00Z')::timestamptz" \
+	  " ELSE $2::timestamptz END)" \
+	  " AND ($3::text IS NULL OR CASE WHEN length($3) = 10 THEN x.at < ($3 || 'T00:00:00Z')::timestamptz" \
+	  " + interval '1 day' ELSE x.at <= $3::timestamptz END) ORDER BY x.at, x.id LIMIT $5::int") \
+	/* $1 session ids (text, comma separated uuids) -> a row per session: n (its place in $1, from 1), */ \
+	/* events (NULL when none): its events in timeline order as MATCH_STATE_INPUT, separated by */ \
+	/* chr(30), each six fields separated by chr(31), '' for none: event_type, actor_team, */ \
+	/* actor_number, evaluation (payload.evaluation as JSON text, of the actions lib/vbstats.h */ \
+	/* counts: nothing else reads it), point_won_by (a point's payload.point_won_by when "A" or "B", */ \
+	/* the point has no actor_team, which it stands for, and its payload is no line-up), payload */ \
+	/* (MATCH_STATE_INPUT's payload as JSON text where it holds more than point_won_by: */ \
+	/* substitutions, line-ups, lines with "lineup"). One statement for every session of a season; */ \
+	/* a text per session, as 41,000 rows cost more to send than to read (JSON text escapes the */ \
+	/* control characters, event types and shirt numbers cannot hold them) */ \
+	X(SEASON_EVENTS, 1, \
+	  "SELECT s.n, x.events FROM unnest(string_to_array($1, ',')::uuid[]) WITH ORDINALITY s (id, n)" \
+	  " CROSS JOIN LATERAL (SELECT string_agg(e.event_type || chr(31) || coalesce(e.actor_team, '') || chr(31)" \
+	  " || coalesce(e.actor_number, '') || chr(31)" \
+	  " || coalesce(CASE WHEN e.event_type IN ('serve', 'reception', 'attack', 'block', 'dig')" \
+	  " THEN (e.payload->'evaluation')::text END, '') || chr(31)" \
+	  " || coalesce(CASE WHEN e.event_type = 'point' AND e.actor_team IS NULL" \
+	  " AND e.payload->>'point_won_by' IN ('A', 'B') AND NOT e.payload ? 'lineup'" \
+	  " THEN e.payload->>'point_won_by' END, '') || chr(31)" \
+	  " || coalesce(CASE WHEN e.event_type IN ('substitution', 'lineup') OR (e.event_type IN ('point'," \
+	  " 'setter_assignment', 'setter_position') AND e.payload ? 'lineup')" \
+	  " THEN jsonb_strip_nulls(jsonb_build_object('point_won_by', e.payload->'point_won_by'," \
+	  " 'player_out', e.payload->'player_out', 'player_in', e.payload->'player_in', 'lineup', e.payload->'lineup'," \
+	  " 'home_rotation', e.payload->'home_rotation', 'visiting_rotation', e.payload->'visiting_rotation'," \
+	  " 'setter_position', e.payload->'setter_position', 'players', e.payload->'players'," \
+	  " 'setter', e.payload->'setter', 'set', e.payload->'set'))::text END, ''), chr(30) ORDER BY e.t_sec, e.id)" \
+	  " AS events FROM events e WHERE e.session_id = s.id) x ORDER BY s.n") \
+	/* the season page's choices: $1 user id, $2 limit -> one cell: the JSON array of the matches */ \
+	/* (kind 'match') the user may view, newest first, [{id, title, day, at, team_a, team_b}] */ \
+	X(SEASON_CHOICES, 2, \
+	  "SELECT coalesce(json_agg(json_build_object('id', x.id, 'title', x.title, 'day', x.day," \
+	  " 'at', extract(epoch FROM x.at), 'team_a', x.team_a, 'team_b', x.team_b) ORDER BY x.at DESC, x.id), '[]')::text" \
+	  " FROM (SELECT" STINT_SEASON_FIELDS " FROM sessions s WHERE s.kind = 'match'" \
+	  " AND stint_session_access(s.id, $1::bigint, false) IN ('edit', 'view')" \
+	  " ORDER BY coalesce(s.starts_at, s.created_at) DESC, s.id LIMIT $2::int) x") \
 	/* /metrics (cgi-bin/health.c) -> rows kind ('tasks' | 'live'), task type, status, count */ \
 	X(METRICS_DB, 0, \
 	  "SELECT 'tasks' AS kind, task_type, status, count(*)::text AS n FROM tasks GROUP BY task_type, status" \

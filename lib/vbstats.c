@@ -9,20 +9,8 @@
 /* Reception evaluations in the order they are answered. */
 static const char rec_codes[] = "#+!-/=";
 
-typedef struct counts {
-	int received, so_won, served, bp_won;
-	int srv, ace, srv_err;
-	int rec, rec_eval[6], rec_other;
-	int att, kill, att_err, blocked;
-	int blk, blk_pts;
-	int digs;
-} counts;
-
-typedef struct player {
-	char team;
-	char number[4];
-	counts c;
-} player;
+typedef stint_vbs_counts counts;
+typedef stint_vbs_player_counts player;
 
 static cJSON *pct(int num, int den)
 {
@@ -183,19 +171,17 @@ static int player_cmp(const void *x, const void *y)
 	return strcmp(a->number, b->number);
 }
 
-cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size_t n,
-		       const stint_ms_summary *sum, const stint_vbs_filter *f)
+/*
+ * Count n events into team, set (may be NULL), rot; players into *plp
+ * (*nplp of them, malloc'd). Returns 0 or -1 on out of memory.
+ */
+static int tally(const stint_vbs_action *a, const stint_ms_state *st, size_t n, const stint_vbs_filter *f,
+		 counts team[2], counts set[STINT_MS_MAX_SETS][2], counts rot[2][6], player **plp, size_t *nplp)
 {
-	counts team[2], set[STINT_MS_MAX_SETS][2], rot[2][6];
 	player *pl = NULL, *p;
 	size_t npl = 0, cap = 0, i, j;
-	cJSON *o, *arr, *x, *teams;
-	char t[2] = "";
-	int k, s, r, won, si, nsets = sum->nsets;
+	int k, s, r, won, si;
 
-	memset(team, 0, sizeof(team));
-	memset(set, 0, sizeof(set));
-	memset(rot, 0, sizeof(rot));
 	for (i = 0; i < n; i++) {
 		si = st[i].set >= 1 && st[i].set <= STINT_MS_MAX_SETS ? st[i].set - 1 : STINT_MS_MAX_SETS - 1;
 		if (a[i].point && st[i].outcome != STINT_MS_NO_RALLY && side(st[i].rally_won_by) >= 0 &&
@@ -206,7 +192,8 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 				won = (k == 0 ? 'A' : 'B') == st[i].rally_won_by;
 				r = st[i].rotation[k] >= 1 && st[i].rotation[k] <= 6 ? st[i].rotation[k] - 1 : 0;
 				count_rally(&team[k], s, won);
-				count_rally(&set[si][k], s, won);
+				if (set != NULL)
+					count_rally(&set[si][k], s, won);
 				count_rally(&rot[k][r], s, won);
 			}
 		}
@@ -215,7 +202,8 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 		k = side(a[i].team);
 		r = st[i].rotation[k] >= 1 && st[i].rotation[k] <= 6 ? st[i].rotation[k] - 1 : 0;
 		count_action(&team[k], &a[i]);
-		count_action(&set[si][k], &a[i]);
+		if (set != NULL)
+			count_action(&set[si][k], &a[i]);
 		count_action(&rot[k][r], &a[i]);
 		if (a[i].number[0] == '\0')
 			continue;
@@ -227,7 +215,7 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 				p = realloc(pl, cap * sizeof(*pl));
 				if (p == NULL) {
 					free(pl);
-					return NULL;
+					return -1;
 				}
 				pl = p;
 			}
@@ -238,6 +226,28 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 		}
 		count_action(&pl[j].c, &a[i]);
 	}
+	if (npl > 0)
+		qsort(pl, npl, sizeof(*pl), player_cmp);
+	*plp = pl;
+	*nplp = npl;
+	return 0;
+}
+
+cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size_t n,
+		       const stint_ms_summary *sum, const stint_vbs_filter *f)
+{
+	counts team[2], set[STINT_MS_MAX_SETS][2], rot[2][6];
+	player *pl = NULL;
+	size_t npl = 0, j;
+	cJSON *o, *arr, *x, *teams;
+	char t[2] = "";
+	int k, r, nsets = sum->nsets;
+
+	memset(team, 0, sizeof(team));
+	memset(set, 0, sizeof(set));
+	memset(rot, 0, sizeof(rot));
+	if (tally(a, st, n, f, team, set, rot, &pl, &npl) != 0)
+		return NULL;
 
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "sets");
@@ -260,7 +270,6 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 	teams = cJSON_AddObjectToObject(o, "teams");
 	cJSON_AddItemToObject(teams, "A", block_json(&team[0], 1));
 	cJSON_AddItemToObject(teams, "B", block_json(&team[1], 1));
-	qsort(pl, npl, sizeof(*pl), player_cmp);
 	arr = cJSON_AddArrayToObject(o, "players");
 	for (j = 0; j < npl; j++) {
 		x = block_json(&pl[j].c, 0);
@@ -290,5 +299,76 @@ cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size
 			cJSON_AddNumberToObject(x, "rotation", r + 1);
 			cJSON_AddItemToArray(arr, x);
 		}
+	return o;
+}
+
+int stint_vbs_tally_events(const stint_vbs_action *a, const stint_ms_state *st, size_t n,
+			   const stint_vbs_filter *f, stint_vbs_tally *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (tally(a, st, n, f, out->team, NULL, out->rotation, &out->players, &out->nplayers) != 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
+void stint_vbs_tally_free(stint_vbs_tally *t)
+{
+	free(t->players);
+	memset(t, 0, sizeof(*t));
+}
+
+void stint_vbs_counts_add(stint_vbs_counts *to, const stint_vbs_counts *from)
+{
+	int i;
+
+	to->received += from->received;
+	to->so_won += from->so_won;
+	to->served += from->served;
+	to->bp_won += from->bp_won;
+	to->srv += from->srv;
+	to->ace += from->ace;
+	to->srv_err += from->srv_err;
+	to->rec += from->rec;
+	for (i = 0; i < 6; i++)
+		to->rec_eval[i] += from->rec_eval[i];
+	to->rec_other += from->rec_other;
+	to->att += from->att;
+	to->kill += from->kill;
+	to->att_err += from->att_err;
+	to->blocked += from->blocked;
+	to->blk += from->blk;
+	to->blk_pts += from->blk_pts;
+	to->digs += from->digs;
+}
+
+cJSON *stint_vbs_counts_json(const stint_vbs_counts *c, int rallies)
+{
+	return block_json(c, rallies);
+}
+
+cJSON *stint_vbs_key_json(const stint_vbs_counts *c, int rallies)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (rallies) {
+		cJSON_AddItemToObject(o, "sideout_pct", pct(c->so_won, c->received));
+		cJSON_AddItemToObject(o, "breakpoint_pct", pct(c->bp_won, c->served));
+	}
+	cJSON_AddNumberToObject(o, "serve_attempts", c->srv);
+	cJSON_AddNumberToObject(o, "aces", c->ace);
+	cJSON_AddNumberToObject(o, "serve_errors", c->srv_err);
+	cJSON_AddNumberToObject(o, "reception_attempts", c->rec);
+	cJSON_AddItemToObject(o, "positive_pct", pct(c->rec_eval[0] + c->rec_eval[1], c->rec));
+	cJSON_AddItemToObject(o, "perfect_pct", pct(c->rec_eval[0], c->rec));
+	cJSON_AddNumberToObject(o, "attack_attempts", c->att);
+	cJSON_AddNumberToObject(o, "kills", c->kill);
+	cJSON_AddNumberToObject(o, "attack_errors", c->att_err);
+	cJSON_AddNumberToObject(o, "blocked", c->blocked);
+	cJSON_AddItemToObject(o, "kill_pct", pct(c->kill, c->att));
+	cJSON_AddItemToObject(o, "efficiency", pct(c->kill - c->att_err - c->blocked, c->att));
+	cJSON_AddNumberToObject(o, "block_points", c->blk_pts);
+	cJSON_AddNumberToObject(o, "digs", c->digs);
 	return o;
 }

@@ -65,4 +65,65 @@ void stint_vbs_action_from_json(const cJSON *event, stint_vbs_action *out);
 cJSON *stint_vbs_stats(const stint_vbs_action *a, const stint_ms_state *st, size_t n,
 		       const stint_ms_summary *sum, const stint_vbs_filter *f);
 
+/*
+ * Exact counts of one team, player, set or rotation: the numbers every
+ * percentage of stint_vbs_stats is computed from. Counts add up across
+ * matches (stint_vbs_counts_add); percentages are recomputed from the sums
+ * (stint_vbs_counts_json), never averaged.
+ */
+typedef struct stint_vbs_counts {
+	int received, so_won, served, bp_won;   /* rallies received / won so; served / won bp */
+	int srv, ace, srv_err;
+	int rec, rec_eval[6], rec_other;        /* rec_eval in the order # + ! - / = */
+	int att, kill, att_err, blocked;
+	int blk, blk_pts;
+	int digs;
+} stint_vbs_counts;
+
+/* One player's counts in one match: team 'A' or 'B', shirt number text. */
+typedef struct stint_vbs_player_counts {
+	char team;
+	char number[4];
+	stint_vbs_counts c;
+} stint_vbs_player_counts;
+
+/* A match's counts per team, per rotation and per player. */
+typedef struct stint_vbs_tally {
+	stint_vbs_counts team[2];               /* [0] A, [1] B */
+	stint_vbs_counts rotation[2][6];        /* team, rotation 1..6 as 0..5 */
+	stint_vbs_player_counts *players;       /* nplayers, sorted by team then number; owned */
+	size_t nplayers;
+} stint_vbs_tally;
+
+/*
+ * The counts of n events (a[i], st[i] as for stint_vbs_stats; f may be
+ * NULL) into *out, the same numbers stint_vbs_stats answers with. Returns
+ * 0, or -1 on out of memory (*out then holds nothing to free). Free with
+ * stint_vbs_tally_free.
+ */
+int stint_vbs_tally_events(const stint_vbs_action *a, const stint_ms_state *st, size_t n,
+			   const stint_vbs_filter *f, stint_vbs_tally *out);
+
+void stint_vbs_tally_free(stint_vbs_tally *t);
+
+/* to += from, field by field. */
+void stint_vbs_counts_add(stint_vbs_counts *to, const stint_vbs_counts *from);
+
+/*
+ * The block stint_vbs_stats writes for c (with the rally counts and
+ * side-out / break-point % when rallies, else without): a new object the
+ * caller deletes.
+ */
+cJSON *stint_vbs_counts_json(const stint_vbs_counts *c, int rallies);
+
+/*
+ * c's key figures as one flat object (a new object the caller deletes):
+ * {"sideout_pct", "breakpoint_pct" (with rallies), "serve_attempts", "aces",
+ * "serve_errors", "reception_attempts", "positive_pct", "perfect_pct",
+ * "attack_attempts", "kills", "attack_errors", "blocked", "kill_pct",
+ * "efficiency", "block_points", "digs"}; percentages 0-100 with one
+ * decimal, null without attempts.
+ */
+cJSON *stint_vbs_key_json(const stint_vbs_counts *c, int rallies);
+
 #endif

@@ -123,6 +123,7 @@ test('every page: title, lang, layout, no horizontal scroll, axe 0 serious/criti
     ['editor-empty', `${BASE}/sessions/${empty.id}`],
     ['tasks', `${BASE}/sessions/${empty.id}#tasks`],
     ['stats', `${BASE}/sessions/${match.id}/stats`],
+    ['season', `${BASE}/season?sessions=${match.id}`],
     ['board', `${BASE}/sessions/${match.id}/board`],
     ['live', `${BASE}/sessions/${match.id}/live`],
     ['replay-match', `${BASE}/sessions/${match.id}/replay`],

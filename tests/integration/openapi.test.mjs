@@ -1393,6 +1393,19 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', tl('/stats'), { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', tl('/stats', randomUUID())) },
   ],
+  getSeasonStats: [
+    {
+      name: 'one session as a season: its own counts', status: 200,
+      run: () => call('GET', `/api/v1/stats?sessions=${fx.csvSource.id}`),
+      then: async (b) => {
+        const one = (await call('GET', tl('/stats', fx.csvSource.id))).body;
+        assert.deepEqual([b.sessions.map((x) => x.id), b.totals.A.serve, b.totals.B.attack], [[fx.csvSource.id], one.teams.A.serve, one.teams.B.attack]);
+      },
+    },
+    { name: 'a team in a date range', status: 200, run: () => call('GET', '/api/v1/stats?team=Nobody&from=2026-01-01&to=2026-12-31') },
+    { name: 'a bad date', status: 422, run: () => call('GET', '/api/v1/stats?team=Nobody&from=2026-02-30') },
+    { name: "another user's session: as one that does not exist", status: 404, run: () => call('GET', `/api/v1/stats?sessions=${fx.csvSource.id}`, { token: fx.coach.token }) },
+  ],
   rebuildRollup: [
     {
       name: 'the same rollup, recounted', status: 200,

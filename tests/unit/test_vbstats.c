@@ -3,7 +3,9 @@
  * six rallies with serves, receptions, attacks, a block and a dig; side-out
  * and break-point % per team and rotation, serve, reception and attack
  * figures, players with only a block or a dig, the phase and player
- * filters, and speed on 1,000 events.
+ * filters, and speed on 1,000 events; the tally a season adds up (the same
+ * counts as the statistics, doubled by stint_vbs_counts_add, percentages
+ * recomputed from the sums).
  */
 #include <check.h>
 #include <stdio.h>
@@ -186,6 +188,60 @@ START_TEST(thousand_events_fast)
 }
 END_TEST
 
+START_TEST(tally_adds_up)
+{
+	stint_vbs_tally t;
+	stint_vbs_counts two;
+	cJSON *o, *block, *want, *key;
+	char *a, *b;
+	size_t j;
+	int k;
+
+	six_rallies();
+	o = stint_vbs_stats(act, st, nev, &sum, NULL);
+	ck_assert_int_eq(stint_vbs_tally_events(act, st, nev, NULL, &t), 0);
+	/* the tally's blocks are the statistics' own */
+	for (k = 0; k < 2; k++) {
+		block = stint_vbs_counts_json(&t.team[k], 1);
+		want = cJSON_GetObjectItem(cJSON_GetObjectItem(o, "teams"), k == 0 ? "A" : "B");
+		a = cJSON_PrintUnformatted(block);
+		b = cJSON_PrintUnformatted(want);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+		cJSON_Delete(block);
+	}
+	ck_assert_uint_eq(t.nplayers, 6);
+	for (j = 0; j < t.nplayers; j++) {
+		char team[2] = { t.players[j].team, '\0' };
+
+		block = stint_vbs_counts_json(&t.players[j].c, 0);
+		EQ(block, "attack.attempts", num(player(o, team, t.players[j].number), "attack.attempts"));
+		EQ(block, "serve.attempts", num(player(o, team, t.players[j].number), "serve.attempts"));
+		cJSON_Delete(block);
+	}
+	EQ(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "by_rotation"), 5), "rallies_served", t.rotation[0][5].served);
+	/* twice the match: every count doubles, the percentages stay */
+	memset(&two, 0, sizeof(two));
+	stint_vbs_counts_add(&two, &t.team[1]);
+	stint_vbs_counts_add(&two, &t.team[1]);
+	block = stint_vbs_counts_json(&two, 1);
+	EQ(block, "reception.attempts", 8); EQ(block, "reception.evaluations.#", 2);
+	EQ(block, "attack.kill_pct", 33.3); EQ(block, "sideout_pct", 20.0); EQ(block, "rallies_received", 10);
+	key = stint_vbs_key_json(&two, 1);
+	EQ(key, "attack_attempts", 6); EQ(key, "kills", 2); EQ(key, "kill_pct", 33.3); EQ(key, "positive_pct", 50.0);
+	EQ(key, "sideout_pct", 20.0);
+	cJSON_Delete(key);
+	key = stint_vbs_key_json(&two, 0);
+	ck_assert_ptr_null(cJSON_GetObjectItem(key, "sideout_pct"));
+	cJSON_Delete(key);
+	cJSON_Delete(block);
+	stint_vbs_tally_free(&t);
+	ck_assert_ptr_null(t.players);
+	cJSON_Delete(o);
+}
+END_TEST
+
 static Suite *vbstats_suite(void)
 {
 	Suite *s = suite_create("vbstats");
@@ -194,6 +250,7 @@ static Suite *vbstats_suite(void)
 	tcase_add_test(tc, hand_made_set);
 	tcase_add_test(tc, filters);
 	tcase_add_test(tc, thousand_events_fast);
+	tcase_add_test(tc, tally_adds_up);
 	suite_add_tcase(s, tc);
 	return s;
 }
