@@ -51,6 +51,7 @@
 #include "loadmetrics.h"
 #include "media.h"
 #include "report.h"
+#include "store.h"
 #include "thresholds.h"
 #include "tx.h"
 #include "validate.h"
@@ -813,6 +814,46 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 }
 
 /* Remove the run folder dir and what is in it (only the names this program writes). */
+static const char *const files[] = { "report.html", "metrics.json", "metrics.csv" };
+static const char *const types[] = { "text/html; charset=utf-8", "application/json", "text/csv; charset=utf-8" };
+
+/*
+ * With media_storage s3, the run's files into the media bucket (lib/store.h)
+ * under the same names (reports/<sid>/<run>/...); 0, or -1 with r->err
+ * saying why (the objects sent so far removed again).
+ */
+static int store_run(report *r, const char *run)
+{
+	char rel[256], abs[4096], why[512];
+	int k, j;
+
+	for (k = 0; k < 3; k++) {
+		snprintf(rel, sizeof(rel), "reports/%s/%s/%s", r->sid, run, files[k]);
+		if (stint_media_path(rel, abs, sizeof(abs)) != 0 ||
+		    stint_store_put(abs, rel, types[k], why, sizeof(why)) != STINT_STORE_OK) {
+			snprintf(r->err, sizeof(r->err), "cannot store the report in the media bucket (media_storage s3): %s", why);
+			for (j = 0; j < k; j++) {
+				snprintf(rel, sizeof(rel), "reports/%s/%s/%s", r->sid, run, files[j]);
+				stint_store_remove(rel);
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The run's objects out of the media bucket again (its record failed). */
+static void unstore_run(report *r, const char *run)
+{
+	char rel[256];
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		snprintf(rel, sizeof(rel), "reports/%s/%s/%s", r->sid, run, files[k]);
+		stint_store_remove(rel);
+	}
+}
+
 static void remove_run(const char *dir)
 {
 	static const char *const names[] = { "report.html", "metrics.json", "metrics.csv", ".report.html.tmp",
@@ -890,11 +931,9 @@ static stint_db_rc set_status(report *r, const char *status)
 }
 
 /* One unit of work: the artifacts, the session's report_url and status, session_updated and report_ready. */
-static int record(report *r, const char *run, const long long sizes[3], char *url, size_t urlsize, char *aid,
-		  size_t aidsize)
+static int record(report *r, const char *run, const long long sizes[3], const char *storage, char *url,
+		  size_t urlsize, char *aid, size_t aidsize)
 {
-	static const char *const files[] = { "report.html", "metrics.json", "metrics.csv" };
-	static const char *const types[] = { "text/html; charset=utf-8", "application/json", "text/csv; charset=utf-8" };
 	char path[3][256], name[3][64], *json[3] = { NULL, NULL, NULL }, *ready = NULL;
 	const char *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->metrics, "session"),
 							   "day")->valuestring;
@@ -906,7 +945,7 @@ static int record(report *r, const char *run, const long long sizes[3], char *ur
 	progress(96, "Recording the report", 0, 0);
 	stint_tx_begin(&tx, &r->db, NULL);
 	for (k = 0; k < 3; k++) {
-		stint_artifact_new a = { k == 0 ? "report" : "report_data", name[k], path[k], types[k], sizes[k] };
+		stint_artifact_new a = { k == 0 ? "report" : "report_data", name[k], path[k], types[k], sizes[k], storage };
 
 		snprintf(path[k], sizeof(path[k]), "reports/%s/%s/%s", r->sid, run, files[k]);
 		snprintf(name[k], sizeof(name[k]), "report-%s-%s", day, files[k]);
@@ -1029,11 +1068,25 @@ int main(int argc, char **argv)
 	} else if (build(&r, run) != 0 || write_files(&r, run, sizes) != 0) {
 		rc = fail(&r, NULL);
 	} else {
+		int s3 = stint_store_is_s3();
+
 		snprintf(rel, sizeof(rel), "reports/%s/%s", sid, run);
 		stint_media_path(rel, dir, sizeof(dir));
-		if (record(&r, run, sizes, url, sizeof(url), aid, sizeof(aid)) != 0) {
+		if (s3 && store_run(&r, run) != 0) {
+			rc = fail(&r, dir);
+		} else if (record(&r, run, sizes, s3 ? STINT_STORAGE_S3 : STINT_STORAGE_LOCAL, url, sizeof(url), aid,
+				  sizeof(aid)) != 0) {
+			if (s3)
+				unstore_run(&r, run);
 			rc = fail(&r, dir);
 		} else {
+			if (s3) {  /* in the bucket now: no web host keeps a copy */
+				remove_run(dir);
+				if (stint_media_path(rel, dir, sizeof(dir)) == 0 && strrchr(dir, '/') != NULL) {
+					*strrchr(dir, '/') = '\0';
+					rmdir(dir);  /* the session's folder, when no local run is left in it */
+				}
+			}
 			printf("{\"report_url\":\"%s\",\"artifact_id\":%s,\"run\":\"%s\",\"players\":%d,\"samples\":%zu}\n",
 			       url, aid, run, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.metrics, "players")),
 			       r.samples);

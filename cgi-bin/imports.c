@@ -16,6 +16,7 @@
 #include "fail.h"
 #include "importer.h"
 #include "media.h"
+#include "store.h"
 #include "probe.h"
 #include "sessions.h"
 #include "tx.h"
@@ -78,7 +79,7 @@ static void import_dvw(stint_req *r)
 	import_rc = stint_import_dvw(&tx, &opt, r->body.data, r->body.len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
 	if (db_rc != STINT_DB_OK)
-		stint_media_unlink(kept);
+		stint_store_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		while (warnings.len > 0 && warnings.data[warnings.len - 1] == '\n')
 			warnings.data[--warnings.len] = '\0';

@@ -38,6 +38,7 @@ typedef struct stint_media_file {
 	char *path;          /* var-relative; NULL for a clip that is a reference (uri) */
 	char *content_type;  /* "" when unknown */
 	char *name;          /* the artifact's download name; NULL for a clip */
+	char *storage;       /* "local" or "s3" (lib/store.h): where path is */
 } stint_media_file;
 
 /*
@@ -101,6 +102,7 @@ typedef struct stint_artifact_new {
 	const char *path;          /* var-relative, as stint_media_keep() named it */
 	const char *content_type;  /* a media type without CR or LF */
 	long long size_bytes;
+	const char *storage;       /* "local" or "s3" (lib/store.h); NULL: local */
 } stint_artifact_new;
 
 /*
@@ -183,7 +185,8 @@ stint_fetch_rc stint_media_import(const char *rel, const char *sid, long long ma
 
 /*
  * Unlink the stored file rel (var-relative): only a plain relative path
- * under media/ is removed; anything else, NULL or "" is left alone.
+ * under media/ is removed; anything else, NULL or "" is left alone. (A file
+ * that may be in the media bucket: stint_store_unlink, lib/store.h.)
  */
 void stint_media_unlink(const char *rel);
 

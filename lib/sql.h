@@ -482,11 +482,13 @@
 	/* $1 session id, $2 clip (validated JSON: kind, title, uri or path, content_type, size_bytes, */ \
 	/* duration_sec, offset_sec, meta) -> one cell: the new clip's JSON | no row when path is not */ \
 	/* in the session's own folder media/<session id>/ (a file belongs to the session it lies in) */ \
+	/* (storage: 'local' unless the caller, never a client, put "storage": "s3" in; migration 0029) */ \
 	X(CLIP_CREATE, 2, \
-	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta)" \
+	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta," \
+	  " storage)" \
 	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
 	  " (c->>'size_bytes')::bigint, (c->>'duration_sec')::float8, coalesce((c->>'offset_sec')::float8, 0)," \
-	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x" \
+	  " coalesce(c->'meta', '{}'), coalesce(c->>'storage', 'local') FROM (SELECT $2::jsonb AS c) x" \
 	  " WHERE c->>'path' IS NULL OR starts_with(lower(c->>'path'), 'media/' || $1::uuid || '/')" \
 	  " RETURNING stint_clip_json(clips)::text") \
 	/* $1 session id, $2 clip id, $3 patch (validated JSON): a new offset moves the clip's events with it */ \
@@ -509,9 +511,10 @@
 	  " WHERE c.path = d.path AND c.id <> $2::bigint) AND NOT EXISTS (SELECT 1 FROM artifacts a" \
 	  " WHERE a.path = d.path) THEN d.path ELSE '' END FROM d") \
 	/* $1 session id, $2 clip id -> path (var-relative; NULL: a uri reference), content_type */ \
-	/* ('' when unknown) | no row when absent */ \
+	/* ('' when unknown), storage (local|s3) | no row when absent */ \
 	X(CLIP_FILE, 2, \
-	  "SELECT path, coalesce(content_type, '') AS content_type FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
+	  "SELECT path, coalesce(content_type, '') AS content_type, coalesce(storage, 'local') AS storage" \
+	  " FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* --- clip analysis (lib/analysis.h, bin/stint-analyze) --- */ \
 	/* $1 session id, $2 clip id or NULL (all) -> id, kind, stored ("t" when it has a file to */ \
 	/* analyze, "f" for a reference by uri), one row per clip by offset_sec, id */ \
@@ -532,11 +535,12 @@
 	X(ARTIFACT_GET, 2, \
 	  "SELECT stint_artifact_json(a)::text FROM artifacts a WHERE a.session_id = $1::uuid AND a.id = $2::bigint") \
 	/* $1 session id, $2 type, $3 name, $4 path (under the var folder), $5 content type, */ \
-	/* $6 size in bytes, $7 meta (a JSON object's text, NULL: {}), $8 clip id (NULL: none) */ \
+	/* $6 size in bytes, $7 meta (a JSON object's text, NULL: {}), $8 clip id (NULL: none), */ \
+	/* $9 storage (local|s3, NULL: local) */ \
 	/* -> one cell: the new artifact's JSON | no row when $8 is no clip of the session */ \
-	X(ARTIFACT_CREATE, 8, \
-	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes, meta, clip_id)" \
-	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, coalesce($7::jsonb, '{}'), $8::bigint" \
+	X(ARTIFACT_CREATE, 9, \
+	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes, meta, clip_id, storage)" \
+	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, coalesce($7::jsonb, '{}'), $8::bigint, coalesce($9, 'local')" \
 	  " WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM clips WHERE id = $8::bigint AND session_id = $1::uuid)" \
 	  " RETURNING stint_artifact_json(artifacts)::text") \
 	/* $1 session id, $2 artifact id -> one cell: the file to remove after commit, '' unless it */ \
@@ -546,9 +550,10 @@
 	  " SELECT CASE WHEN d.path LIKE 'media/' || $1 || '/%' AND NOT EXISTS (SELECT 1 FROM clips c" \
 	  " WHERE c.path = d.path) THEN d.path ELSE '' END FROM d") \
 	/* $1 session id, $2 artifact id -> path (var-relative), content_type, name (the download */ \
-	/* name) | no row when absent */ \
+	/* name), storage (local|s3) | no row when absent */ \
 	X(ARTIFACT_FILE, 2, \
-	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
+	  "SELECT path, content_type, name, coalesce(storage, 'local') AS storage FROM artifacts" \
+	  " WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* $1 session, $2 type, $3 data (JSON) -> one cell: the stored message's text */ \
 	X(LIVE_RECORD, 3, "SELECT stint_live_record($1::uuid, $2, $3::jsonb)") \
 	/* $1 session, $2 type, $3 data array -> one row per element, in order: */ \
