@@ -1175,3 +1175,96 @@ stint_s3_rc stint_s3_delete(stint_s3_client *s, const char *key, char *err, size
 	stint_buf_free(&a.body);
 	return rc == 0 ? STINT_S3_OK : STINT_S3_ERROR;
 }
+
+/* GET into a file: the body goes to fd when S3 answers 200, else (an error document) to the answer. */
+typedef struct to_file {
+	CURL *curl;
+	int fd;
+	int failed;       /* a write to fd failed */
+	answer *a;
+} to_file;
+
+static size_t on_file_body(char *data, size_t size, size_t n, void *arg)
+{
+	to_file *t = arg;
+	size_t len = size * n, done = 0;
+	long status = 0;
+
+	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200)
+		return on_body(data, size, n, t->a);
+	while (done < len) {
+		ssize_t w = write(t->fd, data + done, len - done);
+
+		if (w <= 0) {
+			t->failed = 1;
+			return 0;
+		}
+		done += (size_t)w;
+	}
+	return len;
+}
+
+stint_s3_rc stint_s3_get_file(stint_s3_client *s, const char *key, int fd, char *err, size_t errsize)
+{
+	stint_buf url = STINT_BUF_INIT;
+	struct curl_slist *h = NULL;
+	answer a;
+	to_file t;
+	CURLcode cc;
+	CURL *c = s->curl;
+	stint_s3_rc rc = STINT_S3_ERROR;
+
+	if (!key_ok(key)) {
+		snprintf(err, errsize, "bad key");
+		return STINT_S3_ERROR;
+	}
+	memset(&a, 0, sizeof(a));
+	a.max_bytes = ANSWER_MAX_BYTES;
+	t.curl = c;
+	t.fd = fd;
+	t.failed = 0;
+	t.a = &a;
+	h = curl_slist_append(NULL, "x-amz-content-sha256: " EMPTY_SHA256);
+	if (h == NULL || object_url(s->conf, key, "", &url) != 0) {
+		snprintf(err, errsize, "out of memory");
+		goto out;
+	}
+	s->counts.get++;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_file_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cc = curl_easy_perform(c);
+	if (t.failed) {
+		snprintf(err, errsize, "the object could not be written to its local file: %s", strerror(errno));
+		goto out;
+	}
+	if (cc != CURLE_OK) {
+		snprintf(err, errsize, "S3 unreachable at %s: %s", s->conf->endpoint, curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
+	if (a.status == 404) {
+		snprintf(err, errsize, "S3 at %s has no object %s", s->conf->endpoint, key);
+		rc = STINT_S3_NOT_FOUND;
+	} else if (a.status != 200) {
+		refused(s, &a, "a GET", err, errsize);
+	} else {
+		rc = STINT_S3_OK;
+	}
+out:
+	curl_slist_free_all(h);
+	stint_buf_free(&url);
+	stint_buf_free(&a.body);
+	return rc;
+}

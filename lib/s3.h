@@ -181,6 +181,14 @@ stint_s3_rc stint_s3_get(stint_s3_client *s, const char *key, const char *if_non
 stint_s3_rc stint_s3_put_file(stint_s3_client *s, const char *key, const char *path, const char *ctype,
 			      long long part_size, char *err, size_t errsize);
 
+/*
+ * GET object key into the open file fd (written from its current offset as
+ * the bytes arrive, never whole in memory). STINT_S3_OK; STINT_S3_NOT_FOUND
+ * for no such key; else STINT_S3_ERROR with err as stint_s3_list() words it
+ * (fd may then hold part of the object).
+ */
+stint_s3_rc stint_s3_get_file(stint_s3_client *s, const char *key, int fd, char *err, size_t errsize);
+
 /* DELETE object key (S3 answers 204 for a key that is not there too). As stint_s3_put_file(). */
 stint_s3_rc stint_s3_delete(stint_s3_client *s, const char *key, char *err, size_t errsize);
 

@@ -522,11 +522,11 @@
 	  "SELECT id::text, kind, path IS NOT NULL AS stored FROM clips WHERE session_id = $1::uuid" \
 	  " AND ($2::bigint IS NULL OR id = $2::bigint) ORDER BY offset_sec, id") \
 	/* $1 session id, $2 clip id -> path (var-relative; NULL: a reference), kind, duration_sec (NULL: */ \
-	/* unknown), offset_sec, the clip locked against a delete until the transaction ends | no row */ \
+	/* unknown), offset_sec, storage (local|s3: where path is), the clip locked against a delete until the transaction ends | no row */ \
 	/* when absent */ \
 	X(ANALYSIS_CLIP, 2, \
-	  "SELECT path, kind, duration_sec, offset_sec FROM clips WHERE session_id = $1::uuid AND id = $2::bigint" \
-	  " FOR SHARE") \
+	  "SELECT path, kind, duration_sec, offset_sec, coalesce(storage, 'local') AS storage FROM clips" \
+	  " WHERE session_id = $1::uuid AND id = $2::bigint FOR SHARE") \
 	/* $1 session id -> one cell: the JSON array of its artifacts by id ('[]' when none) */ \
 	X(ARTIFACT_LIST, 1, \
 	  "SELECT coalesce(json_agg(stint_artifact_json(a) ORDER BY a.id), '[]')::text" \

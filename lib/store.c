@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -171,6 +172,44 @@ void stint_store_remove(const char *rel)
 		stint_log(STINT_LOG_WARN, "media storage: %s not removed from S3: %s", rel, err);
 	stint_s3_client_free(s);
 	stint_s3_conf_clear(&c);
+}
+
+stint_store_rc stint_store_fetch(const char *rel, const char *dst, char *err, size_t errsize)
+{
+	char key[1100];
+	stint_s3_conf c;
+	stint_s3_client *s;
+	stint_s3_rc rc = STINT_S3_ERROR;
+	int fd;
+
+	if (object_key(rel, key, sizeof(key)) != 0) {
+		snprintf(err, errsize, "media_s3_prefix: not a usable key prefix (or a bad stored name)");
+		return STINT_STORE_UNAVAILABLE;
+	}
+	if (media_conf(&c, err, errsize) != 0)
+		return STINT_STORE_UNAVAILABLE;
+	fd = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		stint_s3_conf_clear(&c);
+		snprintf(err, errsize, "cannot create %s: %s", dst, strerror(errno));
+		return STINT_STORE_FAILED;
+	}
+	s = stint_s3_client_new(&c);
+	if (s == NULL)
+		snprintf(err, errsize, "out of memory (S3 client)");
+	else
+		rc = stint_s3_get_file(s, key, fd, err, errsize);
+	stint_s3_client_free(s);
+	stint_s3_conf_clear(&c);
+	if (close(fd) != 0 && rc == STINT_S3_OK) {
+		snprintf(err, errsize, "cannot write %s: %s", dst, strerror(errno));
+		rc = STINT_S3_ERROR;
+	}
+	if (rc != STINT_S3_OK) {
+		unlink(dst);
+		return STINT_STORE_UNAVAILABLE;
+	}
+	return STINT_STORE_OK;
 }
 
 void stint_store_unlink(const char *rel)

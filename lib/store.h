@@ -79,6 +79,13 @@ stint_store_rc stint_store_put(const char *src, const char *rel, const char *cty
 void stint_store_remove(const char *rel);
 
 /*
+ * Copy the object of rel out of the media bucket into the new file dst
+ * (created 0600, removed again on a failure): for programs that need a
+ * local file (the clip analyzers). As stint_store_place().
+ */
+stint_store_rc stint_store_fetch(const char *rel, const char *dst, char *err, size_t errsize);
+
+/*
  * stint_media_unlink(rel), then stint_store_remove(rel): a stored file gone
  * wherever it is (a row's delete, a failed change after the file was placed).
  */

@@ -6,6 +6,7 @@
 //   - a tus upload becomes an object (CreateMultipartUpload, 3 UploadParts, CompleteMultipartUpload),
 //     the local copy gone, the row's storage 's3'; nginx serves it with Range through the proxy;
 //     another user gets 403 (as in local mode), an unknown clip 404;
+//   - the clip analyzers read a clip from the bucket (a temporary copy, removed afterwards);
 //   - a report written by bin/stint-report goes to the bucket and downloads from it;
 //   - S3 stopped: the completing PATCH answers 503 storage_unavailable, the part file kept and the
 //     offset where it was; the report task fails naming the media bucket; both succeed once S3 is back.
@@ -15,7 +16,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -207,6 +208,12 @@ test('a tus upload goes to S3 in parts, the local copy gone; nginx serves it wit
   const direct = await call('GET', `/_s3/http/127.0.0.1:${S3_PORT}${key}`, { token: coach.token });
   assert.equal(direct.status, 404);
 
+  // the clip analyzers read it from the bucket through a temporary file, removed afterwards
+  const an = runAnalyze(sid, clip.id, 'loudness');
+  assert.equal(an.status, 0, an.stderr);
+  assert.match(an.stdout, new RegExp(`"analyzer":"loudness","clip_id":${clip.id},"events_added":\\d+`));
+  assert.deepEqual(readdirSync(path.join(DIR, 'tmp')), [], 'no temporary copy left');
+
   // a delete removes the object
   assert.equal((await call('DELETE', `/api/v1/sessions/${sid}/clips/${clip.id}`, { token: coach.token })).status, 204);
   assert.equal((await s3.request('GET', `${KEY_PREFIX}${clip.path}`)).status, 404, 'the object is gone');
@@ -227,6 +234,21 @@ test('a small upload goes in one PUT; the session\'s artifact upload too', async
   assert.equal(part.status, 206);
   assert.ok(part.body.equals(mp4.subarray(100, 200)));
 
+  // a clip with one cut at 2 s (test pattern, then colour bars), analyzed from the bucket
+  const cutFile = path.join(DIR, 'cut.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:d=2', '-f', 'lavfi',
+    '-i', 'smptebars=size=320x240:rate=25:d=2', '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', cutFile]);
+  const cut = await call('POST', `/api/v1/sessions/${sid}/clips/upload?kind=video&title=cut&offset_sec=10`, {
+    token: admin.token, body: readFileSync(cutFile), headers: { 'content-type': 'video/mp4' },
+  });
+  assert.equal(cut.status, 201, cut.body.toString());
+  const cuts = runAnalyze(sid, cut.json.id, 'scene-cuts');
+  assert.equal(cuts.status, 0, cuts.stderr);
+  assert.equal(JSON.parse(cuts.stdout.trim().split('\n').pop()).events_added, 1);
+  assert.equal(psql2(`SELECT event_type || ' ' || t_sec FROM events WHERE clip_id = ${cut.json.id} AND source = 'plugin:scene-cuts'`),
+    'scene_cut 12', 'the cut at 2 s of a clip starting at 10 s');
+
   const art = await call('POST', `/api/v1/sessions/${sid}/artifacts/upload?type=export&name=notes.txt`, {
     token: admin.token, body: 'hello from S3\n', headers: { 'content-type': 'text/plain' },
   });
@@ -238,18 +260,29 @@ test('a small upload goes in one PUT; the session\'s artifact upload too', async
   assert.match(got.headers.get('content-disposition'), /^attachment; filename\*=UTF-8''notes\.txt$/);
 });
 
-/** Runs bin/stint-report SESSION with the second stack's settings (and user, as root): { status, stdout, stderr }. */
-function runReport(sid) {
+/** Runs bin/PROGRAM ARGS with the second stack's settings (and user, as root): { status, stdout, stderr }. */
+function runAsStack(program, args, { env: more = {}, input } = {}) {
   const env = { PATH: process.env.PATH };
   for (const line of readFileSync(path.join(PREFIX2, 'stint.env'), 'utf8').split('\n')) {
     const m = /^(STINT_[A-Z0-9_]+)='(.*)'$/.exec(line);
     if (m) env[m[1]] = m[2].replaceAll("'\\''", "'");
   }
-  const prog = path.join(REPO, 'bin/stint-report');
-  const [cmd, args] = process.getuid() === 0
-    ? ['setpriv', ['--reuid=stint', '--regid=stint', '--init-groups', prog, sid]] : [prog, [sid]];
-  const r = spawnSync(cmd, args, { env, encoding: 'utf8', timeout: 60000 });
+  const prog = path.join(REPO, 'bin', program);
+  const [cmd, argv] = process.getuid() === 0
+    ? ['setpriv', ['--reuid=stint', '--regid=stint', '--init-groups', prog, ...args]] : [prog, args];
+  const r = spawnSync(cmd, argv, { env: { ...env, ...more }, input, encoding: 'utf8', timeout: 120000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const runReport = (sid) => runAsStack('stint-report', [sid]);
+
+/** bin/stint-analyze as the spooler runs it for an analyze_clip task, its temporary files in DIR/tmp. */
+function runAnalyze(sid, clipId, analyzer) {
+  const tmp = path.join(DIR, 'tmp');
+  if (!existsSync(tmp)) { mkdirSync(tmp); chmodSync(tmp, 0o1777); }
+  return runAsStack('stint-analyze', [], {
+    env: { STINT_TASK_SESSION_ID: sid, TMPDIR: tmp }, input: JSON.stringify({ clip_id: Number(clipId), analyzer }),
+  });
 }
 
 async function reportSession(title) {
@@ -290,8 +323,18 @@ test('S3 stopped: the completing PATCH is 503 with the part file kept, the repor
   const sid = await session(coach.token, 's3 down');
   const rsid = await reportSession('s3 down report');
   const up = await tusAllButLast(sid, VIDEO, coach.token);
+  const small = await call('POST', `/api/v1/sessions/${sid}/clips/upload?kind=video&title=KATS`, {
+    token: coach.token, body: readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4')),
+    headers: { 'content-type': 'video/mp4' },
+  });
+  assert.equal(small.status, 201);
   await stopS3();
   try {
+    const an = runAnalyze(sid, small.json.id, 'loudness');
+    assert.equal(an.status, 1, 'retried later, not failed for good');
+    assert.match(an.stderr, /could not be read from the media bucket: S3 unreachable at/);
+    assert.deepEqual(readdirSync(path.join(DIR, 'tmp')), [], 'no temporary copy left');
+
     const down = await up.last();
     assert.equal(down.status, 503, down.body.toString());
     assert.equal(down.json.error.code, 'storage_unavailable');
@@ -301,7 +344,7 @@ test('S3 stopped: the completing PATCH is 503 with the part file kept, the repor
     assert.ok(existsSync(part), 'the part file is kept');
     const head = await call('HEAD', up.url, { token: coach.token, headers: TUS });
     assert.equal(head.headers.get('upload-offset'), String(up.at), 'the offset stays before the last chunk');
-    assert.equal(psql2(`SELECT count(*) FROM clips WHERE session_id = '${sid}'`), '0');
+    assert.equal(psql2(`SELECT count(*) FROM clips WHERE session_id = '${sid}'`), '1', 'only the small upload');
     assert.match(readFileSync(path.join(PREFIX2, 'log', 'uploads.log'), 'utf8'),
       new RegExp(`not stored in S3: S3 unreachable at http://127\\.0\\.0\\.1:${S3_PORT}`), 'the log says why');
 
