@@ -212,6 +212,40 @@ stint_store_rc stint_store_fetch(const char *rel, const char *dst, char *err, si
 	return STINT_STORE_OK;
 }
 
+long stint_store_remove_tree(const char *rel_dir)
+{
+	char key[1100], err[512];
+	stint_s3_listing l;
+	stint_s3_conf c;
+	stint_s3_client *s;
+	long n = 0;
+	size_t i;
+
+	if (!stint_store_is_s3() || object_key(rel_dir, key, sizeof(key) - 1) != 0)
+		return 0;
+	strcat(key, "/");
+	if (media_conf(&c, err, sizeof(err)) != 0) {
+		stint_log(STINT_LOG_WARN, "media storage: %s/ not purged from S3: %s", rel_dir, err);
+		return 0;
+	}
+	s = stint_s3_client_new(&c);
+	if (s != NULL && stint_s3_list(s, key, NULL, &l, err, sizeof(err)) == STINT_S3_OK) {
+		for (i = 0; i < l.nobjects; i++) {
+			if (stint_s3_delete(s, l.objects[i].key, err, sizeof(err)) == STINT_S3_OK)
+				n++;
+			else
+				stint_log(STINT_LOG_WARN, "media storage: an object under %s/ not removed from S3: %s", rel_dir, err);
+		}
+		stint_s3_listing_free(&l);
+	} else if (s != NULL) {
+		stint_s3_listing_free(&l);
+		stint_log(STINT_LOG_WARN, "media storage: %s/ not purged from S3: %s", rel_dir, err);
+	}
+	stint_s3_client_free(s);
+	stint_s3_conf_clear(&c);
+	return n;
+}
+
 void stint_store_unlink(const char *rel)
 {
 	stint_media_unlink(rel);

@@ -79,6 +79,15 @@ stint_store_rc stint_store_put(const char *src, const char *rel, const char *cty
 void stint_store_remove(const char *rel);
 
 /*
+ * Remove every object under the var-relative folder rel_dir (e.g.
+ * "media/<session>", "reports/<session>/<run>") from the bucket when
+ * media_storage is s3 (ListObjectsV2 of <prefix><rel_dir>/, then a DELETE
+ * each): the retention sweep's purges. Best effort, failures logged;
+ * returns how many objects were removed.
+ */
+long stint_store_remove_tree(const char *rel_dir);
+
+/*
  * Copy the object of rel out of the media bucket into the new file dst
  * (created 0600, removed again on a failure): for programs that need a
  * local file (the clip analyzers). As stint_store_place().

@@ -8,6 +8,7 @@
 //     another user gets 403 (as in local mode), an unknown clip 404;
 //   - the clip analyzers read a clip from the bucket (a temporary copy, removed afterwards);
 //   - a report written by bin/stint-report goes to the bucket and downloads from it;
+//   - the retention sweep removes an old report run's objects and a purged session's;
 //   - S3 stopped: the completing PATCH answers 503 storage_unavailable, the part file kept and the
 //     offset where it was; the report task fails naming the media bucket; both succeed once S3 is back.
 //
@@ -317,6 +318,40 @@ test('a report goes to the bucket and downloads from it', async () => {
   assert.match(html.body.toString(), /Team summary/);
   const stranger = makeUser('coach');
   assert.equal((await call('GET', out.report_url, { token: stranger.token })).status, 403);
+});
+
+test('the retention sweep purges an old report run\'s objects and an archived session\'s objects', async () => {
+  const sid = await reportSession('s3 retention');
+  const older = JSON.parse(runReport(sid).stdout.trim().split('\n').pop());
+  const current = JSON.parse(runReport(sid).stdout.trim().split('\n').pop());
+  const mp4 = readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
+  const clip = await call('POST', `/api/v1/sessions/${sid}/clips/upload?kind=video&title=KATS`, {
+    token: admin.token, body: mp4, headers: { 'content-type': 'video/mp4' },
+  });
+  assert.equal(clip.status, 201);
+  const status = async (key) => (await s3.request('GET', `${KEY_PREFIX}${key}`)).status;
+  const sweep = () => runAsStack('stint-spooler', ['--var-dir', PREFIX2, '--sweep-once']);
+
+  psql2(`UPDATE artifacts SET created_at = now() - interval '31 days' WHERE session_id = '${sid}'`);
+  const first = sweep();
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /^purged [1-9]\d* report runs$/m);
+  for (const f of ['report.html', 'metrics.json', 'metrics.csv']) {
+    assert.equal(await status(`reports/${sid}/${older.run}/${f}`), 404, `the old run's ${f} is gone from the bucket`);
+    assert.equal(await status(`reports/${sid}/${current.run}/${f}`), 200, `the current run's ${f} stays`);
+  }
+  assert.equal((await call('GET', current.report_url, { token: admin.token })).status, 200);
+
+  // deleted (archived), then past archive_retention_days: every object of the session goes
+  assert.equal((await call('DELETE', `/api/v1/sessions/${sid}`, { token: admin.token })).status, 204);
+  psql2(`UPDATE backups SET created_at = now() - interval '31 days' WHERE session_id = '${sid}'`);
+  const second = sweep();
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /^purged 1 archived sessions$/m);
+  assert.equal(await status(clip.json.path), 404, 'the clip\'s object is gone');
+  for (const f of ['report.html', 'metrics.json', 'metrics.csv']) {
+    assert.equal(await status(`reports/${sid}/${current.run}/${f}`), 404, `the report's ${f} is gone`);
+  }
 });
 
 test('S3 stopped: the completing PATCH is 503 with the part file kept, the report fails naming the bucket; both work once S3 is back', async () => {
