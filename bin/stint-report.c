@@ -31,6 +31,7 @@
  * run would repeat (a corrupt or missing device file, no such session, bad
  * thresholds); 1 another failure (the database away: the spooler retries).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -74,6 +75,7 @@ typedef struct report {
 	size_t samples;             /* parsed in all files */
 	char err[1024];
 	int permanent;              /* the failure would repeat */
+	char fetch_dir[4096];       /* local copies of device files in the media bucket ("" until one is needed) */
 } report;
 
 static void progress(int pct, const char *msg, size_t i, size_t n)
@@ -542,6 +544,70 @@ static void put_events(report *r, const PGresult *parts, int i, cJSON *p, cJSON 
 }
 
 /*
+ * A device file stored in the media bucket (rel, var-relative; an EPTS
+ * file's metadata .xml beside it): copied once per report into r->fetch_dir
+ * (a new folder in TMPDIR, else /tmp), its local name in out. 0, or -1
+ * with r->err (retryable: S3 may be back next time).
+ */
+static int fetch_device_file(report *r, const char *dev, const char *rel, int epts, char *out, size_t size)
+{
+	const char *tmp = getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR") : "/tmp";
+	const char *base = strrchr(rel, '/') != NULL ? strrchr(rel, '/') + 1 : rel;
+	char why[512], xml_rel[700], xml_out[4096];
+	struct stat st;
+	int n;
+
+	if (r->fetch_dir[0] == '\0') {
+		snprintf(r->fetch_dir, sizeof(r->fetch_dir), "%s/stint-report-XXXXXX", tmp);
+		if (mkdtemp(r->fetch_dir) == NULL) {
+			snprintf(r->err, sizeof(r->err), "cannot make a temporary folder in %s: %s", tmp, strerror(errno));
+			r->fetch_dir[0] = '\0';
+			return -1;
+		}
+	}
+	n = snprintf(out, size, "%s/%s", r->fetch_dir, base);
+	if (n < 0 || (size_t)n >= size || strlen(rel) + 1 > sizeof(xml_rel))
+		return -1;
+	if (stat(out, &st) == 0)  /* a team file, already here for another player */
+		return 0;
+	if (stint_store_fetch(rel, out, why, sizeof(why)) != STINT_STORE_OK) {
+		snprintf(r->err, sizeof(r->err), "device %s: its file could not be read from the media bucket: %s", dev, why);
+		return -1;
+	}
+	if (epts && strrchr(base, '.') != NULL) {
+		snprintf(xml_rel, sizeof(xml_rel), "%.*s.xml", (int)(strrchr(rel, '.') - rel), rel);
+		snprintf(xml_out, sizeof(xml_out), "%.*s.xml", (int)(strrchr(out, '.') - out), out);
+		if (stint_store_fetch(xml_rel, xml_out, why, sizeof(why)) != STINT_STORE_OK) {
+			unlink(out);
+			snprintf(r->err, sizeof(r->err), "device %s: its metadata could not be read from the media bucket: %s",
+				 dev, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The local copies of fetch_device_file() removed, with their folder. */
+static void remove_fetched(report *r)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[4400];
+
+	if (r->fetch_dir[0] == '\0' || (d = opendir(r->fetch_dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", r->fetch_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(r->fetch_dir);
+	r->fetch_dir[0] = '\0';
+}
+
+/*
  * Participant row i: its player object in metrics.players, and the job for
  * its device file in *out (NULL without a device). -1 with r->err for a
  * device without a usable file record.
@@ -599,6 +665,9 @@ static int participant(report *r, const PGresult *parts, int i, job **out)
 		return -1;
 	}
 	r->permanent = 0;
+	if (strcmp(stint_db_cell(parts, i, "storage"), STINT_STORAGE_S3) == 0 &&
+	    fetch_device_file(r, dev, path, j->format == STINT_WEARABLE_EPTS, j->path, sizeof(j->path)) != 0)
+		return -1;
 	return 0;
 }
 
@@ -1094,6 +1163,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fflush(stdout);
+	remove_fetched(&r);
 	PQclear(r.events);
 	cJSON_Delete(r.metrics);
 	stint_db_close(&r.db);

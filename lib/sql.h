@@ -934,12 +934,12 @@
 	  " WHERE s.id = $1::uuid ORDER BY (t.team <> '') DESC, t.valid_from DESC LIMIT 1") \
 	/* $1 session id -> id, player, team_side, number, device_id, from_s, to_s (the window in */ \
 	/* epoch seconds, the session's when the participant has none; NULL: unbounded), file_id, */ \
-	/* path, format, original_name (of the device's file; NULL when none), one row a participant */ \
+	/* path, format, original_name, storage (of the device's file; NULL when none), one row a participant */ \
 	X(REPORT_PARTICIPANTS, 1, \
 	  "SELECT p.id::text, p.player, p.team_side, p.number, p.device_id," \
 	  " extract(epoch FROM coalesce(p.window_from, s.starts_at))::float8 AS from_s," \
 	  " extract(epoch FROM coalesce(p.window_to, s.ends_at))::float8 AS to_s," \
-	  " d.id::text AS file_id, d.path, d.format, d.original_name" \
+	  " d.id::text AS file_id, d.path, d.format, d.original_name, coalesce(d.storage, 'local') AS storage" \
 	  " FROM participants p JOIN sessions s ON s.id = p.session_id" \
 	  " LEFT JOIN LATERAL (SELECT * FROM device_files f WHERE f.session_id = p.session_id" \
 	  " AND f.device_id IN (p.device_id, " STINT_TEAM_DEVICE("p.device_id") ")" \
@@ -1044,30 +1044,33 @@
 	X(DEVICE_FILE_LIST, 1, \
 	  "SELECT coalesce(json_agg(" STINT_DEVICE_FILE_JSON " ORDER BY f.device_id), '[]')::text" \
 	  " FROM device_files f WHERE f.session_id = $1::uuid") \
-	/* $1 session id, $2 device file id -> path (under the prefix), format, original_name | no row */ \
+	/* $1 session id, $2 device file id -> path (under the prefix), format, original_name, storage */ \
+	/* (local|s3) | no row */ \
 	X(DEVICE_FILE_FILE, 2, \
-	  "SELECT path, format, original_name AS name FROM device_files WHERE session_id = $1::uuid" \
+	  "SELECT path, format, original_name AS name, coalesce(storage, 'local') AS storage FROM device_files" \
+	  " WHERE session_id = $1::uuid" \
 	  " AND id = $2::bigint") \
 	/* $1 session id, $2 device id: one upload of that device at a time until the transaction ends */ \
 	/* (the next DEVICE_FILE_PUT, a new statement, then sees the path the one before stored) */ \
 	X(DEVICE_FILE_LOCK, 2, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))") \
 	/* $1 session id, $2 device id, $3 path (uploads/raw/<session>/...), $4 original name, $5 format, */ \
 	/* $6 size in bytes, $7 sha256 (hex), $8 samples, $9 first, $10 last sample time (epoch s), */ \
-	/* $11 parse status, $12 warnings (JSON array), $13 user id: the device's file, new or replacing */ \
+	/* $11 parse status, $12 warnings (JSON array), $13 user id, $14 storage (local|s3, NULL: local): */ \
+	/* the device's file, new or replacing */ \
 	/* the one before (row kept, its id too) -> id, j: its JSON, old_path: the file replaced or NULL */ \
 	/* | no row when $3 is outside the session's folder; run after DEVICE_FILE_LOCK */ \
-	X(DEVICE_FILE_PUT, 13, \
+	X(DEVICE_FILE_PUT, 14, \
 	  "WITH old AS (SELECT path FROM device_files WHERE session_id = $1::uuid AND device_id = $2)," \
 	  " put AS (INSERT INTO device_files AS f (session_id, device_id, path, original_name, format, size_bytes," \
-	  " sha256, samples, t_from, t_to, parse_status, warnings, user_id)" \
+	  " sha256, samples, t_from, t_to, parse_status, warnings, user_id, storage)" \
 	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, $7, $8::bigint, to_timestamp($9::float8)," \
-	  " to_timestamp($10::float8), $11, $12::jsonb, nullif($13, '0')::bigint" \
+	  " to_timestamp($10::float8), $11, $12::jsonb, nullif($13, '0')::bigint, coalesce($14, 'local')" \
 	  " WHERE starts_with($3, 'uploads/raw/' || $1::uuid || '/')" \
 	  " ON CONFLICT (session_id, device_id) DO UPDATE SET path = EXCLUDED.path," \
 	  " original_name = EXCLUDED.original_name, format = EXCLUDED.format, size_bytes = EXCLUDED.size_bytes," \
 	  " sha256 = EXCLUDED.sha256, samples = EXCLUDED.samples, t_from = EXCLUDED.t_from, t_to = EXCLUDED.t_to," \
 	  " parse_status = EXCLUDED.parse_status, error = NULL, warnings = EXCLUDED.warnings," \
-	  " user_id = EXCLUDED.user_id, uploaded_at = now()" \
+	  " user_id = EXCLUDED.user_id, storage = EXCLUDED.storage, uploaded_at = now()" \
 	  " RETURNING f.id::text AS id, " STINT_DEVICE_FILE_JSON "::text AS j)" \
 	  " SELECT put.id, put.j, (SELECT path FROM old) AS old_path FROM put") \
 	/* ---- load thresholds, the settings (issue 12; lib/thresholds.c) ---- */ \

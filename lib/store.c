@@ -87,7 +87,7 @@ static int object_key(const char *rel, char *key, size_t size)
 	int n;
 
 	if (p == NULL || rel == NULL || !stint_is_safe_relpath(rel) ||
-	    (strncmp(rel, "media/", 6) != 0 && strncmp(rel, "reports/", 8) != 0))
+	    (strncmp(rel, "media/", 6) != 0 && strncmp(rel, "reports/", 8) != 0 && strncmp(rel, "uploads/raw/", 12) != 0))
 		return -1;
 	n = snprintf(key, size, "%s%s", p, rel);
 	return n > 0 && (size_t)n < size ? 0 : -1;

@@ -3,10 +3,11 @@
  *
  * The setting media_storage says: "local" (the default) keeps every stored
  * file under the var folder (media/<session>/..., reports/<session>/...);
- * "s3" puts uploads, imported clips, uploaded artifacts and the report
- * builder's files in an S3 bucket instead, under the key
+ * "s3" puts uploads, imported clips, uploaded artifacts, participants'
+ * device files and the report builder's files in an S3 bucket instead,
+ * under the key
  * <media_s3_prefix><var-relative name>, and removes the local copy, so no
- * web host holds a file another host needs. Each clip's and artifact's row
+ * web host holds a file another host needs. Each clip's, artifact's and device file's row
  * records where its file is (the column storage, migration 0029), so files
  * stored before a change of the setting stay reachable.
  *
@@ -73,7 +74,7 @@ stint_store_rc stint_store_place(const char *src, stint_place_how how, const cha
 stint_store_rc stint_store_put(const char *src, const char *rel, const char *ctype, char *err, size_t errsize);
 
 /*
- * Remove the stored object of rel (var-relative, under media/ or reports/)
+ * Remove the stored object of rel (var-relative, under media/, reports/ or uploads/raw/)
  * from the bucket when media_storage is s3: best effort, a failure logged.
  */
 void stint_store_remove(const char *rel);

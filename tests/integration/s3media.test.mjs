@@ -7,7 +7,8 @@
 //     the local copy gone, the row's storage 's3'; nginx serves it with Range through the proxy;
 //     another user gets 403 (as in local mode), an unknown clip 404;
 //   - the clip analyzers read a clip from the bucket (a temporary copy, removed afterwards);
-//   - a report written by bin/stint-report goes to the bucket and downloads from it;
+//   - a device file goes to the bucket and downloads from it; the report builder reads it from there
+//     (test.tcx's known distance); the report goes to the bucket and downloads from it;
 //   - the retention sweep removes an old report run's objects and a purged session's;
 //   - S3 stopped: the completing PATCH answers 503 storage_unavailable, the part file kept and the
 //     offset where it was; the report task fails naming the media bucket; both succeed once S3 is back.
@@ -277,12 +278,17 @@ function runAsStack(program, args, { env: more = {}, input } = {}) {
 
 const runReport = (sid) => runAsStack('stint-report', [sid]);
 
-/** bin/stint-analyze as the spooler runs it for an analyze_clip task, its temporary files in DIR/tmp. */
-function runAnalyze(sid, clipId, analyzer) {
+/** DIR/tmp, made writable for the stack's user: the TMPDIR of the programs run here. */
+function tmpDir() {
   const tmp = path.join(DIR, 'tmp');
   if (!existsSync(tmp)) { mkdirSync(tmp); chmodSync(tmp, 0o1777); }
+  return tmp;
+}
+
+/** bin/stint-analyze as the spooler runs it for an analyze_clip task, its temporary files in DIR/tmp. */
+function runAnalyze(sid, clipId, analyzer) {
   return runAsStack('stint-analyze', [], {
-    env: { STINT_TASK_SESSION_ID: sid, TMPDIR: tmp }, input: JSON.stringify({ clip_id: Number(clipId), analyzer }),
+    env: { STINT_TASK_SESSION_ID: sid, TMPDIR: tmpDir() }, input: JSON.stringify({ clip_id: Number(clipId), analyzer }),
   });
 }
 
@@ -297,14 +303,24 @@ async function reportSession(title) {
     token: admin.token, body: readFileSync(path.join(DATA, 'gps', 'test.tcx')), headers: { 'content-type': 'application/octet-stream' },
   });
   assert.equal(u.status, 201, u.body.toString());
-  return sid;
+  return { sid, fileId: u.json.id };
 }
 
 test('a report goes to the bucket and downloads from it', async () => {
-  const sid = await reportSession('s3 report');
-  const r = runReport(sid);
+  const { sid, fileId } = await reportSession('s3 report');
+  // the device file went to the bucket: no local copy, the download is the file sent
+  const tcx = readFileSync(path.join(DATA, 'gps', 'test.tcx'));
+  assert.equal(psql2(`SELECT storage FROM device_files WHERE id = ${fileId}`), 's3');
+  const raw = path.join(PREFIX2, 'uploads', 'raw', sid);
+  assert.deepEqual(existsSync(raw) ? readdirSync(raw) : [], [], 'no local device file');
+  const dl = await call('GET', `/api/v1/sessions/${sid}/device-data/${fileId}/download`, { token: admin.token });
+  assert.equal(dl.status, 200);
+  assert.ok(dl.body.equals(tcx), 'the device file downloads from the bucket');
+
+  const r = runAsStack('stint-report', [sid], { env: { TMPDIR: tmpDir() } });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  assert.deepEqual(readdirSync(tmpDir()), [], 'the report builder\'s copy of the device file is gone');
   assert.deepEqual(psql2(`SELECT string_agg(storage, ',' ORDER BY id) FROM artifacts WHERE session_id = '${sid}'`), 's3,s3,s3');
   assert.equal(existsSync(path.join(PREFIX2, 'reports', sid, out.run)), false, 'no local copy of the run');
   const html = await call('GET', out.report_url, { token: admin.token });
@@ -316,12 +332,18 @@ test('a report goes to the bucket and downloads from it', async () => {
   assert.equal(obj.status, 200);
   assert.ok(html.body.equals(obj.body), 'the page is the object');
   assert.match(html.body.toString(), /Team summary/);
+  // built from the device file read from the bucket: test.tcx's known distance (docs/report.md)
+  const arts = JSON.parse((await call('GET', `/api/v1/sessions/${sid}/artifacts`, { token: admin.token })).body);
+  const mj = arts.find((a) => a.content_type === 'application/json');
+  const metrics = JSON.parse((await call('GET', `/media/sessions/${sid}/artifacts/${mj.id}`, { token: admin.token })).body);
+  const tina = metrics.players.find((p) => p.player === 'Tina');
+  assert.ok(Math.abs(tina.distance_m - 4686.3) / 4686.3 < 0.01, `${tina.distance_m} vs 4686.3`);
   const stranger = makeUser('coach');
   assert.equal((await call('GET', out.report_url, { token: stranger.token })).status, 403);
 });
 
 test('the retention sweep purges an old report run\'s objects and an archived session\'s objects', async () => {
-  const sid = await reportSession('s3 retention');
+  const { sid } = await reportSession('s3 retention');
   const older = JSON.parse(runReport(sid).stdout.trim().split('\n').pop());
   const current = JSON.parse(runReport(sid).stdout.trim().split('\n').pop());
   const mp4 = readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
@@ -343,12 +365,15 @@ test('the retention sweep purges an old report run\'s objects and an archived se
   assert.equal((await call('GET', current.report_url, { token: admin.token })).status, 200);
 
   // deleted (archived), then past archive_retention_days: every object of the session goes
+  const device = psql2(`SELECT path FROM device_files WHERE session_id = '${sid}'`);
+  assert.equal(await status(device), 200);
   assert.equal((await call('DELETE', `/api/v1/sessions/${sid}`, { token: admin.token })).status, 204);
   psql2(`UPDATE backups SET created_at = now() - interval '31 days' WHERE session_id = '${sid}'`);
   const second = sweep();
   assert.equal(second.status, 0, second.stderr);
   assert.match(second.stdout, /^purged 1 archived sessions$/m);
   assert.equal(await status(clip.json.path), 404, 'the clip\'s object is gone');
+  assert.equal(await status(device), 404, 'the device file\'s object is gone');
   for (const f of ['report.html', 'metrics.json', 'metrics.csv']) {
     assert.equal(await status(`reports/${sid}/${current.run}/${f}`), 404, `the report's ${f} is gone`);
   }
@@ -356,7 +381,7 @@ test('the retention sweep purges an old report run\'s objects and an archived se
 
 test('S3 stopped: the completing PATCH is 503 with the part file kept, the report fails naming the bucket; both work once S3 is back', async () => {
   const sid = await session(coach.token, 's3 down');
-  const rsid = await reportSession('s3 down report');
+  const { sid: rsid } = await reportSession('s3 down report');
   const up = await tusAllButLast(sid, VIDEO, coach.token);
   const small = await call('POST', `/api/v1/sessions/${sid}/clips/upload?kind=video&title=KATS`, {
     token: coach.token, body: readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4')),
@@ -384,12 +409,21 @@ test('S3 stopped: the completing PATCH is 503 with the part file kept, the repor
       new RegExp(`not stored in S3: S3 unreachable at http://127\\.0\\.0\\.1:${S3_PORT}`), 'the log says why');
 
     const r = runReport(rsid);
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /cannot store the report in the media bucket \(media_storage s3\): S3 unreachable at/);
+    assert.equal(r.status, 1, 'a failure to retry');
+    assert.match(r.stderr, /device tcx1: its file could not be read from the media bucket: S3 unreachable at/);
     assert.equal(psql2(`SELECT processing_status FROM sessions WHERE id = '${rsid}'`), 'failed');
     assert.equal(psql2(`SELECT count(*) FROM artifacts WHERE session_id = '${rsid}'`), '0');
     assert.deepEqual(existsSync(path.join(PREFIX2, 'reports', rsid)) ? readdirSync(path.join(PREFIX2, 'reports', rsid)) : [], [],
       'no run left behind');
+
+    // a device file: 503, nothing kept anywhere
+    const dev = await call('POST', `/api/v1/sessions/${rsid}/device-data?device=tcx2&name=test.tcx&format=tcx`, {
+      token: admin.token, body: readFileSync(path.join(DATA, 'gps', 'test.tcx')), headers: { 'content-type': 'application/octet-stream' },
+    });
+    assert.equal(dev.status, 503, dev.body.toString());
+    assert.equal(dev.json.error.code, 'storage_unavailable');
+    assert.equal(psql2(`SELECT count(*) FROM device_files WHERE session_id = '${rsid}' AND device_id = 'tcx2'`), '0');
+    assert.deepEqual(readdirSync(path.join(PREFIX2, 'uploads', 'raw', rsid)), [], 'no local device file left');
   } finally {
     await startS3();
   }
