@@ -212,7 +212,9 @@ static void register_clip(stint_req *r)
 	cJSON *errors = NULL, *clip;
 	clip_in in = { NULL, NULL, NULL, NULL, 0 };
 	stint_media_info info;
-	char rel[600], abs[4200];
+	char rel[600], abs[4200], why[512];
+	int fetched = 0;
+	stint_store_rc got = STINT_STORE_FAILED;
 
 	if (stint_validate_json(r->json, STINT_SPEC(clip_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
@@ -238,8 +240,14 @@ static void register_clip(stint_req *r)
 	cJSON_DeleteItemFromObject(clip, "storage");  /* the server's to say (migration 0029) */
 	if (in.file != NULL) {
 		snprintf(rel, sizeof(rel), "media/%s", in.file);
-		if (!stint_auth_media_file(r, r->params[0], in.file) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
+		if (!stint_auth_media_file(r, r->params[0], in.file) ||
+		    (got = stint_store_local(rel, abs, sizeof(abs), &fetched, why, sizeof(why))) == STINT_STORE_FAILED) {
 			stint_fail_field(r, "file", "must name a file uploaded into this session (<session id>/<name>)");
+			goto out;
+		}
+		if (got == STINT_STORE_UNAVAILABLE) {  /* in the media bucket, which cannot be reached */
+			stint_resp_header(r, "Retry-After", "30");
+			stint_fail(r, 503, "storage_unavailable", "The media storage (S3) cannot be reached; try again later.", NULL);
 			goto out;
 		}
 		if (stint_media_probe(abs, &info) != 0) {
@@ -252,11 +260,15 @@ static void register_clip(stint_req *r)
 		}
 		cJSON_DeleteItemFromObject(clip, "file");
 		cJSON_AddStringToObject(clip, "path", rel);
+		if (fetched)  /* the same object as the clip it was uploaded as */
+			cJSON_AddStringToObject(clip, "storage", STINT_STORAGE_S3);
 		if (!in.duration_sent)
 			cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
 	}
 	create_clip_row(r, clip);
 out:
+	if (fetched)
+		unlink(abs);
 	cJSON_Delete(clip);
 }
 

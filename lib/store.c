@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -207,9 +208,40 @@ stint_store_rc stint_store_fetch(const char *rel, const char *dst, char *err, si
 	}
 	if (rc != STINT_S3_OK) {
 		unlink(dst);
-		return STINT_STORE_UNAVAILABLE;
+		return rc == STINT_S3_NOT_FOUND ? STINT_STORE_FAILED : STINT_STORE_UNAVAILABLE;
 	}
 	return STINT_STORE_OK;
+}
+
+stint_store_rc stint_store_local(const char *rel, char *path, size_t size, int *fetched, char *err, size_t errsize)
+{
+	const char *ext = strrchr(rel, '.');
+	char dir[4200];
+	stint_store_rc rc;
+	int fd;
+
+	*fetched = 0;
+	if (errsize > 0)
+		err[0] = '\0';
+	if (stint_media_path(rel, path, size) != 0) {
+		snprintf(err, errsize, "name too long");
+		return STINT_STORE_FAILED;
+	}
+	if (access(path, F_OK) == 0 || !stint_store_is_s3())
+		return STINT_STORE_OK;
+	if (ext == NULL || strlen(ext) > 8 || strchr(ext, '/') != NULL)
+		ext = "";
+	if (stint_media_path("uploads", dir, sizeof(dir)) != 0 || (mkdir(dir, 0750) != 0 && errno != EEXIST) ||
+	    snprintf(path, size, "%s/.fetch-XXXXXX%s", dir, ext) >= (int)size ||
+	    (fd = mkstemps(path, (int)strlen(ext))) < 0) {
+		snprintf(err, errsize, "no temporary file under uploads/: %s", strerror(errno));
+		return STINT_STORE_FAILED;
+	}
+	close(fd);
+	unlink(path);  /* stint_store_fetch creates it (O_EXCL) */
+	rc = stint_store_fetch(rel, path, err, errsize);
+	*fetched = rc == STINT_STORE_OK;
+	return rc;
 }
 
 long stint_store_remove_tree(const char *rel_dir)

@@ -91,9 +91,20 @@ long stint_store_remove_tree(const char *rel_dir);
 /*
  * Copy the object of rel out of the media bucket into the new file dst
  * (created 0600, removed again on a failure): for programs that need a
- * local file (the clip analyzers). As stint_store_place().
+ * local file (the clip analyzers). STINT_STORE_FAILED when there is no such
+ * object; else as stint_store_place().
  */
 stint_store_rc stint_store_fetch(const char *rel, const char *dst, char *err, size_t errsize);
+
+/*
+ * A local file holding stored file rel, into path (size bytes): the file
+ * under the var folder when it is there; else, with media_storage s3, a
+ * copy of its object in a new hidden file under uploads/ (*fetched 1: the
+ * caller unlinks path when done). STINT_STORE_FAILED when it is nowhere,
+ * STINT_STORE_UNAVAILABLE when S3 cannot be reached (err says why).
+ * For checks (ffprobe) of a file a request names by its stored name.
+ */
+stint_store_rc stint_store_local(const char *rel, char *path, size_t size, int *fetched, char *err, size_t errsize);
 
 /*
  * stint_media_unlink(rel), then stint_store_remove(rel): a stored file gone

@@ -221,7 +221,7 @@ test('a tus upload goes to S3 in parts, the local copy gone; nginx serves it wit
   assert.equal((await s3.request('GET', `${KEY_PREFIX}${clip.path}`)).status, 404, 'the object is gone');
 });
 
-test('a small upload goes in one PUT; the session\'s artifact upload too', async () => {
+test('a small upload goes in one PUT; a clip registered from it, an import with it as video, an artifact', async () => {
   const sid = await session(admin.token, 's3 single put');
   const mp4 = readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
   const mark = s3requests().length;
@@ -235,6 +235,31 @@ test('a small upload goes in one PUT; the session\'s artifact upload too', async
   const part = await call('GET', `/media/sessions/${sid}/clips/${up.json.id}`, { token: admin.token, headers: { range: 'bytes=100-199' } });
   assert.equal(part.status, 206);
   assert.ok(part.body.equals(mp4.subarray(100, 200)));
+
+  // a clip registered from that upload shares its object; a DataVolley import with it as its video
+  // gets an object of its own (fetched for ffprobe, sent under the new session's name)
+  const file = up.json.path.replace(/^media\//, '');
+  const reg = await call('POST', `/api/v1/sessions/${sid}/clips`, {
+    token: admin.token, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'video', file, title: 'again' }),
+  });
+  assert.equal(reg.status, 201, reg.body.toString());
+  assert.equal(reg.json.path, up.json.path);
+  assert.equal(psql2(`SELECT storage FROM clips WHERE id = ${reg.json.id}`), 's3');
+  const imp = await call('POST', `/api/v1/imports?video=${encodeURIComponent(file)}`, {
+    token: admin.token, body: readFileSync(path.join(DATA, 'volleyball', '190301_kats_beds-clip.dvw')),
+    headers: { 'content-type': 'application/octet-stream' },
+  });
+  assert.equal(imp.status, 201, imp.body.toString());
+  const isid = imp.json.session.id;
+  const [iclip] = (await call('GET', `/api/v1/sessions/${isid}/clips`, { token: admin.token })).json;
+  assert.match(iclip.path, new RegExp(`^media/${isid}/`));
+  assert.equal(psql2(`SELECT storage FROM clips WHERE id = ${iclip.id}`), 's3');
+  assert.ok((await s3.request('GET', `${KEY_PREFIX}${iclip.path}`)).body.equals(mp4), 'the import\'s object is the video');
+  const ipart = await call('GET', `/media/sessions/${isid}/clips/${iclip.id}`, { token: admin.token, headers: { range: 'bytes=5000-5999' } });
+  assert.equal(ipart.status, 206);
+  assert.ok(ipart.body.equals(mp4.subarray(5000, 6000)));
+  assert.deepEqual(readdirSync(path.join(PREFIX2, 'uploads')).filter((f) => f.startsWith('.fetch-')), [], 'no fetched copy left');
+  assert.equal(existsSync(path.join(PREFIX2, iclip.path)), false, 'no local copy of the import\'s video');
 
   // a clip with one cut at 2 s (test pattern, then colour bars), analyzed from the bucket
   const cutFile = path.join(DIR, 'cut.mp4');
