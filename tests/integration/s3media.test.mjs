@@ -190,6 +190,9 @@ test('a tus upload goes to S3 in parts, the local copy gone; nginx serves it wit
   assert.equal(whole.headers.get('content-type'), 'video/mp4');
   assert.equal(sha(whole.body), sha(VIDEO));
   assert.equal(whole.headers.get('x-amz-request-id'), null, 'S3\'s own headers are hidden');
+  const headOnly = await call('HEAD', media, { token: coach.token });
+  assert.equal(headOnly.status, 200, 'HEAD is presigned as HEAD');
+  assert.equal(headOnly.headers.get('content-length'), String(VIDEO.length));
   for (const [from, to] of [[PART + 1000, PART + 1999], [PART - 100, PART + 99], [VIDEO.length - 10, VIDEO.length - 1]]) {
     const part = await call('GET', media, { token: coach.token, headers: { range: `bytes=${from}-${to}` } });
     assert.equal(part.status, 206, `Range ${from}-${to}`);
