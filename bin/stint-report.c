@@ -1014,11 +1014,12 @@ static int record(report *r, const char *run, const long long sizes[3], const ch
 	progress(96, "Recording the report", 0, 0);
 	stint_tx_begin(&tx, &r->db, NULL);
 	for (k = 0; k < 3; k++) {
-		stint_artifact_new a = { k == 0 ? "report" : "report_data", name[k], path[k], types[k], sizes[k], storage };
+		stint_artifact_new a = { k == 0 ? "report" : "report_data", name[k], path[k], types[k], sizes[k] };
 
 		snprintf(path[k], sizeof(path[k]), "reports/%s/%s/%s", r->sid, run, files[k]);
 		snprintf(name[k], sizeof(name[k]), "report-%s-%s", day, files[k]);
-		if (stint_artifact_create(&tx, r->sid, &a, &json[k]) == STINT_DB_OK && json[k] == NULL)
+		if (stint_artifact_attach_stored(&tx, r->sid, &a, storage, NULL, NULL, &json[k]) == STINT_DB_OK &&
+		    json[k] == NULL)
 			stint_tx_fail(&tx, STINT_DB_ERROR);
 	}
 	msg = json[0] != NULL ? cJSON_Parse(json[0]) : NULL;

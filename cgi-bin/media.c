@@ -528,6 +528,7 @@ static void upload_artifact(stint_req *r)
 {
 	const char *tmp = upload_file(r), *ctype = stint_req_env(r, "CONTENT_TYPE");
 	stint_artifact_new a;
+	const char *storage;
 	artifact_in in = { NULL, NULL, NULL, NULL };
 	cJSON *errors = NULL;
 	char rel[600], *json = NULL;
@@ -556,14 +557,14 @@ static void upload_artifact(stint_req *r)
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		return;
 	}
-	if (place(r, tmp, "bin", a.content_type, rel, sizeof(rel), &a.storage) != 0)
+	if (place(r, tmp, "bin", a.content_type, rel, sizeof(rel), &storage) != 0)
 		return;
 	a.type = in.type;
 	a.name = in.name;
 	a.path = rel;
 	a.size_bytes = (long long)st.st_size;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_artifact_attach(&tx, r->params[0], &a, in.meta, in.clip_id, &json);
+	stint_artifact_attach_stored(&tx, r->params[0], &a, storage, in.meta, in.clip_id, &json);
 	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK || json == NULL)
 		stint_store_unlink(rel);

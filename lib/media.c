@@ -155,8 +155,14 @@ stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_art
 stint_db_rc stint_artifact_attach(stint_tx *tx, const char *sid, const stint_artifact_new *a,
 				  const char *meta_json, const char *clip_id, char **json)
 {
+	return stint_artifact_attach_stored(tx, sid, a, NULL, meta_json, clip_id, json);
+}
+
+stint_db_rc stint_artifact_attach_stored(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+					 const char *storage, const char *meta_json, const char *clip_id, char **json)
+{
 	char size[24];
-	const char *p[9] = { sid, a->type, a->name, a->path, a->content_type, size, meta_json, clip_id, a->storage };
+	const char *p[9] = { sid, a->type, a->name, a->path, a->content_type, size, meta_json, clip_id, storage };
 
 	snprintf(size, sizeof(size), "%lld", a->size_bytes);
 	if (stint_tx_text(tx, STINT_SQL_ARTIFACT_CREATE, 9, p, json) == STINT_DB_OK && *json != NULL)

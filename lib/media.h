@@ -102,7 +102,6 @@ typedef struct stint_artifact_new {
 	const char *path;          /* var-relative, as stint_media_keep() named it */
 	const char *content_type;  /* a media type without CR or LF */
 	long long size_bytes;
-	const char *storage;       /* "local" or "s3" (lib/store.h); NULL: local */
 } stint_artifact_new;
 
 /*
@@ -121,6 +120,13 @@ stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_art
  */
 stint_db_rc stint_artifact_attach(stint_tx *tx, const char *sid, const stint_artifact_new *a,
 				  const char *meta_json, const char *clip_id, char **json);
+
+/*
+ * As stint_artifact_attach(), for a file stored where storage says ("local"
+ * or "s3": in the media bucket, lib/store.h; NULL: local).
+ */
+stint_db_rc stint_artifact_attach_stored(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+					 const char *storage, const char *meta_json, const char *clip_id, char **json);
 
 /* As stint_clip_delete(), for artifact artifact_id ("artifact.delete"). */
 stint_db_rc stint_artifact_delete(stint_tx *tx, const char *sid, const char *artifact_id,
