@@ -28,6 +28,7 @@
 #include "importer.h"
 #include "log.h"
 #include "media.h"
+#include "store.h"
 #include "probe.h"
 #include "tokens.h"
 #include "tx.h"
@@ -354,7 +355,7 @@ static int import_match(stint_db *db, const admin_opts *o)
 	import_rc = stint_import_dvw(&tx, &opt, data.data, data.len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
 	if (db_rc != STINT_DB_OK)
-		stint_media_unlink(kept);
+		stint_store_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		fprintf(stderr, "stint-admin: %s: %s", o->arg, warnings.data ? warnings.data : "not a DataVolley file\n");
 	} else if (db_rc != STINT_DB_OK) {

@@ -48,6 +48,7 @@
 #include "db.h"
 #include "events.h"
 #include "media.h"
+#include "store.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -64,6 +65,8 @@ typedef struct run {
 	const char *session_id;
 	char clip_id[24];
 	char file[PATH_MAX];         /* the clip's file, absolute */
+	char rel[PATH_MAX];          /* its var-relative name (a key in the media bucket when s3) */
+	int s3;                      /* the file is in the media bucket (storage s3, lib/store.h) */
 	char kind[8];
 	double duration_sec;         /* < 0: unknown */
 	double offset_sec;
@@ -188,6 +191,10 @@ static int read_clip(stint_db *db, stint_tx *tx, run *ru)
 		fprintf(stderr, "stint-analyze: analyzer %s does not take %s clips\n", ru->analyzer->name, kind);
 		status = EXIT_PERMANENT;
 	} else {
+		const char *storage = stint_db_cell(res, 0, "storage");
+
+		snprintf(ru->rel, sizeof(ru->rel), "%s", rel);
+		ru->s3 = storage != NULL && strcmp(storage, STINT_STORAGE_S3) == 0;
 		snprintf(ru->kind, sizeof(ru->kind), "%s", kind);
 		ru->duration_sec = duration != NULL ? strtod(duration, NULL) : -1;
 		ru->offset_sec = strtod(offset, NULL);
@@ -476,16 +483,47 @@ static int store(stint_db *db, run *ru, const cJSON *events)
 	return 0;
 }
 
+/*
+ * A clip in the media bucket: copied into a temporary file (TMPDIR, else
+ * /tmp) for the analyzer, whose name goes to ru->file and tmp. 0, or
+ * EXIT_RETRY with the reason on stderr (S3 down: the task is retried).
+ */
+static int fetch_clip(run *ru, char *tmp, size_t size)
+{
+	const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	const char *ext = strrchr(ru->rel, '.');
+	char why[512];
+	int fd;
+
+	if (snprintf(tmp, size, "%s/stint-clip-XXXXXX%s", dir, ext != NULL ? ext : "") >= (int)size ||
+	    (fd = mkstemps(tmp, ext != NULL ? (int)strlen(ext) : 0)) < 0) {
+		fprintf(stderr, "stint-analyze: cannot make a temporary file in %s for clip %s\n", dir, ru->clip_id);
+		tmp[0] = '\0';
+		return EXIT_RETRY;
+	}
+	close(fd);
+	unlink(tmp);  /* stint_store_fetch creates it (O_EXCL) */
+	if (stint_store_fetch(ru->rel, tmp, why, sizeof(why)) != STINT_STORE_OK) {
+		fprintf(stderr, "stint-analyze: clip %s could not be read from the media bucket: %s\n", ru->clip_id, why);
+		tmp[0] = '\0';
+		return EXIT_RETRY;
+	}
+	snprintf(ru->file, sizeof(ru->file), "%s", tmp);
+	return 0;
+}
+
 /* Everything after the settings: the run's status. */
 static int analyze(stint_db *db, run *ru)
 {
 	cJSON *events = cJSON_CreateArray();
-	char root[PATH_MAX];
+	char root[PATH_MAX], tmp[PATH_MAX] = "";
 	int status;
 
 	if (events == NULL)
 		return EXIT_RETRY;
 	if ((status = read_clip(db, NULL, ru)) != 0)
+		goto out;
+	if (ru->s3 && (status = fetch_clip(ru, tmp, sizeof(tmp))) != 0)
 		goto out;
 	find_root(root, sizeof(root));
 	snprintf(ru->program, sizeof(ru->program), "%s%s%s", ru->analyzer->program[0] == '/' ? "" : root,
@@ -498,6 +536,8 @@ static int analyze(stint_db *db, run *ru)
 	fflush(stdout);
 	status = store(db, ru, events);
 out:
+	if (tmp[0] != '\0')
+		unlink(tmp);
 	cJSON_Delete(events);
 	return status;
 }

@@ -31,6 +31,7 @@
  * run would repeat (a corrupt or missing device file, no such session, bad
  * thresholds); 1 another failure (the database away: the spooler retries).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -51,6 +52,7 @@
 #include "loadmetrics.h"
 #include "media.h"
 #include "report.h"
+#include "store.h"
 #include "thresholds.h"
 #include "tx.h"
 #include "validate.h"
@@ -73,6 +75,7 @@ typedef struct report {
 	size_t samples;             /* parsed in all files */
 	char err[1024];
 	int permanent;              /* the failure would repeat */
+	char fetch_dir[4096];       /* local copies of device files in the media bucket ("" until one is needed) */
 } report;
 
 static void progress(int pct, const char *msg, size_t i, size_t n)
@@ -541,6 +544,70 @@ static void put_events(report *r, const PGresult *parts, int i, cJSON *p, cJSON 
 }
 
 /*
+ * A device file stored in the media bucket (rel, var-relative; an EPTS
+ * file's metadata .xml beside it): copied once per report into r->fetch_dir
+ * (a new folder in TMPDIR, else /tmp), its local name in out. 0, or -1
+ * with r->err (retryable: S3 may be back next time).
+ */
+static int fetch_device_file(report *r, const char *dev, const char *rel, int epts, char *out, size_t size)
+{
+	const char *tmp = getenv("TMPDIR") != NULL && *getenv("TMPDIR") != '\0' ? getenv("TMPDIR") : "/tmp";
+	const char *base = strrchr(rel, '/') != NULL ? strrchr(rel, '/') + 1 : rel;
+	char why[512], xml_rel[700], xml_out[4096];
+	struct stat st;
+	int n;
+
+	if (r->fetch_dir[0] == '\0') {
+		snprintf(r->fetch_dir, sizeof(r->fetch_dir), "%s/stint-report-XXXXXX", tmp);
+		if (mkdtemp(r->fetch_dir) == NULL) {
+			snprintf(r->err, sizeof(r->err), "cannot make a temporary folder in %s: %s", tmp, strerror(errno));
+			r->fetch_dir[0] = '\0';
+			return -1;
+		}
+	}
+	n = snprintf(out, size, "%s/%s", r->fetch_dir, base);
+	if (n < 0 || (size_t)n >= size || strlen(rel) + 1 > sizeof(xml_rel))
+		return -1;
+	if (stat(out, &st) == 0)  /* a team file, already here for another player */
+		return 0;
+	if (stint_store_fetch(rel, out, why, sizeof(why)) != STINT_STORE_OK) {
+		snprintf(r->err, sizeof(r->err), "device %s: its file could not be read from the media bucket: %s", dev, why);
+		return -1;
+	}
+	if (epts && strrchr(base, '.') != NULL) {
+		snprintf(xml_rel, sizeof(xml_rel), "%.*s.xml", (int)(strrchr(rel, '.') - rel), rel);
+		snprintf(xml_out, sizeof(xml_out), "%.*s.xml", (int)(strrchr(out, '.') - out), out);
+		if (stint_store_fetch(xml_rel, xml_out, why, sizeof(why)) != STINT_STORE_OK) {
+			unlink(out);
+			snprintf(r->err, sizeof(r->err), "device %s: its metadata could not be read from the media bucket: %s",
+				 dev, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The local copies of fetch_device_file() removed, with their folder. */
+static void remove_fetched(report *r)
+{
+	DIR *d;
+	struct dirent *e;
+	char path[4400];
+
+	if (r->fetch_dir[0] == '\0' || (d = opendir(r->fetch_dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", r->fetch_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(r->fetch_dir);
+	r->fetch_dir[0] = '\0';
+}
+
+/*
  * Participant row i: its player object in metrics.players, and the job for
  * its device file in *out (NULL without a device). -1 with r->err for a
  * device without a usable file record.
@@ -598,6 +665,9 @@ static int participant(report *r, const PGresult *parts, int i, job **out)
 		return -1;
 	}
 	r->permanent = 0;
+	if (strcmp(stint_db_cell(parts, i, "storage"), STINT_STORAGE_S3) == 0 &&
+	    fetch_device_file(r, dev, path, j->format == STINT_WEARABLE_EPTS, j->path, sizeof(j->path)) != 0)
+		return -1;
 	return 0;
 }
 
@@ -813,6 +883,46 @@ static int write_file(const char *dir, const char *name, const char *data, size_
 }
 
 /* Remove the run folder dir and what is in it (only the names this program writes). */
+static const char *const files[] = { "report.html", "metrics.json", "metrics.csv" };
+static const char *const types[] = { "text/html; charset=utf-8", "application/json", "text/csv; charset=utf-8" };
+
+/*
+ * With media_storage s3, the run's files into the media bucket (lib/store.h)
+ * under the same names (reports/<sid>/<run>/...); 0, or -1 with r->err
+ * saying why (the objects sent so far removed again).
+ */
+static int store_run(report *r, const char *run)
+{
+	char rel[256], abs[4096], why[512];
+	int k, j;
+
+	for (k = 0; k < 3; k++) {
+		snprintf(rel, sizeof(rel), "reports/%s/%s/%s", r->sid, run, files[k]);
+		if (stint_media_path(rel, abs, sizeof(abs)) != 0 ||
+		    stint_store_put(abs, rel, types[k], why, sizeof(why)) != STINT_STORE_OK) {
+			snprintf(r->err, sizeof(r->err), "cannot store the report in the media bucket (media_storage s3): %s", why);
+			for (j = 0; j < k; j++) {
+				snprintf(rel, sizeof(rel), "reports/%s/%s/%s", r->sid, run, files[j]);
+				stint_store_remove(rel);
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The run's objects out of the media bucket again (its record failed). */
+static void unstore_run(report *r, const char *run)
+{
+	char rel[256];
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		snprintf(rel, sizeof(rel), "reports/%s/%s/%s", r->sid, run, files[k]);
+		stint_store_remove(rel);
+	}
+}
+
 static void remove_run(const char *dir)
 {
 	static const char *const names[] = { "report.html", "metrics.json", "metrics.csv", ".report.html.tmp",
@@ -890,11 +1000,9 @@ static stint_db_rc set_status(report *r, const char *status)
 }
 
 /* One unit of work: the artifacts, the session's report_url and status, session_updated and report_ready. */
-static int record(report *r, const char *run, const long long sizes[3], char *url, size_t urlsize, char *aid,
-		  size_t aidsize)
+static int record(report *r, const char *run, const long long sizes[3], const char *storage, char *url,
+		  size_t urlsize, char *aid, size_t aidsize)
 {
-	static const char *const files[] = { "report.html", "metrics.json", "metrics.csv" };
-	static const char *const types[] = { "text/html; charset=utf-8", "application/json", "text/csv; charset=utf-8" };
 	char path[3][256], name[3][64], *json[3] = { NULL, NULL, NULL }, *ready = NULL;
 	const char *day = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->metrics, "session"),
 							   "day")->valuestring;
@@ -910,7 +1018,8 @@ static int record(report *r, const char *run, const long long sizes[3], char *ur
 
 		snprintf(path[k], sizeof(path[k]), "reports/%s/%s/%s", r->sid, run, files[k]);
 		snprintf(name[k], sizeof(name[k]), "report-%s-%s", day, files[k]);
-		if (stint_artifact_create(&tx, r->sid, &a, &json[k]) == STINT_DB_OK && json[k] == NULL)
+		if (stint_artifact_attach_stored(&tx, r->sid, &a, storage, NULL, NULL, &json[k]) == STINT_DB_OK &&
+		    json[k] == NULL)
 			stint_tx_fail(&tx, STINT_DB_ERROR);
 	}
 	msg = json[0] != NULL ? cJSON_Parse(json[0]) : NULL;
@@ -1029,11 +1138,25 @@ int main(int argc, char **argv)
 	} else if (build(&r, run) != 0 || write_files(&r, run, sizes) != 0) {
 		rc = fail(&r, NULL);
 	} else {
+		int s3 = stint_store_is_s3();
+
 		snprintf(rel, sizeof(rel), "reports/%s/%s", sid, run);
 		stint_media_path(rel, dir, sizeof(dir));
-		if (record(&r, run, sizes, url, sizeof(url), aid, sizeof(aid)) != 0) {
+		if (s3 && store_run(&r, run) != 0) {
+			rc = fail(&r, dir);
+		} else if (record(&r, run, sizes, s3 ? STINT_STORAGE_S3 : STINT_STORAGE_LOCAL, url, sizeof(url), aid,
+				  sizeof(aid)) != 0) {
+			if (s3)
+				unstore_run(&r, run);
 			rc = fail(&r, dir);
 		} else {
+			if (s3) {  /* in the bucket now: no web host keeps a copy */
+				remove_run(dir);
+				if (stint_media_path(rel, dir, sizeof(dir)) == 0 && strrchr(dir, '/') != NULL) {
+					*strrchr(dir, '/') = '\0';
+					rmdir(dir);  /* the session's folder, when no local run is left in it */
+				}
+			}
 			printf("{\"report_url\":\"%s\",\"artifact_id\":%s,\"run\":\"%s\",\"players\":%d,\"samples\":%zu}\n",
 			       url, aid, run, cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.metrics, "players")),
 			       r.samples);
@@ -1041,6 +1164,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fflush(stdout);
+	remove_fetched(&r);
 	PQclear(r.events);
 	cJSON_Delete(r.metrics);
 	stint_db_close(&r.db);

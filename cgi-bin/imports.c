@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "auth.h"
@@ -16,6 +17,7 @@
 #include "fail.h"
 #include "importer.h"
 #include "media.h"
+#include "store.h"
 #include "probe.h"
 #include "sessions.h"
 #include "tx.h"
@@ -46,7 +48,9 @@ static void import_dvw(stint_req *r)
 	stint_import opt = { 0 };
 	stint_media_info info;
 	stint_buf warnings = STINT_BUF_INIT;
-	char id[37], path[600], abs[4200], kept[600] = "", location[64], *detail = NULL;
+	char id[37], path[600], abs[4200], kept[600] = "", location[64], why[512], *detail = NULL;
+	int fetched = 0;
+	stint_store_rc got;
 	const char *problem;
 	cJSON *out = NULL;
 	stint_import_rc import_rc;
@@ -61,8 +65,18 @@ static void import_dvw(stint_req *r)
 	if (video != NULL) {
 		snprintf(path, sizeof(path), "media/%s", video);
 		if (strlen(video) > 500 || !stint_auth_media_file(r, NULL, video) ||
-		    stint_media_path(path, abs, sizeof(abs)) != 0 || stint_media_probe(abs, &info) != 0 ||
-		    !info.has_video) {
+		    (got = stint_store_local(path, abs, sizeof(abs), &fetched, why, sizeof(why))) == STINT_STORE_FAILED) {
+			stint_fail_field(r, "video", "must name a video uploaded into a session you may edit (<session id>/<name>)");
+			return;
+		}
+		if (got == STINT_STORE_UNAVAILABLE) {  /* in the media bucket, which cannot be reached */
+			stint_resp_header(r, "Retry-After", "30");
+			stint_fail(r, 503, "storage_unavailable", "The media storage (S3) cannot be reached; try again later.", NULL);
+			return;
+		}
+		if (stint_media_probe(abs, &info) != 0 || !info.has_video) {
+			if (fetched)
+				unlink(abs);
 			stint_fail_field(r, "video", "must name a video uploaded into a session you may edit (<session id>/<name>)");
 			return;
 		}
@@ -77,8 +91,10 @@ static void import_dvw(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	import_rc = stint_import_dvw(&tx, &opt, r->body.data, r->body.len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
+	if (fetched)  /* the bucket's copy, fetched for ffprobe and sent again under the new session's name */
+		unlink(abs);
 	if (db_rc != STINT_DB_OK)
-		stint_media_unlink(kept);
+		stint_store_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		while (warnings.len > 0 && warnings.data[warnings.len - 1] == '\n')
 			warnings.data[--warnings.len] = '\0';

@@ -24,6 +24,7 @@
 #include "fail.h"
 #include "media.h"
 #include "probe.h"
+#include "store.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -109,6 +110,30 @@ static int create_clip_row(stint_req *r, cJSON *clip)
 }
 
 /*
+ * Store the complete file tmp for session sid (stint_store_place, linked in
+ * local mode) with its name in rel and its storage in *storage; on a failure
+ * answer 503 (S3 could not take it) or 500 and return -1.
+ */
+static int place(stint_req *r, const char *tmp, const char *ext, const char *ctype, char *rel, size_t size,
+		 const char **storage)
+{
+	char why[512];
+	stint_store_rc rc = stint_store_place(tmp, STINT_PLACE_LINK, r->params[0], ext, ctype, rel, size, storage,
+					      why, sizeof(why));
+
+	if (rc == STINT_STORE_OK)
+		return 0;
+	if (rc == STINT_STORE_UNAVAILABLE) {
+		stint_resp_header(r, "Retry-After", "30");
+		stint_fail(r, 503, "storage_unavailable", "The media storage (S3) could not take the file; send it again later.",
+			   NULL);
+	} else {
+		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
+	}
+	return -1;
+}
+
+/*
  * The clip of body in (validated) from the import folder's file in.path
  * (lib/media.h's stint_media_import: copied, probed as an upload is, stored
  * in the session's folder): add it and answer, or answer 422 naming path
@@ -124,7 +149,7 @@ static void import_clip(stint_req *r, const clip_in *in)
 					 "'.', '_', '-' and '/', no '..', no link leading out)",
 		[STINT_FETCH_TOO_LARGE] = "names a file larger than 2 GiB",
 	};
-	const char *kind = in->kind, *ext, *ctype;
+	const char *kind = in->kind, *ext, *ctype, *storage;
 	char tmp[4300], rel[600];
 	stint_media_info info;
 	struct stat st;
@@ -150,13 +175,17 @@ static void import_clip(stint_req *r, const clip_in *in)
 		goto out;
 	}
 	stint_media_type(&info, &ext, &ctype);
-	if (stat(tmp, &st) != 0 || stint_media_keep(tmp, r->params[0], ext, rel, sizeof(rel)) != 0) {
+	if (stat(tmp, &st) != 0) {
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		goto out;
 	}
+	if (place(r, tmp, ext, ctype, rel, sizeof(rel), &storage) != 0)
+		goto out;
 	clip = cJSON_Duplicate(r->json, 1);
 	cJSON_DeleteItemFromObject(clip, "path");
 	cJSON_DeleteItemFromObject(clip, "kind");
+	cJSON_DeleteItemFromObject(clip, "storage");
+	cJSON_AddStringToObject(clip, "storage", storage);
 	cJSON_AddStringToObject(clip, "kind", kind);
 	if (!cJSON_IsString(cJSON_GetObjectItem(clip, "title"))) {
 		cJSON_DeleteItemFromObject(clip, "title");
@@ -168,7 +197,7 @@ static void import_clip(stint_req *r, const clip_in *in)
 	if (!in->duration_sent)
 		cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
 	if (create_clip_row(r, clip) != 0)
-		stint_media_unlink(rel);
+		stint_store_unlink(rel);
 out:
 	cJSON_Delete(clip);
 	unlink(tmp);
@@ -183,7 +212,9 @@ static void register_clip(stint_req *r)
 	cJSON *errors = NULL, *clip;
 	clip_in in = { NULL, NULL, NULL, NULL, 0 };
 	stint_media_info info;
-	char rel[600], abs[4200];
+	char rel[600], abs[4200], why[512];
+	int fetched = 0;
+	stint_store_rc got = STINT_STORE_FAILED;
 
 	if (stint_validate_json(r->json, STINT_SPEC(clip_fields), 0, &in, &errors) != 0) {
 		stint_fail_fields(r, errors);
@@ -206,10 +237,17 @@ static void register_clip(stint_req *r)
 		return;
 	}
 	clip = cJSON_Duplicate(r->json, 1);
+	cJSON_DeleteItemFromObject(clip, "storage");  /* the server's to say (migration 0029) */
 	if (in.file != NULL) {
 		snprintf(rel, sizeof(rel), "media/%s", in.file);
-		if (!stint_auth_media_file(r, r->params[0], in.file) || stint_media_path(rel, abs, sizeof(abs)) != 0) {
+		if (!stint_auth_media_file(r, r->params[0], in.file) ||
+		    (got = stint_store_local(rel, abs, sizeof(abs), &fetched, why, sizeof(why))) == STINT_STORE_FAILED) {
 			stint_fail_field(r, "file", "must name a file uploaded into this session (<session id>/<name>)");
+			goto out;
+		}
+		if (got == STINT_STORE_UNAVAILABLE) {  /* in the media bucket, which cannot be reached */
+			stint_resp_header(r, "Retry-After", "30");
+			stint_fail(r, 503, "storage_unavailable", "The media storage (S3) cannot be reached; try again later.", NULL);
 			goto out;
 		}
 		if (stint_media_probe(abs, &info) != 0) {
@@ -222,11 +260,15 @@ static void register_clip(stint_req *r)
 		}
 		cJSON_DeleteItemFromObject(clip, "file");
 		cJSON_AddStringToObject(clip, "path", rel);
+		if (fetched)  /* the same object as the clip it was uploaded as */
+			cJSON_AddStringToObject(clip, "storage", STINT_STORAGE_S3);
 		if (!in.duration_sent)
 			cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
 	}
 	create_clip_row(r, clip);
 out:
+	if (fetched)
+		unlink(abs);
 	cJSON_Delete(clip);
 }
 
@@ -258,7 +300,7 @@ static const stint_field upload_fields[] = {
 /* POST clips/upload?kind=video&title=...&offset_sec=...: the file is the body. */
 static void upload_clip(stint_req *r)
 {
-	const char *tmp = upload_file(r), *ext, *ctype;
+	const char *tmp = upload_file(r), *ext, *ctype, *storage;
 	upload_in in = { NULL, "", 0 };
 	cJSON *clip = NULL, *errors = NULL;
 	stint_media_info info;
@@ -282,10 +324,8 @@ static void upload_clip(stint_req *r)
 		return;
 	}
 	stint_media_type(&info, &ext, &ctype);
-	if (stint_media_keep(tmp, r->params[0], ext, rel, sizeof(rel)) != 0) {
-		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
+	if (place(r, tmp, ext, ctype, rel, sizeof(rel), &storage) != 0)
 		return;
-	}
 	stat(tmp, &st);
 	clip = cJSON_CreateObject();
 	cJSON_AddStringToObject(clip, "kind", in.kind);
@@ -295,8 +335,9 @@ static void upload_clip(stint_req *r)
 	cJSON_AddStringToObject(clip, "content_type", ctype);
 	cJSON_AddNumberToObject(clip, "size_bytes", (double)st.st_size);
 	cJSON_AddNumberToObject(clip, "duration_sec", info.duration_sec);
+	cJSON_AddStringToObject(clip, "storage", storage);
 	if (create_clip_row(r, clip) != 0)
-		stint_media_unlink(rel);
+		stint_store_unlink(rel);
 	cJSON_Delete(clip);
 }
 
@@ -337,7 +378,7 @@ static void delete_row(stint_req *r, delete_fn *del, const char *what)
 	rc = stint_tx_end(&tx);
 	snprintf(msg, sizeof(msg), "There is no such %s in this session.", what);
 	if (stint_found_or_fail(r, rc, found, msg)) {
-		stint_media_unlink(file);
+		stint_store_unlink(file);
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	}
 	free(file);
@@ -348,16 +389,29 @@ static void delete_clip(stint_req *r)
 	delete_row(r, stint_clip_delete, "clip");
 }
 
-/* Hand the file to nginx: X-Accel-Redirect to the internal /_files/ location. */
-static void send_file(stint_req *r, const char *rel, const char *ctype, const char *name)
+/*
+ * Hand the file to nginx: X-Accel-Redirect to the internal /_files/
+ * location, or for a file in the media bucket (storage s3) to /_s3/, which
+ * proxies a request presigned for a minute to S3 (lib/store.h).
+ */
+static void send_file(stint_req *r, const char *rel, const char *ctype, const char *name, const char *storage)
 {
 	stint_buf loc = STINT_BUF_INIT, disp = STINT_BUF_INIT;
+	char s3[4200];
 
 	if (!stint_is_safe_relpath(rel)) {
 		stint_fail(r, 404, "not_found", "The file is gone.", NULL);
 		return;
 	}
-	stint_buf_printf(&loc, "/_files/%s", rel);
+	if (storage != NULL && strcmp(storage, STINT_STORAGE_S3) == 0) {
+		if (stint_store_accel(rel, r->is_head, s3, sizeof(s3)) != 0) {
+			stint_fail(r, 503, "storage_unavailable", "The media storage (S3) is not configured on this server.", NULL);
+			return;
+		}
+		stint_buf_puts(&loc, s3);
+	} else {
+		stint_buf_printf(&loc, "/_files/%s", rel);
+	}
 	stint_resp_header(r, "X-Accel-Redirect", loc.data);
 	if (name != NULL) {
 		/*
@@ -391,7 +445,7 @@ static void download_row(stint_req *r, file_fn *file, const char *missing)
 		if (f.path == NULL)  /* a clip that is a reference; artifacts are always stored */
 			stint_fail(r, 404, "not_stored", "This clip is a reference; open its uri.", NULL);
 		else
-			send_file(r, f.path, f.content_type, f.name);
+			send_file(r, f.path, f.content_type, f.name, f.storage);
 	}
 	stint_media_file_free(&f);
 }
@@ -474,6 +528,7 @@ static void upload_artifact(stint_req *r)
 {
 	const char *tmp = upload_file(r), *ctype = stint_req_env(r, "CONTENT_TYPE");
 	stint_artifact_new a;
+	const char *storage;
 	artifact_in in = { NULL, NULL, NULL, NULL };
 	cJSON *errors = NULL;
 	char rel[600], *json = NULL;
@@ -497,20 +552,22 @@ static void upload_artifact(stint_req *r)
 		stint_fail(r, 400, "no_file", "Send the file as the request body.", NULL);
 		return;
 	}
-	if (stint_media_keep(tmp, r->params[0], "bin", rel, sizeof(rel)) != 0 || stat(tmp, &st) != 0) {
+	a.content_type = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
+	if (stat(tmp, &st) != 0) {
 		stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
 		return;
 	}
+	if (place(r, tmp, "bin", a.content_type, rel, sizeof(rel), &storage) != 0)
+		return;
 	a.type = in.type;
 	a.name = in.name;
 	a.path = rel;
-	a.content_type = ctype && *ctype && !strpbrk(ctype, "\r\n") && strlen(ctype) < 100 ? ctype : "application/octet-stream";
 	a.size_bytes = (long long)st.st_size;
 	stint_tx_begin(&tx, r->db, r->user.id_text);
-	stint_artifact_attach(&tx, r->params[0], &a, in.meta, in.clip_id, &json);
+	stint_artifact_attach_stored(&tx, r->params[0], &a, storage, in.meta, in.clip_id, &json);
 	rc = stint_tx_end(&tx);
 	if (rc != STINT_DB_OK || json == NULL)
-		stint_media_unlink(rel);
+		stint_store_unlink(rel);
 	if (rc == STINT_DB_OK && json == NULL && in.clip_id != NULL)
 		stint_fail_field(r, "clip_id", "is no clip of this session");
 	else

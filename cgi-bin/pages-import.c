@@ -22,6 +22,7 @@
 #include "fail.h"
 #include "importer.h"
 #include "media.h"
+#include "store.h"
 #include "multipart.h"
 #include "pages-dashboard.h"
 #include "pages-import.h"
@@ -217,7 +218,7 @@ void page_import(stint_req *r)
 	import_rc = stint_import_dvw(&tx, &opt, file->data, file->len, id, &events, &warnings);
 	db_rc = stint_tx_end(&tx);
 	if (db_rc != STINT_DB_OK)
-		stint_media_unlink(kept);
+		stint_store_unlink(kept);
 	if (import_rc == STINT_IMPORT_BAD_FILE) {
 		send_back(r, 422, title, "file", first_line(r, &warnings));
 	} else if (db_rc != STINT_DB_OK) {

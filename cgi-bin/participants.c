@@ -27,6 +27,7 @@
 #include "media.h"
 #include "multipart.h"
 #include "participants.h"
+#include "store.h"
 #include "tx.h"
 #include "validate.h"
 #include "view.h"
@@ -144,15 +145,20 @@ static void list_device_files(stint_req *r)
 static void download_device_file(stint_req *r)
 {
 	stint_buf loc = STINT_BUF_INIT, disp = STINT_BUF_INIT;
-	char *path = NULL, *name = NULL;
+	char *path = NULL, *name = NULL, *storage = NULL, s3[4200];
 	int found = 0;
-	stint_db_rc rc = stint_device_file_path(r->db, r->params[0], r->params[1], &found, &path, &name);
+	stint_db_rc rc = stint_device_file_path(r->db, r->params[0], r->params[1], &found, &path, &name, &storage);
 
 	if (stint_found_or_fail(r, rc, found, "There is no such device file in this session.")) {
 		if (!stint_is_safe_relpath(path)) {
 			stint_fail(r, 404, "not_found", "The file is gone.", NULL);
+		} else if (strcmp(storage, STINT_STORAGE_S3) == 0 && stint_store_accel(path, r->is_head, s3, sizeof(s3)) != 0) {
+			stint_fail(r, 503, "storage_unavailable", "The media storage (S3) is not configured on this server.", NULL);
 		} else {
-			stint_buf_printf(&loc, "/_files/%s", path);
+			if (strcmp(storage, STINT_STORAGE_S3) == 0)  /* nginx's /_s3/ proxy (docs/storage.md) */
+				stint_buf_puts(&loc, s3);
+			else
+				stint_buf_printf(&loc, "/_files/%s", path);
 			stint_buf_puts(&disp, "attachment; filename*=UTF-8''");
 			stint_url_arg(&disp, name[0] != '\0' ? name : strrchr(path, '/') + 1);
 			stint_resp_header(r, "X-Accel-Redirect", loc.data);
@@ -165,6 +171,7 @@ static void download_device_file(stint_req *r)
 	stint_buf_free(&disp);
 	free(path);
 	free(name);
+	free(storage);
 }
 
 /* The files of one upload request. */
@@ -375,13 +382,22 @@ static void store_uploads(stint_req *r, upload_set *s, const char *format, int j
 			goto out;
 		}
 	}
-	for (i = 0; i < s->n; i++)
-		if (stint_device_upload_keep(&s->u[i], r->params[0]) != 0) {
+	for (i = 0; i < s->n; i++) {
+		int kept = stint_device_upload_keep(&s->u[i], r->params[0]);
+
+		if (kept != 0) {
 			upload_set_free(s, 1);
 			s->n = 0;
-			stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
+			if (kept == -2) {
+				stint_resp_header(r, "Retry-After", "30");
+				stint_fail(r, 503, "storage_unavailable",
+					   "The media storage (S3) could not take the file; send it again later.", NULL);
+			} else {
+				stint_fail(r, 500, "internal", "The file could not be stored.", NULL);
+			}
 			goto out;
 		}
+	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	for (i = 0; i < s->n; i++) {
 		stint_device_file_put(&tx, r->params[0], &s->u[i], r->user.id_text, &row, &old[i]);

@@ -16,8 +16,10 @@
  * of a body that broke off. The
  * PATCH that completes the upload checks it with ffprobe (415 when it is not
  * the declared kind: the upload is removed), renames it into the session's
- * media folder and adds it as a clip at its offset_sec. Only the session's
- * editor who created an upload may use it: anyone else gets 404.
+ * media folder (or, with media_storage s3, sends it to the media bucket and
+ * then removes the part file: lib/store.h) and adds it as a clip at its
+ * offset_sec. Only the session's editor who created an upload may use it:
+ * anyone else gets 404.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@
 #include "fail.h"
 #include "media.h"
 #include "probe.h"
+#include "store.h"
 #include "tx.h"
 #include "upload.h"
 
@@ -218,16 +221,19 @@ static long read_body(void *ctx, char *buf, size_t n)
 
 /*
  * In tx, the upload complete in part: check it with ffprobe, rename it into
- * the media folder (its name in rel) and add its clip (JSON in *clip).
- * Answers 415 itself (the upload removed) and returns 415 then; 0 when the
- * clip is added, -1 on another failure.
+ * the media folder or send it to S3 (stint_store_place; its name in rel)
+ * and add its clip (JSON in *clip). Returns 415 when it is not media (the
+ * upload's row removed in tx), 503 when S3 could not take it (part kept),
+ * 0 when the clip is added, -1 on another failure.
  */
 static int finish(stint_req *r, stint_tx *tx, const upload_row *u, const char *part, char *rel,
 		  size_t size, char **clip)
 {
-	const char *p[3] = { r->params[0], r->params[1], r->user.id_text }, *ext, *ctype;
+	const char *p[3] = { r->params[0], r->params[1], r->user.id_text }, *ext, *ctype, *storage;
 	stint_media_info info;
 	struct stat st;
+	stint_store_rc placed;
+	char why[512];
 	cJSON *c;
 	char *text;
 
@@ -236,8 +242,12 @@ static int finish(stint_req *r, stint_tx *tx, const upload_row *u, const char *p
 		return 415;
 	}
 	stint_media_type(&info, &ext, &ctype);
-	if (stat(part, &st) != 0 || stint_upload_finish(part, r->params[0], ext, rel, size) != 0)
+	if (stat(part, &st) != 0)
 		return -1;
+	placed = stint_store_place(part, STINT_PLACE_RENAME, r->params[0], ext, ctype, rel, size, &storage, why,
+				   sizeof(why));
+	if (placed != STINT_STORE_OK)
+		return placed == STINT_STORE_UNAVAILABLE ? 503 : -1;
 	c = cJSON_CreateObject();
 	cJSON_AddStringToObject(c, "kind", u->kind);
 	cJSON_AddStringToObject(c, "title", u->title);
@@ -246,6 +256,7 @@ static int finish(stint_req *r, stint_tx *tx, const upload_row *u, const char *p
 	cJSON_AddStringToObject(c, "content_type", ctype);
 	cJSON_AddNumberToObject(c, "size_bytes", (double)st.st_size);
 	cJSON_AddNumberToObject(c, "duration_sec", info.duration_sec);
+	cJSON_AddStringToObject(c, "storage", storage);
 	text = cJSON_PrintUnformatted(c);
 	cJSON_Delete(c);
 	if (text == NULL)
@@ -373,7 +384,7 @@ static void patch_upload(stint_req *r)
 	}
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	verdict = advance(r, &tx, &u, at, added, part, rel, sizeof(rel), &expires, &clip);
-	if (verdict == -1)  /* not made a clip: the offset stays where it was */
+	if (verdict == -1 || verdict == 503)  /* not made a clip: the offset stays where it was */
 		stint_tx_fail(&tx, STINT_DB_ERROR);
 	rc = stint_tx_end(&tx);
 	if (verdict == 415 && rc == STINT_DB_OK) {
@@ -381,9 +392,13 @@ static void patch_upload(stint_req *r)
 		stint_fail(r, 415, "not_media", u.kind[0] == 'v' ?
 			   "The file is not a video that ffprobe can read; the upload is removed." :
 			   "The file is not audio that ffprobe can read; the upload is removed.", NULL);
+	} else if (verdict == 503) {
+		stint_resp_header(r, "Retry-After", "30");
+		stint_fail(r, 503, "storage_unavailable", "The media storage (S3) could not take the file. The upload is "
+			   "kept: send its last chunk again later.", NULL);
 	} else if (rc != STINT_DB_OK || verdict != 0) {
 		if (rel[0] != '\0')
-			stint_media_unlink(rel);
+			stint_store_unlink(rel);
 		if (rc != STINT_DB_OK)
 			stint_fail_db(r, rc);
 		else
@@ -397,6 +412,8 @@ static void patch_upload(stint_req *r)
 		if (expires != NULL && at + added < u.length)
 			stint_resp_header(r, "Upload-Expires", expires);
 		if (at + added == u.length) {
+			if (stint_store_is_s3())  /* in the bucket now; local mode renamed it */
+				unlink(part);
 			clip_id(clip, id, sizeof(id));
 			snprintf(loc, sizeof(loc), "/api/v1/sessions/%s/clips/%s", r->params[0], id);
 			stint_resp_header(r, "Stint-Clip", loc);

@@ -8,6 +8,7 @@
 #include "analysis.h"
 #include "dvw.h"
 #include "media.h"
+#include "store.h"
 #include "timeline.h"
 
 /* Seconds of "HH:MM:SS", or -1. */
@@ -110,11 +111,14 @@ static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, ch
 	const char *base = strrchr(opt->video_file, '/') ? strrchr(opt->video_file, '/') + 1 : opt->video_file;
 	cJSON *clip, *c;
 	char *text, *json = NULL;
-	const char *p[3] = { sid, NULL, NULL };
+	const char *p[3] = { sid, NULL, NULL }, *storage;
+	char why[512];
 
 	if (tx->rc != STINT_DB_OK)
 		return;
-	if (stint_media_keep(opt->video_file, sid, opt->video_ext, opt->video_kept, opt->video_kept_size) != 0) {
+	if (stint_store_place(opt->video_file, STINT_PLACE_LINK, sid, opt->video_ext,
+			      opt->video_type ? opt->video_type : "video/mp4", opt->video_kept, opt->video_kept_size,
+			      &storage, why, sizeof(why)) != STINT_STORE_OK) {
 		opt->video_kept[0] = '\0';
 		stint_tx_fail(tx, STINT_DB_ERROR);
 		return;
@@ -125,6 +129,7 @@ static void add_video(stint_tx *tx, const stint_import *opt, const char *sid, ch
 	cJSON_AddStringToObject(clip, "path", opt->video_kept);
 	cJSON_AddStringToObject(clip, "content_type", opt->video_type ? opt->video_type : "video/mp4");
 	cJSON_AddNumberToObject(clip, "duration_sec", opt->video_duration_sec);
+	cJSON_AddStringToObject(clip, "storage", storage);
 	text = cJSON_PrintUnformatted(clip);
 	cJSON_Delete(clip);
 	p[1] = text;

@@ -49,7 +49,7 @@ static stint_db_rc file_row(stint_db *db, stint_sql id, const char *sid, const c
 	*found = rc == STINT_DB_OK && PQntuples(res) > 0;
 	if (*found && (copy_cell(res, "path", &out->path) != 0 ||
 		       copy_cell(res, "content_type", &out->content_type) != 0 ||
-		       copy_cell(res, "name", &out->name) != 0)) {
+		       copy_cell(res, "name", &out->name) != 0 || copy_cell(res, "storage", &out->storage) != 0)) {
 		stint_media_file_free(out);
 		*found = 0;
 		rc = STINT_DB_ERROR;
@@ -155,11 +155,17 @@ stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_art
 stint_db_rc stint_artifact_attach(stint_tx *tx, const char *sid, const stint_artifact_new *a,
 				  const char *meta_json, const char *clip_id, char **json)
 {
+	return stint_artifact_attach_stored(tx, sid, a, NULL, meta_json, clip_id, json);
+}
+
+stint_db_rc stint_artifact_attach_stored(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+					 const char *storage, const char *meta_json, const char *clip_id, char **json)
+{
 	char size[24];
-	const char *p[8] = { sid, a->type, a->name, a->path, a->content_type, size, meta_json, clip_id };
+	const char *p[9] = { sid, a->type, a->name, a->path, a->content_type, size, meta_json, clip_id, storage };
 
 	snprintf(size, sizeof(size), "%lld", a->size_bytes);
-	if (stint_tx_text(tx, STINT_SQL_ARTIFACT_CREATE, 8, p, json) == STINT_DB_OK && *json != NULL)
+	if (stint_tx_text(tx, STINT_SQL_ARTIFACT_CREATE, 9, p, json) == STINT_DB_OK && *json != NULL)
 		stint_tx_audit(tx, "artifact.add", "session", sid, NULL);
 	return drop_on_failure(tx, json);
 }
@@ -182,6 +188,7 @@ void stint_media_file_free(stint_media_file *f)
 	free(f->path);
 	free(f->content_type);
 	free(f->name);
+	free(f->storage);
 	memset(f, 0, sizeof(*f));
 }
 

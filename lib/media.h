@@ -38,6 +38,7 @@ typedef struct stint_media_file {
 	char *path;          /* var-relative; NULL for a clip that is a reference (uri) */
 	char *content_type;  /* "" when unknown */
 	char *name;          /* the artifact's download name; NULL for a clip */
+	char *storage;       /* "local" or "s3" (lib/store.h): where path is */
 } stint_media_file;
 
 /*
@@ -120,6 +121,13 @@ stint_db_rc stint_artifact_create(stint_tx *tx, const char *sid, const stint_art
 stint_db_rc stint_artifact_attach(stint_tx *tx, const char *sid, const stint_artifact_new *a,
 				  const char *meta_json, const char *clip_id, char **json);
 
+/*
+ * As stint_artifact_attach(), for a file stored where storage says ("local"
+ * or "s3": in the media bucket, lib/store.h; NULL: local).
+ */
+stint_db_rc stint_artifact_attach_stored(stint_tx *tx, const char *sid, const stint_artifact_new *a,
+					 const char *storage, const char *meta_json, const char *clip_id, char **json);
+
 /* As stint_clip_delete(), for artifact artifact_id ("artifact.delete"). */
 stint_db_rc stint_artifact_delete(stint_tx *tx, const char *sid, const char *artifact_id,
 				  int *found, char **file);
@@ -183,7 +191,8 @@ stint_fetch_rc stint_media_import(const char *rel, const char *sid, long long ma
 
 /*
  * Unlink the stored file rel (var-relative): only a plain relative path
- * under media/ is removed; anything else, NULL or "" is left alone.
+ * under media/ is removed; anything else, NULL or "" is left alone. (A file
+ * that may be in the media bucket: stint_store_unlink, lib/store.h.)
  */
 void stint_media_unlink(const char *rel);
 

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "media.h"
+#include "store.h"
 
 static const char *const team_sides[] = { "A", "B", NULL };
 
@@ -149,20 +150,21 @@ stint_db_rc stint_device_file_list(stint_db *db, const char *sid, char **json)
 }
 
 stint_db_rc stint_device_file_path(stint_db *db, const char *sid, const char *fid, int *found, char **path,
-				   char **name)
+				   char **name, char **storage)
 {
 	const char *p[2] = { sid, fid };
 	PGresult *res = NULL;
 	stint_db_rc rc = stint_db_exec(db, STINT_SQL_DEVICE_FILE_FILE, 2, p, &res);
 
 	*found = rc == STINT_DB_OK && PQntuples(res) == 1;
-	*path = *name = NULL;
+	*path = *name = *storage = NULL;
 	if (*found) {
 		*path = strdup(stint_db_cell(res, 0, "path"));
 		*name = strdup(stint_db_cell(res, 0, "name"));
-		if (*path == NULL || *name == NULL) {
-			free(*path), free(*name);
-			*path = *name = NULL;
+		*storage = strdup(stint_db_cell(res, 0, "storage"));
+		if (*path == NULL || *name == NULL || *storage == NULL) {
+			free(*path), free(*name), free(*storage);
+			*path = *name = *storage = NULL;
 			*found = 0;
 			rc = STINT_DB_ERROR;
 		}
@@ -274,6 +276,38 @@ static int keep_as(const char *src, const char *part, const char *rel, const cha
 	return 0;
 }
 
+/*
+ * The kept files of u (and an EPTS file's metadata) into the media bucket,
+ * then their local copies removed: 0, or -2 with every copy removed (the
+ * reason logged by lib/store).
+ */
+static int to_bucket(stint_device_upload *u)
+{
+	char abs[4200], xml_rel[700], xml_abs[4200], why[512], *dot;
+	int rc = stint_media_path(u->rel, abs, sizeof(abs)) == 0 &&
+		 stint_store_put(abs, u->rel, "application/octet-stream", why, sizeof(why)) == STINT_STORE_OK ? 0 : -2;
+
+	snprintf(xml_rel, sizeof(xml_rel), "%s", u->rel);
+	if (rc == 0 && u->meta_tmp != NULL && (dot = strrchr(xml_rel, '.')) != NULL &&
+	    (size_t)(dot - xml_rel) + 5 < sizeof(xml_rel)) {
+		memcpy(dot, ".xml", 5);
+		if (stint_media_path(xml_rel, xml_abs, sizeof(xml_abs)) != 0 ||
+		    stint_store_put(xml_abs, xml_rel, "application/xml", why, sizeof(why)) != STINT_STORE_OK)
+			rc = -2;
+	}
+	/* local copies go either way; on a failure, so do the objects already sent */
+	if (rc != 0) {
+		stint_device_file_unlink(u->rel);
+		u->rel[0] = '\0';
+		return rc;
+	}
+	unlink(abs);
+	if (u->meta_tmp != NULL && stint_media_path(xml_rel, xml_abs, sizeof(xml_abs)) == 0)
+		unlink(xml_abs);
+	u->storage = STINT_STORAGE_S3;
+	return 0;
+}
+
 int stint_device_upload_keep(stint_device_upload *u, const char *sid)
 {
 	char secret[STINT_SECRET_HEX + 1], part[700], abs[4200];
@@ -288,6 +322,7 @@ int stint_device_upload_keep(stint_device_upload *u, const char *sid)
 	if (n < 0 || (size_t)n >= sizeof(u->rel))
 		return -1;
 	snprintf(part, sizeof(part), "uploads/raw/%s/.%.32s.part", sid, secret);
+	u->storage = STINT_STORAGE_LOCAL;
 	if (u->meta_tmp != NULL && keep_as(u->meta_tmp, part, u->rel, ".xml") != 0)
 		return -1;
 	if (keep_as(u->tmp, part, u->rel, NULL) != 0) {
@@ -295,7 +330,7 @@ int stint_device_upload_keep(stint_device_upload *u, const char *sid)
 			stint_device_file_unlink(u->rel);
 		return -1;
 	}
-	return 0;
+	return stint_store_is_s3() ? to_bucket(u) : 0;
 }
 
 /* The warnings of t as a JSON array text (heap, cJSON_free), or NULL when out of memory. */
@@ -328,9 +363,9 @@ stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_dev
 				  const char *user_id, char **json, char **old_path)
 {
 	char size[24], samples[24], from[40], to[40], *warnings = warnings_json(&u->tracks);
-	const char *p[13] = { sid, u->device_id, u->rel, u->original_name, stint_wearable_format_name(u->format),
+	const char *p[14] = { sid, u->device_id, u->rel, u->original_name, stint_wearable_format_name(u->format),
 			      size, u->sha256, samples, from, to, u->tracks.n_warnings > 0 ? "warning" : "ok",
-			      warnings, user_id };
+			      warnings, user_id, u->storage };
 	PGresult *res = NULL;
 	double t_from, t_to;
 
@@ -343,7 +378,7 @@ stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_dev
 	if (warnings == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	stint_tx_exec(tx, STINT_SQL_DEVICE_FILE_LOCK, 2, p, NULL);
-	if (stint_tx_exec(tx, STINT_SQL_DEVICE_FILE_PUT, 13, p, &res) == STINT_DB_OK) {
+	if (stint_tx_exec(tx, STINT_SQL_DEVICE_FILE_PUT, 14, p, &res) == STINT_DB_OK) {
 		const char *id = PQntuples(res) == 1 ? stint_db_cell(res, 0, "id") : NULL;
 		const char *j = id != NULL ? stint_db_cell(res, 0, "j") : NULL;
 		const char *old = id != NULL ? stint_db_cell(res, 0, "old_path") : NULL;
@@ -446,10 +481,15 @@ void stint_device_file_unlink(const char *rel)
 	    stint_media_path(rel, abs, sizeof(abs)) != 0)
 		return;
 	unlink(abs);
+	stint_store_remove(rel);
 	n = strlen(abs);
 	if (n > 5 && strcmp(abs + n - 5, ".epts") == 0 && n + 1 < sizeof(abs)) {
+		char xml[700];
+
 		memcpy(abs + n - 5, ".xml", sizeof(".xml"));  /* shorter than ".epts" */
 		unlink(abs);
+		snprintf(xml, sizeof(xml), "%.*s.xml", (int)strlen(rel) - 5, rel);
+		stint_store_remove(xml);
 	}
 }
 

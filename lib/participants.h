@@ -65,11 +65,11 @@ stint_db_rc stint_device_file_list(stint_db *db, const char *sid, char **json);
 
 /*
  * The stored file of device file fid of session sid: *found 0 when absent;
- * else path (under the var folder) and original name in path/name (heap,
- * caller frees).
+ * else path (under the var folder), original name and storage ("local" or
+ * "s3") in path/name/storage (heap, caller frees).
  */
 stint_db_rc stint_device_file_path(stint_db *db, const char *sid, const char *fid, int *found, char **path,
-				   char **name);
+				   char **name, char **storage);
 
 /* What a parsed upload is: everything the device_files row records. */
 typedef struct stint_device_upload {
@@ -82,6 +82,7 @@ typedef struct stint_device_upload {
 	char sha256[65];
 	stint_tracks tracks;           /* parsed (stint_tracks_free) */
 	char rel[600];                 /* once kept: uploads/raw/<session>/<name> */
+	const char *storage;           /* once kept: where ("local", or "s3" with media_storage s3: lib/store.h) */
 } stint_device_upload;
 
 /*
@@ -102,7 +103,10 @@ int stint_device_file_folder(const char *sid, char *abs, size_t size);
  * Keep u->tmp as session sid's file: uploads/raw/<sid>/<random>.<format>
  * under the var folder, written through a temporary name and rename()
  * (the folder made when missing). u->rel is its name; an EPTS file's
- * metadata is kept beside it as <random>.xml. 0 or -1.
+ * metadata is kept beside it as <random>.xml. With media_storage s3 the
+ * file (and metadata) then go to the media bucket under the same names and
+ * the local copies are removed (u->storage "s3"). 0; -1 on a local
+ * failure; -2 when S3 could not take them (nothing kept anywhere).
  */
 int stint_device_upload_keep(stint_device_upload *u, const char *sid);
 
@@ -136,7 +140,11 @@ stint_db_rc stint_device_file_put(stint_tx *tx, const char *sid, const stint_dev
  */
 stint_db_rc stint_device_file_participants(stint_tx *tx, const char *sid, const stint_device_upload *u, cJSON *out);
 
-/* Unlink stored device file rel (only a plain path under uploads/raw/) and an EPTS file's metadata beside it; rel may be NULL. */
+/*
+ * Unlink stored device file rel (only a plain path under uploads/raw/) and
+ * an EPTS file's metadata beside it, and with media_storage s3 their
+ * objects in the media bucket; rel may be NULL.
+ */
 void stint_device_file_unlink(const char *rel);
 
 /* Free what u holds. */

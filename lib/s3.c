@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <libxml/parser.h>
@@ -186,6 +189,19 @@ int stint_s3_conf_load(stint_s3_conf *c, char *err, size_t errsize)
 	return 0;
 }
 
+int stint_s3_conf_load_any(stint_s3_conf *c, char *err, size_t errsize)
+{
+	memset(c, 0, sizeof(*c));
+	if (errsize > 0)
+		err[0] = '\0';
+	c->enabled = 1;
+	if (load_checked(c, err, errsize) != 0) {
+		stint_s3_conf_clear(c);
+		return -1;
+	}
+	return 0;
+}
+
 void stint_s3_conf_clear(stint_s3_conf *c)
 {
 	OPENSSL_cleanse(c, sizeof(*c));
@@ -282,10 +298,11 @@ static int disposition(stint_buf *b, const char *name)
 }
 
 /* Everything of a presigned URL but the signature; 0 or -1. */
-static int presign_parts(const stint_s3_conf *c, const char *key, long expires_s, const char *download_name,
-			 const char *amzdate, stint_buf *host, stint_buf *path, stint_buf *query)
+static int presign_parts(const stint_s3_conf *c, const char *endpoint, const char *key, long expires_s,
+			 const char *download_name, const char *amzdate, stint_buf *host, stint_buf *path,
+			 stint_buf *query)
 {
-	const char *auth = strstr(c->public_endpoint, "://") + 3;
+	const char *auth = strstr(endpoint, "://") + 3;
 	stint_buf v = STINT_BUF_INIT;
 	int rc = 0;
 
@@ -312,8 +329,12 @@ static int presign_parts(const stint_s3_conf *c, const char *key, long expires_s
 	return rc == 0 ? 0 : -1;
 }
 
-int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s, const char *download_name,
-			 time_t now, char *url, size_t urlsize)
+/*
+ * A presigned request URL for method (GET or HEAD) against endpoint (the
+ * public one, or the one Stint reaches), as stint_s3_presign_get() says.
+ */
+static int presign(const stint_s3_conf *c, const char *method, const char *endpoint, const char *key,
+		   long expires_s, const char *download_name, time_t now, char *url, size_t urlsize)
 {
 	stint_buf host = STINT_BUF_INIT, path = STINT_BUF_INIT, query = STINT_BUF_INIT, canon = STINT_BUF_INIT;
 	char amzdate[17], date8[9], hash[65], signature[65], sts[256];
@@ -324,11 +345,11 @@ int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s
 	if (urlsize > 0)
 		url[0] = '\0';
 	if (c == NULL || !c->enabled || key == NULL || key[0] == '\0' || strlen(key) > KEY_MAX || expires_s < 1 ||
-	    expires_s > STINT_S3_PRESIGN_MAX_S || strstr(c->public_endpoint, "://") == NULL ||
+	    expires_s > STINT_S3_PRESIGN_MAX_S || strstr(endpoint, "://") == NULL ||
 	    gmtime_r(&now, &tm) == NULL || strftime(amzdate, sizeof(amzdate), "%Y%m%dT%H%M%SZ", &tm) != 16)
 		return -1;
-	if (presign_parts(c, key, expires_s, download_name, amzdate, &host, &path, &query) != 0 ||
-	    stint_buf_printf(&canon, "GET\n%s\n%s\nhost:%s\n\nhost\nUNSIGNED-PAYLOAD", path.data, query.data,
+	if (presign_parts(c, endpoint, key, expires_s, download_name, amzdate, &host, &path, &query) != 0 ||
+	    stint_buf_printf(&canon, "%s\n%s\n%s\nhost:%s\n\nhost\nUNSIGNED-PAYLOAD", method, path.data, query.data,
 			     host.data) != 0)
 		goto out;
 	SHA256((const unsigned char *)canon.data, canon.len, md);
@@ -340,7 +361,7 @@ int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s
 	if (n < 0 || (size_t)n >= sizeof(sts) || sign(c, date8, sts, signature) != 0)
 		goto out;
 	n = snprintf(url, urlsize, "%.*s%s%s?%s&X-Amz-Signature=%s",
-		     (int)(strstr(c->public_endpoint, "://") + 3 - c->public_endpoint), c->public_endpoint,
+		     (int)(strstr(endpoint, "://") + 3 - endpoint), endpoint,
 		     host.data, path.data, query.data, signature);
 	if (n < 0 || (size_t)n >= urlsize) {
 		if (urlsize > 0)
@@ -354,6 +375,26 @@ out:
 	stint_buf_free(&query);
 	stint_buf_free(&canon);
 	return rc;
+}
+
+int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s, const char *download_name,
+			 time_t now, char *url, size_t urlsize)
+{
+	if (urlsize > 0)
+		url[0] = '\0';
+	if (c == NULL)
+		return -1;
+	return presign(c, "GET", c->public_endpoint, key, expires_s, download_name, now, url, urlsize);
+}
+
+int stint_s3_presign_internal(const stint_s3_conf *c, int head, const char *key, long expires_s, time_t now,
+			      char *url, size_t urlsize)
+{
+	if (urlsize > 0)
+		url[0] = '\0';
+	if (c == NULL)
+		return -1;
+	return presign(c, head ? "HEAD" : "GET", c->endpoint, key, expires_s, NULL, now, url, urlsize);
 }
 
 /* ---- the client ---- */
@@ -790,6 +831,440 @@ stint_s3_rc stint_s3_get(stint_s3_client *s, const char *key, const char *if_non
 			rc = STINT_S3_ERROR;
 		}
 	}
+	stint_buf_free(&a.body);
+	return rc;
+}
+
+/* ---- writes: PUT, multipart upload, DELETE ---- */
+
+#define ANSWER_MAX_BYTES (1 << 20)   /* an answer to a write: a small XML document */
+#define PARTS_MAX 10000              /* S3's most parts in one multipart upload */
+
+/* A request body: len bytes of file fd from off, or len bytes of mem. */
+typedef struct body_src {
+	int fd;
+	off_t off;
+	long long left;
+	const char *mem;
+} body_src;
+
+static size_t on_read(char *buf, size_t size, size_t n, void *arg)
+{
+	body_src *b = arg;
+	size_t want = size * n;
+	ssize_t got;
+
+	if ((long long)want > b->left)
+		want = (size_t)b->left;
+	if (want == 0)
+		return 0;
+	if (b->mem != NULL) {
+		memcpy(buf, b->mem, want);
+		b->mem += want;
+		got = (ssize_t)want;
+	} else {
+		got = pread(b->fd, buf, want, b->off);
+		if (got <= 0)  /* the file shrank under us, or an I/O error: never send a short object */
+			return CURL_READFUNC_ABORT;
+	}
+	b->off += got;
+	b->left -= got;
+	return (size_t)got;
+}
+
+/*
+ * One signed request with method to url, with body (NULL: none) of
+ * content type ctype (NULL: none) whose payload hash is payload (64 hex
+ * digits, or UNSIGNED-PAYLOAD). The answer (status, body, ETag) in *a.
+ */
+static stint_s3_rc send_request(stint_s3_client *s, const char *method, const char *url, const char *ctype,
+				body_src *body, const char *payload, answer *a, char *err, size_t errsize)
+{
+	struct curl_slist *h = NULL, *h2;
+	char line[160];
+	CURLcode cc;
+	CURL *c = s->curl;
+
+	snprintf(line, sizeof(line), "x-amz-content-sha256: %s", payload);
+	h2 = curl_slist_append(h, line);
+	if (h2 != NULL && ctype != NULL) {
+		h = h2;
+		snprintf(line, sizeof(line), "Content-Type: %s", ctype);
+		h2 = curl_slist_append(h, line);
+	}
+	if (h2 == NULL) {
+		curl_slist_free_all(h);
+		snprintf(err, errsize, "out of memory");
+		return STINT_S3_ERROR;
+	}
+	h = h2;
+	a->max_bytes = ANSWER_MAX_BYTES;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	if (strcmp(method, "PUT") == 0) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(body != NULL ? body->left : 0));
+	} else if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(c, CURLOPT_POST, 1L);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(body != NULL ? body->left : 0));
+	} else {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	}
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, body);
+	}
+	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 1000L);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);   /* a stalled transfer fails after 60 s */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cc = curl_easy_perform(c);
+	curl_slist_free_all(h);
+	if (cc != CURLE_OK) {
+		if (cc == CURLE_ABORTED_BY_CALLBACK || cc == CURLE_READ_ERROR)
+			snprintf(err, errsize, "the file could not be read while sending it to S3 at %s", s->conf->endpoint);
+		else
+			snprintf(err, errsize, "S3 unreachable at %s: %s", s->conf->endpoint, curl_easy_strerror(cc));
+		return STINT_S3_ERROR;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a->status);
+	return STINT_S3_OK;
+}
+
+/* The text of element name anywhere under the root of an XML answer whose root is root_name, into out; 0 or -1. */
+static int answer_field(const answer *a, const char *root_name, const char *name, char *out, size_t size)
+{
+	xmlDoc *doc;
+	xmlNode *root;
+	xmlChar *t;
+	int rc = -1;
+
+	if (a->body.len == 0)
+		return -1;
+	doc = xmlReadMemory(a->body.data, (int)a->body.len, "answer.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+			    XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (root != NULL && strcmp((const char *)root->name, root_name) == 0) {
+		if (name == NULL) {
+			rc = 0;
+		} else if ((t = child_text(root, name)) != NULL) {
+			if (t[0] != '\0' && strlen((const char *)t) < size) {
+				memcpy(out, t, strlen((const char *)t) + 1);
+				rc = 0;
+			}
+			xmlFree(t);
+		}
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+/* One request on key with query; 0 when S3 answered a 2xx, else -1 with err. */
+static int write_request(stint_s3_client *s, const char *method, const char *key, const char *query,
+			 const char *ctype, body_src *body, const char *payload, answer *a, const char *what,
+			 char *err, size_t errsize)
+{
+	stint_buf url = STINT_BUF_INIT;
+	stint_s3_rc rc;
+
+	stint_buf_reset(&a->body);
+	a->status = 0;
+	a->etag[0] = '\0';
+	a->too_large = 0;
+	if (object_url(s->conf, key, query, &url) != 0) {
+		stint_buf_free(&url);
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	rc = send_request(s, method, url.data, ctype, body, payload, a, err, errsize);
+	stint_buf_free(&url);
+	if (rc != STINT_S3_OK)
+		return -1;
+	if (a->status < 200 || a->status > 299) {
+		refused(s, a, what, err, errsize);
+		return -1;
+	}
+	return 0;
+}
+
+static int key_ok(const char *key)
+{
+	return key != NULL && key[0] != '\0' && strlen(key) <= KEY_MAX;
+}
+
+/* PUT the len bytes of fd as key in one request. */
+static int put_whole(stint_s3_client *s, const char *key, int fd, long long len, const char *ctype, char *err,
+		     size_t errsize)
+{
+	body_src b = { fd, 0, len, NULL };
+	answer a;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	s->counts.put++;
+	rc = write_request(s, "PUT", key, "", ctype, &b, "UNSIGNED-PAYLOAD", &a, "a PUT", err, errsize);
+	stint_buf_free(&a.body);
+	return rc;
+}
+
+/* AbortMultipartUpload (best effort: S3 expires an abandoned upload by the bucket's lifecycle rule). */
+static void abort_upload(stint_s3_client *s, const char *key, const char *qid)
+{
+	stint_buf q = STINT_BUF_INIT;
+	answer a;
+	char ignored[256];
+
+	memset(&a, 0, sizeof(a));
+	if (stint_buf_printf(&q, "uploadId=%s", qid) == 0) {
+		s->counts.abort++;
+		write_request(s, "DELETE", key, q.data, NULL, NULL, EMPTY_SHA256, &a, "an AbortMultipartUpload",
+			      ignored, sizeof(ignored));
+	}
+	stint_buf_free(&q);
+	stint_buf_free(&a.body);
+}
+
+/* The body of CompleteMultipartUpload for the ETags of parts 1..n. */
+static int complete_body(stint_buf *xml, char (*etags)[128], long n)
+{
+	long i;
+	int rc = stint_buf_puts(xml, "<CompleteMultipartUpload>");
+
+	for (i = 0; i < n && rc == 0; i++)
+		rc = stint_buf_printf(xml, "<Part><PartNumber>%ld</PartNumber><ETag>%s</ETag></Part>", i + 1, etags[i]);
+	return rc | stint_buf_puts(xml, "</CompleteMultipartUpload>");
+}
+
+/* CreateMultipartUpload, UploadPart x n, CompleteMultipartUpload; AbortMultipartUpload on a failure. */
+static int put_multipart(stint_s3_client *s, const char *key, int fd, long long len, long long part_size,
+			 const char *ctype, char *err, size_t errsize)
+{
+	stint_buf q = STINT_BUF_INIT, qid = STINT_BUF_INIT, xml = STINT_BUF_INIT;
+	long n = (long)((len + part_size - 1) / part_size), i;
+	char (*etags)[128] = NULL, upload_id[512], hash[65];
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	answer a;
+	int rc = -1;
+
+	memset(&a, 0, sizeof(a));
+	if (n > PARTS_MAX) {
+		snprintf(err, errsize, "media_s3_part_size: %lld bytes make more than %d parts of a %lld-byte file",
+			 part_size, PARTS_MAX, len);
+		return -1;
+	}
+	etags = calloc((size_t)n, sizeof(*etags));
+	if (etags == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	s->counts.multipart++;
+	if (write_request(s, "POST", key, "uploads=", ctype, NULL, EMPTY_SHA256, &a, "a CreateMultipartUpload", err,
+			  errsize) != 0)
+		goto out;
+	if (answer_field(&a, "InitiateMultipartUploadResult", "UploadId", upload_id, sizeof(upload_id)) != 0) {
+		snprintf(err, errsize, "S3 at %s sent no UploadId for a CreateMultipartUpload", s->conf->endpoint);
+		goto out;
+	}
+	if (uri_encode(&qid, upload_id, strlen(upload_id), 0) != 0) {
+		snprintf(err, errsize, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		long long off = (long long)i * part_size;
+		body_src b = { fd, (off_t)off, len - off < part_size ? len - off : part_size, NULL };
+
+		stint_buf_reset(&q);
+		/* SigV4 signs the query as sent: its names in order (partNumber < uploadId) */
+		if (stint_buf_printf(&q, "partNumber=%ld&uploadId=%s", i + 1, qid.data) != 0) {
+			snprintf(err, errsize, "out of memory");
+			goto abort;
+		}
+		s->counts.parts++;
+		if (write_request(s, "PUT", key, q.data, NULL, &b, "UNSIGNED-PAYLOAD", &a, "an UploadPart", err,
+				  errsize) != 0)
+			goto abort;
+		if (a.etag[0] == '\0') {
+			snprintf(err, errsize, "S3 at %s sent no ETag for part %ld", s->conf->endpoint, i + 1);
+			goto abort;
+		}
+		memcpy(etags[i], a.etag, sizeof(etags[i]));
+	}
+	stint_buf_reset(&q);
+	if (complete_body(&xml, etags, n) != 0 || stint_buf_printf(&q, "uploadId=%s", qid.data) != 0) {
+		snprintf(err, errsize, "out of memory");
+		goto abort;
+	}
+	SHA256((const unsigned char *)xml.data, xml.len, md);
+	to_hex(md, sizeof(md), hash);
+	{
+		body_src b = { -1, 0, (long long)xml.len, xml.data };
+
+		if (write_request(s, "POST", key, q.data, "application/xml", &b, hash, &a, "a CompleteMultipartUpload",
+				  err, errsize) != 0)
+			goto abort;
+	}
+	/* S3 may answer 200 and put an <Error> in the body of a CompleteMultipartUpload */
+	if (answer_field(&a, "CompleteMultipartUploadResult", NULL, NULL, 0) != 0) {
+		refused(s, &a, "a CompleteMultipartUpload", err, errsize);
+		goto abort;
+	}
+	rc = 0;
+	goto out;
+abort:
+	abort_upload(s, key, qid.data != NULL ? qid.data : "");
+out:
+	free(etags);
+	stint_buf_free(&q);
+	stint_buf_free(&qid);
+	stint_buf_free(&xml);
+	stint_buf_free(&a.body);
+	return rc;
+}
+
+stint_s3_rc stint_s3_put_file(stint_s3_client *s, const char *key, const char *path, const char *ctype,
+			      long long part_size, char *err, size_t errsize)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (errsize > 0)
+		err[0] = '\0';
+	if (!key_ok(key) || part_size < STINT_S3_PART_MIN) {
+		snprintf(err, errsize, "bad key or part size");
+		return STINT_S3_ERROR;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "the file to send to S3 cannot be read: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return STINT_S3_ERROR;
+	}
+	if ((long long)st.st_size <= part_size)
+		rc = put_whole(s, key, fd, (long long)st.st_size, ctype, err, errsize);
+	else
+		rc = put_multipart(s, key, fd, (long long)st.st_size, part_size, ctype, err, errsize);
+	close(fd);
+	return rc == 0 ? STINT_S3_OK : STINT_S3_ERROR;
+}
+
+stint_s3_rc stint_s3_delete(stint_s3_client *s, const char *key, char *err, size_t errsize)
+{
+	answer a;
+	int rc;
+
+	if (!key_ok(key)) {
+		snprintf(err, errsize, "bad key");
+		return STINT_S3_ERROR;
+	}
+	memset(&a, 0, sizeof(a));
+	s->counts.del++;
+	rc = write_request(s, "DELETE", key, "", NULL, NULL, EMPTY_SHA256, &a, "a DELETE", err, errsize);
+	stint_buf_free(&a.body);
+	return rc == 0 ? STINT_S3_OK : STINT_S3_ERROR;
+}
+
+/* GET into a file: the body goes to fd when S3 answers 200, else (an error document) to the answer. */
+typedef struct to_file {
+	CURL *curl;
+	int fd;
+	int failed;       /* a write to fd failed */
+	answer *a;
+} to_file;
+
+static size_t on_file_body(char *data, size_t size, size_t n, void *arg)
+{
+	to_file *t = arg;
+	size_t len = size * n, done = 0;
+	long status = 0;
+
+	curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200)
+		return on_body(data, size, n, t->a);
+	while (done < len) {
+		ssize_t w = write(t->fd, data + done, len - done);
+
+		if (w <= 0) {
+			t->failed = 1;
+			return 0;
+		}
+		done += (size_t)w;
+	}
+	return len;
+}
+
+stint_s3_rc stint_s3_get_file(stint_s3_client *s, const char *key, int fd, char *err, size_t errsize)
+{
+	stint_buf url = STINT_BUF_INIT;
+	struct curl_slist *h = NULL;
+	answer a;
+	to_file t;
+	CURLcode cc;
+	CURL *c = s->curl;
+	stint_s3_rc rc = STINT_S3_ERROR;
+
+	if (!key_ok(key)) {
+		snprintf(err, errsize, "bad key");
+		return STINT_S3_ERROR;
+	}
+	memset(&a, 0, sizeof(a));
+	a.max_bytes = ANSWER_MAX_BYTES;
+	t.curl = c;
+	t.fd = fd;
+	t.failed = 0;
+	t.a = &a;
+	h = curl_slist_append(NULL, "x-amz-content-sha256: " EMPTY_SHA256);
+	if (h == NULL || object_url(s->conf, key, "", &url) != 0) {
+		snprintf(err, errsize, "out of memory");
+		goto out;
+	}
+	s->counts.get++;
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_file_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cc = curl_easy_perform(c);
+	if (t.failed) {
+		snprintf(err, errsize, "the object could not be written to its local file: %s", strerror(errno));
+		goto out;
+	}
+	if (cc != CURLE_OK) {
+		snprintf(err, errsize, "S3 unreachable at %s: %s", s->conf->endpoint, curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
+	if (a.status == 404) {
+		snprintf(err, errsize, "S3 at %s has no object %s", s->conf->endpoint, key);
+		rc = STINT_S3_NOT_FOUND;
+	} else if (a.status != 200) {
+		refused(s, &a, "a GET", err, errsize);
+	} else {
+		rc = STINT_S3_OK;
+	}
+out:
+	curl_slist_free_all(h);
+	stint_buf_free(&url);
 	stint_buf_free(&a.body);
 	return rc;
 }

@@ -48,6 +48,12 @@ typedef struct stint_s3_conf {
  */
 int stint_s3_conf_load(stint_s3_conf *c, char *err, size_t errsize);
 
+/*
+ * As stint_s3_conf_load(), whatever s3_enabled says (the media bucket,
+ * lib/store.h, uses the same endpoint and keys without the recorder).
+ */
+int stint_s3_conf_load_any(stint_s3_conf *c, char *err, size_t errsize);
+
 /* Wipe *c (the secret with OPENSSL_cleanse). */
 void stint_s3_conf_clear(stint_s3_conf *c);
 
@@ -70,7 +76,16 @@ void stint_s3_conf_clear(stint_s3_conf *c);
 int stint_s3_presign_get(const stint_s3_conf *c, const char *key, long expires_s, const char *download_name,
 			 time_t now, char *url, size_t urlsize);
 
-/* ---- the client (the sync's requests) ---- */
+/*
+ * As stint_s3_presign_get(), for method GET (head 0) or HEAD (head 1),
+ * signed for the endpoint Stint itself reaches (c->endpoint, not the public
+ * one), with no download name: what nginx's internal /_s3/ location sends
+ * to S3 after a handler checked access (lib/store.h, docs/storage.md).
+ */
+int stint_s3_presign_internal(const stint_s3_conf *c, int head, const char *key, long expires_s, time_t now,
+			      char *url, size_t urlsize);
+
+/* ---- the client (the sync's requests, the media bucket's writes) ---- */
 
 /* One connection to the bucket (a libcurl handle kept alive) and its counts. */
 typedef struct stint_s3_client stint_s3_client;
@@ -80,6 +95,11 @@ typedef struct stint_s3_counts {
 	long list;           /* ListObjectsV2 pages */
 	long get;            /* GETs, whatever they answered */
 	long not_modified;   /* GETs answered 304 (If-None-Match) */
+	long put;            /* single PUTs of a whole object */
+	long multipart;      /* CreateMultipartUploads */
+	long parts;          /* UploadParts */
+	long abort;          /* AbortMultipartUploads */
+	long del;            /* DELETEs of an object */
 } stint_s3_counts;
 
 /* One object of a listing: its key, ETag (with its quotes, as S3 gives it) and size in bytes. */
@@ -143,5 +163,33 @@ void stint_s3_listing_free(stint_s3_listing *l);
  */
 stint_s3_rc stint_s3_get(stint_s3_client *s, const char *key, const char *if_none_match, size_t max_bytes,
 			 char **body, size_t *len, char *etag_out, size_t etagsize, char *err, size_t errsize);
+
+/* S3's smallest part of a multipart upload but the last: 5 MiB. */
+#define STINT_S3_PART_MIN (5LL * 1024 * 1024)
+
+/*
+ * Store the regular file path as object key (1..1024 bytes) with Content-Type
+ * ctype (NULL: none), streaming it from the file (never whole in memory):
+ * one PUT when it is at most part_size bytes, else a multipart upload
+ * (CreateMultipartUpload, UploadPart of part_size bytes each (>=
+ * STINT_S3_PART_MIN; at most 10,000 parts), CompleteMultipartUpload;
+ * AbortMultipartUpload when any step fails, so no parts are left behind).
+ * Bodies are sent as UNSIGNED-PAYLOAD (their SigV4 signature covers the
+ * headers, not the bytes; use https beyond loopback). STINT_S3_OK, or
+ * STINT_S3_ERROR with a message in err as stint_s3_list() words it.
+ */
+stint_s3_rc stint_s3_put_file(stint_s3_client *s, const char *key, const char *path, const char *ctype,
+			      long long part_size, char *err, size_t errsize);
+
+/*
+ * GET object key into the open file fd (written from its current offset as
+ * the bytes arrive, never whole in memory). STINT_S3_OK; STINT_S3_NOT_FOUND
+ * for no such key; else STINT_S3_ERROR with err as stint_s3_list() words it
+ * (fd may then hold part of the object).
+ */
+stint_s3_rc stint_s3_get_file(stint_s3_client *s, const char *key, int fd, char *err, size_t errsize);
+
+/* DELETE object key (S3 answers 204 for a key that is not there too). As stint_s3_put_file(). */
+stint_s3_rc stint_s3_delete(stint_s3_client *s, const char *key, char *err, size_t errsize);
 
 #endif

@@ -18,6 +18,7 @@
 #include "fail.h"
 #include "log.h"
 #include "metrics.h"
+#include "store.h"
 
 #define MAX_WORKERS 64
 
@@ -380,6 +381,14 @@ int stint_server_main(int argc, char **argv, const stint_app *app)
 	stint_log_configure();
 	if (stint_csrf_init() != 0)
 		return 1;
+	{
+		char why[256];
+
+		if (stint_store_check(why, sizeof(why)) != 0) {  /* media_storage and its bucket (docs/storage.md) */
+			stint_log(STINT_LOG_ERROR, "settings: %s", why);
+			return 1;
+		}
+	}
 	unlink(socket_path);  /* a killed master leaves its socket behind */
 	fd = FCGX_OpenSocket(socket_path, 128);
 	if (fd < 0) {

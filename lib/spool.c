@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "media.h"
+#include "store.h"
 #include "tx.h"
 
 /* Record task_updated with task (JSON text) on session_id's channel (when it has one). */
@@ -244,14 +245,16 @@ static int purge_entry(const char *path, const struct stat *st, int flag, struct
 	return 0;
 }
 
-/* Remove the var-relative folder rel/sid and all it holds (gone already: nothing to do). */
+/* Remove the var-relative folder rel/sid and all it holds (gone already: nothing to do), and its objects in S3. */
 static void purge_dir(const char *rel, const char *sid)
 {
 	char sub[200], abs[4200];
 	struct stat st;
 
-	if (snprintf(sub, sizeof(sub), "%s/%s", rel, sid) >= (int)sizeof(sub) ||
-	    stint_media_path(sub, abs, sizeof(abs)) != 0 || lstat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (snprintf(sub, sizeof(sub), "%s/%s", rel, sid) >= (int)sizeof(sub))
+		return;
+	stint_store_remove_tree(sub);  /* its objects in the media bucket, with media_storage s3 */
+	if (stint_media_path(sub, abs, sizeof(abs)) != 0 || lstat(abs, &st) != 0 || !S_ISDIR(st.st_mode))
 		return;
 	nftw(abs, purge_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

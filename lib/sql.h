@@ -545,11 +545,13 @@
 	/* $1 session id, $2 clip (validated JSON: kind, title, uri or path, content_type, size_bytes, */ \
 	/* duration_sec, offset_sec, meta) -> one cell: the new clip's JSON | no row when path is not */ \
 	/* in the session's own folder media/<session id>/ (a file belongs to the session it lies in) */ \
+	/* (storage: 'local' unless the caller, never a client, put "storage": "s3" in; migration 0029) */ \
 	X(CLIP_CREATE, 2, \
-	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta)" \
+	  "INSERT INTO clips (session_id, kind, title, uri, path, content_type, size_bytes, duration_sec, offset_sec, meta," \
+	  " storage)" \
 	  " SELECT $1::uuid, c->>'kind', coalesce(c->>'title', ''), c->>'uri', c->>'path', c->>'content_type'," \
 	  " (c->>'size_bytes')::bigint, (c->>'duration_sec')::float8, coalesce((c->>'offset_sec')::float8, 0)," \
-	  " coalesce(c->'meta', '{}') FROM (SELECT $2::jsonb AS c) x" \
+	  " coalesce(c->'meta', '{}'), coalesce(c->>'storage', 'local') FROM (SELECT $2::jsonb AS c) x" \
 	  " WHERE c->>'path' IS NULL OR starts_with(lower(c->>'path'), 'media/' || $1::uuid || '/')" \
 	  " RETURNING stint_clip_json(clips)::text") \
 	/* $1 session id, $2 clip id, $3 patch (validated JSON): a new offset moves the clip's events with it */ \
@@ -572,9 +574,10 @@
 	  " WHERE c.path = d.path AND c.id <> $2::bigint) AND NOT EXISTS (SELECT 1 FROM artifacts a" \
 	  " WHERE a.path = d.path) THEN d.path ELSE '' END FROM d") \
 	/* $1 session id, $2 clip id -> path (var-relative; NULL: a uri reference), content_type */ \
-	/* ('' when unknown) | no row when absent */ \
+	/* ('' when unknown), storage (local|s3) | no row when absent */ \
 	X(CLIP_FILE, 2, \
-	  "SELECT path, coalesce(content_type, '') AS content_type FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
+	  "SELECT path, coalesce(content_type, '') AS content_type, coalesce(storage, 'local') AS storage" \
+	  " FROM clips WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* --- clip analysis (lib/analysis.h, bin/stint-analyze) --- */ \
 	/* $1 session id, $2 clip id or NULL (all) -> id, kind, stored ("t" when it has a file to */ \
 	/* analyze, "f" for a reference by uri), one row per clip by offset_sec, id */ \
@@ -582,11 +585,11 @@
 	  "SELECT id::text, kind, path IS NOT NULL AS stored FROM clips WHERE session_id = $1::uuid" \
 	  " AND ($2::bigint IS NULL OR id = $2::bigint) ORDER BY offset_sec, id") \
 	/* $1 session id, $2 clip id -> path (var-relative; NULL: a reference), kind, duration_sec (NULL: */ \
-	/* unknown), offset_sec, the clip locked against a delete until the transaction ends | no row */ \
+	/* unknown), offset_sec, storage (local|s3: where path is), the clip locked against a delete until the transaction ends | no row */ \
 	/* when absent */ \
 	X(ANALYSIS_CLIP, 2, \
-	  "SELECT path, kind, duration_sec, offset_sec FROM clips WHERE session_id = $1::uuid AND id = $2::bigint" \
-	  " FOR SHARE") \
+	  "SELECT path, kind, duration_sec, offset_sec, coalesce(storage, 'local') AS storage FROM clips" \
+	  " WHERE session_id = $1::uuid AND id = $2::bigint FOR SHARE") \
 	/* $1 session id -> one cell: the JSON array of its artifacts by id ('[]' when none) */ \
 	X(ARTIFACT_LIST, 1, \
 	  "SELECT coalesce(json_agg(stint_artifact_json(a) ORDER BY a.id), '[]')::text" \
@@ -595,11 +598,12 @@
 	X(ARTIFACT_GET, 2, \
 	  "SELECT stint_artifact_json(a)::text FROM artifacts a WHERE a.session_id = $1::uuid AND a.id = $2::bigint") \
 	/* $1 session id, $2 type, $3 name, $4 path (under the var folder), $5 content type, */ \
-	/* $6 size in bytes, $7 meta (a JSON object's text, NULL: {}), $8 clip id (NULL: none) */ \
+	/* $6 size in bytes, $7 meta (a JSON object's text, NULL: {}), $8 clip id (NULL: none), */ \
+	/* $9 storage (local|s3, NULL: local) */ \
 	/* -> one cell: the new artifact's JSON | no row when $8 is no clip of the session */ \
-	X(ARTIFACT_CREATE, 8, \
-	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes, meta, clip_id)" \
-	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, coalesce($7::jsonb, '{}'), $8::bigint" \
+	X(ARTIFACT_CREATE, 9, \
+	  "INSERT INTO artifacts (session_id, type, name, path, content_type, size_bytes, meta, clip_id, storage)" \
+	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, coalesce($7::jsonb, '{}'), $8::bigint, coalesce($9, 'local')" \
 	  " WHERE $8::bigint IS NULL OR EXISTS (SELECT 1 FROM clips WHERE id = $8::bigint AND session_id = $1::uuid)" \
 	  " RETURNING stint_artifact_json(artifacts)::text") \
 	/* $1 session id, $2 artifact id -> one cell: the file to remove after commit, '' unless it */ \
@@ -609,9 +613,10 @@
 	  " SELECT CASE WHEN d.path LIKE 'media/' || $1 || '/%' AND NOT EXISTS (SELECT 1 FROM clips c" \
 	  " WHERE c.path = d.path) THEN d.path ELSE '' END FROM d") \
 	/* $1 session id, $2 artifact id -> path (var-relative), content_type, name (the download */ \
-	/* name) | no row when absent */ \
+	/* name), storage (local|s3) | no row when absent */ \
 	X(ARTIFACT_FILE, 2, \
-	  "SELECT path, content_type, name FROM artifacts WHERE session_id = $1::uuid AND id = $2::bigint") \
+	  "SELECT path, content_type, name, coalesce(storage, 'local') AS storage FROM artifacts" \
+	  " WHERE session_id = $1::uuid AND id = $2::bigint") \
 	/* $1 session, $2 type, $3 data (JSON) -> one cell: the stored message's text */ \
 	X(LIVE_RECORD, 3, "SELECT stint_live_record($1::uuid, $2, $3::jsonb)") \
 	/* $1 session, $2 type, $3 data array -> one row per element, in order: */ \
@@ -992,12 +997,12 @@
 	  " WHERE s.id = $1::uuid ORDER BY (t.team <> '') DESC, t.valid_from DESC LIMIT 1") \
 	/* $1 session id -> id, player, team_side, number, device_id, from_s, to_s (the window in */ \
 	/* epoch seconds, the session's when the participant has none; NULL: unbounded), file_id, */ \
-	/* path, format, original_name (of the device's file; NULL when none), one row a participant */ \
+	/* path, format, original_name, storage (of the device's file; NULL when none), one row a participant */ \
 	X(REPORT_PARTICIPANTS, 1, \
 	  "SELECT p.id::text, p.player, p.team_side, p.number, p.device_id," \
 	  " extract(epoch FROM coalesce(p.window_from, s.starts_at))::float8 AS from_s," \
 	  " extract(epoch FROM coalesce(p.window_to, s.ends_at))::float8 AS to_s," \
-	  " d.id::text AS file_id, d.path, d.format, d.original_name" \
+	  " d.id::text AS file_id, d.path, d.format, d.original_name, coalesce(d.storage, 'local') AS storage" \
 	  " FROM participants p JOIN sessions s ON s.id = p.session_id" \
 	  " LEFT JOIN LATERAL (SELECT * FROM device_files f WHERE f.session_id = p.session_id" \
 	  " AND f.device_id IN (p.device_id, " STINT_TEAM_DEVICE("p.device_id") ")" \
@@ -1102,30 +1107,33 @@
 	X(DEVICE_FILE_LIST, 1, \
 	  "SELECT coalesce(json_agg(" STINT_DEVICE_FILE_JSON " ORDER BY f.device_id), '[]')::text" \
 	  " FROM device_files f WHERE f.session_id = $1::uuid") \
-	/* $1 session id, $2 device file id -> path (under the prefix), format, original_name | no row */ \
+	/* $1 session id, $2 device file id -> path (under the prefix), format, original_name, storage */ \
+	/* (local|s3) | no row */ \
 	X(DEVICE_FILE_FILE, 2, \
-	  "SELECT path, format, original_name AS name FROM device_files WHERE session_id = $1::uuid" \
+	  "SELECT path, format, original_name AS name, coalesce(storage, 'local') AS storage FROM device_files" \
+	  " WHERE session_id = $1::uuid" \
 	  " AND id = $2::bigint") \
 	/* $1 session id, $2 device id: one upload of that device at a time until the transaction ends */ \
 	/* (the next DEVICE_FILE_PUT, a new statement, then sees the path the one before stored) */ \
 	X(DEVICE_FILE_LOCK, 2, "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))") \
 	/* $1 session id, $2 device id, $3 path (uploads/raw/<session>/...), $4 original name, $5 format, */ \
 	/* $6 size in bytes, $7 sha256 (hex), $8 samples, $9 first, $10 last sample time (epoch s), */ \
-	/* $11 parse status, $12 warnings (JSON array), $13 user id: the device's file, new or replacing */ \
+	/* $11 parse status, $12 warnings (JSON array), $13 user id, $14 storage (local|s3, NULL: local): */ \
+	/* the device's file, new or replacing */ \
 	/* the one before (row kept, its id too) -> id, j: its JSON, old_path: the file replaced or NULL */ \
 	/* | no row when $3 is outside the session's folder; run after DEVICE_FILE_LOCK */ \
-	X(DEVICE_FILE_PUT, 13, \
+	X(DEVICE_FILE_PUT, 14, \
 	  "WITH old AS (SELECT path FROM device_files WHERE session_id = $1::uuid AND device_id = $2)," \
 	  " put AS (INSERT INTO device_files AS f (session_id, device_id, path, original_name, format, size_bytes," \
-	  " sha256, samples, t_from, t_to, parse_status, warnings, user_id)" \
+	  " sha256, samples, t_from, t_to, parse_status, warnings, user_id, storage)" \
 	  " SELECT $1::uuid, $2, $3, $4, $5, $6::bigint, $7, $8::bigint, to_timestamp($9::float8)," \
-	  " to_timestamp($10::float8), $11, $12::jsonb, nullif($13, '0')::bigint" \
+	  " to_timestamp($10::float8), $11, $12::jsonb, nullif($13, '0')::bigint, coalesce($14, 'local')" \
 	  " WHERE starts_with($3, 'uploads/raw/' || $1::uuid || '/')" \
 	  " ON CONFLICT (session_id, device_id) DO UPDATE SET path = EXCLUDED.path," \
 	  " original_name = EXCLUDED.original_name, format = EXCLUDED.format, size_bytes = EXCLUDED.size_bytes," \
 	  " sha256 = EXCLUDED.sha256, samples = EXCLUDED.samples, t_from = EXCLUDED.t_from, t_to = EXCLUDED.t_to," \
 	  " parse_status = EXCLUDED.parse_status, error = NULL, warnings = EXCLUDED.warnings," \
-	  " user_id = EXCLUDED.user_id, uploaded_at = now()" \
+	  " user_id = EXCLUDED.user_id, storage = EXCLUDED.storage, uploaded_at = now()" \
 	  " RETURNING f.id::text AS id, " STINT_DEVICE_FILE_JSON "::text AS j)" \
 	  " SELECT put.id, put.j, (SELECT path FROM old) AS old_path FROM put") \
 	/* ---- load thresholds, the settings (issue 12; lib/thresholds.c) ---- */ \

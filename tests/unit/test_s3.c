@@ -57,6 +57,33 @@ START_TEST(test_aws_example)
 }
 END_TEST
 
+/*
+ * The internal presign (nginx's /_s3/ proxy, lib/store.h) signs for the
+ * endpoint Stint reaches, whatever the public one: with the AWS example it
+ * is the published URL; HEAD signs another request.
+ */
+START_TEST(test_internal)
+{
+	static const char published[] = "https://examplebucket.s3.amazonaws.com/test.txt"
+					"?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+					"&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+					"&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+					"&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
+	stint_s3_conf c;
+	char url[1024], head[1024];
+
+	aws_example(&c);
+	snprintf(c.public_endpoint, sizeof(c.public_endpoint), "%s", "https://media.example.org");
+	ck_assert_int_eq(stint_s3_presign_internal(&c, 0, "test.txt", 86400, 1369353600, url, sizeof(url)), 0);
+	ck_assert_str_eq(url, published);
+	ck_assert_int_eq(stint_s3_presign_get(&c, "test.txt", 86400, NULL, 1369353600, url, sizeof(url)), 0);
+	ck_assert_int_eq(strncmp(url, "https://examplebucket.media.example.org/test.txt?", 49), 0);
+	ck_assert_int_eq(stint_s3_presign_internal(&c, 1, "test.txt", 86400, 1369353600, head, sizeof(head)), 0);
+	ck_assert_int_eq(strncmp(head, published, strlen(published) - 64), 0);
+	ck_assert_str_ne(head, published);
+}
+END_TEST
+
 START_TEST(test_path_style_and_name)
 {
 	stint_s3_conf c;
@@ -148,6 +175,7 @@ int main(void)
 	TCase *tc = tcase_create("presign");
 
 	tcase_add_test(tc, test_aws_example);
+	tcase_add_test(tc, test_internal);
 	tcase_add_test(tc, test_path_style_and_name);
 	tcase_add_test(tc, test_conf_load);
 	suite_add_tcase(s, tc);
