@@ -13,6 +13,7 @@
 #include "log.h"
 #include "matchsheet.h"
 #include "media.h"
+#include "store.h"
 #include "tx.h"
 #include "vbcharts.h"
 
@@ -408,10 +409,34 @@ static int write_run(const char *sid, const stint_mr_file *files, size_t n, char
 	return 0;
 }
 
+/*
+ * With media_storage s3 (lib/store.h), put the run's files (under the
+ * var-relative folder rel) into the media bucket; 0, or -1 with the objects
+ * put so far removed.
+ */
+static int put_run(const char *rel, const stint_mr_file *files, size_t n)
+{
+	char path[512], abs[4400], err[512];
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		snprintf(path, sizeof(path), "%s/%s", rel, files[k].file);
+		if (stint_media_path(path, abs, sizeof(abs)) != 0 ||
+		    stint_store_put(abs, path, files[k].content_type, err, sizeof(err)) != STINT_STORE_OK) {
+			stint_log(STINT_LOG_ERROR, "match report: cannot put %s into the media bucket: %s", path, err);
+			stint_store_remove_tree(rel);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 stint_db_rc stint_mr_store(stint_db *db, const char *sid, const char *user_id, const stint_mr_file *files,
 			   size_t n, cJSON **artifacts)
 {
 	char rel[256], path[512], abs[4400];
+	int s3 = stint_store_is_s3();
+	const char *storage = s3 ? STINT_STORAGE_S3 : STINT_STORAGE_LOCAL;
 	char *json = NULL;
 	stint_tx tx;
 	stint_db_rc rc;
@@ -420,13 +445,19 @@ stint_db_rc stint_mr_store(stint_db *db, const char *sid, const char *user_id, c
 	*artifacts = cJSON_CreateArray();
 	if (*artifacts == NULL || write_run(sid, files, n, rel, sizeof(rel)) != 0)
 		return STINT_DB_ERROR;
+	if (stint_media_path(rel, abs, sizeof(abs)) != 0)
+		return STINT_DB_ERROR;
+	if (s3 && put_run(rel, files, n) != 0) {
+		remove_run(abs, files, n);
+		return STINT_DB_ERROR;
+	}
 	stint_tx_begin(&tx, db, user_id);
 	for (k = 0; k < n; k++) {
 		stint_artifact_new a = { files[k].type, files[k].name, path, files[k].content_type,
 					 (long long)files[k].len };
 
 		snprintf(path, sizeof(path), "%s/%s", rel, files[k].file);
-		if (stint_artifact_attach(&tx, sid, &a, files[k].meta_json, NULL, &json) != STINT_DB_OK)
+		if (stint_artifact_attach_stored(&tx, sid, &a, storage, files[k].meta_json, NULL, &json) != STINT_DB_OK)
 			break;
 		if (json == NULL) {
 			stint_tx_fail(&tx, STINT_DB_ERROR);
@@ -437,7 +468,9 @@ stint_db_rc stint_mr_store(stint_db *db, const char *sid, const char *user_id, c
 		json = NULL;
 	}
 	rc = stint_tx_end(&tx);
-	if (rc != STINT_DB_OK && stint_media_path(rel, abs, sizeof(abs)) == 0)
+	if (rc != STINT_DB_OK && s3)
+		stint_store_remove_tree(rel);
+	if (rc != STINT_DB_OK || s3)  /* in s3 mode the bucket holds the files: no host keeps them */
 		remove_run(abs, files, n);
 	return rc;
 }

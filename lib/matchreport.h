@@ -78,8 +78,11 @@ typedef struct stint_mr_file {
  * (so a run is there complete or not at all), then in one transaction
  * recorded as artifacts (audited "artifact.add" as the user user_id, text
  * digits or NULL). *artifacts gets a new array of the artifacts' JSON
- * (caller deletes). On a failed write nothing is recorded and the folder
- * is removed; on a failed transaction the folder is removed. Returns the
+ * (caller deletes). With media_storage s3 (lib/store.h) the files are put
+ * into the media bucket before the transaction and the folder removed after
+ * it, so that no web host keeps them. On a failed write (or put) nothing is
+ * recorded and the folder (and objects) removed; on a failed transaction
+ * too. Returns the
  * transaction's result, or STINT_DB_ERROR when the files could not be
  * written (a line in the log says why).
  */

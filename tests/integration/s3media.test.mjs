@@ -370,6 +370,34 @@ test('a report goes to the bucket and downloads from it', async () => {
   assert.equal((await call('GET', out.report_url, { token: stranger.token })).status, 403);
 });
 
+test('a stored match report (report, charts, CSVs) goes to the bucket, no host keeps it, and downloads from it', async () => {
+  const imp = await call('POST', '/api/v1/imports', {
+    token: admin.token, body: readFileSync(path.join(DATA, 'volleyball', 'example_data.dvw')),
+    headers: { 'content-type': 'application/octet-stream' },
+  });
+  assert.equal(imp.status, 201, imp.body.toString());
+  const sid = imp.json.session.id;
+  const mark = s3requests().length;
+  const stored = await call('POST', `/api/v1/sessions/${sid}/match-report`, { token: admin.token });
+  assert.equal(stored.status, 201, stored.body.toString());
+  const arts = stored.json.artifacts;
+  assert.deepEqual(arts.map((a) => a.meta.part), ['report', 'attack-a', 'serve-a', 'reception-a', 'attack-b', 'serve-b',
+    'reception-b', 'rotation', 'events', 'players']);
+  assert.equal(psql2(`SELECT string_agg(DISTINCT storage, ',') FROM artifacts WHERE session_id = '${sid}'`), 's3');
+  const puts = s3requests(mark).filter((r) => r.method === 'PUT' && r.status === 200).map((r) => r.path);
+  assert.equal(puts.length, arts.length, 'one object per artifact');
+  assert.ok(puts.every((k) => k.startsWith(`/media/${KEY_PREFIX}reports/${sid}/match-`)), puts.join());
+  const dir = path.join(PREFIX2, 'reports', sid);
+  assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], [], 'no local copy of the run');
+  const objects = new Set();
+  for (const k of puts) objects.add(sha((await s3.request('GET', k.replace('/media/', ''))).body));
+  for (const a of arts) {
+    const dl = await call('GET', a.download_url, { token: admin.token });
+    assert.equal(dl.status, 200, a.download_url);
+    assert.ok(objects.has(sha(dl.body)), `${a.meta.part} downloads as its object`);
+  }
+});
+
 test('the retention sweep purges an old report run\'s objects and an archived session\'s objects', async () => {
   const { sid } = await reportSession('s3 retention');
   const older = JSON.parse(runReport(sid).stdout.trim().split('\n').pop());
