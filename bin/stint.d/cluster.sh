@@ -11,7 +11,7 @@
 #   pg1    127.0.0.14  PostgreSQL, primary or synchronous standby  pg1/
 #   pg2    127.0.0.15  the other one                                pg2/
 #   redis  127.0.0.16  redis-server: nchan's store for both web hosts  redis/
-#   s3     127.0.0.17  the S3 test server (the recorder bucket)     s3/
+#   s3     127.0.0.17  the S3 test server (recordings, media)       s3/
 # Every part listens on the same port (--port, else $STINT_CLUSTER_PORT,
 # else 8400) at its own address. CLUSTER/roles names the primary and the
 # standby; CLUSTER/cluster.env the addresses (for the tests and bench/scale).
@@ -219,8 +219,11 @@ cl_redis_up() {
 	say "redis: started (pid $pid, ${CL_ADDR[redis]}:$CL_PORT)"
 }
 
-# The S3 test server as the hosts' recorder bucket (its own address), its
-# STINT_S3_* settings exported for write_env. Left out without node.
+# The S3 test server (its own address): the hosts' recorder bucket
+# (recordings) and their media bucket (media: media_storage s3, so no host
+# keeps a clip, upload or report another host needs; docs/storage.md), the
+# STINT_S3_* and STINT_MEDIA_* settings exported for write_env. Left out
+# without node: media then stays on each host's disk.
 cl_s3_up() {
 	local d=$CL/s3 pid i secret=$CL/s3/secret
 	local -a env=() user=()
@@ -241,7 +244,7 @@ cl_s3_up() {
 		: >"$d/s3.log"
 		setsid "${user[@]}" "${env[@]}" S3_ACCESS_KEY=stint-cluster S3_SECRET_KEY_FILE="$secret" \
 			node --openssl-legacy-provider "$REPO/tests/s3/server.mjs" --address "${CL_ADDR[s3]}" \
-			--port "$CL_PORT" --dir "$d/data" --bucket recordings </dev/null >>"$d/s3-requests.log" 2>>"$d/s3.log" &
+			--port "$CL_PORT" --dir "$d/data" --bucket recordings --bucket media </dev/null >>"$d/s3-requests.log" 2>>"$d/s3.log" &
 		pid=$!
 		printf '%s\n' "$pid" >"$d/s3.pid"
 		for ((i = 0; i < 100; i++)); do
@@ -254,7 +257,8 @@ cl_s3_up() {
 	fi
 	STINT_S3_ENDPOINT=$(cl_url s3)
 	export STINT_S3_ENABLED=yes STINT_S3_ENDPOINT STINT_S3_BUCKET=recordings \
-		STINT_S3_ACCESS_KEY=stint-cluster STINT_S3_SECRET_KEY_FILE=$secret
+		STINT_S3_ACCESS_KEY=stint-cluster STINT_S3_SECRET_KEY_FILE=$secret \
+		STINT_MEDIA_STORAGE=s3 STINT_MEDIA_S3_BUCKET=media
 }
 
 # --- web hosts, front --------------------------------------------------------------------

@@ -2,15 +2,19 @@
 // a user sees. A session written through host 1 reads back through host 2, by token and by a
 // sign-in cookie made on host 1 (sessions and the CSRF key are the cluster's, not a host's); a live
 // subscriber on host 2 receives, in order and without loss, every message published through host 1
-// (nchan on both hosts keeps its channels in the one redis: nchan_redis_pass); the front answers.
+// (nchan on both hosts keeps its channels in the one redis: nchan_redis_pass); a clip uploaded
+// through host 1 (tus) is an object in the media bucket, on neither host's disk, and plays through
+// host 2 with Range; the front answers.
 //
 // Run: bin/stint test cluster/hosts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../integration/lib.mjs';
-import { FRONT, WEB1, WEB2, call, cluster, subscribeAt } from './lib.mjs';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_TOKEN, REPO, sql } from '../integration/lib.mjs';
+import { DIR, FRONT, WEB1, WEB2, call, cluster, subscribeAt } from './lib.mjs';
 
 const TAG = `hosts${randomBytes(4).toString('hex')}`;
 
@@ -79,4 +83,48 @@ test('a live subscriber on host 2 receives, in order and without loss, 200 messa
   const seqs = got.map((m) => m.data.seq);
   assert.deepEqual(seqs, seqs.map((_, i) => seqs[0] + i), 'consecutive seq, in order');
   assert.deepEqual(got.map((m) => m.data.data.holds.at(-1).id), Array.from({ length: n }, (_, i) => `h${i}`));
+});
+
+test('a clip uploaded through host 1 is in the media bucket, on no host\'s disk, and plays through host 2 with Range', async () => {
+  const mp4 = readFileSync(path.join(process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data'),
+    'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
+  const s = await call(WEB1, 'POST', '/api/v1/sessions', { json: { title: `${TAG} clip` } });
+  assert.equal(s.status, 201, s.text);
+  const tus = { 'tus-resumable': '1.0.0', authorization: `Bearer ${ADMIN_TOKEN}` };
+  const up = await fetch(`${WEB1}/api/v1/sessions/${s.body.id}/uploads`, { method: 'POST', headers: { ...tus,
+    'upload-length': String(mp4.length), 'upload-metadata': `kind ${Buffer.from('video').toString('base64')}` } });
+  assert.equal(up.status, 201, await up.text());
+  const half = mp4.length >> 1;
+  for (const [from, to] of [[0, half], [half, mp4.length]]) {
+    const r = await fetch(WEB1 + up.headers.get('location'), { method: 'PATCH', body: mp4.subarray(from, to),
+      headers: { ...tus, 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' } });
+    assert.equal(r.status, 204, await r.text());
+    if (to === mp4.length) s.clip = r.headers.get('stint-clip');
+  }
+  const clip = await call(WEB2, 'GET', s.clip);
+  assert.equal(clip.status, 200, clip.text);
+  assert.deepEqual(sql(`SELECT storage FROM clips WHERE id = ${clip.body.id}`), ['s3']);
+  for (const host of ['web1', 'web2']) {
+    const dir = path.join(DIR, host, 'media', s.body.id);
+    assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], [], `no copy on ${host}`);
+  }
+  const range = await fetch(WEB2 + clip.body.media_url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, range: 'bytes=1000-1999' } });
+  assert.equal(range.status, 206);
+  assert.equal(range.headers.get('content-range'), `bytes 1000-1999/${mp4.length}`);
+  assert.ok(Buffer.from(await range.arrayBuffer()).equals(mp4.subarray(1000, 2000)), 'host 2 serves the bytes host 1 took');
+  const whole = await fetch(FRONT + clip.body.media_url, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  assert.ok(Buffer.from(await whole.arrayBuffer()).equals(mp4), 'and the whole clip through the front');
+
+  // through the front, every chunk of one upload reaches the host that holds its part file
+  const viaFront = await fetch(`${FRONT}/api/v1/sessions/${s.body.id}/uploads`, { method: 'POST', headers: { ...tus,
+    'upload-length': String(mp4.length), 'upload-metadata': `kind ${Buffer.from('video').toString('base64')}` } });
+  assert.equal(viaFront.status, 201);
+  const step = Math.ceil(mp4.length / 6);
+  let last;
+  for (let from = 0; from < mp4.length; from += step) {
+    last = await fetch(FRONT + viaFront.headers.get('location'), { method: 'PATCH', body: mp4.subarray(from, from + step),
+      headers: { ...tus, 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' } });
+    assert.equal(last.status, 204, `chunk at ${from}: ${await last.text()}`);
+  }
+  assert.match(last.headers.get('stint-clip'), /\/clips\/\d+$/);
 });
