@@ -27,7 +27,7 @@ int stint_season_query_read(const stint_kvlist *query, stint_season_query *q, cJ
 {
 	const char *ids = NULL, *from = NULL, *to = NULL, *team = NULL;
 	char id[37];
-	size_t i, len, k;
+	size_t i, len, k, at = 0;
 	const char *p, *comma;
 	int bad = 0, dup = 0;
 
@@ -70,8 +70,9 @@ int stint_season_query_read(const stint_kvlist *query, stint_season_query *q, cJ
 			}
 			dup |= strstr(q->ids, id) != NULL;
 			if (q->nids++ > 0)
-				strcat(q->ids, ",");
-			strcat(q->ids, id);
+				q->ids[at++] = ',';
+			memcpy(q->ids + at, id, 37);  /* with its NUL; the list is never longer than what was sent */
+			at += 36;
 			if (comma == NULL)
 				break;
 		}
@@ -424,7 +425,7 @@ stint_db_rc stint_season_stats(stint_db *db, const char *user_id, const stint_se
 	cJSON *rows = NULL, *teams;
 	stint_db_rc rc;
 	int i, nrows, n = 0, k;
-	size_t j, len = 0;
+	size_t j, len = 0, at;
 
 	memset(&se, 0, sizeof(se));
 	*out = NULL;
@@ -497,12 +498,15 @@ stint_db_rc stint_season_stats(stint_db *db, const char *user_id, const stint_se
 		rc = STINT_DB_ERROR;
 		goto done;
 	}
-	ids[0] = '\0';
-	for (j = 0; j < se.ns; j++) {
+	for (j = 0, at = 0; j < se.ns; j++) {
+		size_t idl = strlen(se.s[j].id);
+
 		if (j > 0)
-			strcat(ids, ",");
-		strcat(ids, se.s[j].id);
+			ids[at++] = ',';
+		memcpy(ids + at, se.s[j].id, idl);  /* len counted each id and its comma */
+		at += idl;
 	}
+	ids[at] = '\0';
 	p[0] = ids;
 	rc = nrows > 0 ? stint_db_exec(db, STINT_SQL_SEASON_EVENTS, 1, p, &eres) : STINT_DB_OK;
 	if (rc != STINT_DB_OK)

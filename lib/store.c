@@ -255,7 +255,7 @@ long stint_store_remove_tree(const char *rel_dir)
 
 	if (!stint_store_is_s3() || object_key(rel_dir, key, sizeof(key) - 1) != 0)
 		return 0;
-	strcat(key, "/");
+	memcpy(key + strlen(key), "/", 2);  /* object_key left that byte free */
 	if (media_conf(&c, err, sizeof(err)) != 0) {
 		stint_log(STINT_LOG_WARN, "media storage: %s/ not purged from S3: %s", rel_dir, err);
 		return 0;
