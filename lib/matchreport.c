@@ -19,38 +19,20 @@
 
 stint_db_rc stint_mr_load(stint_db *db, const char *sid, stint_mr *mr, int *found)
 {
-	const char *p[1] = { sid };
 	stint_ms_match *m = &mr->m;
 	stint_vbs_action *a;
-	const cJSON *it, *rules;
+	const cJSON *it;
 	stint_db_rc rc;
 	size_t i = 0;
 
 	memset(mr, 0, sizeof(*mr));
-	*found = 0;
-	rc = stint_db_json(db, STINT_SQL_MATCH_REPORT_INPUT, 1, p, &m->input);
-	if (rc != STINT_DB_OK || m->input == NULL)
+	rc = stint_ms_load_from(db, STINT_SQL_MATCH_REPORT_INPUT, sid, m, found);
+	if (rc != STINT_DB_OK || !*found)
 		return rc;
-	*found = 1;
-	rules = cJSON_GetObjectItem(m->input, "match_rules");
-	stint_ms_rules_from_json(cJSON_IsNull(rules) ? NULL : rules, &m->rules, &m->rules_problem);
-	m->nlineups = stint_ms_lineups_from_json(cJSON_GetObjectItem(m->input, "lineups"), m->lineups,
-						 STINT_MS_MAX_LINEUPS);
-	m->events = cJSON_GetObjectItem(m->input, "events");
-	m->n = (size_t)cJSON_GetArraySize(m->events);
-	m->in = calloc(m->n ? m->n : 1, sizeof(*m->in));
-	m->states = calloc(m->n ? m->n : 1, sizeof(*m->states));
-	a = calloc(m->n ? m->n : 1, sizeof(*a));
-	if (m->in == NULL || m->states == NULL || a == NULL) {
-		free(a);
+	if ((a = calloc(m->n ? m->n : 1, sizeof(*a))) == NULL)
 		return STINT_DB_ERROR;
-	}
-	cJSON_ArrayForEach(it, m->events) {
-		stint_ms_event_from_json(it, &m->in[i]);
-		stint_vbs_action_from_json(it, &a[i]);
-		i++;
-	}
-	stint_ms_derive(&m->rules, m->lineups, m->nlineups, m->in, m->n, m->states, &m->summary);
+	cJSON_ArrayForEach(it, m->events)
+		stint_vbs_action_from_json(it, &a[i++]);
 	mr->stats = stint_vbs_stats(a, m->states, m->n, &m->summary, NULL);
 	free(a);
 	return mr->stats != NULL ? STINT_DB_OK : STINT_DB_ERROR;

@@ -7,6 +7,12 @@
 
 stint_db_rc stint_ms_load(stint_db *db, const char *session_id, stint_ms_match *m, int *found)
 {
+	return stint_ms_load_from(db, STINT_SQL_MATCH_STATE_INPUT, session_id, m, found);
+}
+
+stint_db_rc stint_ms_load_from(stint_db *db, stint_sql stmt, const char *session_id, stint_ms_match *m,
+			       int *found)
+{
 	const char *p[1] = { session_id };
 	const cJSON *it, *rules;
 	stint_db_rc rc;
@@ -14,7 +20,7 @@ stint_db_rc stint_ms_load(stint_db *db, const char *session_id, stint_ms_match *
 
 	memset(m, 0, sizeof(*m));
 	*found = 0;
-	rc = stint_db_json(db, STINT_SQL_MATCH_STATE_INPUT, 1, p, &m->input);
+	rc = stint_db_json(db, stmt, 1, p, &m->input);
 	if (rc != STINT_DB_OK || m->input == NULL)
 		return rc;
 	*found = 1;

@@ -37,6 +37,16 @@ typedef struct stint_ms_match {
  */
 stint_db_rc stint_ms_load(stint_db *db, const char *session_id, stint_ms_match *m, int *found);
 
+/*
+ * As stint_ms_load(), from statement stmt ($1 the session id): one JSON cell
+ * holding at least MATCH_STATE_INPUT's match_rules, lineups and events (each
+ * event as stint_ms_event_from_json reads it), or no row. The match report
+ * reads more of the session in one statement (MATCH_REPORT_INPUT); m->input
+ * keeps all of it.
+ */
+stint_db_rc stint_ms_load_from(stint_db *db, stint_sql stmt, const char *session_id, stint_ms_match *m,
+			       int *found);
+
 void stint_ms_match_free(stint_ms_match *m);
 
 /*
