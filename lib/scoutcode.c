@@ -1,0 +1,453 @@
+/*
+ * scoutcode.c: scout codes typed by hand (see scoutcode.h). The grammar is
+ * lib/dvw.c's; this file turns the typed forms into DataVolley's, checks
+ * the zones, and puts a code into words.
+ */
+#include "scoutcode.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dvw.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char skills[] = "SREABDF";   /* DataVolley's order of play */
+static const char eval_codes[] = "#+!-/=";
+
+static const struct { char skill; const char *name, *noun; } skill_names[] = {
+	{ 'S', "Serve", "serve" }, { 'R', "Reception", "serve reception" }, { 'E', "Set", "set" },
+	{ 'A', "Attack", "attack" }, { 'B', "Block", "block" }, { 'D', "Dig", "dig" },
+	{ 'F', "Free ball", "free ball" },
+};
+
+/* Skill types (openvolley serve_map, indoor, and attack_map). */
+static const struct { char type; const char *name; } serve_types[] = {
+	{ 'H', "Float" }, { 'M', "Jump-float" }, { 'Q', "Jump" }, { 'T', "Topspin" },
+};
+static const struct { char type; const char *name; } ball_types[] = {
+	{ 'H', "High ball" }, { 'M', "Half ball" }, { 'Q', "Quick ball" }, { 'T', "Head ball" },
+	{ 'U', "Super ball" }, { 'F', "Fast ball" }, { 'N', "Slide ball" }, { 'O', "Other" },
+};
+
+/* Skill subtypes and numbers of players (openvolley parse_code's tables, indoor). */
+static const struct { char skill, code; const char *name; } subtypes[] = {
+	{ 'A', 'H', "hard spike" }, { 'A', 'P', "soft spike or topspin" }, { 'A', 'T', "tip" },
+	{ 'B', 'A', "block assist" }, { 'B', 'T', "block attempt" }, { 'B', 'P', "block on soft spike" },
+	{ 'R', 'L', "on the left" }, { 'R', 'R', "on the right" }, { 'R', 'W', "low" },
+	{ 'R', 'O', "overhand" }, { 'R', 'M', "middle line" },
+	{ 'E', '1', "one-hand set" }, { 'E', '2', "two-hand set" }, { 'E', '3', "bump set" },
+	{ 'E', '4', "other set" }, { 'E', '5', "underhand set" },
+	{ 'D', 'S', "on spike" }, { 'D', 'C', "spike cover" }, { 'D', 'B', "after block" },
+	{ 'D', 'E', "emergency" }, { 'D', 'T', "on tip" }, { 'D', 'P', "on soft spike" },
+};
+static const char *const block_players[] = {
+	"no block", "1-player block", "2-player block", "3-player block", "hole block"
+};
+
+/* ---- typed forms ---- */
+
+static void note_set(stint_scout_note *note, const char *part, const char *message)
+{
+	note->part = part;
+	snprintf(note->message, sizeof note->message, "%s", message);
+}
+
+/* Length of the code up to and including the evaluation ("*16AH#"), or 0 if s is not a player's skill code. */
+static size_t head_len(const char *s)
+{
+	size_t i = 1;
+
+	if ((s[0] != '*' && s[0] != 'a') || strchr("pzPcCT*", s[1]) != NULL)
+		return 0;
+	if (s[1] == '$' && s[2] == '$')
+		i = 3;
+	else
+		i += strspn(s + 1, "0123456789");
+	return i == 1 ? 0 : i + 3;
+}
+
+/* Drop trailing '~' (left-out parts at the end), as DataVolley writes codes. */
+static void trim_tildes(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && s[n - 1] == '~')
+		s[--n] = '\0';
+}
+
+static int zone_word(const char *w, int with_subzone)
+{
+	if (strcmp(w, "~") == 0)
+		return 1;
+	if (w[0] < '1' || w[0] > '9')
+		return 0;
+	return w[1] == '\0' || (with_subzone && strchr("ABCD~", w[1]) != NULL && w[2] == '\0');
+}
+
+/*
+ * The spaced form into DataVolley's: the first word up to the set type,
+ * then start zone, end zone (+ subzone), the rest. out has room for
+ * STINT_SCOUT_MAX_CODE + 16 bytes. Returns 0, or -1 with note set.
+ */
+static int unspace(char *s, char *out, stint_scout_note *note)
+{
+	char *w[5], *save = NULL, *t, slots[7] = "~~~~~~";
+	size_t nw = 0, head = head_len(s), n;
+
+	for (t = strtok_r(s, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
+		if (nw == COUNT(w)) {
+			note_set(note, "code", "has too many words: after the code come start zone, end zone and the rest");
+			return -1;
+		}
+		w[nw++] = t;
+	}
+	if (head == 0 || strlen(w[0]) < head) {
+		note_set(note, "code", "has spaces before the evaluation: spaces only go after it (e.g. *16AH#V6 4 2)");
+		return -1;
+	}
+	n = strlen(w[0] + head);
+	if (n > 3) {
+		note_set(note, "start zone", "must be its own word when spaces are used (e.g. *16AH#V6 4 2)");
+		return -1;
+	}
+	memcpy(slots, w[0] + head, n);
+	if (nw > 1 && !zone_word(w[1], 0)) {
+		note_set(note, "start zone", "must be one digit 1 to 9 (or ~ for none)");
+		return -1;
+	}
+	if (nw > 1)
+		slots[3] = w[1][0];
+	if (nw > 2 && !zone_word(w[2], 1)) {
+		note_set(note, "end zone", "must be one digit 1 to 9, then the subzone A to D if any (or ~ for none)");
+		return -1;
+	}
+	if (nw > 2) {
+		slots[4] = w[2][0];
+		slots[5] = w[2][1] ? w[2][1] : '~';
+	}
+	snprintf(out, STINT_SCOUT_MAX_CODE + 16, "%.*s%s%s", (int)head, w[0], slots, nw > 3 ? w[3] : "");
+	trim_tildes(out);
+	return 0;
+}
+
+/* typed as DataVolley writes it into out (STINT_SCOUT_MAX_CODE + 16 bytes). Returns 0, or -1 with note set. */
+static int canonical(const char *typed, char *out, stint_scout_note *note)
+{
+	char s[STINT_SCOUT_MAX_CODE + 2];
+	size_t n, i;
+
+	while (*typed == ' ' || *typed == '\t')
+		typed++;
+	n = strlen(typed);
+	while (n > 0 && (typed[n - 1] == ' ' || typed[n - 1] == '\t'))
+		n--;
+	if (n > STINT_SCOUT_MAX_CODE) {
+		note_set(note, "code", "is too long: at most 64 characters");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (typed[i] < 0x20 || typed[i] > 0x7e) {
+			note_set(note, "code", "must be printable ASCII characters");
+			return -1;
+		}
+	}
+	/* a code that starts with the shirt number is the home team's */
+	snprintf(s, sizeof s, "%s%.*s", n > 0 && typed[0] >= '0' && typed[0] <= '9' ? "*" : "", (int)n, typed);
+	if (strchr(s, ' ') != NULL && s[0] != '>')
+		return unspace(s, out, note);
+	snprintf(out, STINT_SCOUT_MAX_CODE + 16, "%s", s);
+	return 0;
+}
+
+/* The part a parser message is about, for the 422's field. */
+static const char *part_of(const char *message)
+{
+	static const char *const parts[] = {
+		"skill type", "evaluation", "combination", "set type", "start zone", "end subzone", "end zone",
+		"skill subtype", "number of players", "special code", "shirt number", "point code",
+		"substitution", "setter position", "setter code", "skill",
+	};
+	size_t i;
+
+	for (i = 0; i < COUNT(parts); i++)
+		if (strstr(message, parts[i]) != NULL)
+			return parts[i];
+	return "code";
+}
+
+static int zone_ok(const cJSON *payload, const char *key, stint_scout_note *note)
+{
+	const cJSON *z = cJSON_GetObjectItemCaseSensitive(payload, key);
+
+	if (!cJSON_IsNumber(z) || (z->valueint >= 1 && z->valueint <= 9))
+		return 1;
+	note_set(note, key[0] == 's' ? "start zone" : "end zone", "must be 1 to 9 (DataVolley's zones)");
+	return 0;
+}
+
+stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, cJSON **event_out,
+				stint_scout_note *note)
+{
+	char code[STINT_SCOUT_MAX_CODE + 16], why[200];
+	const char *need = NULL;
+	const cJSON *payload;
+	int rc;
+
+	*event_out = NULL;
+	note->part = NULL;
+	note->message[0] = '\0';
+	if (canonical(typed, code, note) != 0)
+		return STINT_SCOUT_BAD;
+	rc = stint_dvw_code(code, players, event_out, &need, why, sizeof why);
+	if (rc == STINT_DVW_NOMEM || rc == STINT_DVW_EINVAL)
+		return STINT_SCOUT_NOMEM;
+	if (rc == STINT_DVW_PARTIAL) {
+		note->part = need;
+		return STINT_SCOUT_PARTIAL;
+	}
+	if (rc == STINT_DVW_BAD_CODE) {
+		note_set(note, part_of(why), why);
+		return STINT_SCOUT_BAD;
+	}
+	payload = cJSON_GetObjectItemCaseSensitive(*event_out, "payload");
+	if (!zone_ok(payload, "start_zone", note) || !zone_ok(payload, "end_zone", note))
+		return STINT_SCOUT_BAD;
+	return STINT_SCOUT_OK;
+}
+
+/* ---- words ---- */
+
+static const char *skill_noun(char skill, int capital)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(skill_names); i++)
+		if (skill_names[i].skill == skill)
+			return capital ? skill_names[i].name : skill_names[i].noun;
+	return NULL;
+}
+
+const char *stint_scout_type_name(char skill, char type, char *buf, size_t n)
+{
+	const char *noun = skill_noun(skill, 0);
+	size_t i;
+
+	if (noun == NULL || skill == 'F' || n == 0)
+		return NULL;
+	if (skill == 'S' || skill == 'R') {
+		for (i = 0; i < COUNT(serve_types) && serve_types[i].type != type; i++)
+			;
+		if (i == COUNT(serve_types))
+			return NULL;
+		snprintf(buf, n, "%s %s", serve_types[i].name, noun);
+		return buf;
+	}
+	for (i = 0; i < COUNT(ball_types) && ball_types[i].type != type; i++)
+		;
+	if (i == COUNT(ball_types))
+		return NULL;
+	snprintf(buf, n, "%s %s", ball_types[i].name, noun);
+	return buf;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+}
+
+static void word(cJSON *words, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void word(cJSON *words, const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	cJSON_AddItemToArray(words, cJSON_CreateString(buf));
+}
+
+static int num_of(const cJSON *o, const char *key, int *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(v))
+		return 0;
+	*out = v->valueint;
+	return 1;
+}
+
+/* Combination, zones, subtype, players, special and custom code of a skill. */
+static void extra_words(cJSON *words, const cJSON *pl, char skill)
+{
+	const char *s;
+	int v;
+	size_t i;
+
+	if ((s = str_of(pl, "attack_code")) != NULL)
+		word(words, "combination %s", s);
+	if ((s = str_of(pl, "set_code")) != NULL)
+		word(words, "setter call %s", s);
+	if ((s = str_of(pl, "set_type")) != NULL)
+		word(words, "set type %s", s);
+	if (num_of(pl, "start_zone", &v))
+		word(words, "from zone %d", v);
+	if (num_of(pl, "end_zone", &v))
+		word(words, "to zone %d%s", v, str_of(pl, "end_subzone") ? str_of(pl, "end_subzone") : "");
+	if ((s = str_of(pl, "skill_subtype")) != NULL) {
+		for (i = 0; i < COUNT(subtypes) && !(subtypes[i].skill == skill && subtypes[i].code == s[0]); i++)
+			;
+		if (i < COUNT(subtypes))
+			word(words, "%s", subtypes[i].name);
+		else
+			word(words, "subtype %s", s);
+	}
+	if (num_of(pl, "num_players", &v)) {
+		if ((skill == 'A' || skill == 'B') && v >= 0 && v <= 4)
+			word(words, "%s", block_players[v]);
+		else
+			word(words, "players %d", v);
+	}
+	if ((s = str_of(pl, "special")) != NULL)
+		word(words, "special code %s", s);
+	if ((s = str_of(pl, "custom")) != NULL)
+		word(words, "custom code %s", s);
+}
+
+/* The words of a code that is not a player's skill: point, substitution, ... */
+static void other_words(cJSON *words, const cJSON *ev, const cJSON *pl, const char *type)
+{
+	int a, b;
+
+	if (strcmp(type, "point") == 0)
+		word(words, "Point");
+	else if (strcmp(type, "substitution") == 0 && num_of(pl, "player_out", &a) && num_of(pl, "player_in", &b))
+		word(words, "Substitution: #%d off, #%d on", a, b);
+	else if (strcmp(type, "setter_position") == 0 && num_of(pl, "setter_position", &a))
+		word(words, "Setter in zone %d", a);
+	else if (strcmp(type, "setter_assignment") == 0)
+		word(words, "Setter #%s", str_of(ev, "actor_number") ? str_of(ev, "actor_number") : "?");
+	else if (strcmp(type, "green_code") == 0)
+		word(words, "Green code");
+	else if (strcmp(type, "timeout") == 0)
+		word(words, "Time-out");
+	else if (strcmp(type, "end_of_set") == 0)
+		word(words, "End of set");
+	else
+		word(words, "%c%s", type[0] - 'a' + 'A', type + 1);
+}
+
+cJSON *stint_scout_words(const cJSON *event)
+{
+	cJSON *words = cJSON_CreateArray();
+	const cJSON *pl = cJSON_GetObjectItemCaseSensitive(event, "payload");
+	const char *team = str_of(event, "actor_team"), *type = str_of(event, "event_type");
+	const char *skill = str_of(pl, "skill"), *s, *num = str_of(event, "actor_number");
+	char buf[80];
+
+	if (words == NULL)
+		return NULL;
+	if (team != NULL)
+		word(words, "%s", strcmp(team, "A") == 0 ? "Home" : "Visiting");
+	if (skill == NULL) {
+		if (type != NULL)
+			other_words(words, event, pl, type);
+		return words;
+	}
+	if (num != NULL)
+		word(words, "#%s", num);
+	else
+		word(words, "unknown player");
+	word(words, "%s", skill_noun(skill[0], 1));
+	if ((s = str_of(pl, "skill_type")) != NULL)
+		word(words, "%s", stint_scout_type_name(skill[0], s[0], buf, sizeof buf) ? buf : "type not DataVolley's");
+	if ((s = str_of(pl, "evaluation_name")) != NULL)
+		word(words, "%s", s);
+	extra_words(words, pl, skill[0]);
+	return words;
+}
+
+/* ---- choices ---- */
+
+static void append(char *buf, size_t n, size_t *len, const char *s)
+{
+	int k = snprintf(buf + *len, n - *len, "%s%s", *len ? ", " : "", s);
+
+	if (k > 0)
+		*len = *len + (size_t)k < n ? *len + (size_t)k : n - 1;
+}
+
+const char *stint_scout_choices(const cJSON *event, const char *part, char *buf, size_t n)
+{
+	const char *skill = str_of(cJSON_GetObjectItemCaseSensitive(event, "payload"), "skill");
+	char item[96], name[64];
+	size_t len = 0, i;
+	const char *e;
+
+	if (n == 0)
+		return buf;
+	buf[0] = '\0';
+	if (part == NULL)
+		return buf;
+	if (strcmp(part, "team") == 0)
+		snprintf(buf, n, "* home, a visiting (or the shirt number: home)");
+	else if (strcmp(part, "player") == 0)
+		snprintf(buf, n, "shirt number, $$ unknown player, p point, c substitution, T time-out, z setter zone, P setter");
+	else if (strcmp(part, "skill") == 0)
+		snprintf(buf, n, "S serve, R reception, E set, A attack, B block, D dig, F free ball");
+	else if (strcmp(part, "skill type") == 0 && skill != NULL) {
+		for (i = 0; i < (skill[0] == 'S' || skill[0] == 'R' ? COUNT(serve_types) : COUNT(ball_types)); i++) {
+			char t = skill[0] == 'S' || skill[0] == 'R' ? serve_types[i].type : ball_types[i].type;
+
+			snprintf(item, sizeof item, "%c %s", t, stint_scout_type_name(skill[0], t, name, sizeof name) ? name : "");
+			append(buf, n, &len, item);
+		}
+	} else if (strcmp(part, "evaluation") == 0 && skill != NULL) {
+		for (i = 0; eval_codes[i] != '\0'; i++) {
+			if ((e = stint_dvw_evaluation_name(skill[0], eval_codes[i])) == NULL)
+				continue;
+			snprintf(item, sizeof item, "%c %s", eval_codes[i], e);
+			append(buf, n, &len, item);
+		}
+	} else if (strcmp(part, "combination") == 0)
+		snprintf(buf, n, "two characters, e.g. V5, X6 (attack) or K1 (setter call)");
+	else if (strcmp(part, "score") == 0)
+		snprintf(buf, n, "home:visiting, e.g. 12:10");
+	else if (strcmp(part, "players") == 0)
+		snprintf(buf, n, "out:in shirt numbers, e.g. 5:12");
+	else if (strcmp(part, "setter position") == 0)
+		snprintf(buf, n, "zone 1 to 6");
+	else if (strcmp(part, "$") == 0)
+		snprintf(buf, n, "$$ then the skill (unknown player), or $$& (green code)");
+	return buf;
+}
+
+cJSON *stint_scout_legend(void)
+{
+	cJSON *list = cJSON_CreateArray(), *s, *codes, *c;
+	const char *label;
+	char code[2] = "", sk[2] = "";
+	size_t i, j;
+
+	for (i = 0; list != NULL && skills[i] != '\0'; i++) {
+		s = cJSON_CreateObject();
+		sk[0] = skills[i];
+		cJSON_AddStringToObject(s, "skill", sk);
+		cJSON_AddStringToObject(s, "name", skill_noun(skills[i], 1));
+		codes = cJSON_AddArrayToObject(s, "codes");
+		for (j = 0; eval_codes[j] != '\0'; j++) {
+			if ((label = stint_dvw_evaluation_name(skills[i], eval_codes[j])) == NULL)
+				continue;
+			code[0] = eval_codes[j];
+			c = cJSON_CreateObject();
+			cJSON_AddStringToObject(c, "code", code);
+			cJSON_AddStringToObject(c, "label", label);
+			cJSON_AddItemToArray(codes, c);
+		}
+		cJSON_AddItemToArray(list, s);
+	}
+	return list;
+}
