@@ -17,6 +17,8 @@
 #include "events.h"
 #include "fail.h"
 #include "matchstate-load.h"
+#include "scoutcode.h"
+#include "sessions.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -113,17 +115,67 @@ static int batch_ok(stint_req *r, const cJSON *events, int bad, cJSON *errors)
 	return 1;
 }
 
-/* POST events: {"events": [...]} or a bare array. */
+/*
+ * Events sent with "code" (a DataVolley scout code, lib/scoutcode.h) become
+ * the event the code says, read with the session's rosters. Returns 1 when
+ * the batch holds codes (*text: the batch to store, caller frees), 0 when it
+ * holds none, -1 after answering (422 naming the code's problem, or a failure).
+ */
+static int expand_codes(stint_req *r, char **text)
+{
+	cJSON *events = cJSON_IsObject(r->json) ? cJSON_GetObjectItemCaseSensitive(r->json, "events") : r->json;
+	cJSON *session = NULL, *players, *errors = NULL;
+	stint_db_rc rc;
+	int changed = 0, bad;
+	const cJSON *e;
+
+	*text = NULL;
+	if (!cJSON_IsArray(events))
+		return 0;
+	cJSON_ArrayForEach(e, events)
+		changed |= cJSON_HasObjectItem(e, "code");
+	if (!changed)
+		return 0;
+	rc = stint_session_load(r->db, r->params[0], &session);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return -1;
+	}
+	players = stint_scout_players(session);
+	bad = stint_scout_expand(events, players, &errors, &changed);
+	cJSON_Delete(players);
+	cJSON_Delete(session);
+	if (bad != 0) {
+		if (bad < 0)
+			stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		else
+			stint_fail_fields(r, errors);
+		return -1;
+	}
+	*text = cJSON_PrintUnformatted(r->json);
+	if (*text == NULL) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		return -1;
+	}
+	return 1;
+}
+
+/* POST events: {"events": [...]} or a bare array; an event may be given by its scout code ("code"). */
 static void add_events(stint_req *r)
 {
 	stint_event_batch_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
-	int bad = cJSON_IsObject(r->json) ?
+	char *text = NULL;
+	int coded = expand_codes(r, &text), bad;
+
+	if (coded < 0)
+		return;
+	bad = cJSON_IsObject(r->json) ?
 		stint_validate_json(r->json, stint_event_batch, stint_event_nbatch, 0, &in, &errors) :
 		stint_validate_array(r->json, &stint_event_batch[0], &in.events, &errors);
-
 	if (batch_ok(r, in.events.json, bad, errors))
-		store_batch(r, r->body.data, "manual");  /* as sent: numbers keep their precision */
+		store_batch(r, coded ? text : r->body.data, "manual");  /* as sent: numbers keep their precision */
+	free(text);
 }
 
 /* POST import/events.csv: the CSV that export/events.csv writes. */
@@ -281,6 +333,70 @@ static void export_rollup(stint_req *r)
 	stint_db_rc rc = stint_timeline_rollup_csv(r->db, r->params[0], &csv);
 
 	export_csv(r, rc, csv, "rollup.csv");
+}
+
+/* The roster name of the player event names, or NULL. */
+static const char *player_name(const cJSON *players, const cJSON *event)
+{
+	const char *team = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(event, "actor_team"));
+	const char *num = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(event, "actor_number"));
+	const cJSON *p;
+
+	if (num == NULL || team == NULL)
+		return NULL;
+	cJSON_ArrayForEach(p, players)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "side")), team) == 0 &&
+		    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "number")), num) == 0)
+			return cJSON_GetStringValue(cJSON_GetObjectItem(p, "name"));
+	return NULL;
+}
+
+/*
+ * GET scout-code?code=: what a scout code says so far, for the editor's
+ * hints: 200 {code, complete, event (what POST events would store, when
+ * complete), words, player_name, part (what comes next), choices}; 422
+ * naming what is wrong.
+ */
+static void describe_code(stint_req *r)
+{
+	const char *code = stint_kv_get(&r->query, "code");
+	cJSON *session = NULL, *players = NULL, *ev = NULL, *answer = NULL, *batch, *errors = NULL;
+	stint_scout_note note;
+	stint_scout_rc rc;
+	char choices[400];
+	int changed = 0;
+	stint_db_rc db = stint_session_load(r->db, r->params[0], &session);
+
+	if (db != STINT_DB_OK || session == NULL) {
+		stint_found_or_fail(r, db, 0, "There is no such session.");
+		return;
+	}
+	players = stint_scout_players(session);
+	rc = stint_scout_read(code ? code : "", players, &ev, &note);
+	if (rc == STINT_SCOUT_BAD) {
+		batch = cJSON_CreateArray();
+		cJSON_AddItemToArray(batch, cJSON_CreateObject());
+		cJSON_AddStringToObject(cJSON_GetArrayItem(batch, 0), "code", code ? code : "");
+		stint_scout_expand(batch, players, &errors, &changed);
+		cJSON_AddItemToObject(errors, "code", cJSON_DetachItemFromObject(errors, "events[0].code"));
+		stint_fail_fields(r, errors);
+		cJSON_Delete(batch);
+	} else if (rc == STINT_SCOUT_NOMEM || (answer = cJSON_CreateObject()) == NULL) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	} else {
+		cJSON_AddItemToObject(answer, "code", cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"), "code"), 1));
+		cJSON_AddBoolToObject(answer, "complete", rc == STINT_SCOUT_OK);
+		cJSON_AddItemToObject(answer, "words", ev ? stint_scout_words(ev) : cJSON_CreateArray());
+		cJSON_AddStringToObject(answer, "player_name", ev && player_name(players, ev) ? player_name(players, ev) : "");
+		cJSON_AddItemToObject(answer, "part", note.part ? cJSON_CreateString(note.part) : cJSON_CreateNull());
+		cJSON_AddStringToObject(answer, "choices", stint_scout_choices(ev, note.part, choices, sizeof choices));
+		cJSON_AddItemToObject(answer, "event", rc == STINT_SCOUT_OK ? cJSON_Duplicate(ev, 1) : cJSON_CreateNull());
+		stint_resp_json(r, 200, answer);
+	}
+	cJSON_Delete(answer);
+	cJSON_Delete(ev);
+	cJSON_Delete(players);
+	cJSON_Delete(session);
 }
 
 /* GET state: the match state at every event, derived now from the stored events. */

@@ -451,3 +451,108 @@ cJSON *stint_scout_legend(void)
 	}
 	return list;
 }
+
+/* ---- sessions and batches ---- */
+
+cJSON *stint_scout_players(const cJSON *session)
+{
+	cJSON *out = cJSON_CreateArray(), *o;
+	const cJSON *team, *p;
+	const char *side, *num, *name;
+
+	cJSON_ArrayForEach(team, cJSON_GetObjectItemCaseSensitive(session, "teams")) {
+		side = str_of(team, "side");
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(team, "roster")) {
+			num = str_of(p, "number");
+			name = str_of(p, "player_name");
+			if (side == NULL || num == NULL || (o = cJSON_CreateObject()) == NULL)
+				continue;
+			cJSON_AddStringToObject(o, "side", side);
+			cJSON_AddStringToObject(o, "number", num);
+			cJSON_AddStringToObject(o, "name", name ? name : "");
+			cJSON_AddItemToArray(out, o);
+		}
+	}
+	return out;
+}
+
+/* The 422 problem of a code that is not a whole good one. */
+static void code_problem(cJSON **errors, int i, const cJSON *ev, stint_scout_rc rc, const stint_scout_note *note)
+{
+	char key[40], msg[480], choices[400];
+
+	if (*errors == NULL && (*errors = cJSON_CreateObject()) == NULL)
+		return;
+	snprintf(key, sizeof key, "events[%d].code", i);
+	if (rc == STINT_SCOUT_PARTIAL) {
+		stint_scout_choices(ev, note->part, choices, sizeof choices);
+		snprintf(msg, sizeof msg, "is incomplete: the %s is missing%s%s%s", note->part ? note->part : "code",
+			 choices[0] ? " (" : "", choices, choices[0] ? ")" : "");
+	} else if (note->part != NULL && strstr(note->message, note->part) == NULL) {
+		snprintf(msg, sizeof msg, "%s %s", note->part, note->message);
+	} else {
+		snprintf(msg, sizeof msg, "%s", note->message);
+	}
+	cJSON_AddStringToObject(*errors, key, msg);
+}
+
+/* Event e takes what code event ev says. */
+static void take_code(cJSON *e, cJSON *ev)
+{
+	static const char *const keys[] = { "event_type", "actor_team", "actor_number" };
+	cJSON *pl = cJSON_DetachItemFromObjectCaseSensitive(ev, "payload"), *sent, *m;
+	size_t i;
+
+	for (i = 0; i < COUNT(keys); i++) {
+		cJSON_DeleteItemFromObjectCaseSensitive(e, keys[i]);
+		cJSON_AddItemToObject(e, keys[i], cJSON_DetachItemFromObjectCaseSensitive(ev, keys[i]));
+	}
+	sent = cJSON_GetObjectItemCaseSensitive(e, "payload");
+	if (cJSON_IsObject(sent)) {
+		while (pl != NULL && (m = pl->child) != NULL) {
+			cJSON_DetachItemViaPointer(pl, m);
+			cJSON_DeleteItemFromObjectCaseSensitive(sent, m->string);
+			cJSON_AddItemToObject(sent, m->string, m);
+		}
+		cJSON_Delete(pl);
+	} else {
+		cJSON_DeleteItemFromObjectCaseSensitive(e, "payload");
+		cJSON_AddItemToObject(e, "payload", pl);
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(e, "code");
+}
+
+int stint_scout_expand(cJSON *events, const cJSON *players, cJSON **errors, int *changed)
+{
+	stint_scout_note note;
+	stint_scout_rc rc;
+	cJSON *e, *ev;
+	const char *code;
+	int i = -1, bad = 0;
+
+	cJSON_ArrayForEach(e, events) {
+		i++;
+		if (!cJSON_IsObject(e) || !cJSON_HasObjectItem(e, "code"))
+			continue;
+		*changed = 1;
+		code = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "code"));
+		if (code == NULL) {
+			note.part = "code";
+			snprintf(note.message, sizeof note.message, "must be a string: a DataVolley scout code");
+			code_problem(errors, i, NULL, STINT_SCOUT_BAD, &note);
+			bad++;
+			continue;
+		}
+		rc = stint_scout_read(code, players, &ev, &note);
+		if (rc == STINT_SCOUT_NOMEM)
+			return -1;
+		if (rc == STINT_SCOUT_OK) {
+			take_code(e, ev);
+		} else {
+			code_problem(errors, i, ev, rc, &note);
+			bad++;
+		}
+		cJSON_Delete(ev);
+	}
+	return bad;
+}

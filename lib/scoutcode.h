@@ -83,4 +83,23 @@ const char *stint_scout_type_name(char skill, char type, char *buf, size_t n);
  */
 cJSON *stint_scout_legend(void);
 
+/*
+ * The players of a session object (as the API gives it: teams[].side,
+ * teams[].roster[].number and player_name) as stint_dvw_code takes them, a
+ * new array [{side, number, name}] (caller deletes); empty without teams.
+ */
+cJSON *stint_scout_players(const cJSON *session);
+
+/*
+ * Events of a batch (a JSON array) that carry "code" (a scout code as
+ * stint_scout_read takes it) become the event the code says: event_type,
+ * actor_team and actor_number are the code's, the payload is the one sent
+ * with the code's members set over it, and "code" goes. players as for
+ * stint_scout_read. A code that is not a whole good one is a problem under
+ * "events[i].code" in *errors, naming the part wrong or missing (with the
+ * choices for a missing one). Returns the number of such codes, -1 out of
+ * memory; *changed is set to 1 when an event changed.
+ */
+int stint_scout_expand(cJSON *events, const cJSON *players, cJSON **errors, int *changed);
+
 #endif

@@ -1,0 +1,94 @@
+// Scout codes typed by hand (issue 19; lib/scoutcode.h on lib/dvw.c's parser): POST .../events takes an event
+// as {"t_sec", "code"} and stores the event the code says, with the payload an imported .dvw line gets; a bad
+// or unfinished code is a 422 naming what is wrong under events[i].code, and nothing is stored; the roster
+// names the shirt ("*00" is the home "00"); GET .../scout-code describes a code while it is typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, createSession, sql } from './lib.mjs';
+
+async function volleyballSession() {
+  const s = await createSession({ title: 'Scout codes', kind: 'match', meta: { sport: 'volleyball' } });
+  const teams = await api('PUT', `/api/v1/sessions/${s.id}/teams`, { json: {
+    home: { name: 'Lions', players: [{ number: '16', name: 'Ana Kos' }, { number: '00', name: 'Bea Zupan' }] },
+    visiting: { name: 'Bears', players: [{ number: '7', name: 'Eva Horvat' }] },
+  } });
+  assert.equal(teams.status, 200, teams.text);
+  return s;
+}
+
+const post = (s, events, key) => api('POST', `/api/v1/sessions/${s.id}/events`, { json: { events },
+  headers: key ? { 'idempotency-key': key } : {} });
+const count = (s) => Number(sql(`SELECT count(*) FROM events WHERE session_id = '${s.id}'`));
+
+test('a scout code is stored as the event it says, with the fields an imported line has', async () => {
+  const s = await volleyballSession();
+  const r = await post(s, [{ t_sec: 12.5, code: '*16AH!V6 4 2C' }, { t_sec: 14, code: 'a07SQ#~~~15', payload: { note: 'kept' } },
+    { t_sec: 15, code: '*00DH+' }], 'scout-1');
+  assert.equal(r.status, 201, r.text);
+  const list = (await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items;
+  assert.equal(list.length, 3);
+  const [attack, serve, dig] = list;
+  assert.equal(attack.event_type, 'attack');
+  assert.equal(attack.actor_team, 'A');
+  assert.equal(attack.actor_number, '16');
+  assert.equal(attack.t_sec, 12.5);
+  assert.equal(attack.source, 'manual');
+  assert.deepEqual(attack.payload, { code: '*16AH!V6~42C', skill: 'A', skill_name: 'attack', skill_type: 'H',
+    evaluation: '!', evaluation_name: 'Blocked for reattack', attack_code: 'V6', start_zone: 4, end_zone: 2,
+    end_subzone: 'C' });
+  assert.equal(serve.actor_team, 'B');
+  assert.equal(serve.actor_number, '7', 'a07 is the visiting 7 of the roster');
+  assert.equal(serve.payload.evaluation_name, 'Ace');
+  assert.equal(serve.payload.note, 'kept', 'the payload sent with a code keeps its own members');
+  assert.equal(serve.payload.end_zone, 5);
+  assert.equal(dig.actor_number, '00', '*00 is the roster\'s "00", not "0"');
+  assert.equal(dig.payload.evaluation_name, 'Good dig');
+
+  const again = await post(s, [{ t_sec: 12.5, code: '*16AH!V6 4 2C' }, { t_sec: 14, code: 'a07SQ#~~~15', payload: { note: 'kept' } },
+    { t_sec: 15, code: '*00DH+' }], 'scout-1');
+  assert.equal(again.status, 201);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(count(s), 3, 'a retry with the same key stores nothing twice');
+});
+
+test('a bad or unfinished code is a 422 naming what is wrong, and the batch stores nothing', async () => {
+  const s = await volleyballSession();
+  const cases = [
+    ['*16AH%', /bad evaluation '%'/],
+    ['*16ZH#', /unknown skill 'Z'/],
+    ['*16AH#V6 0 2', /start zone must be one digit 1 to 9/],
+    ['*16AH', /incomplete: the evaluation is missing \(# Winning attack, .*! Blocked for reattack/],
+    ['b16AH#', /code starts with 'b'/],
+    [42, /must be a string/],
+  ];
+  for (const [code, why] of cases) {
+    const r = await post(s, [{ t_sec: 1, code: '*16AH#' }, { t_sec: 2, code }]);
+    assert.equal(r.status, 422, `${code}: ${r.text}`);
+    assert.equal(r.body.error.code, 'invalid_fields');
+    assert.match(r.body.error.fields['events[1].code'], why, JSON.stringify(r.body));
+    assert.equal(Object.keys(r.body.error.fields).length, 1, 'the good code is not named');
+  }
+  assert.equal(count(s), 0);
+});
+
+test('GET scout-code describes a code as it is typed: words so far, what comes next, the event once whole', async () => {
+  const s = await volleyballSession();
+  const describe = (code) => api('GET', `/api/v1/sessions/${s.id}/scout-code?code=${encodeURIComponent(code)}`);
+  let r = await describe('*16A');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.complete, false);
+  assert.deepEqual(r.body.words, ['Home', '#16', 'Attack']);
+  assert.equal(r.body.player_name, 'Ana Kos');
+  assert.equal(r.body.part, 'skill type');
+  assert.match(r.body.choices, /^H High ball attack, M Half ball attack, Q Quick ball attack/);
+  r = await describe('*16AH#V6 4 2');
+  assert.equal(r.body.complete, true);
+  assert.equal(r.body.code, '*16AH#V6~42');
+  assert.deepEqual(r.body.words, ['Home', '#16', 'Attack', 'High ball attack', 'Winning attack', 'combination V6',
+    'from zone 4', 'to zone 2']);
+  assert.equal(r.body.event.payload.attack_code, 'V6');
+  r = await describe('*16AH%');
+  assert.equal(r.status, 422);
+  assert.match(r.body.error.fields.code, /bad evaluation '%'/);
+  assert.equal((await api('GET', '/api/v1/sessions/00000000-0000-4000-8000-000000000000/scout-code?code=*1')).status, 404);
+});
