@@ -365,18 +365,23 @@ static void describe_code(stint_req *r)
 	stint_scout_rc rc;
 	char choices[400];
 	int changed = 0;
-	stint_db_rc db = stint_session_load(r->db, r->params[0], &session);
+	stint_db_rc db;
 
+	if (code == NULL) {
+		stint_fail_field(r, "code", "is required: the scout code typed so far");
+		return;
+	}
+	db = stint_session_load(r->db, r->params[0], &session);
 	if (db != STINT_DB_OK || session == NULL) {
 		stint_found_or_fail(r, db, 0, "There is no such session.");
 		return;
 	}
 	players = stint_scout_players(session);
-	rc = stint_scout_read(code ? code : "", players, &ev, &note);
+	rc = stint_scout_read(code, players, &ev, &note);
 	if (rc == STINT_SCOUT_BAD) {
 		batch = cJSON_CreateArray();
 		cJSON_AddItemToArray(batch, cJSON_CreateObject());
-		cJSON_AddStringToObject(cJSON_GetArrayItem(batch, 0), "code", code ? code : "");
+		cJSON_AddStringToObject(cJSON_GetArrayItem(batch, 0), "code", code);
 		stint_scout_expand(batch, players, &errors, &changed);
 		cJSON_AddItemToObject(errors, "code", cJSON_DetachItemFromObject(errors, "events[0].code"));
 		stint_fail_fields(r, errors);
