@@ -16,10 +16,10 @@
 static const char skills[] = "SREABDF";   /* DataVolley's order of play */
 static const char eval_codes[] = "#+!-/=";
 
-static const struct { char skill; const char *name, *noun; } skill_names[] = {
-	{ 'S', "Serve", "serve" }, { 'R', "Reception", "serve reception" }, { 'E', "Set", "set" },
-	{ 'A', "Attack", "attack" }, { 'B', "Block", "block" }, { 'D', "Dig", "dig" },
-	{ 'F', "Free ball", "free ball" },
+static const struct { char skill; const char *name, *noun, *event_type; } skill_names[] = {
+	{ 'S', "Serve", "serve", "serve" }, { 'R', "Reception", "serve reception", "reception" },
+	{ 'E', "Set", "set", "set" }, { 'A', "Attack", "attack", "attack" }, { 'B', "Block", "block", "block" },
+	{ 'D', "Dig", "dig", "dig" }, { 'F', "Free ball", "free ball", "freeball" },
 };
 
 /* Skill types (openvolley serve_map, indoor, and attack_map). */
@@ -229,26 +229,31 @@ static const char *skill_noun(char skill, int capital)
 	return NULL;
 }
 
-const char *stint_scout_type_name(char skill, char type, char *buf, size_t n)
+const char *stint_scout_type_base(char skill, char type)
 {
-	const char *noun = skill_noun(skill, 0);
 	size_t i;
 
-	if (noun == NULL || skill == 'F' || n == 0)
+	if (skill_noun(skill, 0) == NULL || skill == 'F')
 		return NULL;
 	if (skill == 'S' || skill == 'R') {
-		for (i = 0; i < COUNT(serve_types) && serve_types[i].type != type; i++)
-			;
-		if (i == COUNT(serve_types))
-			return NULL;
-		snprintf(buf, n, "%s %s", serve_types[i].name, noun);
-		return buf;
-	}
-	for (i = 0; i < COUNT(ball_types) && ball_types[i].type != type; i++)
-		;
-	if (i == COUNT(ball_types))
+		for (i = 0; i < COUNT(serve_types); i++)
+			if (serve_types[i].type == type)
+				return serve_types[i].name;
 		return NULL;
-	snprintf(buf, n, "%s %s", ball_types[i].name, noun);
+	}
+	for (i = 0; i < COUNT(ball_types); i++)
+		if (ball_types[i].type == type)
+			return ball_types[i].name;
+	return NULL;
+}
+
+const char *stint_scout_type_name(char skill, char type, char *buf, size_t n)
+{
+	const char *base = stint_scout_type_base(skill, type);
+
+	if (base == NULL || n == 0)
+		return NULL;
+	snprintf(buf, n, "%s %s", base, skill_noun(skill, 0));
 	return buf;
 }
 
@@ -448,6 +453,35 @@ cJSON *stint_scout_legend(void)
 			cJSON_AddItemToArray(codes, c);
 		}
 		cJSON_AddItemToArray(list, s);
+	}
+	return list;
+}
+
+char stint_scout_skill_of(const char *event_type)
+{
+	size_t i;
+
+	for (i = 0; event_type != NULL && i < COUNT(skill_names); i++)
+		if (strcmp(skill_names[i].event_type, event_type) == 0)
+			return skill_names[i].skill;
+	return 0;
+}
+
+cJSON *stint_scout_types(void)
+{
+	cJSON *list = cJSON_CreateArray(), *t;
+	char code[2] = "";
+	size_t i, j;
+
+	for (i = 0; list != NULL && i < COUNT(ball_types); i++) {
+		t = cJSON_CreateObject();
+		code[0] = ball_types[i].type;
+		cJSON_AddStringToObject(t, "code", code);
+		for (j = 0; j < COUNT(serve_types) && serve_types[j].type != code[0]; j++)
+			;
+		cJSON_AddStringToObject(t, "serve", j < COUNT(serve_types) ? serve_types[j].name : "");
+		cJSON_AddStringToObject(t, "ball", ball_types[i].name);
+		cJSON_AddItemToArray(list, t);
 	}
 	return list;
 }

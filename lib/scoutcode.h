@@ -76,12 +76,25 @@ const char *stint_scout_choices(const cJSON *event, const char *part, char *buf,
  */
 const char *stint_scout_type_name(char skill, char type, char *buf, size_t n);
 
+/* The same without the skill: "Jump-float", "Quick ball"; NULL as above. Static. */
+const char *stint_scout_type_base(char skill, char type);
+
 /*
  * The evaluation legend per skill, a new array (caller deletes):
  * [{skill "A", name "Attack", codes: [{code "#", label "Winning attack"}, ...]}]
  * in DataVolley's skill order (S R E A B D F) and code order # + ! - / =.
  */
 cJSON *stint_scout_legend(void);
+
+/* DataVolley's skill letter of an event type ("attack" -> 'A', "freeball" -> 'F'), or 0. */
+char stint_scout_skill_of(const char *event_type);
+
+/*
+ * The skill types as a new array (caller deletes) [{code "H", serve "Float",
+ * ball "High ball"}, ...]: serve and reception types, and those of the other
+ * skills (free balls have none); "" where a skill group has no such type.
+ */
+cJSON *stint_scout_types(void);
 
 /*
  * The players of a session object (as the API gives it: teams[].side,
