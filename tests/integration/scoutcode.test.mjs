@@ -4,7 +4,7 @@
 // names the shirt ("*00" is the home "00"); GET .../scout-code describes a code while it is typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createSession, sql } from './lib.mjs';
+import { api, Browser, createSession, sql } from './lib.mjs';
 
 async function volleyballSession() {
   const s = await createSession({ title: 'Scout codes', kind: 'match', meta: { sport: 'volleyball' } });
@@ -91,4 +91,26 @@ test('GET scout-code describes a code as it is typed: words so far, what comes n
   assert.equal(r.status, 422);
   assert.match(r.body.error.fields.code, /bad evaluation '%'/);
   assert.equal((await api('GET', '/api/v1/sessions/00000000-0000-4000-8000-000000000000/scout-code?code=*1')).status, 404);
+});
+
+test('without a script, the tag form\'s "Add code" stores the code, or sends the form back naming the problem', async () => {
+  const s = await volleyballSession();
+  const b = await new Browser().login();
+  await b.get(`/sessions/${s.id}`);
+  const ok = await b.post(`/sessions/${s.id}/events`, { t_sec: '42.5', event_type: 'scout', code: '*16AH#X5 4 1',
+    who: 'B-7', evaluation: '=' });
+  assert.equal(ok.status, 303, ok.html.slice(0, 400));
+  const [e] = (await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items;
+  assert.deepEqual([e.t_sec, e.event_type, e.actor_team, e.actor_number, e.payload.evaluation, e.payload.attack_code,
+    e.payload.start_zone, e.payload.end_zone], [42.5, 'attack', 'A', '16', '#', 'X5', 4, 1], 'the code wins over who and evaluation');
+  const bad = await b.post(`/sessions/${s.id}/events`, { t_sec: '43', event_type: 'scout', code: '*16AH' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.html, /scout code is incomplete: the evaluation is missing/);
+  assert.match(bad.html, /value="\*16AH"/, 'the code typed comes back in its field');
+  assert.equal(count(s), 1);
+  // the editor names the evaluation per skill in its legend and the event's row
+  const page = await b.get(`/sessions/${s.id}`);
+  assert.match(page.html, /<tr data-skill="A"><th scope="row">Attack<\/th><td>Winning attack<\/td><td>Positive, good attack<\/td><td>Blocked for reattack<\/td>/);
+  assert.match(page.html, /<abbr title="Winning attack">#<\/abbr>/);
+  assert.match(page.html, /<td>X5<\/td><td>4→1<\/td>/);
 });
