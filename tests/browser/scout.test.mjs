@@ -134,11 +134,12 @@ test('a typed scout code is put into words, takes its zones from the court, and 
   assert.deepEqual(await axeAtBothSizes('live'), []);
 });
 
-test('an imported match shows its detail and filters by set, skill type and combination as its events say', async () => {
+test('an imported match shows its detail and filters by set, skill type and combination as its events say', async (t) => {
   const events = (await api('GET', `/api/v1/sessions/${match.id}/events?limit=10000`)).body.items;
   const st = new Map((await api('GET', `/api/v1/sessions/${match.id}/state`)).body.events.map((e) => [e.id, e]));
   const html = await servedHtml(page, `${BASE}/sessions/${match.id}`);
   assert.ok(Buffer.byteLength(html) < 100 * 1024, `the 1,031-event editor is ${Buffer.byteLength(html)} bytes`);
+  t.diagnostic(`the 1,031-event editor's HTML: ${Buffer.byteLength(html)} bytes`);
   assertTidy(html, 'the imported match editor');
   await page.goto(`${BASE}/sessions/${match.id}`);
   await page.waitForFunction((n) => document.querySelectorAll('#event-rows tr[data-id]').length === n, events.length,
