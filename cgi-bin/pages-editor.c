@@ -256,6 +256,55 @@ static void mark_editing(cJSON *items, const cJSON *session, const char *edit_id
 	}
 }
 
+/* Whether o's number key equals want (text of an integer); no want: yes. */
+static int num_is(const cJSON *o, const char *key, const char *want)
+{
+	const cJSON *n = cJSON_GetObjectItem(o, key);
+
+	return want == NULL || (cJSON_IsNumber(n) && n->valueint == atoi(want));
+}
+
+static int str_is(const cJSON *o, const char *key, const char *want)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
+
+	return want == NULL || (s != NULL && strcmp(s, want) == 0);
+}
+
+/* Whether event e (with its match state, "ms") passes v's volleyball detail filters. */
+static int detail_passes(const cJSON *e, const page_view *v)
+{
+	const cJSON *ms = cJSON_GetObjectItem(e, "ms"), *pl = cJSON_GetObjectItem(e, "payload");
+
+	return num_is(ms, "set", v->set) && num_is(ms, "rot", v->rot) && str_is(ms, "phase", v->phase) &&
+	       str_is(pl, "skill_type", v->skill_type) &&
+	       (str_is(pl, "attack_code", v->combo) || str_is(pl, "set_code", v->combo)) &&
+	       num_is(pl, "start_zone", v->from_zone) && num_is(pl, "end_zone", v->to_zone);
+}
+
+/*
+ * The view's volleyball detail filters on all of a session's events (items,
+ * decorated with the match state): those that pass, from offset, at most
+ * EVENTS_PAGE of them, stay; *total gets how many pass.
+ */
+static void filter_detail(cJSON *items, const page_view *v, long offset, long *total)
+{
+	cJSON *e = items->child, *next;
+	long n = 0;
+
+	for (; e != NULL; e = next) {
+		next = e->next;
+		if (!detail_passes(e, v)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
+			continue;
+		}
+		if (n < offset || n >= offset + EVENTS_PAGE)
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
+		n++;
+	}
+	*total = n;
+}
+
 /* One page of the events table, filtered by the view, with its pager. */
 static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, const page_view *v,
 			      page_problems *pp)
@@ -271,6 +320,12 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 	long offset = q.offset, total;
 	stint_db_rc rc;
 
+	int detail = page_view_detail(v);
+
+	if (detail) {  /* set, rotation and phase come from the match state of all events: filtered here */
+		q.limit = 10000;
+		q.offset = 0;
+	}
 	rc = stint_timeline_list_json(r->db, r->params[0], &q, &page);
 	if (rc != STINT_DB_OK)
 		return rc;
@@ -279,6 +334,8 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 	cJSON_ArrayForEach(e, items)
 		decorate_event(e, session);
 	rc = page_match_data(r, data, session, items);
+	if (detail)
+		filter_detail(items, v, offset, &total);
 	mark_editing(items, session, edit, pp);
 	cJSON_AddItemToObject(data, "events", items);
 	cJSON_AddBoolToObject(data, "has_events", cJSON_GetArraySize(items) > 0);
@@ -503,6 +560,18 @@ static void add_scout(cJSON *data, const cJSON *session)
 	cJSON_AddItemToObject(scout, "types", stint_scout_types());
 }
 
+/* The view's volleyball filters as the no-script form shows them (view_set, ...). */
+static void add_view_detail(cJSON *data, const page_view *v)
+{
+	const char *keys[] = { "set", "rot", "phase", "skill_type", "combo", "from_zone", "to_zone" };
+	const char *vals[] = { v->set, v->rot, v->phase, v->skill_type, v->combo, v->from_zone, v->to_zone };
+	cJSON *o = cJSON_AddObjectToObject(data, "view_detail");
+	size_t i;
+
+	for (i = 0; i < COUNT(keys); i++)
+		cJSON_AddStringToObject(o, keys[i], vals[i] ? vals[i] : "");
+}
+
 /* The session with labels; the Details form's values when it came back. */
 static stint_db_rc load_session(stint_req *r, page_problems *pp, cJSON **out)
 {
@@ -584,7 +653,8 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 	view_text = page_view_query(&r->arena, &view);
 	cJSON_AddStringToObject(data, "view", view_text);
 	cJSON_AddStringToObject(data, "view_prefix", *view_text ? with_amp(&r->arena, view_text) : "");
-	cJSON_AddBoolToObject(data, "filtered", view.who != NULL || view.type != NULL);
+	cJSON_AddBoolToObject(data, "filtered", view.who != NULL || view.type != NULL || page_view_detail(&view));
+	add_view_detail(data, &view);
 	cJSON_AddItemToObject(data, "kind_options", page_kind_options(cJSON_GetStringValue(cJSON_GetObjectItem(s, "kind"))));
 	cJSON_AddItemToObject(data, "status_options", page_status_options(cJSON_GetStringValue(cJSON_GetObjectItem(s, "status"))));
 	page_add_flash(r, data);

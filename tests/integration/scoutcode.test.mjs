@@ -3,8 +3,12 @@
 // or unfinished code is a 422 naming what is wrong under events[i].code, and nothing is stored; the roster
 // names the shirt ("*00" is the home "00"); GET .../scout-code describes a code while it is typed.
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
-import { api, Browser, createSession, sql } from './lib.mjs';
+import { api, Browser, createSession, REPO, sql } from './lib.mjs';
+
+const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 
 async function volleyballSession() {
   const s = await createSession({ title: 'Scout codes', kind: 'match', meta: { sport: 'volleyball' } });
@@ -113,4 +117,43 @@ test('without a script, the tag form\'s "Add code" stores the code, or sends the
   assert.match(page.html, /<tr data-skill="A"><th scope="row">Attack<\/th><td>Winning attack<\/td><td>Positive, good attack<\/td><td>Blocked for reattack<\/td>/);
   assert.match(page.html, /<abbr title="Winning attack">#<\/abbr>/);
   assert.match(page.html, /<td>X5<\/td><td>4→1<\/td>/);
+});
+
+test('without a script, the editor filters an imported match by set, rotation, phase, skill type, combination and zones', async () => {
+  const r = await api('POST', '/api/v1/imports?title=scout%20filters', {
+    body: readFileSync(path.join(DATA, 'volleyball', 'example_data.dvw')), headers: { 'content-type': 'application/octet-stream' } });
+  assert.equal(r.status, 201, r.text);
+  const id = r.body.session.id;
+  const events = (await api('GET', `/api/v1/sessions/${id}/events?limit=10000`)).body.items;
+  const st = new Map((await api('GET', `/api/v1/sessions/${id}/state`)).body.events.map((e) => [e.id, e]));
+  const b = await new Browser().login();
+  const shown = async (query) => {
+    const page = await b.get(`/sessions/${id}?${query}`);
+    assert.equal(page.status, 200);
+    const ids = [...page.html.matchAll(/<tr id="ev-(\d+)" class="t-/g)].map((m) => Number(m[1]));
+    const total = Number(/<nav class="pager"[^>]*><span>[^<]*? of (\d+)<\/span>/.exec(page.html)?.[1]);
+    return { ids, total, html: page.html };
+  };
+  const combo = events.find((e) => e.payload.attack_code)?.payload.attack_code;
+  const cases = [
+    ['set=2', (e, m) => m.set === 2],
+    ['set=3&skill_type=Q', (e, m) => m.set === 3 && e.payload.skill_type === 'Q'],
+    [`combo=${combo}`, (e) => e.payload.attack_code === combo],
+    ['rot=4&phase=reception', (e, m) => m.phase === 'reception' && e.actor_team && m.rotation[e.actor_team] === 4],
+    ['from_zone=4&to_zone=5', (e) => e.payload.start_zone === 4 && e.payload.end_zone === 5],
+  ];
+  for (const [query, pass] of cases) {
+    const want = events.filter((e) => pass(e, st.get(e.id))).sort((x, y) => x.t_sec - y.t_sec || x.id - y.id).map((e) => e.id);
+    assert.ok(want.length > 0, query);
+    const got = await shown(query);
+    assert.equal(got.total, want.length, `${query}: the pager counts what passes`);
+    assert.deepEqual(got.ids, want.slice(0, 30), query);
+  }
+  const later = await shown('set=2&offset=30');
+  const set2 = events.filter((e) => st.get(e.id).set === 2).sort((x, y) => x.t_sec - y.t_sec || x.id - y.id).map((e) => e.id);
+  assert.deepEqual(later.ids, set2.slice(30, 60), 'the next page of the filtered view');
+  assert.match(later.html, /href="\/sessions\/[^"?]+\?set=2&amp;offset=0#events" rel="prev"/);
+  assert.match(later.html, /<input id="n-set" name="set" size="2" placeholder="Set" value="2">/);
+  const junk = await shown('set=9&phase=nope&combo=toolong');
+  assert.equal(junk.total, events.length, 'invalid filters are dropped');
 });
