@@ -202,6 +202,37 @@ START_TEST(test_legend)
 }
 END_TEST
 
+/* A batch: codes become their events over the payload sent; problems are named per event and part. */
+START_TEST(test_expand)
+{
+	cJSON *batch = cJSON_Parse("[{\"t_sec\":1,\"code\":\"*16AH#V6 4 2\",\"event_type\":\"note\",\"actor_team\":\"B\","
+				   "\"payload\":{\"note\":\"kept\",\"evaluation\":\"=\"}},{\"t_sec\":2,\"event_type\":\"serve\"},"
+				   "{\"t_sec\":3,\"code\":\"*16AH\"},{\"t_sec\":4,\"code\":\"*16AH#~~~0\"},{\"t_sec\":5,\"code\":null}]");
+	cJSON *errors = NULL, *e = cJSON_GetArrayItem(batch, 0);
+	int changed = 0;
+
+	ck_assert_int_eq(stint_scout_expand(batch, NULL, &errors, &changed), 3);
+	ck_assert_int_eq(changed, 1);
+	ck_assert_str_eq(str_at(e, "event_type"), "attack");
+	ck_assert_str_eq(str_at(e, "actor_team"), "A");
+	ck_assert(!cJSON_HasObjectItem(e, "code"));
+	ck_assert_str_eq(str_at(payload(e), "note"), "kept");
+	ck_assert_str_eq(str_at(payload(e), "evaluation"), "#");
+	ck_assert_str_eq(str_at(payload(e), "code"), "*16AH#V6~42");
+	ck_assert_str_eq(str_at(cJSON_GetArrayItem(batch, 1), "event_type"), "serve");
+	ck_assert_str_eq(str_at(errors, "events[2].code"), "is incomplete: the evaluation is missing (# Winning attack, "
+			 "+ Positive, good attack, ! Blocked for reattack, - Poor, easily dug, / Blocked, = Error)");
+	ck_assert_str_eq(str_at(errors, "events[3].code"), "start zone must be 1 to 9 (DataVolley's zones)");
+	ck_assert_str_eq(str_at(errors, "events[4].code"), "must be a string: a DataVolley scout code");
+	ck_assert_int_eq(stint_scout_skill_of("freeball"), 'F');
+	ck_assert_int_eq(stint_scout_skill_of("point"), 0);
+	ck_assert_str_eq(stint_scout_type_base('R', 'M'), "Jump-float");
+	ck_assert_ptr_null(stint_scout_type_base('F', 'H'));
+	cJSON_Delete(errors);
+	cJSON_Delete(batch);
+}
+END_TEST
+
 /* Members of an imported payload that come from the code (not from the line's other fields). */
 static const char *const code_keys[] = {
 	"code", "skill", "skill_name", "skill_type", "evaluation", "evaluation_name", "attack_code", "set_code",
@@ -276,6 +307,7 @@ static Suite *scoutcode_suite(void)
 	tcase_add_test(tc, test_roster_numbers);
 	tcase_add_test(tc, test_words_and_choices);
 	tcase_add_test(tc, test_legend);
+	tcase_add_test(tc, test_expand);
 	if (dir != NULL && *dir != '\0')
 		tcase_add_test(tc, test_same_as_import);
 	else
