@@ -93,7 +93,7 @@ static int zone_word(const char *w, int with_subzone)
  */
 static int unspace(char *s, char *out, stint_scout_note *note)
 {
-	char *w[5], *save = NULL, *t, slots[7] = "~~~~~~";
+	char *w[4], *save = NULL, *t, slots[7] = "~~~~~~";
 	size_t nw = 0, head = head_len(s), n;
 
 	for (t = strtok_r(s, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
