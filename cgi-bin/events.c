@@ -118,10 +118,10 @@ static int batch_ok(stint_req *r, const cJSON *events, int bad, cJSON *errors)
 /*
  * Events sent with "code" (a DataVolley scout code, lib/scoutcode.h) become
  * the event the code says, read with the session's rosters. Returns 1 when
- * the batch holds codes (*text: the batch to store, caller frees), 0 when it
- * holds none, -1 after answering (422 naming the code's problem, or a failure).
+ * the batch held codes (r->json changed), 0 when it held none, -1 after
+ * answering (422 naming the code's problem, or a failure).
  */
-static int expand_codes(stint_req *r, char **text)
+static int expand_codes(stint_req *r)
 {
 	cJSON *events = cJSON_IsObject(r->json) ? cJSON_GetObjectItemCaseSensitive(r->json, "events") : r->json;
 	cJSON *session = NULL, *players, *errors = NULL;
@@ -129,7 +129,6 @@ static int expand_codes(stint_req *r, char **text)
 	int changed = 0, bad;
 	const cJSON *e;
 
-	*text = NULL;
 	if (!cJSON_IsArray(events))
 		return 0;
 	cJSON_ArrayForEach(e, events)
@@ -145,19 +144,11 @@ static int expand_codes(stint_req *r, char **text)
 	bad = stint_scout_expand(events, players, &errors, &changed);
 	cJSON_Delete(players);
 	cJSON_Delete(session);
-	if (bad != 0) {
-		if (bad < 0)
-			stint_fail(r, 500, "internal", "Out of memory.", NULL);
-		else
-			stint_fail_fields(r, errors);
-		return -1;
-	}
-	*text = cJSON_PrintUnformatted(r->json);
-	if (*text == NULL) {
+	if (bad < 0)
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
-		return -1;
-	}
-	return 1;
+	else if (bad > 0)
+		stint_fail_fields(r, errors);
+	return bad != 0 ? -1 : 1;
 }
 
 /* POST events: {"events": [...]} or a bare array; an event may be given by its scout code ("code"). */
@@ -165,16 +156,22 @@ static void add_events(stint_req *r)
 {
 	stint_event_batch_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
+	int changed = expand_codes(r), bad;
 	char *text = NULL;
-	int coded = expand_codes(r, &text), bad;
 
-	if (coded < 0)
+	if (changed < 0)
 		return;
 	bad = cJSON_IsObject(r->json) ?
 		stint_validate_json(r->json, stint_event_batch, stint_event_nbatch, 0, &in, &errors) :
 		stint_validate_array(r->json, &stint_event_batch[0], &in.events, &errors);
-	if (batch_ok(r, in.events.json, bad, errors))
-		store_batch(r, coded ? text : r->body.data, "manual");  /* as sent: numbers keep their precision */
+	if (!batch_ok(r, in.events.json, bad, errors))
+		return;
+	/* as sent, so that numbers keep their precision, unless a code was read */
+	if (changed != 0 && (text = cJSON_PrintUnformatted(r->json)) == NULL) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		return;
+	}
+	store_batch(r, text ? text : r->body.data, "manual");
 	free(text);
 }
 
