@@ -306,32 +306,6 @@ static void rebuild_rollup(stint_req *r)
 		get_rollup(r);
 }
 
-/* Send a CSV export (csv freed here) as a download named <session id>-name. */
-static void export_csv(stint_req *r, stint_db_rc rc, char *csv, const char *name)
-{
-	char disposition[128];
-
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.36s-%s\"", r->params[0], name);
-	stint_resp_header(r, "Content-Disposition", disposition);
-	stint_answer_text(r, rc, 200, "text/csv; charset=utf-8; header=present", csv, "There is no such session.");
-}
-
-static void export_events(stint_req *r)
-{
-	char *csv = NULL;
-	stint_db_rc rc = stint_timeline_events_csv(r->db, r->params[0], &csv);
-
-	export_csv(r, rc, csv, "events.csv");
-}
-
-static void export_rollup(stint_req *r)
-{
-	char *csv = NULL;
-	stint_db_rc rc = stint_timeline_rollup_csv(r->db, r->params[0], &csv);
-
-	export_csv(r, rc, csv, "rollup.csv");
-}
-
 /* The roster name of the player event names, or NULL. */
 static const char *player_name(const cJSON *players, const cJSON *event)
 {
@@ -399,6 +373,32 @@ static void describe_code(stint_req *r)
 	cJSON_Delete(ev);
 	cJSON_Delete(players);
 	cJSON_Delete(session);
+}
+
+/* Send a CSV export (csv freed here) as a download named <session id>-name. */
+static void export_csv(stint_req *r, stint_db_rc rc, char *csv, const char *name)
+{
+	char disposition[128];
+
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.36s-%s\"", r->params[0], name);
+	stint_resp_header(r, "Content-Disposition", disposition);
+	stint_answer_text(r, rc, 200, "text/csv; charset=utf-8; header=present", csv, "There is no such session.");
+}
+
+static void export_events(stint_req *r)
+{
+	char *csv = NULL;
+	stint_db_rc rc = stint_timeline_events_csv(r->db, r->params[0], &csv);
+
+	export_csv(r, rc, csv, "events.csv");
+}
+
+static void export_rollup(stint_req *r)
+{
+	char *csv = NULL;
+	stint_db_rc rc = stint_timeline_rollup_csv(r->db, r->params[0], &csv);
+
+	export_csv(r, rc, csv, "rollup.csv");
 }
 
 /* GET state: the match state at every event, derived now from the stored events. */
