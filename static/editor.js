@@ -831,6 +831,8 @@ function onKey(ev) {
     step(k === ']' ? 1 : -1);
   } else if (!canEdit) {
     return;
+  } else if (upper === 'C' && $('scout-code')) {
+    $('scout-code').focus();  // the scout line (volleyball): type a DataVolley code
   } else if (upper === 'H' || upper === 'V') {
     $(upper === 'H' ? 'w-A' : 'w-B').checked = true;
     form.elements.number.value = '';

@@ -139,6 +139,8 @@ export function scoutLine({ sid, field, hint, court, add, onCode }) {
     if (ev.key === 'Enter') {
       ev.preventDefault();
       submit();
+    } else if (ev.key === 'Escape') {
+      field.blur();  // back to the single-key shortcuts
     }
   });
   add.addEventListener('click', (ev) => {

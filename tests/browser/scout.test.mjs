@@ -68,7 +68,9 @@ test('a typed scout code is put into words, takes its zones from the court, and 
   await page.goto(`${BASE}/sessions/${live.id}`);
   await page.locator('#live-state[data-state="live"]').waitFor();
   const field = page.locator('#scout-code');
-  await field.click();
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('c');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'scout-code', 'C goes to the scout line');
   await field.pressSequentially('*16A', { delay: 30 });
   await page.waitForFunction(() => /Next: skill type/.test(document.querySelector('#scout-hint').textContent));
   assert.match(await hint(), /^Home · #16 Ana Kos · Attack\. Next: skill type \(H High ball attack, M Half ball attack/);
@@ -102,6 +104,8 @@ test('a typed scout code is put into words, takes its zones from the court, and 
   await field.fill('a07SQ# 1 5');
   await page.waitForFunction(() => /Ace/.test(document.querySelector('#scout-hint').textContent));
   await field.press('Enter');
+  // Enter asks the server about the code once more, then queues it: wait for both tags to be stored
+  await page.waitForFunction(() => document.querySelectorAll('#tag-recent li.stored').length === 2);
   await drained(page);
 
   const items = (await api('GET', `/api/v1/sessions/${live.id}/events`)).body.items.sort((a, b) => a.id - b.id);
