@@ -47,13 +47,18 @@ export function scoutLine({ sid, field, hint, court, add, onCode }) {
   let pending = null;
   const help = hint.textContent;
 
-  async function describe(code) {
-    pending?.abort();
-    pending = new AbortController();
+  async function ask(code, signal) {
     const res = await fetch(`/api/v1/sessions/${sid}/scout-code?code=${encodeURIComponent(code)}`,
-      { headers: { accept: 'application/json' }, signal: pending.signal });
+      { headers: { accept: 'application/json' }, signal });
     const body = await res.json().catch(() => null);
     return { status: res.status, body };
+  }
+
+  // the hint's question: a newer one (the next key) aborts it
+  function describe(code) {
+    pending?.abort();
+    pending = new AbortController();
+    return ask(code, pending.signal);
   }
 
   function showZones(event) {
@@ -112,6 +117,15 @@ export function scoutLine({ sid, field, hint, court, add, onCode }) {
     }
   }
 
+  // Whether a code may be queued on this answer: whole, or the server not able to say now (the tag queue
+  // waits and sends it; the server reads it then); not when it is wrong or unfinished.
+  const queueable = (a) => (a.status === 200 ? a.body.complete : ![400, 404, 422].includes(a.status));
+
+  /**
+   * Enter: the line is emptied at once (the next code can be typed while this one is checked), the code
+   * asked about once more (a question of its own, not aborted by typing on) and queued; a code that is
+   * wrong or unfinished comes back into an empty line with the hint saying why, else the hint says it.
+   */
   async function submit() {
     const code = field.value.trim();
     if (!code) {
@@ -121,14 +135,28 @@ export function scoutLine({ sid, field, hint, court, add, onCode }) {
       return;
     }
     clearTimeout(timer);
-    const answer = await refresh();
-    if (answer?.status === 200 && !answer.body.complete) return;  // the hint says what is missing
-    if (answer?.status === 422) return;
-    onCode(code, answer?.status === 200 ? answer.body.event : null);
+    pending?.abort();
     field.value = '';
     show(null);
     showZones(null);
-    field.focus();
+    let answer;
+    try {
+      answer = await ask(code);
+    } catch {
+      answer = { status: 0 };
+    }
+    if (queueable(answer)) {
+      onCode(code, answer.status === 200 ? answer.body.event : null);
+      return;
+    }
+    if (!field.value) {
+      field.value = code;
+      show(answer);
+      return;
+    }
+    const why = answer.body?.error?.fields?.code ?? (answer.body?.part ? `the ${answer.body.part} is missing` : 'refused');
+    hint.classList.add('problem');
+    hint.textContent = `Not added: ${code}: ${why}.`;
   }
 
   field.addEventListener('input', () => {
