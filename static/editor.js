@@ -539,13 +539,11 @@ function tag(type) {
 }
 
 /**
- * Tags the event scout code says, now (issue 19): the server reads the code
- * again when it stores the tag; described (its answer while typing, or null)
- * shows the tag until then.
+ * Tags the event scout code says at t (issue 19): the server reads the code
+ * again when it stores the tag; described (its answer, or null) shows the
+ * tag until then.
  */
-function tagCode(code, described) {
-  const t = tagTimeOrSay();
-  if (t === null) return;
+function tagCode(code, described, t) {
   const d = described ?? {};
   queueTag({ t_sec: t, code, event_type: d.event_type ?? 'note', actor_team: d.actor_team ?? null,
     actor_number: d.actor_number ?? null, clip_id: video ? state.clip?.id ?? null : null, payload: d.payload ?? {} });
@@ -946,7 +944,7 @@ function wire() {
     showSelection();
     if ($('scout-code')) {
       scoutLine({ sid, field: $('scout-code'), hint: $('scout-hint'), court: $('court'), add: $('scout-add'),
-        onCode: tagCode });
+        now: tagTimeOrSay, onCode: tagCode });
     }
     const keys = $('keys-on');
     keys.checked = localStorage.getItem('stint.single-keys') !== 'off';

@@ -38,11 +38,12 @@ export function withZone(typed, which, zone) {
 
 /**
  * Wires the scout line: field (the input), hint (the live hint), court (the
- * SVG), add (its button). onCode(code, event) queues a code: event is what the
- * server says it stores (null when the server could not be asked: it reads the
- * code again when the tag is sent).
+ * SVG), add (its button). now() is the time of a tag made now (null when
+ * there is none: it says so); onCode(code, event, t) queues a code made at t:
+ * event is what the server says it stores (null when the server could not be
+ * asked: it reads the code again when the tag is sent).
  */
-export function scoutLine({ sid, field, hint, court, add, onCode }) {
+export function scoutLine({ sid, field, hint, court, add, now, onCode }) {
   let timer = 0;
   let pending = null;
   const help = hint.textContent;
@@ -134,6 +135,8 @@ export function scoutLine({ sid, field, hint, court, add, onCode }) {
       field.focus();
       return;
     }
+    const t = now();  // the moment of Enter, not of the server's answer
+    if (t === null) return;
     clearTimeout(timer);
     pending?.abort();
     field.value = '';
@@ -146,7 +149,7 @@ export function scoutLine({ sid, field, hint, court, add, onCode }) {
       answer = { status: 0 };
     }
     if (queueable(answer)) {
-      onCode(code, answer.status === 200 ? answer.body.event : null);
+      onCode(code, answer.status === 200 ? answer.body.event : null, t);
       return;
     }
     if (!field.value) {
