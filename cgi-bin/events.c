@@ -141,7 +141,7 @@ static int expand_codes(stint_req *r)
 		return -1;
 	}
 	players = stint_scout_players(session);
-	bad = stint_scout_expand(events, players, &errors, &changed);
+	bad = stint_scout_expand(events, players, stint_scout_cones(session), &errors, &changed);
 	cJSON_Delete(players);
 	cJSON_Delete(session);
 	if (bad < 0)
@@ -348,12 +348,12 @@ static void describe_code(stint_req *r)
 		return;
 	}
 	players = stint_scout_players(session);
-	rc = stint_scout_read(code, players, &ev, &note);
+	rc = stint_scout_read(code, players, stint_scout_cones(session), &ev, &note);
 	if (rc == STINT_SCOUT_BAD) {
 		batch = cJSON_CreateArray();
 		cJSON_AddItemToArray(batch, cJSON_CreateObject());
 		cJSON_AddStringToObject(cJSON_GetArrayItem(batch, 0), "code", code);
-		stint_scout_expand(batch, players, &errors, &changed);
+		stint_scout_expand(batch, players, stint_scout_cones(session), &errors, &changed);
 		cJSON_AddItemToObject(errors, "code", cJSON_DetachItemFromObject(errors, "events[0].code"));
 		stint_fail_fields(r, errors);
 		cJSON_Delete(batch);

@@ -137,7 +137,7 @@ static void add_code(stint_req *r, cJSON *ev, const char *code, cJSON **errors)
 	players = stint_scout_players(session);
 	cJSON_AddStringToObject(one, "code", code);
 	cJSON_AddItemToArray(batch, one);
-	if (stint_scout_expand(batch, players, &problems, &changed) != 0)
+	if (stint_scout_expand(batch, players, stint_scout_cones(session), &problems, &changed) != 0)
 		problem(errors, "code", cJSON_GetStringValue(cJSON_GetObjectItem(problems, "events[0].code")) ?
 			cJSON_GetStringValue(cJSON_GetObjectItem(problems, "events[0].code")) : "is not a scout code");
 	else

@@ -1770,7 +1770,7 @@ out:
 
 /* ---- one code ---- */
 
-int stint_dvw_code(const char *code, const cJSON *players, cJSON **event_out,
+int stint_dvw_code(const char *code, const cJSON *players, int cones, cJSON **event_out,
 		   const char **need, char *why, size_t wn)
 {
 	struct dvw_ctx c;
@@ -1786,6 +1786,7 @@ int stint_dvw_code(const char *code, const cJSON *players, cJSON **event_out,
 	memset(&c, 0, sizeof c);
 	c.cd = (iconv_t)-1;
 	c.players = (cJSON *)players;  /* only read (add_actor_number) */
+	c.cones = cones != 0;
 	bad_code = parse_code(code, &k, why, wn) != 0;
 	ev = cJSON_CreateObject();
 	add(&c, ev, "event_type", k.event_type ? cJSON_CreateString(k.event_type) : cJSON_CreateNull());

@@ -119,7 +119,8 @@ int stint_dvw_parse(const char *data, size_t len, cJSON **match_out,
  * skill_name, skill_type, evaluation, evaluation_name, attack_code or
  * set_code, set_type, start_zone, end_zone, end_subzone, skill_subtype,
  * num_players, special, custom, point_won_by, player_out, player_in,
- * setter_position; zones, not cones). players: [{side, number}] (the
+ * setter_position; an attack's end is end_cone when cones is not 0, as in a
+ * file whose [3MATCH] says C). players: [{side, number}] (the
  * players list's shape; NULL for none) names a shirt number as the team
  * writes it ("*00" is "00" when the roster has "00"), as for imports.
  * Returns STINT_DVW_OK; STINT_DVW_PARTIAL when the code is good so far but
@@ -129,7 +130,7 @@ int stint_dvw_parse(const char *data, size_t len, cJSON **match_out,
  * with why (wn bytes) saying what is wrong and *event_out as far as read;
  * STINT_DVW_EINVAL, STINT_DVW_NOMEM (*event_out NULL).
  */
-int stint_dvw_code(const char *code, const cJSON *players, cJSON **event_out,
+int stint_dvw_code(const char *code, const cJSON *players, int cones, cJSON **event_out,
 		   const char **need, char *why, size_t wn);
 
 /* DataVolley's standard meaning of evaluation code of skill ('S', 'R', ...), or NULL. Static. */

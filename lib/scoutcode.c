@@ -183,11 +183,14 @@ static int zone_ok(const cJSON *payload, const char *key, stint_scout_note *note
 
 	if (!cJSON_IsNumber(z) || (z->valueint >= 1 && z->valueint <= 9))
 		return 1;
-	note_set(note, key[0] == 's' ? "start zone" : "end zone", "must be 1 to 9 (DataVolley's zones)");
+	if (strcmp(key, "end_cone") == 0)
+		note_set(note, "end cone", "must be 1 to 9 (DataVolley's cones)");
+	else
+		note_set(note, key[0] == 's' ? "start zone" : "end zone", "must be 1 to 9 (DataVolley's zones)");
 	return 0;
 }
 
-stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, cJSON **event_out,
+stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, int cones, cJSON **event_out,
 				stint_scout_note *note)
 {
 	char code[STINT_SCOUT_MAX_CODE + 16], why[200];
@@ -200,7 +203,7 @@ stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, cJSON *
 	note->message[0] = '\0';
 	if (canonical(typed, code, note) != 0)
 		return STINT_SCOUT_BAD;
-	rc = stint_dvw_code(code, players, event_out, &need, why, sizeof why);
+	rc = stint_dvw_code(code, players, cones, event_out, &need, why, sizeof why);
 	if (rc == STINT_DVW_NOMEM || rc == STINT_DVW_EINVAL)
 		return STINT_SCOUT_NOMEM;
 	if (rc == STINT_DVW_PARTIAL) {
@@ -212,7 +215,8 @@ stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, cJSON *
 		return STINT_SCOUT_BAD;
 	}
 	payload = cJSON_GetObjectItemCaseSensitive(*event_out, "payload");
-	if (!zone_ok(payload, "start_zone", note) || !zone_ok(payload, "end_zone", note))
+	if (!zone_ok(payload, "start_zone", note) || !zone_ok(payload, "end_zone", note) ||
+	    !zone_ok(payload, "end_cone", note))
 		return STINT_SCOUT_BAD;
 	return STINT_SCOUT_OK;
 }
@@ -302,6 +306,8 @@ static void extra_words(cJSON *words, const cJSON *pl, char skill)
 		word(words, "from zone %d", v);
 	if (num_of(pl, "end_zone", &v))
 		word(words, "to zone %d%s", v, str_of(pl, "end_subzone") ? str_of(pl, "end_subzone") : "");
+	if (num_of(pl, "end_cone", &v))
+		word(words, "to cone %d", v);
 	if ((s = str_of(pl, "skill_subtype")) != NULL) {
 		for (i = 0; i < COUNT(subtypes) && !(subtypes[i].skill == skill && subtypes[i].code == s[0]); i++)
 			;
@@ -510,6 +516,14 @@ cJSON *stint_scout_players(const cJSON *session)
 	return out;
 }
 
+int stint_scout_cones(const cJSON *session)
+{
+	const cJSON *match = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(session, "meta"), "match");
+	const char *zc = str_of(match, "zones_or_cones");
+
+	return zc != NULL && (zc[0] == 'C' || zc[0] == 'c');
+}
+
 /* The 422 problem of a code that is not a whole good one. */
 static void code_problem(cJSON **errors, int i, const cJSON *ev, stint_scout_rc rc, const stint_scout_note *note)
 {
@@ -556,7 +570,7 @@ static void take_code(cJSON *e, cJSON *ev)
 	cJSON_DeleteItemFromObjectCaseSensitive(e, "code");
 }
 
-int stint_scout_expand(cJSON *events, const cJSON *players, cJSON **errors, int *changed)
+int stint_scout_expand(cJSON *events, const cJSON *players, int cones, cJSON **errors, int *changed)
 {
 	stint_scout_note note;
 	stint_scout_rc rc;
@@ -577,7 +591,7 @@ int stint_scout_expand(cJSON *events, const cJSON *players, cJSON **errors, int 
 			bad++;
 			continue;
 		}
-		rc = stint_scout_read(code, players, &ev, &note);
+		rc = stint_scout_read(code, players, cones, &ev, &note);
 		if (rc == STINT_SCOUT_NOMEM)
 			return -1;
 		if (rc == STINT_SCOUT_OK) {

@@ -48,9 +48,9 @@ typedef struct stint_scout_note {
  * (caller deletes) {event_type, actor_team, actor_number, payload} as
  * stint_dvw_code makes it, payload.code the code as DataVolley writes it;
  * on PARTIAL and BAD what was read so far (NULL when nothing could be).
- * players as for stint_dvw_code. Zones must be 1 to 9.
+ * players and cones as for stint_dvw_code. Zones and cones must be 1 to 9.
  */
-stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, cJSON **event_out,
+stint_scout_rc stint_scout_read(const char *typed, const cJSON *players, int cones, cJSON **event_out,
 				stint_scout_note *note);
 
 /*
@@ -104,15 +104,21 @@ cJSON *stint_scout_types(void);
 cJSON *stint_scout_players(const cJSON *session);
 
 /*
+ * 1 when the session (an imported match) scouts attacks' ends as cones
+ * (meta.match.zones_or_cones "C"), else 0.
+ */
+int stint_scout_cones(const cJSON *session);
+
+/*
  * Events of a batch (a JSON array) that carry "code" (a scout code as
  * stint_scout_read takes it) become the event the code says: event_type,
  * actor_team and actor_number are the code's, the payload is the one sent
- * with the code's members set over it, and "code" goes. players as for
- * stint_scout_read. A code that is not a whole good one is a problem under
+ * with the code's members set over it, and "code" goes. players and cones
+ * as for stint_scout_read. A code that is not a whole good one is a problem under
  * "events[i].code" in *errors, naming the part wrong or missing (with the
  * choices for a missing one). Returns the number of such codes, -1 out of
  * memory; *changed is set to 1 when an event changed.
  */
-int stint_scout_expand(cJSON *events, const cJSON *players, cJSON **errors, int *changed);
+int stint_scout_expand(cJSON *events, const cJSON *players, int cones, cJSON **errors, int *changed);
 
 #endif

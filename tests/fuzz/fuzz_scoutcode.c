@@ -1,7 +1,7 @@
 /*
  * fuzz_scoutcode.c: libFuzzer target for scout codes typed by hand
  * (lib/scoutcode.c over lib/dvw.c's stint_dvw_code): the input, cut at its
- * first NUL, is read as a code, with and without a roster; a whole code must
+ * first NUL, is read as a code, with and without a roster (zones, cones); a whole code must
  * give an event with its code, every answer words and choices; the batch
  * form (stint_scout_expand) must agree with it.
  *
@@ -17,13 +17,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(const char *code, const cJSON *players)
+static void check(const char *code, const cJSON *players, int cones)
 {
 	stint_scout_note note;
 	cJSON *ev = NULL, *words, *batch, *one, *errors = NULL;
 	char choices[400];
 	int changed = 0, bad;
-	stint_scout_rc rc = stint_scout_read(code, players, &ev, &note);
+	stint_scout_rc rc = stint_scout_read(code, players, cones, &ev, &note);
 
 	if (rc == STINT_SCOUT_NOMEM)
 		abort();
@@ -43,7 +43,7 @@ static void check(const char *code, const cJSON *players)
 	one = cJSON_CreateObject();
 	cJSON_AddStringToObject(one, "code", code);
 	cJSON_AddItemToArray(batch, one);
-	bad = stint_scout_expand(batch, players, &errors, &changed);
+	bad = stint_scout_expand(batch, players, cones, &errors, &changed);
 	if (bad < 0 || (bad == 0) != (rc == STINT_SCOUT_OK) || !changed)
 		abort();
 	cJSON_Delete(errors);
@@ -60,8 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memcpy(code, data, n);
 	code[n] = '\0';
-	check(code, NULL);
-	check(code, players);
+	check(code, NULL, 0);
+	check(code, players, 1);
 	cJSON_Delete(players);
 	return 0;
 }

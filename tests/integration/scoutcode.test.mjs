@@ -157,3 +157,19 @@ test('without a script, the editor filters an imported match by set, rotation, p
   const junk = await shown('set=9&phase=nope&combo=toolong');
   assert.equal(junk.total, events.length, 'invalid filters are dropped');
 });
+
+test('in a match imported from a file that scouts cones, a typed attack ends in a cone, as its imported lines do', async () => {
+  const r = await api('POST', '/api/v1/imports?title=scout%20cones', {
+    body: readFileSync(path.join(DATA, 'volleyball', '190301_kats_beds-clip.dvw')), headers: { 'content-type': 'application/octet-stream' } });
+  assert.equal(r.status, 201, r.text);
+  const id = r.body.session.id;
+  const imported = (await api('GET', `/api/v1/sessions/${id}/events`)).body.items;
+  assert.ok(imported.some((e) => e.event_type === 'attack' && e.payload.end_cone !== undefined), 'the file scouts cones');
+  const add = await api('POST', `/api/v1/sessions/${id}/events`, { json: [{ t_sec: 99, code: 'a05AH#V5 4 2' }, { t_sec: 100, code: '*07SQ- 1 5' }] });
+  assert.equal(add.status, 201, add.text);
+  const mine = (await api('GET', `/api/v1/sessions/${id}/events?from=99`)).body.items.sort((a, b) => a.t_sec - b.t_sec);
+  assert.deepEqual([mine[0].payload.end_cone, mine[0].payload.end_zone], [2, undefined]);
+  assert.deepEqual([mine[1].payload.end_zone, mine[1].payload.end_cone], [5, undefined], 'a serve still ends in a zone');
+  const said = await api('GET', `/api/v1/sessions/${id}/scout-code?code=${encodeURIComponent('a05AH#V5 4 2')}`);
+  assert.equal(said.body.words.at(-1), 'to cone 2');
+});
