@@ -66,7 +66,7 @@ export function scoutLine({ sid, field, hint, court, add, now, onCode }) {
     const pl = event?.payload ?? {};
     for (const g of court.querySelectorAll('.zone')) {
       const z = Number(g.dataset.zone);
-      const on = g.dataset.which === 'start' ? pl.start_zone === z : pl.end_zone === z;
+      const on = g.dataset.which === 'start' ? pl.start_zone === z : (pl.end_zone ?? pl.end_cone) === z;
       g.setAttribute('aria-pressed', on ? 'true' : 'false');
     }
   }
