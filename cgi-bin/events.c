@@ -20,7 +20,9 @@
 #include "matchreport.h"
 #include "matchsheet.h"
 #include "matchstate-load.h"
+#include "scoutcode.h"
 #include "season.h"
+#include "sessions.h"
 #include "timeline.h"
 #include "tx.h"
 #include "validate.h"
@@ -117,21 +119,60 @@ static int batch_ok(stint_req *r, const cJSON *events, int bad, cJSON *errors)
 	return 1;
 }
 
-/* POST events: {"events": [...]} or a bare array. */
+/*
+ * Events sent with "code" (a DataVolley scout code, lib/scoutcode.h) become
+ * the event the code says, read with the session's rosters. Returns 1 when
+ * the batch held codes (r->json changed), 0 when it held none, -1 after
+ * answering (422 naming the code's problem, or a failure).
+ */
+static int expand_codes(stint_req *r)
+{
+	cJSON *events = cJSON_IsObject(r->json) ? cJSON_GetObjectItemCaseSensitive(r->json, "events") : r->json;
+	cJSON *session = NULL, *players, *errors = NULL;
+	stint_db_rc rc;
+	int changed = 0, bad;
+	const cJSON *e;
+
+	if (!cJSON_IsArray(events))
+		return 0;
+	cJSON_ArrayForEach(e, events)
+		changed |= cJSON_HasObjectItem(e, "code");
+	if (!changed)
+		return 0;
+	rc = stint_session_load(r->db, r->params[0], &session);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		return -1;
+	}
+	players = stint_scout_players(session);
+	bad = stint_scout_expand(events, players, stint_scout_cones(session), &errors, &changed);
+	cJSON_Delete(players);
+	cJSON_Delete(session);
+	if (bad < 0)
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	else if (bad > 0)
+		stint_fail_fields(r, errors);
+	return bad != 0 ? -1 : 1;
+}
+
+/* POST events: {"events": [...]} or a bare array; an event may be given by its scout code ("code"). */
 static void add_events(stint_req *r)
 {
 	stint_event_batch_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
-	int changed = stint_events_normalise_types(r->json), bad;
+	int changed = expand_codes(r), typed, bad;
 	char *text = NULL;
 
+	if (changed < 0)
+		return;
+	typed = stint_events_normalise_types(r->json);
 	bad = cJSON_IsObject(r->json) ?
 		stint_validate_json(r->json, stint_event_batch, stint_event_nbatch, 0, &in, &errors) :
 		stint_validate_array(r->json, &stint_event_batch[0], &in.events, &errors);
 	if (!batch_ok(r, in.events.json, bad, errors))
 		return;
-	/* as sent, so that numbers keep their precision, unless a type was normalised */
-	if (changed != 0 && (changed < 0 || (text = cJSON_PrintUnformatted(r->json)) == NULL)) {
+	/* as sent, so that numbers keep their precision, unless a code was read or a type normalised */
+	if ((changed != 0 || typed != 0) && (typed < 0 || (text = cJSON_PrintUnformatted(r->json)) == NULL)) {
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
 		return;
 	}
@@ -280,6 +321,75 @@ static void rebuild_rollup(stint_req *r)
 		stint_fail_db(r, rc);
 	else
 		get_rollup(r);
+}
+
+/* The roster name of the player event names, or NULL. */
+static const char *player_name(const cJSON *players, const cJSON *event)
+{
+	const char *team = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(event, "actor_team"));
+	const char *num = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(event, "actor_number"));
+	const cJSON *p;
+
+	if (num == NULL || team == NULL)
+		return NULL;
+	cJSON_ArrayForEach(p, players)
+		if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "side")), team) == 0 &&
+		    strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "number")), num) == 0)
+			return cJSON_GetStringValue(cJSON_GetObjectItem(p, "name"));
+	return NULL;
+}
+
+/*
+ * GET scout-code?code=: what a scout code says so far, for the editor's
+ * hints: 200 {code, complete, event (what POST events would store, when
+ * complete), words, player_name, part (what comes next), choices}; 422
+ * naming what is wrong.
+ */
+static void describe_code(stint_req *r)
+{
+	const char *code = stint_kv_get(&r->query, "code");
+	cJSON *session = NULL, *players = NULL, *ev = NULL, *answer = NULL, *batch, *errors = NULL;
+	stint_scout_note note;
+	stint_scout_rc rc;
+	char choices[400];
+	int changed = 0;
+	stint_db_rc db;
+
+	if (code == NULL) {
+		stint_fail_field(r, "code", "is required: the scout code typed so far");
+		return;
+	}
+	db = stint_session_load(r->db, r->params[0], &session);
+	if (db != STINT_DB_OK || session == NULL) {
+		stint_found_or_fail(r, db, 0, "There is no such session.");
+		return;
+	}
+	players = stint_scout_players(session);
+	rc = stint_scout_read(code, players, stint_scout_cones(session), &ev, &note);
+	if (rc == STINT_SCOUT_BAD) {
+		batch = cJSON_CreateArray();
+		cJSON_AddItemToArray(batch, cJSON_CreateObject());
+		cJSON_AddStringToObject(cJSON_GetArrayItem(batch, 0), "code", code);
+		stint_scout_expand(batch, players, stint_scout_cones(session), &errors, &changed);
+		cJSON_AddItemToObject(errors, "code", cJSON_DetachItemFromObject(errors, "events[0].code"));
+		stint_fail_fields(r, errors);
+		cJSON_Delete(batch);
+	} else if (rc == STINT_SCOUT_NOMEM || (answer = cJSON_CreateObject()) == NULL) {
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+	} else {
+		cJSON_AddItemToObject(answer, "code", cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(ev, "payload"), "code"), 1));
+		cJSON_AddBoolToObject(answer, "complete", rc == STINT_SCOUT_OK);
+		cJSON_AddItemToObject(answer, "words", ev ? stint_scout_words(ev) : cJSON_CreateArray());
+		cJSON_AddStringToObject(answer, "player_name", ev && player_name(players, ev) ? player_name(players, ev) : "");
+		cJSON_AddItemToObject(answer, "part", note.part ? cJSON_CreateString(note.part) : cJSON_CreateNull());
+		cJSON_AddStringToObject(answer, "choices", stint_scout_choices(ev, note.part, choices, sizeof choices));
+		cJSON_AddItemToObject(answer, "event", rc == STINT_SCOUT_OK ? cJSON_Duplicate(ev, 1) : cJSON_CreateNull());
+		stint_resp_json(r, 200, answer);
+	}
+	cJSON_Delete(answer);
+	cJSON_Delete(ev);
+	cJSON_Delete(players);
+	cJSON_Delete(session);
 }
 
 /* Send a CSV export (csv freed here) as a download named <session id>-name. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dvw.h"
 #include "fail.h"
 #include "labels.h"
 #include "live.h"
@@ -25,6 +26,7 @@
 #include "pages-stats.h"
 #include "pages-tasks.h"
 #include "pages-teams.h"
+#include "scoutcode.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "upload.h"
@@ -38,17 +40,23 @@ static const struct { const char *type, *key; } tag_types[] = {
 	{ "block", "B" }, { "dig", "D" }, { "freeball", "F" }, { "point", "P" },
 };
 
-/* DataVolley's evaluation codes (the KPIs in stint_rollup_json read them). */
+/*
+ * DataVolley's evaluation codes (the KPIs in stint_rollup_json read them).
+ * What a code means depends on the skill (openvolley's default decoder,
+ * lib/dvw.c): these labels are for a code before its skill is known; the
+ * legend and an event's own row give the skill's meaning.
+ */
 static const struct { const char *code, *slug, *label; } evaluations[] = {
-	{ "#", "perfect", "perfect / kill" }, { "+", "positive", "positive" }, { "!", "ok", "OK" },
-	{ "-", "negative", "negative" }, { "/", "poor", "poor / blocked" }, { "=", "error", "error" },
+	{ "#", "perfect", "best: ace, perfect, winning" }, { "+", "positive", "positive" },
+	{ "!", "ok", "by skill: OK, or attack blocked for reattack" }, { "-", "negative", "negative, poor" },
+	{ "/", "poor", "by skill: poor, blocked, invasion" }, { "=", "error", "error" },
 };
 
 /* The form fields' names in messages ("time is required"). */
 static const page_choice field_names[] = {
 	{ "t_sec", "time" }, { "event_type", "type" }, { "who", "who" }, { "number", "number" },
 	{ "evaluation", "evaluation" }, { "clip_id", "clip" },
-	{ "player_out", "player out" }, { "player_in", "player in" },
+	{ "player_out", "player out" }, { "player_in", "player in" }, { "code", "scout code" },
 };
 
 /* A form's problems (consumed) as [{field, message}] for a one-line summary. */
@@ -81,17 +89,19 @@ static const char *with_amp(stint_arena *a, const char *s)
 	return out;
 }
 
-/* [{value, slug, label, selected}] of the evaluations, marking current. */
-static cJSON *evaluation_list(const char *current)
+/* [{value, slug, label, selected}] of the evaluations, marking current; labels of skill (0: any). */
+static cJSON *evaluation_list(const char *current, char skill)
 {
 	cJSON *list = cJSON_CreateArray(), *c;
+	const char *label;
 	size_t i;
 
 	for (i = 0; i < COUNT(evaluations); i++) {
 		c = cJSON_CreateObject();
+		label = skill ? stint_dvw_evaluation_name(skill, evaluations[i].code[0]) : NULL;
 		cJSON_AddStringToObject(c, "value", evaluations[i].code);
 		cJSON_AddStringToObject(c, "slug", evaluations[i].slug);
-		cJSON_AddStringToObject(c, "label", evaluations[i].label);
+		cJSON_AddStringToObject(c, "label", label ? label : evaluations[i].label);
 		cJSON_AddBoolToObject(c, "selected", current && strcmp(current, evaluations[i].code) == 0);
 		cJSON_AddBoolToObject(c, "last", i + 1 == COUNT(evaluations));
 		cJSON_AddItemToArray(list, c);
@@ -159,6 +169,45 @@ static void event_who(const cJSON *e, char *out, size_t size)
 		snprintf(out, size, "%s", team);
 }
 
+/*
+ * The volleyball detail the events table shows (issue 19): the evaluation's
+ * meaning for the event's skill, skill type, combination, zones ("4→2";
+ * an end cone "4→c2").
+ */
+static void decorate_detail(cJSON *e)
+{
+	const cJSON *pl = cJSON_GetObjectItem(e, "payload");
+	const char *eval = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "evaluation"));
+	const char *named = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "evaluation_name"));
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "skill_type"));
+	const char *combo = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "attack_code"));
+	const cJSON *from = cJSON_GetObjectItem(pl, "start_zone"), *to = cJSON_GetObjectItem(pl, "end_zone");
+	const cJSON *cone = cJSON_GetObjectItem(pl, "end_cone");
+	char skill = stint_scout_skill_of(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")));
+	char buf[64], a[8] = "", b[8] = "";
+
+	if (named == NULL && eval != NULL && skill)
+		named = stint_dvw_evaluation_name(skill, eval[0]);
+	cJSON_AddStringToObject(e, "eval_label", named ? named : "");
+	if (type != NULL && strlen(type) == 1) {
+		cJSON_AddStringToObject(e, "skill_type", type);
+		cJSON_AddStringToObject(e, "type_name", stint_scout_type_base(skill, type[0]) ? stint_scout_type_base(skill, type[0]) : type);
+	}
+	if (combo == NULL)
+		combo = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "set_code"));
+	cJSON_AddStringToObject(e, "combo", combo ? combo : "");
+	if (cJSON_IsNumber(from))
+		snprintf(a, sizeof(a), "%d", from->valueint);
+	if (cJSON_IsNumber(to))
+		snprintf(b, sizeof(b), "%d", to->valueint);
+	else if (cJSON_IsNumber(cone))
+		snprintf(b, sizeof(b), "c%d", cone->valueint);
+	if (a[0] || b[0]) {
+		snprintf(buf, sizeof(buf), "%s→%s", a[0] ? a : "·", b[0] ? b : "·");
+		cJSON_AddStringToObject(e, "zone_path", buf);
+	}
+}
+
 /* Labels the events table shows for one event. */
 static void decorate_event(cJSON *e, const cJSON *session)
 {
@@ -178,6 +227,7 @@ static void decorate_event(cJSON *e, const cJSON *session)
 	cJSON_AddStringToObject(e, "evaluation", eval ? eval : "");
 	event_who(e, who, sizeof(who));
 	cJSON_AddStringToObject(e, "who", who);
+	decorate_detail(e);
 }
 
 /* The row of edit_id becomes the inline edit form (with errors from a failed save). */
@@ -201,8 +251,58 @@ static void mark_editing(cJSON *items, const cJSON *session, const char *edit_id
 			pp->event_errors = NULL;
 		}
 		cJSON_AddItemToObject(e, "who_groups", who_groups(session, cJSON_GetStringValue(cJSON_GetObjectItem(e, "who"))));
-		cJSON_AddItemToObject(e, "evaluations", evaluation_list(cJSON_GetStringValue(cJSON_GetObjectItem(e, "evaluation"))));
+		cJSON_AddItemToObject(e, "evaluations", evaluation_list(cJSON_GetStringValue(cJSON_GetObjectItem(e, "evaluation")),
+			stint_scout_skill_of(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")))));
 	}
+}
+
+/* Whether o's number key equals want (text of an integer); no want: yes. */
+static int num_is(const cJSON *o, const char *key, const char *want)
+{
+	const cJSON *n = cJSON_GetObjectItem(o, key);
+
+	return want == NULL || (cJSON_IsNumber(n) && n->valueint == atoi(want));
+}
+
+static int str_is(const cJSON *o, const char *key, const char *want)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
+
+	return want == NULL || (s != NULL && strcmp(s, want) == 0);
+}
+
+/* Whether event e (with its match state, "ms") passes v's volleyball detail filters. */
+static int detail_passes(const cJSON *e, const page_view *v)
+{
+	const cJSON *ms = cJSON_GetObjectItem(e, "ms"), *pl = cJSON_GetObjectItem(e, "payload");
+
+	return num_is(ms, "set", v->set) && num_is(ms, "rot", v->rot) && str_is(ms, "phase", v->phase) &&
+	       str_is(pl, "skill_type", v->skill_type) &&
+	       (str_is(pl, "attack_code", v->combo) || str_is(pl, "set_code", v->combo)) &&
+	       num_is(pl, "start_zone", v->from_zone) && num_is(pl, "end_zone", v->to_zone);
+}
+
+/*
+ * The view's volleyball detail filters on all of a session's events (items,
+ * decorated with the match state): those that pass, from offset, at most
+ * EVENTS_PAGE of them, stay; *total gets how many pass.
+ */
+static void filter_detail(cJSON *items, const page_view *v, long offset, long *total)
+{
+	cJSON *e = items->child, *next;
+	long n = 0;
+
+	for (; e != NULL; e = next) {
+		next = e->next;
+		if (!detail_passes(e, v)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
+			continue;
+		}
+		if (n < offset || n >= offset + EVENTS_PAGE)
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
+		n++;
+	}
+	*total = n;
 }
 
 /* One page of the events table, filtered by the view, with its pager. */
@@ -220,6 +320,12 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 	long offset = q.offset, total;
 	stint_db_rc rc;
 
+	int detail = page_view_detail(v);
+
+	if (detail) {  /* set, rotation and phase come from the match state of all events: filtered here */
+		q.limit = 10000;
+		q.offset = 0;
+	}
 	rc = stint_timeline_list_json(r->db, r->params[0], &q, &page);
 	if (rc != STINT_DB_OK)
 		return rc;
@@ -228,6 +334,8 @@ static stint_db_rc add_events(stint_req *r, cJSON *data, const cJSON *session, c
 	cJSON_ArrayForEach(e, items)
 		decorate_event(e, session);
 	rc = page_match_data(r, data, session, items);
+	if (detail)
+		filter_detail(items, v, offset, &total);
 	mark_editing(items, session, edit, pp);
 	cJSON_AddItemToObject(data, "events", items);
 	cJSON_AddBoolToObject(data, "has_events", cJSON_GetArraySize(items) > 0);
@@ -400,7 +508,7 @@ static void add_tagger(cJSON *data, const cJSON *session, page_problems *pp)
 		cJSON_AddStringToObject(o, "key", tag_types[i].key);
 		cJSON_AddItemToArray(list, o);
 	}
-	cJSON_AddItemToObject(tag, "evaluations", evaluation_list(eval));
+	cJSON_AddItemToObject(tag, "evaluations", evaluation_list(eval, 0));
 	cJSON_AddBoolToObject(tag, "no_eval", eval == NULL || *eval == '\0');
 	cJSON_AddBoolToObject(tag, "nobody", who == NULL || *who == '\0');
 	cJSON_AddItemToObject(tag, "teams", who_groups(session, who));
@@ -411,6 +519,57 @@ static void add_tagger(cJSON *data, const cJSON *session, page_problems *pp)
 		cJSON_AddItemToObject(tag, "errors", problem_list(pp->event_errors));
 		pp->event_errors = NULL;
 	}
+}
+
+/*
+ * Volleyball sessions: the scout line and court, the evaluation legend per
+ * skill and the skill types (lib/scoutcode.h, openvolley's decoders; the
+ * script reads its words from these tables).
+ */
+static void add_scout(cJSON *data, const cJSON *session)
+{
+	static const int rows[2][3][3] = {
+		{ { 1, 6, 5 }, { 9, 8, 7 }, { 2, 3, 4 } },      /* the opponent's court, seen from ours */
+		{ { 4, 3, 2 }, { 7, 8, 9 }, { 5, 6, 1 } },      /* ours, the net above */
+	};
+	static const char *const halves[2] = { "end", "start" };
+	cJSON *scout, *zones, *z;
+	char label[24];
+	int h, i, j;
+
+	if (stint_sport_of(session) != STINT_SPORT_VOLLEYBALL)
+		return;
+	cJSON_AddBoolToObject(data, "volleyball", 1);
+	scout = cJSON_AddObjectToObject(data, "scout");
+	cJSON_AddItemToObject(scout, "legend", stint_scout_legend());
+	zones = cJSON_AddArrayToObject(scout, "zones");
+	for (h = 0; h < 2; h++)
+		for (i = 0; i < 3; i++)
+			for (j = 0; j < 3; j++) {
+				z = cJSON_CreateObject();
+				cJSON_AddStringToObject(z, "which", halves[h]);
+				snprintf(label, sizeof(label), "%s zone %d", h ? "Start" : "End", rows[h][i][j]);
+				cJSON_AddStringToObject(z, "label", label);
+				cJSON_AddNumberToObject(z, "zone", rows[h][i][j]);
+				cJSON_AddNumberToObject(z, "x", 10 + j * 60);
+				cJSON_AddNumberToObject(z, "y", 10 + h * 190 + i * 60);
+				cJSON_AddNumberToObject(z, "tx", 40 + j * 60);
+				cJSON_AddNumberToObject(z, "ty", 48 + h * 190 + i * 60);
+				cJSON_AddItemToArray(zones, z);
+			}
+	cJSON_AddItemToObject(scout, "types", stint_scout_types());
+}
+
+/* The view's volleyball filters as the no-script form shows them (view_set, ...). */
+static void add_view_detail(cJSON *data, const page_view *v)
+{
+	const char *keys[] = { "set", "rot", "phase", "skill_type", "combo", "from_zone", "to_zone" };
+	const char *vals[] = { v->set, v->rot, v->phase, v->skill_type, v->combo, v->from_zone, v->to_zone };
+	cJSON *o = cJSON_AddObjectToObject(data, "view_detail");
+	size_t i;
+
+	for (i = 0; i < COUNT(keys); i++)
+		cJSON_AddStringToObject(o, keys[i], vals[i] ? vals[i] : "");
 }
 
 /* The session with labels; the Details form's values when it came back. */
@@ -487,11 +646,15 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 	}
 	add_types(data, s, view.type);
 	add_tagger(data, s, pp);
+	add_scout(data, s);
+	cJSON_AddNumberToObject(data, "events_cols", 5 + (cJSON_HasObjectItem(data, "scout") ? 6 : 0) +
+				(cJSON_IsTrue(cJSON_GetObjectItem(data, "can_edit")) ? 1 : 0));
 	cJSON_AddItemToObject(data, "who_groups", who_groups(s, view.who));
 	view_text = page_view_query(&r->arena, &view);
 	cJSON_AddStringToObject(data, "view", view_text);
 	cJSON_AddStringToObject(data, "view_prefix", *view_text ? with_amp(&r->arena, view_text) : "");
-	cJSON_AddBoolToObject(data, "filtered", view.who != NULL || view.type != NULL);
+	cJSON_AddBoolToObject(data, "filtered", view.who != NULL || view.type != NULL || page_view_detail(&view));
+	add_view_detail(data, &view);
 	cJSON_AddItemToObject(data, "kind_options", page_kind_options(cJSON_GetStringValue(cJSON_GetObjectItem(s, "kind"))));
 	cJSON_AddItemToObject(data, "status_options", page_status_options(cJSON_GetStringValue(cJSON_GetObjectItem(s, "status"))));
 	page_add_flash(r, data);

@@ -9,7 +9,8 @@
  * button pressed) or other_type (when filled in), who ("A", "B", "A-16": a team or one of
  * its players), number (a shirt number not on the roster, with a team),
  * evaluation (a DataVolley code: # + ! - / =), clip_id, view (the
- * editor's query string, to come back to).
+ * editor's query string, to come back to); code (a DataVolley scout code,
+ * with the "Add code" button: event_type "scout").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,8 @@
 #include "pages-editor.h"
 #include "pages-events.h"
 #include "pages-shared.h"
+#include "scoutcode.h"
+#include "sessions.h"
 #include "timeline.h"
 #include "tx.h"
 
@@ -116,13 +119,75 @@ static void add_substitution(stint_req *r, cJSON *ev, cJSON *payload, cJSON **er
 }
 
 /*
+ * A tag given by its scout code (the "Add code" button, issue 19): ev takes
+ * the code's type, actor and payload (lib/scoutcode.h, the session's rosters).
+ */
+static void add_code(stint_req *r, cJSON *ev, const char *code, cJSON **errors)
+{
+	cJSON *session = NULL, *players, *batch = cJSON_CreateArray(), *one = cJSON_CreateObject(), *problems = NULL;
+	int changed = 0;
+
+	if (*code == '\0') {
+		problem(errors, "code", "is required: type a scout code, e.g. *16AH#V6 4 2");
+		cJSON_Delete(batch);
+		cJSON_Delete(one);
+		return;
+	}
+	stint_session_load(r->db, r->params[0], &session);
+	players = stint_scout_players(session);
+	cJSON_AddStringToObject(one, "code", code);
+	cJSON_AddItemToArray(batch, one);
+	if (stint_scout_expand(batch, players, stint_scout_cones(session), &problems, &changed) != 0)
+		problem(errors, "code", cJSON_GetStringValue(cJSON_GetObjectItem(problems, "events[0].code")) ?
+			cJSON_GetStringValue(cJSON_GetObjectItem(problems, "events[0].code")) : "is not a scout code");
+	else
+		cJSON_ArrayForEach(one, cJSON_GetArrayItem(batch, 0)) {
+			cJSON_DeleteItemFromObject(ev, one->string);
+			cJSON_AddItemToObject(ev, one->string, cJSON_Duplicate(one, 1));
+		}
+	cJSON_Delete(problems);
+	cJSON_Delete(batch);
+	cJSON_Delete(players);
+	cJSON_Delete(session);
+}
+
+/* The tag form's time and clip into ev. */
+static void add_time_clip(stint_req *r, cJSON *ev, cJSON **errors)
+{
+	const char *t = field_value(r, "t_sec"), *clip = field_value(r, "clip_id"), *bad;
+	long long clip_id;
+	double t_sec;
+
+	if (*t == '\0')
+		problem(errors, "t_sec", "is required");
+	else if ((bad = stint_text_number(event_field("t_sec"), t, &t_sec)) != NULL)
+		problem(errors, "t_sec", bad);
+	else
+		cJSON_AddNumberToObject(ev, "t_sec", t_sec);
+	if (*clip == '\0')
+		return;
+	if (stint_text_int(event_field("clip_id"), clip, &clip_id) != NULL)
+		problem(errors, "clip_id", "is not a clip of this session");
+	else
+		cJSON_AddNumberToObject(ev, "clip_id", (double)clip_id);
+}
+
+/* A tag given by its scout code: time and clip from the form, the rest from the code (returns ev). */
+static cJSON *event_from_code(stint_req *r, cJSON *ev, cJSON **errors)
+{
+	add_time_clip(r, ev, errors);
+	add_code(r, ev, field_value(r, "code"), errors);
+	return ev;
+}
+
+/*
  * The event a tag or edit form describes, as the JSON API takes it (a new
  * object, caller deletes). *form gets what was typed, for sending the form
  * back; problems go to *errors under the form's field names.
  */
 static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON **errors)
 {
-	const char *names[] = { "t_sec", "event_type", "other_type", "who", "number", "evaluation" };
+	const char *names[] = { "t_sec", "event_type", "other_type", "who", "number", "evaluation", "code" };
 	const char *t = field_value(r, "t_sec"), *type = field_value(r, "event_type");
 	const char *eval = field_value(r, "evaluation"), *clip = field_value(r, "clip_id"), *bad;
 	char other[41];
@@ -134,6 +199,8 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 	*form = cJSON_CreateObject();
 	for (i = 0; i < COUNT(names); i++)
 		cJSON_AddStringToObject(*form, names[i], field_value(r, names[i]));
+	if (with_clip && strcmp(type, "scout") == 0)
+		return event_from_code(r, ev, errors);
 	if (*field_value(r, "other_type") != '\0') {
 		/* written in: it wins over the button pressed, stored as labels.h normalises it */
 		type = field_value(r, "other_type");

@@ -23,6 +23,18 @@ static void problem(cJSON **errors, const char *field, const char *message)
 	cJSON_AddStringToObject(*errors, field, message);
 }
 
+/* The acting team's rotation and the phase of the action, for the events table (issue 19). */
+static void add_rotation_phase(cJSON *ms, const cJSON *e, const stint_ms_state *st)
+{
+	const char *team = cJSON_GetStringValue(cJSON_GetObjectItem(e, "actor_team"));
+	const char *phase = stint_ms_phase_name(st->phase);
+
+	if (team != NULL && (team[0] == 'A' || team[0] == 'B'))
+		cJSON_AddNumberToObject(ms, "rot", st->rotation[team[0] == 'B']);
+	if (phase != NULL)
+		cJSON_AddStringToObject(ms, "phase", phase);
+}
+
 /* The state before each of the page's events, found by id. */
 static void decorate_rows(const stint_ms_match *m, cJSON *items)
 {
@@ -48,6 +60,7 @@ static void decorate_rows(const stint_ms_match *m, cJSON *items)
 		cJSON_AddNumberToObject(ms, "b", m->states[i].score[1]);
 		team[0] = m->states[i].serving;
 		cJSON_AddStringToObject(ms, "serving", team);
+		add_rotation_phase(ms, e, &m->states[i]);
 	}
 }
 

@@ -176,10 +176,25 @@ void page_redirect_session(stint_req *r, const char *id, const char *suffix, con
 	stint_buf_free(&b);
 }
 
+static const char *const view_phases[] = { "serve", "reception", "transition", NULL };
+static const char *const view_skill_types[] = { "H", "M", "Q", "T", "U", "F", "N", "O", NULL };
+
 static const stint_field view_fields[] = {
 	{ "type", STINT_F_IDENT, 0, 1, 40, NULL, STINT_DEST(page_view, type) },
 	{ "offset", STINT_F_INT, 0, 0, 100000000, NULL, STINT_DEST(page_view, offset) },
+	{ "set", STINT_F_INT, 0, 1, 7, NULL, STINT_DEST(page_view, set) },
+	{ "rot", STINT_F_INT, 0, 1, 6, NULL, STINT_DEST(page_view, rot) },
+	{ "phase", STINT_F_ENUM, 0, 0, 0, view_phases, STINT_DEST(page_view, phase) },
+	{ "skill_type", STINT_F_ENUM, 0, 0, 0, view_skill_types, STINT_DEST(page_view, skill_type) },
+	{ "combo", STINT_F_STRING, 0, 1, 2, NULL, STINT_DEST(page_view, combo) },
+	{ "from_zone", STINT_F_INT, 0, 1, 9, NULL, STINT_DEST(page_view, from_zone) },
+	{ "to_zone", STINT_F_INT, 0, 1, 9, NULL, STINT_DEST(page_view, to_zone) },
 };
+
+int page_view_detail(const page_view *v)
+{
+	return v->set || v->rot || v->phase || v->skill_type || v->combo || v->from_zone || v->to_zone;
+}
 
 void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v)
 {
@@ -202,7 +217,10 @@ void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v)
 
 char *page_view_query(stint_arena *a, const page_view *v)
 {
-	const char *keys[] = { "who", "type", "offset" }, *vals[] = { v->who, v->type, v->offset };
+	const char *keys[] = { "who", "type", "set", "rot", "phase", "skill_type", "combo", "from_zone", "to_zone",
+			       "offset" };
+	const char *vals[] = { v->who, v->type, v->set, v->rot, v->phase, v->skill_type, v->combo, v->from_zone,
+			       v->to_zone, v->offset };
 	stint_buf b = STINT_BUF_INIT;
 	char *out;
 	size_t i;

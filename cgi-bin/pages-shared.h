@@ -62,10 +62,20 @@ void page_time_text(const char *rfc3339, char *out, size_t size);
  */
 void page_type_label(const cJSON *session, const char *type, char *out, size_t size);
 
-/* The editor's view of the event list: ?who=A|B|A-<n>&type=&offset= (invalid values dropped). */
+/*
+ * The editor's view of the event list: ?who=A|B|A-<n>&type=&offset= and the
+ * volleyball detail (issue 19): set (1-7), rot (the acting team's rotation,
+ * 1-6), phase (serve|reception|transition), skill_type (a DataVolley type
+ * letter), combo (a combination or setter call), from_zone and to_zone (1-9).
+ * Invalid values are dropped.
+ */
 typedef struct page_view {
 	const char *who, *team, *player, *type, *offset;
+	const char *set, *rot, *phase, *skill_type, *combo, *from_zone, *to_zone;
 } page_view;
+
+/* 1 when v filters by any volleyball detail (set ... to_zone). */
+int page_view_detail(const page_view *v);
 
 /* Read the view from l (the page's query, or a form's "view" field parsed). */
 void page_view_parse(stint_arena *a, const stint_kvlist *l, page_view *v);

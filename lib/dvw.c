@@ -122,6 +122,7 @@ struct dvw_code {
 	int player_out, player_in;      /* substitutions, -1 otherwise */
 	int lineup;                     /* ">LUp" (starting line-up) */
 	int set_digit;                  /* end of set, -1 otherwise */
+	const char *need;               /* the part the code ended before, or NULL */
 };
 
 static const struct dvw_skill {
@@ -132,7 +133,11 @@ static const struct dvw_skill {
 	{ 'B', "block" }, { 'D', "dig" }, { 'E', "set" }, { 'F', "freeball" },
 };
 
-/* DataVolley's standard evaluation meanings, as datavolley tabulates them. */
+/*
+ * DataVolley's standard evaluation meanings: openvolley datavolley's default
+ * evaluation decoder (R/plays.R, skill_evaluation_decoder(), style
+ * "default"), read, not copied.
+ */
 static const struct dvw_eval {
 	char skill, code;
 	const char *name;
@@ -152,10 +157,10 @@ static const struct dvw_eval {
 	{ 'B', '+', "Positive, block touch" }, { 'B', '#', "Winning block" },
 	{ 'B', '!', "Poor, opposition to replay" },
 	{ 'D', '=', "Error" }, { 'D', '/', "Ball directly back over net" },
-	{ 'D', '-', "No structured attack possible" }, { 'D', '#', "Good dig" },
+	{ 'D', '-', "No structured attack possible" }, { 'D', '#', "Perfect dig" },
 	{ 'D', '+', "Good dig" }, { 'D', '!', "OK, no first tempo possible" },
-	{ 'E', '=', "Error" }, { 'E', '-', "Poor" }, { 'E', '+', "Positive" },
-	{ 'E', '#', "Perfect" },
+	{ 'E', '=', "Error" }, { 'E', '-', "Poor" }, { 'E', '/', "Poor" },
+	{ 'E', '+', "Positive" }, { 'E', '#', "Perfect" }, { 'E', '!', "OK" },
 	{ 'F', '=', "Error" }, { 'F', '/', "Poor" },
 	{ 'F', '!', "OK, no first tempo possible" },
 	{ 'F', '-', "OK, only high set possible" }, { 'F', '+', "Good" },
@@ -188,6 +193,8 @@ const char *stint_dvw_strerror(int result)
 	case STINT_DVW_NOT_DVW: return "not a DataVolley file";
 	case STINT_DVW_ENCODING: return "unsupported text encoding";
 	case STINT_DVW_NOMEM: return "out of memory";
+	case STINT_DVW_PARTIAL: return "incomplete scout code";
+	case STINT_DVW_BAD_CODE: return "bad scout code";
 	default: return "unknown error";
 	}
 }
@@ -1054,7 +1061,7 @@ static const char *skill_name(char code)
 	return NULL;
 }
 
-static const char *evaluation_name(char skill, char code)
+const char *stint_dvw_evaluation_name(char skill, char code)
 {
 	size_t i;
 
@@ -1101,11 +1108,20 @@ static int parse_extras(const char *s, struct dvw_code *k, char *why, size_t wn)
 				   describe(s[i], d, sizeof d));
 		*dest[i] = s[i];
 	}
-	if ((k->combo[0] == '\0') != (k->combo[1] == '\0'))
+	if ((k->combo[0] == '\0') != (k->combo[1] == '\0')) {
+		k->need = s[1] == '\0' ? "combination" : NULL;
 		return bad(why, wn, "combination needs two characters");
+	}
 	if (i == 9 && s[9] != '\0')
 		k->custom = s + 9;
 	return 0;
+}
+
+/* The code ended before part: noted for stint_dvw_code's callers. */
+static int truncated(struct dvw_code *k, const char *part, char *why, size_t wn)
+{
+	k->need = part;
+	return bad(why, wn, "truncated code: no %s", part);
 }
 
 /* Skill, skill type, evaluation and the rest, after the shirt number. */
@@ -1114,18 +1130,18 @@ static int parse_skill(const char *s, struct dvw_code *k, char *why, size_t wn)
 	char d[16];
 
 	if (s[0] == '\0')
-		return bad(why, wn, "truncated code: no skill");
+		return truncated(k, "skill", why, wn);
 	k->event_type = skill_name(s[0]);
 	if (k->event_type == NULL)
 		return bad(why, wn, "unknown skill %s", describe(s[0], d, sizeof d));
 	k->skill = s[0];
 	if (s[1] == '\0')
-		return bad(why, wn, "truncated code: no skill type");
+		return truncated(k, "skill type", why, wn);
 	if (!is_upper(s[1]))
 		return bad(why, wn, "bad skill type %s", describe(s[1], d, sizeof d));
 	k->skill_type = s[1];
 	if (s[2] == '\0')
-		return bad(why, wn, "truncated code: no evaluation");
+		return truncated(k, "evaluation", why, wn);
 	if (strchr("=/-!+#", s[2]) == NULL)
 		return bad(why, wn, "bad evaluation %s", describe(s[2], d, sizeof d));
 	k->evaluation = s[2];
@@ -1138,6 +1154,8 @@ static int parse_player_skill(const char *s, struct dvw_code *k, char *why,
 	char d[16];
 	size_t n = lead_digits(s, 3, &k->number);
 
+	if (n == 0 && s[0] == '\0')
+		k->need = "player";
 	if (n == 0)
 		return bad(why, wn, "unknown code %s after the team",
 			   describe(s[0], d, sizeof d));
@@ -1149,6 +1167,7 @@ static int parse_player_skill(const char *s, struct dvw_code *k, char *why,
 /* "$$&" green code, or "$$" + skill for an unknown player; s is after "$". */
 static int parse_dollar(const char *s, struct dvw_code *k, char *why, size_t wn)
 {
+	k->need = s[0] == '\0' ? "$" : s[1] == '\0' ? "skill" : NULL;
 	if (s[0] != '$')
 		return bad(why, wn, "bad code: '$' must be doubled");
 	if (s[1] == '&') {
@@ -1161,6 +1180,7 @@ static int parse_dollar(const char *s, struct dvw_code *k, char *why, size_t wn)
 	}
 	if (s[1] == '\0' || skill_name(s[1]) == NULL)
 		return bad(why, wn, "bad code after '$$'");
+	k->need = NULL;
 	return parse_skill(s + 1, k, why, wn);
 }
 
@@ -1175,11 +1195,21 @@ static int two_numbers(const char *s, int *a, int *b)
 	return m == 0 || is_digit(s[n + 1 + m]) ? -1 : 0;
 }
 
+/* Whether s could still become "X:Y" (digits, at most one ':'): a code being typed. */
+static int number_pair_prefix(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	return strspn(s, "0123456789:") == strlen(s) && (colon == NULL || strchr(colon + 1, ':') == NULL);
+}
+
 static int parse_point(const char *s, struct dvw_code *k, char *why, size_t wn)
 {
 	k->event_type = "point";
-	if (two_numbers(s, &k->home_score, &k->visiting_score) != 0)
+	if (two_numbers(s, &k->home_score, &k->visiting_score) != 0) {
+		k->need = number_pair_prefix(s) ? "score" : NULL;
 		return bad(why, wn, "bad point code: score must be home:visiting");
+	}
 	return 0;
 }
 
@@ -1187,8 +1217,10 @@ static int parse_substitution(const char *s, struct dvw_code *k, char *why,
 			      size_t wn)
 {
 	k->event_type = "substitution";
+	k->need = number_pair_prefix(s) ? "players" : NULL;
 	if (two_numbers(s, &k->player_out, &k->player_in) != 0)
 		return bad(why, wn, "bad substitution: must be out:in");
+	k->need = NULL;
 	k->number = k->player_in;
 	return 0;
 }
@@ -1197,6 +1229,7 @@ static int parse_setter_position(const char *s, struct dvw_code *k, char *why,
 				 size_t wn)
 {
 	k->event_type = "setter_position";
+	k->need = s[0] == '\0' ? "setter position" : NULL;
 	if (s[0] < '1' || s[0] > '6' || is_digit(s[1]))
 		return bad(why, wn, "bad setter position: must be 1-6");
 	k->setter_position = s[0] - '0';
@@ -1209,6 +1242,7 @@ static int parse_setter(const char *s, struct dvw_code *k, char *why, size_t wn)
 	size_t n = lead_digits(s, 3, &k->number);
 
 	k->event_type = "setter_assignment";
+	k->need = s[0] == '\0' ? "player" : NULL;
 	if (n == 0 || is_digit(s[n]))
 		return bad(why, wn, "bad setter code: shirt number expected");
 	k->lineup = is_lineup(s + n);
@@ -1242,8 +1276,10 @@ static int parse_code(const char *s, struct dvw_code *k, char *why, size_t wn)
 	char d[16];
 
 	code_init(k);
-	if (s[0] == '\0')
+	if (s[0] == '\0') {
+		k->need = "team";
 		return bad(why, wn, "empty code");
+	}
 	if (s[0] == '*' && s[1] == '*')
 		return parse_end_of_set(s + 2, k, why, wn);
 	if (s[0] == '>')
@@ -1275,7 +1311,7 @@ static void add_code_skill(struct dvw_ctx *c, cJSON *pl, const struct dvw_code *
 	opt_str(c, pl, "skill_name", k->event_type);
 	opt_char(c, pl, "skill_type", k->skill_type);
 	opt_char(c, pl, "evaluation", k->evaluation);
-	opt_str(c, pl, "evaluation_name", evaluation_name(k->skill, k->evaluation));
+	opt_str(c, pl, "evaluation_name", stint_dvw_evaluation_name(k->skill, k->evaluation));
 	if (k->skill == 'A' || k->skill == 'E')
 		opt_str(c, pl, k->skill == 'A' ? "attack_code" : "set_code", k->combo);
 	opt_char(c, pl, "set_type", k->set_type);
@@ -1730,4 +1766,43 @@ int stint_dvw_parse(const char *data, size_t len, cJSON **match_out,
 out:
 	ctx_free(&c);
 	return rc;
+}
+
+/* ---- one code ---- */
+
+int stint_dvw_code(const char *code, const cJSON *players, int cones, cJSON **event_out,
+		   const char **need, char *why, size_t wn)
+{
+	struct dvw_ctx c;
+	struct dvw_code k;
+	cJSON *ev, *pl;
+	int bad_code;
+
+	if (event_out == NULL || need == NULL || code == NULL || why == NULL || wn == 0)
+		return STINT_DVW_EINVAL;
+	*event_out = NULL;
+	*need = NULL;
+	why[0] = '\0';
+	memset(&c, 0, sizeof c);
+	c.cd = (iconv_t)-1;
+	c.players = (cJSON *)players;  /* only read (add_actor_number) */
+	c.cones = cones != 0;
+	bad_code = parse_code(code, &k, why, wn) != 0;
+	ev = cJSON_CreateObject();
+	add(&c, ev, "event_type", k.event_type ? cJSON_CreateString(k.event_type) : cJSON_CreateNull());
+	add_str(&c, ev, "actor_team", side_of(k.team));
+	add_actor_number(&c, ev, side_of(k.team), k.number);
+	pl = cJSON_CreateObject();
+	add(&c, ev, "payload", pl);
+	if (ev != NULL && pl != NULL)
+		add_code(&c, pl, &k, code);
+	if (c.nomem || ev == NULL) {
+		cJSON_Delete(ev);
+		return STINT_DVW_NOMEM;
+	}
+	*event_out = ev;
+	if (!bad_code)
+		return STINT_DVW_OK;
+	*need = k.need;
+	return k.need != NULL ? STINT_DVW_PARTIAL : STINT_DVW_BAD_CODE;
 }

@@ -37,7 +37,9 @@ typedef enum stint_dvw_result {
 	STINT_DVW_TOO_LARGE,  /* over STINT_DVW_MAX_BYTES */
 	STINT_DVW_NOT_DVW,    /* no [3SCOUT] section line */
 	STINT_DVW_ENCODING,   /* the C library cannot convert the file's charset */
-	STINT_DVW_NOMEM       /* out of memory */
+	STINT_DVW_NOMEM,      /* out of memory */
+	STINT_DVW_PARTIAL,    /* stint_dvw_code: a code that ends before a part it needs */
+	STINT_DVW_BAD_CODE    /* stint_dvw_code: a code that breaks the grammar */
 } stint_dvw_result;
 
 /*
@@ -108,6 +110,31 @@ typedef enum stint_dvw_result {
  */
 int stint_dvw_parse(const char *data, size_t len, cJSON **match_out,
 		    stint_buf *warnings);
+
+/*
+ * One scout code (a [3SCOUT] line's first field, e.g. "*16AH#V6~42"), read
+ * as stint_dvw_parse reads it: *event_out gets a new object (caller
+ * deletes) {event_type, actor_team, actor_number, payload} with the same
+ * members an imported line has for its code (payload: code, skill,
+ * skill_name, skill_type, evaluation, evaluation_name, attack_code or
+ * set_code, set_type, start_zone, end_zone, end_subzone, skill_subtype,
+ * num_players, special, custom, point_won_by, player_out, player_in,
+ * setter_position; an attack's end is end_cone when cones is not 0, as in a
+ * file whose [3MATCH] says C). players: [{side, number}] (the
+ * players list's shape; NULL for none) names a shirt number as the team
+ * writes it ("*00" is "00" when the roster has "00"), as for imports.
+ * Returns STINT_DVW_OK; STINT_DVW_PARTIAL when the code is good so far but
+ * ends before a part it needs (*need names it: "team", "player", "skill",
+ * "skill type", "evaluation", "combination", "score", "players", "setter
+ * position", "$"), *event_out then holds what was read; STINT_DVW_BAD_CODE
+ * with why (wn bytes) saying what is wrong and *event_out as far as read;
+ * STINT_DVW_EINVAL, STINT_DVW_NOMEM (*event_out NULL).
+ */
+int stint_dvw_code(const char *code, const cJSON *players, int cones, cJSON **event_out,
+		   const char **need, char *why, size_t wn);
+
+/* DataVolley's standard meaning of evaluation code of skill ('S', 'R', ...), or NULL. Static. */
+const char *stint_dvw_evaluation_name(char skill, char code);
 
 /* A static English description of a stint_dvw_result value. */
 const char *stint_dvw_strerror(int result);

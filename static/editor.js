@@ -13,6 +13,7 @@ import { tagQueue } from './tagqueue.js';
 import { tasksPanel, typeLabel as taskLabel } from './tasks.js';
 import { showTime } from './time.js';
 import { normaliseType } from './types.js';
+import { scoutLine } from './scout.js';
 
 const $ = (id) => document.getElementById(id);
 const root = $('editor');
@@ -37,6 +38,35 @@ const typeLabels = Object.fromEntries([...document.querySelectorAll('#v-type opt
 const video = $('video');
 const form = $('tag-form');
 const EVALS = { '#': 'perfect', '+': 'positive', '!': 'ok', '-': 'negative', '/': 'poor', '=': 'error' };
+// Volleyball sessions: per-skill evaluation meanings and skill type names, from the page's legend tables.
+const SKILLS = { S: 'serve', R: 'reception', E: 'set', A: 'attack', B: 'block', D: 'dig', F: 'freeball' };
+const LABELS = readLabels();
+
+function readLabels() {
+  const table = $('eval-table');
+  if (!table) return null;
+  const codes = [...table.querySelectorAll('thead th')].slice(1).map((th) => th.textContent);
+  const cells = (tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent);
+  const evals = Object.fromEntries([...table.querySelectorAll('tbody tr')].map((tr) =>
+    [SKILLS[tr.dataset.skill], Object.fromEntries(cells(tr).map((label, i) => [codes[i], label]))]));
+  const types = Object.fromEntries([...$('type-table').querySelectorAll('tbody tr')].map((tr) =>
+    [tr.querySelector('th').textContent, cells(tr)]));
+  return { evals, types };
+}
+
+/** The name of e's skill type ("Jump-float", "Quick ball"), or the code. */
+function typeName(e) {
+  const [serve, ball] = LABELS?.types?.[e.payload.skill_type] ?? [];
+  return (e.event_type === 'serve' || e.event_type === 'reception' ? serve : ball) || e.payload.skill_type;
+}
+// The volleyball filters (issue 19): view field -> how an event is tested.
+const VB_FILTERS = {
+  set: (e, m) => String(m?.set ?? ''), rot: (e, m) => String(m?.rot ?? ''), phase: (e, m) => m?.phase ?? '',
+  skill_type: (e) => e.payload?.skill_type ?? '', combo: (e) => e.payload?.attack_code ?? e.payload?.set_code ?? '',
+  from_zone: (e) => String(e.payload?.start_zone ?? ''), to_zone: (e) => String(e.payload?.end_zone ?? ''),
+};
+const VB_FIELDS = { set: 'v-set', rot: 'v-rot', phase: 'v-phase', skill_type: 'v-stype', combo: 'v-combo',
+  from_zone: 'v-from', to_zone: 'v-to' };
 
 const state = {
   events: new Map(),   // id -> event, as the API gives it
@@ -44,6 +74,7 @@ const state = {
   clip: videos[0] ?? null,
   who: $('v-who').value,
   type: $('v-type').value,
+  vb: {},              // the volleyball filters set: field -> value
   current: null,       // id of the highlighted event
   undo: [],
   digits: '',
@@ -141,7 +172,32 @@ function passes(e) {
   const [team, num] = state.who.split('-');
   if (team && e.actor_team !== team) return false;
   if (num !== undefined && e.actor_number !== num) return false;  // shirt numbers are text: "00" is not "0"
+  const m = matchOf(e);
+  for (const [field, value] of Object.entries(state.vb)) if (value && VB_FILTERS[field](e, m) !== value) return false;
   return !state.type || e.event_type === state.type;
+}
+
+/** The match state of e for the table: set, the acting team's rotation, phase (from GET /state). */
+function matchOf(e) {
+  const m = state.ms.get(e.id);
+  if (!m) return null;
+  return { set: m.set, rot: e.actor_team ? m.rotation?.[e.actor_team] : undefined, phase: m.phase ?? '' };
+}
+
+/** The meaning of e's evaluation for its skill (the import's, else the legend's), or ''. */
+function evalLabel(e) {
+  return e.payload?.evaluation_name ?? LABELS?.evals?.[e.event_type]?.[evaluation(e)] ?? '';
+}
+
+/** The volleyball cells of e's row: set, rotation, phase, skill type, combination, zones. */
+function detailCells(e) {
+  const m = matchOf(e);
+  const pl = e.payload ?? {};
+  const type = pl.skill_type ? h('abbr', { title: typeName(e) }, pl.skill_type) : '';
+  const to = pl.end_zone ?? (pl.end_cone !== undefined ? `c${pl.end_cone}` : undefined);
+  const zones = pl.start_zone !== undefined || to !== undefined ? `${pl.start_zone ?? '·'}→${to ?? '·'}` : '';
+  return [m?.set ?? '', m?.rot ?? '', m?.phase ?? '', type, pl.attack_code ?? pl.set_code ?? '', zones]
+    .map((c) => h('td', {}, typeof c === 'number' ? String(c) : c));
 }
 
 function timelineEnd() {
@@ -161,7 +217,7 @@ function row(e) {
     h('td', { class: 'tl' }, typeLabel(e.event_type), ...matchBadge(e)),
     h('td', {}, teamName(e.actor_team)),
     h('td', {}, ...[player].flat()),
-    h('td', { class: 'eval' }, evaluation(e)));
+    h('td', { class: 'eval' }, ...evalCell(e)), ...(LABELS ? detailCells(e) : []));
   if (canEdit) {
     tr.append(h('td', { class: 'row-actions' },
       h('button', { type: 'button', class: 'link', 'data-act': 'edit' }, 'Edit',
@@ -174,11 +230,18 @@ function row(e) {
   return tr;
 }
 
+function evalCell(e) {
+  const label = evalLabel(e);
+  return label ? [h('abbr', { title: label }, evaluation(e))] : [evaluation(e)];
+}
+
+const columns = () => document.querySelectorAll('#events thead th').length;
+
 function renderTable() {
   const body = $('event-rows');
   if (state.shown.length === 0) {
     const text = state.events.size ? 'No event matches this view.' : 'No events yet.';
-    body.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colSpan: 6 }, text)));
+    body.replaceChildren(h('tr', { class: 'empty-row' }, h('td', { colSpan: columns() }, text)));
   } else {
     const editing = body.querySelector('tr.editing');  // keep a row being edited as it is
     body.replaceChildren(...state.shown.map((e) => (editing && editing.dataset.id === String(e.id) ? editing : row(e))));
@@ -218,6 +281,7 @@ function render() {
 
 function upsert(e) {
   state.events.set(e.id, e);
+  addCombo(e.payload?.attack_code ?? e.payload?.set_code);
   render();
 }
 
@@ -237,10 +301,41 @@ async function loadEvents() {
   state.recent = [...state.recent, ...newest.slice(0, RECENT - state.recent.length)
     .map((e) => ({ key: `event-${e.id}`, e, id: e.id }))];
   renderRecent();
+  fillCombos();
   $('events-pager').hidden = true;
   $('timeline').hidden = false;
   render();
   refreshMatch();
+}
+
+/** The volleyball filters (set, rotation, phase, skill type, combination, zones) in the view form. */
+function buildFilters() {
+  const range = (n) => Array.from({ length: n }, (_, i) => [String(i + 1), String(i + 1)]);
+  const types = Object.entries(LABELS.types).map(([code, [serve, ball]]) =>
+    [code, `${code} ${[ball, serve].filter(Boolean).join(', ').toLowerCase()}`]);
+  const specs = [['v-set', 'set', 'Set', 'All sets', range(5)], ['v-rot', 'rot', 'Rotation', 'All rotations', range(6)],
+    ['v-phase', 'phase', 'Phase', 'All phases', [['serve', 'Serve'], ['reception', 'Reception'], ['transition', 'Transition']]],
+    ['v-stype', 'skill_type', 'Skill type', 'All skill types', types],
+    ['v-combo', 'combo', 'Combination', 'All combinations', []],
+    ['v-from', 'from_zone', 'Start zone', 'Any start zone', range(9)], ['v-to', 'to_zone', 'End zone', 'Any end zone', range(9)]];
+  const box = h('span', { class: 'vb-filters', id: 'vb-filters' });
+  for (const [id, name, label, all, options] of specs) {
+    box.append(h('label', { htmlFor: id }, label), h('select', { id, name }, h('option', { value: '' }, all),
+      ...options.map(([value, text]) => h('option', { value }, text))));
+  }
+  $('view-form').querySelector('button[type=submit]').before(box);
+}
+
+/** The combination filter's choices: the combinations and setter calls the events hold, sorted. */
+function fillCombos() {
+  for (const e of state.events.values()) addCombo(e.payload?.attack_code ?? e.payload?.set_code);
+}
+
+function addCombo(code) {
+  const select = $('v-combo');
+  if (!select || !code || [...select.options].some((o) => o.value === code)) return;
+  const next = [...select.options].slice(1).find((o) => o.value > code) ?? null;
+  select.insertBefore(h('option', { value: code }, code), next);
 }
 
 // --- video: seeking, the playhead, the current event ---------------------------
@@ -408,28 +503,50 @@ function tagTime() {
   return sessionTime() ?? liveClock?.now() ?? (typed === '' ? NaN : Number(typed));
 }
 
+/** The time of a tag made now, rounded to 1/100 s, or null after saying it must be set. */
+function tagTimeOrSay() {
+  const t = tagTime();
+  if (!Number.isFinite(t) || t < 0) {
+    say('Set the time (At) first.', true);
+    form.elements.t_sec.focus();
+    return null;
+  }
+  return Math.round(t * 100) / 100;
+}
+
+/** Queues event e (a tag made now) and shows it. */
+function queueTag(e) {
+  const entry = queue.push(e);
+  state.typedAt = false;
+  remember({ key: entry.key, e });
+  pushUndo(`${typeLabel(e.event_type)} at ${clock(e.t_sec)}`, () => untag(entry.key));
+  say(`Tagged ${typeLabel(e.event_type)} at ${clock(e.t_sec)} ${whoText(e)}.`.replace(' .', '.'));
+}
+
 /** Tags an event of type now; it waits in the queue until the server has stored it. */
 function tag(type) {
   if (!/^[a-z][a-z0-9_]{0,39}$/.test(type)) {
     say('Choose a type, or write one under Other in letters, digits and spaces (e.g. Time out).', true);
     return;
   }
-  const t = tagTime();
-  if (!Number.isFinite(t) || t < 0) {
-    say('Set the time (At) first.', true);
-    form.elements.t_sec.focus();
-    return;
-  }
+  const t = tagTimeOrSay();
+  if (t === null) return;
   const { team, number } = selection();
   const ev = form.elements.evaluation.value;
-  const e = { t_sec: Math.round(t * 100) / 100, event_type: type, actor_team: team,
-    actor_number: number, clip_id: video ? state.clip?.id ?? null : null, payload: ev ? { evaluation: ev } : {} };
-  const entry = queue.push(e);
-  state.typedAt = false;
-  remember({ key: entry.key, e });
-  pushUndo(`${typeLabel(type)} at ${clock(e.t_sec)}`, () => untag(entry.key));
-  say(`Tagged ${typeLabel(type)} at ${clock(e.t_sec)} ${whoText(e)}.`.replace(' .', '.'));
+  queueTag({ t_sec: t, event_type: type, actor_team: team, actor_number: number,
+    clip_id: video ? state.clip?.id ?? null : null, payload: ev ? { evaluation: ev } : {} });
   resetSelection(team);
+}
+
+/**
+ * Tags the event scout code says at t (issue 19): the server reads the code
+ * again when it stores the tag; described (its answer, or null) shows the
+ * tag until then.
+ */
+function tagCode(code, described, t) {
+  const d = described ?? {};
+  queueTag({ t_sec: t, code, event_type: d.event_type ?? 'note', actor_team: d.actor_team ?? null,
+    actor_number: d.actor_number ?? null, clip_id: video ? state.clip?.id ?? null : null, payload: d.payload ?? {} });
 }
 
 /** Takes a tag back: out of the queue when not sent yet, else deleted once stored. */
@@ -538,7 +655,8 @@ function editRow(id) {
   if (!e || !tr) return;
   const current = e.actor_team ? (e.actor_number === null ? e.actor_team : `${e.actor_team}-${e.actor_number}`) : '';
   const evalSelect = h('select', { name: 'evaluation', 'aria-label': 'Evaluation' }, h('option', { value: '' }, 'None'),
-    ...Object.keys(EVALS).map((c) => h('option', { value: c }, c)));
+    ...Object.keys(EVALS).map((c) => h('option', { value: c },
+      `${c} ${LABELS?.evals?.[e.event_type]?.[c] ?? ''}`.trim())));
   evalSelect.value = evaluation(e);
   const f = h('form', { class: 'row-form' },
     h('input', { name: 't_sec', type: 'number', step: '0.01', min: '0', value: String(e.t_sec), 'aria-label': 'Time (s)', required: true }),
@@ -547,7 +665,7 @@ function editRow(id) {
     h('button', { type: 'submit', class: 'primary' }, 'Save'),
     h('button', { type: 'button', 'data-act': 'cancel' }, 'Cancel'));
   f.elements.event_type.setAttribute('list', 'type-list');
-  tr.replaceChildren(h('td', { colSpan: 6 }, f));
+  tr.replaceChildren(h('td', { colSpan: columns() }, f));
   tr.classList.add('editing');
   f.elements.t_sec.focus();
   f.addEventListener('keydown', (ev) => {
@@ -711,6 +829,8 @@ function onKey(ev) {
     step(k === ']' ? 1 : -1);
   } else if (!canEdit) {
     return;
+  } else if (upper === 'C' && $('scout-code')) {
+    $('scout-code').focus();  // the scout line (volleyball): type a DataVolley code
   } else if (upper === 'H' || upper === 'V') {
     $(upper === 'H' ? 'w-A' : 'w-B').checked = true;
     form.elements.number.value = '';
@@ -781,9 +901,23 @@ function wire() {
     const q = new URLSearchParams();
     if (state.who) q.set('who', state.who);
     if (state.type) q.set('type', state.type);
+    for (const [field, id] of Object.entries(LABELS ? VB_FIELDS : {})) {
+      state.vb[field] = $(id).value;
+      if (state.vb[field]) q.set(field, state.vb[field]);
+    }
     history.replaceState(null, '', `${location.pathname}${q.toString() ? `?${q}` : ''}`);
     render();
   });
+  if (LABELS) {
+    // the volleyball filters work in this script only: made by it, set from the address
+    buildFilters();
+    const q = new URLSearchParams(location.search);
+    for (const [field, id] of Object.entries(VB_FIELDS)) {
+      if (field === 'combo' && q.get(field)) $(id).append(h('option', { value: q.get(field) }, q.get(field)));
+      $(id).value = q.get(field) ?? '';
+      state.vb[field] = $(id).value;
+    }
+  }
   $('view-form').addEventListener('submit', (ev) => ev.preventDefault());
   if (video) {
     video.addEventListener('timeupdate', onTime);
@@ -808,6 +942,10 @@ function wire() {
     if (video) form.elements.t_sec.readOnly = true;
     wireClock();
     showSelection();
+    if ($('scout-code')) {
+      scoutLine({ sid, field: $('scout-code'), hint: $('scout-hint'), court: $('court'), add: $('scout-add'),
+        now: tagTimeOrSay, onCode: tagCode });
+    }
     const keys = $('keys-on');
     keys.checked = localStorage.getItem('stint.single-keys') !== 'off';
     keys.addEventListener('change', () => localStorage.setItem('stint.single-keys', keys.checked ? 'on' : 'off'));

@@ -36,7 +36,7 @@ case $seconds in
 '' | *[!0-9]*) echo "usage: tests/fuzz/run.sh [SECONDS [TARGET...]]" >&2; exit 2 ;;
 esac
 
-TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts tusmeta fit"
+TARGETS="http json csv dvw mustache text multipart surveys devicexml devicecsv epts tusmeta fit scoutcode"
 # lib/ is compiled with the fuzzer's instrumentation into one archive; the
 # linker takes from it only what each target calls.
 PKGS="libcjson libpq libsodium libcrypto libcurl libxml-2.0 inih"
@@ -163,6 +163,19 @@ seed_csv() {
 }
 
 # The first byte picks the kind: 0 (even) wellness.csv, 1 (odd) srpe.csv.
+# Scout codes as typed in the editor (lib/scoutcode.h): DataVolley's form, the spaced one, partial and bad.
+seed_scoutcode() {
+	local d=$1
+	seed "$d" attack '*16AH#V6~42CH2'
+	seed "$d" spaced 'a07SQ# 1 5'
+	seed "$d" home '16AT/X5 4 1 T2'
+	seed "$d" point 'ap25:23'
+	seed "$d" sub '*c05:12'
+	seed "$d" partial '*16AH'
+	seed "$d" green '*$$&H#'
+	seed "$d" bad '*16AH%V6 0 X'
+}
+
 seed_surveys() {
 	local d=$1 p
 	for p in p01 p05; do

@@ -1358,6 +1358,21 @@ const examples = {
     { name: "another user's session", status: 403, run: () => call('GET', tl('/rollup'), { token: fx.coach.token }) },
     { name: 'an unknown session', status: 404, run: () => call('GET', tl('/rollup', randomUUID())) },
   ],
+  describeScoutCode: [
+    {
+      name: 'a code typed so far, in words, with the next part', status: 200,
+      run: () => call('GET', tl('/scout-code?code=*7AH', fx.csvSource.id)),
+      then: (b) => assert.deepEqual([b.complete, b.part, b.words.slice(0, 3)], [false, 'evaluation', ['Home', '#7', 'Attack']]),
+    },
+    {
+      name: 'a whole code and its event', status: 200,
+      run: () => call('GET', tl('/scout-code?code=*7AH%23V6%204%202', fx.csvSource.id)),
+      then: (b) => assert.deepEqual([b.complete, b.code, b.event.payload.attack_code], [true, '*7AH#V6~42', 'V6']),
+    },
+    { name: 'a wrong code', status: 422, run: () => call('GET', tl('/scout-code?code=*7AH%25', fx.csvSource.id)) },
+    { name: "another user's session", status: 403, run: () => call('GET', tl('/scout-code?code=*7'), { token: fx.coach.token }) },
+    { name: 'an unknown session', status: 404, run: () => call('GET', tl('/scout-code?code=*7', randomUUID())) },
+  ],
   getMatchState: [
     {
       name: 'the state before every event', status: 200,
@@ -3109,6 +3124,9 @@ describe('the running server', { skip: BASE ? false : 'STINT_TEST_URL is not set
     [{ t_sec: 1, event_type: 'serve', source: 'manual' }, false],
     [{ t_sec: 1 }, false],
     [{ event_type: 'serve' }, false],
+    [{ t_sec: 1, code: '*7AH#V6 4 2' }, true],
+    [{ t_sec: 1, code: 7 }, false],
+    [{ t_sec: 1, code: `*7AH#${'x'.repeat(60)}` }, false],
     ['serve', false],
   ];
 
