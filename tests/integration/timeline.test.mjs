@@ -304,9 +304,9 @@ test('a shirt number is text: a string or an integer in, a string out, "00" is n
 // database of its own, built by the migrations before 0017, rows written,
 // then 0017 and the migrations after it, as `stint migrate` runs them: every
 // number is its decimal text, the rollups go on counting on the same rows.
-// The function files are this tree's, written for the newest schema: before
-// 0017 they are loaded unchecked (a later migration's column, such as 0018's
-// artifacts.clip_id, is not there yet; only the archive's are called).
+// The function files are this tree's, written for the newest schema: they are
+// loaded after the migrations; before 0017 the archived document is written as
+// the archive of that time wrote it.
 test('migration 0017 turns stored integer shirt numbers into their text, losing nothing', async () => {
   const db = `stint_shirt_${process.pid}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'stint-0017-'));
@@ -324,7 +324,7 @@ test('migration 0017 turns stored integer shirt numbers into their text, losing 
   };
   try {
     stint('psql', '-X', '-q', '-c', `CREATE DATABASE ${db}`);
-    psql(['SET check_function_bodies = off;', `\\i ${path.join(REPO, 'sql', 'functions', 'triggers.sql')}`,
+    const old = psql(['SET check_function_bodies = off;', `\\i ${path.join(REPO, 'sql', 'functions', 'triggers.sql')}`,
       'RESET check_function_bodies;', ...before.map((f) => `\\i ${file(f)}`),
       `INSERT INTO sessions (id, title) VALUES ('00000000-0000-4000-8000-000000000017', 'old');`,
       `INSERT INTO teams VALUES ('00000000-0000-4000-8000-000000000017', 'A', 'Home');`,
@@ -334,14 +334,22 @@ test('migration 0017 turns stored integer shirt numbers into their text, losing 
         ('00000000-0000-4000-8000-000000000017', 1, 'serve', 'A', 7, '{"evaluation": "#"}'),
         ('00000000-0000-4000-8000-000000000017', 2, 'serve', 'A', 0, '{}'),
         ('00000000-0000-4000-8000-000000000017', 3, 'serve', 'A', NULL, '{}');`,
-      // a session deleted before 0017: its backup document holds integers
-      'SET check_function_bodies = off;', ...functions, 'RESET check_function_bodies;',
+      // a session deleted before 0017: its backup document (version 3, as stint_session_archive wrote
+      // it then) holds integers
       `INSERT INTO sessions (id, title) VALUES ('00000000-0000-4000-8000-000000000018', 'archived');`,
       `INSERT INTO teams VALUES ('00000000-0000-4000-8000-000000000018', 'B', 'Away');`,
       `INSERT INTO roster (session_id, side, number, player_name) VALUES ('00000000-0000-4000-8000-000000000018', 'B', 12, 'Ivo');`,
       `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number) VALUES
         ('00000000-0000-4000-8000-000000000018', 1, 'dig', 'B', 12);`,
-      "SELECT stint_session_archive('00000000-0000-4000-8000-000000000018') IS NOT NULL;"]);
+      `INSERT INTO backups (session_id, title, data) SELECT s.id, s.title, jsonb_build_object('version', 3,
+        'session', to_jsonb(s), 'teams', (SELECT jsonb_agg(to_jsonb(t)) FROM teams t WHERE t.session_id = s.id),
+        'roster', (SELECT jsonb_agg(to_jsonb(r)) FROM roster r WHERE r.session_id = s.id), 'clips', '[]'::jsonb,
+        'events', (SELECT jsonb_agg(to_jsonb(e)) FROM events e WHERE e.session_id = s.id), 'artifacts', '[]'::jsonb,
+        'shares', '[]'::jsonb, 'live_messages', '[]'::jsonb)
+        FROM sessions s WHERE s.id = '00000000-0000-4000-8000-000000000018';`,
+      "DELETE FROM sessions WHERE id = '00000000-0000-4000-8000-000000000018';",
+      "SELECT (data->'roster'->0->>'number') = '12' AND jsonb_typeof(data->'roster'->0->'number') = 'number' FROM backups;"]);
+    assert.deepEqual(old, ['t'], 'the old backup holds the shirt number as a JSON number');
     const after = psql([...from0017.map((f) => `\\i ${file(f)}`), ...functions,
       `INSERT INTO events (session_id, t_sec, event_type, actor_team, actor_number, payload) VALUES
         ('00000000-0000-4000-8000-000000000017', 4, 'serve', 'A', '7', '{"evaluation": "#"}'),
