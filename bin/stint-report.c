@@ -857,31 +857,6 @@ out:
 
 /* --- files ---------------------------------------------------------------- */
 
-/* Write len bytes of data to dir/name through dir/.name.tmp, synced, then renamed. */
-static int write_file(const char *dir, const char *name, const char *data, size_t len)
-{
-	char tmp[4096], dst[4096];
-	ssize_t w;
-	int fd, rc = -1;
-
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp) ||
-	    snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= (int)sizeof(dst))
-		return -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0)
-		return -1;
-	while (len > 0 && (w = write(fd, data, len)) > 0) {
-		data += w;
-		len -= (size_t)w;
-	}
-	if (len == 0 && fsync(fd) == 0)
-		rc = 0;
-	if (close(fd) != 0 || rc != 0 || rename(tmp, dst) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* Remove the run folder dir and what is in it (only the names this program writes). */
 static const char *const files[] = { "report.html", "metrics.json", "metrics.csv" };
 static const char *const types[] = { "text/html; charset=utf-8", "application/json", "text/csv; charset=utf-8" };
@@ -967,9 +942,9 @@ static int write_files(report *r, const char *run, long long sizes[3])
 		r->permanent = 1;
 		goto out;
 	}
-	if (mkdir(tmpdir, 0750) != 0 || write_file(tmpdir, "report.html", html.data, html.len) != 0 ||
-	    write_file(tmpdir, "metrics.json", json, strlen(json)) != 0 ||
-	    write_file(tmpdir, "metrics.csv", csv.data, csv.len) != 0 || rename(tmpdir, dir) != 0) {
+	if (mkdir(tmpdir, 0750) != 0 || stint_media_write_file(tmpdir, "report.html", html.data, html.len) != 0 ||
+	    stint_media_write_file(tmpdir, "metrics.json", json, strlen(json)) != 0 ||
+	    stint_media_write_file(tmpdir, "metrics.csv", csv.data, csv.len) != 0 || rename(tmpdir, dir) != 0) {
 		snprintf(r->err, sizeof(r->err), "cannot write the report under %s: %s", rel, strerror(errno));
 		remove_run(tmpdir);
 		goto out;

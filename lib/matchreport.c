@@ -310,31 +310,6 @@ int stint_mr_players_csv(const stint_mr *mr, stint_buf *out)
 	return stint_sheet_players_csv(out, mr->m.input, mr->stats);
 }
 
-/* Write data into dir/file through a temporary name, synced. Returns 0 or -1. */
-static int write_file(const char *dir, const char *file, const char *data, size_t len)
-{
-	char tmp[4400], dst[4400];
-	ssize_t w;
-	int fd, rc = -1;
-
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, file) >= (int)sizeof(tmp) ||
-	    snprintf(dst, sizeof(dst), "%s/%s", dir, file) >= (int)sizeof(dst))
-		return -1;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) < 0)
-		return -1;
-	while (len > 0 && (w = write(fd, data, len)) > 0) {
-		data += w;
-		len -= (size_t)w;
-	}
-	if (len == 0 && fsync(fd) == 0)
-		rc = 0;
-	if (close(fd) != 0 || rc != 0 || rename(tmp, dst) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* Remove folder dir with files (n of them) and their temporary names. */
 static void remove_run(const char *dir, const stint_mr_file *files, size_t n)
 {
@@ -381,7 +356,7 @@ static int write_run(const char *sid, const stint_mr_file *files, size_t n, char
 		return -1;
 	}
 	for (k = 0; k < n; k++)
-		if (write_file(tmpdir, files[k].file, files[k].data, files[k].len) != 0)
+		if (stint_media_write_file(tmpdir, files[k].file, files[k].data, files[k].len) != 0)
 			break;
 	if (k < n || rename(tmpdir, dir) != 0) {
 		stint_log(STINT_LOG_ERROR, "match report: cannot write %s: %s", rel, strerror(errno));

@@ -342,3 +342,32 @@ out:
 		close(root_fd);
 	return rc;
 }
+
+int stint_media_write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char tmp[4400], dst[4400];
+	ssize_t w;
+	int fd, rc = -1, saved;
+
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name) >= (int)sizeof(tmp) ||
+	    snprintf(dst, sizeof(dst), "%s/%s", dir, name) >= (int)sizeof(dst)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0)
+		return -1;
+	while (len > 0 && (w = write(fd, data, len)) > 0) {
+		data += w;
+		len -= (size_t)w;
+	}
+	if (len == 0 && fsync(fd) == 0)
+		rc = 0;
+	saved = errno;
+	if (close(fd) != 0 || rc != 0 || rename(tmp, dst) != 0) {
+		saved = rc != 0 ? saved : errno;
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}

@@ -146,6 +146,14 @@ void stint_media_file_free(stint_media_file *f);
 int stint_media_path(const char *rel, char *out, size_t size);
 
 /*
+ * Write len bytes of data as the file dir/name (dir absolute, name one
+ * path segment) through dir/.name.tmp: written, fsynced, then renamed, so
+ * dir/name is whole or absent. Mode 0640. Returns 0, or -1 with errno set
+ * (the temporary file removed). For the report builders' files.
+ */
+int stint_media_write_file(const char *dir, const char *name, const char *data, size_t len);
+
+/*
  * A new stored name for a media file of session sid: media/<sid>/<32 random
  * hex>.<ext>, var-relative in rel (size bytes), its absolute path in abs
  * (abs_size bytes); the session's folder is made when needed. Nothing is
