@@ -557,6 +557,26 @@ static void refused(const stint_s3_client *s, const answer *a, const char *what,
 			 code[0] != '\0' ? " (" : "", code, code[0] != '\0' ? ")" : "", what);
 }
 
+
+/*
+ * The settings every signed request of s shares: headers h, SigV4 with the
+ * client's keys, the answer into a, a 5 s connect timeout, no signals, and
+ * HTTP(S) only.
+ */
+static void set_signed(CURL *c, const stint_s3_client *s, struct curl_slist *h, answer *a)
+{
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
+	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+}
 /* One signed GET of url; a transport failure is STINT_S3_ERROR with the "unreachable" message. */
 static stint_s3_rc request(stint_s3_client *s, const char *url, const char *if_none_match, answer *a, char *err,
 			   size_t errsize)
@@ -579,18 +599,8 @@ static stint_s3_rc request(stint_s3_client *s, const char *url, const char *if_n
 	}
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
-	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
-	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	set_signed(c, s, h, a);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 120000L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	cc = curl_easy_perform(c);
 	curl_slist_free_all(h);
 	if (cc == CURLE_WRITE_ERROR && a->too_large)
@@ -915,19 +925,9 @@ static stint_s3_rc send_request(stint_s3_client *s, const char *method, const ch
 		curl_easy_setopt(c, CURLOPT_READDATA, body);
 	}
 	curl_easy_setopt(c, CURLOPT_EXPECT_100_TIMEOUT_MS, 1000L);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
-	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
-	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	set_signed(c, s, h, a);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);   /* a stalled transfer fails after 60 s */
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	cc = curl_easy_perform(c);
 	curl_slist_free_all(h);
 	if (cc != CURLE_OK) {
@@ -1233,17 +1233,11 @@ stint_s3_rc stint_s3_get_file(stint_s3_client *s, const char *key, int fd, char 
 	s->counts.get++;
 	curl_easy_reset(c);
 	curl_easy_setopt(c, CURLOPT_URL, url.data);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_AWS_SIGV4, s->sigv4);
-	curl_easy_setopt(c, CURLOPT_USERNAME, s->conf->access_key);
-	curl_easy_setopt(c, CURLOPT_PASSWORD, s->conf->secret_key);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_file_body);
+	set_signed(c, s, h, &a);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_file_body);  /* the body into the file, not the answer */
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	cc = curl_easy_perform(c);
 	if (t.failed) {
 		snprintf(err, errsize, "the object could not be written to its local file: %s", strerror(errno));
