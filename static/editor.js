@@ -371,7 +371,7 @@ async function switchClip(clip) {
   if (t === null || !clip) return;
   await ready();
   video.currentTime = Math.min(Math.max(0, t - (clip.offset_sec ?? 0)), video.duration || Infinity);
-  if (playing) video.play();
+  if (playing) video.play().catch(() => {});  // a pause before it starts is no error
 }
 
 /** Shows event e: highlights it and moves the video to it (t_sec minus the clip's offset). */
@@ -820,7 +820,7 @@ function onKey(ev) {
   // Space plays and pauses, also on a type button just clicked (it never tags)
   if (k === ' ' && (t === video || t.closest('a, summary') || (t.closest('button') && !t.closest('#tag-form')))) return;
   if (video && (k === ' ' || upper === 'K')) {
-    if (video.paused) video.play(); else video.pause();
+    if (video.paused) video.play().catch(() => {}); else video.pause();  // play() rejects when a pause comes first
   } else if (k === ' ') {
     // no video to play: nothing, and no tag
   } else if (video && (upper === 'J' || upper === 'L')) {
