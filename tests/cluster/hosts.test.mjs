@@ -76,7 +76,7 @@ test('a live subscriber on host 2 receives, in order and without loss, 200 messa
       data: { holds: [{ id: `h${i}`, type: 'normal', status: 'completed', time: '2026-11-22T10:00:00Z' }] } } });
     assert.equal(r.status, 202, r.text);
   }
-  const got = await sub.waitFor(n);
+  const got = await sub.waitFor(n, 15000);
   sub.close();
   assert.equal(got.length, n, `received ${got.length} of ${n}`);
   assert.deepEqual(got.map((m) => m.event), Array(n).fill('climb_updated'));

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { ADMIN_TOKEN, REPO, alive, sleep } from '../integration/lib.mjs';
+import { ADMIN_TOKEN, REPO, alive, sleep, subscribe } from '../integration/lib.mjs';
 
 export const DIR = process.env.STINT_CLUSTER_DIR;
 if (!DIR) throw new Error('STINT_CLUSTER_DIR is not set (run: bin/stint test cluster/)');
@@ -53,45 +53,8 @@ export async function call(base, method, url, { json, headers = {}, token = ADMI
   }
 }
 
-/** An SSE subscriber on base's /live/sessions/<id>: { status, messages, close(), waitFor(n, ms) }. */
-export async function subscribeAt(base, sessionId, { token = ADMIN_TOKEN } = {}) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${base}/live/sessions/${sessionId}`,
-    { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, signal: ctrl.signal });
-  const sub = { status: res.status, messages: [], close: () => ctrl.abort() };
-  if (res.status !== 200) return sub;
-  let greeted;
-  const ready = new Promise((r) => { greeted = r; });
-  (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body) {
-        buf += decoder.decode(chunk, { stream: true });
-        let end;
-        while ((end = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          let data = '';
-          let event;
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) greeted();
-            else if (line.startsWith('event: ')) event = line.slice(7);
-            else if (line.startsWith('data: ')) data += line.slice(6);
-          }
-          if (data) sub.messages.push({ event, data: JSON.parse(data) });
-        }
-      }
-    } catch { /* aborted */ }
-  })();
-  await Promise.race([ready, sleep(3000)]);
-  sub.waitFor = async (n, ms = 15000) => {
-    const deadline = Date.now() + ms;
-    while (sub.messages.length < n && Date.now() < deadline) await sleep(50);
-    return sub.messages;
-  };
-  return sub;
-}
+/** An SSE subscriber on base's /live/sessions/<id>: integration/lib.mjs's subscribe() there. */
+export const subscribeAt = (base, sessionId, { token = ADMIN_TOKEN } = {}) => subscribe(sessionId, { token, base });
 
 const pidIn = (file) => Number(readFileSync(file, 'utf8').trim());
 

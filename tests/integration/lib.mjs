@@ -156,14 +156,15 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * An EventSource-like subscriber on /live/sessions/<id> built on fetch:
  * collects { id, event, data (parsed) } in order. Resolves once nchan's
- * greeting arrived, so nothing published afterwards is missed.
+ * greeting arrived, so nothing published afterwards is missed. base: the
+ * server (another web host in the cluster tests).
  */
-export async function subscribe(sessionId, { token = ADMIN_TOKEN, lastEventId, query = '' } = {}) {
+export async function subscribe(sessionId, { token = ADMIN_TOKEN, lastEventId, query = '', base = BASE } = {}) {
   const ctrl = new AbortController();
   const headers = { accept: 'text/event-stream' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (lastEventId) headers['last-event-id'] = lastEventId;
-  const res = await fetch(`${BASE}/live/sessions/${sessionId}${query}`, { headers, signal: ctrl.signal });
+  const res = await fetch(`${base}/live/sessions/${sessionId}${query}`, { headers, signal: ctrl.signal });
   const sub = { status: res.status, messages: [], lastId: lastEventId, closed: false };
   if (res.status !== 200) return { ...sub, close() {} };
   let ready;
