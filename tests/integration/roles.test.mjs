@@ -163,6 +163,7 @@ function browserOf(n) {
   const cookie = who[n].cookies?.pop();
   if (n !== 'anon') assert.ok(cookie, `no login left for ${n}`);
   if (cookie) b.cookies.set('stint_session', cookie);
+  b.login = cookie;  // handed back by call() when the rate limit refused the call
   b.cookies.set('stint_csrf', randomBytes(32).toString('hex'));
   return b;
 }
@@ -170,11 +171,14 @@ function browserOf(n) {
 /*
  * Calls route r as caller n: { status, location, body }. A 429 is the per-address rate limit, which
  * this many calls from one address can reach: no access decision, so wait as it says and call again.
+ * The refused call never reached its handler, so a page call's login is still unused: it goes back
+ * to the caller's logins for the next try (each page call is counted one login, not one per try).
  */
 async function call(r, n) {
   for (let i = 0; ; i++) {
     const res = await callOnce(r, n);
     if (res.status !== 429 || i === 10) return res;
+    if (res.cookie) who[n].cookies.push(res.cookie);
     await new Promise((done) => setTimeout(done, 1000 * Number(res.headers.get('retry-after') ?? 1)));
   }
 }
@@ -187,11 +191,15 @@ async function callOnce(r, n) {
     const b = browserOf(n);
     // a form's token is signed for its login (lib/csrf.h): take it from a page, as a browser does
     // (the login form's from the login page, signed before any login)
-    if (r.method !== 'GET') await b.get(n === 'anon' || r.access === 'PUBLIC' ? '/login' : '/');
+    if (r.method !== 'GET') {
+      const form = await b.get(n === 'anon' || r.access === 'PUBLIC' ? '/login' : '/');
+      if (form.status === 429) return { status: 429, location: '', text: form.html, headers: form.headers, cookie: b.login };
+    }
     // an HTMX write (body HTMX) is checked by HX-Request and Origin instead of the form's token
     const res = r.method === 'GET' ? await b.get(url)
       : r.body === 'HTMX' ? await b.post(url, {}, { headers: { 'hx-request': 'true', origin: BASE } }) : await b.post(url, {});
-    return { status: res.status, location: res.headers.get('location') ?? '', text: res.html, headers: res.headers };
+    return { status: res.status, location: res.headers.get('location') ?? '', text: res.html, headers: res.headers,
+      cookie: b.login };
   }
   const token = n === 'anon' ? null : who[n].token;
   const headers = token ? { authorization: `Bearer ${token}` } : {};
