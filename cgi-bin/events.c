@@ -120,14 +120,15 @@ static int batch_ok(stint_req *r, const cJSON *events, int bad, cJSON *errors)
 }
 
 /*
- * Events sent with "code" (a DataVolley scout code, lib/scoutcode.h) become
- * the event the code says, read with the session's rosters. Returns 1 when
- * the batch held codes (r->json changed), 0 when it held none, -1 after
- * answering (422 naming the code's problem, or a failure).
+ * Events of the batch events (an array in r->json) sent with "code" (a
+ * DataVolley scout code, lib/scoutcode.h) become the event the code says,
+ * read with the session's rosters. single: the batch is a PATCH's one
+ * event, whose problem is named "code" rather than "events[0].code".
+ * Returns 1 when the batch held codes (r->json changed), 0 when it held
+ * none, -1 after answering (422 naming the code's problem, or a failure).
  */
-static int expand_codes(stint_req *r)
+static int expand_codes(stint_req *r, cJSON *events, int single)
 {
-	cJSON *events = cJSON_IsObject(r->json) ? cJSON_GetObjectItemCaseSensitive(r->json, "events") : r->json;
 	cJSON *session = NULL, *players, *errors = NULL;
 	stint_db_rc rc;
 	int changed = 0, bad;
@@ -148,10 +149,13 @@ static int expand_codes(stint_req *r)
 	bad = stint_scout_expand(events, players, stint_scout_cones(session), &errors, &changed);
 	cJSON_Delete(players);
 	cJSON_Delete(session);
-	if (bad < 0)
+	if (bad < 0) {
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
-	else if (bad > 0)
+	} else if (bad > 0) {
+		if (single)  /* one event, not a batch: name the field itself */
+			cJSON_AddItemToObject(errors, "code", cJSON_DetachItemFromObject(errors, "events[0].code"));
 		stint_fail_fields(r, errors);
+	}
 	return bad != 0 ? -1 : 1;
 }
 
@@ -160,7 +164,9 @@ static void add_events(stint_req *r)
 {
 	stint_event_batch_in in = { { NULL, 0 } };
 	cJSON *errors = NULL;
-	int changed = expand_codes(r), typed, bad;
+	int changed = expand_codes(r, cJSON_IsObject(r->json) ?
+				   cJSON_GetObjectItemCaseSensitive(r->json, "events") : r->json, 0);
+	int typed, bad;
 	char *text = NULL;
 
 	if (changed < 0)
@@ -250,14 +256,42 @@ static void get_event(stint_req *r)
 	stint_answer_json_text(r, rc, 200, json, "There is no such event in this session.");
 }
 
+/*
+ * The PATCH body r->json as a batch of one for expand_codes: a "code" in it
+ * becomes the type, team, number and payload the code says (a payload sent
+ * beside it keeps its other keys), as in POST. Returns as expand_codes does;
+ * a problem is named by its own field ("code"), not "events[0].code".
+ */
+static int expand_patch_code(stint_req *r)
+{
+	cJSON *batch;
+	int changed;
+
+	if (!cJSON_HasObjectItem(r->json, "code"))
+		return 0;
+	if ((batch = cJSON_CreateArray()) == NULL || !cJSON_AddItemToArray(batch, r->json)) {
+		cJSON_Delete(batch);
+		stint_fail(r, 500, "internal", "Out of memory.", NULL);
+		return -1;
+	}
+	changed = expand_codes(r, batch, 1);
+	cJSON_DetachItemFromArray(batch, 0);
+	cJSON_Delete(batch);
+	return changed;
+}
+
 static void patch_event(stint_req *r)
 {
 	cJSON *errors = NULL, *batch;
 	char *result = NULL, *text = NULL;
 	stint_db_rc rc = STINT_DB_OK;
 	stint_tx tx;
-	int changed = stint_events_normalise_types(r->json);
-	int bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, NULL, &errors);
+	int coded = expand_patch_code(r), changed, bad;
+
+	if (coded < 0)
+		return;
+	changed = stint_events_normalise_types(r->json);
+	bad = stint_validate_json(r->json, stint_event_fields, stint_event_nfields, 1, NULL, &errors);
 
 	if (bad == 0 && (batch = cJSON_CreateArray()) != NULL) {
 		cJSON_AddItemReferenceToArray(batch, r->json);
@@ -273,7 +307,7 @@ static void patch_event(stint_req *r)
 		stint_fail_fields(r, errors);
 		return;
 	}
-	if (changed != 0 && (changed < 0 || (text = cJSON_PrintUnformatted(r->json)) == NULL)) {
+	if ((changed != 0 || coded != 0) && (changed < 0 || (text = cJSON_PrintUnformatted(r->json)) == NULL)) {
 		cJSON_Delete(errors);
 		stint_fail(r, 500, "internal", "Out of memory.", NULL);
 		return;

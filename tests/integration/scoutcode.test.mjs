@@ -1,7 +1,8 @@
 // Scout codes typed by hand (issue 19; lib/scoutcode.h on lib/dvw.c's parser): POST .../events takes an event
 // as {"t_sec", "code"} and stores the event the code says, with the payload an imported .dvw line gets; a bad
 // or unfinished code is a 422 naming what is wrong under events[i].code, and nothing is stored; the roster
-// names the shirt ("*00" is the home "00"); GET .../scout-code describes a code while it is typed.
+// names the shirt ("*00" is the home "00"); PATCH .../events/<id> takes a code too; GET .../scout-code
+// describes a code while it is typed.
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -73,6 +74,28 @@ test('a bad or unfinished code is a 422 naming what is wrong, and the batch stor
     assert.equal(Object.keys(r.body.error.fields).length, 1, 'the good code is not named');
   }
   assert.equal(count(s), 0);
+});
+
+test('PATCH with a code corrects a tag: the type, player and payload become what the code says; a bad code changes nothing', async () => {
+  const s = await volleyballSession();
+  const r = await post(s, [{ t_sec: 20, code: '*16AH#V6 4 2' }]);
+  assert.equal(r.status, 201, r.text);
+  const [first] = (await api('GET', `/api/v1/sessions/${s.id}/events`)).body.items;
+  const url = `/api/v1/sessions/${s.id}/events/${first.id}`;
+
+  const fixed = await api('PATCH', url, { json: { code: 'a07SQ=', payload: { note: 'checked on video' } } });
+  assert.equal(fixed.status, 200, fixed.text);
+  const e = (await api('GET', url)).body;
+  assert.deepEqual([e.t_sec, e.event_type, e.actor_team, e.actor_number], [20, 'serve', 'B', '7'], 'the time stays');
+  assert.equal(e.payload.code, 'a07SQ=');
+  assert.equal(e.payload.evaluation_name, 'Error');
+  assert.equal(e.payload.note, 'checked on video', 'the payload sent with the code keeps its own members');
+  assert.equal(e.payload.attack_code, undefined, 'nothing of the old code is left');
+
+  const bad = await api('PATCH', url, { json: { code: '*16AH%' } });
+  assert.equal(bad.status, 422, bad.text);
+  assert.match(bad.body.error.fields.code, /bad evaluation '%'/, JSON.stringify(bad.body));
+  assert.deepEqual((await api('GET', url)).body, e, 'the event is as it was');
 });
 
 test('GET scout-code describes a code as it is typed: words so far, what comes next, the event once whole', async () => {
