@@ -4,8 +4,9 @@
  * order, cut after each point (a "point" event, or one whose payload
  * carries a new home_score / visiting_score, as DataVolley's point lines
  * do), each rally with its start on the timeline, the score after it and a
- * link that opens the video there (static/replay-match.js seeks the page's
- * player instead). Other sessions, and a match with ?view=messages, replay
+ * link that opens the video clip that shows it there (a match filmed in
+ * parts has a clip per part; static/replay-match.js loads that clip into the
+ * page's player and seeks instead). Other sessions, and a match with ?view=messages, replay
  * their stored live messages at the pace they happened (static/replay.js);
  * the climb's fields (holds, pose frames) show for climbs only.
  */
@@ -14,10 +15,12 @@
 #include <string.h>
 
 #include "db.h"
+#include "dvw.h"
 #include "fail.h"
 #include "media.h"
 #include "pages-replay.h"
 #include "pages-shared.h"
+#include "scoutcode.h"
 #include "sessions.h"
 #include "timeline.h"
 #include "view.h"
@@ -31,18 +34,38 @@ static int is_kind(const cJSON *session, const char *kind)
 	return k != NULL && strcmp(k, kind) == 0;
 }
 
-/* The first video clip with a media URL, or NULL (borrowed from clips). */
-static const cJSON *first_video(const cJSON *clips)
+static int is_video(const cJSON *c)
 {
-	const cJSON *c;
-	const char *kind;
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(c, "kind"));
+
+	return kind != NULL && strcmp(kind, "video") == 0 && cJSON_IsString(cJSON_GetObjectItem(c, "media_url"));
+}
+
+/*
+ * The video clip (with a media URL) that shows session time t (seconds):
+ * the one whose span [offset_sec, offset_sec + duration_sec) holds t, else
+ * the last one starting at or before t (its length unknown or too short),
+ * else the first; NULL without one. clips are in offset order; borrowed.
+ * A match filmed in halves or sets has a clip per part.
+ */
+static const cJSON *video_at(const cJSON *clips, double t)
+{
+	const cJSON *c, *first = NULL, *before = NULL, *dur;
+	double off;
 
 	cJSON_ArrayForEach(c, clips) {
-		kind = cJSON_GetStringValue(cJSON_GetObjectItem(c, "kind"));
-		if (kind != NULL && strcmp(kind, "video") == 0 && cJSON_IsString(cJSON_GetObjectItem(c, "media_url")))
+		if (!is_video(c))
+			continue;
+		off = cJSON_GetNumberValue(cJSON_GetObjectItem(c, "offset_sec"));
+		dur = cJSON_GetObjectItem(c, "duration_sec");
+		if (first == NULL)
+			first = c;
+		if (off <= t && cJSON_IsNumber(dur) && t < off + dur->valuedouble)
 			return c;
+		if (off <= t)
+			before = c;
 	}
-	return NULL;
+	return before ? before : first;
 }
 
 /* One event as a rally's line: clock, type label, team, shirt number and player, evaluation. */
@@ -64,8 +87,18 @@ static cJSON *event_line(const cJSON *e, const cJSON *session)
 		cJSON_AddStringToObject(line, "number", num->valuestring);
 		cJSON_AddStringToObject(line, "player_name", page_player_name(session, team, num->valuestring));
 	}
-	if (eval != NULL)
+	if (eval != NULL) {
+		/* its meaning for the skill, as the editor's table shows it */
+		const char *named = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(e, "payload"),
+									      "evaluation_name"));
+		char skill = stint_scout_skill_of(cJSON_GetStringValue(cJSON_GetObjectItem(e, "event_type")));
+
+		if (named == NULL && skill)
+			named = stint_dvw_evaluation_name(skill, eval[0]);
 		cJSON_AddStringToObject(line, "evaluation", eval);
+		if (named != NULL)
+			cJSON_AddStringToObject(line, "evaluation_name", named);
+	}
 	return line;
 }
 
@@ -85,11 +118,13 @@ static int ends_rally(const cJSON *e, double *a, double *b)
 	return scored || (type != NULL && strcmp(type, "point") == 0);
 }
 
-/* A rally's object: number, start, its video link, the lines so far. */
-static cJSON *new_rally(int number, const cJSON *first, const cJSON *video)
+/* A rally's object: number, start, its video (the clip that shows it) and link, the lines so far. */
+static cJSON *new_rally(int number, const cJSON *first, const cJSON *clips)
 {
 	cJSON *rally = cJSON_CreateObject();
 	double t = cJSON_GetNumberValue(cJSON_GetObjectItem(first, "t_sec"));
+	const cJSON *video = video_at(clips, t);
+	const char *url;
 	char buf[300];
 
 	cJSON_AddNumberToObject(rally, "number", number);
@@ -97,11 +132,13 @@ static cJSON *new_rally(int number, const cJSON *first, const cJSON *video)
 	cJSON_AddStringToObject(rally, "t_shown", buf);
 	if (video != NULL) {
 		/* the clip's time: the session's time less the clip's offset on the timeline */
+		url = cJSON_GetStringValue(cJSON_GetObjectItem(video, "media_url"));
 		t -= cJSON_GetNumberValue(cJSON_GetObjectItem(video, "offset_sec"));
 		t = t > 0 ? t : 0;
 		snprintf(buf, sizeof(buf), "%.2f", t);
 		cJSON_AddStringToObject(rally, "video_t", buf);
-		snprintf(buf, sizeof(buf), "%s#t=%.2f", cJSON_GetStringValue(cJSON_GetObjectItem(video, "media_url")), t);
+		cJSON_AddStringToObject(rally, "video_src", url);
+		snprintf(buf, sizeof(buf), "%s#t=%.2f", url, t);
 		cJSON_AddStringToObject(rally, "video_href", buf);
 	}
 	cJSON_AddArrayToObject(rally, "lines");
@@ -109,7 +146,7 @@ static cJSON *new_rally(int number, const cJSON *first, const cJSON *video)
 }
 
 /* Rallies of events (time order), each closed by its point; the rest after the last point too. */
-static cJSON *rallies(const cJSON *events, const cJSON *session, const cJSON *video)
+static cJSON *rallies(const cJSON *events, const cJSON *session, const cJSON *clips)
 {
 	cJSON *out = cJSON_CreateArray(), *rally = NULL;
 	const cJSON *e;
@@ -120,7 +157,7 @@ static cJSON *rallies(const cJSON *events, const cJSON *session, const cJSON *vi
 
 	cJSON_ArrayForEach(e, events) {
 		if (rally == NULL)
-			rally = new_rally(++n, e, video);
+			rally = new_rally(++n, e, clips);
 		cJSON_AddItemToArray(cJSON_GetObjectItem(rally, "lines"), event_line(e, session));
 		if (!ends_rally(e, &a, &b))
 			continue;
@@ -150,10 +187,10 @@ static stint_db_rc match_data(stint_req *r, cJSON *data, const cJSON *session)
 	if (rc == STINT_DB_OK)
 		rc = stint_timeline_list_json(r->db, r->params[0], &q, &page);
 	if (rc == STINT_DB_OK) {
-		video = first_video(clips);
+		video = video_at(clips, -INFINITY);  /* the first: the page opens on the match's start */
 		if (video != NULL)
 			cJSON_AddItemToObject(data, "video", cJSON_Duplicate(video, 1));
-		list = rallies(cJSON_GetObjectItem(page, "items"), session, video);
+		list = rallies(cJSON_GetObjectItem(page, "items"), session, clips);
 		cJSON_AddBoolToObject(data, "has_rallies", cJSON_GetArraySize(list) > 0);
 		cJSON_AddNumberToObject(data, "rally_count", cJSON_GetArraySize(list));
 		cJSON_AddItemToObject(data, "rallies", list);

@@ -8,14 +8,16 @@
 // newest stored events, labels the set counts, keeps a shirt number without
 // a roster, says "Live" only while the session is live; one time format in
 // pages; free event types normalised and labelled; a match's replay rally by
-// rally against its video, with no climbing fields.
+// rally against its video (a match filmed in parts: each rally from the clip
+// that shows it), with no climbing fields.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { api, BASE, REPO, createSession, makeUser } from '../integration/lib.mjs';
-import { launch, newPage, login } from './browser.mjs';
+import { launch, newPage, login, makeVideo } from './browser.mjs';
 
 const DATA = process.env.STINT_DATA_DIR ?? path.join(REPO, '..', 'shared', 'data');
 const OUT = path.join(process.env.STINT_TEST_OUT ?? path.join(REPO, 'tests/out'), 'screenshots');
@@ -300,4 +302,45 @@ test('a match replays rally by rally against its video; climbing fields only for
   await page.goto(`${BASE}/sessions/${climb.id}/replay`);
   assert.equal(await page.locator('#replay-holds').count(), 1, 'holds for a climb');
   assert.equal(await page.locator('#replay-frame').count(), 1, 'pose frames for a climb');
+});
+
+test('a match filmed in two parts replays each rally from the clip that shows it, its evaluations in words', async () => {
+  const s = await createSession({ title: `${TAG} two halves`, kind: 'match', meta: { sport: 'volleyball' } });
+  const dir = mkdtempSync(path.join(tmpdir(), 'stint-replay-'));
+  const ids = [];
+  for (const [n, offset] of [[1, 0], [2, 20]]) {
+    const file = path.join(dir, `part${n}.mp4`);
+    makeVideo(file, 10, 'testsrc2=size=320x180:rate=10');
+    const up = await api('POST', `/api/v1/sessions/${s.id}/clips/upload?kind=video&title=Part%20${n}&offset_sec=${offset}`,
+      { body: readFileSync(file), headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(up.status, 201, up.text);
+    ids.push(up.body.id);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const ev = await api('POST', `/api/v1/sessions/${s.id}/events`, { json: { events: [
+    { t_sec: 1, event_type: 'serve', actor_team: 'A', actor_number: '9' },
+    { t_sec: 3, event_type: 'point', actor_team: 'A' },
+    { t_sec: 21, event_type: 'serve', actor_team: 'B', actor_number: '4' },
+    { t_sec: 24, code: 'a07AH#' },
+    { t_sec: 25, event_type: 'point', actor_team: 'B' },
+  ] } });
+  assert.equal(ev.status, 201, ev.text);
+  await page.goto(`${BASE}/sessions/${s.id}/replay`);
+  const rallies = page.locator('.rally');
+  assert.equal(await rallies.count(), 2);
+  const src = (n) => new URL(`/media/sessions/${s.id}/clips/${ids[n]}`, BASE).href;
+  assert.equal(await page.locator('#replay-video').evaluate((v) => v.src), src(0), 'the page opens on the first part');
+  assert.deepEqual([await rallies.nth(1).getAttribute('data-t'), await rallies.nth(1).getAttribute('data-src')],
+    ['1.00', `/media/sessions/${s.id}/clips/${ids[1]}`], 'rally 2 starts 1 s into the second part');
+  assert.match(await rallies.nth(1).locator('.rally-events').textContent(), /#\s*Winning attack/);
+  await rallies.nth(1).locator('a.seek').click();
+  await page.waitForFunction((want) => {
+    const v = document.getElementById('replay-video');
+    return v.src === want && Math.abs(v.currentTime - 1) < 0.5;
+  }, src(1), { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('.rally:nth-child(2)').getAttribute('aria-current') === 'true');
+  assert.equal(await rallies.nth(0).getAttribute('aria-current'), null, 'rally 1 (at 1 s of the first part) is not marked');
+  await rallies.nth(0).locator('a.seek').click();
+  await page.waitForFunction((want) => document.getElementById('replay-video').src === want, src(0), { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('.rally:nth-child(1)').getAttribute('aria-current') === 'true');
 });
