@@ -19,6 +19,7 @@
 #include "events.h"
 #include "fail.h"
 #include "labels.h"
+#include "matchstate-load.h"
 #include "pages-editor.h"
 #include "pages-events.h"
 #include "pages-shared.h"
@@ -116,6 +117,63 @@ static void add_substitution(stint_req *r, cJSON *ev, cJSON *payload, cJSON **er
 	}
 	if (*errors == NULL)
 		cJSON_ReplaceItemInObject(ev, "actor_number", cJSON_CreateString(field_value(r, "player_in")));
+}
+
+/*
+ * A substitution ev (team, payload player_out / player_in; other events
+ * pass) checked against
+ * the court at its time, derived from the session's line-ups and events
+ * (lib/matchstate-load.h; a new event goes after those at the same time):
+ * the player going off must be on court and the one coming on must not be.
+ * A court no line-up says (all six unknown) is not checked. Problems go to
+ * *errors under player_out / player_in, naming the court.
+ */
+static stint_db_rc check_substitution(stint_req *r, const cJSON *ev, cJSON **errors)
+{
+	const cJSON *pl = cJSON_GetObjectItem(ev, "payload");
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "event_type"));
+	const char *team = cJSON_GetStringValue(cJSON_GetObjectItem(ev, "actor_team"));
+	const char *out = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "player_out"));
+	const char *in = cJSON_GetStringValue(cJSON_GetObjectItem(pl, "player_in"));
+	double t = cJSON_GetNumberValue(cJSON_GetObjectItem(ev, "t_sec"));
+	const stint_ms_state *at;
+	stint_ms_match m;
+	stint_db_rc rc;
+	char court[64], msg[120];
+	size_t i, k, len = 0;
+	int found = 0, side, known = 0, has_out = 0, has_in = 0;
+
+	if (type == NULL || strcmp(type, "substitution") != 0 || team == NULL || out == NULL || in == NULL)
+		return STINT_DB_OK;
+	rc = stint_ms_load(r->db, r->params[0], &m, &found);
+	if (rc != STINT_DB_OK || !found) {
+		stint_ms_match_free(&m);
+		return rc;
+	}
+	for (k = 0; k < m.n; k++)
+		if (cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(m.events, (int)k), "t_sec")) > t)
+			break;
+	at = k < m.n ? &m.states[k] : &m.summary.now;
+	side = team[0] == 'B';
+	court[0] = '\0';
+	for (i = 0; i < 6; i++) {
+		const char *shirt = at->court[side][i];
+
+		known |= shirt[0] != '\0';
+		has_out |= stint_ms_shirt_eq(shirt, out);
+		has_in |= stint_ms_shirt_eq(shirt, in);
+		len += (size_t)snprintf(court + len, sizeof(court) - len, "%s%s", i ? ", " : "", shirt[0] ? shirt : "?");
+	}
+	if (known && !has_out) {
+		snprintf(msg, sizeof(msg), "is not on court (zones 1 to 6: %s)", court);
+		problem(errors, "player_out", msg);
+	}
+	if (known && has_in) {
+		snprintf(msg, sizeof(msg), "is already on court (zones 1 to 6: %s)", court);
+		problem(errors, "player_in", msg);
+	}
+	stint_ms_match_free(&m);
+	return STINT_DB_OK;
 }
 
 /*
@@ -272,6 +330,8 @@ void page_event_add(stint_req *r)
 	cJSON_AddItemToArray(batch, event_from_form(r, 1, &form, &errors));
 	if (errors == NULL)
 		rc = stint_timeline_check_clips(r->db, r->params[0], batch, &clip_errors, &bad);
+	if (errors == NULL && rc == STINT_DB_OK)
+		rc = check_substitution(r, cJSON_GetArrayItem(batch, 0), &errors);
 	if (bad > 0)
 		problem(&errors, "clip_id", "is not a clip of this session");
 	if (rc == STINT_DB_OK && errors != NULL) {

@@ -294,7 +294,7 @@ test('the editor sets the match rules: a preset, numbers that override it; a bad
   assert.equal((await state(s.id)).rules.set_points, 15);
 });
 
-test('the Match card adds substitutions, timeouts and set ends between rallies', async () => {
+test('the Match card adds substitutions (the player going off on court, the one coming on not), timeouts and set ends between rallies', async () => {
   const s = await createSession({ title: 'Subs', kind: 'match',
     meta: { lineups: [{ set: 1, team: 'A', players: [1, 2, 3, 4, 5, 6] }] } });
   await tag(s.id, 1, 'A');
@@ -317,10 +317,16 @@ test('the Match card adds substitutions, timeouts and set ends between rallies',
   assert.deepEqual(scores(st), [{ set: 1, A: 1, B: 1 }, { set: 2, A: 0, B: 1 }]);
   assert.equal(st.sets[0].won_by, null, 'a set ended level has no winner');
   for (const [fields, problem] of [[{ player_out: '3' }, 'player in is required for a substitution'],
-    [{ player_out: '3', player_in: 'x' }, 'player in must be'], [{ who: '', player_out: '3', player_in: '4' }, 'who is required']]) {
+    [{ player_out: '3', player_in: 'x' }, 'player in must be'], [{ who: '', player_out: '3', player_in: '4' }, 'who is required'],
+    // the court at 2 s, after the set end: set 2 starts from set 1's starting six
+    [{ player_out: '13', player_in: '14' }, 'player out is not on court \\(zones 1 to 6: 1, 2, 3, 4, 5, 6\\)'],
+    [{ player_out: '1', player_in: '2' }, 'player in is already on court \\(zones 1 to 6: 1, 2, 3, 4, 5, 6\\)']]) {
     const bad = await web.post(`/sessions/${s.id}/events`, { t_sec: '2', who: 'A', event_type: 'substitution', ...fields });
     assert.equal(bad.status, 422, `${JSON.stringify(fields)}: ${bad.status}`);
     assert.match(bad.html, new RegExp(`The event was not added:[^<]* ${problem}`), problem);
   }
   assert.equal((await state(s.id)).events.length, 6);
+  // a team no line-up says (the visiting side here) is not checked
+  r = await web.post(`/sessions/${s.id}/events`, { t_sec: '3', who: 'B', player_out: '8', player_in: '9', event_type: 'substitution' });
+  assert.equal(r.status, 303, r.html);
 });
