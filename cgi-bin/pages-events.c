@@ -209,11 +209,10 @@ static void add_code(stint_req *r, cJSON *ev, const char *code, cJSON **errors)
 	cJSON_Delete(session);
 }
 
-/* The tag form's time and clip into ev. */
-static void add_time_clip(stint_req *r, cJSON *ev, cJSON **errors)
+/* The form's time (t_sec, required) into ev. */
+static void add_time(stint_req *r, cJSON *ev, cJSON **errors)
 {
-	const char *t = field_value(r, "t_sec"), *clip = field_value(r, "clip_id"), *bad;
-	long long clip_id;
+	const char *t = field_value(r, "t_sec"), *bad;
 	double t_sec;
 
 	if (*t == '\0')
@@ -222,6 +221,14 @@ static void add_time_clip(stint_req *r, cJSON *ev, cJSON **errors)
 		problem(errors, "t_sec", bad);
 	else
 		cJSON_AddNumberToObject(ev, "t_sec", t_sec);
+}
+
+/* The form's clip (clip_id, optional) into ev. */
+static void add_clip(stint_req *r, cJSON *ev, cJSON **errors)
+{
+	const char *clip = field_value(r, "clip_id");
+	long long clip_id;
+
 	if (*clip == '\0')
 		return;
 	if (stint_text_int(event_field("clip_id"), clip, &clip_id) != NULL)
@@ -233,7 +240,8 @@ static void add_time_clip(stint_req *r, cJSON *ev, cJSON **errors)
 /* A tag given by its scout code: time and clip from the form, the rest from the code (returns ev). */
 static cJSON *event_from_code(stint_req *r, cJSON *ev, cJSON **errors)
 {
-	add_time_clip(r, ev, errors);
+	add_time(r, ev, errors);
+	add_clip(r, ev, errors);
 	add_code(r, ev, field_value(r, "code"), errors);
 	return ev;
 }
@@ -246,12 +254,9 @@ static cJSON *event_from_code(stint_req *r, cJSON *ev, cJSON **errors)
 static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON **errors)
 {
 	const char *names[] = { "t_sec", "event_type", "other_type", "who", "number", "evaluation", "code" };
-	const char *t = field_value(r, "t_sec"), *type = field_value(r, "event_type");
-	const char *eval = field_value(r, "evaluation"), *clip = field_value(r, "clip_id"), *bad;
+	const char *type = field_value(r, "event_type"), *eval = field_value(r, "evaluation"), *bad;
 	char other[41];
 	cJSON *ev = cJSON_CreateObject(), *payload;
-	long long clip_id;
-	double t_sec;
 	size_t i;
 
 	*form = cJSON_CreateObject();
@@ -267,12 +272,7 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 		else
 			type = other;
 	}
-	if (*t == '\0')
-		problem(errors, "t_sec", "is required");
-	else if ((bad = stint_text_number(event_field("t_sec"), t, &t_sec)) != NULL)
-		problem(errors, "t_sec", bad);
-	else
-		cJSON_AddNumberToObject(ev, "t_sec", t_sec);
+	add_time(r, ev, errors);
 	if (*type == '\0')
 		problem(errors, "event_type", "is required: press a type, or write one under Other");
 	else if ((bad = stint_validate_text(event_field("event_type"), type)) != NULL)
@@ -287,12 +287,8 @@ static cJSON *event_from_form(stint_req *r, int with_clip, cJSON **form, cJSON *
 		problem(errors, "evaluation", "must be one of # + ! - / =");
 	else if (*eval != '\0')
 		cJSON_AddStringToObject(payload, "evaluation", eval);
-	if (with_clip && *clip != '\0') {
-		if (stint_text_int(event_field("clip_id"), clip, &clip_id) != NULL)
-			problem(errors, "clip_id", "is not a clip of this session");
-		else
-			cJSON_AddNumberToObject(ev, "clip_id", (double)clip_id);
-	}
+	if (with_clip)
+		add_clip(r, ev, errors);
 	return ev;
 }
 

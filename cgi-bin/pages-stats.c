@@ -264,14 +264,7 @@ cJSON *page_stats_data(const cJSON *rollup, const cJSON *session)
 /* A percentage cell of lib/vbstats.h's answer: "61.5" or "–" when it is null. */
 static void add_pct(cJSON *row, const char *key, const cJSON *block, const char *field)
 {
-	const cJSON *v = cJSON_GetObjectItem(block, field);
-	char text[16];
-
-	if (cJSON_IsNumber(v))
-		snprintf(text, sizeof(text), "%.1f", v->valuedouble);
-	else
-		snprintf(text, sizeof(text), "–");
-	cJSON_AddStringToObject(row, key, text);
+	stint_vbs_pct_cell(row, key, cJSON_GetObjectItem(block, field));
 }
 
 static cJSON *rally_row(const char *label, const char *score, const cJSON *teams)

@@ -16,6 +16,7 @@
 #include "store.h"
 #include "tx.h"
 #include "vbcharts.h"
+#include "vbstats.h"
 
 stint_db_rc stint_mr_load(stint_db *db, const char *sid, stint_mr *mr, int *found)
 {
@@ -139,17 +140,10 @@ static int num2(const cJSON *o, const char *a, const char *b)
 	return cJSON_IsNumber(v) ? v->valueint : 0;
 }
 
-/* A percentage of o.a.b as text ("61.5", "–" when null) into row[key]. */
+/* A percentage of o.a.b (o.a when b is NULL) as text ("61.5", "–" when null) into row[key]. */
 static void pct_text(cJSON *row, const char *key, const cJSON *o, const char *a, const char *b)
 {
-	const cJSON *v = cJSON_GetObjectItem(b ? cJSON_GetObjectItem(o, a) : o, b ? b : a);
-	char text[16];
-
-	if (cJSON_IsNumber(v))
-		snprintf(text, sizeof(text), "%.1f", v->valuedouble);
-	else
-		snprintf(text, sizeof(text), "–");
-	cJSON_AddStringToObject(row, key, text);
+	stint_vbs_pct_cell(row, key, cJSON_GetObjectItem(b ? cJSON_GetObjectItem(o, a) : o, b ? b : a));
 }
 
 /* A box-score row from a vbstats block (a player's or a team's). */

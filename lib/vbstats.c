@@ -372,3 +372,14 @@ cJSON *stint_vbs_key_json(const stint_vbs_counts *c, int rallies)
 	cJSON_AddNumberToObject(o, "digs", c->digs);
 	return o;
 }
+
+void stint_vbs_pct_cell(cJSON *row, const char *key, const cJSON *v)
+{
+	char text[16];
+
+	if (cJSON_IsNumber(v))
+		snprintf(text, sizeof(text), "%.1f", v->valuedouble);
+	else
+		snprintf(text, sizeof(text), "–");
+	cJSON_AddStringToObject(row, key, text);
+}

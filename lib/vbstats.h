@@ -126,4 +126,11 @@ cJSON *stint_vbs_counts_json(const stint_vbs_counts *c, int rallies);
  */
 cJSON *stint_vbs_key_json(const stint_vbs_counts *c, int rallies);
 
+/*
+ * Adds row[key]: the percentage v (a number of these answers, or null) as
+ * the pages and the match report show it, one decimal ("61.5"), or "–"
+ * when v is not a number (no attempts). The string is copied into row.
+ */
+void stint_vbs_pct_cell(cJSON *row, const char *key, const cJSON *v);
+
 #endif
