@@ -18,8 +18,10 @@
  * the declared kind: the upload is removed), renames it into the session's
  * media folder (or, with media_storage s3, sends it to the media bucket and
  * then removes the part file: lib/store.h) and adds it as a clip at its
- * offset_sec. Only the session's editor who created an upload may use it:
- * anyone else gets 404.
+ * offset_sec. The upload stays as a finished record until it expires: HEAD
+ * answers it complete with its clip (Stint-Clip), so a client whose answer
+ * to that last PATCH was lost does not send the file again. Only the
+ * session's editor who created an upload may use it: anyone else gets 404.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -43,8 +45,10 @@
 /* An upload's row (UPLOAD_GET / UPLOAD_LOCK). */
 typedef struct upload_row {
 	char kind[8], title[201], expires[40];
+	char clip_id[24];       /* the clip a finished upload made ("" when none, or removed since) */
 	double offset_sec;
 	long long length, offset;
+	int finished;           /* complete and made a clip: kept as a record until it expires */
 } upload_row;
 
 /* Hours an unfinished upload is kept after its last PATCH: setting upload_expire_hours (24). */
@@ -171,9 +175,11 @@ static stint_db_rc read_row(stint_req *r, stint_tx *tx, upload_row *u, int *foun
 		u->offset_sec = strtod(stint_db_cell(res, 0, "offset_sec"), NULL);
 		u->length = strtoll(stint_db_cell(res, 0, "upload_length"), NULL, 10);
 		u->offset = strtoll(stint_db_cell(res, 0, "upload_offset"), NULL, 10);
+		u->finished = strcmp(stint_db_cell(res, 0, "finished"), "t") == 0;
+		snprintf(u->clip_id, sizeof(u->clip_id), "%s", stint_db_cell(res, 0, "clip_id"));
 		if (stint_upload_part_path(r->params[1], part, sizeof(part)) != 0)
 			*found = 0;
-		else
+		else if (!u->finished)  /* a finished one has no part file: its bytes are the clip */
 			u->offset = stint_upload_held(part, u->offset);
 	}
 	PQclear(res);
@@ -189,6 +195,17 @@ static void offset_header(stint_req *r, long long n)
 	stint_resp_header(r, "Upload-Offset", v);
 }
 
+/* Stint-Clip: the address of clip id of r's session (nothing when id is ""). */
+static void clip_header(stint_req *r, const char *id)
+{
+	char loc[160];
+
+	if (id[0] == '\0')
+		return;
+	snprintf(loc, sizeof(loc), "/api/v1/sessions/%s/clips/%s", r->params[0], id);
+	stint_resp_header(r, "Stint-Clip", loc);
+}
+
 /* HEAD (and GET, as JSON) an upload: how many bytes it holds. */
 static void get_upload(stint_req *r)
 {
@@ -202,14 +219,16 @@ static void get_upload(stint_req *r)
 	else if (tus_begin(r) != 0)
 		return;
 	rc = read_row(r, NULL, &u, &found);
-	if (!stint_found_or_fail(r, rc, found, "There is no such upload (finished, removed or expired)."))
+	if (!stint_found_or_fail(r, rc, found, "There is no such upload (removed or expired)."))
 		return;
 	offset_header(r, u.offset);
 	snprintf(len, sizeof(len), "%lld", u.length);
 	stint_resp_header(r, "Upload-Length", len);
 	stint_resp_header(r, "Upload-Expires", u.expires);
-	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"kind\":\"%s\",\"upload_length\":%lld,\"upload_offset\":%lld}",
-		 r->params[1], u.kind, u.length, u.offset);
+	clip_header(r, u.clip_id);
+	snprintf(body, sizeof(body), "{\"id\":\"%s\",\"kind\":\"%s\",\"upload_length\":%lld,\"upload_offset\":%lld,"
+		 "\"finished\":%s,\"clip_id\":%s}", r->params[1], u.kind, u.length, u.offset,
+		 u.finished ? "true" : "false", u.clip_id[0] ? u.clip_id : "null");
 	stint_resp_json_text(r, 200, body, strlen(body));
 }
 
@@ -219,10 +238,24 @@ static long read_body(void *ctx, char *buf, size_t n)
 	return stint_req_read(ctx, buf, n);
 }
 
+/* The clip's id in its JSON text, into out ("" when none). */
+static void clip_id(const char *json, char *out, size_t size)
+{
+	cJSON *c = json ? cJSON_Parse(json) : NULL;
+	const cJSON *id = cJSON_GetObjectItem(c, "id");
+
+	if (cJSON_IsNumber(id))
+		snprintf(out, size, "%.0f", id->valuedouble);
+	else
+		snprintf(out, size, "0");
+	cJSON_Delete(c);
+}
+
 /*
  * In tx, the upload complete in part: check it with ffprobe, rename it into
  * the media folder or send it to S3 (stint_store_place; its name in rel)
- * and add its clip (JSON in *clip). Returns 415 when it is not media (the
+ * and add its clip (JSON in *clip); the upload's row stays as the record of
+ * a finished upload (UPLOAD_FINISH). Returns 415 when it is not media (the
  * upload's row removed in tx), 503 when S3 could not take it (part kept),
  * 0 when the clip is added, -1 on another failure.
  */
@@ -230,6 +263,8 @@ static int finish(stint_req *r, stint_tx *tx, const upload_row *u, const char *p
 		  size_t size, char **clip)
 {
 	const char *p[3] = { r->params[0], r->params[1], r->user.id_text }, *ext, *ctype, *storage;
+	char id[24], hours[16];
+	const char *q[3] = { r->params[1], id, expire_hours(hours, sizeof(hours)) };
 	stint_media_info info;
 	struct stat st;
 	stint_store_rc placed;
@@ -262,22 +297,12 @@ static int finish(stint_req *r, stint_tx *tx, const upload_row *u, const char *p
 	if (text == NULL)
 		stint_tx_fail(tx, STINT_DB_ERROR);
 	stint_clip_create(tx, r->params[0], text, clip);
-	stint_tx_exec(tx, STINT_SQL_UPLOAD_DELETE, 3, p, NULL);
 	free(text);
-	return tx->rc == STINT_DB_OK && *clip != NULL ? 0 : -1;
-}
-
-/* The clip's id in its JSON text, into out ("" when none). */
-static void clip_id(const char *json, char *out, size_t size)
-{
-	cJSON *c = json ? cJSON_Parse(json) : NULL;
-	const cJSON *id = cJSON_GetObjectItem(c, "id");
-
-	if (cJSON_IsNumber(id))
-		snprintf(out, size, "%.0f", id->valuedouble);
-	else
-		snprintf(out, size, "0");
-	cJSON_Delete(c);
+	if (tx->rc != STINT_DB_OK || *clip == NULL)
+		return -1;
+	clip_id(*clip, id, sizeof(id));
+	stint_tx_exec(tx, STINT_SQL_UPLOAD_FINISH, 3, q, NULL);
+	return tx->rc == STINT_DB_OK ? 0 : -1;
 }
 
 /* Answer a PATCH whose body could not be stored: 423 busy, 507 disk full, else 500. */
@@ -316,6 +341,23 @@ static int advance(stint_req *r, stint_tx *tx, const upload_row *u, long long at
 }
 
 /*
+ * A PATCH of a finished upload u (the answer to the one that finished it may
+ * have been lost): at its end with an empty body it is the same 204 as that
+ * answer (Upload-Offset, Stint-Clip); elsewhere 409 with the Upload-Offset
+ * (the length) that tells the client it is done. Nothing is written.
+ */
+static void finished_patch(stint_req *r, const upload_row *u, long long at, long long declared)
+{
+	offset_header(r, u->length);
+	clip_header(r, u->clip_id);
+	if (at == u->length && declared == 0)
+		stint_resp_send(r, 204, NULL, NULL, 0);
+	else
+		stint_fail(r, 409, "offset_mismatch", "The upload is complete (see its Upload-Offset and Stint-Clip): "
+			   "nothing more to send.", NULL);
+}
+
+/*
  * PATCH an upload: write the body at Upload-Offset as it arrives (body
  * STREAM); the one that completes it makes the clip. The part file's lock
  * keeps a second PATCH of the same upload out (423) until this one is done.
@@ -323,7 +365,7 @@ static int advance(stint_req *r, stint_tx *tx, const upload_row *u, long long at
 static void patch_upload(stint_req *r)
 {
 	const char *ct = stint_req_env(r, "CONTENT_TYPE"), *cl = stint_req_env(r, "CONTENT_LENGTH");
-	char part[4200], rel[600] = "", id[24], loc[160], *expires = NULL, *clip = NULL;
+	char part[4200], rel[600] = "", id[24], *expires = NULL, *clip = NULL;
 	long long at, declared = -1, added = 0;
 	int found = 0, verdict, end;
 	stint_upload_file f;
@@ -350,15 +392,24 @@ static void patch_upload(stint_req *r)
 		return;
 	}
 	rc = read_row(r, NULL, &u, &found);
-	if (!stint_found_or_fail(r, rc, found, "There is no such upload (finished, removed or expired)."))
+	if (!stint_found_or_fail(r, rc, found, "There is no such upload (removed or expired)."))
 		return;
+	if (u.finished) {
+		finished_patch(r, &u, at, declared);
+		return;
+	}
 	if ((end = stint_upload_open(part, &f)) != 0) {
 		write_failed(r, end);
 		return;
 	}
 	rc = read_row(r, NULL, &u, &found);  /* again, under the lock: a PATCH just done moved it */
-	if (!stint_found_or_fail(r, rc, found, "There is no such upload (finished, removed or expired).")) {
+	if (!stint_found_or_fail(r, rc, found, "There is no such upload (removed or expired).")) {
 		stint_upload_close(&f);
+		return;
+	}
+	if (u.finished) {  /* the PATCH that held the lock finished it */
+		stint_upload_close(&f);
+		finished_patch(r, &u, at, declared);
 		return;
 	}
 	if (at != u.offset || (declared >= 0 && at + declared > u.length)) {
@@ -415,8 +466,7 @@ static void patch_upload(stint_req *r)
 			if (stint_store_is_s3())  /* in the bucket now; local mode renamed it */
 				unlink(part);
 			clip_id(clip, id, sizeof(id));
-			snprintf(loc, sizeof(loc), "/api/v1/sessions/%s/clips/%s", r->params[0], id);
-			stint_resp_header(r, "Stint-Clip", loc);
+			clip_header(r, id);
 		}
 		stint_resp_send(r, 204, NULL, NULL, 0);
 	}
@@ -438,7 +488,7 @@ static void delete_upload(stint_req *r)
 	stint_tx_begin(&tx, r->db, r->user.id_text);
 	stint_tx_text(&tx, STINT_SQL_UPLOAD_DELETE, 3, p, &id);
 	rc = stint_tx_end(&tx);
-	if (stint_found_or_fail(r, rc, id != NULL, "There is no such upload (finished, removed or expired).")) {
+	if (stint_found_or_fail(r, rc, id != NULL, "There is no such upload (removed or expired).")) {
 		if (stint_upload_part_path(r->params[1], part, sizeof(part)) == 0)
 			unlink(part);
 		stint_resp_send(r, 204, NULL, NULL, 0);

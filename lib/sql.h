@@ -1169,17 +1169,24 @@
 	  " SELECT s.id, $2::bigint, $3, $4, $5, $6::float8, $7::bigint, now() + make_interval(hours => $8::int)" \
 	  " FROM sessions s WHERE s.id = $1::uuid AND s.deleted_at IS NULL RETURNING id::text") \
 	/* $1 session id, $2 upload id, $3 user id -> kind, filename, title, offset_sec, upload_length, */ \
-	/* upload_offset, expires (RFC 7231 date) | no row when absent, expired or another user's */ \
+	/* upload_offset, expires (RFC 7231 date), finished ('t' | 'f'), clip_id ('' when none) */ \
+	/* | no row when absent, expired or another user's */ \
 	X(UPLOAD_GET, 3, \
 	  "SELECT kind, filename, title, offset_sec::text, upload_length::text, upload_offset::text," \
-	  " to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"') AS expires" \
+	  " to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"') AS expires," \
+	  " finished_at IS NOT NULL AS finished, coalesce(clip_id::text, '') AS clip_id" \
 	  " FROM uploads WHERE session_id = $1::uuid AND id = $2::uuid AND user_id = $3::bigint AND expires_at > now()") \
 	/* As UPLOAD_GET, the row locked until the end of the transaction (one PATCH at a time) */ \
 	X(UPLOAD_LOCK, 3, \
 	  "SELECT kind, filename, title, offset_sec::text, upload_length::text, upload_offset::text," \
-	  " to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"') AS expires" \
+	  " to_char(expires_at AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS \"GMT\"') AS expires," \
+	  " finished_at IS NOT NULL AS finished, coalesce(clip_id::text, '') AS clip_id" \
 	  " FROM uploads WHERE session_id = $1::uuid AND id = $2::uuid AND user_id = $3::bigint AND expires_at > now()" \
 	  " FOR UPDATE") \
+	/* $1 upload id, $2 the clip it made, $3 hours the record is kept -> no rows */ \
+	X(UPLOAD_FINISH, 3, \
+	  "UPDATE uploads SET upload_offset = upload_length, finished_at = now(), clip_id = $2::bigint," \
+	  " updated_at = now(), expires_at = now() + make_interval(hours => $3::int) WHERE id = $1::uuid") \
 	/* $1 upload id, $2 new upload_offset, $3 hours until it expires -> expires (RFC 7231 date) */ \
 	X(UPLOAD_ADVANCE, 3, \
 	  "UPDATE uploads SET upload_offset = $2::bigint, updated_at = now()," \

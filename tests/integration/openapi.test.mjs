@@ -1874,7 +1874,9 @@ const examples = {
       then: async (b, res) => {
         const clip = await expectCall('getClip', 200, 'GET', res.headers.get('stint-clip'));
         assert.deepEqual([clip.title, clip.offset_sec, clip.size_bytes], ['Side camera', 3, dataFile(MP4_NAME).length]);
-        await expectCall('getUpload', 404, 'GET', fx.upload);
+        const done = await expectCall('getUpload', 200, 'GET', fx.upload);
+        assert.deepEqual([done.finished, done.upload_offset, done.clip_id], [true, dataFile(MP4_NAME).length, clip.id],
+          'a finished upload is kept as a record naming its clip');
       },
     },
     {

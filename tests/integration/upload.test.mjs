@@ -2,7 +2,8 @@
 // HEAD the offset, resume after a PATCH cut off halfway (the client closes its socket mid-body:
 // the server keeps the bytes that arrived, tus 1.0), and the refusals: wrong Upload-Offset 409, past
 // Upload-Length 413, not the declared kind 415 after ffprobe, another user 404, a viewer 403.
-// The complete upload is a clip at its offset_sec, byte for byte the file sent.
+// The complete upload is a clip at its offset_sec, byte for byte the file sent; the upload then
+// answers HEAD as complete with its clip (a client that lost the last answer sends nothing again).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -144,8 +145,23 @@ test('a video in three chunks, one cut off halfway and sent again, becomes a cli
   assert.ok(Math.abs(clip.body.duration_sec - 15.9) < 0.1, `probed duration ${clip.body.duration_sec}`);
   assert.ok(readFileSync(path.join(PREFIX, clip.body.path)).equals(MP4), 'the stored file is the file sent');
   assert.equal(existsSync(partFile(id)), false, 'the part file was renamed into place');
-  assert.equal((await head(up.url, coach.token)).status, 404, 'a finished upload is gone');
-  assert.deepEqual(sql(`SELECT count(*) FROM uploads WHERE id = '${id}'`), ['0']);
+
+  // the answer to the last PATCH lost: the client asks where the upload stands and learns it is done
+  const done = await api('HEAD', up.url, { headers: TUS, token: coach.token });
+  assert.equal(done.status, 200);
+  assert.deepEqual([done.headers.get('upload-offset'), done.headers.get('upload-length'), done.headers.get('stint-clip')],
+    [String(MP4.length), String(MP4.length), clipUrl], 'a finished upload is complete and names its clip');
+  const json = await api('GET', up.url, { token: coach.token });
+  assert.deepEqual([json.body.finished, json.body.upload_offset, `/api/v1/sessions/${sid}/clips/${json.body.clip_id}`],
+    [true, MP4.length, clipUrl]);
+  const again = await patch(up.url, 2 * third, MP4.subarray(2 * third), { token: coach.token });
+  assert.equal(again.status, 409, 'the last chunk sent again is not stored again');
+  assert.equal(again.headers.get('upload-offset'), String(MP4.length));
+  const empty = await patch(up.url, MP4.length, Buffer.alloc(0), { token: coach.token });
+  assert.deepEqual([empty.status, empty.headers.get('stint-clip')], [204, clipUrl], 'an empty PATCH at the end: the same answer');
+  assert.equal(existsSync(partFile(id)), false, 'and no part file made for it');
+  assert.deepEqual(sql(`SELECT count(*) FROM clips WHERE session_id = '${sid}'`), ['1'], 'one clip, made once');
+  assert.equal((await head(up.url)).status, 404, 'another user still sees no upload');
   const media = await fetch(BASE + clip.body.media_url, { headers: { authorization: `Bearer ${coach.token}`, range: 'bytes=0-3' } });
   assert.equal(media.status, 206, 'the clip plays (Range)');
 });
