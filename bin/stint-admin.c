@@ -455,29 +455,34 @@ static copy_rc put_one(const char *dir, const char *rel, const char *ctype, char
 
 /*
  * media fetch|put DIR (bin/stint backup and restore, docs/backup.md). Each
- * line of stdin is "PATH" or "PATH<tab>CONTENT-TYPE": PATH a stored
- * file's var-relative name as rows hold it (media/..., reports/...,
+ * line of stdin is "PATH" or "PATH<tab>CONTENT-TYPE": PATH a stored file's
+ * var-relative name as rows hold it (media/..., reports/...,
  * uploads/raw/...), whose object is <media_s3_prefix>PATH in the media
  * bucket (lib/store.h; the settings media_s3_* and s3_*, whatever
- * media_storage says). fetch copies each object to DIR/PATH (folders made
- * as needed; a hidden temporary name, then a rename); put stores each file
- * DIR/PATH as its object with that Content-Type (default
- * application/octet-stream). Each line gets one answer on stdout,
+ * media_storage says). DIR must be a folder. fetch copies each object to
+ * DIR/PATH (folders made as needed; a hidden temporary name, then a rename);
+ * put stores each file DIR/PATH as its object with that Content-Type
+ * (default application/octet-stream). Each line gets one answer on stdout,
  * tab-separated: "fetched PATH" or "put PATH", or "missing PATH" (no such
- * object, or no such file; the reason on stderr). Returns the exit status:
- * 0 every line answered (missing ones too); 1 when S3 could not be reached
- * or refused, a file could not be written, or a line is not a stored name
- * (the message names the path and the reason, never the secret); 2 usage.
+ * object, or no such file; the reason on stderr). Returns the exit status: 0
+ * every line answered (missing ones too); 1 when S3 could not be reached or
+ * refused, a file could not be written, or a line is not a stored name (the
+ * message names the path and the reason, never the secret); 2 usage.
  */
 static int media_copy(const char *how, const char *dir)
 {
 	char line[1400], err[1024];
 	int fetch = strcmp(how, "fetch") == 0;
+	struct stat st;
 	copy_rc rc;
 	char *tab;
 
 	if ((!fetch && strcmp(how, "put") != 0) || dir == NULL)
 		return usage();
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "stint-admin: media %s: %s is not a folder\n", how, dir);
+		return 1;
+	}
 	if (stint_store_check(err, sizeof(err)) != 0) {
 		fprintf(stderr, "stint-admin: settings: %s\n", err);
 		return 1;

@@ -538,17 +538,40 @@ test('backup carries the media bucket: the clip is in the archive with its SHA-2
   assert.equal((await s3.request('DELETE', `${KEY_PREFIX}${clip.path}`)).status, 204);
   assert.equal((await call('GET', `/media/sessions/${sid}/clips/${clip.id}`, { token: admin.token })).status, 404);
 
-  // --verify checks the archive's own files and sums: no bucket needed
+  // a new stack whose media go to a fresh bucket
+  run(['up', '--prefix', PREFIX3, '--port', PORT3, '--pg-port', PG_PORT3, '--no-demo', '--no-build'],
+    { env: stackEnv({ STINT_MEDIA_S3_BUCKET: 'restored' }) });
+  const fail = (args) => { try { run(args); } catch (e) { return `${e.stdout}${e.stderr}`; } return assert.fail(`${args[0]} succeeded`); };
   await stopS3();
   try {
+    // --verify checks the archive's own files and sums: no bucket needed
     assert.match(run(['backup', '--verify', archive]), /^verify: .*backup\.tar is good /m);
+    // a backup that cannot read the bucket writes nothing
+    assert.match(fail(['backup', path.join(DIR, 'down.tar'), '--prefix', PREFIX2]),
+      /S3 unreachable at http:\/\/127\.0\.0\.1:\d+.*\n.*could not copy the files rows keep in the media bucket .*no archive written/s);
+    assert.deepEqual(readdirSync(DIR).filter((f) => f.includes('down.tar')), [], 'no archive, no temporary one');
+    // a restore that cannot put the files into the bucket stops before the database
+    assert.match(fail(['restore', archive, '--prefix', PREFIX3]), /could not store them in its bucket .*Nothing was changed/s);
+    assert.equal(run(['psql', '--prefix', PREFIX3, '-X', '-A', '-t', '-c', 'SELECT count(*) FROM sessions']).trim(), '0',
+      'the stack is as it was');
   } finally {
     await startS3();
   }
 
-  // a new stack whose media go to a fresh bucket
-  run(['up', '--prefix', PREFIX3, '--port', PORT3, '--pg-port', PG_PORT3, '--no-demo', '--no-build'],
-    { env: stackEnv({ STINT_MEDIA_S3_BUCKET: 'restored' }) });
+  // stint-admin media: a name that is not a stored file's is refused; an absent object is "missing"
+  const scratch = path.join(tmpDir(), 'fetch');
+  assert.match(runAsStack('stint-admin', ['media', 'fetch', scratch], { input: '' }).stderr, /fetch: .*\/fetch is not a folder/);
+  mkdirSync(scratch, { mode: 0o777 });
+  chmodSync(scratch, 0o777);
+  const bad = runAsStack('stint-admin', ['media', 'fetch', scratch], { input: 'media/../../etc/passwd\n' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /media fetch: media\/\.\.\/\.\.\/etc\/passwd is not a stored file's name/);
+  const none = runAsStack('stint-admin', ['media', 'fetch', scratch], { input: `${clip.path}\tvideo/mp4\n` });
+  assert.equal(none.status, 0, none.stderr);
+  assert.equal(none.stdout, `missing\t${clip.path}\n`, 'the deleted object is reported missing');
+  assert.equal(existsSync(path.join(scratch, clip.path)), false);
+  rmSync(scratch, { recursive: true, force: true });
+
   const restored = run(['restore', archive, '--prefix', PREFIX3]);
   assert.match(restored, /^restore: .* restored into .*, (\d+) files, \1 of them into the media bucket\)$/m, restored);
   assert.equal(existsSync(path.join(PREFIX3, clip.path)), false, 'no local copy: the rows say s3');
