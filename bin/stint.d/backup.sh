@@ -138,15 +138,19 @@ S3_ROWS_SQL="SELECT p || E'\t' || min(t) FROM (
 
 # Run bin/stint-admin media fetch|put DIR (stored names on stdin) with the
 # stack's media bucket settings: a checkout stack's PREFIX/stint.env (what
-# its handlers run with), an installed system's settings file.
+# its handlers run with, alone), an installed system's settings file ($STINT_CONFIG,
+# else CONF_FILE).
 backup_media_tool() {
 	[[ -x $PROG_DIR/stint-admin ]] || die "$PROG_DIR/stint-admin is not built: bin/stint build"
-	local -a stack_env=()
+	local -a stack_env=(env)
 	if ((!BACKUP_SYSTEM)) && [[ -f $PREFIX/stint.env ]]; then
+		# exactly the handlers' settings, none of the caller's own STINT_*
 		read_env
-		stack_env=("${STINT_ENV[@]}")
+		mapfile -d '' stack_env < <(clean_env settings)
+	elif [[ -z ${STINT_CONFIG:-} && -r $CONF_FILE ]]; then
+		stack_env+=("STINT_CONFIG=$CONF_FILE")
 	fi
-	env "${stack_env[@]}" "STINT_VAR_DIR=$PREFIX" "$PROG_DIR/stint-admin" media "$@"
+	"${stack_env[@]}" "STINT_VAR_DIR=$PREFIX" "$PROG_DIR/stint-admin" media "$@"
 }
 
 # Send SQL to the coprocess SNAP and print its answer lines up to a marker.

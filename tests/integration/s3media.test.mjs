@@ -538,6 +538,25 @@ test('backup carries the media bucket: the clip is in the archive with its SHA-2
   assert.equal((await s3.request('DELETE', `${KEY_PREFIX}${clip.path}`)).status, 204);
   assert.equal((await call('GET', `/media/sessions/${sid}/clips/${clip.id}`, { token: admin.token })).status, 404);
 
+  // an installed system's backup (--system: database_url, the settings file): the lost object is recorded missing
+  const conf = path.join(DIR, 'system.conf');
+  writeFileSync(conf, `media_storage = s3\nmedia_s3_prefix = ${KEY_PREFIX}\ns3_endpoint = http://127.0.0.1:${S3_PORT}\n`
+    + `s3_bucket = media\ns3_access_key = stint-s3media\ns3_secret_key_file = ${path.join(DIR, 'secret')}\n`);
+  const dbUrl = /^STINT_DATABASE_URL='(.*)'$/m.exec(readFileSync(path.join(PREFIX2, 'stint.env'), 'utf8'))[1]
+    .replaceAll("'\\''", "'");
+  const sysArchive = path.join(DIR, 'system.tar');
+  const sysEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^STINT_(S3|MEDIA)_/.test(k)));
+  const sys = spawnSync(BIN, ['backup', '--system', sysArchive, '--prefix', PREFIX2],
+    { env: { ...sysEnv, STINT_DATABASE_URL: dbUrl, STINT_CONFIG: conf }, encoding: 'utf8' });
+  assert.equal(sys.status, 0, sys.stderr);
+  assert.match(sys.stdout, /; \d+ files, [1-9]\d* of them from the media bucket\)$/m);
+  assert.match(sys.stderr, /backup: 1 files named by rows were already missing from the stack/);
+  const sysManifest = execFileSync('tar', ['-xOf', sysArchive, 'manifest.txt'], { encoding: 'utf8' }).split('\n');
+  assert.deepEqual(sysManifest.filter((l) => l.startsWith('missing\t')), [`missing\t${clip.path}`]);
+  assert.deepEqual(sysManifest.filter((l) => l.startsWith('object\t')),
+    manifest.filter((l) => l.startsWith('object\t') && !l.includes(clip.path)), 'every other object is in it');
+  rmSync(sysArchive);
+
   // a new stack whose media go to a fresh bucket
   run(['up', '--prefix', PREFIX3, '--port', PORT3, '--pg-port', PG_PORT3, '--no-demo', '--no-build'],
     { env: stackEnv({ STINT_MEDIA_S3_BUCKET: 'restored' }) });
