@@ -8,13 +8,19 @@
  *   stint-admin token create --user EMAIL --scope read|write [--name NAME]
  *   stint-admin token revoke            (the token on standard input)
  *   stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]
+ *   stint-admin media fetch DIR    (stored names on standard input)
+ *   stint-admin media put DIR      (stored names on standard input)
  *
  * import copies the video into the media folder (setting var_dir) and
  * stores the match as one session; with --demo-key a session imported
  * under that key before is left as it is (bin/stint demo runs twice).
  * Without --password-stdin a random password is made and printed once.
+ * media fetch and media put copy stored files between the media bucket and
+ * a folder for bin/stint backup and restore (docs/backup.md): see
+ * media_copy() below; they need the bucket's settings, not the database.
  * Exit status: 0 done, 1 refused (with a message), 2 usage.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +38,7 @@
 #include "probe.h"
 #include "tokens.h"
 #include "tx.h"
+#include "validate.h"
 
 /* The audit rows' detail: who wrote them (as actor "0", the system). */
 #define VIA "{\"via\":\"stint-admin\"}"
@@ -49,7 +56,8 @@ static int usage(void)
 		"       stint-admin user disable EMAIL\n"
 		"       stint-admin token create --user EMAIL --scope read|write [--name NAME]\n"
 		"       stint-admin token revoke   (reads the token from standard input)\n"
-		"       stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]\n");
+		"       stint-admin import FILE.dvw [--video FILE.mp4] [--owner EMAIL] [--title T] [--demo-key K]\n"
+		"       stint-admin media fetch|put DIR   (reads PATH[<tab>CONTENT-TYPE] lines from standard input)\n");
 	return 2;
 }
 
@@ -372,6 +380,143 @@ out:
 	return rc;
 }
 
+/* Make the folders between dir and the file dir/rel (0750): 0, or -1 with errno set. */
+static int make_parents(const char *dir, const char *rel)
+{
+	char path[4200], *slash;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (slash = strchr(path + strlen(dir) + 1, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(path, 0750) != 0 && errno != EEXIST)
+			return -1;
+		*slash = '/';
+	}
+	return 0;
+}
+
+/* What one line of media fetch|put came to. */
+typedef enum { COPY_DONE = 0, COPY_MISSING = 1, COPY_FAILED = -1 } copy_rc;
+
+/*
+ * The object of rel into dir/rel: fetched as the hidden name
+ * <folder>/.<name>.fetch-XXXXXX beside it, then renamed, so dir/rel is
+ * whole or absent. A file already at dir/rel stays (an object is never
+ * rewritten under its name). err gets the reason of COPY_MISSING or
+ * COPY_FAILED.
+ */
+static copy_rc fetch_one(const char *dir, const char *rel, char *err, size_t errsize)
+{
+	char dst[4200], tmp[4400];
+	const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	stint_store_rc rc;
+	int fd, n;
+
+	snprintf(dst, sizeof(dst), "%s/%s", dir, rel);
+	if (access(dst, F_OK) == 0)
+		return COPY_DONE;
+	n = snprintf(tmp, sizeof(tmp), "%.*s.%s.fetch-XXXXXX", (int)(strlen(dst) - strlen(name)), dst, name);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || make_parents(dir, rel) != 0 || (fd = mkstemp(tmp)) < 0) {
+		snprintf(err, errsize, "cannot make a temporary file beside %.900s: %s", dst, strerror(errno));
+		return COPY_FAILED;
+	}
+	close(fd);
+	unlink(tmp); /* stint_store_fetch creates it (O_EXCL) */
+	rc = stint_store_fetch(rel, tmp, err, errsize);
+	if (rc == STINT_STORE_FAILED)
+		return COPY_MISSING;
+	if (rc != STINT_STORE_OK)
+		return COPY_FAILED;
+	if (rename(tmp, dst) != 0) {
+		snprintf(err, errsize, "cannot rename the fetched file to %.900s: %s", dst, strerror(errno));
+		unlink(tmp);
+		return COPY_FAILED;
+	}
+	return COPY_DONE;
+}
+
+/* The file dir/rel into the media bucket as rel's object, Content-Type ctype. */
+static copy_rc put_one(const char *dir, const char *rel, const char *ctype, char *err, size_t errsize)
+{
+	char src[4200];
+	struct stat st;
+
+	snprintf(src, sizeof(src), "%s/%s", dir, rel);
+	if (stat(src, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "no file %.900s", src);
+		return COPY_MISSING;
+	}
+	return stint_store_put(src, rel, ctype, err, errsize) == STINT_STORE_OK ? COPY_DONE : COPY_FAILED;
+}
+
+/*
+ * media fetch|put DIR (bin/stint backup and restore, docs/backup.md). Each
+ * line of stdin is "PATH" or "PATH<tab>CONTENT-TYPE": PATH a stored file's
+ * var-relative name as rows hold it (media/..., reports/...,
+ * uploads/raw/...), whose object is <media_s3_prefix>PATH in the media
+ * bucket (lib/store.h; the settings media_s3_* and s3_*, whatever
+ * media_storage says). DIR must be a folder. fetch copies each object to
+ * DIR/PATH (folders made as needed; a hidden temporary name, then a rename);
+ * put stores each file DIR/PATH as its object with that Content-Type
+ * (default application/octet-stream). Each line gets one answer on stdout,
+ * tab-separated: "fetched PATH" or "put PATH", or "missing PATH" (no such
+ * object, or no such file; the reason on stderr). Returns the exit status: 0
+ * every line answered (missing ones too); 1 when S3 could not be reached or
+ * refused, a file could not be written, or a line is not a stored name (the
+ * message names the path and the reason, never the secret); 2 usage.
+ */
+static int media_copy(const char *how, const char *dir)
+{
+	char line[1400], err[1024];
+	int fetch = strcmp(how, "fetch") == 0;
+	struct stat st;
+	copy_rc rc;
+	char *tab;
+
+	if ((!fetch && strcmp(how, "put") != 0) || dir == NULL)
+		return usage();
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "stint-admin: media %s: %s is not a folder\n", how, dir);
+		return 1;
+	}
+	if (stint_store_check(err, sizeof(err)) != 0) {
+		fprintf(stderr, "stint-admin: settings: %s\n", err);
+		return 1;
+	}
+	while (fgets(line, (int)sizeof(line), stdin) != NULL) {
+		if (strchr(line, '\n') == NULL && !feof(stdin)) {
+			fprintf(stderr, "stint-admin: media %s: a line longer than %zu bytes\n", how, sizeof(line) - 2);
+			return 1;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		tab = strchr(line, '\t');
+		if (tab != NULL)
+			*tab++ = '\0';
+		if (line[0] == '\0')
+			continue;
+		if (!stint_is_safe_relpath(line)) {
+			fprintf(stderr, "stint-admin: media %s: %s is not a stored file's name\n", how, line);
+			return 1;
+		}
+		err[0] = '\0';
+		rc = fetch ? fetch_one(dir, line, err, sizeof(err))
+			   : put_one(dir, line, tab != NULL && *tab != '\0' ? tab : "application/octet-stream", err,
+				     sizeof(err));
+		if (rc == COPY_FAILED) {
+			fprintf(stderr, "stint-admin: media %s: %s: %s\n", how, line, err);
+			return 1;
+		}
+		if (rc == COPY_MISSING)
+			fprintf(stderr, "stint-admin: media %s: %s: missing (%s)\n", how, line, err);
+		printf("%s\t%s\n", rc == COPY_MISSING ? "missing" : fetch ? "fetched" : "put", line);
+	}
+	return fflush(stdout) == 0 && !ferror(stdin) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	admin_opts o = { 0 };
@@ -382,6 +527,8 @@ int main(int argc, char **argv)
 	if (argc < 3 || parse_opts(argc, argv, strcmp(argv[1], "import") == 0 ? 2 : 3, &o) != 0 ||
 	    stint_config_load(NULL) != 0)
 		return usage();
+	if (strcmp(argv[1], "media") == 0)
+		return media_copy(argv[2], o.arg);
 	if (stint_db_init(&db, stint_config_get("database_url", "")) != 0)
 		return 1;
 	if (strcmp(argv[1], "user") == 0 && strcmp(argv[2], "add") == 0)

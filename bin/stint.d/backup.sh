@@ -8,9 +8,12 @@
 #                 "schema VERSION" (the newest migration applied),
 #                 "table NAME ROWS" (each public table's rows at the snapshot),
 #                 "file SIZE SHA256 PATH" (db.dump and every file under files/),
-#                 "missing PATH" (a file a row named at the snapshot, absent)
+#                 "missing PATH" (a file a row named at the snapshot, absent),
+#                 "object PATH CONTENT-TYPE" (a file under files/ fetched from
+#                 the media bucket: its rows say storage 's3')
 #   db.dump       pg_dump -Fc of the stint database at the snapshot
-#   files/        media/, uploads/, reports/ of the prefix
+#   files/        media/, uploads/, reports/ of the prefix, and the media
+#                 bucket's objects that rows name, under the same names
 #
 # Where: a checkout's stack (its own cluster under PREFIX, default var/), or
 # with --system an installed system (stint-backup.service): the database of
@@ -27,7 +30,21 @@
 # is either in the archive or not, never half, and a file removed later is
 # still in it. A file written after the snapshot that no row names is in the
 # archive as an orphan, harmless; files still being written (hidden or *.part
-# names) are left out. The archive is written to a hidden
+# names) are left out.
+#
+# The media bucket (media_storage s3, lib/store.h): the files rows keep there
+# (storage 's3') are listed in the snapshot and fetched, while it is still
+# held, into files/ under their names (bin/stint-admin media fetch), so the
+# archive looks as a local-disk one does, sums included. That is consistent
+# because an object is written before the row naming it commits and never
+# rewritten under the same name: every object a row at the snapshot names
+# exists, with the bytes it had then. Unlike a hard link, a fetch does not
+# keep an object deleted after the snapshot (a clip removed, a session
+# purged in the few seconds between): it is then recorded as "missing", and
+# the backup says so. Restore puts these files back into the restored
+# stack's bucket (bin/stint-admin media put) before it touches the database.
+#
+# The archive is written to a hidden
 # temporary name next to FILE, fsynced, then renamed to FILE and the folder
 # fsynced: FILE exists only when it is complete.
 
@@ -107,6 +124,34 @@ ROW_COUNT_SQL="SELECT 'table' || E'\t' || c.relname || E'\t' ||
 FILE_ROWS_SQL="SELECT DISTINCT CASE WHEN path LIKE 'media/%' THEN path ELSE 'media/' || path END
 	FROM clips WHERE path IS NOT NULL
 	UNION SELECT path FROM artifacts UNION SELECT path FROM device_files ORDER BY 1;"
+
+# The files rows keep in the media bucket (storage 's3': lib/store.h), as
+# "PATH<tab>CONTENT-TYPE" lines: clips, artifacts, device files, and the
+# metadata .xml that lib/participants.c stores beside an EPTS device file.
+S3_ROWS_SQL="SELECT p || E'\t' || min(t) FROM (
+	SELECT CASE WHEN path LIKE 'media/%' THEN path ELSE 'media/' || path END AS p,
+		coalesce(content_type, 'application/octet-stream') AS t FROM clips WHERE storage = 's3' AND path IS NOT NULL
+	UNION ALL SELECT path, content_type FROM artifacts WHERE storage = 's3'
+	UNION ALL SELECT path, 'application/octet-stream' FROM device_files WHERE storage = 's3'
+	UNION ALL SELECT regexp_replace(path, '\.[^./]*\$', '') || '.xml', 'application/xml' FROM device_files
+		WHERE storage = 's3' AND format = 'epts') f GROUP BY p ORDER BY p;"
+
+# Run bin/stint-admin media fetch|put DIR (stored names on stdin) with the
+# stack's media bucket settings: a checkout stack's PREFIX/stint.env (what
+# its handlers run with, alone), an installed system's settings file ($STINT_CONFIG,
+# else CONF_FILE).
+backup_media_tool() {
+	[[ -x $PROG_DIR/stint-admin ]] || die "$PROG_DIR/stint-admin is not built: bin/stint build"
+	local -a stack_env=(env)
+	if ((!BACKUP_SYSTEM)) && [[ -f $PREFIX/stint.env ]]; then
+		# exactly the handlers' settings, none of the caller's own STINT_*
+		read_env
+		mapfile -d '' stack_env < <(clean_env settings)
+	elif [[ -z ${STINT_CONFIG:-} && -r $CONF_FILE ]]; then
+		stack_env+=("STINT_CONFIG=$CONF_FILE")
+	fi
+	"${stack_env[@]}" "STINT_VAR_DIR=$PREFIX" "$PROG_DIR/stint-admin" media "$@"
+}
 
 # Send SQL to the coprocess SNAP and print its answer lines up to a marker.
 snap_query() {
@@ -192,6 +237,17 @@ cmd_backup() {
 	grep -q $'^table\t' "$stage/manifest.head" || die "backup: the database has no tables: $(tail -n 3 "$stage/manifest.head")"
 	local named
 	named=$(snap_query "$FILE_ROWS_SQL") || die "backup: cannot list the files rows name"
+	# The media bucket's files, fetched now, while the snapshot is held.
+	local objects fetched nobjects=0
+	objects=$(snap_query "$S3_ROWS_SQL") || die "backup: cannot list the files rows keep in the media bucket"
+	if [[ -n $objects ]]; then
+		new_tmp fetched
+		backup_media_tool fetch "$stage/files" <<<"$objects" >"$fetched" ||
+			die "backup: could not copy the files rows keep in the media bucket (above); no archive written"
+		awk -F'\t' 'NR == FNR { if ($1 == "fetched") got[$2] = 1; next }
+			($1 in got) { printf "object\t%s\t%s\n", $1, $2 }' "$fetched" - <<<"$objects" >>"$stage/manifest.head"
+		nobjects=$(grep -c $'^object\t' "$stage/manifest.head" || true)
+	fi
 	local err
 	new_tmp err
 	if ! "$PG_BIN/pg_dump" -Fc --snapshot="$snapshot" -d "$BACKUP_CONN" -f "$stage/db.dump" 2>"$err"; then
@@ -219,7 +275,7 @@ cmd_backup() {
 	local nfiles nmissing
 	nfiles=$(awk -F'\t' '$1 == "file" && $4 ~ /^files\//' "$stage/manifest.txt" | wc -l)
 	nmissing=$(grep -c $'^missing\t' "$stage/manifest.txt" || true)
-	say "backup: $file ($(stat -c %s -- "$file") bytes; database at snapshot $snapshot, schema $schema; $nfiles files)"
+	say "backup: $file ($(stat -c %s -- "$file") bytes; database at snapshot $snapshot, schema $schema; $nfiles files, $nobjects of them from the media bucket)"
 	((nmissing == 0)) || warn "backup: $nmissing files named by rows were already missing from the stack (listed as 'missing' in the manifest)"
 }
 
@@ -367,6 +423,23 @@ cmd_restore() {
 	chmod 0755 "$stage"
 	backup_unpack_check "$file" "$stage"
 	say "restore: every file in $file matches its manifest"
+	# The files the source kept in its media bucket ("object" records) go
+	# into this stack's bucket first: when that fails the stack is as it
+	# was (an object no row names is harmless). They are then left out of
+	# the local folders, as in the source.
+	local objects put nobjects=0
+	objects=$(awk -F'\t' '$1 == "object" { print $2 "\t" $3 }' "$stage/manifest.txt")
+	if [[ -n $objects ]]; then
+		new_tmp put
+		backup_media_tool put "$stage/files" <<<"$objects" >"$put" ||
+			die "restore: $file holds $(wc -l <<<"$objects") files its stack kept in the media bucket (media_storage s3), and this stack could not store them in its bucket (above); give it the media bucket settings (docs/storage.md) and restore again. Nothing was changed"
+		local kind p
+		while IFS=$'\t' read -r kind p; do
+			[[ $kind == put ]] || continue
+			rm -f -- "$stage/files/$p"
+			nobjects=$((nobjects + 1))
+		done <"$put"
+	fi
 	new_tmp err
 	if ((BACKUP_SYSTEM)); then
 		# The database of database_url is the administrator's (made once,
@@ -406,7 +479,7 @@ cmd_restore() {
 	done
 	local nfiles
 	nfiles=$(awk -F'\t' '$1 == "file" && $4 ~ /^files\//' "$stage/manifest.txt" | wc -l)
-	say "restore: $file restored into $PREFIX (schema $(sed -n 's/^schema\t//p' "$stage/manifest.txt"), $nfiles files)"
+	say "restore: $file restored into $PREFIX (schema $(sed -n 's/^schema\t//p' "$stage/manifest.txt"), $nfiles files, $nobjects of them into the media bucket)"
 	migrate
 }
 

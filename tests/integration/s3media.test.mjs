@@ -11,7 +11,11 @@
 //     (test.tcx's known distance); the report goes to the bucket and downloads from it;
 //   - the retention sweep removes an old report run's objects and a purged session's;
 //   - S3 stopped: the completing PATCH answers 503 storage_unavailable, the part file kept and the
-//     offset where it was; the report task fails naming the media bucket; both succeed once S3 is back.
+//     offset where it was; the report task fails naming the media bucket; both succeed once S3 is back;
+//   - bin/stint backup fetches the objects rows name into the archive (sums in the manifest), --verify
+//     needs no bucket, and bin/stint restore puts them into a new stack's own bucket (a third stack on
+//     STINT_TEST_PORT + 8 / STINT_TEST_PG_PORT + 8 unless STINT_TEST_S3RESTORE_PORT / _PG_PORT), which
+//     serves the clip again.
 //
 // Run against a stack: bin/stint test integration/s3media
 import { test, before, after } from 'node:test';
@@ -29,9 +33,12 @@ const PORT2 = process.env.STINT_TEST_S3MEDIA_PORT ?? String(Number(process.env.S
 const PG_PORT2 = process.env.STINT_TEST_S3MEDIA_PG_PORT ?? String(Number(process.env.STINT_TEST_PG_PORT ?? 15433) + 7);
 const S3_PORT = String(Number(process.env.STINT_TEST_PORT ?? 18080) + 1007);
 const BASE2 = `http://127.0.0.1:${PORT2}`;
+const PORT3 = process.env.STINT_TEST_S3RESTORE_PORT ?? String(Number(process.env.STINT_TEST_PORT ?? 18080) + 8);
+const PG_PORT3 = process.env.STINT_TEST_S3RESTORE_PG_PORT ?? String(Number(process.env.STINT_TEST_PG_PORT ?? 15433) + 8);
 const DIR = mkdtempSync(path.join(tmpdir(), 'stint-s3media-'));
 chmodSync(DIR, 0o755);
 const PREFIX2 = path.join(DIR, 'p2');
+const PREFIX3 = path.join(DIR, 'p3');
 const BIN = path.join(REPO, 'bin/stint');
 const DATA = process.env.STINT_DATA_DIR ?? path.resolve(REPO, '../shared/data');
 const SECRET = randomBytes(16).toString('hex');
@@ -71,7 +78,7 @@ let s3proc = null;
 async function startS3() {
   writeFileSync(path.join(DIR, 'secret'), `${SECRET}\n`, { mode: 0o644 });
   s3proc = spawn('node', ['--openssl-legacy-provider', path.join(REPO, 'tests/s3/server.mjs'), '--port', S3_PORT,
-    '--dir', path.join(DIR, 's3'), '--bucket', 'media'], {
+    '--dir', path.join(DIR, 's3'), '--bucket', 'media', '--bucket', 'restored'], {
     env: { PATH: process.env.PATH, S3_ACCESS_KEY: 'stint-s3media', S3_SECRET_KEY_FILE: path.join(DIR, 'secret') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -98,15 +105,21 @@ let admin;
 let coach;
 let VIDEO;
 
-before(async () => {
-  await startS3();
+/** The environment of bin/stint up for a stack with media in the test server's bucket (more: other settings). */
+function stackEnv(more = {}) {
   const env = {
     ...process.env, STINT_SPOOLER: 'off', STINT_MEDIA_STORAGE: 's3', STINT_MEDIA_S3_PREFIX: KEY_PREFIX,
     STINT_MEDIA_S3_PART_SIZE: String(PART), STINT_S3_ENABLED: 'no', STINT_S3_ENDPOINT: `http://127.0.0.1:${S3_PORT}`,
     STINT_S3_BUCKET: 'media', STINT_S3_ACCESS_KEY: 'stint-s3media', STINT_S3_SECRET_KEY_FILE: path.join(DIR, 'secret'),
+    ...more,
   };
   delete env.STINT_S3_SECRET_KEY;
-  run(['up', '--prefix', PREFIX2, '--port', PORT2, '--pg-port', PG_PORT2, '--no-demo', '--no-build'], { env });
+  return env;
+}
+
+before(async () => {
+  await startS3();
+  run(['up', '--prefix', PREFIX2, '--port', PORT2, '--pg-port', PG_PORT2, '--no-demo', '--no-build'], { env: stackEnv() });
   await until('the s3 stack is ready', async () => (await fetch(`${BASE2}/readyz`).catch(() => null))?.status === 200, 30000);
   admin = { token: tokenFor('admin@stint.local') };
   coach = makeUser('coach');
@@ -120,6 +133,7 @@ before(async () => {
 
 after(async () => {
   try { run(['down', '--prefix', PREFIX2]); } catch { /* not up */ }
+  try { run(['down', '--prefix', PREFIX3]); } catch { /* not up */ }
   await stopS3();
   rmSync(DIR, { recursive: true, force: true });
 });
@@ -491,4 +505,111 @@ test('S3 stopped: the completing PATCH is 503 with the part file kept, the repor
   const r = runReport(rsid);
   assert.equal(r.status, 0, r.stderr);
   await sleep(0);
+});
+
+test('backup carries the media bucket: the clip is in the archive with its SHA-256; restore puts it into a new stack\'s bucket', async () => {
+  const sid = await session(admin.token, 's3 backup');
+  const mp4 = readFileSync(path.join(DATA, 'volleyball', '2019_03_01-KATS-BEDS-clip.mp4'));
+  const up = await call('POST', `/api/v1/sessions/${sid}/clips/upload?kind=video&title=KATS`, {
+    token: admin.token, body: mp4, headers: { 'content-type': 'video/mp4' },
+  });
+  assert.equal(up.status, 201, up.body.toString());
+  const clip = up.json;
+  assert.equal(existsSync(path.join(PREFIX2, clip.path)), false, 'the clip is only in the bucket');
+
+  const archive = path.join(DIR, 'backup.tar');
+  const out = run(['backup', archive, '--prefix', PREFIX2]);
+  assert.match(out, /^backup: .*backup\.tar \(\d+ bytes; .*; \d+ files, [1-9]\d* of them from the media bucket\)$/m);
+  const manifest = execFileSync('tar', ['-xOf', archive, 'manifest.txt'], { encoding: 'utf8' }).split('\n');
+  assert.ok(manifest.includes(`file\t${mp4.length}\t${sha(mp4)}\tfiles/${clip.path}`), 'the clip with the uploaded bytes\' size and SHA-256');
+  assert.ok(manifest.includes(`object\t${clip.path}\tvideo/mp4`), 'recorded as an object of the bucket');
+  assert.ok(sha(execFileSync('tar', ['-xOf', archive, `files/${clip.path}`], { maxBuffer: 1 << 28 })) === sha(mp4),
+    'the archive holds the bytes');
+  assert.deepEqual(manifest.filter((l) => l.startsWith('missing\t')), [], 'no file a row names is missing');
+  const named = psql2(`SELECT path FROM clips WHERE storage = 's3' UNION SELECT path FROM artifacts WHERE storage = 's3'
+    UNION SELECT path FROM device_files WHERE storage = 's3' ORDER BY 1`).split('\n');
+  assert.ok(named.length > 5, named.join());
+  for (const p of named) {
+    const obj = await s3.request('GET', `${KEY_PREFIX}${p}`);
+    assert.ok(manifest.includes(`file\t${obj.body.length}\t${sha(obj.body)}\tfiles/${p}`), `${p} in the archive as in the bucket`);
+  }
+
+  // the loss: the clip's object is gone from the source's bucket
+  assert.equal((await s3.request('DELETE', `${KEY_PREFIX}${clip.path}`)).status, 204);
+  assert.equal((await call('GET', `/media/sessions/${sid}/clips/${clip.id}`, { token: admin.token })).status, 404);
+
+  // an installed system's backup (--system: database_url, the settings file): the lost object is recorded missing
+  const conf = path.join(DIR, 'system.conf');
+  writeFileSync(conf, `media_storage = s3\nmedia_s3_prefix = ${KEY_PREFIX}\ns3_endpoint = http://127.0.0.1:${S3_PORT}\n`
+    + `s3_bucket = media\ns3_access_key = stint-s3media\ns3_secret_key_file = ${path.join(DIR, 'secret')}\n`);
+  const dbUrl = /^STINT_DATABASE_URL='(.*)'$/m.exec(readFileSync(path.join(PREFIX2, 'stint.env'), 'utf8'))[1]
+    .replaceAll("'\\''", "'");
+  const sysArchive = path.join(DIR, 'system.tar');
+  const sysEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^STINT_(S3|MEDIA)_/.test(k)));
+  const sys = spawnSync(BIN, ['backup', '--system', sysArchive, '--prefix', PREFIX2],
+    { env: { ...sysEnv, STINT_DATABASE_URL: dbUrl, STINT_CONFIG: conf }, encoding: 'utf8' });
+  assert.equal(sys.status, 0, sys.stderr);
+  assert.match(sys.stdout, /; \d+ files, [1-9]\d* of them from the media bucket\)$/m);
+  assert.match(sys.stderr, /backup: 1 files named by rows were already missing from the stack/);
+  const sysManifest = execFileSync('tar', ['-xOf', sysArchive, 'manifest.txt'], { encoding: 'utf8' }).split('\n');
+  assert.deepEqual(sysManifest.filter((l) => l.startsWith('missing\t')), [`missing\t${clip.path}`]);
+  assert.deepEqual(sysManifest.filter((l) => l.startsWith('object\t')),
+    manifest.filter((l) => l.startsWith('object\t') && !l.includes(clip.path)), 'every other object is in it');
+  rmSync(sysArchive);
+
+  // a new stack whose media go to a fresh bucket
+  run(['up', '--prefix', PREFIX3, '--port', PORT3, '--pg-port', PG_PORT3, '--no-demo', '--no-build'],
+    { env: stackEnv({ STINT_MEDIA_S3_BUCKET: 'restored' }) });
+  const fail = (args) => { try { run(args); } catch (e) { return `${e.stdout}${e.stderr}`; } return assert.fail(`${args[0]} succeeded`); };
+  await stopS3();
+  try {
+    // --verify checks the archive's own files and sums: no bucket needed
+    assert.match(run(['backup', '--verify', archive]), /^verify: .*backup\.tar is good /m);
+    // a backup that cannot read the bucket writes nothing
+    assert.match(fail(['backup', path.join(DIR, 'down.tar'), '--prefix', PREFIX2]),
+      /S3 unreachable at http:\/\/127\.0\.0\.1:\d+.*\n.*could not copy the files rows keep in the media bucket .*no archive written/s);
+    assert.deepEqual(readdirSync(DIR).filter((f) => f.includes('down.tar')), [], 'no archive, no temporary one');
+    // a restore that cannot put the files into the bucket stops before the database
+    assert.match(fail(['restore', archive, '--prefix', PREFIX3]), /could not store them in its bucket .*Nothing was changed/s);
+    assert.equal(run(['psql', '--prefix', PREFIX3, '-X', '-A', '-t', '-c', 'SELECT count(*) FROM sessions']).trim(), '0',
+      'the stack is as it was');
+  } finally {
+    await startS3();
+  }
+
+  // stint-admin media: a name that is not a stored file's is refused; an absent object is "missing"
+  const scratch = path.join(tmpDir(), 'fetch');
+  assert.match(runAsStack('stint-admin', ['media', 'fetch', scratch], { input: '' }).stderr, /fetch: .*\/fetch is not a folder/);
+  mkdirSync(scratch, { mode: 0o777 });
+  chmodSync(scratch, 0o777);
+  const bad = runAsStack('stint-admin', ['media', 'fetch', scratch], { input: 'media/../../etc/passwd\n' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /media fetch: media\/\.\.\/\.\.\/etc\/passwd is not a stored file's name/);
+  const none = runAsStack('stint-admin', ['media', 'fetch', scratch], { input: `${clip.path}\tvideo/mp4\n` });
+  assert.equal(none.status, 0, none.stderr);
+  assert.equal(none.stdout, `missing\t${clip.path}\n`, 'the deleted object is reported missing');
+  assert.equal(existsSync(path.join(scratch, clip.path)), false);
+  rmSync(scratch, { recursive: true, force: true });
+
+  const restored = run(['restore', archive, '--prefix', PREFIX3]);
+  assert.match(restored, /^restore: .* restored into .*, (\d+) files, \1 of them into the media bucket\)$/m, restored);
+  assert.equal(existsSync(path.join(PREFIX3, clip.path)), false, 'no local copy: the rows say s3');
+  const fresh = new S3({ endpoint: `http://127.0.0.1:${S3_PORT}`, bucket: 'restored', accessKey: 'stint-s3media', secretKey: SECRET });
+  const obj = await fresh.request('GET', `${KEY_PREFIX}${clip.path}`);
+  assert.equal(obj.status, 200);
+  assert.equal(sha(obj.body), sha(mp4), 'the clip is back in a bucket');
+  assert.equal(obj.headers['content-type'], 'video/mp4', 'with its Content-Type');
+  for (const p of named) assert.equal((await fresh.request('GET', `${KEY_PREFIX}${p}`)).status, 200, `${p} restored to the bucket`);
+
+  const BASE3 = `http://127.0.0.1:${PORT3}`;
+  await until('the restored stack is ready', async () => (await fetch(`${BASE3}/readyz`).catch(() => null))?.status === 200, 30000);
+  const media = `${BASE3}/media/sessions/${sid}/clips/${clip.id}`;
+  const auth = { authorization: `Bearer ${admin.token}` };
+  const whole = await fetch(media, { headers: auth });
+  assert.equal(whole.status, 200);
+  assert.equal(whole.headers.get('content-type'), 'video/mp4');
+  assert.equal(sha(Buffer.from(await whole.arrayBuffer())), sha(mp4), 'the restored stack serves the clip, byte for byte');
+  const part = await fetch(media, { headers: { ...auth, range: 'bytes=1000-1999' } });
+  assert.equal(part.status, 206);
+  assert.ok(Buffer.from(await part.arrayBuffer()).equals(mp4.subarray(1000, 2000)), 'and seeks in it');
 });
