@@ -635,7 +635,9 @@ void page_render_editor(stint_req *r, int status, page_problems *problems)
 	if (rc == STINT_DB_OK)
 		rc = page_participants_data(r, data);
 	if (rc == STINT_DB_OK)
-		rc = page_teams_panel_data(r, data, pp->teams_form, pp->teams_errors);
+		rc = pp->teams_form != NULL ? page_teams_panel_data(r, data, pp->teams_form, pp->teams_errors)
+					    : page_teams_summary_data(r, data);
+	cJSON_AddBoolToObject(data, "teams_full", pp->teams_form != NULL);  /* the summary until asked for */
 	if (rc == STINT_DB_OK)
 		rc = page_add_tasks(r, data);
 	if (rc == STINT_DB_OK)

@@ -1,5 +1,6 @@
 /*
- * pages-session-teams.c: the forms of the editor's teams panel (issue 18):
+ * pages-session-teams.c: the editor's teams panel on its own, GET
+ * /sessions/<id>/teams (a page, or ?part=panel the panel alone), and its forms:
  * POST /sessions/<id>/teams (both sides; a problem renders the editor again,
  * 422, with what was typed and each problem beside its field) and POST
  * /sessions/<id>/teams/copy (a side from a saved team). The panel itself is
@@ -14,10 +15,40 @@
 #include "pages-session-teams.h"
 #include "pages-shared.h"
 #include "pages-teams.h"
+#include "sessions.h"
 #include "teams.h"
 #include "tx.h"
+#include "view.h"
 
 /* ---- the session's teams ------------------------------------------------- */
+
+void page_session_teams(stint_req *r)
+{
+	cJSON *data = cJSON_CreateObject(), *s = NULL;
+	stint_grant grant = STINT_GRANT_NONE;
+	stint_db_rc rc = stint_session_load(r->db, r->params[0], &s);
+
+	if (rc == STINT_DB_OK && s == NULL) {
+		stint_fail(r, 404, "not_found", "There is no session with this id. It may have been deleted.", NULL);
+		goto out;
+	}
+	if (rc == STINT_DB_OK)
+		rc = stint_session_access(r->db, r->params[0], r->user.id_text, 0, &grant);
+	if (rc == STINT_DB_OK)
+		rc = page_teams_panel_data(r, data, NULL, NULL);
+	if (rc != STINT_DB_OK) {
+		stint_fail_db(r, rc);
+		goto out;
+	}
+	cJSON_AddBoolToObject(data, "can_edit", grant == STINT_GRANT_EDIT);
+	page_decorate_session(s);
+	cJSON_AddItemToObject(data, "session", s);
+	s = NULL;
+	stint_view_send(r, 200, page_part(r, "panel") ? "teams-panel" : "session-teams", data);
+out:
+	cJSON_Delete(s);
+	cJSON_Delete(data);
+}
 
 void page_session_teams_save(stint_req *r)
 {

@@ -240,6 +240,38 @@ stint_db_rc page_teams_panel_data(stint_req *r, cJSON *data, const stint_kvlist 
 	return rc;
 }
 
+/* One side of the summary: {prefix, legend, exists, name_shown, players_text}. */
+static cJSON *side_summary(const char *prefix, const char *legend, const cJSON *team)
+{
+	cJSON *o = cJSON_CreateObject();
+	int exists = cJSON_IsObject(team), n = cJSON_GetArraySize(cJSON_GetObjectItem(team, "players"));
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(team, "name"));
+	char text[32];
+
+	cJSON_AddStringToObject(o, "prefix", prefix);
+	cJSON_AddStringToObject(o, "legend", legend);
+	cJSON_AddBoolToObject(o, "exists", exists);
+	cJSON_AddStringToObject(o, "name_shown", exists && name != NULL ? name : "No team yet");
+	if (n == 0)
+		snprintf(text, sizeof(text), "no players");
+	else
+		snprintf(text, sizeof(text), "%d player%s", n, n == 1 ? "" : "s");
+	cJSON_AddStringToObject(o, "players_text", exists ? text : "");
+	return o;
+}
+
+stint_db_rc page_teams_summary_data(stint_req *r, cJSON *data)
+{
+	cJSON *panel = cJSON_AddObjectToObject(data, "teams_panel"), *teams = NULL;
+	char *json = NULL;
+	stint_db_rc rc = stint_db_parse(stint_teams_get(r->db, r->params[0], &json), &json, &teams);
+
+	cJSON_AddItemToObject(panel, "home", side_summary("home", "Home", cJSON_GetObjectItem(teams, "home")));
+	cJSON_AddItemToObject(panel, "visiting", side_summary("visiting", "Visiting", cJSON_GetObjectItem(teams, "visiting")));
+	cJSON_Delete(teams);
+	return rc;
+}
+
 /* ---- /teams -------------------------------------------------------------- */
 
 /* The page; posted (the form's prefix, "new" or "t<id>") came back with form and errors. */

@@ -1,7 +1,8 @@
 /*
  * pages-teams.h: teams and rosters in pages (issue 18): the editor's teams
  * panel (both sides of a session: name, short name, colour, the roster
- * rows; a saved team to copy in) and the club's saved teams page, /teams.
+ * rows; a saved team to copy in), shown in the editor as a summary until
+ * asked for, and the club's saved teams page, /teams.
  * Rendered by templates/teams-panel.mustache and templates/teams.mustache
  * (a team's fields: templates/teams-form.mustache); the forms write through
  * lib/teams.h as the API does, and a form with problems comes back (422)
@@ -22,6 +23,15 @@
  * errors may be NULL.
  */
 stint_db_rc page_teams_panel_data(stint_req *r, cJSON *data, const stint_kvlist *form, const cJSON *errors);
+
+/*
+ * Add the editor's teams summary to data as "teams_panel": home and visiting,
+ * each {prefix, legend, exists, name_shown ("No team yet" without one),
+ * players_text ("12 players", "1 player", "no players"; "" without a team)}.
+ * The full panel (page_teams_panel_data) loads when asked for: GET
+ * /sessions/<id>/teams (pages-session-teams.h).
+ */
+stint_db_rc page_teams_summary_data(stint_req *r, cJSON *data);
 
 #define PAGE_TEAM_ROWS_MAX 60   /* roster rows a form is read up to (more than a team may have: 422) */
 

@@ -4,6 +4,9 @@
 // beside their fields, named as the API names them), and, in the editor, the
 // panel refilled when someone else changes the teams (editor.js passes the
 // teams_updated message on as a stint:teams event) unless it is being edited.
+// The editor shows a summary of the teams (templates/teams-summary): its
+// "Edit teams and rosters" brings the panel (GET /sessions/<id>/teams?part=panel)
+// in its place, focus on its heading, and the summary follows stint:teams too.
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 const MAX_PLAYERS = 40;
 const KEYS = ['number', 'name', 'position', 'libero', 'captain'];
@@ -130,7 +133,8 @@ function fill(form, fieldset, team) {
   });
 }
 
-for (const form of document.querySelectorAll('form.teams-form')) {
+/** Wires a teams form: "Add a player" buttons, saving through the API, and (the session's) live refills. */
+function wire(form) {
   const status = form.querySelector('[role=status]');
   for (const fieldset of form.querySelectorAll('fieldset.team-fields')) {
     const add = document.createElement('button');
@@ -158,4 +162,61 @@ for (const form of document.querySelectorAll('form.teams-form')) {
       status.textContent = 'The teams were changed (shown as they are now).';
     });
   }
+}
+
+/** "12 players", "1 player", "no players"; "" without a team (as cgi-bin/pages-teams.c side_summary writes it). */
+function playersText(team) {
+  if (!team) return '';
+  const n = team.players?.length ?? 0;
+  return n === 0 ? 'no players' : `${n} player${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Puts the full panel (the summary's link with ?part=panel) in place of the summary, focus on its
+ * heading, its forms wired; when it cannot be had, the link's page is opened instead.
+ */
+async function openPanel(summary, link) {
+  const status = summary.querySelector('#teams-open-status');
+  if (summary.dataset.loading) return;
+  summary.dataset.loading = '1';
+  status.textContent = 'Loading the teams…';
+  let panel = null;
+  try {
+    const res = await fetch(`${link.pathname}?part=panel`, { headers: { accept: 'text/html' } });
+    if (res.ok) {
+      const tpl = document.createElement('template');
+      tpl.innerHTML = await res.text();
+      panel = tpl.content.querySelector('section#teams');
+    }
+  } catch {
+    panel = null;
+  }
+  if (!panel) {
+    location.assign(link.href);
+    return;
+  }
+  summary.replaceWith(panel);
+  const heading = panel.querySelector('#teams-title');
+  heading.tabIndex = -1;
+  heading.focus();
+  panel.querySelectorAll('form.teams-form').forEach(wire);
+}
+
+document.querySelectorAll('form.teams-form').forEach(wire);
+
+const summary = document.querySelector('section.teams-summary');
+if (summary) {
+  const link = summary.querySelector('#teams-open');
+  link.addEventListener('click', (ev) => {
+    if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;  // a new tab: the page
+    ev.preventDefault();
+    openPanel(summary, link);
+  });
+  document.addEventListener('stint:teams', (ev) => {
+    for (const li of summary.querySelectorAll('li[data-side]')) {
+      const team = ev.detail?.[li.dataset.side] ?? null;
+      li.querySelector('.team-name').textContent = team?.name || 'No team yet';
+      li.querySelector('.team-count').textContent = playersText(team);
+    }
+  });
 }

@@ -128,6 +128,15 @@ export async function fillPlayer(page, side, n, number, name, { position, libero
   if (captain) await cell('captain').check();
 }
 
+/**
+ * Opens the editor's teams panel: its summary's "Edit teams and rosters" brings the panel in place
+ * (static/teams.js fetches it); returns when the panel's form is there.
+ */
+export async function openTeamsPanel(page) {
+  await page.locator('#teams').getByRole('link', { name: 'Edit teams and rosters' }).click();
+  await page.locator('#teams-form').waitFor();
+}
+
 /** Waits until the editor's tag queue holds no tag (timeout in ms). */
 export async function drained(page, timeout = 60000) {
   await page.waitForFunction(() => document.querySelector('#tag-queue').dataset.pending === '0', null, { timeout });

@@ -1,6 +1,6 @@
 // A coach starts from scratch, in one page session of headless Chromium (issue 18, Must show): creates a
-// session on the dashboard, sets both rosters in the editor's teams panel, uploads a generated video of more
-// than 200 MB (ffmpeg testsrc2 with noise) through the clips panel, goes offline halfway and resumes from
+// session on the dashboard, sets both rosters in the editor's teams panel (opened from its summary),
+// uploads a generated video of more than 200 MB (ffmpeg testsrc2 with noise) through the clips panel, goes offline halfway and resumes from
 // where the server stood, then tags 50 events by keys while this test stack's nginx answers 429 to some of
 // them (a 2 r/s limit on this session's event POSTs, removed in `after`). Asserted: what the page shows
 // (saved, progress, connection dropped, clip added, tags waiting because the server is busy, all stored,
@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { api, BASE, REPO, makeUser, sleep } from '../integration/lib.mjs';
 import { launch, newPage, login, assertQuiet, expectStatus, makeVideo, BIG_VIDEO_SOURCE, fillPlayer, drained,
-  lowRateLimit } from './browser.mjs';
+  lowRateLimit, openTeamsPanel } from './browser.mjs';
 
 const OUT = process.env.STINT_TEST_OUT ?? path.join(REPO, 'tests/out');
 const VIDEO = path.join(OUT, 'coach-from-scratch.mp4');
@@ -51,7 +51,8 @@ test('a coach creates a session, sets both rosters, uploads 200 MB with a droppe
     page.getByRole('button', { name: 'Create session' }).click()]);
   const sid = /\/sessions\/([0-9a-f-]{36})/.exec(page.url())[1];
 
-  // 2. both rosters in the teams panel, saved without leaving the page
+  // 2. both rosters in the teams panel (opened from the editor's summary), saved without leaving the page
+  await openTeamsPanel(page);
   const panel = page.locator('#teams');
   await panel.getByLabel('Team name').first().fill(`${TAG} Lakeside`);
   await page.locator('#home-short').fill('LAK');

@@ -123,6 +123,8 @@ test('every page: title, lang, layout, no horizontal scroll, axe 0 serious/criti
     ['dashboard', `${BASE}/`],
     ['editor-match-1031', `${BASE}/sessions/${match.id}`, { ready: editorReady(30) }],
     ['editor-empty', `${BASE}/sessions/${empty.id}`],
+    ['session-teams', `${BASE}/sessions/${match.id}/teams`],
+    ['session-teams-empty', `${BASE}/sessions/${empty.id}/teams`],
     ['tasks', `${BASE}/sessions/${empty.id}#tasks`],
     ['stats', `${BASE}/sessions/${match.id}/stats`],
     ['season', `${BASE}/season?sessions=${match.id}`],

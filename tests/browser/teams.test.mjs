@@ -1,19 +1,23 @@
 // Teams and rosters in a real browser (issue 18; Debian's headless Chromium through
-// playwright-core): a coach creates a session on the dashboard, enters both rosters in the
-// editor's teams panel (a row added with "Add a player", saved through the API without leaving
-// the page, a duplicate number refused beside its field), tags by shirt number from the keyboard
-// and sees the roster's names in the tagging panel, the events table and the status line; a second
-// page of the editor follows a change of the teams live; the club's squad is entered once on
-// /teams and copied into the session. The pages added (the teams panel, /teams) have no serious or
-// critical axe-core violation at 1366x768 and 390x844, log no console error, and are
-// photographed at both sizes under the test output's screenshots/.
+// playwright-core): a coach creates a session on the dashboard, opens the editor's teams panel
+// from its summary ("Edit teams and rosters" fetches it in place, focus on its heading), enters
+// both rosters (a row added with "Add a player", saved through the API without leaving the page, a
+// duplicate number refused beside its field), tags by shirt number from the keyboard and sees the
+// roster's names in the tagging panel, the events table and the status line; a second page of the
+// editor follows a change of the teams live, in its summary and in its opened panel; without
+// JavaScript the summary's link opens the panel as a page whose form returns to the editor; the
+// club's squad is entered once on /teams and copied into the session. The pages added (the teams
+// summary and panel, the panel's page, /teams) have no serious or critical axe-core violation at
+// 1366x768 and 390x844, log no console error, and are photographed at both sizes under the test
+// output's screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { api, BASE, REPO, makeUser } from '../integration/lib.mjs';
-import { launch, newPage, login, assertTidy, assertQuiet, servedHtml, fillPlayer as fillPlayerIn } from './browser.mjs';
+import { launch, newPage, login, assertTidy, assertQuiet, servedHtml, fillPlayer as fillPlayerIn, openTeamsPanel }
+  from './browser.mjs';
 
 const TAG = `tm${Date.now()}`;
 const SIZES = { laptop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } };
@@ -88,6 +92,15 @@ test('a coach creates a session and sets both rosters in the teams panel', async
     page.getByRole('button', { name: 'Create session' }).click()]);
   sid = /\/sessions\/([0-9a-f-]{36})/.exec(page.url())[1];
 
+  // the editor shows a summary; the forms come when asked for, in place, focus on their heading
+  const summary = page.locator('#teams.teams-summary');
+  assert.equal(await summary.locator('li[data-side="home"] .team-name').textContent(), 'No team yet');
+  assert.equal(await page.locator('#teams-form').count(), 0, 'no roster form in the editor as loaded');
+  await openTeamsPanel(page);
+  assert.equal(await page.locator('.teams-summary').count(), 0, 'the panel took the summary\'s place');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'teams-title', 'focus on the panel\'s heading');
+  assert.match(page.url(), new RegExp(`/sessions/${sid}\\?flash=created$`), 'opened without leaving the page');
+
   const panel = page.locator('#teams');
   await panel.getByLabel('Team name').first().fill(`${TAG} Lions`);
   await page.locator('#home-short').fill('LIO');
@@ -159,8 +172,15 @@ test('the editor shows the roster names: tagging chips, who filter, keyboard tag
     [[5, 'attack', 'A', '7'], [6, 'serve', 'B', '10']]);
   await page.reload();
   assert.match(await page.locator('#ev-' + stored[0].id).textContent(), /7 Anna Novak/);
-  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}`), 'the editor with its teams panel');
+  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}`), 'the editor with its teams summary');
+  assertTidy(await servedHtml(page, `${BASE}/sessions/${sid}/teams`), 'the teams panel\'s page');
+  assert.deepEqual(await page.locator('#teams li[data-side]').evaluateAll((lis) => lis.map((li) => li.textContent)),
+    [`Home ${TAG} Lions 13 players`, `Visiting ${TAG} Bears 2 players`]);
+  await checkSizes(page, 'teams-summary', '#teams');
+  await openTeamsPanel(page);
   await checkSizes(page, 'teams-panel', '#teams');
+  await page.goto(`${BASE}/sessions/${sid}/teams`);   // the panel's page (the link without a script)
+  await checkSizes(page, 'teams-panel-page');
   assertQuiet(page);
 });
 
@@ -169,11 +189,22 @@ test('a second page of the editor follows a change of the teams live', async () 
   await other.goto(`${BASE}/sessions/${sid}`);
   await other.locator('#live-state').getByText(/Live|On/).waitFor({ timeout: 10000 }).catch(() => {});
   const t = (await api('GET', `/api/v1/sessions/${sid}/teams`, { token: coach.token })).body;
-  t.home.players.find((p) => p.number === '7').name = 'Anna Novak-Kos';
-  const r = await api('PUT', `/api/v1/sessions/${sid}/teams`, { json: { home: t.home }, token: coach.token });
+  // the summary follows: a third visiting player
+  const count = other.locator('#teams li[data-side="visiting"] .team-count');
+  assert.equal(await count.textContent(), '2 players');
+  t.visiting.players.push({ number: '11', name: 'Gal Third' });
+  let r = await api('PUT', `/api/v1/sessions/${sid}/teams`, { json: { visiting: t.visiting }, token: coach.token });
   assert.equal(r.status, 200, r.text);
-  await other.locator('#feed').getByText('Teams and rosters changed').waitFor();
+  await other.locator('#feed').getByText('Teams and rosters changed').first().waitFor();
+  await other.waitForFunction(() => document.querySelector('#teams li[data-side="visiting"] .team-count')?.textContent === '3 players');
+  // the opened panel follows, and so do the events table's names
+  await openTeamsPanel(other);
+  assert.equal(await other.getByLabel('Visiting, player 3: name', { exact: true }).inputValue(), 'Gal Third');
+  t.home.players.find((p) => p.number === '7').name = 'Anna Novak-Kos';
+  r = await api('PUT', `/api/v1/sessions/${sid}/teams`, { json: { home: t.home }, token: coach.token });
+  assert.equal(r.status, 200, r.text);
   await other.locator('#event-rows tr[data-id]', { hasText: 'Anna Novak-Kos' }).waitFor();
+  await other.waitForFunction(() => document.querySelector('input[name="home.p2.name"]')?.value === 'Anna Novak-Kos');
   assert.equal(await other.getByLabel('Home, player 3: name', { exact: true }).inputValue(), 'Anna Novak-Kos');
   assertQuiet(other);
   await other.close();
@@ -200,12 +231,38 @@ test('a club enters its squad once on /teams and copies it into the session', as
   await checkSizes(page, 'teams-page');
 
   await page.goto(`${BASE}/sessions/${sid}#teams`);
+  await openTeamsPanel(page);
   await page.locator('#copy-team').selectOption(String(saved.id));
   await page.locator('#copy-side').selectOption('visiting');
   await Promise.all([page.waitForURL(/flash=team_copied/), page.getByRole('button', { name: 'Copy in' }).click()]);
   await page.getByText('Saved team copied in.').waitFor();
+  assert.equal(await page.locator('#teams li[data-side="visiting"]').textContent(), `Visiting ${TAG} Club Seniors 2 players`);
+  await openTeamsPanel(page);
   assert.equal(await page.locator('#visiting-name').inputValue(), `${TAG} Club Seniors`);
   assert.equal(await page.getByLabel('Visiting, player 1: shirt number', { exact: true }).inputValue(), '01');
   assert.equal(await page.locator('#v-who option[value="B-01"]').textContent(), '#01 Jana Club');
   assertQuiet(page);
+});
+
+test('without JavaScript the summary\'s link opens the panel as a page; its form returns to the editor', async () => {
+  const nojs = await launch({ javaScriptEnabled: false });
+  try {
+    const p = await newPage(nojs.context);
+    await login(p, coach.email, coach.password);
+    await p.goto(`${BASE}/sessions/${sid}`);
+    await Promise.all([p.waitForURL(`${BASE}/sessions/${sid}/teams`),
+      p.locator('#teams').getByRole('link', { name: 'Edit teams and rosters' }).click()]);
+    assert.equal(await p.title(), `Teams and rosters: ${TAG} league match · Stint`);
+    assert.equal(await p.locator('html').getAttribute('lang'), 'en');
+    assert.deepEqual(await p.locator('nav.crumbs a').allTextContents(), ['Sessions', `${TAG} league match`]);
+    await p.getByLabel('Home, player 1: position', { exact: true }).fill('opposite');
+    await Promise.all([p.waitForURL(new RegExp(`/sessions/${sid}\\?flash=teams_saved#teams$`)),
+      p.getByRole('button', { name: 'Save teams' }).click()]);
+    await p.getByText('Teams saved.').waitFor();
+    const t = (await api('GET', `/api/v1/sessions/${sid}/teams`, { token: coach.token })).body;
+    assert.equal(t.home.players[0].position, 'opposite');
+    assertQuiet(p);
+  } finally {
+    await nojs.close();
+  }
 });

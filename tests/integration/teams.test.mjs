@@ -4,8 +4,10 @@
 // and writes nothing; a PUT is one transaction and announces teams_updated; session editors
 // write a session's teams and its viewers read them; admins and coaches write saved teams and
 // anyone signed in reads them; a side copies a saved team. The pages work without JavaScript:
-// the editor's teams panel (CSRF, problems shown beside their fields with what was typed, the
-// saved-team copy form) and /teams; the editor and the stats show the roster's names.
+// the editor's teams summary and its link to the panel as a page (/sessions/<id>/teams; ?part=panel
+// the panel alone), the panel's forms (CSRF, problems shown in the editor's full panel beside their
+// fields with what was typed, the saved-team copy form) and /teams; the editor and the stats show
+// the roster's names.
 //
 // Run against a stack: bin/stint test integration/teams
 import { after, test } from 'node:test';
@@ -206,11 +208,26 @@ const csrfOf = (html) => /name="csrf" value="([^"]+)"/.exec(html)[1];
 test('the editor\'s teams panel works without JavaScript: save, problems beside their fields, copy a saved team', async () => {
   const s = await newSession();
   const b = await new Browser().login(coach.email, coach.password);
-  const page = await b.get(`/sessions/${s.id}`);
+  const editor = await b.get(`/sessions/${s.id}`);
+  assert.equal(editor.status, 200);
+  // the editor shows a summary; its link opens the panel as a page of its own
+  assert.match(editor.html, new RegExp(`<a class="button" id="teams-open" href="/sessions/${s.id}/teams">Edit teams and rosters</a>`));
+  assert.match(editor.html, /<span class="team-side">Home<\/span> <b class="team-name">No team yet<\/b>/);
+  assert.ok(!editor.html.includes('id="teams-form"'), 'the roster forms are not in the editor');
+  const page = await b.get(`/sessions/${s.id}/teams`);
   assert.equal(page.status, 200);
+  assert.match(page.html, /<html lang="en">/);
+  assert.match(page.html, /<title>Teams and rosters: [^<]+ · Stint<\/title>/);
+  assert.match(page.html, new RegExp(`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Sessions</a> › <a href="/sessions/${s.id}">`));
   assert.match(page.html, /<form method="post" action="\/sessions\/[^"]+\/teams" id="teams-form"/);
   assert.match(page.html, /name="home\.p0\.number"/);
   assert.match(page.html, /name="visiting\.p11\.captain"/, 'at least 12 rows a side');
+  // ?part=panel: the same panel without the layout, for the editor's script
+  const part = await b.get(`/sessions/${s.id}/teams?part=panel`);
+  assert.equal(part.status, 200);
+  assert.ok(!part.html.includes('<html') && !part.html.includes('class="crumbs"'), 'the panel alone');
+  assert.match(part.html, /^\s*<section class="card teams-panel" id="teams"/);
+  assert.match(part.html, /name="visiting\.p11\.captain"/);
 
   const fields = {
     'home.name': `${TAG} <b>Lions</b>`, 'home.short_name': 'LIO', 'home.colour': '#1f6feb',
@@ -230,12 +247,18 @@ test('the editor\'s teams panel works without JavaScript: save, problems beside 
 
   const again = await b.get(`/sessions/${s.id}?flash=teams_saved`);
   assert.match(again.html, /Teams saved\./);
-  assert.match(again.html, /value="Anna Novak"/);
+  assert.match(again.html, /<b class="team-name">[^<]*&lt;b&gt;Lions&lt;\/b&gt;<\/b> <span class="muted team-count">3 players<\/span>/);
+  assert.match(again.html, /<b class="team-name">[^<]*Bears<\/b> <span class="muted team-count">1 player<\/span>/);
   assert.ok(!again.html.includes('<b>Lions</b>'), 'a team name is escaped');
-  assert.match(again.html, /&lt;b&gt;Lions&lt;\/b&gt;/);
+  const opened = await b.get(`/sessions/${s.id}/teams`);
+  assert.match(opened.html, /value="Anna Novak"/);
+  assert.ok(!opened.html.includes('<b>Lions</b>'), 'a team name is escaped in the panel');
+  assert.match(opened.html, /&lt;b&gt;Lions&lt;\/b&gt;/);
 
   const dup = await b.post(`/sessions/${s.id}/teams`, { ...fields, 'home.p5.number': '7', 'home.p5.name': 'Second Seven' });
   assert.equal(dup.status, 422);
+  assert.match(dup.html, /id="teams-form"/, 'the editor comes back with the full panel');
+  assert.ok(!dup.html.includes('id="teams-open"'), 'not the summary');
   assert.match(dup.html, /The teams were not saved/);
   assert.match(dup.html, /Player 6: number is already the number of another player of this team/, 'the row as the form numbers it');
   assert.match(dup.html, /name="home\.p5\.name" value="Second Seven"/, 'what was typed comes back');
@@ -247,7 +270,7 @@ test('the editor\'s teams panel works without JavaScript: save, problems beside 
 
   const club = await api('POST', '/api/v1/teams', { json: { name: `${TAG} Club`, players: [{ number: '4', name: 'Gal Club' }] }, token: coach.token });
   savedIds.push(club.body.id);
-  const withSaved = await b.get(`/sessions/${s.id}`);
+  const withSaved = await b.get(`/sessions/${s.id}/teams`);
   assert.match(withSaved.html, new RegExp(`<option value="${club.body.id}">${TAG} Club \\(1 players\\)</option>`));
   const copied = await b.post(`/sessions/${s.id}/teams/copy`, { side: 'visiting', saved_team_id: String(club.body.id) });
   assert.equal(copied.status, 303);
@@ -258,10 +281,15 @@ test('the editor\'s teams panel works without JavaScript: save, problems beside 
   // a viewer share sees the rosters, without the form
   const ana = makeUser('analyst');
   await share(s, ana, 'viewer');
-  const view = await (await new Browser().login(ana.email, ana.password)).get(`/sessions/${s.id}`);
+  const anaB = await new Browser().login(ana.email, ana.password);
+  const viewEditor = await anaB.get(`/sessions/${s.id}`);
+  assert.equal(viewEditor.status, 200);
+  assert.match(viewEditor.html, new RegExp(`<a class="button" id="teams-open" href="/sessions/${s.id}/teams">Show teams and rosters</a>`));
+  const view = await anaB.get(`/sessions/${s.id}/teams`);
   assert.equal(view.status, 200);
   assert.ok(!view.html.includes('id="teams-form"'));
   assert.match(view.html, /<span class="num">00<\/span> Bea Zupan/);
+  assert.match((await anaB.get(`/sessions/${s.id}/teams?part=panel`)).html, /<span class="num">00<\/span> Bea Zupan/);
   assert.equal((await (await new Browser().login(ana.email, ana.password)).post(`/sessions/${s.id}/teams`, fields)).status, 403);
 });
 
