@@ -121,12 +121,12 @@ static void add_substitution(stint_req *r, cJSON *ev, cJSON *payload, cJSON **er
 
 /*
  * A substitution ev (team, payload player_out / player_in; other events
- * pass) checked against
- * the court at its time, derived from the session's line-ups and events
- * (lib/matchstate-load.h; a new event goes after those at the same time):
- * the player going off must be on court and the one coming on must not be.
- * A court no line-up says (all six unknown) is not checked. Problems go to
- * *errors under player_out / player_in, naming the court.
+ * pass) checked against the court at its time, derived from the session's
+ * line-ups and events (lib/matchstate-load.h; a new event goes after those
+ * at the same time): the player going off must be on court and the one
+ * coming on must not be. A court no line-up says (all six unknown) is not
+ * checked. Problems go to *errors under player_out / player_in, naming the
+ * court.
  */
 static stint_db_rc check_substitution(stint_req *r, const cJSON *ev, cJSON **errors)
 {
