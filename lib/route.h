@@ -38,7 +38,10 @@ typedef enum stint_body {
 	STINT_BODY_STREAM,    /* any content type, not read before the handler:
 				 nginx passes it on as it arrives (request
 				 buffering off) and the handler reads it with
-				 stint_req_read(), up to max_body */
+				 stint_req_read(), up to max_body; what it
+				 leaves unread (a refusal) is read and dropped,
+				 up to 64 MiB, before the answer leaves
+				 (lib/server.c drain_stream) */
 	STINT_BODY_HTMX       /* urlencoded as FORM, sent by HTMX (hx-post, hx-vals): its CSRF
 				 check is the header HX-Request and an Origin (or Referer) of
 				 Stint's own, not the form token (csrf.h's stint_csrf_htmx_valid) */

@@ -231,6 +231,32 @@ static int route_params(const stint_route *rt)
 	return n;
 }
 
+/*
+ * The most of a streamed body read and dropped after its handler answered
+ * without reading it all (drain_stream).
+ */
+#define STREAM_DRAIN_MAX (64L * 1024L * 1024L)
+
+/*
+ * A streamed body (route body STREAM) that its handler answered without
+ * reading to the end (a refusal: 401, 404, 409, 413, 423, ...): read and
+ * drop up to STREAM_DRAIN_MAX more bytes before the answer leaves (it waits
+ * in libfcgi's output buffer until the request is finished). Otherwise
+ * nginx sends the answer and ends the connection while the client is still
+ * writing its body, and a client that writes the whole body before it reads
+ * (Node's fetch, many scripts) sees "connection closed" instead of the
+ * answer. The editor's chunks (32 MiB) fit; past the limit nginx's
+ * lingering close takes over.
+ */
+static void drain_stream(stint_req *r)
+{
+	char buf[65536];
+	long got, total = 0;
+
+	while (total < STREAM_DRAIN_MAX && (got = stint_req_read(r, buf, sizeof(buf))) > 0)
+		total += got;
+}
+
 static void dispatch(stint_req *r)
 {
 	const stint_route *rt;
@@ -253,6 +279,8 @@ static void dispatch(stint_req *r)
 			stint_fail(r, 500, "internal", "Internal error; it has been logged.", NULL);
 		}
 	}
+	if (rt->body == STINT_BODY_STREAM)
+		drain_stream(r);
 	stint_db_forget(r->db);
 }
 

@@ -189,6 +189,32 @@ test('while one PATCH is still sending, a second one of the same upload is answe
   assert.match(answer, /Stint-Clip: \/api\/v1\/sessions\//i);
 });
 
+test('a refused PATCH is answered once its body has arrived: a client that writes it all before reading gets the answer', async () => {
+  const s = await createSession({ title: 'tus refused body' });
+  const up = await create(s.id, MP4.length, { kind: 'video', filename: 'a.mp4' });
+  assert.equal(up.status, 201);
+  const { hostname, port } = new URL(BASE);
+  const sock = net.connect(Number(port), hostname);
+  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  let answer = '';
+  let closed = false;
+  sock.on('data', (d) => { answer += d; });
+  sock.on('close', () => { closed = true; });
+  const body = MP4.subarray(0, 1 << 20);
+  // Upload-Offset 5 is not the upload's (0): a 409 the handler decides before it reads a byte
+  sock.write(`PATCH ${up.url} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+    `Connection: close\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 5\r\nContent-Type: application/offset+octet-stream\r\n` +
+    `Content-Length: ${body.length}\r\n\r\n`);
+  sock.write(body.subarray(0, body.length >> 1));
+  await sleep(500);
+  assert.deepEqual([answer, closed], ['', false], 'no answer, and the connection open, while the body is still coming');
+  sock.write(body.subarray(body.length >> 1));
+  await new Promise((resolve) => (closed ? resolve() : sock.on('close', resolve)));
+  assert.match(answer, /^HTTP\/1\.1 409/, answer.slice(0, 200));
+  assert.match(answer, /offset_mismatch/);
+  assert.equal((await head(up.url)).offset, 0, 'nothing of it was stored');
+});
+
 test('a file that is not the declared kind is refused with 415 once complete, and removed', async () => {
   const s = await createSession({ title: 'tus kinds' });
   mkdirSync(OUT, { recursive: true });
