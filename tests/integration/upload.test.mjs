@@ -52,6 +52,25 @@ async function cutPatch(url, offset, bytes, token) {
   await sleep(200);
 }
 
+/*
+ * A PATCH on a socket of its own, as the administrator, announcing length bytes at offset and
+ * sending none yet (Connection: close): { sock, answer() (what came back so far), closed(), done }
+ * (done resolves when the server has closed the socket). The test writes the body itself.
+ */
+async function rawPatch(url, offset, length) {
+  const { hostname, port } = new URL(BASE);
+  const sock = net.connect(Number(port), hostname);
+  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+  let answer = '';
+  let closed = false;
+  sock.on('data', (d) => { answer += d; });
+  const done = new Promise((resolve) => sock.on('close', () => { closed = true; resolve(); }));
+  sock.write(`PATCH ${url} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
+    `Connection: close\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: ${offset}\r\n` +
+    `Content-Type: application/offset+octet-stream\r\nContent-Length: ${length}\r\n\r\n`);
+  return { sock, answer: () => answer, closed: () => closed, done };
+}
+
 /* A PATCH sent with Transfer-Encoding: chunked (no Content-Length); { status, body }. */
 async function chunkedPatch(url, offset, bytes, token) {
   const { request } = await import('node:http');
@@ -170,48 +189,33 @@ test('while one PATCH is still sending, a second one of the same upload is answe
   const s = await createSession({ title: 'tus one at a time' });
   const up = await create(s.id, MP4.length, { kind: 'video', filename: 'a.mp4' });
   assert.equal(up.status, 201);
-  const { hostname, port } = new URL(BASE);
-  const sock = net.connect(Number(port), hostname);
-  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
-  let answer = '';
-  sock.on('data', (d) => { answer += d; });
-  sock.write(`PATCH ${up.url} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\nConnection: close\r\n` +
-    `Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n` +
-    `Content-Length: ${MP4.length}\r\n\r\n`);
-  sock.write(MP4.subarray(0, 1000));
+  const first = await rawPatch(up.url, 0, MP4.length);
+  first.sock.write(MP4.subarray(0, 1000));
   await sleep(300);
   const second = await patch(up.url, 0, MP4);
   assert.equal(second.status, 423);
   assert.equal(second.body.error.code, 'upload_busy');
-  sock.write(MP4.subarray(1000));
-  await new Promise((resolve) => sock.on('close', resolve));
-  assert.match(answer, /^HTTP\/1\.1 204/, answer.slice(0, 200));
-  assert.match(answer, /Stint-Clip: \/api\/v1\/sessions\//i);
+  first.sock.write(MP4.subarray(1000));
+  await first.done;
+  assert.match(first.answer(), /^HTTP\/1\.1 204/, first.answer().slice(0, 200));
+  assert.match(first.answer(), /Stint-Clip: \/api\/v1\/sessions\//i);
 });
 
 test('a refused PATCH is answered once its body has arrived: a client that writes it all before reading gets the answer', async () => {
   const s = await createSession({ title: 'tus refused body' });
   const up = await create(s.id, MP4.length, { kind: 'video', filename: 'a.mp4' });
   assert.equal(up.status, 201);
-  const { hostname, port } = new URL(BASE);
-  const sock = net.connect(Number(port), hostname);
-  await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
-  let answer = '';
-  let closed = false;
-  sock.on('data', (d) => { answer += d; });
-  sock.on('close', () => { closed = true; });
   const body = MP4.subarray(0, 1 << 20);
   // Upload-Offset 5 is not the upload's (0): a 409 the handler decides before it reads a byte
-  sock.write(`PATCH ${up.url} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${ADMIN_TOKEN}\r\n` +
-    `Connection: close\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: 5\r\nContent-Type: application/offset+octet-stream\r\n` +
-    `Content-Length: ${body.length}\r\n\r\n`);
-  sock.write(body.subarray(0, body.length >> 1));
+  const refused = await rawPatch(up.url, 5, body.length);
+  refused.sock.write(body.subarray(0, body.length >> 1));
   await sleep(500);
-  assert.deepEqual([answer, closed], ['', false], 'no answer, and the connection open, while the body is still coming');
-  sock.write(body.subarray(body.length >> 1));
-  await new Promise((resolve) => (closed ? resolve() : sock.on('close', resolve)));
-  assert.match(answer, /^HTTP\/1\.1 409/, answer.slice(0, 200));
-  assert.match(answer, /offset_mismatch/);
+  assert.deepEqual([refused.answer(), refused.closed()], ['', false],
+    'no answer, and the connection open, while the body is still coming');
+  refused.sock.write(body.subarray(body.length >> 1));
+  await refused.done;
+  assert.match(refused.answer(), /^HTTP\/1\.1 409/, refused.answer().slice(0, 200));
+  assert.match(refused.answer(), /offset_mismatch/);
   assert.equal((await head(up.url)).offset, 0, 'nothing of it was stored');
 });
 
