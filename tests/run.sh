@@ -170,8 +170,27 @@ run_fuzz() {
 	if [ "$nf" -gt 0 ]; then tail -n 40 "$out/fuzz.txt"; fi
 }
 
+# Add the counts of node's TAP report FILE to passed and failed; nf gets this
+# report's failures. A cancelled test (its suite failed early) or a skipped
+# one did not pass: both count as failures, the skipped ones listed. A report
+# without its "# fail" line (node died) counts one failure.
+count_tap() {
+	local np nc ns
+	np=$(grep -E '^# pass [0-9]+' "$1" | awk '{print $3}')
+	nf=$(grep -E '^# fail [0-9]+' "$1" | awk '{print $3}')
+	nc=$(grep -E '^# cancelled [0-9]+' "$1" | awk '{print $3}')
+	ns=$(grep -E '^# (skipped|todo) [0-9]+' "$1" | awk '{s += $3} END {print s + 0}')
+	nf=$(( ${nf:-1} + ${nc:-0} + ns ))
+	if [ "$ns" -gt 0 ]; then
+		echo "skipped tests (counted as failures):"
+		grep -E '^ *ok .* # (SKIP|TODO)' "$1"
+	fi
+	passed=$((passed + ${np:-0}))
+	failed=$((failed + nf))
+}
+
 run_integration() {
-	local np nf nc ns log
+	local nf log
 	say "integration tests"
 	prefix=$(mktemp -d /tmp/stint-test.XXXXXX)
 	trap cleanup EXIT
@@ -192,19 +211,8 @@ run_integration() {
 		node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
 		--test-reporter=tap --test-reporter-destination="$out/integration.tap" \
 		"${files[@]}"
-	np=$(grep -E '^# pass [0-9]+' "$out/integration.tap" | awk '{print $3}')
-	nf=$(grep -E '^# fail [0-9]+' "$out/integration.tap" | awk '{print $3}')
-	nc=$(grep -E '^# cancelled [0-9]+' "$out/integration.tap" | awk '{print $3}')
-	ns=$(grep -E '^# (skipped|todo) [0-9]+' "$out/integration.tap" | awk '{s += $3} END {print s + 0}')
-	# a cancelled test (its suite failed early) or a skipped one did not pass
-	nf=$(( ${nf:-1} + ${nc:-0} + ns ))
-	if [ "$ns" -gt 0 ]; then
-		echo "skipped tests (counted as failures):"
-		grep -E '^ *ok .* # (SKIP|TODO)' "$out/integration.tap"
-	fi
-	passed=$((passed + ${np:-0}))
-	failed=$((failed + ${nf:-1}))
-	if [ "${nf:-1}" -ne 0 ]; then
+	count_tap "$out/integration.tap"
+	if [ "$nf" -ne 0 ]; then
 		for log in "$prefix"/log/*.log; do
 			echo "--- $(basename "$log") (last lines)"
 			grep -E 'ERROR|WARN|emerg|crit|alert' "$log" | tail -n 15
@@ -242,7 +250,7 @@ start_s3() {
 # The cluster (bin/stint cluster up) in a temporary folder: spoolers with a
 # short lease (cluster/spooler), a per-client rate above the load tests' own.
 run_cluster() {
-	local np nf nc ns log cport=${STINT_TEST_CLUSTER_PORT:-$((port + 2000))}
+	local nf log cport=${STINT_TEST_CLUSTER_PORT:-$((port + 2000))}
 	say "cluster tests (bin/stint cluster on port $cport)"
 	cluster_dir=$(mktemp -d /tmp/stint-cluster.XXXXXX)
 	trap cleanup EXIT
@@ -260,13 +268,7 @@ run_cluster() {
 		node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
 		--test-reporter=tap --test-reporter-destination="$out/cluster.tap" \
 		"${cluster_files[@]}"
-	np=$(grep -E '^# pass [0-9]+' "$out/cluster.tap" | awk '{print $3}')
-	nf=$(grep -E '^# fail [0-9]+' "$out/cluster.tap" | awk '{print $3}')
-	nc=$(grep -E '^# cancelled [0-9]+' "$out/cluster.tap" | awk '{print $3}')
-	ns=$(grep -E '^# (skipped|todo) [0-9]+' "$out/cluster.tap" | awk '{s += $3} END {print s + 0}')
-	nf=$(( ${nf:-1} + ${nc:-0} + ns ))
-	passed=$((passed + ${np:-0}))
-	failed=$((failed + nf))
+	count_tap "$out/cluster.tap"
 	if [ "$nf" -ne 0 ]; then
 		for log in "$cluster_dir"/*/log/*.log; do
 			echo "--- ${log#"$cluster_dir"/} (last lines)"

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "arena.h"
+#include "check_fields.h"
 #include "check_run.h"
 #include "http.h"
 #include "playlists.h"
@@ -55,28 +56,6 @@ static const struct { const char *body; int partial; const char *fields; } body_
 	{ "{\"name\":\"A\",\"pre_roll_sec\":\"3\"}", 0, "pre_roll_sec" },
 };
 
-/* The names of errors' fields, sorted, joined by spaces. */
-static void names(const cJSON *errors, char *out, size_t size)
-{
-	const char *list[32];
-	size_t n = 0, used = 0;
-	const cJSON *e;
-
-	cJSON_ArrayForEach(e, errors)
-		if (n < 32)
-			list[n++] = e->string;
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && strcmp(list[j - 1], list[j]) > 0; j--) {
-			const char *t = list[j];
-
-			list[j] = list[j - 1];
-			list[j - 1] = t;
-		}
-	out[0] = '\0';
-	for (size_t i = 0; i < n; i++)
-		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? " " : "", list[i]);
-}
-
 START_TEST(test_body_cases)
 {
 	cJSON *body = cJSON_Parse(body_cases[_i].body), *errors = NULL;
@@ -85,7 +64,7 @@ START_TEST(test_body_cases)
 
 	ck_assert_ptr_nonnull(body);
 	bad = stint_playlist_validate(body, body_cases[_i].partial, &errors);
-	names(errors, got, sizeof(got));
+	stint_check_field_names(errors, got, sizeof(got));
 	ck_assert_msg(strcmp(got, body_cases[_i].fields) == 0, "%s: named [%s], want [%s]", body_cases[_i].body, got,
 		      body_cases[_i].fields);
 	ck_assert_int_eq(bad > 0, body_cases[_i].fields[0] != '\0');
@@ -153,7 +132,7 @@ START_TEST(test_filter_query)
 	cJSON_Delete(j);
 	query(&a, &l, bad);
 	ck_assert_int_eq(stint_playlist_filter_query(&l, &f, &errors), 4);
-	names(errors, got, sizeof(got));
+	stint_check_field_names(errors, got, sizeof(got));
 	ck_assert_str_eq(got, "phase player set team");
 	cJSON_Delete(errors);
 	stint_arena_free(&a);
